@@ -1,0 +1,361 @@
+//! `ramguard.toml`: per-rule levels, per-path ignores (with a reason, and an expiry date if
+//! wanted) and limits. Unknown keys are errors with their span: a misspelt setting that is
+//! silently ignored is worse than none.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::rules::{self, Finding, Rule, Severity};
+use crate::settings::Settings;
+use crate::source::{SourceFile, Span};
+
+pub const FILE_NAME: &str = "ramguard.toml";
+
+/// A rule's level as configured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+    Off,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, Level>,
+    #[serde(default)]
+    limits: RawLimits,
+    #[serde(default)]
+    ignore: Vec<Spanned<RawIgnore>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawLimits {
+    policy_size: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIgnore {
+    path: Spanned<String>,
+    rules: Option<Vec<Spanned<String>>>,
+    reason: Spanned<String>,
+    expires: Option<Spanned<String>>,
+}
+
+/// A configuration that could not be read or makes no sense: exit 2, with the place.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub source: Option<Arc<SourceFile>>,
+    pub span: Option<Span>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// One `[[ignore]]` entry, resolved.
+#[derive(Debug)]
+pub struct Ignore {
+    pattern: glob::Pattern,
+    /// `None`: the whole file is skipped.
+    rules: Option<Vec<&'static Rule>>,
+    pub span: Span,
+    pub expired: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Config {
+    /// The file it came from, for findings about the configuration itself.
+    pub source: Option<Arc<SourceFile>>,
+    /// Paths in ignores are relative to this folder.
+    pub root: PathBuf,
+    pub levels: BTreeMap<&'static str, Level>,
+    pub ignores: Vec<Ignore>,
+    pub settings: Settings,
+}
+
+impl Config {
+    /// `--config FILE`, or `ramguard.toml` in `start` or its nearest parent, or the defaults.
+    pub fn discover(explicit: Option<&Path>, start: &Path) -> Result<Self, ConfigError> {
+        if let Some(path) = explicit {
+            return Self::load(path, start);
+        }
+        for dir in start.ancestors() {
+            let candidate = dir.join(FILE_NAME);
+            if candidate.is_file() {
+                return Self::load(&candidate, start);
+            }
+        }
+        Ok(Self {
+            root: start.to_path_buf(),
+            ..Self::default()
+        })
+    }
+
+    pub fn load(path: &Path, cwd: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            source: None,
+            span: None,
+            message: format!("cannot read `{}`: {e}", path.display()),
+            help: None,
+        })?;
+        let root = absolute(cwd, path.parent().unwrap_or(Path::new("")));
+        Self::parse(&path.display().to_string(), &text, root, today())
+    }
+
+    pub fn parse(name: &str, text: &str, root: PathBuf, today: (i64, i64, i64)) -> Result<Self, ConfigError> {
+        let source = Arc::new(SourceFile::new(name, text));
+        let fail = |span: Option<Span>, message: String, help: Option<String>| ConfigError {
+            source: Some(source.clone()),
+            span,
+            message,
+            help,
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let help = e
+                .message()
+                .contains("unknown field")
+                .then(|| "the keys are `[rules]`, `[limits]` (`policy-size`) and `[[ignore]]` (`path`, `rules`, `reason`, `expires`)".to_string());
+            fail(e.span().map(|r| Span::new(r.start, r.end)), e.message().trim().to_string(), help)
+        })?;
+        let rule = |name: &Spanned<String>| {
+            rules::by_name_or_code(name.get_ref()).ok_or_else(|| {
+                let suggestion = crate::suggest::did_you_mean(name.get_ref(), rules::ALL.iter().map(|r| r.name));
+                fail(
+                    Some(Span::new(name.span().start, name.span().end)),
+                    format!("`{}` is not a rule", name.get_ref()),
+                    Some(suggestion.map_or_else(
+                        || "`ramguard rules` lists every rule".to_string(),
+                        |s| format!("did you mean `{s}`?"),
+                    )),
+                )
+            })
+        };
+        let mut levels = BTreeMap::new();
+        for (name, level) in &raw.rules {
+            levels.insert(rule(name)?.code, *level);
+        }
+        let mut ignores = Vec::new();
+        for entry in &raw.ignore {
+            let span = Span::new(entry.span().start, entry.span().end);
+            let entry = entry.get_ref();
+            if entry.reason.get_ref().trim().is_empty() {
+                let at = entry.reason.span();
+                return Err(fail(
+                    Some(Span::new(at.start, at.end)),
+                    "an ignore needs a reason".into(),
+                    Some("say why the finding is acceptable here, for the next reader".into()),
+                ));
+            }
+            let pattern = glob::Pattern::new(entry.path.get_ref()).map_err(|e| {
+                let at = entry.path.span();
+                fail(
+                    Some(Span::new(at.start, at.end)),
+                    format!("`{}` is not a path pattern: {e}", entry.path.get_ref()),
+                    None,
+                )
+            })?;
+            let rules = match &entry.rules {
+                None => None,
+                Some(names) => Some(names.iter().map(rule).collect::<Result<Vec<_>, _>>()?),
+            };
+            let expired = match &entry.expires {
+                None => None,
+                Some(date) => {
+                    let at = date.span();
+                    let parsed = parse_date(date.get_ref()).ok_or_else(|| {
+                        fail(
+                            Some(Span::new(at.start, at.end)),
+                            format!("`{}` is not a date", date.get_ref()),
+                            Some("write `expires = \"YYYY-MM-DD\"`".into()),
+                        )
+                    })?;
+                    (parsed < today).then(|| date.get_ref().clone())
+                }
+            };
+            ignores.push(Ignore {
+                pattern,
+                rules,
+                span,
+                expired,
+            });
+        }
+        let mut settings = Settings::default();
+        if let Some(limit) = raw.limits.policy_size {
+            settings.policy_size_limit = limit;
+        }
+        Ok(Self {
+            source: Some(source),
+            root,
+            levels,
+            ignores,
+            settings,
+        })
+    }
+
+    /// The severity a finding of `rule` gets, or `None` when the rule is off.
+    pub fn severity(&self, rule: &Rule, default: Severity) -> Option<Severity> {
+        match self.levels.get(rule.code) {
+            None => Some(default),
+            Some(Level::Off) => None,
+            Some(Level::Error) => Some(Severity::Error),
+            Some(Level::Warning) => Some(Severity::Warning),
+            Some(Level::Info) => Some(Severity::Info),
+        }
+    }
+
+    /// The path of `file` as the ignore patterns see it: relative to the configuration's folder.
+    pub fn relative<'p>(&self, absolute_file: &'p Path) -> &'p Path {
+        absolute_file.strip_prefix(&self.root).unwrap_or(absolute_file)
+    }
+
+    /// Which live ignores apply to a file (by index), split into whole-file and per-rule ones.
+    pub fn ignores_for(&self, relative: &Path) -> impl Iterator<Item = (usize, &Ignore)> {
+        let options = glob::MatchOptions {
+            require_literal_separator: true,
+            ..glob::MatchOptions::new()
+        };
+        self.ignores
+            .iter()
+            .enumerate()
+            .filter(move |(_, ig)| ig.expired.is_none() && ig.pattern.matches_path_with(relative, options))
+    }
+
+    /// Findings about the configuration itself: expired ignores, and ignores that matched
+    /// nothing in this run (`used[i]` says whether ignore `i` did).
+    pub fn findings(&self, used: &[bool]) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for (i, ignore) in self.ignores.iter().enumerate() {
+            let finding = if let Some(date) = &ignore.expired {
+                Finding::new(
+                    &rules::expired_ignore::RULE,
+                    ignore.span,
+                    format!("this ignore expired on {date}"),
+                )
+                .label("expired: it no longer applies")
+                .help("fix the findings it silenced and delete it, or renew it with a new date and reason")
+            } else if !used.get(i).copied().unwrap_or(false) {
+                Finding::new(&rules::unused_ignore::RULE, ignore.span, "this ignore matched nothing")
+                    .label("no file or finding of this run matched")
+                    .help("delete it, or fix its `path` (relative to the folder of ramguard.toml)")
+            } else {
+                continue;
+            };
+            if let Some(severity) = self.severity(finding.rule, finding.severity) {
+                out.push(finding.severity(severity));
+            }
+        }
+        out
+    }
+
+    pub fn ignore_skips_file(ignore: &Ignore) -> bool {
+        ignore.rules.is_none()
+    }
+
+    pub fn ignore_covers(ignore: &Ignore, rule: &Rule) -> bool {
+        ignore.rules.as_ref().is_none_or(|rules| rules.contains(&rule))
+    }
+}
+
+/// `cwd.join(path)` with `.` and `..` folded, without touching the file system.
+pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in cwd.join(path).components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `YYYY-MM-DD` as a comparable triple.
+fn parse_date(text: &str) -> Option<(i64, i64, i64)> {
+    let mut parts = text.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let date = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    (1..=12).contains(&date.1).then_some(())?;
+    (1..=31).contains(&date.2).then_some(date)
+}
+
+/// Today's date in UTC.
+pub fn today() -> (i64, i64, i64) {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+    civil_from_days(seconds.div_euclid(86_400))
+}
+
+/// The inverse of [`crate::values::days_from_civil`] (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse("ramguard.toml", text, PathBuf::from("/repo"), (2026, 11, 26))
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_span() {
+        let error = parse("[limits]\npolicy-sise = 10\n").err().map(|e| (e.message, e.span));
+        let (message, span) = error.unwrap_or_default();
+        assert!(message.contains("unknown field"), "{message}");
+        assert_eq!(span, Some(Span::new(9, 20)));
+    }
+
+    #[test]
+    fn unknown_rules_are_errors() {
+        let error = parse("[rules]\nwildcard-grant-delete = \"off\"\n")
+            .err()
+            .map(|e| e.message);
+        assert_eq!(error.as_deref(), Some("`wildcard-grant-delete` is not a rule"));
+    }
+
+    #[test]
+    fn ignores_need_a_reason_and_may_expire() {
+        assert!(parse("[[ignore]]\npath = \"a\"\nreason = \" \"\n").is_err());
+        assert!(parse("[[ignore]]\npath = \"a\"\n").is_err());
+        let config = parse(
+            "[[ignore]]\npath = \"a/**\"\nreason = \"r\"\nexpires = \"2026-11-25\"\n[[ignore]]\npath = \"b\"\nreason = \"r\"\nexpires = \"2026-11-26\"\n",
+        );
+        let expired: Vec<bool> = config
+            .map(|c| c.ignores.iter().map(|i| i.expired.is_some()).collect())
+            .unwrap_or_default();
+        assert_eq!(expired, [true, false]);
+    }
+
+    #[test]
+    fn civil_dates_round_trip() {
+        for days in [-1, 0, 59, 10_957, 20_418] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(crate::values::days_from_civil(y, m, d), days);
+        }
+        assert_eq!(civil_from_days(20_418), (2025, 11, 26));
+    }
+}

@@ -1,0 +1,4 @@
+//! Recognising what a file is: a policy document, a RAM API response that carries one, instance
+//! metadata or Terraform JSON.
+
+pub mod policy_file;

@@ -1,0 +1,445 @@
+//! Strict, span-aware JSON.
+//!
+//! Two passes, each done by a well-kept parser rather than by us:
+//! 1. `serde_json` decides validity: RFC 8259 exactly (no comments, no trailing commas). Before
+//!    it, one byte scan caps nesting at 128 levels, so 200,000 nested arrays are a finding and
+//!    not a stack overflow in the (recursive) tree builder.
+//! 2. `jsonc-parser`, with every extension switched off, gives the tree with the byte range of
+//!    every key and value. It keeps duplicate keys, which `serde_json` would silently merge.
+//!
+//! The tree is converted into our own owned [`Node`], so that a policy document that was
+//! carried as an encoded string inside a RAM API response can be parsed on its own and still
+//! have every span point into the file (see [`decode_string_token`]).
+
+use crate::source::{Span, floor_char_boundary};
+
+/// A JSON value with the byte span of its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    /// The number as written, so that nothing is lost to floating point.
+    Number(String),
+    String(String),
+    Array(Vec<Node>),
+    /// Members in the order written; duplicates are kept.
+    Object(Vec<Member>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+impl Node {
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&[Member]> {
+        match &self.value {
+            Value::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The first member named `key` (duplicates are the `duplicate-key` rule's business).
+    pub fn get(&self, key: &str) -> Option<&Member> {
+        self.as_object()?.iter().find(|m| m.key == key)
+    }
+
+    /// The JSON type's name, as a message should say it.
+    pub fn type_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+
+    /// Visit every node, depth first. Iterative: the tree may be deep.
+    pub fn walk(&self, mut visit: impl FnMut(&Node)) {
+        let mut stack = vec![self];
+        while let Some(node) = stack.pop() {
+            visit(node);
+            match &node.value {
+                Value::Array(items) => stack.extend(items.iter().rev()),
+                Value::Object(members) => stack.extend(members.iter().rev().map(|m| &m.value)),
+                _ => {}
+            }
+        }
+    }
+
+    /// Move every span through `map` (used for documents decoded out of a string token).
+    fn remap(&mut self, map: &dyn Fn(usize) -> usize) {
+        self.span = Span::new(map(self.span.start), map(self.span.end));
+        match &mut self.value {
+            Value::Array(items) => items.iter_mut().for_each(|n| n.remap(map)),
+            Value::Object(members) => {
+                for m in members {
+                    m.key_span = Span::new(map(m.key_span.start), map(m.key_span.end));
+                    m.value.remap(map);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Why a text is not JSON, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub message: String,
+    pub span: Span,
+}
+
+/// Parse `text` strictly. Spans are byte offsets into `text`.
+pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    if text.trim().is_empty() {
+        return Err(SyntaxError {
+            message: "the document is empty".into(),
+            span: Span::new(0, text.len()),
+        });
+    }
+    check_depth(text)?;
+    validate(text)?;
+    let options = jsonc_parser::ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    };
+    let parsed = jsonc_parser::parse_to_ast(text, &Default::default(), &options).map_err(|e| {
+        let range = e.range();
+        SyntaxError {
+            message: e.kind().to_string(),
+            span: Span::new(range.start, range.end),
+        }
+    })?;
+    parsed.value.map(convert).ok_or_else(|| SyntaxError {
+        message: "the document is empty".into(),
+        span: Span::new(0, text.len()),
+    })
+}
+
+/// How deep objects and arrays may nest; real policies use 5.
+pub const MAX_DEPTH: usize = 128;
+
+/// Refuse nesting deeper than [`MAX_DEPTH`], pointing at the first bracket too many.
+fn check_depth(text: &str) -> Result<(), SyntaxError> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (at, byte) in text.bytes().enumerate() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(SyntaxError {
+                        message: format!("nesting is deeper than {MAX_DEPTH} levels"),
+                        span: Span::new(at, at + 1),
+                    });
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The validity pass: serde_json, into nothing.
+fn validate(text: &str) -> Result<(), SyntaxError> {
+    let error = match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        Ok(_) => return Ok(()),
+        Err(error) => error,
+    };
+    // serde_json reports a 1-based line and a byte column; turn them into a byte offset.
+    let line_start = text
+        .split_inclusive('\n')
+        .take(error.line().saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    let offset = floor_char_boundary(text, (line_start + error.column().saturating_sub(1)).min(text.len()));
+    let end = text
+        .get(offset..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(offset, |c| offset + c.len_utf8());
+    let message = error.to_string();
+    // serde_json appends " at line L column C"; we show positions our own way.
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(head, _)| head)
+        .to_string();
+    // A trailing comma is the most common slip: name it, and point at the comma.
+    let before = text.get(..offset).map(str::trim_end).unwrap_or_default();
+    if before.ends_with(',') && matches!(text.get(offset..).and_then(|r| r.chars().next()), Some(']' | '}')) {
+        let comma = before.len() - 1;
+        return Err(SyntaxError {
+            message: "trailing comma".into(),
+            span: Span::new(comma, comma + 1),
+        });
+    }
+    // At the end of the input, point past the last character, where something is missing.
+    let span = if message.starts_with("EOF while parsing") {
+        Span::new(text.len(), text.len())
+    } else {
+        Span::new(offset, end)
+    };
+    Err(SyntaxError { message, span })
+}
+
+fn convert(value: jsonc_parser::ast::Value<'_>) -> Node {
+    use jsonc_parser::ast::{ObjectPropName, Value as J};
+    let span = |r: jsonc_parser::common::Range| Span::new(r.start, r.end);
+    match value {
+        J::StringLit(s) => Node {
+            span: span(s.range),
+            value: Value::String(s.value.into_owned()),
+        },
+        J::NumberLit(n) => Node {
+            span: span(n.range),
+            value: Value::Number(n.value.to_string()),
+        },
+        J::BooleanLit(b) => Node {
+            span: span(b.range),
+            value: Value::Bool(b.value),
+        },
+        J::NullKeyword(n) => Node {
+            span: span(n.range),
+            value: Value::Null,
+        },
+        J::Array(a) => Node {
+            span: span(a.range),
+            value: Value::Array(a.elements.into_iter().map(convert).collect()),
+        },
+        J::Object(o) => Node {
+            span: span(o.range),
+            value: Value::Object(
+                o.properties
+                    .into_iter()
+                    .map(|p| {
+                        let (key, key_span) = match p.name {
+                            ObjectPropName::String(s) => (s.value.into_owned(), span(s.range)),
+                            ObjectPropName::Word(w) => (w.value.to_string(), span(w.range)),
+                        };
+                        Member {
+                            key,
+                            key_span,
+                            value: convert(p.value),
+                        }
+                    })
+                    .collect(),
+            ),
+        },
+    }
+}
+
+/// A JSON string token decoded, with the file offset of every decoded byte.
+#[derive(Debug)]
+pub struct DecodedString {
+    pub text: String,
+    /// `offsets[i]` is where the escape or character that produced decoded byte `i` starts in
+    /// the file; one more entry maps the end of the text to the closing quote.
+    offsets: Vec<usize>,
+}
+
+impl DecodedString {
+    /// The file offset of a byte offset in the decoded text.
+    pub fn file_offset(&self, decoded: usize) -> usize {
+        self.offsets.get(decoded).or(self.offsets.last()).copied().unwrap_or(0)
+    }
+
+    /// Parse the decoded text as JSON and move every span into the file.
+    pub fn parse(&self) -> Result<Node, SyntaxError> {
+        let map = |offset: usize| self.file_offset(offset);
+        match parse(&self.text) {
+            Ok(mut node) => {
+                node.remap(&map);
+                Ok(node)
+            }
+            Err(mut error) => {
+                error.span = Span::new(map(error.span.start), map(error.span.end));
+                Err(error)
+            }
+        }
+    }
+}
+
+/// Decode the string token at `span` of `file_text` (quotes included), escape-aware.
+///
+/// The token is known to be valid JSON (the validity pass ran), so every escape is well formed.
+pub fn decode_string_token(file_text: &str, span: Span) -> Option<DecodedString> {
+    let token = file_text.get(span.start..span.end)?;
+    let inner = token.strip_prefix('"')?.strip_suffix('"')?;
+    let base = span.start + 1;
+    let mut text = String::with_capacity(inner.len());
+    let mut offsets = Vec::with_capacity(inner.len() + 1);
+    let mut chars = inner.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let decoded = if c == '\\' {
+            match chars.next()?.1 {
+                '"' => '"',
+                '\\' => '\\',
+                '/' => '/',
+                'b' => '\u{8}',
+                'f' => '\u{c}',
+                'n' => '\n',
+                'r' => '\r',
+                't' => '\t',
+                'u' => {
+                    let high = read_hex4(&mut chars)?;
+                    if (0xD800..0xDC00).contains(&high) {
+                        // A surrogate pair: `\uD83D\uDE00`.
+                        let (_, backslash) = chars.next()?;
+                        let (_, u) = chars.next()?;
+                        if backslash != '\\' || u != 'u' {
+                            return None;
+                        }
+                        let low = read_hex4(&mut chars)?;
+                        char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low.checked_sub(0xDC00)?))?
+                    } else {
+                        char::from_u32(high)?
+                    }
+                }
+                _ => return None,
+            }
+        } else {
+            c
+        };
+        offsets.extend(std::iter::repeat_n(base + at, decoded.len_utf8()));
+        text.push(decoded);
+    }
+    offsets.push(span.end - 1);
+    Some(DecodedString { text, offsets })
+}
+
+fn read_hex4(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>) -> Option<u32> {
+    let mut value = 0;
+    for _ in 0..4 {
+        value = value * 16 + chars.next()?.1.to_digit(16)?;
+    }
+    Some(value)
+}
+
+/// RFC 6901: escape one reference token of a JSON pointer.
+pub fn pointer_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> SyntaxError {
+        parse(text).err().unwrap_or_else(|| SyntaxError {
+            message: "parsed".into(),
+            span: Span::default(),
+        })
+    }
+
+    #[test]
+    fn spans_are_byte_ranges() {
+        let text = r#"{"Version": "1", "a": [true, null]}"#;
+        let node = parse(text).unwrap_or_else(|e| unreachable!("{e:?}"));
+        let version = node.get("Version").map(|m| m.value.span);
+        assert_eq!(version.map(|s| &text[s.start..s.end]), Some("\"1\""));
+        let key = node.get("a").map(|m| m.key_span);
+        assert_eq!(key.map(|s| &text[s.start..s.end]), Some("\"a\""));
+    }
+
+    #[test]
+    fn strictness() {
+        assert_eq!(
+            err("{\"a\": 1,}"),
+            SyntaxError {
+                message: "trailing comma".into(),
+                span: Span::new(7, 8)
+            }
+        );
+        assert_eq!(err("[1,\n ]").span, Span::new(2, 3));
+        assert!(err("{// c\n}").message.contains("key must be a string"));
+        assert_eq!(err("  ").message, "the document is empty");
+        assert_eq!(err("[1, 2").span, Span::new(5, 5));
+        assert_eq!(err("'a'").span.start, 0);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = "[".repeat(200_000) + &"]".repeat(200_000);
+        assert_eq!(
+            err(&deep),
+            SyntaxError {
+                message: "nesting is deeper than 128 levels".into(),
+                span: Span::new(128, 129)
+            }
+        );
+        let fine = "[".repeat(128) + &"]".repeat(128);
+        assert!(parse(&fine).is_ok());
+        // Brackets inside strings do not count.
+        assert!(parse(&format!("\"{}\"", "[".repeat(500))).is_ok());
+    }
+
+    #[test]
+    fn duplicate_keys_are_kept() {
+        let node = parse(r#"{"a": 1, "a": 2}"#).unwrap_or_else(|e| unreachable!("{e:?}"));
+        assert_eq!(node.as_object().map(<[Member]>::len), Some(2));
+    }
+
+    #[test]
+    fn decoded_documents_point_into_the_file() {
+        let file = r#"{"Doc": "{\"Version\":\"1\",\n\"é\\u0041\":\"\\ud83d\\ude00x\"}"}"#;
+        let outer = parse(file).unwrap_or_else(|e| unreachable!("{e:?}"));
+        let token = outer.get("Doc").map(|m| m.value.span).unwrap_or_default();
+        let decoded = decode_string_token(file, token).unwrap_or_else(|| unreachable!());
+        let inner = decoded.parse().unwrap_or_else(|e| unreachable!("{e:?}"));
+        let version = inner.get("Version").map(|m| m.value.span).unwrap_or_default();
+        assert_eq!(&file[version.start..version.end], r#"\"1\""#);
+        let odd = inner
+            .as_object()
+            .and_then(|m| m.get(1))
+            .unwrap_or_else(|| unreachable!());
+        assert_eq!(odd.key, "éA");
+        assert_eq!(
+            &file[odd.value.span.start..odd.value.span.end],
+            r#"\"\\ud83d\\ude00x\""#
+        );
+    }
+}

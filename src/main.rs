@@ -1,0 +1,176 @@
+//! The thin binary: parse the arguments, run the library, print, and map the outcome to an
+//! exit code (0 clean, 1 findings or a denial, 2 could not run, 3 uncertain).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use miette::{Diagnostic, GraphicalReportHandler};
+use ramguard::cli::{Cli, Color, Command, GlobalArgs, LintArgs};
+use ramguard::config::{Config, ConfigError};
+use ramguard::lint::{self, LintOptions};
+use ramguard::report::{self, Format, human::Style};
+use ramguard::rules::{self, Severity};
+
+/// Could not run: exit 2, with a message (and, for a configuration, the place).
+#[derive(Debug)]
+enum Failure {
+    Usage(String),
+    Config(ConfigError),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = run(&cli);
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(failure) => {
+            let style = style(&cli.global, std::io::stderr().is_terminal());
+            let text = match failure {
+                Failure::Usage(message) => format!("error: {message}\n"),
+                Failure::Config(error) => render_config_error(&error, style),
+            };
+            let _ = std::io::stderr().write_all(text.as_bytes());
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<u8, Failure> {
+    match &cli.command {
+        Command::Lint(args) => run_lint(&cli.global, args),
+        Command::Rules => {
+            print(&render_rules(cli.global.format)?);
+            Ok(0)
+        }
+        Command::Explain { rule } => {
+            let Some(rule) = rules::by_name_or_code(rule) else {
+                let hint = ramguard::suggest::did_you_mean(rule, rules::ALL.iter().map(|r| r.name)).map_or_else(
+                    || "`ramguard rules` lists them".to_string(),
+                    |s| format!("did you mean `{s}`?"),
+                );
+                return Err(Failure::Usage(format!("`{rule}` is not a rule; {hint}")));
+            };
+            print(&format!(
+                "# {} ({}, {} by default)\n\n{}\n",
+                rule.name,
+                rule.code,
+                rule.severity.as_str(),
+                rule.doc()
+            ));
+            Ok(0)
+        }
+    }
+}
+
+fn run_lint(global: &GlobalArgs, args: &LintArgs) -> Result<u8, Failure> {
+    let cwd = std::env::current_dir().map_err(|e| Failure::Usage(format!("cannot read the working directory: {e}")))?;
+    let config = Config::discover(global.config.as_deref(), &cwd).map_err(Failure::Config)?;
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let options = LintOptions {
+        no_ignore: args.no_ignore,
+    };
+    let report = lint::lint_paths(&paths, &config, &cwd, options).map_err(|errors| {
+        Failure::Usage(
+            errors
+                .iter()
+                .map(|e| format!("{}: {}", e.path, e.message))
+                .collect::<Vec<_>>()
+                .join("\nerror: "),
+        )
+    })?;
+    match global.format {
+        Format::Human => {
+            let text = report::human::render(&report, style(global, std::io::stderr().is_terminal()));
+            let _ = std::io::stderr().write_all(text.as_bytes());
+        }
+        Format::Json => print(&report::json::render(&report)),
+        Format::Sarif => print(&report::sarif::render(&report, &cwd)),
+        Format::Github => print(&report::github::render(&report)),
+    }
+    let failing = report.count(Severity::Error) > 0 || (args.deny_warnings && report.count(Severity::Warning) > 0);
+    Ok(u8::from(failing))
+}
+
+fn render_rules(format: Format) -> Result<String, Failure> {
+    match format {
+        Format::Json => {
+            let rules: Vec<_> = rules::ALL
+                .iter()
+                .map(|r| serde_json::json!({ "code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary() }))
+                .collect();
+            Ok(serde_json::to_string_pretty(&rules).unwrap_or_default() + "\n")
+        }
+        Format::Human => {
+            let mut out = String::new();
+            for rule in rules::ALL {
+                out.push_str(&format!(
+                    "{:<6} {:<32} {:<8} {}\n",
+                    rule.code,
+                    rule.name,
+                    rule.severity.as_str(),
+                    rule.summary()
+                ));
+            }
+            Ok(out)
+        }
+        other => Err(Failure::Usage(
+            format!("`rules` prints `human` or `json`, not `{other:?}`").to_lowercase(),
+        )),
+    }
+}
+
+fn style(global: &GlobalArgs, terminal: bool) -> Style {
+    let color = match global.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    Style { color, width: 100 }
+}
+
+fn render_config_error(error: &ConfigError, style: Style) -> String {
+    #[derive(Debug)]
+    struct Report<'a>(&'a ConfigError, Option<miette::NamedSource<std::sync::Arc<str>>>);
+    impl std::fmt::Display for Report<'_> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "invalid configuration: {}", self.0.message)
+        }
+    }
+    impl std::error::Error for Report<'_> {}
+    impl Diagnostic for Report<'_> {
+        fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+            self.0.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+        }
+        fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+            self.1.as_ref().map(|s| s as &dyn miette::SourceCode)
+        }
+        fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+            let span = self.0.span?;
+            Some(Box::new(std::iter::once(miette::LabeledSpan::new_primary_with_span(
+                Some("here".into()),
+                span,
+            ))))
+        }
+    }
+    let source = error
+        .source
+        .as_ref()
+        .map(|s| miette::NamedSource::new(s.name.clone(), s.text.clone()));
+    let mut out = String::new();
+    let handler: GraphicalReportHandler = style.handler();
+    if handler.render_report(&mut out, &Report(error, source)).is_err() {
+        out = format!("error: invalid configuration: {}\n", error.message);
+    }
+    out
+}
+
+/// Write to stdout; a closed pipe (`ramguard rules | head`) is not an error.
+fn print(text: &str) {
+    let _ = std::io::stdout().write_all(text.as_bytes());
+}

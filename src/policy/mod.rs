@@ -1,0 +1,233 @@
+//! The policy model: what a RAM policy document says, with where it says it.
+//!
+//! The model is built tolerantly from a JSON tree: an element of the wrong type is left out
+//! rather than guessed at. The grammar rules look at the tree itself and report what was left
+//! out, and the evaluator refuses any document with error-severity findings, so a tolerant
+//! model never turns a broken policy into a decision.
+
+pub mod condition;
+
+use crate::json::{Node, Value, pointer_token};
+use crate::source::Span;
+
+pub use condition::{Operator, OperatorBase, SetQualifier};
+
+/// A string of the document, where it stands and its JSON pointer in the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub value: String,
+    pub span: Span,
+    pub pointer: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PolicyKind {
+    /// An identity (permission) policy or a control or session policy: `Effect`, `Action`, `Resource`.
+    Permission,
+    /// The trust policy of a RAM role: `Principal` + `sts:AssumeRole`, no `Resource`.
+    Trust,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+impl Effect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Allow => "Allow",
+            Self::Deny => "Deny",
+        }
+    }
+}
+
+/// `Action` or `NotAction`, whichever the statement has (both: the first written, and
+/// `conflicting-elements` reports it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionList {
+    pub negated: bool,
+    pub key_span: Span,
+    pub items: Vec<Item>,
+}
+
+/// One condition: an operator, a key and the values (OR among them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    pub operator: Item,
+    /// `None` when RAM has no such operator (`unknown-condition-operator` reports it).
+    pub parsed: Option<Operator>,
+    pub key: Item,
+    pub values: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// Position in `Statement`, 0-based.
+    pub index: usize,
+    pub span: Span,
+    pub pointer: String,
+    pub effect: Option<(Effect, Span)>,
+    pub actions: Option<ActionList>,
+    /// `None` when the statement has no (well-typed) `Resource`.
+    pub resources: Option<Vec<Item>>,
+    pub conditions: Vec<Condition>,
+    pub principal: Option<Span>,
+}
+
+impl Statement {
+    pub fn is_allow(&self) -> bool {
+        matches!(self.effect, Some((Effect::Allow, _)))
+    }
+
+    pub fn effect_span(&self) -> Span {
+        self.effect.map_or(self.span, |(_, span)| span)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    pub kind: PolicyKind,
+    pub statements: Vec<Statement>,
+}
+
+impl Policy {
+    /// Build the model of a document root (an object; anything else gives no statements).
+    pub fn from_document(root: &Node) -> Self {
+        let kind = kind_of(root);
+        let mut statements = Vec::new();
+        if let Some(member) = root.get("Statement") {
+            match &member.value.value {
+                Value::Array(items) => {
+                    for (index, node) in items.iter().enumerate() {
+                        if node.as_object().is_some() {
+                            statements.push(statement(node, index, format!("/Statement/{index}")));
+                        }
+                    }
+                }
+                // A lone statement object: whether RAM takes it is unverified, and
+                // `invalid-element-type` says so; the model reads it.
+                Value::Object(_) => statements.push(statement(&member.value, 0, "/Statement".into())),
+                _ => {}
+            }
+        }
+        Self { kind, statements }
+    }
+}
+
+/// A trust policy is told apart by a statement with `Principal` that allows `sts:AssumeRole`.
+pub fn kind_of(root: &Node) -> PolicyKind {
+    let statements: Vec<&Node> = match root.get("Statement").map(|m| &m.value) {
+        Some(Node {
+            value: Value::Array(items),
+            ..
+        }) => items.iter().collect(),
+        Some(
+            node @ Node {
+                value: Value::Object(_),
+                ..
+            },
+        ) => vec![node],
+        _ => Vec::new(),
+    };
+    let is_trust = statements.iter().any(|s| {
+        s.get("Principal").is_some()
+            && s.get("Action").is_some_and(|a| {
+                strings(&a.value, "")
+                    .iter()
+                    .any(|i| i.value.eq_ignore_ascii_case("sts:AssumeRole"))
+            })
+    });
+    if is_trust {
+        PolicyKind::Trust
+    } else {
+        PolicyKind::Permission
+    }
+}
+
+fn statement(node: &Node, index: usize, pointer: String) -> Statement {
+    let effect = node.get("Effect").and_then(|m| {
+        let effect = match m.value.as_str()? {
+            "Allow" => Effect::Allow,
+            "Deny" => Effect::Deny,
+            _ => return None,
+        };
+        Some((effect, m.value.span))
+    });
+    let actions = node.as_object().and_then(|members| {
+        members
+            .iter()
+            .find(|m| m.key == "Action" || m.key == "NotAction")
+            .map(|m| ActionList {
+                negated: m.key == "NotAction",
+                key_span: m.key_span,
+                items: strings(&m.value, &format!("{pointer}/{}", m.key)),
+            })
+    });
+    let resources = node
+        .get("Resource")
+        .filter(|m| matches!(m.value.value, Value::String(_) | Value::Array(_)))
+        .map(|m| strings(&m.value, &format!("{pointer}/Resource")));
+    let conditions = node
+        .get("Condition")
+        .map(|m| conditions(&m.value, &format!("{pointer}/Condition")))
+        .unwrap_or_default();
+    Statement {
+        index,
+        span: node.span,
+        effect,
+        actions,
+        resources,
+        conditions,
+        principal: node.get("Principal").map(|m| m.value.span),
+        pointer,
+    }
+}
+
+fn conditions(node: &Node, pointer: &str) -> Vec<Condition> {
+    let mut out = Vec::new();
+    for op in node.as_object().unwrap_or_default() {
+        let op_pointer = format!("{pointer}/{}", pointer_token(&op.key));
+        for key in op.value.as_object().unwrap_or_default() {
+            out.push(Condition {
+                operator: Item {
+                    value: op.key.clone(),
+                    span: op.key_span,
+                    pointer: op_pointer.clone(),
+                },
+                parsed: Operator::parse(&op.key),
+                key: Item {
+                    value: key.key.clone(),
+                    span: key.key_span,
+                    pointer: format!("{op_pointer}/{}", pointer_token(&key.key)),
+                },
+                values: strings(&key.value, &format!("{op_pointer}/{}", pointer_token(&key.key))),
+            });
+        }
+    }
+    out
+}
+
+/// A string, or the strings of an array (other elements are left out), with their pointers.
+pub fn strings(node: &Node, pointer: &str) -> Vec<Item> {
+    match &node.value {
+        Value::String(s) => vec![Item {
+            value: s.clone(),
+            span: node.span,
+            pointer: pointer.to_string(),
+        }],
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| {
+                n.as_str().map(|s| Item {
+                    value: s.to_string(),
+                    span: n.span,
+                    pointer: format!("{pointer}/{i}"),
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}

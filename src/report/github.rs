@@ -1,0 +1,45 @@
+//! `--format github`: GitHub Actions workflow commands, one annotation per finding.
+
+use super::Position;
+use crate::lint::LintReport;
+use crate::rules::Severity;
+
+pub fn render(report: &LintReport) -> String {
+    let mut out = String::new();
+    for file in &report.files {
+        for finding in &file.findings {
+            let at = Position::of(&file.source, finding);
+            let level = match finding.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            let mut message = finding.message.clone();
+            if let Some(help) = &finding.help {
+                message.push_str("\nhelp: ");
+                message.push_str(help);
+            }
+            out.push_str(&format!(
+                "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+                escape_property(&file.source.name),
+                at.line,
+                at.column,
+                at.end_line,
+                at.end_column,
+                escape_property(&format!("{} {}", finding.rule.code, finding.rule.name)),
+                escape_data(&message),
+            ));
+        }
+    }
+    out
+}
+
+/// The escaping GitHub's toolkit applies to a command's message.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// The escaping GitHub's toolkit applies to a command's properties.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}

@@ -1,0 +1,81 @@
+//! An action that is not `service:Name` or `*`.
+//!
+//! ## What it does
+//! Checks the form of every entry of `Action` and `NotAction`: `*`, or a service code, one
+//! colon and an action name, with `*` and `?` as the only wildcards and no spaces.
+//!
+//! ## Why is this bad?
+//! RAM refuses a malformed action, or — if a console or tool lets it through — it matches
+//! nothing. `kvstore DeleteInstance`, `kvstore::DeleteInstance` and `DeleteInstance` grant
+//! nothing and deny nothing.
+//!
+//! ## Example
+//! ```json
+//! { "Effect": "Allow", "Action": "kvstore::DescribeInstances", "Resource": "*" }
+//! ```
+//!
+//! Use instead:
+//! ```json
+//! { "Effect": "Allow", "Action": "kvstore:DescribeInstances", "Resource": "*" }
+//! ```
+
+use super::{Context, Finding, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "RG010",
+    name: "invalid-action",
+    severity: Severity::Error,
+    source: include_str!("invalid_action.rs"),
+    check,
+};
+
+fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
+    for statement in &ctx.policy.statements {
+        let Some(actions) = &statement.actions else { continue };
+        for item in &actions.items {
+            if item.value.is_empty() {
+                continue; // `empty-value`
+            }
+            if let Err(problem) = check_form(&item.value) {
+                sink.push(
+                    Finding::new(
+                        &RULE,
+                        item.span,
+                        format!("`{}` is not an action: {problem}", item.value),
+                    )
+                    .label("expected `service:ActionName` or `*`")
+                    .pointer(&item.pointer)
+                    .help("write the service code, one colon and the API name, as in `kvstore:DescribeInstances`"),
+                );
+            }
+        }
+    }
+}
+
+/// `*`, or `service:Name` where both parts are non-empty and made of letters, digits, `-`, `_`,
+/// `.` and the wildcards.
+pub fn check_form(action: &str) -> Result<(), &'static str> {
+    if action == "*" {
+        return Ok(());
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '*' | '?');
+    let Some((service, name)) = action.split_once(':') else {
+        return Err("it has no service code");
+    };
+    if service.is_empty() {
+        return Err("the service code is empty");
+    }
+    if name.is_empty() {
+        return Err("the action name is empty");
+    }
+    if name.contains(':') {
+        return Err("it has more than one colon");
+    }
+    if action.chars().any(char::is_whitespace) {
+        return Err("it contains white space");
+    }
+    if !service.chars().all(allowed) || !name.chars().all(allowed) {
+        return Err("it contains a character RAM does not use in action names");
+    }
+    Ok(())
+}

@@ -1,0 +1,87 @@
+//! A resource that is neither `*` nor a well-formed `acs:` ARN.
+//!
+//! ## What it does
+//! Checks every entry of `Resource`: `*`, or `acs:<service>:<region>:<account>:<relative-id>`,
+//! where the region may be empty (global services such as RAM), region and account may be
+//! wildcards, and the service and the relative ID are not empty.
+//!
+//! ## Why is this bad?
+//! A resource that is not an ARN matches nothing: an `Allow` grants nothing, and, worse, a
+//! `Deny` protects nothing. An AWS ARN (`arn:aws:...`) is the usual culprit.
+//!
+//! ## Example
+//! ```json
+//! { "Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "r-bp1zxszhcgatnx0001" }
+//! ```
+//!
+//! Use instead:
+//! ```json
+//! { "Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "acs:kvstore:*:*:instance/r-bp1zxszhcgatnx0001" }
+//! ```
+
+use super::{Context, Finding, Rule, Severity};
+use crate::policy::Effect;
+
+pub static RULE: Rule = Rule {
+    code: "RG011",
+    name: "invalid-resource",
+    severity: Severity::Error,
+    source: include_str!("invalid_resource.rs"),
+    check,
+};
+
+fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
+    for statement in &ctx.policy.statements {
+        for item in statement.resources.iter().flatten() {
+            if item.value.is_empty() {
+                continue; // `empty-value`
+            }
+            if let Err(problem) = check_form(&item.value) {
+                let consequence = match statement.effect {
+                    Some((Effect::Deny, _)) => "as written it matches nothing, so this `Deny` protects nothing",
+                    _ => "as written it matches nothing",
+                };
+                let help = if item.value.starts_with("arn:") {
+                    "this is an AWS ARN; RAM's read `acs:<service>:<region>:<account>:<relative-id>`".to_string()
+                } else {
+                    format!("write `*` or an ARN such as `acs:kvstore:*:*:instance/r-...`; {consequence}")
+                };
+                sink.push(
+                    Finding::new(
+                        &RULE,
+                        item.span,
+                        format!("`{}` is not a resource: {problem}", item.value),
+                    )
+                    .label("expected `*` or `acs:<service>:<region>:<account>:<relative-id>`")
+                    .pointer(&item.pointer)
+                    .help(help),
+                );
+            }
+        }
+    }
+}
+
+pub fn check_form(resource: &str) -> Result<(), &'static str> {
+    if resource == "*" {
+        return Ok(());
+    }
+    if resource.chars().any(char::is_whitespace) {
+        return Err("it contains white space");
+    }
+    let Some(rest) = resource.strip_prefix("acs:") else {
+        return Err("an ARN starts with `acs:`");
+    };
+    let mut parts = rest.splitn(4, ':');
+    let (Some(service), Some(_region), Some(_account), Some(relative)) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err("an ARN has five parts separated by `:`");
+    };
+    if service.is_empty() {
+        return Err("the service code is empty");
+    }
+    if relative.is_empty() {
+        return Err("the relative resource ID is empty");
+    }
+    Ok(())
+}

@@ -1,0 +1,63 @@
+//! `Version` is not the string `"1"`.
+//!
+//! ## What it does
+//! Reports a `Version` that is anything but the string `"1"`: the number `1`, AWS's
+//! `"2012-10-17"`, an empty string.
+//!
+//! ## Why is this bad?
+//! RAM's policy language has exactly one version, written as the string `"1"`. Anything else is
+//! refused, and `"2012-10-17"` is the tell-tale of a policy copied from AWS IAM whose actions and
+//! ARNs need translating too.
+//!
+//! ## Example
+//! ```json
+//! { "Version": "2012-10-17", "Statement": [] }
+//! ```
+//!
+//! Use instead:
+//! ```json
+//! { "Version": "1", "Statement": [] }
+//! ```
+
+use super::{Context, Finding, Rule, Severity};
+use crate::json::Value;
+
+pub static RULE: Rule = Rule {
+    code: "RG006",
+    name: "invalid-version",
+    severity: Severity::Error,
+    source: include_str!("invalid_version.rs"),
+    check,
+};
+
+fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
+    let Some(version) = ctx.root.get("Version").map(|m| &m.value) else {
+        return;
+    };
+    let (message, help) = match &version.value {
+        Value::String(s) if s == "1" => return,
+        Value::String(s) if s == "2012-10-17" || s == "2008-10-17" => (
+            format!("`{s}` is an AWS IAM policy version"),
+            "RAM's only version is `\"1\"`; check that the actions and ARNs are RAM's too (`kvstore:...`, `acs:...`)"
+                .to_string(),
+        ),
+        Value::String(s) => (
+            format!("`Version` is `\"{s}\"`"),
+            "write `\"Version\": \"1\"`".to_string(),
+        ),
+        Value::Number(n) if n == "1" => (
+            "`Version` is the number 1, not the string `\"1\"`".to_string(),
+            "write `\"Version\": \"1\"`, with quotes".to_string(),
+        ),
+        _ => (
+            format!("`Version` is {}, not the string `\"1\"`", version.type_name()),
+            "write `\"Version\": \"1\"`".to_string(),
+        ),
+    };
+    sink.push(
+        Finding::new(&RULE, version.span, message)
+            .label("RAM takes only `\"1\"`")
+            .pointer("/Version")
+            .help(help),
+    );
+}
