@@ -107,7 +107,9 @@ impl Config {
             help: None,
         })?;
         let root = absolute(cwd, path.parent().unwrap_or(Path::new("")));
-        Self::parse(&path.display().to_string(), &text, root, today())
+        let file = absolute(cwd, path);
+        let name = file.strip_prefix(cwd).unwrap_or(&file).display().to_string();
+        Self::parse(&name, &text, root, today())
     }
 
     pub fn parse(name: &str, text: &str, root: PathBuf, today: (i64, i64, i64)) -> Result<Self, ConfigError> {
@@ -144,8 +146,8 @@ impl Config {
         }
         let mut ignores = Vec::new();
         for entry in &raw.ignore {
-            let span = Span::new(entry.span().start, entry.span().end);
             let entry = entry.get_ref();
+            let span = Span::new(entry.path.span().start, entry.path.span().end);
             if entry.reason.get_ref().trim().is_empty() {
                 let at = entry.reason.span();
                 return Err(fail(
@@ -229,8 +231,10 @@ impl Config {
     }
 
     /// Findings about the configuration itself: expired ignores, and ignores that matched
-    /// nothing in this run (`used[i]` says whether ignore `i` did).
-    pub fn findings(&self, used: &[bool]) -> Vec<Finding> {
+    /// nothing in this run (`used[i]` says whether ignore `i` did). An unused ignore is only
+    /// reported when the run `covered_root`, the configuration's whole folder: a run over one
+    /// file (pre-commit) or one subfolder cannot tell.
+    pub fn findings(&self, used: &[bool], covered_root: bool) -> Vec<Finding> {
         let mut out = Vec::new();
         for (i, ignore) in self.ignores.iter().enumerate() {
             let finding = if let Some(date) = &ignore.expired {
@@ -241,9 +245,9 @@ impl Config {
                 )
                 .label("expired: it no longer applies")
                 .help("fix the findings it silenced and delete it, or renew it with a new date and reason")
-            } else if !used.get(i).copied().unwrap_or(false) {
+            } else if covered_root && !used.get(i).copied().unwrap_or(false) {
                 Finding::new(&rules::unused_ignore::RULE, ignore.span, "this ignore matched nothing")
-                    .label("no file or finding of this run matched")
+                    .label("no file or finding under this folder matched")
                     .help("delete it, or fix its `path` (relative to the folder of ramguard.toml)")
             } else {
                 continue;

@@ -121,7 +121,10 @@ pub fn lint_paths(
             .iter()
             .map(|u| u.load(std::sync::atomic::Ordering::Relaxed))
             .collect();
-        let findings = config.findings(&used);
+        let covered_root = paths
+            .iter()
+            .any(|p| p.is_dir() && config.root.starts_with(config::absolute(cwd, p)));
+        let findings = config.findings(&used, covered_root);
         if !findings.is_empty() {
             report.files.push(FileReport {
                 source: source.clone(),
