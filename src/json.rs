@@ -154,6 +154,11 @@ pub const MAX_DEPTH: usize = 128;
 
 /// Refuse nesting deeper than [`MAX_DEPTH`], pointing at the first bracket too many.
 fn check_depth(text: &str) -> Result<(), SyntaxError> {
+    // Fast path: a text with few brackets cannot nest deep (this count vectorises; the
+    // string-aware scan below does not).
+    if text.bytes().filter(|b| matches!(b, b'[' | b'{')).count() <= MAX_DEPTH {
+        return Ok(());
+    }
     let mut depth = 0usize;
     let mut in_string = false;
     let mut escaped = false;
@@ -360,8 +365,12 @@ fn read_hex4(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>) -> Opti
 }
 
 /// RFC 6901: escape one reference token of a JSON pointer.
-pub fn pointer_token(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+pub fn pointer_token(key: &str) -> std::borrow::Cow<'_, str> {
+    if key.contains(['~', '/']) {
+        key.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        key.into()
+    }
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ pub struct FileReport {
 
 #[derive(Debug, Default)]
 pub struct LintReport {
-    /// Every linted file, sorted by name, with its findings sorted by position then code.
+    /// Every file with findings, sorted by name, its findings sorted by position then code.
     pub files: Vec<FileReport>,
     /// How many files were linted.
     pub linted: usize,
@@ -107,7 +107,11 @@ pub fn lint_paths(
         match outcome {
             Ok(Some(file)) => {
                 report.linted += 1;
-                report.files.push(file);
+                // A clean file's text is not kept: a run over thousands of files holds only
+                // the ones it has something to say about.
+                if !file.findings.is_empty() {
+                    report.files.push(file);
+                }
             }
             Ok(None) => report.skipped += 1,
             Err(error) => errors.push(error),
@@ -159,12 +163,7 @@ pub fn lint_file(file: &policy_file::PolicyFile, settings: &Settings, path: &str
 /// Run every rule over one document.
 pub fn lint_document(root: &crate::json::Node, settings: &Settings, path: &str) -> Vec<Finding> {
     let policy = Policy::from_document(root);
-    let ctx = Context {
-        root,
-        policy: &policy,
-        settings,
-        path,
-    };
+    let ctx = Context::new(root, &policy, settings, path);
     let mut findings = Vec::new();
     for rule in rules::ALL {
         (rule.check)(&ctx, &mut findings);

@@ -174,3 +174,6 @@ fn render_config_error(error: &ConfigError, style: Style) -> String {
 fn print(text: &str) {
     let _ = std::io::stdout().write_all(text.as_bytes());
 }
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

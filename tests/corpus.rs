@@ -19,8 +19,8 @@ use ramguard::rules::Severity;
 fn the_corpus_has_no_errors_and_only_the_known_warnings() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
     let config = Config::default();
-    let report =
-        lint::lint_paths(std::slice::from_ref(&root), &config, &root, LintOptions::default()).unwrap_or_else(|e| panic!("{e:?}"));
+    let report = lint::lint_paths(std::slice::from_ref(&root), &config, &root, LintOptions::default())
+        .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(report.linted, 75, "the corpus holds 75 policies");
     let mut errors = Vec::new();
     let mut warnings = Vec::new();

@@ -7,6 +7,9 @@
 
 pub mod condition;
 
+use std::fmt;
+use std::sync::Arc;
+
 use crate::json::{Node, Value, pointer_token};
 use crate::source::Span;
 
@@ -17,7 +20,40 @@ pub use condition::{Operator, OperatorBase, SetQualifier};
 pub struct Item {
     pub value: String,
     pub span: Span,
-    pub pointer: String,
+    pub pointer: Pointer,
+}
+
+/// A JSON pointer, built into text only when a finding needs it: the elements of one list
+/// share their base.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pointer {
+    base: Arc<str>,
+    index: Option<usize>,
+}
+
+impl Pointer {
+    pub fn new(base: impl Into<Arc<str>>) -> Self {
+        Self {
+            base: base.into(),
+            index: None,
+        }
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.base)?;
+        match self.index {
+            Some(i) => write!(f, "/{i}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl From<&Pointer> for String {
+    fn from(pointer: &Pointer) -> Self {
+        pointer.to_string()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -194,13 +230,13 @@ fn conditions(node: &Node, pointer: &str) -> Vec<Condition> {
                 operator: Item {
                     value: op.key.clone(),
                     span: op.key_span,
-                    pointer: op_pointer.clone(),
+                    pointer: Pointer::new(op_pointer.as_str()),
                 },
                 parsed: Operator::parse(&op.key),
                 key: Item {
                     value: key.key.clone(),
                     span: key.key_span,
-                    pointer: format!("{op_pointer}/{}", pointer_token(&key.key)),
+                    pointer: Pointer::new(format!("{op_pointer}/{}", pointer_token(&key.key))),
                 },
                 values: strings(&key.value, &format!("{op_pointer}/{}", pointer_token(&key.key))),
             });
@@ -211,11 +247,12 @@ fn conditions(node: &Node, pointer: &str) -> Vec<Condition> {
 
 /// A string, or the strings of an array (other elements are left out), with their pointers.
 pub fn strings(node: &Node, pointer: &str) -> Vec<Item> {
+    let base: Arc<str> = pointer.into();
     match &node.value {
         Value::String(s) => vec![Item {
             value: s.clone(),
             span: node.span,
-            pointer: pointer.to_string(),
+            pointer: Pointer { base, index: None },
         }],
         Value::Array(items) => items
             .iter()
@@ -224,7 +261,10 @@ pub fn strings(node: &Node, pointer: &str) -> Vec<Item> {
                 n.as_str().map(|s| Item {
                     value: s.to_string(),
                     span: n.span,
-                    pointer: format!("{pointer}/{i}"),
+                    pointer: Pointer {
+                        base: base.clone(),
+                        index: Some(i),
+                    },
                 })
             })
             .collect(),

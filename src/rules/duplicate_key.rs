@@ -19,10 +19,11 @@
 //! { "Effect": "Allow", "Action": ["kvstore:DescribeInstances", "kvstore:DescribeInstanceAttribute"], "Resource": "*" }
 //! ```
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::{Context, Finding, Rule, Severity};
-use crate::json::{Node, Value, pointer_token};
+use crate::json::{Member, Node, Value, pointer_token};
 
 pub static RULE: Rule = Rule {
     code: "RG002",
@@ -33,38 +34,72 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
-    // Iterative, with pointers: the document may be deep.
-    let mut stack: Vec<(&Node, String)> = vec![(ctx.root, String::new())];
-    while let Some((node, pointer)) = stack.pop() {
-        match &node.value {
-            Value::Object(members) => {
-                let mut first_seen = HashMap::with_capacity(members.len());
-                for member in members {
-                    let member_pointer = format!("{pointer}/{}", pointer_token(&member.key));
-                    if let Some(first) = first_seen.insert(member.key.as_str(), member.key_span) {
-                        // Keep pointing at the first occurrence for a third one.
-                        first_seen.insert(member.key.as_str(), first);
-                        sink.push(
-                            Finding::new(
-                                &RULE,
-                                member.key_span,
-                                format!("`{}` appears twice in one object", member.key),
-                            )
-                            .label("written again here")
-                            .related(first, "first written here")
-                            .pointer(&member_pointer)
-                            .help("merge the two into one key: RAM may read either value"),
-                        );
-                    }
-                    stack.push((&member.value, member_pointer));
-                }
+    visit(ctx.root, &mut Vec::new(), sink);
+}
+
+/// Depth first, keeping the path so that a pointer is only built for a finding. Recursion is
+/// bounded: the parser refuses documents nested deeper than `json::MAX_DEPTH`.
+fn visit<'a>(node: &'a Node, path: &mut Vec<Cow<'a, str>>, sink: &mut Vec<Finding>) {
+    match &node.value {
+        Value::Object(members) => {
+            for (i, first) in first_occurrences(members) {
+                let member = members.get(i).unwrap_or(first);
+                let pointer: String = path
+                    .iter()
+                    .chain([&pointer_token(&member.key)])
+                    .map(|t| format!("/{t}"))
+                    .collect();
+                sink.push(
+                    Finding::new(
+                        &RULE,
+                        member.key_span,
+                        format!("`{}` appears twice in one object", member.key),
+                    )
+                    .label("written again here")
+                    .related(first.key_span, "first written here")
+                    .pointer(pointer)
+                    .help("merge the two into one key: RAM may read either value"),
+                );
             }
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    stack.push((item, format!("{pointer}/{i}")));
-                }
+            for member in members {
+                path.push(pointer_token(&member.key));
+                visit(&member.value, path, sink);
+                path.pop();
             }
-            _ => {}
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(Cow::Owned(i.to_string()));
+                visit(item, path, sink);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// For every member whose key was written before in the same object: its index, and the
+/// first member with that key. Small objects (all of a real policy's) are scanned directly.
+fn first_occurrences(members: &[Member]) -> Vec<(usize, &Member)> {
+    let mut repeats = Vec::new();
+    if members.len() <= 16 {
+        for (i, member) in members.iter().enumerate() {
+            if let Some(first) = members
+                .get(..i)
+                .and_then(|before| before.iter().find(|m| m.key == member.key))
+            {
+                repeats.push((i, first));
+            }
+        }
+    } else {
+        let mut seen: HashMap<&str, &Member> = HashMap::with_capacity(members.len());
+        for (i, member) in members.iter().enumerate() {
+            if let Some(first) = seen.get(member.key.as_str()) {
+                repeats.push((i, *first));
+            } else {
+                seen.insert(&member.key, member);
+            }
         }
     }
+    repeats
 }

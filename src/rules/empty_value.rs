@@ -44,22 +44,23 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     }
     for (statement, pointer) in ctx.statement_nodes() {
         for member in statement.as_object().unwrap_or_default() {
-            let at = format!("{pointer}/{}", pointer_token(&member.key));
+            let at = || format!("{pointer}/{}", pointer_token(&member.key));
             match member.key.as_str() {
                 "Action" | "NotAction" | "Resource" | "NotResource" => {
-                    values(&member.value, &at, &format!("`{}`", member.key), true, sink);
+                    values(&member.value, &at, &member.key, true, sink);
                 }
                 "Principal" => {
                     for kind in member.value.as_object().unwrap_or_default() {
-                        let at = format!("{at}/{}", pointer_token(&kind.key));
-                        values(&kind.value, &at, &format!("`Principal.{}`", kind.key), true, sink);
+                        let at = || format!("{}/{}", at(), pointer_token(&kind.key));
+                        values(&kind.value, &at, &format!("Principal.{}", kind.key), true, sink);
                     }
                 }
                 "Condition" => {
                     for operator in member.value.as_object().unwrap_or_default() {
                         for key in operator.value.as_object().unwrap_or_default() {
-                            let at = format!("{at}/{}/{}", pointer_token(&operator.key), pointer_token(&key.key));
-                            values(&key.value, &at, &format!("the values of `{}`", key.key), false, sink);
+                            let at =
+                                || format!("{}/{}/{}", at(), pointer_token(&operator.key), pointer_token(&key.key));
+                            values(&key.value, &at, &key.key, false, sink);
                         }
                     }
                 }
@@ -69,16 +70,25 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     }
 }
 
-fn values(node: &Node, pointer: &str, what: &str, strings_too: bool, sink: &mut Vec<Finding>) {
+/// `what` names the element; `strings_too` also refuses empty strings (not for condition
+/// values, where `""` means something).
+fn values(node: &Node, pointer: &dyn Fn() -> String, what: &str, strings_too: bool, sink: &mut Vec<Finding>) {
+    let name = || {
+        if strings_too {
+            format!("`{what}`")
+        } else {
+            format!("the values of `{what}`")
+        }
+    };
     match &node.value {
         Value::String(s) if strings_too && s.is_empty() => {
-            sink.push(empty(node, pointer, what, "write a value, or remove the element"));
+            sink.push(empty(node, &pointer(), &name(), "write a value, or remove the element"));
         }
         Value::Array(items) if items.is_empty() => {
             sink.push(empty(
                 node,
-                pointer,
-                what,
+                &pointer(),
+                &name(),
                 "write at least one value, or remove the element",
             ));
         }
@@ -87,8 +97,8 @@ fn values(node: &Node, pointer: &str, what: &str, strings_too: bool, sink: &mut 
                 if item.as_str() == Some("") {
                     sink.push(empty(
                         item,
-                        &format!("{pointer}/{i}"),
-                        &format!("an element of {what}"),
+                        &format!("{}/{i}", pointer()),
+                        &format!("an element of {}", name()),
                         "remove the empty string",
                     ));
                 }

@@ -67,26 +67,27 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             _ => sink.push(wrong(statements, "/Statement", "`Statement`", "an array of statements")),
         }
     }
+    // Check first and describe only on failure: this runs on every element of every file.
     for (statement, pointer) in ctx.statement_nodes() {
         for member in statement.as_object().unwrap_or_default() {
-            let at = format!("{pointer}/{}", pointer_token(&member.key));
+            let at = || format!("{pointer}/{}", pointer_token(&member.key));
             match member.key.as_str() {
                 "Effect" | "Sid" if member.value.as_str().is_none() => {
-                    sink.push(wrong(&member.value, &at, &format!("`{}`", member.key), "a string"));
+                    sink.push(wrong(&member.value, &at(), &format!("`{}`", member.key), "a string"));
                 }
-                "Action" | "NotAction" | "Resource" | "NotResource" => {
-                    strings(&member.value, &at, &format!("`{}`", member.key), sink);
+                "Action" | "NotAction" | "Resource" | "NotResource" if !is_strings(&member.value) => {
+                    strings(&member.value, &at(), &format!("`{}`", member.key), sink);
                 }
                 "Principal" => match member.value.as_object() {
                     Some(kinds) => {
-                        for kind in kinds {
-                            let at = format!("{at}/{}", pointer_token(&kind.key));
+                        for kind in kinds.iter().filter(|k| !is_strings(&k.value)) {
+                            let at = format!("{}/{}", at(), pointer_token(&kind.key));
                             strings(&kind.value, &at, &format!("`Principal.{}`", kind.key), sink);
                         }
                     }
                     None => sink.push(wrong(
                         &member.value,
-                        &at,
+                        &at(),
                         "`Principal`",
                         "an object such as `{\"RAM\": [...]}`",
                     )),
@@ -98,30 +99,39 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     }
 }
 
-fn condition(node: &Node, pointer: &str, sink: &mut Vec<Finding>) {
+fn condition(node: &Node, pointer: &dyn Fn() -> String, sink: &mut Vec<Finding>) {
     let Some(operators) = node.as_object() else {
-        sink.push(wrong(node, pointer, "`Condition`", "an object of operators"));
+        sink.push(wrong(node, &pointer(), "`Condition`", "an object of operators"));
         return;
     };
     for operator in operators {
-        let at = format!("{pointer}/{}", pointer_token(&operator.key));
+        let at = || format!("{}/{}", pointer(), pointer_token(&operator.key));
         let Some(keys) = operator.value.as_object() else {
             sink.push(wrong(
                 &operator.value,
-                &at,
+                &at(),
                 &format!("`{}`", operator.key),
                 "an object of condition keys",
             ));
             continue;
         };
-        for key in keys {
-            let at = format!("{at}/{}", pointer_token(&key.key));
+        for key in keys.iter().filter(|k| !is_strings(&k.value)) {
+            let at = format!("{}/{}", at(), pointer_token(&key.key));
             strings(&key.value, &at, &format!("the value of `{}`", key.key), sink);
         }
     }
 }
 
-/// A string, or an array of strings; anything else is reported where it stands.
+/// A string, or an array of nothing but strings.
+fn is_strings(node: &Node) -> bool {
+    match &node.value {
+        Value::String(_) => true,
+        Value::Array(items) => items.iter().all(|i| i.as_str().is_some()),
+        _ => false,
+    }
+}
+
+/// Report what in `node` is not a string (or array of strings), where it stands.
 fn strings(node: &Node, pointer: &str, what: &str, sink: &mut Vec<Finding>) {
     match &node.value {
         Value::String(_) => {}

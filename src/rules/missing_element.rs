@@ -78,10 +78,10 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
                 Finding::new(
                     &RULE,
                     opening(statement),
-                    format!("statement {} has no {what}", statement_number(&pointer)),
+                    format!("statement {} has no {what}", statement_number(pointer)),
                 )
                 .label(format!("this statement lacks {what}"))
-                .pointer(&pointer)
+                .pointer(pointer)
                 .help(help),
             );
         }

@@ -22,12 +22,29 @@ pub struct Context<'a> {
     pub settings: &'a Settings,
     /// The file's path as the user named it (path-based organisation requirements use it).
     pub path: &'a str,
+    statements: Vec<(&'a Node, String)>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    pub fn new(root: &'a Node, policy: &'a Policy, settings: &'a Settings, path: &'a str) -> Self {
+        Self {
+            root,
+            policy,
+            settings,
+            path,
+            statements: statement_nodes(root),
+        }
+    }
+
     /// The statement objects of the document with their pointers (a lone object too).
-    pub fn statement_nodes(&self) -> Vec<(&Node, String)> {
-        match self.root.get("Statement").map(|m| &m.value) {
+    pub fn statement_nodes(&self) -> impl Iterator<Item = (&'a Node, &str)> {
+        self.statements.iter().map(|(node, pointer)| (*node, pointer.as_str()))
+    }
+}
+
+fn statement_nodes(root: &Node) -> Vec<(&Node, String)> {
+    {
+        match root.get("Statement").map(|m| &m.value) {
             Some(Node {
                 value: Value::Array(items),
                 ..
