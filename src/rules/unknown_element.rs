@@ -56,7 +56,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     for (statement, pointer) in ctx.statement_nodes() {
         for member in statement.as_object().unwrap_or_default() {
             if !STATEMENT_KEYS.contains(&member.key.as_str()) {
-                sink.push(unknown(member, &pointer, "a statement", &STATEMENT_KEYS));
+                sink.push(unknown(member, pointer, "a statement", &STATEMENT_KEYS));
             }
         }
         if let Some(principal) = statement.get("Principal") {
