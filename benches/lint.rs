@@ -60,7 +60,7 @@ fn main() {
     let config = Config::default();
     let mut findings = 0;
     let ramguard = median(|| {
-        let report = lint::lint_paths(&[dir.clone()], &config, &dir, LintOptions::default()).unwrap();
+        let report = lint::lint_paths(std::slice::from_ref(&dir), &config, &dir, LintOptions::default()).unwrap();
         assert_eq!(report.linted, FILES);
         findings = report.files.iter().map(|f| f.findings.len()).sum();
     });
