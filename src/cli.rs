@@ -43,6 +43,8 @@ pub enum Color {
 pub enum Command {
     /// Lint RAM policy documents (files, folders, or `-` for standard input)
     Lint(LintArgs),
+    /// Would RAM allow this request, and which statement decides?
+    Simulate(SimulateArgs),
     /// List every rule: code, name, default severity, summary
     Rules,
     /// Print the documentation of one rule, by name or code
@@ -62,4 +64,33 @@ pub struct LintArgs {
     /// Lint files even where `ramguard.toml` ignores them
     #[arg(long)]
     pub no_ignore: bool,
+}
+
+/// The caller's policies, by layer: the forms `lint` reads, RAM API responses included.
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// An identity policy of the caller (repeatable: the user's and its groups', or the role's)
+    #[arg(long = "policy", value_name = "FILE")]
+    pub policies: Vec<PathBuf>,
+    /// A Resource Directory control policy (repeatable): it must allow too
+    #[arg(long = "control-policy", value_name = "FILE")]
+    pub control_policies: Vec<PathBuf>,
+    /// The STS session policy: the result is its intersection with the identity policies
+    #[arg(long = "session-policy", value_name = "FILE")]
+    pub session_policy: Option<PathBuf>,
+    /// A condition key of the request, `KEY=VALUE` (repeatable; a key given twice has two values)
+    #[arg(long = "context", value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    #[command(flatten)]
+    pub policies: PolicyArgs,
+    /// The action, `service:ActionName` (e.g. `kvstore:DeleteInstance`)
+    #[arg(long)]
+    pub action: String,
+    /// The resource ARN (e.g. `acs:kvstore:cn-hangzhou:1234567890123456:instance/r-bp1...`), or `*`
+    #[arg(long)]
+    pub resource: String,
 }

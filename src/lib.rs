@@ -7,6 +7,7 @@
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod eval;
 pub mod inputs;
 pub mod json;
 pub mod lint;

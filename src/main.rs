@@ -7,17 +7,21 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use miette::{Diagnostic, GraphicalReportHandler};
-use ramguard::cli::{Cli, Color, Command, GlobalArgs, LintArgs};
+use ramguard::cli::{Cli, Color, Command, GlobalArgs, LintArgs, PolicyArgs, SimulateArgs};
 use ramguard::config::{Config, ConfigError};
+use ramguard::eval::{self, Context, Decision, Layer, LayerKind, Resource, StatementRef};
+use ramguard::inputs::evaluable::{self, LoadError};
 use ramguard::lint::{self, LintOptions};
 use ramguard::report::{self, Format, human::Style};
 use ramguard::rules::{self, Severity};
+use ramguard::source::SourceFile;
 
 /// Could not run: exit 2, with a message (and, for a configuration, the place).
 #[derive(Debug)]
 enum Failure {
     Usage(String),
     Config(ConfigError),
+    Policy(LoadError),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +34,15 @@ fn main() -> ExitCode {
             let text = match failure {
                 Failure::Usage(message) => format!("error: {message}\n"),
                 Failure::Config(error) => render_config_error(&error, style),
+                Failure::Policy(error) => {
+                    let mut text = String::new();
+                    if let LoadError::Refused(report) = &error {
+                        for finding in &report.findings {
+                            report::human::render_finding(&mut text, &report.source, finding, style);
+                        }
+                    }
+                    text + &format!("error: {}\n", error.message())
+                }
             };
             let _ = std::io::stderr().write_all(text.as_bytes());
             ExitCode::from(2)
@@ -40,6 +53,7 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<u8, Failure> {
     match &cli.command {
         Command::Lint(args) => run_lint(&cli.global, args),
+        Command::Simulate(args) => run_simulate(&cli.global, args),
         Command::Rules => {
             print(&render_rules(cli.global.format)?);
             Ok(0)
@@ -95,6 +109,105 @@ fn run_lint(global: &GlobalArgs, args: &LintArgs) -> Result<u8, Failure> {
     }
     let failing = report.count(Severity::Error) > 0 || (args.deny_warnings && report.count(Severity::Warning) > 0);
     Ok(u8::from(failing))
+}
+
+/// The layers of the caller's policies, each file read, linted and compiled.
+fn load_layers(args: &PolicyArgs) -> Result<Vec<Layer>, Failure> {
+    let load = |paths: &[PathBuf]| -> Result<Vec<eval::CompiledPolicy>, Failure> {
+        paths
+            .iter()
+            .map(|p| evaluable::load(p).map_err(Failure::Policy))
+            .collect()
+    };
+    Ok(vec![
+        Layer {
+            kind: LayerKind::ControlPolicy,
+            policies: load(&args.control_policies)?,
+        },
+        Layer {
+            kind: LayerKind::SessionPolicy,
+            policies: load(args.session_policy.as_slice())?,
+        },
+        Layer {
+            kind: LayerKind::IdentityPolicy,
+            policies: load(&args.policies)?,
+        },
+    ])
+}
+
+fn parse_context(assignments: &[String]) -> Result<Context, Failure> {
+    let mut context = Context::default();
+    for assignment in assignments {
+        let (key, value) = Context::parse_assignment(assignment).map_err(Failure::Usage)?;
+        context.insert(key, value);
+    }
+    Ok(context)
+}
+
+/// Where the statements of an evaluation come from, for their snippets.
+struct LayerSources<'a>(&'a [Layer]);
+
+impl report::decision::Sources for LayerSources<'_> {
+    fn source(&self, statement: &StatementRef) -> Option<&SourceFile> {
+        let layer = self.0.iter().find(|l| l.kind == statement.layer)?;
+        layer.policies.get(statement.policy).map(|p| p.source.as_ref())
+    }
+}
+
+fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure> {
+    let action = args.action.trim();
+    if action.contains(['*', '?']) || rules::invalid_action::check_form(action).is_err() {
+        return Err(Failure::Usage(format!(
+            "--action `{action}` is not an action: write `service:ActionName`, without wildcards"
+        )));
+    }
+    let resource = args.resource.trim();
+    if resource != "*" && (resource.contains(['*', '?']) || rules::invalid_resource::check_form(resource).is_err()) {
+        return Err(Failure::Usage(format!(
+            "--resource `{resource}` is not a resource: write an ARN `acs:<service>:<region>:<account>:<relative-id>` without wildcards, or `*`"
+        )));
+    }
+    if args.policies.policies.is_empty() {
+        return Err(Failure::Usage(
+            "give the caller's identity policies with --policy FILE".into(),
+        ));
+    }
+    let context = parse_context(&args.policies.context)?;
+    let layers = load_layers(&args.policies)?;
+    let evaluation = eval::evaluate(&layers, action, &Resource::known(resource), &context);
+    match global.format {
+        Format::Json => print(
+            &(serde_json::to_string_pretty(&report::decision::json(&evaluation, action, resource)).unwrap_or_default()
+                + "\n"),
+        ),
+        Format::Human => print(&report::decision::human(
+            &evaluation,
+            action,
+            resource,
+            &LayerSources(&layers),
+            style(global, std::io::stdout().is_terminal()),
+        )),
+        other => {
+            return Err(Failure::Usage(format!(
+                "`simulate` prints `human` or `json`, not `{}`",
+                format_name(other)
+            )));
+        }
+    }
+    Ok(match evaluation.decision {
+        Decision::Allowed => 0,
+        Decision::ExplicitDeny | Decision::ImplicitDeny => 1,
+        Decision::Conditional => 3,
+    })
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Human => "human",
+        Format::Json => "json",
+        Format::Sarif => "sarif",
+        Format::Github => "github",
+    }
 }
 
 fn render_rules(format: Format) -> Result<String, Failure> {

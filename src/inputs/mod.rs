@@ -1,4 +1,5 @@
 //! Recognising what a file is: a policy document, a RAM API response that carries one, instance
 //! metadata or Terraform JSON.
 
+pub mod evaluable;
 pub mod policy_file;

@@ -29,21 +29,32 @@ impl Style {
     }
 }
 
-/// A finding, with its file, as miette sees it.
+/// A diagnostic as miette sees it: a title, labels on one file, a help line.
+#[derive(Debug)]
+pub struct Snippet<'a> {
+    pub title: String,
+    pub code: Option<String>,
+    pub severity: miette::Severity,
+    pub source: &'a SourceFile,
+    /// The first label is the primary one.
+    pub labels: Vec<(crate::source::Span, String)>,
+    pub help: Option<String>,
+}
+
 struct Report<'a> {
-    finding: &'a Finding,
+    snippet: &'a Snippet<'a>,
     source: NamedSource<Arc<str>>,
 }
 
 impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.snippet.title)
     }
 }
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.snippet.title)
     }
 }
 
@@ -51,22 +62,15 @@ impl std::error::Error for Report<'_> {}
 
 impl Diagnostic for Report<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(format!(
-            "{}({})",
-            self.finding.rule.name, self.finding.rule.code
-        )))
+        self.snippet.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.finding.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
-            Severity::Info => miette::Severity::Advice,
-        })
+        Some(self.snippet.severity)
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.finding.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.snippet.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -74,29 +78,50 @@ impl Diagnostic for Report<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let primary = LabeledSpan::new_primary_with_span(
-            (!self.finding.label.is_empty()).then(|| self.finding.label.clone()),
-            self.finding.span,
-        );
-        let related = self
-            .finding
-            .related
-            .iter()
-            .map(|(span, label)| LabeledSpan::new_with_span(Some(label.clone()), *span));
-        Some(Box::new(std::iter::once(primary).chain(related)))
+        Some(Box::new(self.snippet.labels.iter().enumerate().map(
+            |(i, (span, label))| {
+                let label = (!label.is_empty()).then(|| label.clone());
+                if i == 0 {
+                    LabeledSpan::new_primary_with_span(label, *span)
+                } else {
+                    LabeledSpan::new_with_span(label, *span)
+                }
+            },
+        )))
+    }
+}
+
+impl Snippet<'_> {
+    pub fn render(&self, out: &mut String, style: Style) {
+        let report = Report {
+            snippet: self,
+            source: NamedSource::new(self.source.name.clone(), self.source.text.clone()),
+        };
+        if style.handler().render_report(out, &report).is_err() {
+            out.push_str(&format!("{}: {}\n", self.source.name, self.title));
+        }
+        out.push('\n');
     }
 }
 
 /// Render one finding against its file.
 pub fn render_finding(out: &mut String, source: &SourceFile, finding: &Finding, style: Style) {
-    let report = Report {
-        finding,
-        source: NamedSource::new(source.name.clone(), source.text.clone()),
+    let severity = match finding.severity {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
     };
-    if style.handler().render_report(out, &report).is_err() {
-        out.push_str(&format!("{}: {}\n", source.name, finding.message));
-    }
-    out.push('\n');
+    let snippet = Snippet {
+        title: finding.message.clone(),
+        code: Some(format!("{}({})", finding.rule.name, finding.rule.code)),
+        severity,
+        source,
+        labels: std::iter::once((finding.span, finding.label.clone()))
+            .chain(finding.related.iter().cloned())
+            .collect(),
+        help: finding.help.clone(),
+    };
+    snippet.render(out, style);
 }
 
 /// Every finding, then one summary line.

@@ -1,0 +1,261 @@
+//! The evaluator: RAM's decision for a request, with the statements that made it.
+//!
+//! Semantics (docs: "Policy evaluation process"): default deny; a matching `Deny` anywhere wins;
+//! otherwise a matching `Allow` allows. Resource Directory control policies and an STS session
+//! policy are layers that must allow too. Where the answer hangs on a condition key the request
+//! does not supply (or an account ID that is not known), the decision is `conditional` — unless
+//! it comes out the same whatever those keys hold.
+
+pub mod compiled;
+pub mod pattern;
+pub mod request;
+pub mod truth;
+
+use std::collections::BTreeSet;
+
+pub use compiled::CompiledPolicy;
+pub use request::{Context, Resource};
+pub use truth::Truth;
+
+use crate::policy::Effect;
+use crate::source::Span;
+
+/// Where a policy sits in RAM's evaluation, in the vocabulary of `DecodeDiagnosticMessage`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LayerKind {
+    ControlPolicy,
+    SessionPolicy,
+    IdentityPolicy,
+}
+
+impl LayerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ControlPolicy => "control policy",
+            Self::SessionPolicy => "session policy",
+            Self::IdentityPolicy => "identity policy",
+        }
+    }
+
+    pub fn plural(self) -> &'static str {
+        match self {
+            Self::ControlPolicy => "control policies",
+            Self::SessionPolicy => "session policy",
+            Self::IdentityPolicy => "identity policies",
+        }
+    }
+}
+
+/// The policies of one layer.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    pub kind: LayerKind,
+    pub policies: Vec<CompiledPolicy>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Decision {
+    Allowed,
+    ExplicitDeny,
+    ImplicitDeny,
+    Conditional,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Allowed => "allowed",
+            Self::ExplicitDeny => "explicit-deny",
+            Self::ImplicitDeny => "implicit-deny",
+            Self::Conditional => "conditional",
+        }
+    }
+}
+
+/// A statement, as a reason: which layer, which policy file, which statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementRef {
+    pub layer: LayerKind,
+    /// Index of the policy in its layer.
+    pub policy: usize,
+    pub file: String,
+    /// 0-based index in `Statement`.
+    pub index: usize,
+    pub effect: Effect,
+    /// The statement's `Effect` value, where a snippet points.
+    pub span: Span,
+    pub line: usize,
+}
+
+impl StatementRef {
+    fn new(
+        layer: LayerKind,
+        policy_index: usize,
+        policy: &CompiledPolicy,
+        statement: &compiled::CompiledStatement,
+    ) -> Self {
+        Self {
+            layer,
+            policy: policy_index,
+            file: policy.source.name.clone(),
+            index: statement.index,
+            effect: statement.effect,
+            span: statement.effect_span,
+            line: policy.source.line_col(statement.effect_span.start).0,
+        }
+    }
+}
+
+/// The `Allow` statement that came closest to allowing an implicitly denied request, and what
+/// stopped it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NearMiss {
+    pub statement: StatementRef,
+    pub stopped_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    pub decision: Decision,
+    /// The layer that decided a denial (`None` when allowed or conditional).
+    pub layer: Option<LayerKind>,
+    pub statements: Vec<StatementRef>,
+    pub missing_keys: BTreeSet<String>,
+    pub closest: Option<NearMiss>,
+}
+
+/// One layer's verdict.
+enum LayerVerdict {
+    Allowed(Vec<StatementRef>),
+    /// Denied for sure; the explicit `Deny` statements that certainly apply, if any.
+    Denied {
+        explicit: Vec<StatementRef>,
+    },
+    Conditional {
+        keys: BTreeSet<String>,
+        statements: Vec<StatementRef>,
+    },
+}
+
+/// Decide `action` on `resource` with `context`, across `layers` (a layer with no policies is
+/// not there: a missing control-policy layer does not deny).
+pub fn evaluate(layers: &[Layer], action: &str, resource: &Resource, context: &Context) -> Evaluation {
+    let mut conditional_keys = BTreeSet::new();
+    let mut conditional_statements = Vec::new();
+    let mut allowed_by = Vec::new();
+    let mut implicit: Option<LayerKind> = None;
+    let mut explicit = Vec::new();
+    for layer in layers.iter().filter(|l| !l.policies.is_empty()) {
+        match evaluate_layer(layer, action, resource, context) {
+            LayerVerdict::Denied { explicit: statements } if !statements.is_empty() => explicit.extend(statements),
+            LayerVerdict::Denied { .. } => {
+                implicit.get_or_insert(layer.kind);
+            }
+            LayerVerdict::Conditional { keys, statements } => {
+                conditional_keys.extend(keys);
+                conditional_statements.extend(statements);
+            }
+            LayerVerdict::Allowed(statements) => allowed_by.extend(statements),
+        }
+    }
+    let empty = |decision, layer, statements| Evaluation {
+        decision,
+        layer,
+        statements,
+        missing_keys: BTreeSet::new(),
+        closest: None,
+    };
+    if let Some(first) = explicit.first() {
+        let layer = Some(first.layer);
+        return empty(Decision::ExplicitDeny, layer, explicit);
+    }
+    if let Some(kind) = implicit {
+        let mut evaluation = empty(Decision::ImplicitDeny, Some(kind), Vec::new());
+        if let Some(layer) = layers.iter().find(|l| l.kind == kind) {
+            evaluation.closest = closest_allow(layer, action, resource, context);
+        }
+        return evaluation;
+    }
+    if layers.iter().all(|l| l.policies.is_empty()) {
+        return empty(Decision::ImplicitDeny, Some(LayerKind::IdentityPolicy), Vec::new());
+    }
+    if !conditional_keys.is_empty() {
+        let mut evaluation = empty(Decision::Conditional, None, conditional_statements);
+        evaluation.missing_keys = conditional_keys;
+        return evaluation;
+    }
+    empty(Decision::Allowed, None, allowed_by)
+}
+
+fn evaluate_layer(layer: &Layer, action: &str, resource: &Resource, context: &Context) -> LayerVerdict {
+    let mut deny = Truth::No;
+    let mut allow = Truth::No;
+    let mut certain_denies = Vec::new();
+    let mut certain_allows = Vec::new();
+    let mut uncertain = Vec::new();
+    for (p, policy) in layer.policies.iter().enumerate() {
+        for statement in &policy.statements {
+            let truth = statement.applies(action, resource, context);
+            if truth == Truth::No {
+                continue;
+            }
+            let reference = || StatementRef::new(layer.kind, p, policy, statement);
+            match (statement.effect, &truth) {
+                (Effect::Deny, Truth::Yes) => certain_denies.push(reference()),
+                (Effect::Allow, Truth::Yes) => certain_allows.push(reference()),
+                _ => uncertain.push(reference()),
+            }
+            match statement.effect {
+                Effect::Deny => deny = deny.or(truth),
+                Effect::Allow => allow = allow.or(truth),
+            }
+        }
+    }
+    match (deny, allow) {
+        (Truth::Yes, _) => LayerVerdict::Denied {
+            explicit: certain_denies,
+        },
+        // Whether or not the `Deny` applies, nothing allows: denied either way.
+        (_, Truth::No) => LayerVerdict::Denied { explicit: Vec::new() },
+        (Truth::No, Truth::Yes) => LayerVerdict::Allowed(certain_allows),
+        (deny, allow) => LayerVerdict::Conditional {
+            keys: deny.keys().chain(allow.keys()).cloned().collect(),
+            statements: uncertain,
+        },
+    }
+}
+
+/// The `Allow` of the layer that matched most of the request, and the first thing that failed.
+fn closest_allow(layer: &Layer, action: &str, resource: &Resource, context: &Context) -> Option<NearMiss> {
+    let mut best: Option<(u8, NearMiss)> = None;
+    for (p, policy) in layer.policies.iter().enumerate() {
+        for statement in policy.statements.iter().filter(|s| s.effect == Effect::Allow) {
+            let action_ok = statement.action_matches(action);
+            let resource_ok = statement.resource_truth(resource) != Truth::No;
+            let (score, stopped_by) = if !action_ok {
+                (0, format!("its actions do not include `{action}`"))
+            } else if !resource_ok {
+                let written: Vec<String> = statement.resources.iter().map(|r| format!("`{}`", r.text)).collect();
+                (
+                    1,
+                    format!("its resources ({}) do not match `{}`", written.join(", "), resource.arn),
+                )
+            } else {
+                let failed = statement
+                    .conditions
+                    .iter()
+                    .find(|c| c.truth(context) == Truth::No)
+                    .map_or_else(
+                        || "its conditions".to_string(),
+                        |c| format!("its condition `{}` on `{}` is false", c.operator_text, c.key),
+                    );
+                (2, failed)
+            };
+            if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                let statement = StatementRef::new(layer.kind, p, policy, statement);
+                best = Some((score, NearMiss { statement, stopped_by }));
+            }
+        }
+    }
+    best.map(|(_, near)| near)
+}

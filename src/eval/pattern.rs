@@ -1,0 +1,227 @@
+//! RAM wildcards: `*` matches any run of characters (none too), `?` exactly one; nothing else is
+//! special. A tiny dedicated type, not a regex and not a glob: `glob` treats `[` and `/`
+//! specially, and a backtracking matcher explodes on patterns like `*a*a*a…b`.
+//!
+//! A pattern is compiled once into literal chunks between the stars. Matching places the first
+//! chunk at the start, the last at the end, and every middle chunk at its leftmost place after
+//! the one before — leftmost placement never loses a match. A chunk without `?` is found with
+//! `str::find` (the Two-Way algorithm, linear), so matching is O(pattern + text); a chunk with
+//! `?` is compared position by position, O(text × chunk) at worst.
+
+/// One run of the pattern between stars; `None` is a `?`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Chunk {
+    chars: Vec<Option<char>>,
+    /// The chunk as a string when it has no `?`, for the linear search.
+    literal: Option<String>,
+}
+
+impl Chunk {
+    fn new(text: &str) -> Self {
+        let chars: Vec<Option<char>> = text.chars().map(|c| if c == '?' { None } else { Some(c) }).collect();
+        let literal = (!text.contains('?')).then(|| text.to_string());
+        Self { chars, literal }
+    }
+
+    /// Whether the chunk matches `text` exactly (same number of characters).
+    fn matches_exactly(&self, text: &str) -> bool {
+        let mut chars = text.chars();
+        for want in &self.chars {
+            match (chars.next(), want) {
+                (None, _) => return false,
+                (Some(got), Some(want)) if got != *want => return false,
+                _ => {}
+            }
+        }
+        chars.next().is_none()
+    }
+
+    /// The byte range of the leftmost match in `text`.
+    fn find(&self, text: &str) -> Option<(usize, usize)> {
+        if let Some(literal) = &self.literal {
+            return text.find(literal.as_str()).map(|at| (at, at + literal.len()));
+        }
+        for (start, _) in text.char_indices() {
+            let end = text
+                .get(start..)?
+                .char_indices()
+                .nth(self.chars.len())
+                .map_or(text.len(), |(i, _)| start + i);
+            if text
+                .get(start..end)
+                .is_some_and(|window| window.chars().count() == self.chars.len() && self.matches_exactly(window))
+            {
+                return Some((start, end));
+            }
+        }
+        None
+    }
+
+    /// The byte length of the text a match at the start or end would take, in characters.
+    fn len_chars(&self) -> usize {
+        self.chars.len()
+    }
+}
+
+/// A compiled wildcard pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    /// The chunks between stars; one chunk means no star at all.
+    chunks: Vec<Chunk>,
+    /// Whether matching ignores ASCII case (actions); the pattern is stored lowercased.
+    ignore_case: bool,
+}
+
+impl Pattern {
+    /// A case-sensitive pattern (resources, `StringLike`).
+    pub fn new(pattern: &str) -> Self {
+        Self::build(pattern, false)
+    }
+
+    /// A pattern that ignores ASCII case (actions: RAM matches them case-insensitively).
+    pub fn ignoring_case(pattern: &str) -> Self {
+        Self::build(&pattern.to_ascii_lowercase(), true)
+    }
+
+    fn build(pattern: &str, ignore_case: bool) -> Self {
+        Self {
+            chunks: pattern.split('*').map(Chunk::new).collect(),
+            ignore_case,
+        }
+    }
+
+    /// `*` alone: matches everything.
+    pub fn is_match_all(&self) -> bool {
+        self.chunks.len() == 2 && self.chunks.iter().all(|c| c.chars.is_empty())
+    }
+
+    pub fn has_wildcard(&self) -> bool {
+        self.chunks.len() > 1 || self.chunks.iter().any(|c| c.literal.is_none())
+    }
+
+    pub fn matches(&self, text: &str) -> bool {
+        if self.ignore_case && text.bytes().any(|b| b.is_ascii_uppercase()) {
+            return self.matches_folded(&text.to_ascii_lowercase());
+        }
+        self.matches_folded(text)
+    }
+
+    fn matches_folded(&self, text: &str) -> bool {
+        let (first, rest) = match self.chunks.split_first() {
+            Some(split) => split,
+            None => return text.is_empty(),
+        };
+        let Some((last, middle)) = rest.split_last() else {
+            return first.matches_exactly(text); // no star
+        };
+        // The first chunk takes the start, the last the end, without overlapping.
+        let Some(after_first) = char_offset(text, first.len_chars()) else {
+            return false;
+        };
+        if !first.matches_exactly(text.get(..after_first).unwrap_or("")) {
+            return false;
+        }
+        let total = text.chars().count();
+        let Some(before_last) = total.checked_sub(last.len_chars()).and_then(|n| char_offset(text, n)) else {
+            return false;
+        };
+        if before_last < after_first || !last.matches_exactly(text.get(before_last..).unwrap_or("")) {
+            return false;
+        }
+        let mut rest = text.get(after_first..before_last).unwrap_or("");
+        for chunk in middle {
+            match chunk.find(rest) {
+                Some((_, end)) => rest = rest.get(end..).unwrap_or(""),
+                None => return false,
+            }
+        }
+        true
+    }
+}
+
+/// The byte offset of the `n`th character (the end of the text when `n` is its length).
+fn char_offset(text: &str, n: usize) -> Option<usize> {
+    if n == 0 {
+        return Some(0);
+    }
+    match text.char_indices().nth(n) {
+        Some((at, _)) => Some(at),
+        None if text.chars().count() == n => Some(text.len()),
+        None => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(pattern: &str, text: &str) -> bool {
+        Pattern::new(pattern).matches(text)
+    }
+
+    /// The definition, by brute force, to check the matcher against.
+    fn reference(pattern: &[char], text: &[char]) -> bool {
+        match pattern.split_first() {
+            None => text.is_empty(),
+            Some(('*', rest)) => (0..=text.len()).any(|i| reference(rest, &text[i..])),
+            Some((&c, rest)) => text
+                .split_first()
+                .is_some_and(|(&t, tail)| (c == '?' || c == t) && reference(rest, tail)),
+        }
+    }
+
+    #[test]
+    fn basics() {
+        assert!(m("*", ""));
+        assert!(m("*", "anything"));
+        assert!(m("kvstore:*", "kvstore:DeleteInstance"));
+        assert!(!m("kvstore:*", "r-kvstore:DeleteInstance"));
+        assert!(m("kvstore:Describe*", "kvstore:DescribeInstances"));
+        assert!(m("*Instance", "kvstore:DeleteInstance"));
+        assert!(m("kvstore:*Instance*", "kvstore:DeleteInstance"));
+        assert!(m("a?c", "abc"));
+        assert!(!m("a?c", "ac"));
+        assert!(m("a*a", "aa"));
+        assert!(!m("a*a", "a"));
+        assert!(m("ab*b?d*", "abbxd"));
+        assert!(m("é?*", "éü"));
+        assert!(!m("kvstore:deleteinstance", "kvstore:DeleteInstance"));
+        assert!(Pattern::ignoring_case("kvstore:deleteinstance").matches("kvstore:DeleteInstance"));
+        assert!(Pattern::ignoring_case("KVSTORE:Delete*").matches("kvstore:deleteINSTANCE"));
+        assert!(m("[abc]", "[abc]"), "brackets are literal");
+    }
+
+    #[test]
+    fn agrees_with_the_definition() {
+        let alphabet = ['a', 'b', '*', '?'];
+        let texts = ["", "a", "b", "ab", "ba", "aab", "abab", "bbba", "abba", "aaaa"];
+        // Every pattern of up to 4 symbols over the alphabet.
+        let mut patterns = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = patterns
+                .iter()
+                .flat_map(|p| alphabet.iter().map(move |c| format!("{p}{c}")))
+                .collect();
+            patterns.extend(longer);
+        }
+        for pattern in &patterns {
+            let p: Vec<char> = pattern.chars().collect();
+            for text in texts {
+                let t: Vec<char> = text.chars().collect();
+                assert_eq!(m(pattern, text), reference(&p, &t), "{pattern:?} on {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn pathological_patterns_answer_in_milliseconds() {
+        let pattern = "*a".repeat(2_000) + "b";
+        let text = "a".repeat(5_000);
+        let started = std::time::Instant::now();
+        assert!(!m(&pattern, &text));
+        assert!(m(&"*a".repeat(2_000), &text));
+        let with_questions = "*?a".repeat(1_300) + "b";
+        assert!(!m(&with_questions, &text));
+        assert!(started.elapsed().as_millis() < 100, "took {:?}", started.elapsed());
+    }
+}

@@ -1,0 +1,98 @@
+//! A request: an action on a resource, with what is known of its context.
+
+use std::collections::BTreeMap;
+
+use crate::catalog::conditions;
+use crate::policy::condition::ValueKind;
+use crate::values::{Instant, IpBlock, parse_bool};
+
+/// The resource of a request. The account may be unknown (a preflight without `--account-id`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource {
+    /// The ARN; with an unknown account, its account part is empty.
+    pub arn: String,
+    pub account_known: bool,
+}
+
+impl Resource {
+    pub fn known(arn: impl Into<String>) -> Self {
+        Self {
+            arn: arn.into(),
+            account_known: true,
+        }
+    }
+
+    /// `acs:<service>:<region>:<unknown account>:<relative-id>`.
+    pub fn with_unknown_account(service: &str, region: &str, relative: &str) -> Self {
+        Self {
+            arn: format!("acs:{service}:{region}::{relative}"),
+            account_known: false,
+        }
+    }
+}
+
+/// The condition keys of a request: the values it carries, and which keys it is known not to
+/// carry (a preflight knows all of an instance's tags, so an absent tag is known absent).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    values: BTreeMap<String, Vec<String>>,
+    /// Key prefixes whose every key is known: a key under one of them that has no value is absent.
+    complete_prefixes: Vec<String>,
+}
+
+/// What the request says of one key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyState<'a> {
+    Values(&'a [String]),
+    Absent,
+    Unknown,
+}
+
+impl Context {
+    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<String>) {
+        self.values.entry(key.into()).or_default().push(value.into());
+    }
+
+    /// Declare every key beginning with `prefix` known: those without a value are absent.
+    pub fn complete(&mut self, prefix: impl Into<String>) {
+        self.complete_prefixes.push(prefix.into());
+    }
+
+    pub fn get(&self, key: &str) -> KeyState<'_> {
+        match self.values.get(key) {
+            Some(values) => KeyState::Values(values),
+            None if self.complete_prefixes.iter().any(|p| key.starts_with(p.as_str())) => KeyState::Absent,
+            None => KeyState::Unknown,
+        }
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.values.keys()
+    }
+
+    /// Parse `KEY=VALUE` (from `--context`), checking the values of typed global keys.
+    pub fn parse_assignment(text: &str) -> Result<(String, String), String> {
+        let Some((key, value)) = text.split_once('=') else {
+            return Err(format!("`{text}` is not KEY=VALUE"));
+        };
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(format!("`{text}` has no key before `=`"));
+        }
+        let checked = match conditions::value_kind(key) {
+            Some(ValueKind::Ip) => value
+                .parse::<std::net::IpAddr>()
+                .map(|_| ())
+                .map_err(|_| format!("`{key}` takes an IP address, and `{value}` is not one")),
+            Some(ValueKind::Date) => Instant::parse(value).map(|_| ()),
+            Some(ValueKind::Bool) => parse_bool(value).map(|_| ()),
+            _ => Ok(()),
+        };
+        checked.map_err(|e| format!("--context {key}: {e}"))?;
+        // An IP block is no request value: a request comes from one address.
+        if conditions::value_kind(key) == Some(ValueKind::Ip) && IpBlock::parse(value).is_err() {
+            return Err(format!("--context {key}: `{value}` is not an IP address"));
+        }
+        Ok((key.to_string(), value.to_string()))
+    }
+}

@@ -1,0 +1,96 @@
+//! Policies for evaluation (`simulate`, `preflight`): read like `lint` reads them, linted, and
+//! refused when the linter finds an error. A broken or ambiguous policy is never evaluated as if
+//! it were fine.
+
+use std::io::Read;
+use std::path::Path;
+
+use super::policy_file::{self, Content};
+use crate::eval::CompiledPolicy;
+use crate::lint::{self, FileReport};
+use crate::policy::{Policy, PolicyKind};
+use crate::rules::Severity;
+use crate::settings::Settings;
+
+#[derive(Debug)]
+pub enum LoadError {
+    Io {
+        path: String,
+        message: String,
+    },
+    NotAPolicy {
+        path: String,
+    },
+    TrustPolicy {
+        path: String,
+    },
+    /// The policy has error-severity findings (rendered to the user as `lint` renders them).
+    Refused(FileReport),
+}
+
+impl LoadError {
+    /// One line for the user (the findings of `Refused` are rendered separately).
+    pub fn message(&self) -> String {
+        match self {
+            Self::Io { path, message } => format!("{path}: {message}"),
+            Self::NotAPolicy { path } => format!(
+                "{path}: not a policy document (no `Version` or `Statement`, and not a RAM API response that carries one)"
+            ),
+            Self::TrustPolicy { path } => format!(
+                "{path}: a trust policy says who may assume a role; pass the role's permission policies instead"
+            ),
+            Self::Refused(report) => format!(
+                "{}: refusing to evaluate a policy with {} error-severity finding(s); `ramguard lint` shows them",
+                report.source.name,
+                report
+                    .findings
+                    .iter()
+                    .filter(|f| f.rule.severity == Severity::Error)
+                    .count()
+            ),
+        }
+    }
+}
+
+/// Read, lint and compile one policy file (`-` is standard input).
+pub fn load(path: &Path) -> Result<CompiledPolicy, LoadError> {
+    let name = path.display().to_string();
+    let io = |e: std::io::Error| LoadError::Io {
+        path: name.clone(),
+        message: e.to_string(),
+    };
+    let bytes = if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes).map_err(io)?;
+        bytes
+    } else {
+        std::fs::read(path).map_err(io)?
+    };
+    let display = if path == Path::new("-") {
+        "<stdin>".to_string()
+    } else {
+        name.clone()
+    };
+    let file = policy_file::read(display, bytes);
+    let settings = Settings::default();
+    let Some(mut findings) = lint::lint_file(&file, &settings, &name) else {
+        return Err(LoadError::NotAPolicy { path: name });
+    };
+    // Refuse on the rule's own severity: a configuration cannot make a broken policy evaluable.
+    findings.retain(|f| f.rule.severity == Severity::Error);
+    if !findings.is_empty() {
+        lint::sort(&mut findings);
+        return Err(LoadError::Refused(FileReport {
+            source: file.source,
+            findings,
+        }));
+    }
+    let Content::Document { root, .. } = &file.content else {
+        return Err(LoadError::NotAPolicy { path: name });
+    };
+    let policy = Policy::from_document(root);
+    if policy.kind == PolicyKind::Trust {
+        return Err(LoadError::TrustPolicy { path: name });
+    }
+    Ok(CompiledPolicy::new(file.source.clone(), &policy))
+}

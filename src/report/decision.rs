@@ -1,0 +1,140 @@
+//! The answer of `simulate`: RAM's decision, the statements that made it, and what is missing.
+
+use serde_json::json;
+
+use super::human::{Snippet, Style};
+use crate::eval::{Decision, Evaluation, StatementRef};
+use crate::source::SourceFile;
+
+/// Finds the source of a statement for its snippet.
+pub trait Sources {
+    fn source(&self, statement: &StatementRef) -> Option<&SourceFile>;
+}
+
+/// One sentence for the decision, in RAM's vocabulary.
+pub fn sentence(evaluation: &Evaluation, action: &str, resource: &str) -> String {
+    let layer = evaluation.layer.unwrap_or(crate::eval::LayerKind::IdentityPolicy);
+    match evaluation.decision {
+        Decision::Allowed => format!("allowed: `{action}` on `{resource}` is allowed"),
+        Decision::ExplicitDeny => format!(
+            "explicit deny: a `Deny` statement of the {} denies `{action}` on `{resource}`",
+            layer.plural()
+        ),
+        Decision::ImplicitDeny => format!(
+            "implicit deny: no statement of the {} allows `{action}` on `{resource}`",
+            layer.plural()
+        ),
+        Decision::Conditional => format!(
+            "conditional: the decision depends on {}",
+            evaluation
+                .missing_keys
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// The help line: what to do next.
+pub fn advice(evaluation: &Evaluation) -> Option<String> {
+    match evaluation.decision {
+        Decision::Conditional => Some(format!(
+            "supply {} to decide",
+            evaluation
+                .missing_keys
+                .iter()
+                .map(|k| if k == "account" {
+                    "`--account-id ID`".to_string()
+                } else {
+                    format!("`--context {k}=VALUE`")
+                })
+                .collect::<Vec<_>>()
+                .join(" and ")
+        )),
+        _ => None,
+    }
+}
+
+pub fn human(evaluation: &Evaluation, action: &str, resource: &str, sources: &dyn Sources, style: Style) -> String {
+    let mut out = format!("{}\n", sentence(evaluation, action, resource));
+    if let Some(advice) = advice(evaluation) {
+        out.push_str(&format!("  help: {advice}\n"));
+    }
+    out.push('\n');
+    let severity = match evaluation.decision {
+        Decision::Allowed => miette::Severity::Advice,
+        Decision::Conditional => miette::Severity::Warning,
+        _ => miette::Severity::Error,
+    };
+    for statement in &evaluation.statements {
+        let Some(source) = sources.source(statement) else {
+            continue;
+        };
+        let label = match (evaluation.decision, statement.effect) {
+            (Decision::Conditional, _) => "applies or not, depending on the missing keys".to_string(),
+            (_, crate::policy::Effect::Deny) => "this statement denies the request".to_string(),
+            _ => "this statement allows the request".to_string(),
+        };
+        Snippet {
+            title: format!(
+                "statement {} of {} ({})",
+                statement.index,
+                statement.file,
+                statement.layer.as_str()
+            ),
+            code: None,
+            severity,
+            source,
+            labels: vec![(statement.span, label)],
+            help: None,
+        }
+        .render(&mut out, style);
+    }
+    if let Some(near) = &evaluation.closest {
+        if let Some(source) = sources.source(&near.statement) {
+            Snippet {
+                title: format!(
+                    "closest: statement {} of {} would allow, but {}",
+                    near.statement.index, near.statement.file, near.stopped_by
+                ),
+                code: None,
+                severity: miette::Severity::Advice,
+                source,
+                labels: vec![(near.statement.span, "closest `Allow`".to_string())],
+                help: None,
+            }
+            .render(&mut out, style);
+        }
+    } else if evaluation.decision == Decision::ImplicitDeny {
+        out.push_str(&format!(
+            "  help: no `Allow` statement mentions `{action}`; add one scoped to `{resource}`\n"
+        ));
+    }
+    out
+}
+
+pub fn statements_json(statements: &[StatementRef]) -> Vec<serde_json::Value> {
+    statements
+        .iter()
+        .map(|s| json!({ "file": s.file, "index": s.index, "effect": s.effect.as_str(), "line": s.line, "layer": s.layer.as_str() }))
+        .collect()
+}
+
+pub fn json(evaluation: &Evaluation, action: &str, resource: &str) -> serde_json::Value {
+    json!({
+        "decision": evaluation.decision.as_str(),
+        "action": action,
+        "resource": resource,
+        "message": sentence(evaluation, action, resource),
+        "layer": evaluation.layer.map(|l| l.as_str()),
+        "statements": statements_json(&evaluation.statements),
+        "missing_keys": evaluation.missing_keys,
+        "closest": evaluation.closest.as_ref().map(|near| json!({
+            "file": near.statement.file,
+            "index": near.statement.index,
+            "line": near.statement.line,
+            "stopped_by": near.stopped_by,
+        })),
+    })
+}
