@@ -1,0 +1,293 @@
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly"
+)]
+//! `ramguard simulate` as the CONTRACT fixes it: exit codes 0 allowed, 1 denied, 3 conditional,
+//! 2 could not run; the JSON shape; faulty policies refused.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn simulate(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ramguard"))
+        .arg("simulate")
+        .args(args)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const R1: &str = "acs:kvstore:cn-hangzhou:1234567890123456:instance/r-bp1zxszhcgatnx0001";
+
+#[test]
+fn exit_codes_follow_the_decision() {
+    let teardown = [
+        "--policy",
+        "policies/redis-teardown.json",
+        "--action",
+        "kvstore:DeleteInstance",
+        "--resource",
+        R1,
+    ];
+    let (code, _, _) = simulate(&teardown);
+    assert_eq!(code, 3, "conditional on the tags and MFA");
+    let allowed = [
+        &teardown[..],
+        &[
+            "--context",
+            "acs:ResourceTag/lifecycle=ephemeral",
+            "--context",
+            "acs:ResourceTag/env=dev",
+            "--context",
+            "acs:MFAPresent=true",
+        ],
+    ]
+    .concat();
+    assert_eq!(simulate(&allowed).0, 0);
+    let prod = [
+        &teardown[..],
+        &[
+            "--context",
+            "acs:ResourceTag/lifecycle=ephemeral",
+            "--context",
+            "acs:ResourceTag/env=prod",
+            "--context",
+            "acs:MFAPresent=true",
+        ],
+    ]
+    .concat();
+    assert_eq!(simulate(&prod).0, 1);
+    let operator = [
+        "--policy",
+        "policies/redis-operator.json",
+        "--action",
+        "kvstore:DeleteInstance",
+        "--resource",
+        R1,
+    ];
+    assert_eq!(simulate(&operator).0, 1);
+}
+
+#[test]
+fn json_names_the_deciding_statement() {
+    let (code, stdout, _) = simulate(&[
+        "--policy",
+        "policies/redis-operator.json",
+        "--action",
+        "kvstore:DeleteInstance",
+        "--resource",
+        R1,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let out: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(out["decision"], "explicit-deny");
+    assert_eq!(out["action"], "kvstore:DeleteInstance");
+    assert_eq!(out["resource"], R1);
+    assert_eq!(out["statements"][0]["file"], "policies/redis-operator.json");
+    assert_eq!(out["statements"][0]["index"], 2);
+    assert_eq!(out["statements"][0]["effect"], "Deny");
+    assert_eq!(out["statements"][0]["line"], 36);
+    assert_eq!(out["missing_keys"], serde_json::json!([]));
+    let (code, stdout, _) = simulate(&[
+        "--policy",
+        "policies/redis-teardown.json",
+        "--action",
+        "kvstore:DeleteInstance",
+        "--resource",
+        R1,
+        "--format",
+        "json",
+        "--context",
+        "acs:MFAPresent=true",
+    ]);
+    assert_eq!(code, 3);
+    let out: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(out["decision"], "conditional");
+    assert_eq!(
+        out["missing_keys"],
+        serde_json::json!(["acs:ResourceTag/env", "acs:ResourceTag/lifecycle"])
+    );
+}
+
+#[test]
+fn human_output_shows_the_statement() {
+    let (_, stdout, _) = simulate(&[
+        "--policy",
+        "policies/redis-operator.json",
+        "--action",
+        "kvstore:DeleteInstance",
+        "--resource",
+        R1,
+        "--color",
+        "never",
+    ]);
+    assert!(
+        stdout
+            .starts_with("explicit deny: a `Deny` statement of the identity policies denies `kvstore:DeleteInstance`"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("policies/redis-operator.json:36:17"), "{stdout}");
+    assert!(stdout.contains("this statement denies the request"), "{stdout}");
+}
+
+#[test]
+fn policies_inside_api_responses_and_layers() {
+    let (code, stdout, _) = simulate(&[
+        "--policy",
+        "tests/fixtures/eval/get-policy-version.json",
+        "--action",
+        "kvstore:DescribeInstances",
+        "--resource",
+        R1,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stdout}");
+    let (code, stdout, _) = simulate(&[
+        "--policy",
+        "tests/fixtures/eval/allow-all.json",
+        "--control-policy",
+        "tests/fixtures/eval/control-deny-delete.json",
+        "--action",
+        "kvstore:DeleteInstance",
+        "--resource",
+        R1,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let out: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(out["layer"], "control policy");
+    let (code, stdout, _) = simulate(&[
+        "--policy",
+        "tests/fixtures/eval/allow-all.json",
+        "--session-policy",
+        "tests/fixtures/eval/session-read-only.json",
+        "--action",
+        "kvstore:FlushInstance",
+        "--resource",
+        R1,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let out: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        (out["decision"].as_str(), out["layer"].as_str()),
+        (Some("implicit-deny"), Some("session policy"))
+    );
+}
+
+#[test]
+fn faulty_policies_are_refused_and_bad_usage_is_exit_2() {
+    let (code, stdout, stderr) = simulate(&[
+        "--policy",
+        "policies/examples/broken.json",
+        "--action",
+        "kvstore:DescribeInstances",
+        "--resource",
+        R1,
+        "--color",
+        "never",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("duplicate-key(RG002)"), "{stderr}");
+    assert!(stderr.contains("refusing to evaluate"), "{stderr}");
+    for args in [
+        &[
+            "--policy",
+            "policies/redis-operator.json",
+            "--action",
+            "kvstore:*",
+            "--resource",
+            R1,
+        ][..],
+        &[
+            "--policy",
+            "policies/redis-operator.json",
+            "--action",
+            "DeleteInstance",
+            "--resource",
+            R1,
+        ],
+        &[
+            "--policy",
+            "policies/redis-operator.json",
+            "--action",
+            "kvstore:DeleteInstance",
+            "--resource",
+            "r-bp1",
+        ],
+        &[
+            "--policy",
+            "policies/redis-operator.json",
+            "--action",
+            "kvstore:DeleteInstance",
+            "--resource",
+            R1,
+            "--context",
+            "acs:MFAPresent",
+        ],
+        &[
+            "--policy",
+            "policies/redis-operator.json",
+            "--action",
+            "kvstore:DeleteInstance",
+            "--resource",
+            R1,
+            "--context",
+            "acs:SourceIp=10.0.0.0/8",
+        ],
+        &[
+            "--policy",
+            "policies/redis-operator.json",
+            "--action",
+            "kvstore:DeleteInstance",
+            "--resource",
+            R1,
+            "--context",
+            "acs:CurrentTime=tomorrow",
+        ],
+        &[
+            "--policy",
+            "no/such.json",
+            "--action",
+            "kvstore:DeleteInstance",
+            "--resource",
+            R1,
+        ],
+        &[
+            "--policy",
+            "policies/teardown-role-trust.json",
+            "--action",
+            "kvstore:DeleteInstance",
+            "--resource",
+            R1,
+        ],
+        &[
+            "--policy",
+            "Cargo.toml",
+            "--action",
+            "kvstore:DeleteInstance",
+            "--resource",
+            R1,
+        ],
+        &["--action", "kvstore:DeleteInstance", "--resource", R1],
+    ] {
+        let (code, stdout, stderr) = simulate(args);
+        assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
+        assert!(stderr.contains("error"), "{args:?}: {stderr}");
+    }
+}
