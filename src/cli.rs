@@ -9,7 +9,7 @@ use crate::report::Format;
 #[derive(Debug, Parser)]
 #[command(
     name = "ramguard",
-    version,
+    version = crate::catalog::version_line(),
     about = "Lint Alibaba Cloud RAM policies, and pre-flight the release of Redis / Tair instances"
 )]
 pub struct Cli {

@@ -34,6 +34,29 @@ struct RawConfig {
     limits: RawLimits,
     #[serde(default)]
     ignore: Vec<Spanned<RawIgnore>>,
+    #[serde(default)]
+    catalog: RawCatalog,
+    #[serde(default)]
+    require: Vec<RawRequirement>,
+}
+
+/// Services and actions the built-in catalogue does not have yet.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCatalog {
+    #[serde(default)]
+    services: Vec<String>,
+    #[serde(default)]
+    actions: BTreeMap<String, Vec<String>>,
+}
+
+/// Every policy under `path` must deny these actions unconditionally.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRequirement {
+    path: Spanned<String>,
+    deny: Vec<Spanned<String>>,
+    reason: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -124,7 +147,7 @@ impl Config {
             let help = e
                 .message()
                 .contains("unknown field")
-                .then(|| "the keys are `[rules]`, `[limits]` (`policy-size`) and `[[ignore]]` (`path`, `rules`, `reason`, `expires`)".to_string());
+                .then(|| "the keys are `[rules]`, `[limits]` (`policy-size`), `[[ignore]]` (`path`, `rules`, `reason`, `expires`), `[catalog]` (`services`, `actions`) and `[[require]]` (`path`, `deny`, `reason`)".to_string());
             fail(e.span().map(|r| Span::new(r.start, r.end)), e.message().trim().to_string(), help)
         })?;
         let rule = |name: &Spanned<String>| {
@@ -192,6 +215,36 @@ impl Config {
         let mut settings = Settings::default();
         if let Some(limit) = raw.limits.policy_size {
             settings.policy_size_limit = limit;
+        }
+        if !raw.catalog.services.is_empty() || !raw.catalog.actions.is_empty() {
+            settings.catalog = Arc::new(settings.catalog.extended(&raw.catalog.services, &raw.catalog.actions));
+        }
+        for requirement in &raw.require {
+            let pattern = glob::Pattern::new(requirement.path.get_ref()).map_err(|e| {
+                let at = requirement.path.span();
+                fail(
+                    Some(Span::new(at.start, at.end)),
+                    format!("`{}` is not a path pattern: {e}", requirement.path.get_ref()),
+                    None,
+                )
+            })?;
+            for action in &requirement.deny {
+                if action.get_ref().contains(['*', '?'])
+                    || crate::rules::invalid_action::check_form(action.get_ref()).is_err()
+                {
+                    let at = action.span();
+                    return Err(fail(
+                        Some(Span::new(at.start, at.end)),
+                        format!("`{}` is not an action", action.get_ref()),
+                        Some("name one action, `service:ActionName`, without wildcards".into()),
+                    ));
+                }
+            }
+            settings.requirements.push(crate::settings::Requirement {
+                pattern,
+                actions: requirement.deny.iter().map(|a| a.get_ref().clone()).collect(),
+                reason: requirement.reason.clone(),
+            });
         }
         Ok(Self {
             source: Some(source),

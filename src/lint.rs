@@ -82,7 +82,7 @@ pub fn lint_paths(
                 return Ok(None);
             }
             let file = policy_file::read(name, bytes);
-            let Some(findings) = lint_file(&file, &config.settings, &path.to_string_lossy()) else {
+            let Some(findings) = lint_file(&file, &config.settings, &relative.to_string_lossy()) else {
                 return Ok(None);
             };
             let findings = findings

@@ -217,7 +217,8 @@ fn render_rules(format: Format) -> Result<String, Failure> {
                 .iter()
                 .map(|r| serde_json::json!({ "code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary() }))
                 .collect();
-            Ok(serde_json::to_string_pretty(&rules).unwrap_or_default() + "\n")
+            let out = serde_json::json!({ "catalogue": ramguard::catalog::Catalog::describe(), "rules": rules });
+            Ok(serde_json::to_string_pretty(&out).unwrap_or_default() + "\n")
         }
         Format::Human => {
             let mut out = String::new();

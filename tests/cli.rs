@@ -451,7 +451,8 @@ fn rules_and_explain() {
     let run = ramguard(&["rules", "--format", "json"]);
     assert_eq!(run.code, 0);
     let rules = json(&run.stdout);
-    let names: Vec<&str> = rules
+    assert!(rules["catalogue"].as_str().unwrap().contains("176 kvstore actions"));
+    let names: Vec<&str> = rules["rules"]
         .as_array()
         .unwrap()
         .iter()
@@ -460,8 +461,34 @@ fn rules_and_explain() {
     for name in [
         "invalid-json",
         "duplicate-key",
-        "policy-too-large",
+        "invalid-element-type",
+        "missing-element",
+        "unknown-element",
+        "invalid-version",
+        "invalid-effect",
+        "conflicting-elements",
+        "empty-value",
+        "invalid-action",
+        "unknown-service",
+        "unknown-action",
+        "action-case-mismatch",
+        "wildcard-matches-nothing",
+        "invalid-resource",
+        "resource-service-mismatch",
+        "unsupported-element",
+        "principal-in-permission-policy",
+        "unknown-condition-operator",
         "unknown-condition-key",
+        "invalid-condition-value",
+        "policy-too-large",
+        "wildcard-grants-delete",
+        "allow-with-not-action",
+        "unscoped-delete",
+        "release-protection-bypass",
+        "full-admin",
+        "privilege-escalation",
+        "destroy-instance-scoped",
+        "shadowed-statement",
     ] {
         assert!(names.contains(&name), "{name}");
     }
@@ -480,4 +507,51 @@ fn rules_and_explain() {
         "{}",
         unknown.stderr
     );
+}
+
+#[test]
+fn version_names_the_catalogue() {
+    let run = ramguard(&["--version"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stdout
+            .contains("catalogue: 176 kvstore actions from the PyPI wheel alibabacloud-r-kvstore20150101 7.0.0"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn the_catalogue_and_requirements_come_from_the_configuration() {
+    let deny_typo = br#"{"Version": "1", "Statement": [{"Effect": "Deny", "Action": ["kvstore:DescribeConsoleOnly", "newsvc:Run"], "Resource": "*"}]}"#;
+    let prod =
+        br#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "kvstore:Describe*", "Resource": "*"}]}"#;
+    let guarded = br#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "kvstore:Describe*", "Resource": "*"}, {"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*"}]}"#;
+    let dir = scratch(
+        "catalogue-config",
+        &[
+            ("ramguard.toml", b"[catalog]\nservices = [\"newsvc\"]\n\n[catalog.actions]\nkvstore = [\"DescribeConsoleOnly\"]\n\n[[require]]\npath = \"prod/**\"\ndeny = [\"kvstore:DeleteInstance\"]\nreason = \"change process\"\n"),
+            ("dev/typo.json", deny_typo),
+            ("prod/open.json", prod),
+            ("prod/guarded.json", guarded),
+        ],
+    );
+    let out = json(&ramguard_in(&dir, &["lint", "--format", "json"], None).stdout);
+    let found: Vec<(&str, &str)> = out["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["file"].as_str().unwrap(), d["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found, [("prod/open.json", "missing-required-deny")]);
+    // Without the configuration, the same files say something else.
+    let empty = scratch("catalogue-none", &[("empty.toml", b""), ("typo.json", deny_typo)]);
+    let out = json(&ramguard_in(&empty, &["lint", "--format", "json", "--config", "empty.toml"], None).stdout);
+    let names: Vec<&str> = out["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["unknown-action", "unknown-service"]);
 }

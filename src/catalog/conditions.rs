@@ -48,7 +48,8 @@ pub fn classify(key: &str) -> KeyClass {
         return KeyClass::WrongCase(prefix);
     }
     match key.split_once(':') {
-        Some(("acs", _)) => KeyClass::Unknown,
+        // The global namespace has only the keys above; `aws:` keys come from AWS IAM.
+        Some(("acs" | "aws", _)) => KeyClass::Unknown,
         Some((service, name))
             if !service.is_empty()
                 && !name.is_empty()

@@ -1,3 +1,218 @@
-//! What ramguard knows about RAM beyond its grammar: condition keys, service codes, actions.
+//! What ramguard knows about RAM beyond its grammar: condition keys, service codes, and the
+//! kvstore actions with their access levels. The lists are versioned data files under `data/`,
+//! compiled into the binary and read once, on first use; users extend them in `ramguard.toml`.
 
 pub mod conditions;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, LazyLock};
+
+const KVSTORE_ACTIONS: &str = include_str!("data/kvstore-actions.txt");
+const SERVICES: &str = include_str!("data/services.txt");
+
+/// How much an action can do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AccessLevel {
+    Read,
+    Write,
+    Delete,
+    DataDestroying,
+    /// Added by the user, without a level.
+    Unclassified,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    pub name: String,
+    pub level: AccessLevel,
+}
+
+/// Service codes and the actions of the catalogued services.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    services: HashSet<String>,
+    /// Near misses that grant nothing (`r-kvstore`), to the code they meant.
+    aliases: HashMap<String, String>,
+    /// Per catalogued service (lowercase), its actions.
+    actions: HashMap<String, Vec<Action>>,
+}
+
+/// What the catalogue says of one action name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookup<'a> {
+    Known(&'a Action),
+    /// Known, but written in another case.
+    OtherCase(&'a Action),
+    Unknown,
+    /// The service has no action list: nothing to say.
+    NotCatalogued,
+}
+
+static BUILTIN: LazyLock<Arc<Catalog>> = LazyLock::new(|| Arc::new(Catalog::builtin()));
+
+impl Catalog {
+    /// The catalogue shipped with ramguard.
+    pub fn shared() -> Arc<Self> {
+        BUILTIN.clone()
+    }
+
+    fn builtin() -> Self {
+        let mut catalog = Self::default();
+        for line in data_lines(SERVICES) {
+            match line.split_once("->") {
+                Some((alias, code)) => {
+                    catalog
+                        .aliases
+                        .insert(alias.trim().to_string(), code.trim().to_string());
+                }
+                None => {
+                    catalog.services.insert(line.to_string());
+                }
+            }
+        }
+        let actions = data_lines(KVSTORE_ACTIONS)
+            .filter_map(|line| {
+                let (name, level) = line.split_once(' ')?;
+                let level = match level.trim() {
+                    "read" => AccessLevel::Read,
+                    "delete" => AccessLevel::Delete,
+                    "data-destroying" => AccessLevel::DataDestroying,
+                    _ => AccessLevel::Write,
+                };
+                Some(Action {
+                    name: name.to_string(),
+                    level,
+                })
+            })
+            .collect();
+        catalog.actions.insert("kvstore".into(), actions);
+        catalog
+    }
+
+    /// This catalogue with the user's services and actions added.
+    pub fn extended(&self, services: &[String], actions: &BTreeMap<String, Vec<String>>) -> Self {
+        let mut catalog = self.clone();
+        catalog.services.extend(services.iter().cloned());
+        for (service, names) in actions {
+            catalog.services.insert(service.clone());
+            let list = catalog.actions.entry(service.to_ascii_lowercase()).or_default();
+            for name in names {
+                if !list.iter().any(|a| a.name == *name) {
+                    list.push(Action {
+                        name: name.clone(),
+                        level: AccessLevel::Unclassified,
+                    });
+                }
+            }
+        }
+        catalog
+    }
+
+    /// Whether `code` is a service code ramguard knows (service codes are written in lowercase;
+    /// another case is `action-case-mismatch`'s business).
+    pub fn knows_service(&self, code: &str) -> bool {
+        self.services.contains(code) || self.services.contains(&code.to_ascii_lowercase())
+    }
+
+    pub fn services(&self) -> impl Iterator<Item = &str> {
+        self.services.iter().map(String::as_str)
+    }
+
+    /// The code a near miss meant (`r-kvstore` → `kvstore`).
+    pub fn alias(&self, code: &str) -> Option<&str> {
+        self.aliases.get(&code.to_ascii_lowercase()).map(String::as_str)
+    }
+
+    /// The actions of a catalogued service.
+    pub fn actions(&self, service: &str) -> Option<&[Action]> {
+        self.actions.get(&service.to_ascii_lowercase()).map(Vec::as_slice)
+    }
+
+    pub fn lookup(&self, service: &str, name: &str) -> Lookup<'_> {
+        let Some(actions) = self.actions(service) else {
+            return Lookup::NotCatalogued;
+        };
+        if let Some(action) = actions.iter().find(|a| a.name == name) {
+            return Lookup::Known(action);
+        }
+        match actions.iter().find(|a| a.name.eq_ignore_ascii_case(name)) {
+            Some(action) => Lookup::OtherCase(action),
+            None => Lookup::Unknown,
+        }
+    }
+
+    /// One line on where the lists come from, for `--version` and `rules`.
+    pub fn describe() -> String {
+        let header = |text: &str, field: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(&format!("# {field}: ")))
+                .map_or_else(String::new, str::to_string)
+        };
+        let catalog = Self::shared();
+        format!(
+            "catalogue: {} kvstore actions from {} (read {}); {} service codes (read {})",
+            catalog.actions("kvstore").map_or(0, <[Action]>::len),
+            header(KVSTORE_ACTIONS, "source"),
+            header(KVSTORE_ACTIONS, "read"),
+            catalog.services.len(),
+            header(SERVICES, "read"),
+        )
+    }
+}
+
+/// `--version`: ramguard's version and the catalogue it carries.
+pub fn version_line() -> &'static str {
+    static LINE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    LINE.get_or_init(|| format!("{}\n{}", env!("CARGO_PKG_VERSION"), Catalog::describe()))
+}
+
+fn data_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_catalogue() {
+        let catalog = Catalog::shared();
+        assert_eq!(catalog.actions("kvstore").map(<[Action]>::len), Some(176));
+        assert!(
+            matches!(catalog.lookup("kvstore", "DeleteInstance"), Lookup::Known(a) if a.level == AccessLevel::Delete)
+        );
+        assert!(
+            matches!(catalog.lookup("kvstore", "FlushInstance"), Lookup::Known(a) if a.level == AccessLevel::DataDestroying)
+        );
+        assert!(matches!(
+            catalog.lookup("kvstore", "deleteinstance"),
+            Lookup::OtherCase(_)
+        ));
+        assert_eq!(catalog.lookup("kvstore", "DeleteInstances"), Lookup::Unknown);
+        assert_eq!(catalog.lookup("ecs", "StartInstance"), Lookup::NotCatalogued);
+        assert_eq!(catalog.alias("r-kvstore"), Some("kvstore"));
+        assert!(catalog.knows_service("ecs-workbench"));
+        assert!(!catalog.knows_service("r-kvstore"));
+        assert!(
+            Catalog::describe()
+                .contains("176 kvstore actions from the PyPI wheel alibabacloud-r-kvstore20150101 7.0.0")
+        );
+    }
+
+    #[test]
+    fn users_extend_it() {
+        let actions = BTreeMap::from([
+            ("kvstore".to_string(), vec!["DescribeConsoleOnly".to_string()]),
+            ("newsvc".to_string(), vec!["Run".to_string()]),
+        ]);
+        let catalog = Catalog::shared().extended(&["othersvc".to_string()], &actions);
+        assert!(catalog.knows_service("othersvc") && catalog.knows_service("newsvc"));
+        assert!(matches!(
+            catalog.lookup("kvstore", "DescribeConsoleOnly"),
+            Lookup::Known(_)
+        ));
+        assert!(matches!(catalog.lookup("newsvc", "Run"), Lookup::Known(_)));
+    }
+}

@@ -20,8 +20,16 @@ pub struct CompiledPolicy {
 impl CompiledPolicy {
     /// Compile a policy that passed the linter (values that do not parse are left out).
     pub fn new(source: Arc<SourceFile>, policy: &Policy) -> Self {
-        let statements = policy.statements.iter().filter_map(CompiledStatement::new).collect();
-        Self { source, statements }
+        Self {
+            source,
+            statements: Self::statements_of(policy),
+        }
+    }
+
+    /// The statements of a policy, compiled; a statement without a valid `Effect` or actions
+    /// is left out (the linter reports it).
+    pub fn statements_of(policy: &Policy) -> Vec<CompiledStatement> {
+        policy.statements.iter().filter_map(CompiledStatement::new).collect()
     }
 }
 

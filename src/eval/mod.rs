@@ -187,6 +187,30 @@ pub fn evaluate(layers: &[Layer], action: &str, resource: &Resource, context: &C
     empty(Decision::Allowed, None, allowed_by)
 }
 
+/// Whether one document's statements allow a request on their own: `Yes` allowed, `No`
+/// denied, `Unknown` when it hangs on keys. The security rules ask this of a single policy.
+pub fn allowed_by(
+    statements: &[compiled::CompiledStatement],
+    action: &str,
+    resource: &Resource,
+    context: &Context,
+) -> Truth {
+    let mut deny = Truth::No;
+    let mut allow = Truth::No;
+    for statement in statements {
+        let truth = statement.applies(action, resource, context);
+        match statement.effect {
+            Effect::Deny => deny = deny.or(truth),
+            Effect::Allow => allow = allow.or(truth),
+        }
+    }
+    match (deny, allow) {
+        (Truth::Yes, _) | (_, Truth::No) => Truth::No,
+        (Truth::No, allow) => allow,
+        (deny, allow) => deny.or(allow),
+    }
+}
+
 fn evaluate_layer(layer: &Layer, action: &str, resource: &Resource, context: &Context) -> LayerVerdict {
     let mut deny = Truth::No;
     let mut allow = Truth::No;

@@ -10,8 +10,10 @@ mod registry;
 pub use finding::{Finding, Severity};
 pub use registry::{ALL, Rule, by_name_or_code};
 
+use crate::eval::CompiledPolicy;
+use crate::eval::compiled::CompiledStatement;
 use crate::json::{Node, Value};
-use crate::policy::Policy;
+use crate::policy::{Policy, Statement};
 use crate::settings::Settings;
 
 /// What a rule sees: one policy document, as a tree and as a model.
@@ -20,9 +22,11 @@ pub struct Context<'a> {
     pub root: &'a Node,
     pub policy: &'a Policy,
     pub settings: &'a Settings,
-    /// The file's path as the user named it (path-based organisation requirements use it).
+    /// The file's path relative to the folder of `ramguard.toml` (organisation requirements
+    /// match it).
     pub path: &'a str,
     statements: Vec<(&'a Node, String)>,
+    compiled: std::cell::OnceCell<Vec<CompiledStatement>>,
 }
 
 impl<'a> Context<'a> {
@@ -33,7 +37,23 @@ impl<'a> Context<'a> {
             settings,
             path,
             statements: statement_nodes(root),
+            compiled: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The statements compiled for the evaluator (once per document, for the rules that ask).
+    pub fn compiled(&self) -> &[CompiledStatement] {
+        self.compiled.get_or_init(|| CompiledPolicy::statements_of(self.policy))
+    }
+
+    /// The compiled statement of a model statement.
+    pub fn compiled_of(&self, statement: &Statement) -> Option<&CompiledStatement> {
+        self.compiled().iter().find(|c| c.index == statement.index)
+    }
+
+    /// Whether security rules apply: they are about what a permission policy grants.
+    pub fn is_permission_policy(&self) -> bool {
+        self.policy.kind == crate::policy::PolicyKind::Permission
     }
 
     /// The statement objects of the document with their pointers (a lone object too).
@@ -65,15 +85,65 @@ fn statement_nodes(root: &Node) -> Vec<(&Node, String)> {
     }
 }
 
+/// `service:Name` split at the colon (`*` alone is `("*", "*")`).
+pub fn split_action(action: &str) -> (&str, &str) {
+    action.split_once(':').unwrap_or((action, action))
+}
+
+/// The second label of a security finding: the `Effect` that makes the value matter.
+pub fn effect_label(statement: &Statement) -> (crate::source::Span, String) {
+    let effect = statement.effect.map_or("", |(e, _)| e.as_str());
+    (
+        statement.effect_span(),
+        format!("because of this `\"Effect\": \"{effect}\"`"),
+    )
+}
+
+/// `kvstore:DeleteInstance`: releasing an instance, the action ramguard guards.
+pub const DELETE_INSTANCE: &str = "kvstore:DeleteInstance";
+/// `kvstore:ModifyInstanceAttribute`: among other things, switches release protection off.
+pub const MODIFY_INSTANCE_ATTRIBUTE: &str = "kvstore:ModifyInstanceAttribute";
+/// An instance no policy names: a statement that covers it covers every instance.
+pub const PROBE_INSTANCE: &str = "acs:kvstore:zz-ramguard-probe:0000000000000000:instance/r-ramguardprobe";
+
+/// Instance ARNs a statement's resources may name: each pattern with its wildcards filled in,
+/// and the probe. "Some instance" questions are asked of these.
+pub fn instance_candidates(statements: &[CompiledStatement]) -> Vec<String> {
+    let mut candidates = vec![PROBE_INSTANCE.to_string()];
+    for statement in statements {
+        for resource in &statement.resources {
+            let filled = resource.text.replace('*', "ramguardprobe").replace('?', "x");
+            if filled.starts_with("acs:kvstore:") && !candidates.contains(&filled) {
+                candidates.push(filled);
+            }
+        }
+    }
+    candidates
+}
+
+/// `Allow` of `*` on `*`: `full-admin` reports it, and the other security rules say no more.
+pub fn is_full_admin(statement: &Statement) -> bool {
+    statement.is_allow()
+        && statement
+            .actions
+            .as_ref()
+            .is_some_and(|a| !a.negated && a.items.iter().any(|i| i.value == "*"))
+        && statement.resources.iter().flatten().any(|r| r.value == "*")
+}
+
 /// The span of an object's opening brace: where a "this object lacks X" finding points.
 pub fn opening(node: &Node) -> crate::source::Span {
     crate::source::Span::new(node.span.start, node.span.start + 1)
 }
 
+pub mod action_case_mismatch;
+pub mod allow_with_not_action;
 pub mod conflicting_elements;
+pub mod destroy_instance_scoped;
 pub mod duplicate_key;
 pub mod empty_value;
 pub mod expired_ignore;
+pub mod full_admin;
 pub mod invalid_action;
 pub mod invalid_condition_value;
 pub mod invalid_effect;
@@ -82,10 +152,20 @@ pub mod invalid_json;
 pub mod invalid_resource;
 pub mod invalid_version;
 pub mod missing_element;
+pub mod missing_required_deny;
 pub mod policy_too_large;
 pub mod principal_in_permission_policy;
+pub mod privilege_escalation;
+pub mod release_protection_bypass;
+pub mod resource_service_mismatch;
+pub mod shadowed_statement;
+pub mod unknown_action;
 pub mod unknown_condition_key;
 pub mod unknown_condition_operator;
 pub mod unknown_element;
+pub mod unknown_service;
+pub mod unscoped_delete;
 pub mod unsupported_element;
 pub mod unused_ignore;
+pub mod wildcard_grants_delete;
+pub mod wildcard_matches_nothing;

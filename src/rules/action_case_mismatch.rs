@@ -1,0 +1,56 @@
+//! A known action written in another case.
+//!
+//! ## What it does
+//! Reports an action whose service code or name differs from the documented spelling only in
+//! case: `kvstore:deleteinstance`, `KVStore:DeleteInstance`.
+//!
+//! ## Why is this bad?
+//! RAM matches action names case-insensitively ("generally not case-sensitive", in its own
+//! words), so the statement works — but reviewers, `grep` and every other tool look for the
+//! documented spelling, and a `Deny` that nobody can find is a `Deny` that gets deleted.
+//!
+//! ## Example
+//! ```json
+//! { "Effect": "Deny", "Action": "kvstore:deleteinstance", "Resource": "*" }
+//! ```
+//!
+//! Use instead:
+//! ```json
+//! { "Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*" }
+//! ```
+
+use super::{Context, Finding, Rule, Severity, split_action};
+use crate::catalog::Lookup;
+
+pub static RULE: Rule = Rule {
+    code: "RG103",
+    name: "action-case-mismatch",
+    severity: Severity::Warning,
+    source: include_str!("action_case_mismatch.rs"),
+    check,
+};
+
+fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
+    let catalog = &ctx.settings.catalog;
+    for statement in &ctx.policy.statements {
+        let Some(actions) = &statement.actions else { continue };
+        for item in &actions.items {
+            let (service, name) = split_action(&item.value);
+            if !item.value.contains(':') || service.contains(['*', '?']) || !catalog.knows_service(service) {
+                continue;
+            }
+            let service_case = service.to_ascii_lowercase();
+            let canonical = match catalog.lookup(service, name) {
+                Lookup::OtherCase(action) => format!("{service_case}:{}", action.name),
+                Lookup::Known(_) | Lookup::NotCatalogued if service != service_case => format!("{service_case}:{name}"),
+                _ => continue,
+            };
+            sink.push(
+                Finding::new(&RULE, item.span, format!("`{}` is written `{canonical}` in RAM's documentation", item.value))
+                    .label("another case")
+                    .pointer(&item.pointer)
+                    .help(format!("write `{canonical}`: RAM matches it either way, but reviewers and tools search for the documented spelling")),
+            );
+        }
+    }
+}

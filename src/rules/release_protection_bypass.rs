@@ -1,0 +1,79 @@
+//! One policy lets its holder both switch release protection off and delete.
+//!
+//! ## What it does
+//! Reports a policy that allows, on the same instance, both `kvstore:ModifyInstanceAttribute`
+//! (whose `InstanceReleaseProtection=false` switches release protection off) and
+//! `kvstore:DeleteInstance` — by name, wildcard or `NotAction`, with or without conditions.
+//!
+//! ## Why is this bad?
+//! Release protection exists so that releasing an instance takes two people or two decisions.
+//! A principal that holds both permissions needs neither: two API calls, and the instance is
+//! gone. Give the teardown role `DeleteInstance` and keep `ModifyInstanceAttribute` with the
+//! owners of the instance.
+//!
+//! ## Example
+//! ```json
+//! { "Effect": "Allow", "Action": ["kvstore:ModifyInstanceAttribute", "kvstore:DeleteInstance"], "Resource": "*" }
+//! ```
+//!
+//! Use instead:
+//! ```json
+//! { "Effect": "Allow", "Action": "kvstore:DeleteInstance", "Resource": "*" }
+//! ```
+//! in the teardown role, and `kvstore:ModifyInstanceAttribute` in the owners' policy.
+
+use super::{
+    Context, DELETE_INSTANCE, Finding, MODIFY_INSTANCE_ATTRIBUTE, Rule, Severity, effect_label, instance_candidates,
+};
+use crate::eval::{Context as RequestContext, Resource, Truth, allowed_by};
+
+pub static RULE: Rule = Rule {
+    code: "RG204",
+    name: "release-protection-bypass",
+    severity: Severity::Warning,
+    source: include_str!("release_protection_bypass.rs"),
+    check,
+};
+
+fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
+    if !ctx.is_permission_policy() {
+        return;
+    }
+    let nobody = RequestContext::default();
+    let both = instance_candidates(ctx.compiled()).into_iter().find(|arn| {
+        let resource = Resource::known(arn.as_str());
+        allowed_by(ctx.compiled(), DELETE_INSTANCE, &resource, &nobody) != Truth::No
+            && allowed_by(ctx.compiled(), MODIFY_INSTANCE_ATTRIBUTE, &resource, &nobody) != Truth::No
+    });
+    let Some(arn) = both else { return };
+    let resource = Resource::known(arn.as_str());
+    let granting = |action: &str| {
+        ctx.policy.statements.iter().find(|s| {
+            s.is_allow()
+                && ctx
+                    .compiled_of(s)
+                    .is_some_and(|c| c.applies(action, &resource, &nobody) != Truth::No)
+        })
+    };
+    let (Some(delete), Some(modify)) = (granting(DELETE_INSTANCE), granting(MODIFY_INSTANCE_ATTRIBUTE)) else {
+        return;
+    };
+    if super::is_full_admin(delete) {
+        return; // `full-admin` says it all
+    }
+    let (effect_span, _) = effect_label(delete);
+    let mut finding = Finding::new(
+        &RULE,
+        effect_span,
+        format!("this policy allows both `{MODIFY_INSTANCE_ATTRIBUTE}` and `{DELETE_INSTANCE}`: its holder can switch release protection off, then release the instance"),
+    )
+    .label(format!("allows `{DELETE_INSTANCE}`"))
+    .pointer(format!("{}/Effect", delete.pointer))
+    .help(format!(
+        "keep `{MODIFY_INSTANCE_ATTRIBUTE}` out of the policy that may delete (or deny it here), so that releasing a protected instance takes two principals"
+    ));
+    if modify.index != delete.index {
+        finding = finding.related(modify.effect_span(), format!("allows `{MODIFY_INSTANCE_ATTRIBUTE}`"));
+    }
+    sink.push(finding);
+}

@@ -1,0 +1,77 @@
+//! No resource of the statement can belong to the service of its actions.
+//!
+//! ## What it does
+//! For a statement whose actions all belong to kvstore, checks that at least one of its
+//! resources can be a kvstore resource: `kvstore:DeleteInstance` on `acs:rds:*:*:dbinstance/*`
+//! can never match. Only services whose actions act on their own resources are checked, and
+//! ramguard knows that of kvstore: elsewhere, actions legitimately name other services'
+//! resources (`slb:AddBackendServers` on ECS instances, `dms:LoginDatabase` on RDS instances,
+//! `sts:AssumeRole` on RAM roles, all in Alibaba's own examples).
+//!
+//! ## Why is this bad?
+//! The statement matches nothing. It is usually a copy-and-paste from another service's policy:
+//! an `Allow` that grants nothing, or a `Deny` that protects nothing.
+//!
+//! ## Example
+//! ```json
+//! { "Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "acs:rds:*:*:dbinstance/*" }
+//! ```
+//!
+//! Use instead:
+//! ```json
+//! { "Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "acs:kvstore:*:*:instance/*" }
+//! ```
+
+use super::{Context, Finding, Rule, Severity, effect_label, split_action};
+use crate::eval::pattern::Pattern;
+
+pub static RULE: Rule = Rule {
+    code: "RG105",
+    name: "resource-service-mismatch",
+    severity: Severity::Warning,
+    source: include_str!("resource_service_mismatch.rs"),
+    check,
+};
+
+/// Services whose actions take only their own resources (or `*`).
+const SELF_CONTAINED: [&str; 1] = ["kvstore"];
+
+fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
+    if !ctx.is_permission_policy() {
+        return;
+    }
+    for statement in &ctx.policy.statements {
+        let (Some(actions), Some(resources)) = (&statement.actions, &statement.resources) else {
+            continue;
+        };
+        if actions.negated || resources.is_empty() {
+            continue;
+        }
+        // The one service of every action, if there is one and it has no wildcard.
+        let mut services = actions
+            .items
+            .iter()
+            .map(|i| split_action(&i.value).0.to_ascii_lowercase());
+        let Some(service) = services.next() else { continue };
+        if !SELF_CONTAINED.contains(&service.as_str()) || !services.all(|s| s == service) {
+            continue;
+        }
+        let may_belong = |arn: &str| match arn.strip_prefix("acs:").and_then(|rest| rest.split(':').next()) {
+            Some(resource_service) => Pattern::ignoring_case(resource_service).matches(&service),
+            None => true, // `*`, or not an ARN (`invalid-resource`)
+        };
+        if resources.iter().any(|r| may_belong(&r.value)) {
+            continue;
+        }
+        let Some(first) = resources.first() else { continue };
+        let (effect_span, effect_text) = effect_label(statement);
+        sink.push(
+            Finding::new(&RULE, first.span, format!("no resource of this statement belongs to `{service}`, the service of its actions: it matches nothing"))
+                .label(format!("not a `{service}` resource"))
+                .related(actions.key_span, format!("`{service}` actions"))
+                .related(effect_span, effect_text)
+                .pointer(&first.pointer)
+                .help(format!("write `{service}` resources, such as `acs:{service}:*:*:...`, or move the actions to a statement of their own")),
+        );
+    }
+}

@@ -1,0 +1,98 @@
+//! An `Allow` that a `Deny` of the same document fully overrides.
+//!
+//! ## What it does
+//! Reports an `Allow` statement every action and resource of which an unconditional `Deny` of
+//! the same document also covers, so the `Allow` can never take effect. Coverage is decided with
+//! the evaluator's matcher: each wildcard of the `Allow` must be covered by a wildcard of the
+//! `Deny` (a `Deny` pattern with `?` is not trusted to cover a `*`).
+//!
+//! ## Why is this bad?
+//! It is dead weight at best; more often the two statements disagree about what the policy is
+//! for, and whoever deletes the `Deny` to "fix" the `Allow` grants more than anyone reviewed.
+//!
+//! ## Example
+//! ```json
+//! [ { "Effect": "Allow", "Action": "kvstore:DeleteInstance", "Resource": "acs:kvstore:*:*:instance/r-test*" },
+//!   { "Effect": "Deny", "Action": "kvstore:*", "Resource": "*" } ]
+//! ```
+//!
+//! Use instead:
+//! Delete the `Allow`, or narrow the `Deny` to what it is meant to forbid.
+
+use super::{Context, Finding, Rule, Severity};
+use crate::eval::pattern::Pattern;
+use crate::policy::{Effect, Statement};
+
+pub static RULE: Rule = Rule {
+    code: "RG208",
+    name: "shadowed-statement",
+    severity: Severity::Info,
+    source: include_str!("shadowed_statement.rs"),
+    check,
+};
+
+/// Whether `covering` matches every string `covered` matches: the covered pattern's wildcards
+/// become a character no policy writes, which only a `*` of the covering pattern can take.
+fn covers(covering: &Pattern, covering_text: &str, covered: &str) -> bool {
+    if covering_text.contains('?') && covered.contains(['*', '?']) {
+        return false;
+    }
+    covering.matches(&covered.replace(['*', '?'], "\u{0}"))
+}
+
+fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
+    if !ctx.is_permission_policy() {
+        return;
+    }
+    let denies: Vec<&Statement> = ctx
+        .policy
+        .statements
+        .iter()
+        .filter(|s| matches!(s.effect, Some((Effect::Deny, _))) && s.conditions.is_empty())
+        .filter(|s| s.actions.as_ref().is_some_and(|a| !a.negated))
+        .collect();
+    for allow in ctx.policy.statements.iter().filter(|s| s.is_allow()) {
+        let (Some(actions), Some(resources)) = (allow.actions.as_ref().filter(|a| !a.negated), &allow.resources) else {
+            continue;
+        };
+        if actions.items.is_empty() || resources.is_empty() {
+            continue;
+        }
+        let shadowing = denies.iter().find(|deny| {
+            let (Some(deny_actions), Some(deny_resources)) = (&deny.actions, &deny.resources) else {
+                return false;
+            };
+            let action_patterns: Vec<(Pattern, &str)> = deny_actions
+                .items
+                .iter()
+                .map(|i| (Pattern::ignoring_case(&i.value), i.value.as_str()))
+                .collect();
+            let resource_patterns: Vec<(Pattern, &str)> = deny_resources
+                .iter()
+                .map(|i| (Pattern::new(&i.value), i.value.as_str()))
+                .collect();
+            actions.items.iter().all(|a| {
+                action_patterns
+                    .iter()
+                    .any(|(p, t)| covers(p, t, &a.value.to_ascii_lowercase()))
+            }) && resources
+                .iter()
+                .all(|r| resource_patterns.iter().any(|(p, t)| covers(p, t, &r.value)))
+        });
+        let Some(deny) = shadowing else { continue };
+        sink.push(
+            Finding::new(
+                &RULE,
+                allow.effect_span(),
+                format!(
+                    "statement {} can never allow anything: statement {} denies all of it, unconditionally",
+                    allow.index, deny.index
+                ),
+            )
+            .label("this `Allow` never takes effect")
+            .related(deny.effect_span(), "this `Deny` covers every action and resource of it")
+            .pointer(format!("{}/Effect", allow.pointer))
+            .help("delete the `Allow`, or narrow the `Deny` to what it is meant to forbid"),
+        );
+    }
+}

@@ -1,0 +1,90 @@
+//! `kvstore:DeleteInstance` allowed on every instance with no condition.
+//!
+//! ## What it does
+//! Reports an `Allow` that names `kvstore:DeleteInstance` on every instance — `"*"`, or an ARN whose instance ID is a wildcard — with no
+//! condition: no tag, no MFA, no source network, no time window. Region and account scoping do
+//! not count: they still cover every instance there. Skipped when the same document denies the
+//! release unconditionally. A grant through a wildcard is `wildcard-grants-delete`'s to report,
+//! and through `NotAction` `allow-with-not-action`'s: one finding for one cause.
+//!
+//! ## Why is this bad?
+//! Whoever holds the policy can release any Redis instance, production included, from anywhere,
+//! with a leaked AccessKey. Scope the release to the instances meant for it (a tag such as
+//! `acs:ResourceTag/lifecycle`), and require MFA.
+//!
+//! ## Example
+//! ```json
+//! { "Effect": "Allow", "Action": "kvstore:DeleteInstance", "Resource": "*" }
+//! ```
+//!
+//! Use instead:
+//! ```json
+//! { "Effect": "Allow", "Action": "kvstore:DeleteInstance", "Resource": "acs:kvstore:*:*:instance/*",
+//!   "Condition": { "StringEquals": { "acs:ResourceTag/lifecycle": "ephemeral" }, "Bool": { "acs:MFAPresent": "true" } } }
+//! ```
+
+use super::{Context, DELETE_INSTANCE, Finding, Rule, Severity, effect_label};
+use crate::eval::pattern::Pattern;
+use crate::policy::Effect;
+
+pub static RULE: Rule = Rule {
+    code: "RG203",
+    name: "unscoped-delete",
+    severity: Severity::Warning,
+    source: include_str!("unscoped_delete.rs"),
+    check,
+};
+
+/// A resource pattern that matches any instance ID (whatever its region and account).
+pub fn every_instance(resource: &str) -> bool {
+    if resource == "*" {
+        return true;
+    }
+    let mut parts = resource.splitn(5, ':');
+    let (Some("acs"), Some(service), Some(_), Some(_), Some(relative)) =
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Pattern::new(resource).matches(super::PROBE_INSTANCE);
+    };
+    Pattern::new(service).matches("kvstore") && Pattern::new(relative).matches("instance/r-ramguardprobe")
+}
+
+fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
+    if !ctx.is_permission_policy() {
+        return;
+    }
+    let denied_everywhere = ctx.compiled().iter().any(|s| {
+        s.effect == Effect::Deny
+            && s.conditions.is_empty()
+            && s.action_matches(DELETE_INSTANCE)
+            && s.resources.iter().any(|r| every_instance(&r.text))
+    });
+    if denied_everywhere {
+        return;
+    }
+    for statement in ctx
+        .policy
+        .statements
+        .iter()
+        .filter(|s| s.is_allow() && s.conditions.is_empty())
+    {
+        let names_delete = statement
+            .actions
+            .as_ref()
+            .is_some_and(|a| !a.negated && a.items.iter().any(|i| i.value.eq_ignore_ascii_case(DELETE_INSTANCE)));
+        if !names_delete {
+            continue;
+        }
+        let Some(resource) = statement.resources.iter().flatten().find(|r| every_instance(&r.value)) else {
+            continue;
+        };
+        let (effect_span, effect_text) = effect_label(statement);
+        sink.push(
+            Finding::new(&RULE, resource.span, format!("`{DELETE_INSTANCE}` is allowed on every instance, with no condition"))
+                .label("every instance")
+                .related(effect_span, effect_text)
+                .pointer(&resource.pointer)
+                .help("scope it to the instances meant to be released, e.g. with `\"Condition\": {\"StringEquals\": {\"acs:ResourceTag/lifecycle\": \"ephemeral\"}}`, and require `acs:MFAPresent`"),
+        );
+    }
+}

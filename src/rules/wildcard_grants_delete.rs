@@ -1,0 +1,87 @@
+//! An `Allow` grants `kvstore:DeleteInstance` only through a wildcard.
+//!
+//! ## What it does
+//! Reports an `Allow` statement whose action wildcards (`kvstore:*`, `kvstore:Delete*`, `*`)
+//! include `kvstore:DeleteInstance` on some instance, where the statement does not name the
+//! action itself — unless the same document denies it unconditionally anyway. (`Allow` of `*`
+//! on `*` is `full-admin`'s to report.)
+//!
+//! ## Why is this bad?
+//! Releasing an instance is irreversible (at best it sits in the recycle bin until
+//! `DestroyInstance`). A wildcard written for convenience ("let the on-call manage Redis")
+//! hands that power out without anyone having decided to.
+//!
+//! ## Example
+//! ```json
+//! { "Effect": "Allow", "Action": "kvstore:*", "Resource": "acs:kvstore:*:*:instance/*" }
+//! ```
+//!
+//! Use instead:
+//! ```json
+//! [ { "Effect": "Allow", "Action": "kvstore:*", "Resource": "acs:kvstore:*:*:instance/*" },
+//!   { "Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*" } ]
+//! ```
+//! or list the actions the principal needs.
+
+use super::{Context, DELETE_INSTANCE, Finding, Rule, Severity, effect_label, instance_candidates};
+use crate::eval::pattern::Pattern;
+use crate::eval::{Context as RequestContext, Resource, Truth, allowed_by};
+
+pub static RULE: Rule = Rule {
+    code: "RG201",
+    name: "wildcard-grants-delete",
+    severity: Severity::Warning,
+    source: include_str!("wildcard_grants_delete.rs"),
+    check,
+};
+
+fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
+    if !ctx.is_permission_policy() {
+        return;
+    }
+    let candidates = instance_candidates(ctx.compiled());
+    let nobody = RequestContext::default();
+    // Denied on every candidate whatever the context: the wildcard grants nothing dangerous.
+    let denied_everywhere = candidates
+        .iter()
+        .all(|arn| allowed_by(ctx.compiled(), DELETE_INSTANCE, &Resource::known(arn.as_str()), &nobody) == Truth::No);
+    for statement in ctx.policy.statements.iter().filter(|s| s.is_allow()) {
+        let Some(actions) = statement.actions.as_ref().filter(|a| !a.negated) else {
+            continue;
+        };
+        if super::is_full_admin(statement)
+            || actions
+                .items
+                .iter()
+                .any(|i| i.value.eq_ignore_ascii_case(DELETE_INSTANCE))
+        {
+            continue;
+        }
+        let Some(wildcard) = actions
+            .items
+            .iter()
+            .find(|i| i.value.contains(['*', '?']) && Pattern::ignoring_case(&i.value).matches(DELETE_INSTANCE))
+        else {
+            continue;
+        };
+        let Some(compiled) = ctx.compiled_of(statement) else {
+            continue;
+        };
+        let reaches_instances = candidates
+            .iter()
+            .any(|arn| compiled.resource_truth(&Resource::known(arn.as_str())) != Truth::No);
+        if !reaches_instances || denied_everywhere {
+            continue;
+        }
+        let (effect_span, effect_text) = effect_label(statement);
+        sink.push(
+            Finding::new(&RULE, wildcard.span, format!("`{}` grants `{DELETE_INSTANCE}`", wildcard.value))
+                .label(format!("this wildcard includes `{DELETE_INSTANCE}`"))
+                .related(effect_span, effect_text)
+                .pointer(&wildcard.pointer)
+                .help(format!(
+                    "list the actions this principal needs, or add `{{\"Effect\": \"Deny\", \"Action\": \"{DELETE_INSTANCE}\", \"Resource\": \"*\"}}` to the policy"
+                )),
+        );
+    }
+}
