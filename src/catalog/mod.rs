@@ -24,6 +24,8 @@ pub enum AccessLevel {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Action {
     pub name: String,
+    /// The name in ASCII lowercase, for matching patterns without allocating.
+    pub lowercase: String,
     pub level: AccessLevel,
 }
 
@@ -35,6 +37,8 @@ pub struct Catalog {
     aliases: HashMap<String, String>,
     /// Per catalogued service (lowercase), its actions.
     actions: HashMap<String, Vec<Action>>,
+    /// Per catalogued service, each action's index by its lowercase name.
+    index: HashMap<String, HashMap<String, usize>>,
 }
 
 /// What the catalogue says of one action name.
@@ -81,12 +85,29 @@ impl Catalog {
                 };
                 Some(Action {
                     name: name.to_string(),
+                    lowercase: name.to_ascii_lowercase(),
                     level,
                 })
             })
             .collect();
         catalog.actions.insert("kvstore".into(), actions);
+        catalog.reindex();
         catalog
+    }
+
+    fn reindex(&mut self) {
+        self.index = self
+            .actions
+            .iter()
+            .map(|(service, actions)| {
+                let by_name = actions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| (a.lowercase.clone(), i))
+                    .collect();
+                (service.clone(), by_name)
+            })
+            .collect();
     }
 
     /// This catalogue with the user's services and actions added.
@@ -100,11 +121,13 @@ impl Catalog {
                 if !list.iter().any(|a| a.name == *name) {
                     list.push(Action {
                         name: name.clone(),
+                        lowercase: name.to_ascii_lowercase(),
                         level: AccessLevel::Unclassified,
                     });
                 }
             }
         }
+        catalog.reindex();
         catalog
     }
 
@@ -129,13 +152,12 @@ impl Catalog {
     }
 
     pub fn lookup(&self, service: &str, name: &str) -> Lookup<'_> {
-        let Some(actions) = self.actions(service) else {
+        let service = service.to_ascii_lowercase();
+        let (Some(actions), Some(index)) = (self.actions.get(&service), self.index.get(&service)) else {
             return Lookup::NotCatalogued;
         };
-        if let Some(action) = actions.iter().find(|a| a.name == name) {
-            return Lookup::Known(action);
-        }
-        match actions.iter().find(|a| a.name.eq_ignore_ascii_case(name)) {
+        match index.get(&name.to_ascii_lowercase()).and_then(|&i| actions.get(i)) {
+            Some(action) if action.name == name => Lookup::Known(action),
             Some(action) => Lookup::OtherCase(action),
             None => Lookup::Unknown,
         }

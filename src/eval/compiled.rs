@@ -67,7 +67,15 @@ impl CompiledStatement {
     }
 
     pub fn action_matches(&self, action: &str) -> bool {
-        self.actions.iter().any(|p| p.matches(action)) != self.not_action
+        if action.bytes().any(|b| b.is_ascii_uppercase()) {
+            return self.action_matches_lowercased(&action.to_ascii_lowercase());
+        }
+        self.action_matches_lowercased(action)
+    }
+
+    /// `action_matches` for an action already in ASCII lowercase.
+    pub fn action_matches_lowercased(&self, action: &str) -> bool {
+        self.actions.iter().any(|p| p.matches_lowercased(action)) != self.not_action
     }
 
     pub fn resource_truth(&self, resource: &Resource) -> Truth {
@@ -100,27 +108,35 @@ impl CompiledStatement {
 pub struct ResourcePattern {
     pub text: String,
     whole: Pattern,
-    /// Service, region, account (as written) and relative ID, when the pattern has five parts.
-    parts: Option<(Pattern, Pattern, String, Pattern)>,
+    /// Service, region, account (as written) and relative ID, when the pattern has five parts:
+    /// compiled on first use, since only a request with an unknown account needs them.
+    parts: std::sync::OnceLock<Option<(Pattern, Pattern, String, Pattern)>>,
 }
 
 impl ResourcePattern {
     fn new(text: &str) -> Self {
-        let mut split = text.splitn(5, ':');
-        let parts = match (split.next(), split.next(), split.next(), split.next(), split.next()) {
-            (Some("acs"), Some(service), Some(region), Some(account), Some(relative)) => Some((
-                Pattern::new(service),
-                Pattern::new(region),
-                account.to_string(),
-                Pattern::new(relative),
-            )),
-            _ => None,
-        };
         Self {
             text: text.to_string(),
             whole: Pattern::new(text),
-            parts,
+            parts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn parts(&self) -> Option<&(Pattern, Pattern, String, Pattern)> {
+        self.parts
+            .get_or_init(|| {
+                let mut split = self.text.splitn(5, ':');
+                match (split.next(), split.next(), split.next(), split.next(), split.next()) {
+                    (Some("acs"), Some(service), Some(region), Some(account), Some(relative)) => Some((
+                        Pattern::new(service),
+                        Pattern::new(region),
+                        account.to_string(),
+                        Pattern::new(relative),
+                    )),
+                    _ => None,
+                }
+            })
+            .as_ref()
     }
 
     pub fn truth(&self, resource: &Resource) -> Truth {
@@ -133,7 +149,7 @@ impl ResourcePattern {
         else {
             return Truth::unknown("account");
         };
-        match &self.parts {
+        match self.parts() {
             Some((s, r, account, rel)) => {
                 if !(s.matches(service) && r.matches(region) && rel.matches(relative)) {
                     Truth::No

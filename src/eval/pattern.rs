@@ -8,58 +8,62 @@
 //! `str::find` (the Two-Way algorithm, linear), so matching is O(pattern + text); a chunk with
 //! `?` is compared position by position, O(text × chunk) at worst.
 
-/// One run of the pattern between stars; `None` is a `?`.
+/// One run of the pattern between stars, where `?` stands for any one character.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Chunk {
-    chars: Vec<Option<char>>,
-    /// The chunk as a string when it has no `?`, for the linear search.
-    literal: Option<String>,
+    text: String,
+    /// Its length in characters.
+    chars: usize,
+    /// Whether it has a `?`; without one, it is found with the linear `str::find`.
+    has_question: bool,
 }
 
 impl Chunk {
     fn new(text: &str) -> Self {
-        let chars: Vec<Option<char>> = text.chars().map(|c| if c == '?' { None } else { Some(c) }).collect();
-        let literal = (!text.contains('?')).then(|| text.to_string());
-        Self { chars, literal }
+        Self {
+            text: text.to_string(),
+            chars: text.chars().count(),
+            has_question: text.contains('?'),
+        }
     }
 
     /// Whether the chunk matches `text` exactly (same number of characters).
     fn matches_exactly(&self, text: &str) -> bool {
-        let mut chars = text.chars();
-        for want in &self.chars {
-            match (chars.next(), want) {
-                (None, _) => return false,
-                (Some(got), Some(want)) if got != *want => return false,
-                _ => {}
+        if !self.has_question {
+            return self.text == text;
+        }
+        let mut got = text.chars();
+        for want in self.text.chars() {
+            match got.next() {
+                None => return false,
+                Some(c) if want != '?' && c != want => return false,
+                Some(_) => {}
             }
         }
-        chars.next().is_none()
+        got.next().is_none()
     }
 
     /// The byte range of the leftmost match in `text`.
     fn find(&self, text: &str) -> Option<(usize, usize)> {
-        if let Some(literal) = &self.literal {
-            return text.find(literal.as_str()).map(|at| (at, at + literal.len()));
+        if !self.has_question {
+            return text.find(self.text.as_str()).map(|at| (at, at + self.text.len()));
         }
         for (start, _) in text.char_indices() {
-            let end = text
-                .get(start..)?
+            let rest = text.get(start..)?;
+            let end = rest
                 .char_indices()
-                .nth(self.chars.len())
+                .nth(self.chars)
                 .map_or(text.len(), |(i, _)| start + i);
-            if text
-                .get(start..end)
-                .is_some_and(|window| window.chars().count() == self.chars.len() && self.matches_exactly(window))
-            {
+            let window = text.get(start..end)?;
+            if window.chars().count() == self.chars && self.matches_exactly(window) {
                 return Some((start, end));
             }
         }
         None
     }
 
-    /// The byte length of the text a match at the start or end would take, in characters.
     fn len_chars(&self) -> usize {
-        self.chars.len()
+        self.chars
     }
 }
 
@@ -92,11 +96,11 @@ impl Pattern {
 
     /// `*` alone: matches everything.
     pub fn is_match_all(&self) -> bool {
-        self.chunks.len() == 2 && self.chunks.iter().all(|c| c.chars.is_empty())
+        self.chunks.len() == 2 && self.chunks.iter().all(|c| c.text.is_empty())
     }
 
     pub fn has_wildcard(&self) -> bool {
-        self.chunks.len() > 1 || self.chunks.iter().any(|c| c.literal.is_none())
+        self.chunks.len() > 1 || self.chunks.iter().any(|c| c.has_question)
     }
 
     pub fn matches(&self, text: &str) -> bool {
@@ -104,6 +108,12 @@ impl Pattern {
             return self.matches_folded(&text.to_ascii_lowercase());
         }
         self.matches_folded(text)
+    }
+
+    /// `matches` for a text the caller has already lowercased (ASCII): no allocation, for hot
+    /// loops that test one action against many patterns.
+    pub fn matches_lowercased(&self, lowercased: &str) -> bool {
+        self.matches_folded(lowercased)
     }
 
     fn matches_folded(&self, text: &str) -> bool {

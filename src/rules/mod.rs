@@ -27,6 +27,7 @@ pub struct Context<'a> {
     pub path: &'a str,
     statements: Vec<(&'a Node, String)>,
     compiled: std::cell::OnceCell<Vec<CompiledStatement>>,
+    candidates: std::cell::OnceCell<Vec<String>>,
 }
 
 impl<'a> Context<'a> {
@@ -38,7 +39,13 @@ impl<'a> Context<'a> {
             path,
             statements: statement_nodes(root),
             compiled: std::cell::OnceCell::new(),
+            candidates: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The instance ARNs the document's resources may name ([`instance_candidates`]), once.
+    pub fn instance_candidates(&self) -> &[String] {
+        self.candidates.get_or_init(|| instance_candidates(self.compiled()))
     }
 
     /// The statements compiled for the evaluator (once per document, for the rules that ask).
@@ -119,6 +126,13 @@ pub fn instance_candidates(statements: &[CompiledStatement]) -> Vec<String> {
         }
     }
     candidates
+}
+
+/// Whether an action entry may stand for an action of `service` (cheaply, on the text: the
+/// service part is `service`, or a wildcard). Rules use it to skip compiling what cannot matter.
+pub fn may_be_of_service(action: &str, service: &str) -> bool {
+    let (prefix, _) = split_action(action);
+    prefix.eq_ignore_ascii_case(service) || prefix.contains(['*', '?'])
 }
 
 /// `Allow` of `*` on `*`: `full-admin` reports it, and the other security rules say no more.

@@ -89,13 +89,12 @@ pub const ESCALATIONS: [(&str, &str, &str); 10] = [
 /// Whether the statement's resources reach more than one `kind` of RAM resource (`user/*`,
 /// `*`): credentials of one named user are that user's own (Alibaba's self-service examples),
 /// and a statement scoped to `policy/*` reaches no role.
-fn reaches(statement: &Statement, kind: &str) -> bool {
+fn reaches(resources: &[Pattern], kind: &str) -> bool {
     let probe_a = format!("acs:ram::1234567890123456:{kind}/ramguard-probe-a");
     let probe_b = format!("acs:ram::1234567890123456:{kind}/ramguard-probe-b");
-    statement.resources.iter().flatten().any(|r| {
-        let pattern = Pattern::new(&r.value);
-        pattern.matches(&probe_a) && pattern.matches(&probe_b)
-    })
+    resources
+        .iter()
+        .any(|pattern| pattern.matches(&probe_a) && pattern.matches(&probe_b))
 }
 
 /// Roles whose trust policy must name only cloud services (`ram:TrustedPrincipalTypes` =
@@ -114,19 +113,34 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         return;
     }
     for statement in ctx.policy.statements.iter().filter(|s| s.is_allow()) {
-        let (Some(compiled), Some(actions)) = (ctx.compiled_of(statement), &statement.actions) else {
+        let Some(actions) = &statement.actions else {
             continue;
         };
         if super::is_full_admin(statement) {
             continue; // `full-admin` says it all
         }
-        let granted: Vec<&(&str, &str, &str)> = ESCALATIONS
+        if !actions.negated && !actions.items.iter().any(|i| super::may_be_of_service(&i.value, "ram")) {
+            continue; // no RAM action: the common case, decided on the text
+        }
+        let Some(compiled) = ctx.compiled_of(statement) else {
+            continue;
+        };
+        let by_action: Vec<&(&str, &str, &str)> = ESCALATIONS
             .iter()
-            .filter(|(action, kind, _)| {
-                compiled.action_matches(action)
-                    && reaches(statement, kind)
-                    && !(*kind == "role" && only_service_roles(statement))
-            })
+            .filter(|(action, _, _)| compiled.action_matches(action))
+            .collect();
+        if by_action.is_empty() {
+            continue; // the common case: no escalating action at all
+        }
+        let resources: Vec<Pattern> = statement
+            .resources
+            .iter()
+            .flatten()
+            .map(|r| Pattern::new(&r.value))
+            .collect();
+        let granted: Vec<&(&str, &str, &str)> = by_action
+            .into_iter()
+            .filter(|(_, kind, _)| reaches(&resources, kind) && !(*kind == "role" && only_service_roles(statement)))
             .collect();
         if granted.is_empty() {
             continue;

@@ -22,9 +22,7 @@
 //! ```
 //! in the teardown role, and `kvstore:ModifyInstanceAttribute` in the owners' policy.
 
-use super::{
-    Context, DELETE_INSTANCE, Finding, MODIFY_INSTANCE_ATTRIBUTE, Rule, Severity, effect_label, instance_candidates,
-};
+use super::{Context, DELETE_INSTANCE, Finding, MODIFY_INSTANCE_ATTRIBUTE, Rule, Severity, effect_label};
 use crate::eval::{Context as RequestContext, Resource, Truth, allowed_by};
 
 pub static RULE: Rule = Rule {
@@ -39,8 +37,17 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     if !ctx.is_permission_policy() {
         return;
     }
+    // The common case, decided without the evaluator: no `Allow` grants both actions.
+    let grants = |action: &str| {
+        ctx.compiled()
+            .iter()
+            .any(|s| s.effect == crate::policy::Effect::Allow && s.action_matches(action))
+    };
+    if !grants(DELETE_INSTANCE) || !grants(MODIFY_INSTANCE_ATTRIBUTE) {
+        return;
+    }
     let nobody = RequestContext::default();
-    let both = instance_candidates(ctx.compiled()).into_iter().find(|arn| {
+    let both = ctx.instance_candidates().iter().find(|arn| {
         let resource = Resource::known(arn.as_str());
         allowed_by(ctx.compiled(), DELETE_INSTANCE, &resource, &nobody) != Truth::No
             && allowed_by(ctx.compiled(), MODIFY_INSTANCE_ATTRIBUTE, &resource, &nobody) != Truth::No

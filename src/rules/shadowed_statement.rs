@@ -44,13 +44,31 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     if !ctx.is_permission_policy() {
         return;
     }
-    let denies: Vec<&Statement> = ctx
+    // Each unconditional `Deny`, with its action and resource patterns compiled once.
+    type Patterns<'a> = Vec<(Pattern, &'a str)>;
+    let denies: Vec<(&Statement, Patterns<'_>, Patterns<'_>)> = ctx
         .policy
         .statements
         .iter()
         .filter(|s| matches!(s.effect, Some((Effect::Deny, _))) && s.conditions.is_empty())
-        .filter(|s| s.actions.as_ref().is_some_and(|a| !a.negated))
+        .filter_map(|s| {
+            let actions = s.actions.as_ref().filter(|a| !a.negated)?;
+            let resources = s.resources.as_ref()?;
+            let action_patterns = actions
+                .items
+                .iter()
+                .map(|i| (Pattern::ignoring_case(&i.value), i.value.as_str()))
+                .collect();
+            let resource_patterns = resources
+                .iter()
+                .map(|i| (Pattern::new(&i.value), i.value.as_str()))
+                .collect();
+            Some((s, action_patterns, resource_patterns))
+        })
         .collect();
+    if denies.is_empty() {
+        return;
+    }
     for allow in ctx.policy.statements.iter().filter(|s| s.is_allow()) {
         let (Some(actions), Some(resources)) = (allow.actions.as_ref().filter(|a| !a.negated), &allow.resources) else {
             continue;
@@ -58,19 +76,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         if actions.items.is_empty() || resources.is_empty() {
             continue;
         }
-        let shadowing = denies.iter().find(|deny| {
-            let (Some(deny_actions), Some(deny_resources)) = (&deny.actions, &deny.resources) else {
-                return false;
-            };
-            let action_patterns: Vec<(Pattern, &str)> = deny_actions
-                .items
-                .iter()
-                .map(|i| (Pattern::ignoring_case(&i.value), i.value.as_str()))
-                .collect();
-            let resource_patterns: Vec<(Pattern, &str)> = deny_resources
-                .iter()
-                .map(|i| (Pattern::new(&i.value), i.value.as_str()))
-                .collect();
+        let shadowing = denies.iter().find(|(_, action_patterns, resource_patterns)| {
             actions.items.iter().all(|a| {
                 action_patterns
                     .iter()
@@ -79,6 +85,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
                 .iter()
                 .all(|r| resource_patterns.iter().any(|(p, t)| covers(p, t, &r.value)))
         });
+        let shadowing = shadowing.map(|(deny, _, _)| *deny);
         let Some(deny) = shadowing else { continue };
         sink.push(
             Finding::new(

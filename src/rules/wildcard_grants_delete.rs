@@ -23,8 +23,7 @@
 //! ```
 //! or list the actions the principal needs.
 
-use super::{Context, DELETE_INSTANCE, Finding, Rule, Severity, effect_label, instance_candidates};
-use crate::eval::pattern::Pattern;
+use super::{Context, DELETE_INSTANCE, Finding, Rule, Severity, effect_label};
 use crate::eval::{Context as RequestContext, Resource, Truth, allowed_by};
 
 pub static RULE: Rule = Rule {
@@ -39,12 +38,11 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     if !ctx.is_permission_policy() {
         return;
     }
-    let candidates = instance_candidates(ctx.compiled());
     let nobody = RequestContext::default();
     // Denied on every candidate whatever the context: the wildcard grants nothing dangerous.
-    let denied_everywhere = candidates
-        .iter()
-        .all(|arn| allowed_by(ctx.compiled(), DELETE_INSTANCE, &Resource::known(arn.as_str()), &nobody) == Truth::No);
+    // Asked only of a document with such a wildcard.
+    let denied_everywhere = std::cell::OnceCell::new();
+    let lowercase_delete = DELETE_INSTANCE.to_ascii_lowercase();
     for statement in ctx.policy.statements.iter().filter(|s| s.is_allow()) {
         let Some(actions) = statement.actions.as_ref().filter(|a| !a.negated) else {
             continue;
@@ -57,19 +55,32 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         {
             continue;
         }
-        let Some(wildcard) = actions
+        if !actions
             .items
             .iter()
-            .find(|i| i.value.contains(['*', '?']) && Pattern::ignoring_case(&i.value).matches(DELETE_INSTANCE))
-        else {
-            continue;
-        };
+            .any(|i| i.value.contains(['*', '?']) && super::may_be_of_service(&i.value, "kvstore"))
+        {
+            continue; // decided on the text, without compiling the document
+        }
         let Some(compiled) = ctx.compiled_of(statement) else {
             continue;
         };
+        // The compiled patterns stand in the order of the items.
+        let wildcard = actions.items.iter().zip(&compiled.actions).find(|(item, pattern)| {
+            pattern.has_wildcard() && pattern.matches_lowercased(&lowercase_delete) && !item.value.is_empty()
+        });
+        let Some((wildcard, _)) = wildcard else {
+            continue;
+        };
+        let candidates = ctx.instance_candidates();
         let reaches_instances = candidates
             .iter()
             .any(|arn| compiled.resource_truth(&Resource::known(arn.as_str())) != Truth::No);
+        let denied_everywhere = *denied_everywhere.get_or_init(|| {
+            candidates.iter().all(|arn| {
+                allowed_by(ctx.compiled(), DELETE_INSTANCE, &Resource::known(arn.as_str()), &nobody) == Truth::No
+            })
+        });
         if !reaches_instances || denied_everywhere {
             continue;
         }

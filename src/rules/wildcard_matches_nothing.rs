@@ -50,7 +50,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
                     continue;
                 };
                 let pattern = Pattern::ignoring_case(name);
-                if known.iter().any(|a| pattern.matches(&a.name)) {
+                if known.iter().any(|a| pattern.matches_lowercased(&a.lowercase)) {
                     continue;
                 }
                 format!("no {} action matches `{name}`", service.to_ascii_lowercase())
