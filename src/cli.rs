@@ -43,6 +43,8 @@ pub enum Color {
 pub enum Command {
     /// Lint RAM policy documents (files, folders, or `-` for standard input)
     Lint(LintArgs),
+    /// May this Redis / Tair instance be released now, by this caller?
+    Preflight(PreflightArgs),
     /// Would RAM allow this request, and which statement decides?
     Simulate(SimulateArgs),
     /// List every rule: code, name, default severity, summary
@@ -93,4 +95,20 @@ pub struct SimulateArgs {
     /// The resource ARN (e.g. `acs:kvstore:cn-hangzhou:1234567890123456:instance/r-bp1...`), or `*`
     #[arg(long)]
     pub resource: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PreflightArgs {
+    /// The instance metadata: a DescribeInstanceAttribute or DescribeInstances response, an
+    /// instance object, or `terraform show -json` of a plan or state (`-` for standard input)
+    #[arg(long, value_name = "FILE")]
+    pub instance: PathBuf,
+    /// Check only this instance of the file
+    #[arg(long, value_name = "ID")]
+    pub instance_id: Option<String>,
+    /// The account that owns the instance, for its ARN `acs:kvstore:<region>:<account>:instance/<id>`
+    #[arg(long, value_name = "ID")]
+    pub account_id: Option<String>,
+    #[command(flatten)]
+    pub policies: PolicyArgs,
 }

@@ -12,6 +12,7 @@ pub mod inputs;
 pub mod json;
 pub mod lint;
 pub mod policy;
+pub mod preflight;
 pub mod report;
 pub mod rules;
 pub mod settings;

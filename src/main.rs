@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use miette::{Diagnostic, GraphicalReportHandler};
-use ramguard::cli::{Cli, Color, Command, GlobalArgs, LintArgs, PolicyArgs, SimulateArgs};
+use ramguard::cli::{Cli, Color, Command, GlobalArgs, LintArgs, PolicyArgs, PreflightArgs, SimulateArgs};
 use ramguard::config::{Config, ConfigError};
 use ramguard::eval::{self, Context, Decision, Layer, LayerKind, Resource, StatementRef};
 use ramguard::inputs::evaluable::{self, LoadError};
@@ -54,6 +54,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
     match &cli.command {
         Command::Lint(args) => run_lint(&cli.global, args),
         Command::Simulate(args) => run_simulate(&cli.global, args),
+        Command::Preflight(args) => run_preflight(&cli.global, args),
         Command::Rules => {
             print(&render_rules(cli.global.format)?);
             Ok(0)
@@ -199,6 +200,103 @@ fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure>
         Decision::ExplicitDeny | Decision::ImplicitDeny => 1,
         Decision::Conditional => 3,
     })
+}
+
+fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failure> {
+    if let Some(account) = &args.account_id {
+        if account.is_empty() || !account.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Failure::Usage(format!(
+                "--account-id `{account}` is not an account ID (digits)"
+            )));
+        }
+    }
+    let instances = read_instances(&args.instance)?;
+    let instances = match &args.instance_id {
+        None => instances,
+        Some(id) => {
+            let chosen: Vec<_> = instances.iter().filter(|i| i.id == *id).cloned().collect();
+            if chosen.is_empty() {
+                let known: Vec<&str> = instances.iter().map(|i| i.id.as_str()).collect();
+                return Err(Failure::Usage(format!(
+                    "--instance-id `{id}` is not in {}; it holds {}",
+                    args.instance.display(),
+                    if known.is_empty() {
+                        "no instance".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                )));
+            }
+            chosen
+        }
+    };
+    let caller = ramguard::preflight::Caller {
+        context: parse_context(&args.policies.context)?,
+        layers: load_layers(&args.policies)?,
+        account_id: args.account_id.clone(),
+    };
+    let reports: Vec<_> = instances
+        .iter()
+        .map(|i| ramguard::preflight::check(i, &caller))
+        .collect();
+    match global.format {
+        Format::Json => {
+            print(&(serde_json::to_string_pretty(&report::preflight::json(&reports)).unwrap_or_default() + "\n"))
+        }
+        Format::Human => print(&report::preflight::human(
+            &reports,
+            &LayerSources(&caller.layers),
+            style(global, std::io::stdout().is_terminal()),
+        )),
+        other => {
+            return Err(Failure::Usage(format!(
+                "`preflight` prints `human` or `json`, not `{}`",
+                format_name(other)
+            )));
+        }
+    }
+    Ok(report::preflight::exit_code(&reports))
+}
+
+/// Read the instance metadata; anything unreadable or malformed is exit 2, with the place.
+fn read_instances(path: &std::path::Path) -> Result<Vec<ramguard::inputs::instances::Instance>, Failure> {
+    use std::io::Read;
+    let name = path.display().to_string();
+    let bytes = if path == std::path::Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Failure::Usage(format!("<stdin>: {e}")))?;
+        bytes
+    } else {
+        std::fs::read(path).map_err(|e| Failure::Usage(format!("{name}: {e}")))?
+    };
+    let text = String::from_utf8(bytes)
+        .map_err(|e| Failure::Usage(format!("{name}: not UTF-8 (byte {})", e.utf8_error().valid_up_to())))?;
+    let source = SourceFile::new(name.clone(), text.as_str());
+    let at = |span: ramguard::source::Span| {
+        let (line, column) = source.line_col(span.start);
+        format!("{name}:{line}:{column}")
+    };
+    // A byte-order mark is read past; three spaces keep the offsets in place.
+    let parse_text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => format!("   {rest}"),
+        None => text.clone(),
+    };
+    let root = ramguard::json::parse(&parse_text)
+        .map_err(|e| Failure::Usage(format!("{}: invalid JSON: {}", at(e.span), e.message)))?;
+    let instances = ramguard::inputs::instances::read(&root)
+        .map_err(|e| Failure::Usage(format!("{}: {}", at(e.span), e.message)))?;
+    if instances.is_empty()
+        && root.get("resource_changes").is_none()
+        && root.get("values").is_none()
+        && root.get("format_version").is_none()
+    {
+        return Err(Failure::Usage(format!(
+            "{name}: the response holds no instance (wrong region or filter?)"
+        )));
+    }
+    Ok(instances)
 }
 
 fn format_name(format: Format) -> &'static str {

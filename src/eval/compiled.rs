@@ -140,27 +140,43 @@ impl ResourcePattern {
     }
 
     pub fn truth(&self, resource: &Resource) -> Truth {
-        if resource.account_known || self.whole.is_match_all() {
+        if (resource.account_known && resource.region_known) || self.whole.is_match_all() {
             return Truth::from_bool(self.whole.matches(&resource.arn));
         }
+        let unknown = || {
+            let mut keys = std::collections::BTreeSet::new();
+            if !resource.region_known {
+                keys.insert("region".to_string());
+            }
+            if !resource.account_known {
+                keys.insert("account".to_string());
+            }
+            Truth::Unknown(keys)
+        };
         let mut arn = resource.arn.splitn(5, ':');
-        let (Some(_), Some(service), Some(region), Some(_), Some(relative)) =
+        let (Some(_), Some(service), Some(region), Some(account), Some(relative)) =
             (arn.next(), arn.next(), arn.next(), arn.next(), arn.next())
         else {
-            return Truth::unknown("account");
+            return unknown();
         };
-        match self.parts() {
-            Some((s, r, account, rel)) => {
-                if !(s.matches(service) && r.matches(region) && rel.matches(relative)) {
-                    Truth::No
-                } else if account == "*" {
-                    Truth::Yes
-                } else {
-                    Truth::unknown("account")
-                }
-            }
-            None => Truth::unknown("account"),
+        let Some((s, r, account_pattern, rel)) = self.parts() else {
+            return unknown();
+        };
+        if !s.matches(service) || !rel.matches(relative) {
+            return Truth::No;
         }
+        // A known part matches or not; an unknown one matches only a `*`, else it is unknown.
+        let part = |known: bool, matches: bool, any: bool, name: &str| match (known, any) {
+            (true, _) => Truth::from_bool(matches),
+            (false, true) => Truth::Yes,
+            (false, false) => Truth::unknown(name),
+        };
+        part(resource.region_known, r.matches(region), r.is_match_all(), "region").and(part(
+            resource.account_known,
+            Pattern::new(account_pattern).matches(account),
+            account_pattern == "*",
+            "account",
+        ))
     }
 }
 

@@ -6,12 +6,14 @@ use crate::catalog::conditions;
 use crate::policy::condition::ValueKind;
 use crate::values::{Instant, IpBlock, parse_bool};
 
-/// The resource of a request. The account may be unknown (a preflight without `--account-id`).
+/// The resource of a request. Its account may be unknown (a preflight without `--account-id`),
+/// and so may its region (a Terraform resource that does not say where it lives).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resource {
-    /// The ARN; with an unknown account, its account part is empty.
+    /// The ARN; an unknown part is empty.
     pub arn: String,
     pub account_known: bool,
+    pub region_known: bool,
 }
 
 impl Resource {
@@ -19,15 +21,42 @@ impl Resource {
         Self {
             arn: arn.into(),
             account_known: true,
+            region_known: true,
         }
     }
 
     /// `acs:<service>:<region>:<unknown account>:<relative-id>`.
     pub fn with_unknown_account(service: &str, region: &str, relative: &str) -> Self {
+        Self::parts(service, Some(region), None, relative)
+    }
+
+    /// An ARN from its parts, any of region and account possibly unknown.
+    pub fn parts(service: &str, region: Option<&str>, account: Option<&str>, relative: &str) -> Self {
         Self {
-            arn: format!("acs:{service}:{region}::{relative}"),
-            account_known: false,
+            arn: format!(
+                "acs:{service}:{}:{}:{relative}",
+                region.unwrap_or(""),
+                account.unwrap_or("")
+            ),
+            account_known: account.is_some(),
+            region_known: region.is_some(),
         }
+    }
+
+    /// The ARN as users read it, `<account>` / `<region>` standing for an unknown part.
+    pub fn display(&self) -> String {
+        let mut parts: Vec<&str> = self.arn.splitn(5, ':').collect();
+        if !self.region_known {
+            if let Some(region) = parts.get_mut(2) {
+                *region = "<region>";
+            }
+        }
+        if !self.account_known {
+            if let Some(account) = parts.get_mut(3) {
+                *account = "<account>";
+            }
+        }
+        parts.join(":")
     }
 }
 

@@ -2,4 +2,5 @@
 //! metadata or Terraform JSON.
 
 pub mod evaluable;
+pub mod instances;
 pub mod policy_file;

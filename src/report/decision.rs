@@ -62,6 +62,13 @@ pub fn human(evaluation: &Evaluation, action: &str, resource: &str, sources: &dy
         out.push_str(&format!("  help: {advice}\n"));
     }
     out.push('\n');
+    out.push_str(&snippets(evaluation, action, resource, sources, style));
+    out
+}
+
+/// The statements that decided, and for an implicit deny the closest `Allow`, as snippets.
+pub fn snippets(evaluation: &Evaluation, action: &str, resource: &str, sources: &dyn Sources, style: Style) -> String {
+    let mut out = String::new();
     let severity = match evaluation.decision {
         Decision::Allowed => miette::Severity::Advice,
         Decision::Conditional => miette::Severity::Warning,

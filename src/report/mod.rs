@@ -5,6 +5,7 @@ pub mod decision;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod preflight;
 pub mod sarif;
 
 use crate::rules::Finding;

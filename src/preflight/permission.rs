@@ -1,0 +1,67 @@
+//! `permission`: do the caller's policies allow `kvstore:DeleteInstance` on the instance's ARN?
+//! The evaluator decides, with the instance's tags as `acs:ResourceTag/<key>`.
+
+use super::{Caller, Check, Status};
+use crate::eval::Decision;
+use crate::inputs::instances::Instance;
+
+pub const ID: &str = "permission";
+pub const ACTION: &str = "kvstore:DeleteInstance";
+
+pub fn check(instance: &Instance, caller: &Caller) -> Check {
+    let resource = caller.resource(instance).display();
+    if !caller.has_policies() {
+        return Check::new(
+            ID,
+            Status::Unknown,
+            "no policy was given, so whether the caller may delete is unknown",
+        )
+        .remediation(
+            "pass the caller's policies with `--policy FILE` (e.g. `aliyun ram GetPolicyVersion ... > policy.json`)",
+        );
+    }
+    let evaluation = caller.evaluate(ACTION, instance);
+    let mut check = match evaluation.decision {
+        Decision::Allowed => Check::new(
+            ID,
+            Status::Pass,
+            format!("the policies allow `{ACTION}` on `{resource}`"),
+        ),
+        Decision::ExplicitDeny => {
+            let statement = evaluation.statements.first();
+            let at = statement.map_or_else(String::new, |s| {
+                format!(" (statement {} of {}, line {})", s.index, s.file, s.line)
+            });
+            let layer = evaluation.layer.map_or("identity policies", |l| l.plural());
+            Check::new(ID, Status::Fail, format!("explicit deny: a `Deny` in the {layer} forbids `{ACTION}` on `{resource}`{at}"))
+                .remediation("the `Deny` wins over every `Allow`: release the instance with a principal it does not bind, or change the policy through its owners")
+        }
+        Decision::ImplicitDeny => {
+            let layer = evaluation.layer.map_or("identity policies", |l| l.plural());
+            let remediation = match &evaluation.closest {
+                Some(near) => format!(
+                    "statement {} of {} (line {}) comes closest, but {}",
+                    near.statement.index, near.statement.file, near.statement.line, near.stopped_by
+                ),
+                None => format!("grant `{ACTION}` on `{resource}` (or on instances tagged for teardown) to the caller"),
+            };
+            Check::new(
+                ID,
+                Status::Fail,
+                format!("implicit deny: no statement of the {layer} allows `{ACTION}` on `{resource}`"),
+            )
+            .remediation(remediation)
+        }
+        Decision::Conditional => {
+            let keys: Vec<String> = evaluation.missing_keys.iter().map(|k| format!("`{k}`")).collect();
+            Check::new(
+                ID,
+                Status::Unknown,
+                format!("whether the policies allow `{ACTION}` depends on {}", keys.join(", ")),
+            )
+            .remediation(crate::report::decision::advice(&evaluation).unwrap_or_default())
+        }
+    };
+    check.evaluation = Some(evaluation);
+    check
+}
