@@ -2,7 +2,12 @@
 //! instances, each against 20 policies: reading the metadata, then every check of every
 //! instance (the aim: 50 ms).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a benchmark fails loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark fails loudly"
+)]
 
 mod support;
 
@@ -27,7 +32,10 @@ fn page(count: usize, rng: &mut Rng) -> String {
             )
         })
         .collect();
-    format!(r#"{{"RequestId": "x", "PageNumber": 1, "PageSize": {count}, "TotalCount": {count}, "Instances": {{"KVStoreInstance": [{}]}}}}"#, instances.join(", "))
+    format!(
+        r#"{{"RequestId": "x", "PageNumber": 1, "PageSize": {count}, "TotalCount": {count}, "Instances": {{"KVStoreInstance": [{}]}}}}"#,
+        instances.join(", ")
+    )
 }
 
 fn median(mut f: impl FnMut()) -> Duration {
@@ -48,13 +56,19 @@ fn main() {
         .map(|i| {
             let text = document(&mut rng, 10);
             let root = ramguard::json::parse(&text).unwrap();
-            CompiledPolicy::new(Arc::new(SourceFile::new(format!("p{i}.json"), text)), &Policy::from_document(&root))
+            CompiledPolicy::new(
+                Arc::new(SourceFile::new(format!("p{i}.json"), text)),
+                &Policy::from_document(&root),
+            )
         })
         .collect();
     let mut context = Context::default();
     context.insert("acs:MFAPresent", "true");
     let caller = Caller {
-        layers: vec![Layer { kind: LayerKind::IdentityPolicy, policies }],
+        layers: vec![Layer {
+            kind: LayerKind::IdentityPolicy,
+            policies,
+        }],
         account_id: Some("1234567890123456".into()),
         context,
     };
@@ -67,7 +81,10 @@ fn main() {
             assert_eq!(reports.len(), count);
             std::hint::black_box(reports);
         });
-        println!("{count:>5} instances against 20 policies, read and checked: {:.2} ms", time.as_secs_f64() * 1e3);
+        println!(
+            "{count:>5} instances against 20 policies, read and checked: {:.2} ms",
+            time.as_secs_f64() * 1e3
+        );
     }
 }
 

@@ -32,25 +32,22 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     let catalog = &ctx.settings.catalog;
-    for statement in &ctx.policy.statements {
-        let Some(actions) = &statement.actions else { continue };
-        for item in &actions.items {
-            let (service, name) = split_action(&item.value);
-            if !item.value.contains(':') || service.contains(['*', '?']) || !catalog.knows_service(service) {
-                continue;
-            }
-            let service_case = service.to_ascii_lowercase();
-            let canonical = match catalog.lookup(service, name) {
-                Lookup::OtherCase(action) => format!("{service_case}:{}", action.name),
-                Lookup::Known(_) | Lookup::NotCatalogued if service != service_case => format!("{service_case}:{name}"),
-                _ => continue,
-            };
-            sink.push(
-                Finding::new(&RULE, item.span, format!("`{}` is written `{canonical}` in RAM's documentation", item.value))
-                    .label("another case")
-                    .pointer(&item.pointer)
-                    .help(format!("write `{canonical}`: RAM matches it either way, but reviewers and tools search for the documented spelling")),
-            );
+    for (_, _, item) in ctx.action_items() {
+        let (service, name) = split_action(&item.value);
+        if !item.value.contains(':') || service.contains(['*', '?']) || !catalog.knows_service(service) {
+            continue;
         }
+        let service_case = service.to_ascii_lowercase();
+        let canonical = match catalog.lookup(service, name) {
+            Lookup::OtherCase(action) => format!("{service_case}:{}", action.name),
+            Lookup::Known(_) | Lookup::NotCatalogued if service != service_case => format!("{service_case}:{name}"),
+            _ => continue,
+        };
+        sink.push(
+            Finding::new(&RULE, item.span, format!("`{}` is written `{canonical}` in RAM's documentation", item.value))
+                .label("another case")
+                .pointer(&item.pointer)
+                .help(format!("write `{canonical}`: RAM matches it either way, but reviewers and tools search for the documented spelling")),
+        );
     }
 }

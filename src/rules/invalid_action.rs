@@ -30,24 +30,21 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
-    for statement in &ctx.policy.statements {
-        let Some(actions) = &statement.actions else { continue };
-        for item in &actions.items {
-            if item.value.is_empty() {
-                continue; // `empty-value`
-            }
-            if let Err(problem) = check_form(&item.value) {
-                sink.push(
-                    Finding::new(
-                        &RULE,
-                        item.span,
-                        format!("`{}` is not an action: {problem}", item.value),
-                    )
-                    .label("expected `service:ActionName` or `*`")
-                    .pointer(&item.pointer)
-                    .help("write the service code, one colon and the API name, as in `kvstore:DescribeInstances`"),
-                );
-            }
+    for (_, _, item) in ctx.action_items() {
+        if item.value.is_empty() {
+            continue; // `empty-value`
+        }
+        if let Err(problem) = check_form(&item.value) {
+            sink.push(
+                Finding::new(
+                    &RULE,
+                    item.span,
+                    format!("`{}` is not an action: {problem}", item.value),
+                )
+                .label("expected `service:ActionName` or `*`")
+                .pointer(&item.pointer)
+                .help("write the service code, one colon and the API name, as in `kvstore:DescribeInstances`"),
+            );
         }
     }
 }

@@ -13,7 +13,7 @@ pub use registry::{ALL, Rule, by_name_or_code};
 use crate::eval::CompiledPolicy;
 use crate::eval::compiled::CompiledStatement;
 use crate::json::{Node, Value};
-use crate::policy::{Policy, Statement};
+use crate::policy::{ActionList, Item, Policy, Statement};
 use crate::settings::Settings;
 
 /// What a rule sees: one policy document, as a tree and as a model.
@@ -56,6 +56,15 @@ impl<'a> Context<'a> {
     /// The compiled statement of a model statement.
     pub fn compiled_of(&self, statement: &Statement) -> Option<&CompiledStatement> {
         self.compiled().iter().find(|c| c.index == statement.index)
+    }
+
+    /// Every entry of `Action` / `NotAction`, with its statement and list.
+    pub fn action_items(&self) -> impl Iterator<Item = (&'a Statement, &'a ActionList, &'a Item)> {
+        self.policy
+            .statements
+            .iter()
+            .filter_map(|s| s.actions.as_ref().map(|a| (s, a)))
+            .flat_map(|(s, a)| a.items.iter().map(move |item| (s, a, item)))
     }
 
     /// Whether security rules apply: they are about what a permission policy grants.

@@ -35,38 +35,35 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     let catalog = &ctx.settings.catalog;
-    for statement in &ctx.policy.statements {
-        let Some(actions) = &statement.actions else { continue };
-        for item in &actions.items {
-            let (service, name) = split_action(&item.value);
-            if item.value.contains(['*', '?'])
-                || !item.value.contains(':')
-                || catalog.lookup(service, name) != Lookup::Unknown
-            {
-                continue;
-            }
-            let consequence = match (statement.effect.map(|(e, _)| e), actions.negated) {
-                (_, true) => "excluding it excludes nothing".to_string(),
-                (Some(Effect::Deny), false) => "this `Deny` protects nothing".to_string(),
-                _ => "it grants nothing".to_string(),
-            };
-            let known = catalog.actions(service).unwrap_or_default();
-            let help = match did_you_mean(name, known.iter().map(|a| a.name.as_str())) {
-                Some(suggestion) => format!("did you mean `{service}:{suggestion}`?"),
-                None => format!("if RAM knows this action, add it to `[catalog.actions] {service}` in ramguard.toml"),
-            };
-            let (effect_span, effect_text) = effect_label(statement);
-            sink.push(
-                Finding::new(
-                    &RULE,
-                    item.span,
-                    format!("`{}` is not a known {service} action: {consequence}", item.value),
-                )
-                .label("unknown action")
-                .related(effect_span, effect_text)
-                .pointer(&item.pointer)
-                .help(help),
-            );
+    for (statement, actions, item) in ctx.action_items() {
+        let (service, name) = split_action(&item.value);
+        if item.value.contains(['*', '?'])
+            || !item.value.contains(':')
+            || catalog.lookup(service, name) != Lookup::Unknown
+        {
+            continue;
         }
+        let consequence = match (statement.effect.map(|(e, _)| e), actions.negated) {
+            (_, true) => "excluding it excludes nothing".to_string(),
+            (Some(Effect::Deny), false) => "this `Deny` protects nothing".to_string(),
+            _ => "it grants nothing".to_string(),
+        };
+        let known = catalog.actions(service).unwrap_or_default();
+        let help = match did_you_mean(name, known.iter().map(|a| a.name.as_str())) {
+            Some(suggestion) => format!("did you mean `{service}:{suggestion}`?"),
+            None => format!("if RAM knows this action, add it to `[catalog.actions] {service}` in ramguard.toml"),
+        };
+        let (effect_span, effect_text) = effect_label(statement);
+        sink.push(
+            Finding::new(
+                &RULE,
+                item.span,
+                format!("`{}` is not a known {service} action: {consequence}", item.value),
+            )
+            .label("unknown action")
+            .related(effect_span, effect_text)
+            .pointer(&item.pointer)
+            .help(help),
+        );
     }
 }

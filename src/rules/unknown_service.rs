@@ -35,43 +35,40 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     let catalog = &ctx.settings.catalog;
-    for statement in &ctx.policy.statements {
-        let Some(actions) = &statement.actions else { continue };
-        for item in &actions.items {
-            let (service, _) = split_action(&item.value);
-            if item.value == "*" || service.is_empty() || service.contains(['*', '?']) || !item.value.contains(':') {
-                continue;
-            }
-            if catalog.knows_service(service) {
-                continue;
-            }
-            let consequence = match (statement.effect.map(|(e, _)| e), actions.negated) {
-                (_, true) => format!(
-                    "excluding `{}` excludes nothing, so the statement covers more than it seems",
-                    item.value
-                ),
-                (Some(Effect::Deny), false) => format!("this `Deny` of `{}` protects nothing", item.value),
-                _ => format!("`{}` grants nothing", item.value),
-            };
-            let suggestion = catalog
-                .alias(service)
-                .or_else(|| did_you_mean(service, catalog.services()));
-            let help = match suggestion {
-                Some(code) => format!("the RAM service code is `{code}`: write `{code}:{}`", split_action(&item.value).1),
-                None => "check the service code in the service's RAM documentation, or add it to `[catalog] services` in ramguard.toml".to_string(),
-            };
-            let (effect_span, effect_text) = effect_label(statement);
-            sink.push(
-                Finding::new(
-                    &RULE,
-                    item.span,
-                    format!("`{service}` is not a RAM service code: {consequence}"),
-                )
-                .label("unknown service code")
-                .related(effect_span, effect_text)
-                .pointer(&item.pointer)
-                .help(help),
-            );
+    for (statement, actions, item) in ctx.action_items() {
+        let (service, _) = split_action(&item.value);
+        if item.value == "*" || service.is_empty() || service.contains(['*', '?']) || !item.value.contains(':') {
+            continue;
         }
+        if catalog.knows_service(service) {
+            continue;
+        }
+        let consequence = match (statement.effect.map(|(e, _)| e), actions.negated) {
+            (_, true) => format!(
+                "excluding `{}` excludes nothing, so the statement covers more than it seems",
+                item.value
+            ),
+            (Some(Effect::Deny), false) => format!("this `Deny` of `{}` protects nothing", item.value),
+            _ => format!("`{}` grants nothing", item.value),
+        };
+        let suggestion = catalog
+            .alias(service)
+            .or_else(|| did_you_mean(service, catalog.services()));
+        let help = match suggestion {
+            Some(code) => format!("the RAM service code is `{code}`: write `{code}:{}`", split_action(&item.value).1),
+            None => "check the service code in the service's RAM documentation, or add it to `[catalog] services` in ramguard.toml".to_string(),
+        };
+        let (effect_span, effect_text) = effect_label(statement);
+        sink.push(
+            Finding::new(
+                &RULE,
+                item.span,
+                format!("`{service}` is not a RAM service code: {consequence}"),
+            )
+            .label("unknown service code")
+            .related(effect_span, effect_text)
+            .pointer(&item.pointer)
+            .help(help),
+        );
     }
 }

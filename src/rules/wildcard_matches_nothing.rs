@@ -32,35 +32,32 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     let catalog = &ctx.settings.catalog;
-    for statement in &ctx.policy.statements {
-        let Some(actions) = &statement.actions else { continue };
-        for item in &actions.items {
-            if !item.value.contains(['*', '?']) || !item.value.contains(':') {
+    for (_, _, item) in ctx.action_items() {
+        if !item.value.contains(['*', '?']) || !item.value.contains(':') {
+            continue;
+        }
+        let (service, name) = split_action(&item.value);
+        let problem = if service.contains(['*', '?']) {
+            let pattern = Pattern::ignoring_case(service);
+            if catalog.services().any(|s| pattern.matches(s)) {
                 continue;
             }
-            let (service, name) = split_action(&item.value);
-            let problem = if service.contains(['*', '?']) {
-                let pattern = Pattern::ignoring_case(service);
-                if catalog.services().any(|s| pattern.matches(s)) {
-                    continue;
-                }
-                format!("no known service code matches `{service}`")
-            } else {
-                let Some(known) = catalog.actions(service) else {
-                    continue;
-                };
-                let pattern = Pattern::ignoring_case(name);
-                if known.iter().any(|a| pattern.matches_lowercased(&a.lowercase)) {
-                    continue;
-                }
-                format!("no {} action matches `{name}`", service.to_ascii_lowercase())
+            format!("no known service code matches `{service}`")
+        } else {
+            let Some(known) = catalog.actions(service) else {
+                continue;
             };
-            sink.push(
-                Finding::new(&RULE, item.span, format!("`{}` matches nothing: {problem}", item.value))
-                    .label("matches no known action")
-                    .pointer(&item.pointer)
-                    .help("check the spelling; `ramguard explain wildcard-matches-nothing` says where the catalogue comes from"),
-            );
-        }
+            let pattern = Pattern::ignoring_case(name);
+            if known.iter().any(|a| pattern.matches_lowercased(&a.lowercase)) {
+                continue;
+            }
+            format!("no {} action matches `{name}`", service.to_ascii_lowercase())
+        };
+        sink.push(
+            Finding::new(&RULE, item.span, format!("`{}` matches nothing: {problem}", item.value))
+                .label("matches no known action")
+                .pointer(&item.pointer)
+                .help("check the spelling; `ramguard explain wildcard-matches-nothing` says where the catalogue comes from"),
+        );
     }
 }
