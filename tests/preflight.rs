@@ -420,3 +420,64 @@ fn a_plan_without_releases_is_go() {
     let (code, out) = json(&["--instance", plan.to_str().unwrap()]);
     assert_eq!((code, out["verdict"].as_str()), (0, Some("go")));
 }
+
+#[test]
+fn missing_fields_are_unknown_and_unknown_values_block() {
+    let (code, out) = json(&[&["--instance", "tests/fixtures/instances/sparse.json"], &TEARDOWN[..]].concat());
+    assert_eq!(code, 1);
+    let bare = &out["instances"][0];
+    for id in ["instance-state", "charge-type", "release-protection", "permission"] {
+        assert_eq!(status(bare, id), "unknown", "{id}: {bare}");
+    }
+    // No `Tags` in the input: the tags are unknown, not absent (the region does not matter to a
+    // policy that names `*`).
+    assert_eq!(
+        check(bare, "permission")["missing_keys"],
+        serde_json::json!(["acs:ResourceTag/env", "acs:ResourceTag/lifecycle"])
+    );
+    assert_eq!(
+        bare["arn"],
+        "acs:kvstore:<region>:1234567890123456:instance/r-bp1zxszhcgatnx0051"
+    );
+    assert_eq!(status(bare, "order-completed"), "warn");
+    assert_eq!(status(bare, "distributed-instance"), "warn");
+    assert_eq!(bare["verdict"], "uncertain");
+    let odd = &out["instances"][1];
+    assert_eq!(
+        status(odd, "instance-state"),
+        "fail",
+        "a state ramguard does not know blocks"
+    );
+    assert!(
+        check(odd, "instance-state")["message"]
+            .as_str()
+            .unwrap()
+            .contains("`Hibernating`")
+    );
+    assert_eq!(
+        status(odd, "charge-type"),
+        "unknown",
+        "a charge type ramguard does not know is not a pass"
+    );
+    assert_eq!(odd["verdict"], "no-go");
+}
+
+#[test]
+fn the_instance_tags_are_facts() {
+    // A `--context` tag value does not override the instance's own tag.
+    let args = [
+        &[
+            "--instance",
+            "policies/examples/instances/teardown.json",
+            "--instance-id",
+            "r-bp1zxszhcgatnx0002",
+            "--context",
+            "acs:ResourceTag/env=dev",
+        ],
+        &TEARDOWN[..],
+    ]
+    .concat();
+    let (code, out) = json(&args);
+    assert_eq!(code, 1);
+    assert_eq!(check(&out["instances"][0], "permission")["decision"], "explicit-deny");
+}

@@ -106,7 +106,6 @@ impl CompiledStatement {
 /// is not known.
 #[derive(Debug, Clone)]
 pub struct ResourcePattern {
-    pub text: String,
     whole: Pattern,
     /// Service, region, account (as written) and relative ID, when the pattern has five parts:
     /// compiled on first use, since only a request with an unknown account needs them.
@@ -116,16 +115,20 @@ pub struct ResourcePattern {
 impl ResourcePattern {
     fn new(text: &str) -> Self {
         Self {
-            text: text.to_string(),
             whole: Pattern::new(text),
             parts: std::sync::OnceLock::new(),
         }
     }
 
+    /// The resource as written.
+    pub fn text(&self) -> &str {
+        self.whole.as_str()
+    }
+
     fn parts(&self) -> Option<&(Pattern, Pattern, String, Pattern)> {
         self.parts
             .get_or_init(|| {
-                let mut split = self.text.splitn(5, ':');
+                let mut split = self.text().splitn(5, ':');
                 match (split.next(), split.next(), split.next(), split.next(), split.next()) {
                     (Some("acs"), Some(service), Some(region), Some(account), Some(relative)) => Some((
                         Pattern::new(service),

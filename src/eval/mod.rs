@@ -259,7 +259,7 @@ fn closest_allow(layer: &Layer, action: &str, resource: &Resource, context: &Con
             let (score, stopped_by) = if !action_ok {
                 (0, format!("its actions do not include `{action}`"))
             } else if !resource_ok {
-                let written: Vec<String> = statement.resources.iter().map(|r| format!("`{}`", r.text)).collect();
+                let written: Vec<String> = statement.resources.iter().map(|r| format!("`{}`", r.text())).collect();
                 (
                     1,
                     format!("its resources ({}) do not match `{}`", written.join(", "), resource.arn),

@@ -8,10 +8,12 @@
 //! `str::find` (the Two-Way algorithm, linear), so matching is O(pattern + text); a chunk with
 //! `?` is compared position by position, O(text × chunk) at worst.
 
-/// One run of the pattern between stars, where `?` stands for any one character.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One run of the pattern between stars, where `?` stands for any one character: a range of
+/// the pattern's text, so that compiling a pattern allocates twice, whatever its stars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Chunk {
-    text: String,
+    start: usize,
+    end: usize,
     /// Its length in characters.
     chars: usize,
     /// Whether it has a `?`; without one, it is found with the linear `str::find`.
@@ -19,21 +21,13 @@ struct Chunk {
 }
 
 impl Chunk {
-    fn new(text: &str) -> Self {
-        Self {
-            text: text.to_string(),
-            chars: text.chars().count(),
-            has_question: text.contains('?'),
-        }
-    }
-
-    /// Whether the chunk matches `text` exactly (same number of characters).
-    fn matches_exactly(&self, text: &str) -> bool {
+    /// Whether `chunk` (this chunk's text) matches `text` exactly (same number of characters).
+    fn matches_exactly(self, chunk: &str, text: &str) -> bool {
         if !self.has_question {
-            return self.text == text;
+            return chunk == text;
         }
         let mut got = text.chars();
-        for want in self.text.chars() {
+        for want in chunk.chars() {
             match got.next() {
                 None => return false,
                 Some(c) if want != '?' && c != want => return false,
@@ -43,10 +37,10 @@ impl Chunk {
         got.next().is_none()
     }
 
-    /// The byte range of the leftmost match in `text`.
-    fn find(&self, text: &str) -> Option<(usize, usize)> {
+    /// The byte range of the leftmost match of `chunk` in `text`.
+    fn find(self, chunk: &str, text: &str) -> Option<(usize, usize)> {
         if !self.has_question {
-            return text.find(self.text.as_str()).map(|at| (at, at + self.text.len()));
+            return text.find(chunk).map(|at| (at, at + chunk.len()));
         }
         for (start, _) in text.char_indices() {
             let rest = text.get(start..)?;
@@ -55,48 +49,67 @@ impl Chunk {
                 .nth(self.chars)
                 .map_or(text.len(), |(i, _)| start + i);
             let window = text.get(start..end)?;
-            if window.chars().count() == self.chars && self.matches_exactly(window) {
+            if window.chars().count() == self.chars && self.matches_exactly(chunk, window) {
                 return Some((start, end));
             }
         }
         None
-    }
-
-    fn len_chars(&self) -> usize {
-        self.chars
     }
 }
 
 /// A compiled wildcard pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
+    /// The pattern as written (lowercased when matching ignores case).
+    source: String,
     /// The chunks between stars; one chunk means no star at all.
     chunks: Vec<Chunk>,
-    /// Whether matching ignores ASCII case (actions); the pattern is stored lowercased.
+    /// Whether matching ignores ASCII case (actions).
     ignore_case: bool,
 }
 
 impl Pattern {
     /// A case-sensitive pattern (resources, `StringLike`).
     pub fn new(pattern: &str) -> Self {
-        Self::build(pattern, false)
+        Self::build(pattern.to_string(), false)
     }
 
     /// A pattern that ignores ASCII case (actions: RAM matches them case-insensitively).
     pub fn ignoring_case(pattern: &str) -> Self {
-        Self::build(&pattern.to_ascii_lowercase(), true)
+        Self::build(pattern.to_ascii_lowercase(), true)
     }
 
-    fn build(pattern: &str, ignore_case: bool) -> Self {
+    fn build(source: String, ignore_case: bool) -> Self {
+        let mut chunks = Vec::with_capacity(2);
+        let mut start = 0;
+        for piece in source.split('*') {
+            chunks.push(Chunk {
+                start,
+                end: start + piece.len(),
+                chars: piece.chars().count(),
+                has_question: piece.contains('?'),
+            });
+            start += piece.len() + 1;
+        }
         Self {
-            chunks: pattern.split('*').map(Chunk::new).collect(),
+            source,
+            chunks,
             ignore_case,
         }
     }
 
+    /// The pattern as compiled (lowercased when it ignores case).
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    fn text(&self, chunk: Chunk) -> &str {
+        self.source.get(chunk.start..chunk.end).unwrap_or("")
+    }
+
     /// `*` alone: matches everything.
     pub fn is_match_all(&self) -> bool {
-        self.chunks.len() == 2 && self.chunks.iter().all(|c| c.text.is_empty())
+        self.source == "*"
     }
 
     pub fn has_wildcard(&self) -> bool {
@@ -117,30 +130,30 @@ impl Pattern {
     }
 
     fn matches_folded(&self, text: &str) -> bool {
-        let (first, rest) = match self.chunks.split_first() {
+        let (&first, rest) = match self.chunks.split_first() {
             Some(split) => split,
             None => return text.is_empty(),
         };
-        let Some((last, middle)) = rest.split_last() else {
-            return first.matches_exactly(text); // no star
+        let Some((&last, middle)) = rest.split_last() else {
+            return first.matches_exactly(self.text(first), text); // no star
         };
         // The first chunk takes the start, the last the end, without overlapping.
-        let Some(after_first) = char_offset(text, first.len_chars()) else {
+        let Some(after_first) = char_offset(text, first.chars) else {
             return false;
         };
-        if !first.matches_exactly(text.get(..after_first).unwrap_or("")) {
+        if !first.matches_exactly(self.text(first), text.get(..after_first).unwrap_or("")) {
             return false;
         }
         let total = text.chars().count();
-        let Some(before_last) = total.checked_sub(last.len_chars()).and_then(|n| char_offset(text, n)) else {
+        let Some(before_last) = total.checked_sub(last.chars).and_then(|n| char_offset(text, n)) else {
             return false;
         };
-        if before_last < after_first || !last.matches_exactly(text.get(before_last..).unwrap_or("")) {
+        if before_last < after_first || !last.matches_exactly(self.text(last), text.get(before_last..).unwrap_or("")) {
             return false;
         }
         let mut rest = text.get(after_first..before_last).unwrap_or("");
-        for chunk in middle {
-            match chunk.find(rest) {
+        for &chunk in middle {
+            match chunk.find(self.text(chunk), rest) {
                 Some((_, end)) => rest = rest.get(end..).unwrap_or(""),
                 None => return false,
             }

@@ -82,6 +82,11 @@ impl Context {
         self.values.entry(key.into()).or_default().push(value.into());
     }
 
+    /// Set a key to exactly these values, replacing what it had.
+    pub fn set(&mut self, key: impl Into<String>, values: Vec<String>) {
+        self.values.insert(key.into(), values);
+    }
+
     /// Declare every key beginning with `prefix` known: those without a value are absent.
     pub fn complete(&mut self, prefix: impl Into<String>) {
         self.complete_prefixes.push(prefix.into());

@@ -133,12 +133,13 @@ impl Caller {
     }
 
     /// The request context for this instance: the caller's keys, and the instance's tags as
-    /// `acs:ResourceTag/<key>` (all of them known, when the input carries tags).
+    /// `acs:ResourceTag/<key>` (all of them known, when the input carries tags). The instance's
+    /// tags are facts: they replace a `--context` value for the same key.
     pub fn context_for(&self, instance: &Instance) -> Context {
         let mut context = self.context.clone();
         if let Some(tags) = &instance.tags {
             for (key, value) in tags {
-                context.insert(format!("acs:ResourceTag/{key}"), value.clone());
+                context.set(format!("acs:ResourceTag/{key}"), vec![value.clone()]);
             }
             context.complete("acs:ResourceTag/");
         }

@@ -128,7 +128,7 @@ pub fn instance_candidates(statements: &[CompiledStatement]) -> Vec<String> {
     let mut candidates = vec![PROBE_INSTANCE.to_string()];
     for statement in statements {
         for resource in &statement.resources {
-            let filled = resource.text.replace('*', "ramguardprobe").replace('?', "x");
+            let filled = resource.text().replace('*', "ramguardprobe").replace('?', "x");
             if filled.starts_with("acs:kvstore:") && !candidates.contains(&filled) {
                 candidates.push(filled);
             }

@@ -57,7 +57,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         s.effect == Effect::Deny
             && s.conditions.is_empty()
             && s.action_matches(DELETE_INSTANCE)
-            && s.resources.iter().any(|r| every_instance(&r.text))
+            && s.resources.iter().any(|r| every_instance(r.text()))
     });
     if denied_everywhere {
         return;
