@@ -36,9 +36,28 @@ pub struct Catalog {
     /// Near misses that grant nothing (`r-kvstore`), to the code they meant.
     aliases: HashMap<String, String>,
     /// Per catalogued service (lowercase), its actions.
-    actions: HashMap<String, Vec<Action>>,
-    /// Per catalogued service, each action's index by its lowercase name.
-    index: HashMap<String, HashMap<String, usize>>,
+    actions: HashMap<String, ServiceActions>,
+}
+
+/// The actions of one service, and their indexes for a lookup in one hash each.
+#[derive(Debug, Clone, Default)]
+struct ServiceActions {
+    list: Vec<Action>,
+    /// By documented name.
+    exact: HashMap<String, usize>,
+    /// By lowercase name.
+    folded: HashMap<String, usize>,
+}
+
+impl ServiceActions {
+    fn push(&mut self, action: Action) {
+        if self.exact.contains_key(&action.name) {
+            return;
+        }
+        self.exact.insert(action.name.clone(), self.list.len());
+        self.folded.insert(action.lowercase.clone(), self.list.len());
+        self.list.push(action);
+    }
 }
 
 /// What the catalogue says of one action name.
@@ -74,7 +93,7 @@ impl Catalog {
                 }
             }
         }
-        let actions = data_lines(KVSTORE_ACTIONS)
+        let actions: Vec<Action> = data_lines(KVSTORE_ACTIONS)
             .filter_map(|line| {
                 let (name, level) = line.split_once(' ')?;
                 let level = match level.trim() {
@@ -90,24 +109,12 @@ impl Catalog {
                 })
             })
             .collect();
-        catalog.actions.insert("kvstore".into(), actions);
-        catalog.reindex();
+        let mut kvstore = ServiceActions::default();
+        for action in actions {
+            kvstore.push(action);
+        }
+        catalog.actions.insert("kvstore".into(), kvstore);
         catalog
-    }
-
-    fn reindex(&mut self) {
-        self.index = self
-            .actions
-            .iter()
-            .map(|(service, actions)| {
-                let by_name = actions
-                    .iter()
-                    .enumerate()
-                    .map(|(i, a)| (a.lowercase.clone(), i))
-                    .collect();
-                (service.clone(), by_name)
-            })
-            .collect();
     }
 
     /// This catalogue with the user's services and actions added.
@@ -118,23 +125,21 @@ impl Catalog {
             catalog.services.insert(service.clone());
             let list = catalog.actions.entry(service.to_ascii_lowercase()).or_default();
             for name in names {
-                if !list.iter().any(|a| a.name == *name) {
-                    list.push(Action {
-                        name: name.clone(),
-                        lowercase: name.to_ascii_lowercase(),
-                        level: AccessLevel::Unclassified,
-                    });
-                }
+                list.push(Action {
+                    name: name.clone(),
+                    lowercase: name.to_ascii_lowercase(),
+                    level: AccessLevel::Unclassified,
+                });
             }
         }
-        catalog.reindex();
         catalog
     }
 
     /// Whether `code` is a service code ramguard knows (service codes are written in lowercase;
     /// another case is `action-case-mismatch`'s business).
     pub fn knows_service(&self, code: &str) -> bool {
-        self.services.contains(code) || self.services.contains(&code.to_ascii_lowercase())
+        self.services.contains(code)
+            || (code.bytes().any(|b| b.is_ascii_uppercase()) && self.services.contains(&code.to_ascii_lowercase()))
     }
 
     pub fn services(&self) -> impl Iterator<Item = &str> {
@@ -148,15 +153,27 @@ impl Catalog {
 
     /// The actions of a catalogued service.
     pub fn actions(&self, service: &str) -> Option<&[Action]> {
-        self.actions.get(&service.to_ascii_lowercase()).map(Vec::as_slice)
+        self.actions
+            .get(&service.to_ascii_lowercase())
+            .map(|s| s.list.as_slice())
     }
 
     pub fn lookup(&self, service: &str, name: &str) -> Lookup<'_> {
-        let service = service.to_ascii_lowercase();
-        let (Some(actions), Some(index)) = (self.actions.get(&service), self.index.get(&service)) else {
+        let Some(actions) = self.actions.get(service) else {
+            if service.bytes().any(|b| b.is_ascii_uppercase()) {
+                return self.lookup(&service.to_ascii_lowercase(), name);
+            }
             return Lookup::NotCatalogued;
         };
-        match index.get(&name.to_ascii_lowercase()).and_then(|&i| actions.get(i)) {
+        // The documented spelling, the common case, needs no folding.
+        if let Some(action) = actions.exact.get(name).and_then(|&i| actions.list.get(i)) {
+            return Lookup::Known(action);
+        }
+        match actions
+            .folded
+            .get(&name.to_ascii_lowercase())
+            .and_then(|&i| actions.list.get(i))
+        {
             Some(action) if action.name == name => Lookup::Known(action),
             Some(action) => Lookup::OtherCase(action),
             None => Lookup::Unknown,

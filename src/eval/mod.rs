@@ -140,6 +140,9 @@ enum LayerVerdict {
 /// Decide `action` on `resource` with `context`, across `layers` (a layer with no policies is
 /// not there: a missing control-policy layer does not deny).
 pub fn evaluate(layers: &[Layer], action: &str, resource: &Resource, context: &Context) -> Evaluation {
+    // Actions match case-insensitively: fold once here, not once per statement.
+    let folded = action.to_ascii_lowercase();
+    let action = folded.as_str();
     let mut conditional_keys = BTreeSet::new();
     let mut conditional_statements = Vec::new();
     let mut allowed_by = Vec::new();

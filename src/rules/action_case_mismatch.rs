@@ -37,10 +37,12 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         if !item.value.contains(':') || service.contains(['*', '?']) || !catalog.knows_service(service) {
             continue;
         }
-        let service_case = service.to_ascii_lowercase();
+        let service_in_case = !service.bytes().any(|b| b.is_ascii_uppercase());
         let canonical = match catalog.lookup(service, name) {
-            Lookup::OtherCase(action) => format!("{service_case}:{}", action.name),
-            Lookup::Known(_) | Lookup::NotCatalogued if service != service_case => format!("{service_case}:{name}"),
+            Lookup::OtherCase(action) => format!("{}:{}", service.to_ascii_lowercase(), action.name),
+            Lookup::Known(_) | Lookup::NotCatalogued if !service_in_case => {
+                format!("{}:{name}", service.to_ascii_lowercase())
+            }
             _ => continue,
         };
         sink.push(

@@ -10,8 +10,8 @@ mod registry;
 pub use finding::{Finding, Severity};
 pub use registry::{ALL, Rule, by_name_or_code};
 
-use crate::eval::CompiledPolicy;
 use crate::eval::compiled::CompiledStatement;
+use crate::eval::{CompiledPolicy, Resource};
 use crate::json::{Node, Value};
 use crate::policy::{ActionList, Item, Policy, Statement};
 use crate::settings::Settings;
@@ -27,7 +27,7 @@ pub struct Context<'a> {
     pub path: &'a str,
     statements: Vec<(&'a Node, String)>,
     compiled: std::cell::OnceCell<Vec<CompiledStatement>>,
-    candidates: std::cell::OnceCell<Vec<String>>,
+    candidates: std::cell::OnceCell<Vec<Resource>>,
 }
 
 impl<'a> Context<'a> {
@@ -43,9 +43,14 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// The instance ARNs the document's resources may name ([`instance_candidates`]), once.
-    pub fn instance_candidates(&self) -> &[String] {
-        self.candidates.get_or_init(|| instance_candidates(self.compiled()))
+    /// The instances the document's resources may name ([`instance_candidates`]), once.
+    pub fn instance_candidates(&self) -> &[Resource] {
+        self.candidates.get_or_init(|| {
+            instance_candidates(self.compiled())
+                .into_iter()
+                .map(Resource::known)
+                .collect()
+        })
     }
 
     /// The statements compiled for the evaluator (once per document, for the rules that ask).

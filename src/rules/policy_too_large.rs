@@ -71,6 +71,10 @@ pub fn minified_chars(node: &Node) -> usize {
 
 /// Characters of a string as serde_json writes it: quotes, and escapes for `"`, `\` and controls.
 fn quoted_chars(s: &str) -> usize {
+    // The common case: printable ASCII with nothing to escape, one character a byte.
+    if s.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\') {
+        return 2 + s.len();
+    }
     2 + s
         .chars()
         .map(|c| match c {

@@ -23,7 +23,7 @@
 //! in the teardown role, and `kvstore:ModifyInstanceAttribute` in the owners' policy.
 
 use super::{Context, DELETE_INSTANCE, Finding, MODIFY_INSTANCE_ATTRIBUTE, Rule, Severity, effect_label};
-use crate::eval::{Context as RequestContext, Resource, Truth, allowed_by};
+use crate::eval::{Context as RequestContext, Truth, allowed_by};
 
 pub static RULE: Rule = Rule {
     code: "RG204",
@@ -47,19 +47,17 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         return;
     }
     let nobody = RequestContext::default();
-    let both = ctx.instance_candidates().iter().find(|arn| {
-        let resource = Resource::known(arn.as_str());
-        allowed_by(ctx.compiled(), DELETE_INSTANCE, &resource, &nobody) != Truth::No
-            && allowed_by(ctx.compiled(), MODIFY_INSTANCE_ATTRIBUTE, &resource, &nobody) != Truth::No
+    let both = ctx.instance_candidates().iter().find(|resource| {
+        allowed_by(ctx.compiled(), DELETE_INSTANCE, resource, &nobody) != Truth::No
+            && allowed_by(ctx.compiled(), MODIFY_INSTANCE_ATTRIBUTE, resource, &nobody) != Truth::No
     });
-    let Some(arn) = both else { return };
-    let resource = Resource::known(arn.as_str());
+    let Some(resource) = both else { return };
     let granting = |action: &str| {
         ctx.policy.statements.iter().find(|s| {
             s.is_allow()
                 && ctx
                     .compiled_of(s)
-                    .is_some_and(|c| c.applies(action, &resource, &nobody) != Truth::No)
+                    .is_some_and(|c| c.applies(action, resource, &nobody) != Truth::No)
         })
     };
     let (Some(delete), Some(modify)) = (granting(DELETE_INSTANCE), granting(MODIFY_INSTANCE_ATTRIBUTE)) else {

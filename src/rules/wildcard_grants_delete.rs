@@ -24,7 +24,7 @@
 //! or list the actions the principal needs.
 
 use super::{Context, DELETE_INSTANCE, Finding, Rule, Severity, effect_label};
-use crate::eval::{Context as RequestContext, Resource, Truth, allowed_by};
+use crate::eval::{Context as RequestContext, Truth, allowed_by};
 
 pub static RULE: Rule = Rule {
     code: "RG201",
@@ -75,11 +75,11 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         let candidates = ctx.instance_candidates();
         let reaches_instances = candidates
             .iter()
-            .any(|arn| compiled.resource_truth(&Resource::known(arn.as_str())) != Truth::No);
+            .any(|resource| compiled.resource_truth(resource) != Truth::No);
         let denied_everywhere = *denied_everywhere.get_or_init(|| {
-            candidates.iter().all(|arn| {
-                allowed_by(ctx.compiled(), DELETE_INSTANCE, &Resource::known(arn.as_str()), &nobody) == Truth::No
-            })
+            candidates
+                .iter()
+                .all(|resource| allowed_by(ctx.compiled(), DELETE_INSTANCE, resource, &nobody) == Truth::No)
         });
         if !reaches_instances || denied_everywhere {
             continue;
