@@ -555,3 +555,20 @@ fn the_catalogue_and_requirements_come_from_the_configuration() {
         .collect();
     assert_eq!(names, ["unknown-action", "unknown-service"]);
 }
+
+#[test]
+fn statement_pairs_do_not_make_a_hostile_file_quadratic() {
+    let statements: Vec<String> = (0..40_000)
+        .map(|i| {
+            let effect = if i % 2 == 0 { "Allow" } else { "Deny" };
+            format!(r#"{{"Effect": "{effect}", "Action": ["kvstore:*", "kvstore:ModifyInstanceAttribute"], "Resource": "acs:kvstore:*:*:instance/r-{i}*"}}"#)
+        })
+        .collect();
+    let text = format!(r#"{{"Version": "1", "Statement": [{}]}}"#, statements.join(", "));
+    let dir = scratch("pairwise", &[("hostile.json", text.as_bytes())]);
+    let started = std::time::Instant::now();
+    let run = ramguard_in(&dir, &["lint", "--format", "json", "hostile.json"], None);
+    assert!(started.elapsed().as_secs() < 30, "took {:?}", started.elapsed());
+    assert_eq!(run.code, 1);
+    assert_eq!(json(&run.stdout)["diagnostics"][0]["name"], "policy-too-large");
+}

@@ -72,6 +72,11 @@ impl<'a> Context<'a> {
             .flat_map(|(s, a)| a.items.iter().map(move |item| (s, a, item)))
     }
 
+    /// Whether the pairwise rules should skip this document ([`PAIRWISE_STATEMENT_LIMIT`]).
+    pub fn too_large_for_pairwise(&self) -> bool {
+        self.policy.statements.len() > PAIRWISE_STATEMENT_LIMIT
+    }
+
     /// Whether security rules apply: they are about what a permission policy grants.
     pub fn is_permission_policy(&self) -> bool {
         self.policy.kind == crate::policy::PolicyKind::Permission
@@ -120,6 +125,12 @@ pub fn effect_label(statement: &Statement) -> (crate::source::Span, String) {
     )
 }
 
+/// Rules that compare statements pairwise (`shadowed-statement`, `release-protection-bypass`,
+/// `wildcard-grants-delete`) skip documents with more statements than this: RAM's size limit
+/// keeps a real policy under ~150, `policy-too-large` reports a bigger one, and a hostile file
+/// of 40,000 statements must not take a minute.
+pub const PAIRWISE_STATEMENT_LIMIT: usize = 1_000;
+
 /// `kvstore:DeleteInstance`: releasing an instance, the action ramguard guards.
 pub const DELETE_INSTANCE: &str = "kvstore:DeleteInstance";
 /// `kvstore:ModifyInstanceAttribute`: among other things, switches release protection off.
@@ -131,10 +142,11 @@ pub const PROBE_INSTANCE: &str = "acs:kvstore:zz-ramguard-probe:0000000000000000
 /// and the probe. "Some instance" questions are asked of these.
 pub fn instance_candidates(statements: &[CompiledStatement]) -> Vec<String> {
     let mut candidates = vec![PROBE_INSTANCE.to_string()];
+    let mut seen = std::collections::HashSet::new();
     for statement in statements {
         for resource in &statement.resources {
             let filled = resource.text().replace('*', "ramguardprobe").replace('?', "x");
-            if filled.starts_with("acs:kvstore:") && !candidates.contains(&filled) {
+            if filled.starts_with("acs:kvstore:") && seen.insert(filled.clone()) {
                 candidates.push(filled);
             }
         }

@@ -34,7 +34,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
-    if !ctx.is_permission_policy() {
+    if !ctx.is_permission_policy() || ctx.too_large_for_pairwise() {
         return;
     }
     // The common case, decided without the evaluator: no `Allow` grants both actions.

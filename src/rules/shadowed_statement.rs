@@ -41,7 +41,7 @@ fn covers(covering: &Pattern, covering_text: &str, covered: &str) -> bool {
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
-    if !ctx.is_permission_policy() {
+    if !ctx.is_permission_policy() || ctx.too_large_for_pairwise() {
         return;
     }
     // Each unconditional `Deny`, with its action and resource patterns compiled once.

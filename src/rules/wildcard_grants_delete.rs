@@ -35,7 +35,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
-    if !ctx.is_permission_policy() {
+    if !ctx.is_permission_policy() || ctx.too_large_for_pairwise() {
         return;
     }
     let nobody = RequestContext::default();
