@@ -2,6 +2,10 @@
 
 /// The candidate closest to `word` (case-insensitively), if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // A typo of a name is short; a long word is no typo, and edit distance is quadratic.
+    if word.len() > 128 {
+        return None;
+    }
     let lower = word.to_ascii_lowercase();
     let limit = (word.chars().count() / 3).clamp(1, 3);
     candidates
@@ -44,5 +48,6 @@ mod tests {
         assert_eq!(did_you_mean("Actions", ["Action", "Resource"]), Some("Action"));
         assert_eq!(did_you_mean("effect", ["Effect"]), Some("Effect"));
         assert_eq!(did_you_mean("Banana", ["Action", "Resource"]), None);
+        assert_eq!(did_you_mean(&"Action".repeat(10_000), ["Action"]), None);
     }
 }
