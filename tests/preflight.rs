@@ -481,3 +481,20 @@ fn the_instance_tags_are_facts() {
     assert_eq!(code, 1);
     assert_eq!(check(&out["instances"][0], "permission")["decision"], "explicit-deny");
 }
+
+#[test]
+fn the_checklist_snapshot() {
+    let (_, stdout, _) = preflight(
+        &[
+            &[
+                "--instance",
+                "policies/examples/instances/teardown.json",
+                "--color",
+                "never",
+            ],
+            &TEARDOWN[..],
+        ]
+        .concat(),
+    );
+    insta::assert_snapshot!("preflight-teardown-example", stdout);
+}

@@ -291,3 +291,46 @@ fn faulty_policies_are_refused_and_bad_usage_is_exit_2() {
         assert!(stderr.contains("error"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn decision_snapshots() {
+    let cases: [(&str, &[&str]); 3] = [
+        (
+            "simulate-explicit-deny",
+            &[
+                "--policy",
+                "policies/redis-operator.json",
+                "--action",
+                "kvstore:DeleteInstance",
+                "--resource",
+                R1,
+            ],
+        ),
+        (
+            "simulate-implicit-deny",
+            &[
+                "--policy",
+                "policies/redis-operator.json",
+                "--action",
+                "kvstore:CreateBackup",
+                "--resource",
+                "acs:kvstore:cn-shanghai:1234567890123456:instance/r-1",
+            ],
+        ),
+        (
+            "simulate-conditional",
+            &[
+                "--policy",
+                "policies/redis-teardown.json",
+                "--action",
+                "kvstore:DeleteInstance",
+                "--resource",
+                R1,
+            ],
+        ),
+    ];
+    for (name, args) in cases {
+        let (_, stdout, _) = simulate(&[args, &["--color", "never"]].concat());
+        insta::assert_snapshot!(name, stdout);
+    }
+}
