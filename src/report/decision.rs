@@ -102,7 +102,7 @@ pub fn snippets(evaluation: &Evaluation, action: &str, resource: &str, sources: 
         if let Some(source) = sources.source(&near.statement) {
             Snippet {
                 title: format!(
-                    "closest: statement {} of {} would allow, but {}",
+                    "closest: statement {} of {} comes nearest to allowing, but {}",
                     near.statement.index, near.statement.file, near.stopped_by
                 ),
                 code: None,
