@@ -10,26 +10,14 @@
 
 mod support;
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ramguard::eval::{self, CompiledPolicy, Context, Layer, LayerKind, Resource};
-use ramguard::policy::Policy;
-use ramguard::source::SourceFile;
-use support::corpus::{Rng, document};
+use ramguard::eval::{self, Context, Layer, LayerKind, Resource};
+use support::corpus::Rng;
 
 fn main() {
     let mut rng = Rng::new(7);
-    let policies: Vec<CompiledPolicy> = (0..1_000)
-        .map(|i| {
-            let text = document(&mut rng, 10);
-            let root = ramguard::json::parse(&text).unwrap();
-            CompiledPolicy::new(
-                Arc::new(SourceFile::new(format!("p{i}.json"), text)),
-                &Policy::from_document(&root),
-            )
-        })
-        .collect();
+    let policies = support::compiled_policies(&mut rng, 1_000, 10);
     let statements: usize = policies.iter().map(|p| p.statements.len()).sum();
     let layers = [Layer {
         kind: LayerKind::IdentityPolicy,

@@ -12,7 +12,7 @@
 mod support;
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ramguard::config::Config;
 use ramguard::lint::{self, LintOptions};
@@ -20,19 +20,6 @@ use rayon::prelude::*;
 
 const FILES: usize = 5_000;
 const RUNS: usize = 7;
-
-/// The median of `RUNS` timings of `f`.
-fn median(mut f: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..RUNS)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[RUNS / 2]
-}
 
 fn main() {
     let dir = std::env::temp_dir().join("ramguard-bench-corpus");
@@ -45,13 +32,13 @@ fn main() {
         dir.display()
     );
 
-    let floor_serial = median(|| {
+    let floor_serial = support::median(RUNS, || {
         for path in &paths {
             let text = std::fs::read(path).unwrap();
             let _: serde_json::Value = serde_json::from_slice(&text).unwrap();
         }
     });
-    let floor_parallel = median(|| {
+    let floor_parallel = support::median(RUNS, || {
         paths.par_iter().for_each(|path| {
             let text = std::fs::read(path).unwrap();
             let _: serde_json::Value = serde_json::from_slice(&text).unwrap();
@@ -59,7 +46,7 @@ fn main() {
     });
     let config = Config::default();
     let mut findings = 0;
-    let ramguard = median(|| {
+    let ramguard = support::median(RUNS, || {
         let report = lint::lint_paths(std::slice::from_ref(&dir), &config, &dir, LintOptions::default()).unwrap();
         assert_eq!(report.linted, FILES);
         findings = report.files.iter().map(|f| f.findings.len()).sum();
@@ -81,7 +68,7 @@ fn main() {
     let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/ramguard");
     if binary.exists() {
         let one = &paths[0];
-        let single = median(|| {
+        let single = support::median(RUNS, || {
             let status = std::process::Command::new(&binary)
                 .args(["lint", "--format", "json"])
                 .arg(one)

@@ -11,15 +11,10 @@
 
 mod support;
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-use ramguard::eval::{CompiledPolicy, Context, Layer, LayerKind};
+use ramguard::eval::{Context, Layer, LayerKind};
 use ramguard::inputs::instances;
-use ramguard::policy::Policy;
 use ramguard::preflight::{self, Caller};
-use ramguard::source::SourceFile;
-use support::corpus::{Rng, document};
+use support::corpus::Rng;
 
 fn page(count: usize, rng: &mut Rng) -> String {
     let instances: Vec<String> = (0..count)
@@ -38,30 +33,9 @@ fn page(count: usize, rng: &mut Rng) -> String {
     )
 }
 
-fn median(mut f: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..11)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[5]
-}
-
 fn main() {
     let mut rng = Rng::new(11);
-    let policies: Vec<CompiledPolicy> = (0..20)
-        .map(|i| {
-            let text = document(&mut rng, 10);
-            let root = ramguard::json::parse(&text).unwrap();
-            CompiledPolicy::new(
-                Arc::new(SourceFile::new(format!("p{i}.json"), text)),
-                &Policy::from_document(&root),
-            )
-        })
-        .collect();
+    let policies = support::compiled_policies(&mut rng, 20, 10);
     let mut context = Context::default();
     context.insert("acs:MFAPresent", "true");
     let caller = Caller {
@@ -74,7 +48,7 @@ fn main() {
     };
     for count in [100, 1_000] {
         let text = page(count, &mut rng);
-        let time = median(|| {
+        let time = support::median(11, || {
             let root = ramguard::json::parse(&text).unwrap();
             let instances = instances::read(&root).unwrap();
             let reports: Vec<_> = instances.iter().map(|i| preflight::check(i, &caller)).collect();
