@@ -78,19 +78,6 @@ impl Node {
         }
     }
 
-    /// Visit every node, depth first. Iterative: the tree may be deep.
-    pub fn walk(&self, mut visit: impl FnMut(&Node)) {
-        let mut stack = vec![self];
-        while let Some(node) = stack.pop() {
-            visit(node);
-            match &node.value {
-                Value::Array(items) => stack.extend(items.iter().rev()),
-                Value::Object(members) => stack.extend(members.iter().rev().map(|m| &m.value)),
-                _ => {}
-            }
-        }
-    }
-
     /// Move every span through `map` (used for documents decoded out of a string token).
     fn remap(&mut self, map: &dyn Fn(usize) -> usize) {
         self.span = Span::new(map(self.span.start), map(self.span.end));

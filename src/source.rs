@@ -71,21 +71,6 @@ impl SourceFile {
         let column = self.text.get(line_start..offset).map_or(0, |s| s.chars().count());
         (line.max(1), column + 1)
     }
-
-    /// The byte offset of a 1-based line and a 1-based byte column (as serde_json reports them).
-    pub fn offset_of_byte_column(&self, line: usize, byte_column: usize) -> usize {
-        let Some(&line_start) = self.line_starts.get(line.saturating_sub(1)) else {
-            return self.text.len();
-        };
-        floor_char_boundary(
-            &self.text,
-            (line_start + byte_column.saturating_sub(1)).min(self.text.len()),
-        )
-    }
-
-    pub fn slice(&self, span: Span) -> &str {
-        self.text.get(span.start..span.end).unwrap_or("")
-    }
 }
 
 /// The largest char boundary not after `offset`.
@@ -103,17 +88,10 @@ mod tests {
     #[test]
     fn line_col_counts_characters_not_bytes() {
         let file = SourceFile::new("t", "{\n  \"é\": \"x\"\n}");
-        // The `:` after `"é"` is the 5th character of line 2, but its 6th byte.
+        // The `:` after `"é"` is the 6th character of line 2, but its 7th byte.
         let colon = file.text.find(':').unwrap_or_default();
         assert_eq!(file.line_col(colon), (2, 6));
         assert_eq!(file.line_col(0), (1, 1));
         assert_eq!(file.line_col(file.text.len()), (3, 2));
-    }
-
-    #[test]
-    fn byte_columns_map_back_to_offsets() {
-        let file = SourceFile::new("t", "ab\ncdé");
-        assert_eq!(file.offset_of_byte_column(2, 3), 5);
-        assert_eq!(file.offset_of_byte_column(9, 1), file.text.len());
     }
 }

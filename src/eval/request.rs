@@ -100,10 +100,6 @@ impl Context {
         }
     }
 
-    pub fn keys(&self) -> impl Iterator<Item = &String> {
-        self.values.keys()
-    }
-
     /// Parse `KEY=VALUE` (from `--context`), checking the values of typed global keys.
     pub fn parse_assignment(text: &str) -> Result<(String, String), String> {
         let Some((key, value)) = text.split_once('=') else {
