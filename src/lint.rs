@@ -1,7 +1,6 @@
 //! The lint driver: find the files, read and lint each one (in parallel), apply the
 //! configuration, and hand back data for the reporters.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -177,23 +176,10 @@ pub fn sort(findings: &mut [Finding]) {
 }
 
 fn read(path: &Path) -> Result<(String, Vec<u8>), PathError> {
-    let fail = |e: std::io::Error| PathError {
+    crate::inputs::read_input(path).map_err(|message| PathError {
         path: path.display().to_string(),
-        message: e.to_string(),
-    };
-    if path == Path::new("-") {
-        let mut bytes = Vec::new();
-        std::io::stdin().read_to_end(&mut bytes).map_err(fail)?;
-        return Ok(("<stdin>".to_string(), bytes));
-    }
-    let bytes = std::fs::read(path).map_err(fail)?;
-    Ok((display_name(path), bytes))
-}
-
-/// The name a user reads: the path as given, without a leading `./`.
-fn display_name(path: &Path) -> String {
-    let name = path.to_string_lossy();
-    name.strip_prefix("./").unwrap_or(&name).to_string()
+        message,
+    })
 }
 
 /// The files to lint: named files as they are, directories walked for `*.json` (hidden and

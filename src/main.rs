@@ -9,12 +9,11 @@ use clap::Parser;
 use miette::{Diagnostic, GraphicalReportHandler};
 use ramguard::cli::{Cli, Color, Command, GlobalArgs, LintArgs, PolicyArgs, PreflightArgs, SimulateArgs};
 use ramguard::config::{Config, ConfigError};
-use ramguard::eval::{self, Context, Decision, Layer, LayerKind, Resource, StatementRef};
+use ramguard::eval::{self, Context, Decision, Layer, Resource};
 use ramguard::inputs::evaluable::{self, LoadError};
 use ramguard::lint::{self, LintOptions};
 use ramguard::report::{self, Format, human::Style};
 use ramguard::rules::{self, Severity};
-use ramguard::source::SourceFile;
 
 /// Could not run: exit 2, with a message (and, for a configuration, the place).
 #[derive(Debug)]
@@ -112,47 +111,10 @@ fn run_lint(global: &GlobalArgs, args: &LintArgs) -> Result<u8, Failure> {
     Ok(u8::from(failing))
 }
 
-/// The layers of the caller's policies, each file read, linted and compiled.
+/// The caller's policies, by layer, each file read, linted and compiled.
 fn load_layers(args: &PolicyArgs) -> Result<Vec<Layer>, Failure> {
-    let load = |paths: &[PathBuf]| -> Result<Vec<eval::CompiledPolicy>, Failure> {
-        paths
-            .iter()
-            .map(|p| evaluable::load(p).map_err(Failure::Policy))
-            .collect()
-    };
-    Ok(vec![
-        Layer {
-            kind: LayerKind::ControlPolicy,
-            policies: load(&args.control_policies)?,
-        },
-        Layer {
-            kind: LayerKind::SessionPolicy,
-            policies: load(args.session_policy.as_slice())?,
-        },
-        Layer {
-            kind: LayerKind::IdentityPolicy,
-            policies: load(&args.policies)?,
-        },
-    ])
-}
-
-fn parse_context(assignments: &[String]) -> Result<Context, Failure> {
-    let mut context = Context::default();
-    for assignment in assignments {
-        let (key, value) = Context::parse_assignment(assignment).map_err(Failure::Usage)?;
-        context.insert(key, value);
-    }
-    Ok(context)
-}
-
-/// Where the statements of an evaluation come from, for their snippets.
-struct LayerSources<'a>(&'a [Layer]);
-
-impl report::decision::Sources for LayerSources<'_> {
-    fn source(&self, statement: &StatementRef) -> Option<&SourceFile> {
-        let layer = self.0.iter().find(|l| l.kind == statement.layer)?;
-        layer.policies.get(statement.policy).map(|p| p.source.as_ref())
-    }
+    evaluable::load_layers(&args.control_policies, args.session_policy.as_deref(), &args.policies)
+        .map_err(Failure::Policy)
 }
 
 fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure> {
@@ -173,7 +135,7 @@ fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure>
             "give the caller's identity policies with --policy FILE".into(),
         ));
     }
-    let context = parse_context(&args.policies.context)?;
+    let context = Context::from_assignments(&args.policies.context).map_err(Failure::Usage)?;
     let layers = load_layers(&args.policies)?;
     let evaluation = eval::evaluate(&layers, action, &Resource::known(resource), &context);
     match global.format {
@@ -185,7 +147,7 @@ fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure>
             &evaluation,
             action,
             resource,
-            &LayerSources(&layers),
+            &layers,
             style(global, std::io::stdout().is_terminal()),
         )),
         other => {
@@ -210,7 +172,7 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
             )));
         }
     }
-    let instances = read_instances(&args.instance)?;
+    let instances = ramguard::inputs::instances::load(&args.instance).map_err(Failure::Usage)?;
     let instances = match &args.instance_id {
         None => instances,
         Some(id) => {
@@ -231,7 +193,7 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
         }
     };
     let caller = ramguard::preflight::Caller {
-        context: parse_context(&args.policies.context)?,
+        context: Context::from_assignments(&args.policies.context).map_err(Failure::Usage)?,
         layers: load_layers(&args.policies)?,
         account_id: args.account_id.clone(),
     };
@@ -245,7 +207,7 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
         }
         Format::Human => print(&report::preflight::human(
             &reports,
-            &LayerSources(&caller.layers),
+            &caller.layers,
             style(global, std::io::stdout().is_terminal()),
         )),
         other => {
@@ -256,47 +218,6 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
         }
     }
     Ok(report::preflight::exit_code(&reports))
-}
-
-/// Read the instance metadata; anything unreadable or malformed is exit 2, with the place.
-fn read_instances(path: &std::path::Path) -> Result<Vec<ramguard::inputs::instances::Instance>, Failure> {
-    use std::io::Read;
-    let name = path.display().to_string();
-    let bytes = if path == std::path::Path::new("-") {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Failure::Usage(format!("<stdin>: {e}")))?;
-        bytes
-    } else {
-        std::fs::read(path).map_err(|e| Failure::Usage(format!("{name}: {e}")))?
-    };
-    let text = String::from_utf8(bytes)
-        .map_err(|e| Failure::Usage(format!("{name}: not UTF-8 (byte {})", e.utf8_error().valid_up_to())))?;
-    let source = SourceFile::new(name.clone(), text.as_str());
-    let at = |span: ramguard::source::Span| {
-        let (line, column) = source.line_col(span.start);
-        format!("{name}:{line}:{column}")
-    };
-    // A byte-order mark is read past; three spaces keep the offsets in place.
-    let parse_text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => format!("   {rest}"),
-        None => text.clone(),
-    };
-    let root = ramguard::json::parse(&parse_text)
-        .map_err(|e| Failure::Usage(format!("{}: invalid JSON: {}", at(e.span), e.message)))?;
-    let instances = ramguard::inputs::instances::read(&root)
-        .map_err(|e| Failure::Usage(format!("{}: {}", at(e.span), e.message)))?;
-    if instances.is_empty()
-        && root.get("resource_changes").is_none()
-        && root.get("values").is_none()
-        && root.get("format_version").is_none()
-    {
-        return Err(Failure::Usage(format!(
-            "{name}: the response holds no instance (wrong region or filter?)"
-        )));
-    }
-    Ok(instances)
 }
 
 fn format_name(format: Format) -> &'static str {

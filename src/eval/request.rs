@@ -100,6 +100,16 @@ impl Context {
         }
     }
 
+    /// A context from `--context KEY=VALUE` assignments (a key given twice has two values).
+    pub fn from_assignments(assignments: &[String]) -> Result<Self, String> {
+        let mut context = Self::default();
+        for assignment in assignments {
+            let (key, value) = Self::parse_assignment(assignment)?;
+            context.insert(key, value);
+        }
+        Ok(context)
+    }
+
     /// Parse `KEY=VALUE` (from `--context`), checking the values of typed global keys.
     pub fn parse_assignment(text: &str) -> Result<(String, String), String> {
         let Some((key, value)) = text.split_once('=') else {

@@ -2,11 +2,10 @@
 //! refused when the linter finds an error. A broken or ambiguous policy is never evaluated as if
 //! it were fine.
 
-use std::io::Read;
 use std::path::Path;
 
 use super::policy_file::{self, Content};
-use crate::eval::CompiledPolicy;
+use crate::eval::{CompiledPolicy, Layer, LayerKind};
 use crate::lint::{self, FileReport};
 use crate::policy::{Policy, PolicyKind};
 use crate::rules::Severity;
@@ -32,7 +31,7 @@ impl LoadError {
     /// One line for the user (the findings of `Refused` are rendered separately).
     pub fn message(&self) -> String {
         match self {
-            Self::Io { path, message } => format!("{path}: {message}"),
+            Self::Io { message, .. } => message.clone(),
             Self::NotAPolicy { path } => format!(
                 "{path}: not a policy document (no `Version` or `Statement`, and not a RAM API response that carries one)"
             ),
@@ -55,22 +54,10 @@ impl LoadError {
 /// Read, lint and compile one policy file (`-` is standard input).
 pub fn load(path: &Path) -> Result<CompiledPolicy, LoadError> {
     let name = path.display().to_string();
-    let io = |e: std::io::Error| LoadError::Io {
+    let (display, bytes) = super::read_input(path).map_err(|message| LoadError::Io {
         path: name.clone(),
-        message: e.to_string(),
-    };
-    let bytes = if path == Path::new("-") {
-        let mut bytes = Vec::new();
-        std::io::stdin().read_to_end(&mut bytes).map_err(io)?;
-        bytes
-    } else {
-        std::fs::read(path).map_err(io)?
-    };
-    let display = if path == Path::new("-") {
-        "<stdin>".to_string()
-    } else {
-        name.clone()
-    };
+        message,
+    })?;
     let file = policy_file::read(display, bytes);
     let settings = Settings::default();
     let Some(mut findings) = lint::lint_file(&file, &settings, &name) else {
@@ -93,4 +80,27 @@ pub fn load(path: &Path) -> Result<CompiledPolicy, LoadError> {
         return Err(LoadError::TrustPolicy { path: name });
     }
     Ok(CompiledPolicy::new(file.source.clone(), &policy))
+}
+
+/// The caller's policies by layer: control policies, the session policy, identity policies.
+pub fn load_layers(
+    control: &[std::path::PathBuf],
+    session: Option<&Path>,
+    identity: &[std::path::PathBuf],
+) -> Result<Vec<Layer>, LoadError> {
+    let load = |paths: &mut dyn Iterator<Item = &Path>| paths.map(load).collect::<Result<Vec<_>, _>>();
+    Ok(vec![
+        Layer {
+            kind: LayerKind::ControlPolicy,
+            policies: load(&mut control.iter().map(std::path::PathBuf::as_path))?,
+        },
+        Layer {
+            kind: LayerKind::SessionPolicy,
+            policies: load(&mut session.into_iter())?,
+        },
+        Layer {
+            kind: LayerKind::IdentityPolicy,
+            policies: load(&mut identity.iter().map(std::path::PathBuf::as_path))?,
+        },
+    ])
 }

@@ -388,6 +388,26 @@ fn terraform_module(module: Option<&Node>, out: &mut Vec<Instance>) -> Result<()
     Ok(())
 }
 
+/// Read the instance metadata at `path` (`-` is standard input). Anything unreadable or
+/// malformed is an error, one line with the place, for exit 2.
+pub fn load(path: &std::path::Path) -> Result<Vec<Instance>, String> {
+    let (name, bytes) = super::read_input(path)?;
+    let text =
+        String::from_utf8(bytes).map_err(|e| format!("{name}: not UTF-8 (byte {})", e.utf8_error().valid_up_to()))?;
+    let source = crate::source::SourceFile::new(name.clone(), text.as_str());
+    let at = |span: Span| {
+        let (line, column) = source.line_col(span.start);
+        format!("{name}:{line}:{column}")
+    };
+    // A byte-order mark is read past; three spaces keep the offsets in place.
+    let parse_text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => format!("   {rest}"),
+        None => text.clone(),
+    };
+    let root = crate::json::parse(&parse_text).map_err(|e| format!("{}: invalid JSON: {}", at(e.span), e.message))?;
+    read(&root).map_err(|e| format!("{}: {}", at(e.span), e.message))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,14 @@ pub trait Sources {
     fn source(&self, statement: &StatementRef) -> Option<&SourceFile>;
 }
 
+/// The layers an evaluation ran on hold the files of its statements.
+impl Sources for Vec<crate::eval::Layer> {
+    fn source(&self, statement: &StatementRef) -> Option<&SourceFile> {
+        let layer = self.iter().find(|l| l.kind == statement.layer)?;
+        layer.policies.get(statement.policy).map(|p| p.source.as_ref())
+    }
+}
+
 /// One sentence for the decision, in RAM's vocabulary.
 pub fn sentence(evaluation: &Evaluation, action: &str, resource: &str) -> String {
     let layer = evaluation.layer.unwrap_or(crate::eval::LayerKind::IdentityPolicy);
