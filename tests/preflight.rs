@@ -367,7 +367,10 @@ fn bad_input_is_exit_2() {
             "`InstanceReleaseProtection` is a number, not a boolean",
         ),
         (&["--instance", "no/such/file.json"], "no/such/file.json"),
-        (&["--instance", "tests/fixtures/instances/empty-page.json"], "the response holds no instance"),
+        (
+            &["--instance", "tests/fixtures/instances/empty-page.json"],
+            "the response holds no instance",
+        ),
         (
             &[
                 "--instance",

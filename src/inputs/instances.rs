@@ -100,6 +100,12 @@ pub fn read(root: &Node) -> Result<Vec<Instance>, ShapeError> {
                     .value
                     .as_array()
                     .ok_or_else(|| error(&list.value, format!("`Instances.{key}` is not an array")))?;
+                if items.is_empty() {
+                    return Err(error(
+                        &list.value,
+                        "the response holds no instance (wrong region, ID or filter?)",
+                    ));
+                }
                 return items.iter().map(|item| api_instance(item, form)).collect();
             }
         }
