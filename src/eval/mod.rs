@@ -198,6 +198,8 @@ pub fn allowed_by(
     resource: &Resource,
     context: &Context,
 ) -> Truth {
+    let folded = action.to_ascii_lowercase();
+    let action = folded.as_str();
     let mut deny = Truth::No;
     let mut allow = Truth::No;
     for statement in statements {
