@@ -490,3 +490,13 @@ fn the_closest_allow_says_what_stopped_it() {
     assert_eq!(near.statement.file, "p1.json");
     assert_eq!(near.stopped_by, "its condition `Bool` on `acs:MFAPresent` is false");
 }
+
+#[test]
+fn messages_keep_the_action_as_given() {
+    let case = Case::new(&[&statements("Allow", "\"ecs:*\"", "\"*\"", "")]);
+    let evaluation = case.eval("kvstore:DeleteInstance", R1);
+    assert_eq!(
+        evaluation.closest.unwrap().stopped_by,
+        "its actions do not include `kvstore:DeleteInstance`"
+    );
+}

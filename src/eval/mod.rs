@@ -140,7 +140,9 @@ enum LayerVerdict {
 /// Decide `action` on `resource` with `context`, across `layers` (a layer with no policies is
 /// not there: a missing control-policy layer does not deny).
 pub fn evaluate(layers: &[Layer], action: &str, resource: &Resource, context: &Context) -> Evaluation {
-    // Actions match case-insensitively: fold once here, not once per statement.
+    // Actions match case-insensitively: fold once here, not once per statement (messages keep
+    // the action as given).
+    let as_given = action;
     let folded = action.to_ascii_lowercase();
     let action = folded.as_str();
     let mut conditional_keys = BTreeSet::new();
@@ -175,7 +177,7 @@ pub fn evaluate(layers: &[Layer], action: &str, resource: &Resource, context: &C
     if let Some(kind) = implicit {
         let mut evaluation = empty(Decision::ImplicitDeny, Some(kind), Vec::new());
         if let Some(layer) = layers.iter().find(|l| l.kind == kind) {
-            evaluation.closest = closest_allow(layer, action, resource, context);
+            evaluation.closest = closest_allow(layer, as_given, resource, context);
         }
         return evaluation;
     }
