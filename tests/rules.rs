@@ -92,3 +92,53 @@ fn rendered_findings_match_their_snapshots() {
         insta::assert_snapshot!(rule.name, out);
     }
 }
+
+/// The JSON block after `marker` in a rule's documentation, as a policy document: a statement
+/// or an array of statements is wrapped; anything else (a fragment) is `None`.
+fn doc_example(doc: &str, marker: &str) -> Option<String> {
+    let after = doc.get(doc.find(marker)? + marker.len()..)?;
+    // The example's block stands before the fix.
+    let after = after.split("Use instead:").next()?;
+    let start = after.find("```json\n")? + "```json\n".len();
+    let end = after.get(start..)?.find("```")? + start;
+    let block = after.get(start..end)?.trim();
+    // Wrapped as text, not through serde_json, which would merge duplicate keys.
+    let node = ramguard::json::parse(block).ok()?;
+    if node.as_array().is_some() {
+        return Some(format!("{{\"Version\": \"1\", \"Statement\": {block}}}"));
+    }
+    if node.get("Statement").is_some() {
+        return Some(block.to_string());
+    }
+    node.get("Effect")?;
+    Some(format!("{{\"Version\": \"1\", \"Statement\": [{block}]}}"))
+}
+
+#[test]
+fn every_documented_example_shows_its_rule_and_every_fix_is_clean() {
+    let mut checked = 0;
+    for rule in rules::ALL {
+        let doc = rule.doc();
+        let settings = settings_for(rule.name);
+        let lint = |text: String| {
+            let file = policy_file::read("tests/fixtures/doc-example.json".into(), text.into_bytes());
+            lint::lint_file(&file, &settings, "tests/fixtures/doc-example.json").unwrap_or_default()
+        };
+        if let Some(example) = doc_example(&doc, "## Example") {
+            let names: Vec<_> = lint(example).iter().map(|f| f.rule.name).collect();
+            assert!(
+                names.contains(&rule.name),
+                "{}'s example does not show it: {names:?}",
+                rule.name
+            );
+            checked += 1;
+        }
+        if let Some(fix) = doc_example(&doc, "Use instead:") {
+            // The fix is clean, of this rule and of every other: it teaches.
+            let names: Vec<_> = lint(fix).iter().map(|f| f.rule.name).collect();
+            assert!(names.is_empty(), "{}'s fix is not clean: {names:?}", rule.name);
+            checked += 1;
+        }
+    }
+    assert!(checked > 40, "only {checked} examples were checked");
+}

@@ -39,13 +39,9 @@ impl LoadError {
                 "{path}: a trust policy says who may assume a role; pass the role's permission policies instead"
             ),
             Self::Refused(report) => format!(
-                "{}: refusing to evaluate a policy with {} error-severity finding(s); `ramguard lint` shows them",
+                "{}: refusing to evaluate a policy that `ramguard lint` finds broken or ambiguous ({} finding(s) above)",
                 report.source.name,
-                report
-                    .findings
-                    .iter()
-                    .filter(|f| f.rule.severity == Severity::Error)
-                    .count()
+                report.findings.len()
             ),
         }
     }

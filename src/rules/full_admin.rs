@@ -17,7 +17,7 @@
 //!
 //! Use instead:
 //! ```json
-//! { "Effect": "Allow", "Action": ["kvstore:*", "ecs:Describe*"], "Resource": "*" }
+//! { "Effect": "Allow", "Action": ["kvstore:Describe*", "ecs:Describe*"], "Resource": "*" }
 //! ```
 
 use super::{Context, Finding, Rule, Severity, effect_label};

@@ -11,12 +11,12 @@
 //!
 //! ## Example
 //! ```json
-//! { "Version": "2012-10-17", "Statement": [] }
+//! { "Version": "2012-10-17", "Statement": [ { "Effect": "Allow", "Action": "kvstore:DescribeInstances", "Resource": "*" } ] }
 //! ```
 //!
 //! Use instead:
 //! ```json
-//! { "Version": "1", "Statement": [] }
+//! { "Version": "1", "Statement": [ { "Effect": "Allow", "Action": "kvstore:DescribeInstances", "Resource": "*" } ] }
 //! ```
 
 use super::{Context, Finding, Rule, Severity};

@@ -18,7 +18,8 @@
 //!
 //! Use instead:
 //! ```json
-//! { "Effect": "Allow", "Action": "kvstore:DeleteInstance", "Resource": "*" }
+//! { "Effect": "Allow", "Action": "kvstore:DeleteInstance", "Resource": "acs:kvstore:*:*:instance/*",
+//!   "Condition": { "StringEquals": { "acs:ResourceTag/lifecycle": "ephemeral" } } }
 //! ```
 //! in the teardown role, and `kvstore:ModifyInstanceAttribute` in the owners' policy.
 
