@@ -165,12 +165,12 @@ fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure>
 }
 
 fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failure> {
-    if let Some(account) = &args.account_id {
-        if account.is_empty() || !account.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Failure::Usage(format!(
-                "--account-id `{account}` is not an account ID (digits)"
-            )));
-        }
+    if let Some(account) = &args.account_id
+        && (account.is_empty() || !account.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(Failure::Usage(format!(
+            "--account-id `{account}` is not an account ID (digits)"
+        )));
     }
     let instances = ramguard::inputs::instances::load(&args.instance).map_err(Failure::Usage)?;
     let instances = match &args.instance_id {

@@ -46,15 +46,15 @@ impl Resource {
     /// The ARN as users read it, `<account>` / `<region>` standing for an unknown part.
     pub fn display(&self) -> String {
         let mut parts: Vec<&str> = self.arn.splitn(5, ':').collect();
-        if !self.region_known {
-            if let Some(region) = parts.get_mut(2) {
-                *region = "<region>";
-            }
+        if !self.region_known
+            && let Some(region) = parts.get_mut(2)
+        {
+            *region = "<region>";
         }
-        if !self.account_known {
-            if let Some(account) = parts.get_mut(3) {
-                *account = "<account>";
-            }
+        if !self.account_known
+            && let Some(account) = parts.get_mut(3)
+        {
+            *account = "<account>";
         }
         parts.join(":")
     }

@@ -32,15 +32,15 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
-    if let Some(statements) = ctx.root.get("Statement").map(|m| &m.value) {
-        if statements.as_array().is_some_and(<[Node]>::is_empty) {
-            sink.push(empty(
-                statements,
-                "/Statement",
-                "`Statement`",
-                "add at least one statement",
-            ));
-        }
+    if let Some(statements) = ctx.root.get("Statement").map(|m| &m.value)
+        && statements.as_array().is_some_and(<[Node]>::is_empty)
+    {
+        sink.push(empty(
+            statements,
+            "/Statement",
+            "`Statement`",
+            "add at least one statement",
+        ));
     }
     for (statement, pointer) in ctx.statement_nodes() {
         for member in statement.as_object().unwrap_or_default() {
