@@ -328,15 +328,32 @@ fn terraform_states() {
 }
 
 #[test]
+fn raw_state_files() {
+    let (code, out) = json(
+        &[
+            &["--instance", "tests/fixtures/instances/terraform.tfstate.json"],
+            &TEARDOWN[..],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 0, "{out}");
+    let instance = &out["instances"][0];
+    assert_eq!(instance["terraform"]["address"], "alicloud_kvstore_instance.cache[0]");
+    assert_eq!(out["instances"].as_array().unwrap().len(), 1);
+}
+
+#[test]
 fn no_secret_reaches_any_output() {
     for format in ["human", "json"] {
         for file in [
             "tests/fixtures/instances/terraform-plan.json",
             "tests/fixtures/instances/terraform-state.json",
+            "tests/fixtures/instances/terraform.tfstate.json",
         ] {
             let (_, stdout, stderr) = preflight(&[&["--instance", file, "--format", format], &TEARDOWN[..]].concat());
             for secret in [
                 "S3cr3t-Pl41n-T3xt!",
+                "tfst4t3-S3cr3t",
                 "An0th3r-S3cr3t",
                 "N0t-R3l3as3d",
                 "St4t3-S3cr3t",

@@ -83,7 +83,7 @@ fn error(node: &Node, message: impl Into<String>) -> ShapeError {
     }
 }
 
-pub const FORMS: &str = "a DescribeInstanceAttribute or DescribeInstances response, one instance object (with `InstanceId`), or `terraform show -json` of a plan or a state";
+pub const FORMS: &str = "a DescribeInstanceAttribute or DescribeInstances response, one instance object (with `InstanceId`), `terraform show -json` of a plan or a state, or a `terraform.tfstate` file";
 
 /// Read every instance the file holds.
 pub fn read(root: &Node) -> Result<Vec<Instance>, ShapeError> {
@@ -124,6 +124,11 @@ pub fn read(root: &Node) -> Result<Vec<Instance>, ShapeError> {
         let mut out = Vec::new();
         terraform_module(values.value.get("root_module").map(|m| &m.value), &mut out)?;
         return Ok(out);
+    }
+    if root.get("version").is_some()
+        && let Some(resources) = root.get("resources")
+    {
+        return terraform_state_file(&resources.value);
     }
     if root.get("format_version").is_some() {
         // `terraform show -json` of an empty state or a plan with no changes.
@@ -352,6 +357,48 @@ fn terraform_plan(changes: &Node) -> Result<Vec<Instance>, ShapeError> {
             Form::TerraformPlan,
             change.span,
         )?);
+    }
+    Ok(out)
+}
+
+/// A raw state file (`terraform.tfstate`, format version 4): `resources[].instances[].attributes`.
+fn terraform_state_file(resources: &Node) -> Result<Vec<Instance>, ShapeError> {
+    let list = resources
+        .as_array()
+        .ok_or_else(|| error(resources, "`resources` is not an array"))?;
+    let mut out = Vec::new();
+    for resource in list {
+        let Some(kind) = string(resource, "type")? else {
+            continue;
+        };
+        if !TERRAFORM_TYPES.contains(&kind.as_str()) || string(resource, "mode")?.is_some_and(|m| m == "data") {
+            continue;
+        }
+        let name = string(resource, "name")?.unwrap_or_default();
+        let prefix = string(resource, "module")?.map_or_else(String::new, |m| format!("{m}."));
+        let instances = resource
+            .get("instances")
+            .map(|m| &m.value)
+            .and_then(Node::as_array)
+            .unwrap_or_default();
+        for instance in instances {
+            let address = match instance.get("index_key").map(|m| &m.value.value) {
+                Some(Value::Number(n)) => format!("{prefix}{kind}.{name}[{n}]"),
+                Some(Value::String(k)) => format!("{prefix}{kind}.{name}[\"{k}\"]"),
+                _ => format!("{prefix}{kind}.{name}"),
+            };
+            let attributes = instance
+                .get("attributes")
+                .map(|m| &m.value)
+                .ok_or_else(|| error(instance, format!("`{address}` has no `attributes`")))?;
+            out.push(terraform_instance(
+                attributes,
+                &address,
+                &kind,
+                Form::TerraformState,
+                instance.span,
+            )?);
+        }
     }
     Ok(out)
 }
