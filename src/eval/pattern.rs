@@ -130,6 +130,50 @@ impl Pattern {
     }
 
     fn matches_folded(&self, text: &str) -> bool {
+        if text.is_ascii() && self.source.is_ascii() {
+            return self.matches_ascii(text.as_bytes());
+        }
+        self.matches_chars(text)
+    }
+
+    /// The same algorithm on bytes, where a character is a byte: the common case, without
+    /// counting characters.
+    fn matches_ascii(&self, text: &[u8]) -> bool {
+        let source = self.source.as_bytes();
+        let chunk = |c: Chunk| source.get(c.start..c.end).unwrap_or_default();
+        let exactly = |c: Chunk, got: &[u8]| {
+            let want = chunk(c);
+            want.len() == got.len() && want.iter().zip(got).all(|(w, g)| *w == b'?' || w == g)
+        };
+        let (&first, rest) = match self.chunks.split_first() {
+            Some(split) => split,
+            None => return text.is_empty(),
+        };
+        let Some((&last, middle)) = rest.split_last() else {
+            return exactly(first, text);
+        };
+        let (head, tail) = (first.end - first.start, last.end - last.start);
+        if head + tail > text.len() || !exactly(first, &text[..head]) || !exactly(last, &text[text.len() - tail..]) {
+            return false;
+        }
+        let mut rest = &text[head..text.len() - tail];
+        for &c in middle {
+            let want = chunk(c);
+            // A chunk with a `?` is never empty, so `windows` has a width.
+            let found = if c.has_question {
+                rest.windows(want.len()).position(|w| exactly(c, w))
+            } else {
+                memmem(rest, want)
+            };
+            match found {
+                Some(at) => rest = &rest[at + want.len()..],
+                None => return false,
+            }
+        }
+        true
+    }
+
+    fn matches_chars(&self, text: &str) -> bool {
         let (&first, rest) = match self.chunks.split_first() {
             Some(split) => split,
             None => return text.is_empty(),
@@ -159,6 +203,15 @@ impl Pattern {
             }
         }
         true
+    }
+}
+
+/// The first place `needle` stands in `haystack` (through `str::find`'s Two-Way search when both
+/// are UTF-8, which ASCII is).
+fn memmem(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    match (std::str::from_utf8(haystack), std::str::from_utf8(needle)) {
+        (Ok(h), Ok(n)) => h.find(n),
+        _ => None,
     }
 }
 

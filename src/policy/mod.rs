@@ -167,12 +167,13 @@ pub fn kind_of(root: &Node) -> PolicyKind {
         ) => vec![node],
         _ => Vec::new(),
     };
+    let is_assume_role = |node: &Node| node.as_str().is_some_and(|a| a.eq_ignore_ascii_case("sts:AssumeRole"));
     let is_trust = statements.iter().any(|s| {
         s.get("Principal").is_some()
-            && s.get("Action").is_some_and(|a| {
-                strings(&a.value, "")
-                    .iter()
-                    .any(|i| i.value.eq_ignore_ascii_case("sts:AssumeRole"))
+            && s.get("Action").is_some_and(|a| match &a.value.value {
+                Value::String(_) => is_assume_role(&a.value),
+                Value::Array(items) => items.iter().any(is_assume_role),
+                _ => false,
             })
     });
     if is_trust {

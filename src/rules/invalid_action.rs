@@ -55,7 +55,7 @@ pub fn check_form(action: &str) -> Result<(), &'static str> {
     if action == "*" {
         return Ok(());
     }
-    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '*' | '?');
+    let allowed = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'*' | b'?');
     let Some((service, name)) = action.split_once(':') else {
         return Err("it has no service code");
     };
@@ -71,7 +71,7 @@ pub fn check_form(action: &str) -> Result<(), &'static str> {
     if action.chars().any(char::is_whitespace) {
         return Err("it contains white space");
     }
-    if !service.chars().all(allowed) || !name.chars().all(allowed) {
+    if !service.bytes().all(allowed) || !name.bytes().all(allowed) {
         return Err("it contains a character RAM does not use in action names");
     }
     Ok(())
