@@ -3,6 +3,16 @@
 //!
 //! Data flows one way: read (`inputs`) → parse (`json`, `policy`) → check (`rules`) →
 //! report (`report`). The library never prints; the binary hands output to the user.
+//!
+//! ```
+//! use ramguard::{inputs::policy_file, lint, settings::Settings};
+//!
+//! let text = r#"{"Version": "1", "Statement": [{"Effect": "Deny", "Action": "r-kvstore:DeleteInstance", "Resource": "*"}]}"#;
+//! let file = policy_file::read("ops.json".into(), text.as_bytes().to_vec());
+//! let findings = lint::lint_file(&file, &Settings::default(), "ops.json").unwrap_or_default();
+//! assert_eq!(findings[0].rule.name, "unknown-service");
+//! assert!(findings[0].message.contains("protects nothing"));
+//! ```
 
 pub mod catalog;
 pub mod cli;

@@ -58,6 +58,16 @@ impl Chunk {
 }
 
 /// A compiled wildcard pattern.
+///
+/// ```
+/// use ramguard::eval::pattern::Pattern;
+///
+/// let delete_anything = Pattern::ignoring_case("kvstore:Delete*");
+/// assert!(delete_anything.matches("kvstore:DeleteInstance"));
+/// assert!(!delete_anything.matches("r-kvstore:DeleteInstance"));
+/// // Resources match case-sensitively, and `?` is exactly one character.
+/// assert!(Pattern::new("acs:kvstore:*:*:instance/r-????").matches("acs:kvstore:cn-hangzhou:1:instance/r-abcd"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
     /// The pattern as written (lowercased when matching ignores case).
