@@ -329,10 +329,9 @@ fn terraform_plan(changes: &Node) -> Result<Vec<Instance>, ShapeError> {
         .ok_or_else(|| error(changes, "`resource_changes` is not an array"))?;
     let mut out = Vec::new();
     for change in list {
-        let Some(kind) = string(change, "type")? else { continue };
-        if !TERRAFORM_TYPES.contains(&kind.as_str()) {
+        let Some(kind) = kvstore_type(change)? else {
             continue;
-        }
+        };
         let address = string(change, "address")?.unwrap_or_else(|| kind.clone());
         let Some(body) = change.get("change").map(|m| &m.value) else {
             return Err(error(change, format!("`{address}` has no `change`")));
@@ -361,6 +360,16 @@ fn terraform_plan(changes: &Node) -> Result<Vec<Instance>, ShapeError> {
     Ok(out)
 }
 
+/// The resource's type when it is one ramguard reads (`alicloud_kvstore_instance`,
+/// `alicloud_redis_tair_instance`) and managed, not a data source.
+fn kvstore_type(resource: &Node) -> Result<Option<String>, ShapeError> {
+    let Some(kind) = string(resource, "type")? else {
+        return Ok(None);
+    };
+    let managed = !string(resource, "mode")?.is_some_and(|m| m == "data");
+    Ok((managed && TERRAFORM_TYPES.contains(&kind.as_str())).then_some(kind))
+}
+
 /// A raw state file (`terraform.tfstate`, format version 4): `resources[].instances[].attributes`.
 fn terraform_state_file(resources: &Node) -> Result<Vec<Instance>, ShapeError> {
     let list = resources
@@ -368,12 +377,9 @@ fn terraform_state_file(resources: &Node) -> Result<Vec<Instance>, ShapeError> {
         .ok_or_else(|| error(resources, "`resources` is not an array"))?;
     let mut out = Vec::new();
     for resource in list {
-        let Some(kind) = string(resource, "type")? else {
+        let Some(kind) = kvstore_type(resource)? else {
             continue;
         };
-        if !TERRAFORM_TYPES.contains(&kind.as_str()) || string(resource, "mode")?.is_some_and(|m| m == "data") {
-            continue;
-        }
         let name = string(resource, "name")?.unwrap_or_default();
         let prefix = string(resource, "module")?.map_or_else(String::new, |m| format!("{m}."));
         let instances = resource
@@ -411,12 +417,9 @@ fn terraform_module(module: Option<&Node>, out: &mut Vec<Instance>) -> Result<()
         .and_then(Node::as_array)
         .unwrap_or_default()
     {
-        let Some(kind) = string(resource, "type")? else {
+        let Some(kind) = kvstore_type(resource)? else {
             continue;
         };
-        if !TERRAFORM_TYPES.contains(&kind.as_str()) || string(resource, "mode")?.is_some_and(|m| m == "data") {
-            continue;
-        }
         let address = string(resource, "address")?.unwrap_or_else(|| kind.clone());
         let values = resource
             .get("values")
