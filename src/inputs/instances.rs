@@ -366,7 +366,7 @@ fn kvstore_type(resource: &Node) -> Result<Option<String>, ShapeError> {
     let Some(kind) = string(resource, "type")? else {
         return Ok(None);
     };
-    let managed = !string(resource, "mode")?.is_some_and(|m| m == "data");
+    let managed = string(resource, "mode")?.is_none_or(|m| m != "data");
     Ok((managed && TERRAFORM_TYPES.contains(&kind.as_str())).then_some(kind))
 }
 
