@@ -194,8 +194,8 @@ pub fn evaluate(layers: &[Layer], action: &str, resource: &Resource, context: &C
 
 /// Whether one document's statements allow a request on their own: `Yes` allowed, `No`
 /// denied, `Unknown` when it hangs on keys. The security rules ask this of a single policy.
-pub fn allowed_by(
-    statements: &[compiled::CompiledStatement],
+pub fn allowed_by<'s>(
+    statements: impl IntoIterator<Item = &'s compiled::CompiledStatement>,
     action: &str,
     resource: &Resource,
     context: &Context,

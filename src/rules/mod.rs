@@ -60,7 +60,10 @@ impl<'a> Context<'a> {
 
     /// The compiled statement of a model statement.
     pub fn compiled_of(&self, statement: &Statement) -> Option<&CompiledStatement> {
-        self.compiled().iter().find(|c| c.index == statement.index)
+        // Compiled in the order of the statements, some left out: sorted by index.
+        let compiled = self.compiled();
+        let at = compiled.binary_search_by_key(&statement.index, |c| c.index).ok()?;
+        compiled.get(at)
     }
 
     /// Every entry of `Action` / `NotAction`, with its statement and list.

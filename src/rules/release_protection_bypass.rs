@@ -24,6 +24,7 @@
 //! in the teardown role, and `kvstore:ModifyInstanceAttribute` in the owners' policy.
 
 use super::{Context, DELETE_INSTANCE, Finding, MODIFY_INSTANCE_ATTRIBUTE, Rule, Severity, effect_label};
+use crate::eval::compiled::CompiledStatement;
 use crate::eval::{Context as RequestContext, Truth, allowed_by};
 
 pub static RULE: Rule = Rule {
@@ -40,17 +41,35 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     }
     // The common case, decided without the evaluator: no `Allow` grants both actions.
     let grants = |action: &str| {
+        let action = action.to_ascii_lowercase();
         ctx.compiled()
             .iter()
-            .any(|s| s.effect == crate::policy::Effect::Allow && s.action_matches(action))
+            .any(|s| s.effect == crate::policy::Effect::Allow && s.action_matches_lowercased(&action))
     };
     if !grants(DELETE_INSTANCE) || !grants(MODIFY_INSTANCE_ATTRIBUTE) {
         return;
     }
     let nobody = RequestContext::default();
+    // Only the statements about either action can change the answer for it.
+    let (delete, modify) = (
+        DELETE_INSTANCE.to_ascii_lowercase(),
+        MODIFY_INSTANCE_ATTRIBUTE.to_ascii_lowercase(),
+    );
+    let about = |action: &str| -> Vec<&CompiledStatement> {
+        ctx.compiled()
+            .iter()
+            .filter(|s| s.action_matches_lowercased(action))
+            .collect()
+    };
+    let (about_delete, about_modify) = (about(&delete), about(&modify));
     let both = ctx.instance_candidates().iter().find(|resource| {
-        allowed_by(ctx.compiled(), DELETE_INSTANCE, resource, &nobody) != Truth::No
-            && allowed_by(ctx.compiled(), MODIFY_INSTANCE_ATTRIBUTE, resource, &nobody) != Truth::No
+        allowed_by(about_delete.iter().copied(), DELETE_INSTANCE, resource, &nobody) != Truth::No
+            && allowed_by(
+                about_modify.iter().copied(),
+                MODIFY_INSTANCE_ATTRIBUTE,
+                resource,
+                &nobody,
+            ) != Truth::No
     });
     let Some(resource) = both else { return };
     let granting = |action: &str| {
