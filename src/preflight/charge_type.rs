@@ -19,7 +19,7 @@ pub fn check(instance: &Instance) -> Check {
             if instance.form.is_terraform() {
                 remediation.push_str("; `terraform destroy` only drops it from the state, and the instance keeps running and billing until then");
             }
-            Check::new(ID, Status::Fail, "the instance is a subscription (`PrePaid`)").remediation(remediation)
+            Check::new(ID, Status::Fail, "the instance is billed by subscription (prepaid)").remediation(remediation)
         }
         Some(ChargeType::Other(value)) => Check::new(
             ID,
