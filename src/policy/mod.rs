@@ -131,44 +131,46 @@ pub struct Policy {
 impl Policy {
     /// Build the model of a document root (an object; anything else gives no statements).
     pub fn from_document(root: &Node) -> Self {
-        let kind = kind_of(root);
-        let mut statements = Vec::new();
-        if let Some(member) = root.get("Statement") {
-            match &member.value.value {
-                Value::Array(items) => {
-                    for (index, node) in items.iter().enumerate() {
-                        if node.as_object().is_some() {
-                            statements.push(statement(node, index, format!("/Statement/{index}")));
-                        }
-                    }
-                }
-                // A lone statement object: whether RAM takes it is unverified, and
-                // `invalid-element-type` says so; the model reads it.
-                Value::Object(_) => statements.push(statement(&member.value, 0, "/Statement".into())),
-                _ => {}
-            }
+        let nodes = statement_nodes(root);
+        Self {
+            kind: kind_of(&nodes),
+            statements: nodes
+                .into_iter()
+                .map(|(index, node, pointer)| statement(node, index, pointer))
+                .collect(),
         }
-        Self { kind, statements }
     }
 }
 
-/// A trust policy is told apart by a statement with `Principal` that allows `sts:AssumeRole`.
-pub fn kind_of(root: &Node) -> PolicyKind {
-    let statements: Vec<&Node> = match root.get("Statement").map(|m| &m.value) {
+/// The statement objects of a document, with their index and JSON pointer. A lone statement
+/// object stands for statement 0: whether RAM takes it is unverified, and
+/// `invalid-element-type` says so; the model and the rules read it. Elements that are not
+/// objects are left out (`invalid-element-type` reports them).
+pub fn statement_nodes(root: &Node) -> Vec<(usize, &Node, String)> {
+    match root.get("Statement").map(|m| &m.value) {
         Some(Node {
             value: Value::Array(items),
             ..
-        }) => items.iter().collect(),
+        }) => items
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.as_object().is_some())
+            .map(|(i, n)| (i, n, format!("/Statement/{i}")))
+            .collect(),
         Some(
             node @ Node {
                 value: Value::Object(_),
                 ..
             },
-        ) => vec![node],
+        ) => vec![(0, node, "/Statement".to_string())],
         _ => Vec::new(),
-    };
+    }
+}
+
+/// A trust policy is told apart by a statement with `Principal` that allows `sts:AssumeRole`.
+fn kind_of(statements: &[(usize, &Node, String)]) -> PolicyKind {
     let is_assume_role = |node: &Node| node.as_str().is_some_and(|a| a.eq_ignore_ascii_case("sts:AssumeRole"));
-    let is_trust = statements.iter().any(|s| {
+    let is_trust = statements.iter().any(|(_, s, _)| {
         s.get("Principal").is_some()
             && s.get("Action").is_some_and(|a| match &a.value.value {
                 Value::String(_) => is_assume_role(&a.value),

@@ -12,7 +12,7 @@ pub use registry::{ALL, Rule, by_name_or_code};
 
 use crate::eval::compiled::CompiledStatement;
 use crate::eval::{CompiledPolicy, Resource};
-use crate::json::{Node, Value};
+use crate::json::Node;
 use crate::policy::{ActionList, Item, Policy, Statement};
 use crate::settings::Settings;
 
@@ -37,7 +37,10 @@ impl<'a> Context<'a> {
             policy,
             settings,
             path,
-            statements: statement_nodes(root),
+            statements: crate::policy::statement_nodes(root)
+                .into_iter()
+                .map(|(_, node, pointer)| (node, pointer))
+                .collect(),
             compiled: std::cell::OnceCell::new(),
             candidates: std::cell::OnceCell::new(),
         }
@@ -88,29 +91,6 @@ impl<'a> Context<'a> {
     /// The statement objects of the document with their pointers (a lone object too).
     pub fn statement_nodes(&self) -> impl Iterator<Item = (&'a Node, &str)> {
         self.statements.iter().map(|(node, pointer)| (*node, pointer.as_str()))
-    }
-}
-
-fn statement_nodes(root: &Node) -> Vec<(&Node, String)> {
-    {
-        match root.get("Statement").map(|m| &m.value) {
-            Some(Node {
-                value: Value::Array(items),
-                ..
-            }) => items
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| n.as_object().is_some())
-                .map(|(i, n)| (n, format!("/Statement/{i}")))
-                .collect(),
-            Some(
-                node @ Node {
-                    value: Value::Object(_),
-                    ..
-                },
-            ) => vec![(node, "/Statement".to_string())],
-            _ => Vec::new(),
-        }
     }
 }
 
