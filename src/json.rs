@@ -136,6 +136,16 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     })
 }
 
+/// Parse a file's text that may start with a UTF-8 byte-order mark: the mark is read past, with
+/// every offset kept in place (three spaces stand where its three bytes were). The flag says
+/// whether there was one, for those who report it.
+pub fn parse_past_bom(text: &str) -> (Result<Node, SyntaxError>, bool) {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => (parse(&format!("   {rest}")), true),
+        None => (parse(text), false),
+    }
+}
+
 /// How deep objects and arrays may nest; real policies use 5.
 pub const MAX_DEPTH: usize = 128;
 

@@ -455,12 +455,9 @@ pub fn load(path: &std::path::Path) -> Result<Vec<Instance>, String> {
         let (line, column) = source.line_col(span.start);
         format!("{name}:{line}:{column}")
     };
-    // A byte-order mark is read past; three spaces keep the offsets in place.
-    let parse_text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => format!("   {rest}"),
-        None => text.clone(),
-    };
-    let root = crate::json::parse(&parse_text).map_err(|e| format!("{}: invalid JSON: {}", at(e.span), e.message))?;
+    let root = crate::json::parse_past_bom(&text)
+        .0
+        .map_err(|e| format!("{}: invalid JSON: {}", at(e.span), e.message))?;
     read(&root).map_err(|e| format!("{}: {}", at(e.span), e.message))
 }
 

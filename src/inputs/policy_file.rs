@@ -59,21 +59,17 @@ pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
         }
     };
     let source = Arc::new(SourceFile::new(name, text));
-    // A byte-order mark is reported, then read past: three spaces keep every offset in place.
-    let parse_text;
-    let text: &str = if let Some(rest) = source.text.strip_prefix('\u{feff}') {
+    // A byte-order mark is reported, then read past.
+    let (parsed, bom) = json::parse_past_bom(&source.text);
+    if bom {
         findings.push(invalid_json::byte_order_mark());
-        parse_text = format!("   {rest}");
-        &parse_text
-    } else {
-        &source.text
-    };
-    let content = match json::parse(text) {
+    }
+    let content = match parsed {
         Err(error) => {
             findings.push(invalid_json::syntax(&error));
             Content::Unparsed
         }
-        Ok(root) => recognise(text, root, &mut findings),
+        Ok(root) => recognise(&source.text, root, &mut findings),
     };
     PolicyFile {
         source,
