@@ -271,7 +271,7 @@ impl Config {
         absolute_file.strip_prefix(&self.root).unwrap_or(absolute_file)
     }
 
-    /// Which live ignores apply to a file (by index), split into whole-file and per-rule ones.
+    /// The live (unexpired) ignores whose path matches a file, with their index.
     pub fn ignores_for(&self, relative: &Path) -> impl Iterator<Item = (usize, &Ignore)> {
         let options = glob::MatchOptions {
             require_literal_separator: true,

@@ -220,13 +220,9 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
     Ok(report::preflight::exit_code(&reports))
 }
 
-fn format_name(format: Format) -> &'static str {
-    match format {
-        Format::Human => "human",
-        Format::Json => "json",
-        Format::Sarif => "sarif",
-        Format::Github => "github",
-    }
+/// The name `--format` takes, as clap knows it.
+fn format_name(format: Format) -> String {
+    clap::ValueEnum::to_possible_value(&format).map_or_else(String::new, |v| v.get_name().to_string())
 }
 
 fn render_rules(format: Format) -> Result<String, Failure> {

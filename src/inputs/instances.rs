@@ -306,8 +306,8 @@ fn terraform_instance(
     })
 }
 
-/// `cn-hangzhou-h` → `cn-hangzhou`; `ap-southeast-1a` → `ap-southeast-1`; `cn-hangzhou-finance-1b`?
-/// Only the two documented shapes are read; anything else leaves the region unknown.
+/// `cn-hangzhou-h` → `cn-hangzhou`; `ap-southeast-1a` → `ap-southeast-1`. Only these two shapes
+/// are read; any other zone leaves the region unknown rather than guessed.
 fn region_of_zone(zone: &str) -> Option<String> {
     if let Some((region, suffix)) = zone.rsplit_once('-') {
         if suffix.len() == 1 && suffix.bytes().all(|b| b.is_ascii_lowercase()) {

@@ -96,8 +96,8 @@ pub fn human(reports: &[InstanceReport], sources: &dyn Sources, style: Style) ->
         out.push('\n');
     }
     let count = reports.len();
-    let plural = if count == 1 { "instance" } else { "instances" };
-    out.push_str(&format!("preflight: {} ({count} {plural})\n", verdict.as_str()));
+    let noun = super::human::plural(count, "instance", "instances");
+    out.push_str(&format!("preflight: {} ({count} {noun})\n", verdict.as_str()));
     out
 }
 
