@@ -7,23 +7,14 @@
 //! `ramguard preflight`: every input form, every check outcome, the verdicts and exit codes of
 //! the CONTRACT, and no secret of a Terraform plan in any output.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
 fn preflight(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ramguard"))
-        .arg("preflight")
-        .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::run(&[&["preflight"], args].concat())
 }
 
 fn json(args: &[&str]) -> (i32, Value) {

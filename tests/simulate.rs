@@ -7,23 +7,12 @@
 //! `ramguard simulate` as the CONTRACT fixes it: exit codes 0 allowed, 1 denied, 3 conditional,
 //! 2 could not run; the JSON shape; faulty policies refused.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
 use serde_json::Value;
 
 fn simulate(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ramguard"))
-        .arg("simulate")
-        .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::run(&[&["simulate"], args].concat())
 }
 
 const R1: &str = "acs:kvstore:cn-hangzhou:1234567890123456:instance/r-bp1zxszhcgatnx0001";
