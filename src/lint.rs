@@ -161,8 +161,9 @@ pub fn lint_file(file: &policy_file::PolicyFile, settings: &Settings, path: &str
 
 /// Run every rule over one document.
 pub fn lint_document(root: &crate::json::Node, settings: &Settings, path: &str) -> Vec<Finding> {
-    let policy = Policy::from_document(root);
-    let ctx = Context::new(root, &policy, settings, path);
+    let statements = crate::policy::statement_nodes(root);
+    let policy = Policy::from_statement_nodes(&statements);
+    let ctx = Context::new(root, statements, &policy, settings, path);
     let mut findings = Vec::new();
     for rule in rules::ALL {
         (rule.check)(&ctx, &mut findings);

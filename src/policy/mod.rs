@@ -131,12 +131,16 @@ pub struct Policy {
 impl Policy {
     /// Build the model of a document root (an object; anything else gives no statements).
     pub fn from_document(root: &Node) -> Self {
-        let nodes = statement_nodes(root);
+        Self::from_statement_nodes(&statement_nodes(root))
+    }
+
+    /// Build the model from the document's [`statement_nodes`], for a caller that needs them too.
+    pub fn from_statement_nodes(nodes: &[(usize, &Node, String)]) -> Self {
         Self {
-            kind: kind_of(&nodes),
+            kind: kind_of(nodes),
             statements: nodes
-                .into_iter()
-                .map(|(index, node, pointer)| statement(node, index, pointer))
+                .iter()
+                .map(|(index, node, pointer)| statement(node, *index, pointer.clone()))
                 .collect(),
         }
     }

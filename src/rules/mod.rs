@@ -31,13 +31,21 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(root: &'a Node, policy: &'a Policy, settings: &'a Settings, path: &'a str) -> Self {
+    /// `statements` are the document's [`crate::policy::statement_nodes`], which `policy` was
+    /// built from: read once, used by both.
+    pub fn new(
+        root: &'a Node,
+        statements: Vec<(usize, &'a Node, String)>,
+        policy: &'a Policy,
+        settings: &'a Settings,
+        path: &'a str,
+    ) -> Self {
         Self {
             root,
             policy,
             settings,
             path,
-            statements: crate::policy::statement_nodes(root)
+            statements: statements
                 .into_iter()
                 .map(|(_, node, pointer)| (node, pointer))
                 .collect(),
