@@ -94,6 +94,60 @@ impl Node {
     }
 }
 
+/// A key written a second time in one object: the first member with it, and the one that
+/// repeats it.
+#[derive(Debug, Clone, Copy)]
+pub struct Duplicate<'a> {
+    pub first: &'a Member,
+    pub again: &'a Member,
+}
+
+/// Every repeated key in the tree, depth first. Readers that take values from the tree
+/// (instances, API responses) refuse the input on the first one: JSON leaves the meaning of a
+/// duplicate open, and jq, Python and Terraform take the last value where a naive reader takes
+/// the first.
+pub fn duplicates(root: &Node) -> Vec<Duplicate<'_>> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match &node.value {
+            Value::Object(members) => {
+                repeats(members, &mut out);
+                stack.extend(members.iter().rev().map(|m| &m.value));
+            }
+            Value::Array(items) => stack.extend(items.iter().rev()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The repeated keys of one object. Small objects (all of a real policy's) are scanned
+/// directly; large ones through a map, so that a hostile 100,000-key object stays linear.
+pub fn repeats<'a>(members: &'a [Member], out: &mut Vec<Duplicate<'a>>) {
+    if members.len() <= 16 {
+        for (i, again) in members.iter().enumerate() {
+            if let Some(first) = members
+                .get(..i)
+                .and_then(|before| before.iter().find(|m| m.key == again.key))
+            {
+                out.push(Duplicate { first, again });
+            }
+        }
+    } else {
+        let mut seen: std::collections::HashMap<&str, &Member> =
+            std::collections::HashMap::with_capacity(members.len());
+        for again in members {
+            match seen.get(again.key.as_str()) {
+                Some(first) => out.push(Duplicate { first, again }),
+                None => {
+                    seen.insert(&again.key, again);
+                }
+            }
+        }
+    }
+}
+
 /// Why a text is not JSON, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {

@@ -20,10 +20,9 @@
 //! ```
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use super::{Context, Finding, Rule, Severity};
-use crate::json::{Member, Node, Value, pointer_token};
+use crate::json::{Node, Value, pointer_token};
 
 pub static RULE: Rule = Rule {
     code: "RG002",
@@ -42,8 +41,9 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
 fn visit<'a>(node: &'a Node, path: &mut Vec<Cow<'a, str>>, sink: &mut Vec<Finding>) {
     match &node.value {
         Value::Object(members) => {
-            for (i, first) in first_occurrences(members) {
-                let member = members.get(i).unwrap_or(first);
+            let mut repeated = Vec::new();
+            crate::json::repeats(members, &mut repeated);
+            for crate::json::Duplicate { first, again: member } in repeated {
                 let pointer: String = path
                     .iter()
                     .chain([&pointer_token(&member.key)])
@@ -76,30 +76,4 @@ fn visit<'a>(node: &'a Node, path: &mut Vec<Cow<'a, str>>, sink: &mut Vec<Findin
         }
         _ => {}
     }
-}
-
-/// For every member whose key was written before in the same object: its index, and the
-/// first member with that key. Small objects (all of a real policy's) are scanned directly.
-fn first_occurrences(members: &[Member]) -> Vec<(usize, &Member)> {
-    let mut repeats = Vec::new();
-    if members.len() <= 16 {
-        for (i, member) in members.iter().enumerate() {
-            if let Some(first) = members
-                .get(..i)
-                .and_then(|before| before.iter().find(|m| m.key == member.key))
-            {
-                repeats.push((i, first));
-            }
-        }
-    } else {
-        let mut seen: HashMap<&str, &Member> = HashMap::with_capacity(members.len());
-        for (i, member) in members.iter().enumerate() {
-            if let Some(first) = seen.get(member.key.as_str()) {
-                repeats.push((i, *first));
-            } else {
-                seen.insert(&member.key, member);
-            }
-        }
-    }
-    repeats
 }
