@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use miette::{Diagnostic, GraphicalReportHandler};
 use ramguard::cli::{Cli, Color, Command, GlobalArgs, LintArgs, PolicyArgs, PreflightArgs, SimulateArgs};
 use ramguard::config::{Config, ConfigError};
 use ramguard::eval::{self, Context, Decision, Layer, Resource};
@@ -31,7 +30,7 @@ fn main() -> ExitCode {
         Err(failure) => {
             let style = style(&cli.global, std::io::stderr().is_terminal());
             let text = match failure {
-                Failure::Usage(message) => format!("error: {message}\n"),
+                Failure::Usage(message) => format!("error: {}\n", report::escape::lines(&message)),
                 Failure::Config(error) => render_config_error(&error, style),
                 Failure::Policy(error) => {
                     let mut text = String::new();
@@ -40,7 +39,7 @@ fn main() -> ExitCode {
                             report::human::render_finding(&mut text, &report.source, finding, style);
                         }
                     }
-                    text + &format!("error: {}\n", error.message())
+                    text + &format!("error: {}\n", report::escape::lines(&error.message()))
                 }
             };
             let _ = std::io::stderr().write_all(text.as_bytes());
@@ -139,10 +138,11 @@ fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure>
     let layers = load_layers(&args.policies)?;
     let evaluation = eval::evaluate(&layers, action, &Resource::known(resource), &context);
     match global.format {
-        Format::Json => print(
-            &(serde_json::to_string_pretty(&report::decision::json(&evaluation, action, resource)).unwrap_or_default()
-                + "\n"),
-        ),
+        Format::Json => print(&report::escape::json_text(&report::decision::json(
+            &evaluation,
+            action,
+            resource,
+        ))),
         Format::Human => print(&report::decision::human(
             &evaluation,
             action,
@@ -202,9 +202,7 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
         .map(|i| ramguard::preflight::check(i, &caller))
         .collect();
     match global.format {
-        Format::Json => {
-            print(&(serde_json::to_string_pretty(&report::preflight::json(&reports)).unwrap_or_default() + "\n"))
-        }
+        Format::Json => print(&report::escape::json_text(&report::preflight::json(&reports))),
         Format::Human => print(&report::preflight::human(
             &reports,
             &caller.layers,
@@ -263,39 +261,19 @@ fn style(global: &GlobalArgs, terminal: bool) -> Style {
     Style { color, width: 100 }
 }
 
+/// A bad configuration, with its place in the file: rendered as every snippet is (clipped,
+/// secrets masked, control characters escaped).
 fn render_config_error(error: &ConfigError, style: Style) -> String {
-    #[derive(Debug)]
-    struct Report<'a>(&'a ConfigError, Option<miette::NamedSource<std::sync::Arc<str>>>);
-    impl std::fmt::Display for Report<'_> {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            write!(f, "invalid configuration: {}", self.0.message)
-        }
-    }
-    impl std::error::Error for Report<'_> {}
-    impl Diagnostic for Report<'_> {
-        fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-            self.0.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
-        }
-        fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-            self.1.as_ref().map(|s| s as &dyn miette::SourceCode)
-        }
-        fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-            let span = self.0.span?;
-            Some(Box::new(std::iter::once(miette::LabeledSpan::new_primary_with_span(
-                Some("here".into()),
-                span,
-            ))))
-        }
-    }
-    let source = error
-        .source
-        .as_ref()
-        .map(|s| miette::NamedSource::new(s.name.clone(), s.text.clone()));
     let mut out = String::new();
-    let handler: GraphicalReportHandler = style.handler();
-    if handler.render_report(&mut out, &Report(error, source)).is_err() {
-        out = format!("error: invalid configuration: {}\n", error.message);
+    report::human::Snippet {
+        title: format!("invalid configuration: {}", error.message),
+        code: None,
+        severity: miette::Severity::Error,
+        source: error.source.as_deref(),
+        labels: error.span.map(|span| (span, "here".to_string())).into_iter().collect(),
+        help: error.help.clone(),
     }
+    .render_alone(&mut out, style);
     out
 }
 

@@ -2,6 +2,7 @@
 
 use serde_json::json;
 
+use super::escape;
 use super::human::{Snippet, Style};
 use crate::eval::{Decision, Evaluation, StatementRef};
 use crate::source::SourceFile;
@@ -64,10 +65,12 @@ pub fn advice(evaluation: &Evaluation) -> Option<String> {
     }
 }
 
+/// Input text in it (the action, the resource, condition keys, file names, statements) is
+/// escaped: see [`super::escape`].
 pub fn human(evaluation: &Evaluation, action: &str, resource: &str, sources: &dyn Sources, style: Style) -> String {
-    let mut out = format!("{}\n", sentence(evaluation, action, resource));
+    let mut out = format!("{}\n", escape::line(&sentence(evaluation, action, resource)));
     if let Some(advice) = advice(evaluation) {
-        out.push_str(&format!("  help: {advice}\n"));
+        out.push_str(&format!("  help: {}\n", escape::line(&advice)));
     }
     out.push('\n');
     out.push_str(&snippets(evaluation, action, resource, sources, style));
@@ -100,7 +103,7 @@ pub fn snippets(evaluation: &Evaluation, action: &str, resource: &str, sources: 
             ),
             code: None,
             severity,
-            source,
+            source: Some(source),
             labels: vec![(statement.span, label)],
             help: None,
         }
@@ -115,7 +118,7 @@ pub fn snippets(evaluation: &Evaluation, action: &str, resource: &str, sources: 
                 ),
                 code: None,
                 severity: miette::Severity::Advice,
-                source,
+                source: Some(source),
                 labels: vec![(near.statement.span, "closest `Allow`".to_string())],
                 help: None,
             }
@@ -123,7 +126,10 @@ pub fn snippets(evaluation: &Evaluation, action: &str, resource: &str, sources: 
         }
     } else if evaluation.decision == Decision::ImplicitDeny {
         out.push_str(&format!(
-            "  help: no `Allow` statement mentions `{action}`; add one scoped to `{resource}`\n"
+            "  help: {}\n",
+            escape::line(&format!(
+                "no `Allow` statement mentions `{action}`; add one scoped to `{resource}`"
+            ))
         ));
     }
     out

@@ -1,6 +1,10 @@
 //! `--format github`: GitHub Actions workflow commands, one annotation per finding.
+//!
+//! Input text is escaped twice: control and invisible characters first (see
+//! [`super::escape`]: the job log is a terminal too), then the characters a workflow command
+//! gives a meaning to (`%`, line breaks, and `:` and `,` in properties).
 
-use super::Position;
+use super::{Position, escape};
 use crate::lint::LintReport;
 use crate::rules::Severity;
 
@@ -14,14 +18,14 @@ pub fn render(report: &LintReport) -> String {
                 Severity::Warning => "warning",
                 Severity::Info => "notice",
             };
-            let mut message = finding.message.clone();
+            let mut message = escape::line(&finding.message).into_owned();
             if let Some(help) = &finding.help {
                 message.push_str("\nhelp: ");
-                message.push_str(help);
+                message.push_str(&escape::line(help));
             }
             out.push_str(&format!(
                 "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-                escape_property(&file.source.name),
+                escape_property(&escape::line(&file.source.name)),
                 at.line,
                 at.column,
                 at.end_line,
@@ -35,11 +39,11 @@ pub fn render(report: &LintReport) -> String {
 }
 
 /// The escaping GitHub's toolkit applies to a command's message.
-fn escape_data(text: &str) -> String {
+pub fn escape_data(text: &str) -> String {
     text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// The escaping GitHub's toolkit applies to a command's properties.
-fn escape_property(text: &str) -> String {
+pub fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }

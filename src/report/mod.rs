@@ -2,6 +2,8 @@
 //! else in ramguard formats output.
 
 pub mod decision;
+pub mod escape;
+mod excerpt;
 pub mod github;
 pub mod human;
 pub mod json;
