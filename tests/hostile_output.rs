@@ -231,12 +231,7 @@ fn many_findings_on_one_line_take_linear_time() {
             "{format}: {count} findings took {took:?}"
         );
         if format == "github" {
-            let last = run
-                .stdout
-                .lines()
-                .filter(|l| l.contains("unknown-service"))
-                .last()
-                .unwrap();
+            let last = run.stdout.lines().rfind(|l| l.contains("unknown-service")).unwrap();
             let column = many_findings(count).rfind("r-kvstore").unwrap(); // the quote before it
             assert!(last.contains(&format!(",col={column},")), "{last}");
         }
