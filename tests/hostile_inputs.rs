@@ -168,6 +168,7 @@ fn a_repeated_key_anywhere_is_refused_with_its_place() {
         preflight(&path, &[]),
         "duplicate-place.json:2:3: the key `InstanceId` appears twice",
     );
+    assert_refused(preflight(&path, &[]), "(first at line 1, column 2)");
 }
 
 // Item 2: identifiers pasted into the ARN.

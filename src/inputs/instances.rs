@@ -75,12 +75,15 @@ pub struct Instance {
 pub struct ShapeError {
     pub message: String,
     pub span: Span,
+    /// For a repeated key: where it stands first.
+    pub first: Option<Span>,
 }
 
 fn error(node: &Node, message: impl Into<String>) -> ShapeError {
     ShapeError {
         message: message.into(),
         span: node.span,
+        first: None,
     }
 }
 
@@ -111,6 +114,7 @@ pub fn read(root: &Node) -> Result<Vec<Instance>, ShapeError> {
                 shown(&repeat.again.key)
             ),
             span: repeat.again.key_span,
+            first: Some(repeat.first.key_span),
         });
     }
     if let Some(instances) = root.get("Instances").map(|m| &m.value) {
@@ -142,6 +146,7 @@ pub fn read(root: &Node) -> Result<Vec<Instance>, ShapeError> {
                     shown(&other.key)
                 ),
                 span: other.key_span,
+                first: None,
             });
         }
         return Ok(Vec::new());
@@ -684,5 +689,11 @@ pub fn load(path: &std::path::Path) -> Result<Vec<Instance>, String> {
     let root = crate::json::parse_past_bom(&text)
         .0
         .map_err(|e| format!("{}: invalid JSON: {}", at(e.span), e.message))?;
-    read(&root).map_err(|e| format!("{}: {}", at(e.span), e.message))
+    read(&root).map_err(|e| {
+        let first = e.first.map_or_else(String::new, |span| {
+            let (line, column) = source.line_col(span.start);
+            format!(" (first at line {line}, column {column})")
+        });
+        format!("{}: {}{first}", at(e.span), e.message)
+    })
 }
