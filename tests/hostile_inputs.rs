@@ -972,3 +972,32 @@ mod differential {
         }
     }
 }
+
+#[test]
+fn a_document_of_two_forms_is_refused() {
+    for (name, text, says) in [
+        (
+            "response-and-object",
+            r#"{"InstanceId": "r-bp1x", "Instances": {"DBInstanceAttribute": [{"InstanceId": "r-bp1y"}]}}"#,
+            "both `Instances` (a response) and `InstanceId` (one instance)",
+        ),
+        (
+            "two-responses",
+            r#"{"Instances": {"DBInstanceAttribute": [{"InstanceId": "r-bp1x"}], "KVStoreInstance": [{"InstanceId": "r-bp1y"}]}}"#,
+            "holds both `DBInstanceAttribute` and `KVStoreInstance`",
+        ),
+        (
+            "tags-twice",
+            r#"{"InstanceId": "r-bp1x", "Tags": {"Tag": [{"Key": "env", "Value": "dev"}, {"Key": "env", "Value": "prod"}]}}"#,
+            "the tag `env` is given twice",
+        ),
+        (
+            "boolean-in-capitals",
+            r#"{"InstanceId": "r-bp1x", "InstanceReleaseProtection": "FALSE"}"#,
+            "`InstanceReleaseProtection` is `FALSE`, not true or false",
+        ),
+    ] {
+        let path = scratch(&format!("{name}.json"), text);
+        assert_refused(preflight(&path, &ALLOW_DELETE), says);
+    }
+}

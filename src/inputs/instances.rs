@@ -6,6 +6,13 @@
 //!
 //! Only the fields the checks need are read, and only those are ever printed: a Terraform plan
 //! carries `password` and the like in plain text.
+//!
+//! What is read is read strictly, since a `go` rests on it: a key repeated anywhere, a field of
+//! the wrong type, an identifier of the wrong shape (see [`super::identifiers`]), a Terraform
+//! part that the documented schema requires and that is missing or of the wrong type, or a
+//! change action Terraform does not have is malformed input. Fields ramguard does not know are
+//! read past: the APIs and Terraform add fields over time, and refusing them breaks users for
+//! nothing.
 
 use std::collections::BTreeMap;
 
@@ -118,6 +125,13 @@ pub fn read(root: &Node) -> Result<Vec<Instance>, ShapeError> {
         });
     }
     if let Some(instances) = root.get("Instances").map(|m| &m.value) {
+        if let Some(id) = root.get("InstanceId") {
+            return Err(ShapeError {
+                message: "both `Instances` (a response) and `InstanceId` (one instance): which is it?".into(),
+                span: id.key_span,
+                first: None,
+            });
+        }
         return api_response(instances);
     }
     if root.get("InstanceId").is_some() {
