@@ -124,7 +124,7 @@ fn kind_of(metadata: &std::fs::Metadata) -> &'static str {
             return "a socket";
         }
     }
-    "not a file"
+    "a special file"
 }
 
 #[cfg(test)]
