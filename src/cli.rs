@@ -10,7 +10,8 @@ use crate::report::Format;
 #[command(
     name = "ramguard",
     version = crate::catalog::version_line(),
-    about = "Lint Alibaba Cloud RAM policies, and pre-flight the release of Redis / Tair instances"
+    about = "Lint Alibaba Cloud RAM policies, and pre-flight the release of Redis / Tair instances",
+    after_help = "Environment:\n  RAMGUARD_MAX_INPUT_SIZE  the most ramguard reads from one file or standard input, in bytes or as `128MiB` (default 64MiB)"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -100,13 +101,15 @@ pub struct SimulateArgs {
 #[derive(Debug, Args)]
 pub struct PreflightArgs {
     /// The instance metadata: a DescribeInstanceAttribute or DescribeInstances response, an
-    /// instance object, or `terraform show -json` of a plan or state (`-` for standard input)
+    /// instance object, or `terraform show -json` of a plan or state (`-` for standard input).
+    /// A repeated key, an identifier of the wrong shape or Terraform JSON off its schema is
+    /// refused (exit 2)
     #[arg(long, value_name = "FILE")]
     pub instance: PathBuf,
     /// Check only this instance of the file
     #[arg(long, value_name = "ID")]
     pub instance_id: Option<String>,
-    /// The account that owns the instance, for its ARN `acs:kvstore:<region>:<account>:instance/<id>`
+    /// The account that owns the instance (16 digits), for its ARN `acs:kvstore:<region>:<account>:instance/<id>`
     #[arg(long, value_name = "ID")]
     pub account_id: Option<String>,
     #[command(flatten)]

@@ -11,6 +11,7 @@ use ramguard::cli::{Cli, Color, Command, GlobalArgs, LintArgs, PolicyArgs, Prefl
 use ramguard::config::{Config, ConfigError};
 use ramguard::eval::{self, Context, Decision, Layer, Resource};
 use ramguard::inputs::evaluable::{self, LoadError};
+use ramguard::inputs::identifiers;
 use ramguard::lint::{self, LintOptions};
 use ramguard::report::{self, Format, human::Style};
 use ramguard::rules::{self, Severity};
@@ -111,13 +112,27 @@ fn run_lint(global: &GlobalArgs, args: &LintArgs) -> Result<u8, Failure> {
     Ok(u8::from(failing))
 }
 
-/// The caller's policies, by layer, each file read, linted and compiled.
-fn load_layers(args: &PolicyArgs) -> Result<Vec<Layer>, Failure> {
-    evaluable::load_layers(&args.control_policies, args.session_policy.as_deref(), &args.policies)
-        .map_err(Failure::Policy)
+/// The configuration every subcommand reads: `--config FILE`, or the nearest `ramguard.toml`.
+/// A bad one is refused (exit 2), whatever the subcommand.
+fn load_config(global: &GlobalArgs) -> Result<Config, Failure> {
+    let cwd = std::env::current_dir().map_err(|e| Failure::Usage(format!("cannot read the working directory: {e}")))?;
+    Config::discover(global.config.as_deref(), &cwd).map_err(Failure::Config)
+}
+
+/// The caller's policies, by layer, each file read, linted (with the configuration's catalogue
+/// and rule levels) and compiled.
+fn load_layers(args: &PolicyArgs, config: &Config) -> Result<Vec<Layer>, Failure> {
+    evaluable::load_layers(
+        &args.control_policies,
+        args.session_policy.as_deref(),
+        &args.policies,
+        config,
+    )
+    .map_err(Failure::Policy)
 }
 
 fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure> {
+    let config = load_config(global)?;
     let action = args.action.trim();
     if action.contains(['*', '?']) || rules::invalid_action::check_form(action).is_err() {
         return Err(Failure::Usage(format!(
@@ -136,7 +151,7 @@ fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure>
         ));
     }
     let context = Context::from_assignments(&args.policies.context).map_err(Failure::Usage)?;
-    let layers = load_layers(&args.policies)?;
+    let layers = load_layers(&args.policies, &config)?;
     let evaluation = eval::evaluate(&layers, action, &Resource::known(resource), &context);
     match global.format {
         Format::Json => print(
@@ -165,11 +180,22 @@ fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure>
 }
 
 fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failure> {
+    let config = load_config(global)?;
     if let Some(account) = &args.account_id
-        && (account.is_empty() || !account.bytes().all(|b| b.is_ascii_digit()))
+        && !identifiers::is_account_id(account)
     {
         return Err(Failure::Usage(format!(
-            "--account-id `{account}` is not an account ID (digits)"
+            "--account-id `{}` is not an account ID ({} digits, such as `1234567890123456`)",
+            identifiers::shown(account),
+            identifiers::ACCOUNT_ID_DIGITS
+        )));
+    }
+    if let Some(id) = &args.instance_id
+        && !identifiers::is_instance_id(id)
+    {
+        return Err(Failure::Usage(format!(
+            "--instance-id `{}` is not an instance ID (a prefix such as `r-`, then lowercase letters and digits)",
+            identifiers::shown(id)
         )));
     }
     let instances = ramguard::inputs::instances::load(&args.instance).map_err(Failure::Usage)?;
@@ -194,7 +220,7 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
     };
     let caller = ramguard::preflight::Caller {
         context: Context::from_assignments(&args.policies.context).map_err(Failure::Usage)?,
-        layers: load_layers(&args.policies)?,
+        layers: load_layers(&args.policies, &config)?,
         account_id: args.account_id.clone(),
     };
     let reports: Vec<_> = instances

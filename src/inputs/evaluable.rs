@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use super::policy_file::{self, Content};
+use crate::config::Config;
 use crate::eval::{CompiledPolicy, Layer, LayerKind};
 use crate::lint::{self, FileReport};
 use crate::policy::{Policy, PolicyKind};
@@ -47,20 +48,37 @@ impl LoadError {
     }
 }
 
-/// Read, lint and compile one policy file (`-` is standard input).
-pub fn load(path: &Path) -> Result<CompiledPolicy, LoadError> {
+/// Read, lint and compile one policy file (`-` is standard input), with the configuration's
+/// `[catalog]`, `[limits]` and `[rules]`.
+///
+/// A finding refuses the policy when its rule is an error by default, or when the
+/// configuration raises it to one: a configuration can make ramguard stricter, never make a
+/// broken policy evaluable. Path-based settings (`[[ignore]]`, `[[require]]`) are the
+/// repository's business and `lint`'s: they neither hide a finding here nor refuse a policy.
+pub fn load(path: &Path, config: &Config) -> Result<CompiledPolicy, LoadError> {
     let name = path.display().to_string();
     let (display, bytes) = super::read_input(path).map_err(|message| LoadError::Io {
         path: name.clone(),
         message,
     })?;
     let file = policy_file::read(display, bytes);
-    let settings = Settings::default();
-    let Some(mut findings) = lint::lint_file(&file, &settings, &name) else {
+    let settings = Settings {
+        requirements: Vec::new(),
+        ..config.settings.clone()
+    };
+    let Some(findings) = lint::lint_file(&file, &settings, &name) else {
         return Err(LoadError::NotAPolicy { path: name });
     };
-    // Refuse on the rule's own severity: a configuration cannot make a broken policy evaluable.
-    findings.retain(|f| f.rule.severity == Severity::Error);
+    // Refuse on the rule's own severity, or a stricter configured one.
+    let mut findings: Vec<_> = findings
+        .into_iter()
+        .filter(|f| {
+            f.rule.severity == Severity::Error
+                || f.severity == Severity::Error
+                || config.severity(f.rule, f.severity) == Some(Severity::Error)
+        })
+        .map(|f| f.severity(Severity::Error))
+        .collect();
     if !findings.is_empty() {
         lint::sort(&mut findings);
         return Err(LoadError::Refused(FileReport {
@@ -83,8 +101,10 @@ pub fn load_layers(
     control: &[std::path::PathBuf],
     session: Option<&Path>,
     identity: &[std::path::PathBuf],
+    config: &Config,
 ) -> Result<Vec<Layer>, LoadError> {
-    let load = |paths: &mut dyn Iterator<Item = &Path>| paths.map(load).collect::<Result<Vec<_>, _>>();
+    let load =
+        |paths: &mut dyn Iterator<Item = &Path>| paths.map(|path| load(path, config)).collect::<Result<Vec<_>, _>>();
     Ok(vec![
         Layer {
             kind: LayerKind::ControlPolicy,
