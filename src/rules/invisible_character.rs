@@ -10,6 +10,8 @@
 //! line and paragraph separators U+2028–U+2029; and the other default-ignorable code points
 //! (variation selectors, Hangul fillers, the combining grapheme joiner). The finding points at
 //! the exact character (for an escape, the escape's text) and shows it escaped (`\u{200b}`).
+//! The zero-width joiner and variation selectors inside an emoji sequence are part of a
+//! character that shows, and are not reported.
 //!
 //! ## Why is this bad?
 //! RAM compares actions, resources and condition values character by character. A `Deny` on
@@ -76,6 +78,19 @@ pub fn invisible(c: char) -> Option<&'static str> {
         _ => return None,
     };
     Some(kind)
+}
+
+/// Whether `c` is the zero-width joiner or a variation selector of an emoji sequence
+/// (`👨‍👩‍👧`, `❤️`): invisible by design there, and part of a character that shows.
+fn part_of_emoji(before: Option<char>, c: char, after: Option<char>) -> bool {
+    let emoji = |c: Option<char>| {
+        c.is_some_and(|c| matches!(u32::from(c), 0x00A9 | 0x00AE | 0x203C | 0x2049 | 0x2122 | 0x2139 | 0x2190..=0x2BFF | 0x3030 | 0x303D | 0x3297 | 0x3299 | 0x1F000..=0x1FAFF))
+    };
+    match c {
+        '\u{fe0e}' | '\u{fe0f}' => emoji(before),
+        '\u{200d}' => (emoji(before) || before == Some('\u{fe0f}')) && emoji(after),
+        _ => false,
+    }
 }
 
 /// `text` with every invisible character written as a Rust escape (`\u{200b}`).
@@ -151,20 +166,32 @@ fn check_string(
         return;
     };
     let pointer: String = path.iter().map(|t| format!("/{t}")).collect();
-    let mut chars = decoded.text.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
-        let Some(kind) = invisible(c) else { continue };
-        // A run of invisible characters is one finding.
-        let mut end = start + c.len_utf8();
-        let mut run = vec![c];
-        while let Some(&(at, next)) = chars.peek() {
-            if invisible(next).is_none() {
-                break;
-            }
-            end = at + next.len_utf8();
-            run.push(next);
-            chars.next();
+    let chars: Vec<(usize, char)> = decoded.text.char_indices().collect();
+    let hidden_at = |i: usize| -> Option<&'static str> {
+        let (_, c) = *chars.get(i)?;
+        let before = i.checked_sub(1).and_then(|b| chars.get(b)).map(|&(_, c)| c);
+        let after = chars.get(i + 1).map(|&(_, c)| c);
+        if part_of_emoji(before, c, after) {
+            return None;
         }
+        invisible(c)
+    };
+    let mut i = 0;
+    while i < chars.len() {
+        let Some(kind) = hidden_at(i) else {
+            i += 1;
+            continue;
+        };
+        // A run of invisible characters is one finding.
+        let Some(&(start, _)) = chars.get(i) else { break };
+        let mut run = Vec::new();
+        while hidden_at(i).is_some() {
+            if let Some(&(_, c)) = chars.get(i) {
+                run.push(c);
+            }
+            i += 1;
+        }
+        let end = chars.get(i).map_or(decoded.text.len(), |&(at, _)| at);
         let file_span = Span::new(to_file(decoded.file_offset(start)), to_file(decoded.file_offset(end)));
         let shown: String = run.iter().map(|c| format!("\\u{{{:x}}}", u32::from(*c))).collect();
         let what = if run.len() == 1 {
@@ -225,6 +252,15 @@ mod tests {
         for c in ['a', ' ', '*', 'é', '中', '\u{a0}', '😀', '\u{fffd}'] {
             assert!(invisible(c).is_none(), "{:x}", u32::from(c));
         }
+    }
+
+    #[test]
+    fn emoji_sequences_are_not_invisible_characters() {
+        let text = "{\"Tag\": \"\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467} \u{2764}\u{fe0f}\", \"Odd\": \"a\u{200d}b\u{fe0f}\"}";
+        let root = crate::json::parse(text).unwrap_or_else(|e| unreachable!("{e:?}"));
+        let findings = scan(text, &root, &|o| o);
+        let pointers: Vec<&str> = findings.iter().map(|f| f.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/Odd", "/Odd"]);
     }
 
     #[test]
