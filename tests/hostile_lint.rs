@@ -82,6 +82,10 @@ fn a_named_file_that_looks_like_a_policy_is_reported_not_passed() {
             "a policy document at `/Result/Items/0/PolicyDocument`, in a response shape ramguard does not know",
         ),
         ("statement.json", "the file holds a statement, not a policy document"),
+        (
+            "statement-key-in-another-case.json",
+            "`statement` looks like a policy's `Statement`, written in another case",
+        ),
     ] {
         let (code, report) = lint(&[&fixture(name)]);
         assert_eq!(code, 1, "{name}: {report}");
@@ -106,9 +110,13 @@ fn policy_keys_in_another_case_make_a_policy_with_errors() {
 
 #[test]
 fn json_without_policy_marks_stays_skipped_even_when_named() {
-    let (code, report) = lint(&[&fixture("package.json"), &fixture("tsconfig.json")]);
+    let (code, report) = lint(&[
+        &fixture("package.json"),
+        &fixture("tsconfig.json"),
+        &fixture("terms.json"),
+    ]);
     assert_eq!(code, 0, "{report}");
-    assert_eq!(summary(&report), (0, 2, 0, 0));
+    assert_eq!(summary(&report), (0, 3, 0, 0));
 }
 
 #[test]

@@ -130,11 +130,12 @@ fn recognise(text: &str, root: Node, findings: &mut Vec<Finding>) -> Content {
             help: "a policy document has `Version` and `Statement`".into(),
         });
     }
-    // `Version` or `Statement` makes a document; so does `Statement` in another case (a
-    // document with errors that the rules name). `version` alone does not: `package.json`.
-    let is_document = members
-        .iter()
-        .any(|m| m.key == "Version" || m.key.eq_ignore_ascii_case("statement"));
+    // `Version` or `Statement` makes a document; so do both keys in another case (a document
+    // with errors that the rules name). `version` alone does not (`package.json` has it), and
+    // `statement` alone is only a mark (see `policy_mark`): a word that common is no proof.
+    let has = |key: &str| members.iter().any(|m| m.key.eq_ignore_ascii_case(key));
+    let is_document =
+        members.iter().any(|m| m.key == "Version" || m.key == "Statement") || (has("Version") && has("Statement"));
     if is_document {
         findings.extend(invisible_character::scan(text, &root, &|offset| offset));
         return Content::Documents(vec![Document {
@@ -317,22 +318,38 @@ fn remap(node: &mut Node, map: &dyn Fn(usize) -> usize) {
     }
 }
 
-/// Whether a value looks like a policy document or a statement: it has `Version` or
-/// `Statement` (any case), or a statement's `Effect` with `Action` (any case).
+/// Whether a value looks like a policy document or a statement: it has `Version`, or
+/// `Statement` (any case) holding an array or object, or a statement's `Effect` with `Action`
+/// (any case).
 fn looks_like_policy(node: &Node) -> bool {
     let Some(members) = node.as_object() else {
         return false;
     };
     let has = |key: &str| members.iter().any(|m| m.key.eq_ignore_ascii_case(key));
-    has("Statement")
-        || members.iter().any(|m| m.key == "Version")
-        || (has("Effect") && (has("Action") || has("NotAction")))
+    let statements = members.iter().any(|m| {
+        m.key.eq_ignore_ascii_case("Statement") && matches!(m.value.value, Value::Array(_) | Value::Object(_))
+    });
+    statements || members.iter().any(|m| m.key == "Version") || (has("Effect") && (has("Action") || has("NotAction")))
 }
 
 /// Whether a file ramguard does not read looks like a policy anyway: the object is a
 /// statement, or somewhere in it stands a key named like a RAM document (`PolicyDocument`,
 /// `AssumeRolePolicyDocument`, any case) in a shape ramguard does not know.
 fn policy_mark(root: &Node) -> Option<Unrecognised> {
+    let statement = root
+        .as_object()
+        .and_then(|members| members.iter().find(|m| m.key.eq_ignore_ascii_case("Statement")))
+        .filter(|m| matches!(m.value.value, Value::Array(_) | Value::Object(_)));
+    if let Some(statement) = statement {
+        return Some(Unrecognised {
+            span: statement.key_span,
+            message: format!(
+                "`{}` looks like a policy's `Statement`, written in another case",
+                statement.key
+            ),
+            help: "RAM's elements are `Version` and `Statement`, spelled exactly so".into(),
+        });
+    }
     if looks_like_policy(root) {
         return Some(Unrecognised {
             span: root.span,
@@ -459,6 +476,11 @@ mod tests {
         assert!(matches!(
             content(r#"{"version": "1", "statement": []}"#),
             Content::Documents(_)
+        ));
+        assert!(matches!(content(r#"{"statement": []}"#), Content::Unrecognised(_)));
+        assert!(matches!(
+            content(r#"{"statement": "Terms of use"}"#),
+            Content::NotPolicy(_)
         ));
     }
 }
