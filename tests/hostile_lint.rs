@@ -381,7 +381,10 @@ fn no_permission_check_passes_on_a_policy_with_an_invisible_character() {
         "1234567890123456",
     ]);
     assert_eq!(code, 2, "{stdout}{stderr}");
-    assert!(!stdout.contains("go"), "{stdout}");
+    assert!(
+        stderr.contains("invisible-character") && stderr.contains("refusing to evaluate"),
+        "{stderr}"
+    );
 }
 
 /// A fresh folder for one test.

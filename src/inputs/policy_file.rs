@@ -170,13 +170,17 @@ use Step::{Each, Key};
 /// against the models of Alibaba Cloud's generated SDKs (`alibabacloud-*-sdk`, `ram-20150501`
 /// and `resourcemanager-20200331`): see the README.
 const RESPONSES: &[(&str, &[Step])] = &[
+    // `CreatePolicyVersion` answers in the same shape.
     ("GetPolicyVersion", &[Key("PolicyVersion"), Key("PolicyDocument")]),
     ("GetPolicy", &[Key("DefaultPolicyVersion"), Key("PolicyDocument")]),
+    // Deprecated, read only without `DefaultPolicyVersion` (see `read_responses`). `CreatePolicy`
+    // answers with a `Policy` too, but without a document.
     ("GetPolicy", &[Key("Policy"), Key("PolicyDocument")]),
     (
         "ListPolicyVersions",
         &[Key("PolicyVersions"), Key("PolicyVersion"), Each, Key("PolicyDocument")],
     ),
+    // `CreateRole` and `UpdateRole` answer in the same shape.
     ("GetRole", &[Key("Role"), Key("AssumeRolePolicyDocument")]),
     ("GetControlPolicy", &[Key("ControlPolicy"), Key("PolicyDocument")]),
 ];
