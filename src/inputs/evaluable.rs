@@ -24,6 +24,9 @@ pub enum LoadError {
     TrustPolicy {
         path: String,
     },
+    SeveralDocuments {
+        path: String,
+    },
     /// The policy has error-severity findings (rendered to the user as `lint` renders them).
     Refused(FileReport),
 }
@@ -38,6 +41,9 @@ impl LoadError {
             ),
             Self::TrustPolicy { path } => format!(
                 "{path}: a trust policy says who may assume a role; pass the role's permission policies instead"
+            ),
+            Self::SeveralDocuments { path } => format!(
+                "{path}: the file carries several policy documents (a `ListPolicyVersions` response); pass the one in force, e.g. a `GetPolicy` response"
             ),
             Self::Refused(report) => format!(
                 "{}: refusing to evaluate a policy that `ramguard lint` finds broken or ambiguous ({} finding(s) above)",
@@ -86,8 +92,13 @@ pub fn load(path: &Path, config: &Config) -> Result<CompiledPolicy, LoadError> {
             findings,
         }));
     }
-    let Content::Document { root, .. } = &file.content else {
+    let Content::Documents(documents) = &file.content else {
         return Err(LoadError::NotAPolicy { path: name });
+    };
+    // A response that lists several versions is not one policy: which is in force is RAM's
+    // to say, not ours to guess.
+    let [policy_file::Document { root, .. }] = documents.as_slice() else {
+        return Err(LoadError::SeveralDocuments { path: name });
     };
     let policy = Policy::from_document(root);
     if policy.kind == PolicyKind::Trust {

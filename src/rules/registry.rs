@@ -82,6 +82,8 @@ pub static ALL: &[&Rule] = &[
     &missing_required_deny::RULE,
     &unused_ignore::RULE,
     &expired_ignore::RULE,
+    &invisible_character::RULE,
+    &unrecognised_document::RULE,
 ];
 
 /// A rule by its name (`duplicate-key`) or code (`RG002`, any case).
