@@ -47,7 +47,8 @@ impl Eq for Rule {}
 
 use super::*;
 
-/// Every rule, in code order.
+/// Every rule: in code order, then the rules added since, appended (`ramguard rules` lists them
+/// in this order).
 pub static ALL: &[&Rule] = &[
     &invalid_json::RULE,
     &duplicate_key::RULE,
@@ -82,6 +83,7 @@ pub static ALL: &[&Rule] = &[
     &missing_required_deny::RULE,
     &unused_ignore::RULE,
     &expired_ignore::RULE,
+    &resource_case_mismatch::RULE,
 ];
 
 /// A rule by its name (`duplicate-key`) or code (`RG002`, any case).
