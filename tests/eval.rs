@@ -598,6 +598,8 @@ fn what_the_evaluator_does_not_model_is_never_silently_absent() {
         r#"{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*", "Condition": {"Null": {"acs:SourceVpc": "true"}}}"#,
         r#"{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*", "Condition": {"NumericNotEquals": {"acs:Foo": "abc"}}}"#,
         r#"{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*", "Condition": "MFA"}"#,
+        r#"{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*", "Condition": {"StringNotEquals": {"acs:SourceVpc": []}}}"#,
+        r#"{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*", "Condition": {"Bool": {"acs:MFAPresent": true}}}"#,
         r#"{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resources": "*"}"#,
         r#"{"Effect": "Deny", "Actions": "kvstore:DeleteInstance", "Resource": "*"}"#,
         r#"{"Effect": "deny", "Action": "kvstore:DeleteInstance", "Resource": "*"}"#,

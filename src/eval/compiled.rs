@@ -339,6 +339,13 @@ impl CompiledCondition {
                 condition.operator.value
             )));
         };
+        if condition.values.is_empty() {
+            // No value: `StringNotEquals` of nothing would hold for everything.
+            return compiled(Values::Unevaluable(format!(
+                "the condition `{}` on `{}` has no value",
+                condition.operator.value, condition.key.value
+            )));
+        }
         let texts = || condition.values.iter().map(|v| v.value.as_str());
         let unparsed = |what: &str| {
             Values::Unevaluable(format!(
