@@ -528,13 +528,14 @@ fn not_resource_mirrors_not_action_both_ways() {
     let allow_all_but_prod = r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "kvstore:DeleteInstance", "NotResource": ["acs:kvstore:*:*:instance/r-prod*"]}]}"#;
     let case = Case::new(&[allow_all_but_prod]);
     assert_eq!(case.eval("kvstore:DeleteInstance", R1).decision, Decision::Allowed);
+    let prod = case.eval(
+        "kvstore:DeleteInstance",
+        "acs:kvstore:cn-hangzhou:1234567890123456:instance/r-prod1",
+    );
+    assert_eq!(prod.decision, Decision::ImplicitDeny);
     assert_eq!(
-        case.eval(
-            "kvstore:DeleteInstance",
-            "acs:kvstore:cn-hangzhou:1234567890123456:instance/r-prod1"
-        )
-        .decision,
-        Decision::ImplicitDeny
+        prod.closest.unwrap().stopped_by,
+        "its `NotResource` (`acs:kvstore:*:*:instance/r-prod*`) excludes `acs:kvstore:cn-hangzhou:1234567890123456:instance/r-prod1`"
     );
     // An account that is not known: a `NotResource` scoped to one account hangs on it.
     let deny_other_accounts = r#"{"Version": "1", "Statement": [{"Effect": "Deny", "Action": "*", "NotResource": "acs:kvstore:*:1234567890123456:*"}]}"#;

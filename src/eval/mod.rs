@@ -288,10 +288,12 @@ fn closest_allow(layer: &Layer, action: &str, resource: &Resource, context: &Con
                 (0, format!("its actions do not include `{action}`"))
             } else if !resource_ok {
                 let written: Vec<String> = statement.resources.iter().map(|r| format!("`{}`", r.text())).collect();
-                (
-                    1,
-                    format!("its resources ({}) do not match `{}`", written.join(", "), resource.arn),
-                )
+                let stopped_by = if statement.not_resource {
+                    format!("its `NotResource` ({}) excludes `{}`", written.join(", "), resource.arn)
+                } else {
+                    format!("its resources ({}) do not match `{}`", written.join(", "), resource.arn)
+                };
+                (1, stopped_by)
             } else {
                 let failed = statement
                     .conditions
