@@ -621,6 +621,23 @@ fn what_the_evaluator_does_not_model_is_never_silently_absent() {
             evaluation.reasons
         );
     }
+    // A condition it cannot evaluate only narrows its statement: about another action, the
+    // statement is certainly not about the request.
+    let broken_condition = r#"{"Version": "1", "Statement": [{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*", "Condition": "MFA"}]}"#;
+    assert_eq!(
+        Case::new(&[&all, broken_condition])
+            .eval("kvstore:DescribeInstances", R1)
+            .decision,
+        Decision::Allowed
+    );
+    // An element it does not know may change anything: unknown, whatever the request.
+    let unknown_element = r#"{"Version": "1", "Statement": [{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*", "NotPrincipal": {"RAM": "*"}}]}"#;
+    assert_eq!(
+        Case::new(&[&all, unknown_element])
+            .eval("kvstore:DescribeInstances", R1)
+            .decision,
+        Decision::Conditional
+    );
     // An `Allow` with a condition the evaluator cannot evaluate does not allow.
     let allow = statements(
         "Allow",

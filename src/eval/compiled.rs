@@ -91,7 +91,17 @@ impl CompiledStatement {
                 .flatten()
                 .map(|r| ResourcePattern::new(&r.value))
                 .collect(),
-            conditions: statement.conditions.iter().map(CompiledCondition::new).collect(),
+            conditions: statement
+                .conditions
+                .iter()
+                .map(CompiledCondition::new)
+                .chain(
+                    statement
+                        .unmodelled_conditions
+                        .iter()
+                        .map(|why| CompiledCondition::unevaluable(why)),
+                )
+                .collect(),
             unmodelled,
         }
     }
@@ -326,6 +336,16 @@ pub struct CompiledCondition {
 }
 
 impl CompiledCondition {
+    /// A part of `Condition` the model could not read as a condition (`"Condition": "MFA"`).
+    fn unevaluable(why: &str) -> Self {
+        Self {
+            operator: None,
+            operator_text: String::new(),
+            key: String::new(),
+            values: Values::Unevaluable(why.to_string()),
+        }
+    }
+
     fn new(condition: &Condition) -> Self {
         let compiled = |values| Self {
             operator: condition.parsed,

@@ -119,6 +119,9 @@ pub struct Statement {
     /// not know, a value of the wrong type, two elements where one is allowed. The evaluator
     /// treats such a statement as applying or not for reasons it cannot know.
     pub unmodelled: Vec<String>,
+    /// The same for the parts of `Condition` that are not an operator over keys and string
+    /// values: conditions the evaluator cannot evaluate (they only ever narrow the statement).
+    pub unmodelled_conditions: Vec<String>,
 }
 
 impl Statement {
@@ -223,10 +226,10 @@ fn statement(node: &Node, index: usize, pointer: String) -> Statement {
     let resources = resource_member
         .filter(|m| matches!(m.value.value, Value::String(_) | Value::Array(_)))
         .map(|m| strings(&m.value, &format!("{pointer}/{}", m.key)));
-    let mut unmodelled = unmodelled_elements(node);
+    let mut unmodelled_conditions = Vec::new();
     let conditions = node
         .get("Condition")
-        .map(|m| conditions(&m.value, &format!("{pointer}/Condition"), &mut unmodelled))
+        .map(|m| conditions(&m.value, &format!("{pointer}/Condition"), &mut unmodelled_conditions))
         .unwrap_or_default();
     Statement {
         index,
@@ -238,7 +241,8 @@ fn statement(node: &Node, index: usize, pointer: String) -> Statement {
         conditions,
         principal: node.get("Principal").map(|m| m.value.span),
         pointer,
-        unmodelled,
+        unmodelled: unmodelled_elements(node),
+        unmodelled_conditions,
     }
 }
 
