@@ -136,6 +136,40 @@ fn a_deny_whose_arn_differs_only_in_case_is_never_passed_over() {
         assert_eq!(finding["pointer"], "/Statement/0/Resource");
         assert_eq!(finding["severity"], "warning");
     }
+    // A request in the `Deny`'s own case matches it exactly: denied.
+    let (code, stdout, _) = common::run(&[
+        "simulate",
+        "--policy",
+        ALLOW_ALL,
+        "--policy",
+        CASE_DENIES[2],
+        "--action",
+        "kvstore:DeleteInstance",
+        "--resource",
+        "acs:kvstore:cn-hangzhou:1234567890123456:instance/R-BP1ZXSZHCGATNX0001",
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    let (code, out) = {
+        let (code, stdout, _) = common::run(&[
+            "simulate",
+            "--format",
+            "json",
+            "--policy",
+            ALLOW_ALL,
+            "--policy",
+            NOT_RESOURCE_DENY,
+            "--action",
+            "kvstore:DeleteInstance",
+            "--resource",
+            "acs:kvstore:cn-hangzhou:1234567890123456:instance/R-SCRATCH01",
+        ]);
+        (code, serde_json::from_str::<Value>(&stdout).unwrap())
+    };
+    assert_eq!(
+        (code, out["decision"].as_str()),
+        (1, Some("explicit-deny")),
+        "`R-SCRATCH01` is no exception as written: denied, the careful reading: {out}"
+    );
     // An `Allow` in another case is not taken as allowing.
     let (code, out) = simulate(&["tests/fixtures/eval/case-allow.json"]);
     assert_eq!((code, out["decision"].as_str()), (1, Some("implicit-deny")), "{out}");
