@@ -605,6 +605,8 @@ fn what_the_evaluator_does_not_model_is_never_silently_absent() {
         r#"{"Effect": "Deny", "Actions": "kvstore:DeleteInstance", "Resource": "*"}"#,
         r#"{"Effect": "deny", "Action": "kvstore:DeleteInstance", "Resource": "*"}"#,
         r#"{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": 7}"#,
+        r#"{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "acs:kvstore:*:*:instance/r-9", "Resource": "*"}"#,
+        r#"{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*", "Condition": {"Bool": {"acs:MFAPresent": "true", "acs:MFAPresent": "false"}}}"#,
         r#"{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*", "NotResource": "acs:kvstore:*:*:instance/r-1"}"#,
     ];
     for statement in unmodelled_deny {

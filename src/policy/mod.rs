@@ -1,9 +1,11 @@
 //! The policy model: what a RAM policy document says, with where it says it.
 //!
 //! The model is built tolerantly from a JSON tree: an element of the wrong type is left out
-//! rather than guessed at. The grammar rules look at the tree itself and report what was left
-//! out, and the evaluator refuses any document with error-severity findings, so a tolerant
-//! model never turns a broken policy into a decision.
+//! rather than guessed at, and what was left out is written down (`Statement::unmodelled`).
+//! The grammar rules look at the tree itself and report it; `simulate` and `preflight` refuse
+//! any document with error-severity findings; and the evaluator, asked anyway, treats a
+//! statement with something left out as unknown, never as absent. A tolerant model never turns
+//! a broken policy into a decision.
 
 pub mod condition;
 
@@ -276,7 +278,17 @@ fn unmodelled_elements(node: &Node) -> Vec<String> {
             out.push(format!("the statement has both `{one}` and `{other}`"));
         }
     }
+    out.extend(repeated(members).map(|key| format!("`{key}` appears twice in the statement")));
     out
+}
+
+/// The keys an object has more than once: which value counts is ambiguous (readers disagree).
+fn repeated(members: &[crate::json::Member]) -> impl Iterator<Item = &str> {
+    let mut seen = std::collections::HashSet::new();
+    members
+        .iter()
+        .filter(move |m| !seen.insert(m.key.as_str()))
+        .map(|m| m.key.as_str())
 }
 
 /// A string, or an array of strings only.
@@ -294,6 +306,7 @@ fn conditions(node: &Node, pointer: &str, unmodelled: &mut Vec<String>) -> Vec<C
         unmodelled.push("`Condition` is not an object".to_string());
         return out;
     };
+    unmodelled.extend(repeated(operators).map(|op| format!("the condition operator `{op}` appears twice")));
     for op in operators {
         let op_pointer = format!("{pointer}/{}", pointer_token(&op.key));
         let Some(keys) = op.value.as_object() else {
@@ -303,6 +316,8 @@ fn conditions(node: &Node, pointer: &str, unmodelled: &mut Vec<String>) -> Vec<C
             ));
             continue;
         };
+        unmodelled
+            .extend(repeated(keys).map(|key| format!("the condition key `{key}` appears twice under `{}`", op.key)));
         for key in keys {
             if !is_strings(&key.value) {
                 unmodelled.push(format!("the values of condition key `{}` are not strings", key.key));
