@@ -25,9 +25,16 @@ pub fn lint_policy(data: &[u8]) {
             findings,
         }],
         linted: 1,
+        documents: 1,
         skipped: 0,
     };
-    let human = report::human::render(&report, Style { color: false, width: 80 });
+    let human = report::human::render(
+        &report,
+        Style {
+            color: false,
+            width: 80,
+        },
+    );
     assert!(!human.contains('\u{1b}'), "input text reached the terminal unescaped");
     let _ = report::json::render(&report);
     let _ = report::sarif::render(&report, std::path::Path::new("."));
@@ -46,9 +53,20 @@ pub fn read_instances(data: &[u8]) {
             let report = ramguard::preflight::check(instance, caller);
             if report.verdict == ramguard::preflight::Verdict::Go {
                 assert!(caller.has_policies(), "go with no policy");
-                assert_eq!(instance.status.as_deref(), Some("Normal"), "go for a status not running");
-                assert_eq!(instance.release_protection, Some(false), "go with release protection not known off");
-                assert!(ramguard::json::duplicates(&root).is_empty(), "go on input with a duplicate key");
+                assert_eq!(
+                    instance.status.as_deref(),
+                    Some("Normal"),
+                    "go for a status not running"
+                );
+                assert_eq!(
+                    instance.release_protection,
+                    Some(false),
+                    "go with release protection not known off"
+                );
+                assert!(
+                    ramguard::json::duplicates(&root).is_empty(),
+                    "go on input with a duplicate key"
+                );
             }
         }
     }
@@ -75,10 +93,14 @@ fn compile(text: &str) -> Option<CompiledPolicy> {
     if findings.iter().any(|f| f.rule.severity == Severity::Error) {
         return None;
     }
-    let policy_file::Content::Document { root, .. } = &file.content else {
+    let policy_file::Content::Documents(documents) = &file.content else {
         return None;
     };
-    Some(CompiledPolicy::new(Arc::clone(&file.source), &Policy::from_document(root)))
+    let [document] = documents.as_slice() else { return None };
+    Some(CompiledPolicy::new(
+        Arc::clone(&file.source),
+        &Policy::from_document(&document.root),
+    ))
 }
 
 /// The evaluator: the bytes are a policy, then after a NUL byte the request (`action`, `resource`
@@ -98,7 +120,10 @@ pub fn evaluate(data: &[u8]) {
     }];
     let first = eval::evaluate(&layers, action, &resource, &context);
     let again = eval::evaluate(&layers, action, &resource, &context);
-    assert_eq!(first.decision, again.decision, "the same request decided twice differently");
+    assert_eq!(
+        first.decision, again.decision,
+        "the same request decided twice differently"
+    );
     let deny_all = r#"{"Version": "1", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}"#;
     if let Some(deny) = compile(deny_all) {
         let denied = vec![Layer {
@@ -117,7 +142,10 @@ pub fn json(data: &[u8]) {
     let ours = ramguard::json::parse(text);
     let reference = serde_json::from_str::<serde_json::Value>(text);
     match (&ours, &reference) {
-        (Ok(_), Err(e)) => assert!(e.to_string().starts_with("number out of range"), "ramguard accepts what serde_json refuses: {e}"),
+        (Ok(_), Err(e)) => assert!(
+            e.to_string().starts_with("number out of range"),
+            "ramguard accepts what serde_json refuses: {e}"
+        ),
         (Err(e), Ok(_)) => unreachable!("ramguard refuses what serde_json accepts: {}", e.message),
         _ => {}
     }

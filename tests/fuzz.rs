@@ -28,6 +28,7 @@ impl Rng {
 
 /// Pieces that matter to the readers: JSON's structure, escapes of invisible and control
 /// characters, and the keys and values the checks read.
+#[rustfmt::skip]
 const DICTIONARY: &[&str] = &[
     "\"", ",", ":", "{", "}", "[", "]", "\\", "\\u0000", "\\u001b", "\\u200b", "\\ud800", "\\ude00", "null", "true",
     "false", "-0", "1e400", "\"*\"", "\"?\"", "\"NotResource\"", "\"NotAction\"", "\"Deny\"", "\"Allow\"",
@@ -153,7 +154,11 @@ fn fuzz_read_instances() {
 
 #[test]
 fn fuzz_evaluate() {
-    drive("evaluate", &["eval", "rules/wildcard-grants-delete", "rules/unscoped-delete"], targets::evaluate);
+    drive(
+        "evaluate",
+        &["eval", "rules/wildcard-grants-delete", "rules/unscoped-delete"],
+        targets::evaluate,
+    );
 }
 
 #[test]
