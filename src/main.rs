@@ -165,6 +165,14 @@ fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure>
 }
 
 fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failure> {
+    if args.fetch.fetch || args.fetch.from.is_some() {
+        return run_fetched_preflight(global, args);
+    }
+    let Some(instance_path) = &args.instance else {
+        return Err(Failure::Usage(
+            "give --instance FILE, --fetch --instance-id ID, or --from DIR".into(),
+        ));
+    };
     if let Some(account) = &args.account_id
         && (account.is_empty() || !account.bytes().all(|b| b.is_ascii_digit()))
     {
@@ -172,7 +180,7 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
             "--account-id `{account}` is not an account ID (digits)"
         )));
     }
-    let instances = ramguard::inputs::instances::load(&args.instance).map_err(Failure::Usage)?;
+    let instances = ramguard::inputs::instances::load(instance_path).map_err(Failure::Usage)?;
     let instances = match &args.instance_id {
         None => instances,
         Some(id) => {
@@ -181,7 +189,7 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
                 let known: Vec<&str> = instances.iter().map(|i| i.id.as_str()).collect();
                 return Err(Failure::Usage(format!(
                     "--instance-id `{id}` is not in {}; it holds {}",
-                    args.instance.display(),
+                    instance_path.display(),
                     if known.is_empty() {
                         "no instance".to_string()
                     } else {
@@ -218,6 +226,34 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
         }
     }
     Ok(report::preflight::exit_code(&reports))
+}
+
+// --- `preflight --fetch` / `--from DIR` (issue 11, section 1) ---------------------------------
+
+/// Gather through the `aliyun` CLI (or replay a saved audit), then report as for files.
+fn run_fetched_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failure> {
+    use ramguard::cloud::gather::GatherError;
+    if !matches!(global.format, Format::Human | Format::Json) {
+        return Err(Failure::Usage(format!(
+            "`preflight` prints `human` or `json`, not `{}`",
+            format_name(global.format)
+        )));
+    }
+    let audit = ramguard::cloud::run(args).map_err(|e| match e {
+        GatherError::Usage(message) => Failure::Usage(message),
+        GatherError::Policy(error) => Failure::Policy(error),
+    })?;
+    match global.format {
+        Format::Json => {
+            print(&(serde_json::to_string_pretty(&report::preflight::json(&audit.reports)).unwrap_or_default() + "\n"))
+        }
+        _ => print(&report::preflight::human(
+            &audit.reports,
+            &audit.layers,
+            style(global, std::io::stdout().is_terminal()),
+        )),
+    }
+    Ok(report::preflight::exit_code(&audit.reports))
 }
 
 /// The name `--format` takes, as clap knows it.
