@@ -68,10 +68,29 @@ impl Api for AliyunCli {
                 }
                 _ => CallError::Failed(format!("cannot run `{shown}`: {e}")),
             })?;
-        let stdout = drain(child.stdout.take(), MAX_RESPONSE);
+        let mut reading = Some(drain(child.stdout.take(), MAX_RESPONSE));
         let stderr = drain(child.stderr.take(), MAX_ERROR_TEXT);
+        let too_large = || {
+            CallError::Failed(format!(
+                "`{call}` printed more than {} MiB; that is not a response ramguard reads",
+                MAX_RESPONSE / (1024 * 1024)
+            ))
+        };
+        let unread = || CallError::Failed(format!("reading the answer of `{call}` failed"));
+        let mut stdout = None;
         let deadline = Instant::now() + self.timeout;
         let status = loop {
+            // The reader stops at the cap: a child still printing past it is stopped now,
+            // not at the timeout.
+            if let Some(handle) = reading.take_if(|h| h.is_finished()) {
+                let bytes = handle.join().map_err(|_| unread())?;
+                if bytes.len() > MAX_RESPONSE {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(too_large());
+                }
+                stdout = Some(bytes);
+            }
             match child.try_wait() {
                 Ok(Some(status)) => break status,
                 Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
@@ -86,9 +105,11 @@ impl Api for AliyunCli {
                 Err(e) => return Err(CallError::Failed(format!("waiting for `{call}`: {e}"))),
             }
         };
-        let stdout = stdout
-            .join()
-            .map_err(|_| CallError::Failed(format!("reading the answer of `{call}` failed")))?;
+        let stdout = match (stdout, reading) {
+            (Some(bytes), _) => bytes,
+            (None, Some(handle)) => handle.join().map_err(|_| unread())?,
+            (None, None) => Vec::new(),
+        };
         let stderr = stderr.join().unwrap_or_default();
         if !status.success() {
             return Err(CallError::Refused {
@@ -96,11 +117,67 @@ impl Api for AliyunCli {
             });
         }
         if stdout.len() > MAX_RESPONSE {
-            return Err(CallError::Failed(format!(
-                "`{call}` printed more than {} MiB; that is not a response ramguard reads",
-                MAX_RESPONSE / (1024 * 1024)
-            )));
+            return Err(too_large());
         }
         Ok(stdout)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A throwaway CLI: a shell script with `body`.
+    fn fake(name: &str, body: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("ramguard-aliyun-{}-{name}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join("aliyun");
+        let _ = std::fs::write(&path, format!("#!/bin/sh\n{body}\n"));
+        let _ = Command::new("chmod").arg("+x").arg(&path).status();
+        path
+    }
+
+    fn cli(program: PathBuf, timeout: Duration) -> AliyunCli {
+        AliyunCli {
+            program,
+            profile: None,
+            region: None,
+            timeout,
+        }
+    }
+
+    #[test]
+    fn a_silent_cli_is_stopped_at_the_timeout() {
+        let started = Instant::now();
+        let result =
+            cli(fake("slow", "sleep 30"), Duration::from_millis(300)).call(&Call::new("sts", "GetCallerIdentity"));
+        assert!(
+            matches!(&result, Err(CallError::Failed(m)) if m.contains("did not answer")),
+            "{result:?}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn an_endless_answer_is_cut_at_the_cap() {
+        let started = Instant::now();
+        let result = cli(fake("endless", "yes"), Duration::from_secs(30)).call(&Call::new("sts", "GetCallerIdentity"));
+        assert!(
+            matches!(&result, Err(CallError::Failed(m)) if m.contains("more than")),
+            "{result:?}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(20));
+    }
+
+    #[test]
+    fn an_error_exit_is_a_refusal_with_its_code() {
+        let script = "echo 'ERROR: SDK.ServerError' >&2; echo 'ErrorCode: NoPermission' >&2; exit 1";
+        let result = cli(fake("refused", script), Duration::from_secs(30)).call(&Call::new("sts", "GetCallerIdentity"));
+        assert_eq!(
+            result,
+            Err(CallError::Refused {
+                code: Some("NoPermission".into())
+            })
+        );
     }
 }
