@@ -137,8 +137,9 @@ pub struct FetchArgs {
     /// The `aliyun` CLI profile to use (passed as `--profile NAME`)
     #[arg(long, value_name = "NAME", requires = "fetch")]
     pub profile: Option<String>,
-    /// The instance's region (passed to the `aliyun` CLI as `--region`)
-    #[arg(long, value_name = "REGION", requires = "fetch")]
+    /// The instance's region: with `--fetch`, passed to the `aliyun` CLI as `--region`; for a
+    /// file that does not say (a Terraform plan), it completes the instance's ARN
+    #[arg(long, value_name = "REGION", conflicts_with = "from")]
     pub region: Option<String>,
     /// State that no Resource Directory control policy applies (they cannot be fetched)
     #[arg(long, conflicts_with = "control_policies")]

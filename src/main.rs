@@ -181,6 +181,7 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
         )));
     }
     let instances = ramguard::inputs::instances::load(instance_path).map_err(Failure::Usage)?;
+    let instances = with_region(instances, args.fetch.region.as_deref())?;
     let instances = match &args.instance_id {
         None => instances,
         Some(id) => {
@@ -254,6 +255,39 @@ fn run_fetched_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8
         )),
     }
     Ok(report::preflight::exit_code(&audit.reports))
+}
+
+/// `--region` completes the instances whose input does not say where they live (issue 11,
+/// section 2); an input that says another region is a contradiction, not something to override.
+fn with_region(
+    mut instances: Vec<ramguard::inputs::instances::Instance>,
+    region: Option<&str>,
+) -> Result<Vec<ramguard::inputs::instances::Instance>, Failure> {
+    use ramguard::cloud::{ValueKind, check_value};
+    let Some(region) = region else {
+        return Ok(instances);
+    };
+    if !check_value(ValueKind::Region, region) {
+        return Err(Failure::Usage(format!(
+            "--region `{}` is not {}",
+            region.escape_debug(),
+            ValueKind::Region.describe()
+        )));
+    }
+    let region = region.to_string();
+    for instance in &mut instances {
+        match &instance.region {
+            None => instance.region = Some(region.clone()),
+            Some(own) if *own == region => {}
+            Some(own) => {
+                return Err(Failure::Usage(format!(
+                    "--region `{region}` contradicts the input, which places `{}` in `{own}`",
+                    instance.id
+                )));
+            }
+        }
+    }
+    Ok(instances)
 }
 
 /// The name `--format` takes, as clap knows it.

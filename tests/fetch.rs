@@ -482,3 +482,66 @@ fn from_refuses_a_manifest_with_a_path_out_of_its_folder() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a file name of the audit"));
 }
+
+// --- `--region` (issue 11, section 2) ----------------------------------------------------------
+
+fn region_run(extra: &[&str]) -> (i32, Value, String) {
+    let dir = fixtures().join("region");
+    let instance = dir.join("instance-without-region.json");
+    let policy = dir.join("delete-in-hangzhou.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_ramguard"))
+        .args(["preflight", "--instance", instance.to_str().unwrap()])
+        .args(["--policy", policy.to_str().unwrap(), "--account-id", "1234567890123456"])
+        .args(["--format", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.code().unwrap_or(-1), value, stderr)
+}
+
+#[test]
+fn a_missing_region_is_asked_for_with_a_flag_that_changes_the_answer() {
+    let (code, value, _) = region_run(&[]);
+    assert_eq!(code, 3);
+    let permission = check(&value, "permission");
+    assert_eq!(permission["status"], "unknown");
+    let remediation = permission["remediation"].as_str().unwrap();
+    assert!(remediation.contains("`--region REGION`"), "{remediation}");
+    // Followed, the advice decides.
+    let (code, value, stderr) = region_run(&["--region", "cn-hangzhou"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(value["instances"][0]["region"], "cn-hangzhou");
+    let (code, value, _) = region_run(&["--region", "cn-beijing"]);
+    assert_eq!(code, 1);
+    assert_eq!(check(&value, "permission")["status"], "fail");
+}
+
+#[test]
+fn a_region_that_contradicts_the_input_or_is_malformed_is_refused() {
+    let instance = fixtures().join(format!("common/r-kvstore.DescribeInstanceAttribute.{INSTANCE}.json"));
+    let out = Command::new(env!("CARGO_BIN_EXE_ramguard"))
+        .args([
+            "preflight",
+            "--instance",
+            instance.to_str().unwrap(),
+            "--region",
+            "cn-beijing",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("contradicts the input"));
+    let (code, _, stderr) = region_run(&["--region", "cn hangzhou"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is not a region ID"), "{stderr}");
+    // With --fetch, an answer that places the instance elsewhere is refused too.
+    let run = preflight(
+        "region-fetch",
+        &["root"],
+        &[&FETCH[..], &["json", "--region", "cn-beijing"]].concat(),
+    );
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.contains("not in `cn-beijing`"), "{}", run.stderr);
+}

@@ -50,6 +50,8 @@ pub enum Stated {
 #[derive(Debug)]
 pub struct Options {
     pub instance_id: String,
+    /// `--region`: the instance must be there (an answer that places it elsewhere is refused).
+    pub region: Option<String>,
     pub account_id: Option<String>,
     pub context: Context,
     pub control: Stated,
@@ -402,7 +404,7 @@ fn compile_response(call: &Call, name: String, bytes: Vec<u8>) -> Result<Compile
 }
 
 /// The instance, from `r-kvstore DescribeInstanceAttribute` (tags included).
-fn instance(api: &dyn Api, instance_id: &str) -> Result<Vec<Instance>, GatherError> {
+fn instance(api: &dyn Api, instance_id: &str, region: Option<&str>) -> Result<Vec<Instance>, GatherError> {
     let call =
         Call::new("r-kvstore", "DescribeInstanceAttribute").param("InstanceId", ValueKind::InstanceId, instance_id)?;
     let shown = call.clone();
@@ -416,7 +418,16 @@ fn instance(api: &dyn Api, instance_id: &str) -> Result<Vec<Instance>, GatherErr
         }
     };
     let found = instances::read(&response.root).map_err(|e| response.wrong(e.message))?;
-    let found: Vec<Instance> = found.into_iter().filter(|i| i.id == instance_id).collect();
+    let mut found: Vec<Instance> = found.into_iter().filter(|i| i.id == instance_id).collect();
+    for instance in &mut found {
+        match (&instance.region, region) {
+            (None, Some(region)) => instance.region = Some(region.to_string()),
+            (Some(own), Some(region)) if own != region => {
+                return Err(response.wrong(format!("it places `{instance_id}` in `{own}`, not in `{region}`")));
+            }
+            _ => {}
+        }
+    }
     if found.is_empty() {
         return Err(response.wrong(format!("it does not describe `{instance_id}`")));
     }
@@ -435,7 +446,7 @@ fn load_stated(stated: &Stated) -> Result<Vec<CompiledPolicy>, GatherError> {
 
 /// Fetch everything, run the checks, and settle what could not be learnt.
 pub fn audit(api: &dyn Api, options: &Options) -> Result<Audit, GatherError> {
-    let instances = instance(api, &options.instance_id)?;
+    let instances = instance(api, &options.instance_id, options.region.as_deref())?;
     let caller = caller(api)?;
     let policies = match &caller {
         Ok(caller) => identity_policies(api, &caller.identity)?,

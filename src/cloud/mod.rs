@@ -259,6 +259,7 @@ pub fn run(args: &crate::cli::PreflightArgs) -> Result<gather::Audit, gather::Ga
     };
     let options = Options {
         instance_id: instance_id.clone(),
+        region: region.clone().or_else(|| saved.region.clone()),
         account_id: args.account_id.clone(),
         context: crate::eval::Context::from_assignments(&context).map_err(usage)?,
         control,
