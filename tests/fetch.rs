@@ -162,11 +162,14 @@ fn a_ram_user_with_group_policies_gets_the_verdict_of_the_hand_fed_files() {
             "ram ListGroupsForUser",
             "ram ListPoliciesForGroup",
             "ram ListPoliciesForGroup",
+            "resourcemanager ListPolicyAttachments",
             "ram GetPolicy",
             "ram GetPolicy",
             "ram GetPolicy",
         ]
     );
+    // `bob`'s policy in the instance's resource group is not the caller's.
+    assert!(!run.calls.iter().any(|c| c.contains(&"no-release".to_string())));
     // A policy attached twice (the user's and the `dev` group's) is fetched once.
     assert_eq!(
         run.calls
@@ -201,6 +204,38 @@ fn a_deny_in_a_group_policy_is_a_no_go_as_by_hand() {
         "common/ram.GetPolicy.no-release.Custom.json",
     ]);
     assert_eq!(statuses(&fetched), statuses(&hand));
+}
+
+#[test]
+fn a_deny_attached_at_the_resource_group_scope_is_found_on_the_second_page() {
+    let run = preflight(
+        "rg-deny",
+        &["rg-deny", "user"],
+        &[&FETCH[..], &["json", "--no-control-policies"]].concat(),
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let value = json(&run);
+    assert_eq!(check(&value, "permission")["status"], "fail");
+    let pages: Vec<&Vec<String>> = run.calls.iter().filter(|c| c[1] == "ListPolicyAttachments").collect();
+    assert_eq!(pages.len(), 2, "{pages:?}");
+    assert!(pages[1].contains(&"2".to_string()));
+    assert!(run.calls.iter().any(|c| c.contains(&"no-release".to_string())));
+}
+
+#[test]
+fn a_refused_resource_group_listing_makes_the_permission_unknown() {
+    let run = preflight(
+        "rg-denied",
+        &["rg-denied", "user"],
+        &[&FETCH[..], &["json", "--no-control-policies"]].concat(),
+    );
+    assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
+    let value = json(&run);
+    let message = check(&value, "permission")["message"].as_str().unwrap().to_string();
+    assert!(
+        message.contains("ListPolicyAttachments") && message.contains("`NoPermission`"),
+        "{message}"
+    );
 }
 
 #[test]

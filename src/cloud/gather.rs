@@ -6,6 +6,13 @@
 //! None of `ListPoliciesForUser`, `ListGroupsForUser`, `ListPoliciesForGroup` and
 //! `ListPoliciesForRole` pages (RAM API 2015-05-01: no `Marker` / `MaxItems` parameter); a
 //! response that says `IsTruncated: true` anyway is not taken as complete.
+//!
+//! Those four list only the policies attached at the account's scope ("You cannot query the
+//! policies that are attached to resource groups", ListPoliciesForUser). A policy attached at the
+//! scope of the instance's resource group binds the caller on this instance too, a `Deny` as
+//! well as an `Allow`: they are read with Resource Manager's `ListPolicyAttachments
+//! --ResourceGroupId <the instance's>`, which pages (`PageNumber`, `PageSize` up to 100,
+//! `TotalCount`), and kept when their principal is the caller, one of its groups or its role.
 
 use std::path::PathBuf;
 
@@ -298,8 +305,13 @@ fn list_policies(api: &dyn Api, call: Call) -> Result<Step<Vec<(String, String)>
     }
 }
 
-/// Every identity policy of the caller, each document fetched and linted.
-fn identity_policies(api: &dyn Api, identity: &Identity) -> Result<Policies, GatherError> {
+/// Every identity policy of the caller — attached at the account's scope, and at the scope of
+/// the instance's resource group — each document fetched and linted.
+fn identity_policies(
+    api: &dyn Api,
+    identity: &Identity,
+    resource_group: Option<&str>,
+) -> Result<Policies, GatherError> {
     let mut names: Vec<(String, String)> = Vec::new();
     let mut add = |found: Vec<(String, String)>| {
         for name in found {
@@ -308,9 +320,12 @@ fn identity_policies(api: &dyn Api, identity: &Identity) -> Result<Policies, Gat
             }
         }
     };
+    // The caller as Resource Manager names principals: type, and name before the `@`.
+    let mut principals: Vec<(&str, String)> = Vec::new();
     match identity {
         Identity::Root => return Ok(Policies::Root),
         Identity::RamUser { name } => {
+            principals.push(("IMSUser", name.clone()));
             let own = Call::new("ram", "ListPoliciesForUser").param("UserName", ValueKind::RamName, name)?;
             match list_policies(api, own)? {
                 Step::Done(found) => add(found),
@@ -333,15 +348,26 @@ fn identity_policies(api: &dyn Api, identity: &Identity) -> Result<Policies, Gat
                     Step::Done(found) => add(found),
                     Step::Unknown(why) => return Ok(Policies::Unknown(why)),
                 }
+                principals.push(("IMSGroup", group));
             }
         }
         Identity::AssumedRole { role } => {
+            principals.push(("ServiceRole", role.clone()));
             let call = Call::new("ram", "ListPoliciesForRole").param("RoleName", ValueKind::RamName, role)?;
             match list_policies(api, call)? {
                 Step::Done(found) => add(found),
                 Step::Unknown(why) => return Ok(Policies::Unknown(why)),
             }
         }
+    }
+    let Some(resource_group) = resource_group else {
+        return Ok(Policies::Unknown(
+            "`DescribeInstanceAttribute` does not say the instance's resource group, so the policies attached at its scope could not be read".into(),
+        ));
+    };
+    match resource_group_policies(api, resource_group, &principals)? {
+        Step::Done(found) => add(found),
+        Step::Unknown(why) => return Ok(Policies::Unknown(why)),
     }
     let mut policies = Vec::new();
     for (name, kind) in names {
@@ -358,6 +384,75 @@ fn identity_policies(api: &dyn Api, identity: &Identity) -> Result<Policies, Gat
         policies.push(compile_response(&shown, file_name, bytes)?);
     }
     Ok(Policies::Known(policies))
+}
+
+/// The largest page `ListPolicyAttachments` returns, and how many pages ramguard reads.
+const ATTACHMENTS_PER_PAGE: u64 = 100;
+const MAX_ATTACHMENT_PAGES: u64 = 100;
+
+/// The policies attached to the caller (or its groups, or its role) at the scope of
+/// `resource_group`, through every page of `resourcemanager ListPolicyAttachments`.
+fn resource_group_policies(
+    api: &dyn Api,
+    resource_group: &str,
+    principals: &[(&str, String)],
+) -> Result<Step<Vec<(String, String)>>, GatherError> {
+    let mut found = Vec::new();
+    let mut seen = 0;
+    for page in 1..=MAX_ATTACHMENT_PAGES {
+        let call = Call::new("resourcemanager", "ListPolicyAttachments")
+            .param("ResourceGroupId", ValueKind::ResourceGroupId, resource_group)?
+            .param("PageNumber", ValueKind::Number, &page.to_string())?
+            .param("PageSize", ValueKind::Number, &ATTACHMENTS_PER_PAGE.to_string())?;
+        let shown = call.clone();
+        let response = match fetch(api, call)? {
+            Ok(response) => response,
+            Err(code) => return Ok(Step::Unknown(refused(&shown, code.as_deref()))),
+        };
+        let total = match response.root.get("TotalCount").map(|m| &m.value.value) {
+            Some(json::Value::Number(n)) => n
+                .parse::<u64>()
+                .map_err(|_| response.wrong(format!("`TotalCount` `{n}` is not a count")))?,
+            _ => return Err(response.wrong("`TotalCount` is missing or not a number".into())),
+        };
+        let items = match response.list("PolicyAttachments", "PolicyAttachment")? {
+            Ok(items) => items,
+            Err(why) => return Ok(Step::Unknown(why)),
+        };
+        for item in items {
+            let what = format!("an attachment of `{}`", response.call);
+            let kind = response.required(item, "PrincipalType")?;
+            let principal = response.required(item, "PrincipalName")?;
+            let scope = response.required(item, "ResourceGroupId")?;
+            // `<name>@<domain>` for a user, `<name>@group.<domain>`, `<name>@role.<domain>`.
+            let local = principal.split_once('@').map_or(principal.as_str(), |(local, _)| local);
+            let ours = principals.iter().any(|(k, name)| *k == kind && name == local);
+            if !ours || scope != resource_group {
+                continue;
+            }
+            let name = super::validated(
+                ValueKind::PolicyName,
+                &format!("`PolicyName` of {what}"),
+                &response.required(item, "PolicyName")?,
+            )?;
+            let kind = super::validated(
+                ValueKind::PolicyType,
+                &format!("`PolicyType` of {what}"),
+                &response.required(item, "PolicyType")?,
+            )?;
+            if !found.contains(&(name.clone(), kind.clone())) {
+                found.push((name, kind));
+            }
+        }
+        seen += items.len() as u64;
+        if items.is_empty() || seen >= total {
+            return Ok(Step::Done(found));
+        }
+    }
+    Ok(Step::Unknown(format!(
+        "`resourcemanager ListPolicyAttachments` for `{resource_group}` holds more than {} pages",
+        MAX_ATTACHMENT_PAGES
+    )))
 }
 
 /// A `GetPolicy` response, read, linted and compiled like `--policy FILE`
@@ -404,7 +499,11 @@ fn compile_response(call: &Call, name: String, bytes: Vec<u8>) -> Result<Compile
 }
 
 /// The instance, from `r-kvstore DescribeInstanceAttribute` (tags included).
-fn instance(api: &dyn Api, instance_id: &str, region: Option<&str>) -> Result<Vec<Instance>, GatherError> {
+fn instance(
+    api: &dyn Api,
+    instance_id: &str,
+    region: Option<&str>,
+) -> Result<(Vec<Instance>, Option<String>), GatherError> {
     let call =
         Call::new("r-kvstore", "DescribeInstanceAttribute").param("InstanceId", ValueKind::InstanceId, instance_id)?;
     let shown = call.clone();
@@ -431,7 +530,33 @@ fn instance(api: &dyn Api, instance_id: &str, region: Option<&str>) -> Result<Ve
     if found.is_empty() {
         return Err(response.wrong(format!("it does not describe `{instance_id}`")));
     }
-    Ok(found)
+    // The resource group is not one of the checks' fields: read here, for the policies
+    // attached at its scope.
+    let attributes = response
+        .root
+        .get("Instances")
+        .and_then(|m| m.value.get("DBInstanceAttribute"))
+        .and_then(|m| m.value.as_array())
+        .unwrap_or_default();
+    let mut groups = Vec::new();
+    for item in attributes
+        .iter()
+        .filter(|i| i.get("InstanceId").and_then(|m| m.value.as_str()) == Some(instance_id))
+    {
+        if let Some(group) = response.string(item, "ResourceGroupId")? {
+            groups.push(super::validated(
+                ValueKind::ResourceGroupId,
+                "`ResourceGroupId` of `DescribeInstanceAttribute`",
+                &group,
+            )?);
+        }
+    }
+    groups.dedup();
+    let resource_group = match groups.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    };
+    Ok((found, resource_group))
 }
 
 fn load_stated(stated: &Stated) -> Result<Vec<CompiledPolicy>, GatherError> {
@@ -446,10 +571,10 @@ fn load_stated(stated: &Stated) -> Result<Vec<CompiledPolicy>, GatherError> {
 
 /// Fetch everything, run the checks, and settle what could not be learnt.
 pub fn audit(api: &dyn Api, options: &Options) -> Result<Audit, GatherError> {
-    let instances = instance(api, &options.instance_id, options.region.as_deref())?;
+    let (instances, resource_group) = instance(api, &options.instance_id, options.region.as_deref())?;
     let caller = caller(api)?;
     let policies = match &caller {
-        Ok(caller) => identity_policies(api, &caller.identity)?,
+        Ok(caller) => identity_policies(api, &caller.identity, resource_group.as_deref())?,
         Err(code) => Policies::Unknown(refused(&Call::new("sts", "GetCallerIdentity"), code.as_deref())),
     };
     let account_id = match (&options.account_id, &caller) {
@@ -535,7 +660,7 @@ fn settle_permission(report: &mut InstanceReport, caller: Option<&Caller>, polic
                     format!("the caller's identity policies could not be read: {why}"),
                 )
                 .remediation(
-                    "let the caller read its own policies (`ram:ListPoliciesForUser`, `ram:ListGroupsForUser`, `ram:ListPoliciesForGroup`, `ram:ListPoliciesForRole`, `ram:GetPolicy`), or pass them with `--policy FILE` without `--fetch`",
+                    "let the caller read its own policies (`ram:ListPoliciesForUser`, `ram:ListGroupsForUser`, `ram:ListPoliciesForGroup`, `ram:ListPoliciesForRole`, `ram:GetPolicy`, and Resource Manager's `ListPolicyAttachments`), or pass them with `--policy FILE` without `--fetch`",
                 );
             }
         }

@@ -38,6 +38,10 @@ pub enum ValueKind {
     PolicyName,
     /// `Custom` or `System`.
     PolicyType,
+    /// `rg-acfmyiu4ekp0001`: letters, digits, hyphens.
+    ResourceGroupId,
+    /// A page number or size: digits.
+    Number,
 }
 
 impl ValueKind {
@@ -49,6 +53,8 @@ impl ValueKind {
             Self::RamName => "a RAM user, group or role name (letters, digits, `.`, `_`, `-`, at most 64)",
             Self::PolicyName => "a policy name (letters, digits, `-`, at most 128)",
             Self::PolicyType => "a policy type (`Custom` or `System`)",
+            Self::ResourceGroupId => "a resource group ID (letters, digits and hyphens, e.g. `rg-acfmyiu4ekp0001`)",
+            Self::Number => "a number",
         }
     }
 }
@@ -68,6 +74,8 @@ pub fn check_value(kind: ValueKind, value: &str) -> bool {
         }
         ValueKind::PolicyName => all(&|b| b.is_ascii_alphanumeric() || b == b'-', 128),
         ValueKind::PolicyType => matches!(value, "Custom" | "System"),
+        ValueKind::ResourceGroupId => all(&|b| b.is_ascii_alphanumeric() || b == b'-', 64),
+        ValueKind::Number => all(&|b| b.is_ascii_digit(), 9),
     }
 }
 
