@@ -265,6 +265,14 @@ pub fn run(args: &crate::cli::PreflightArgs) -> Result<gather::Audit, gather::Ga
         (None, None) if fetch.no_session_policy || saved.no_session_policy => Stated::None,
         (None, None) => Stated::Unstated,
     };
+    if let Some(account) = &args.account_id
+        && (account.is_empty() || !account.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(usage(format!(
+            "--account-id `{}` is not an account ID (digits)",
+            account.escape_debug()
+        )));
+    }
     let options = Options {
         instance_id: instance_id.clone(),
         region: region.clone().or_else(|| saved.region.clone()),
