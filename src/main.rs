@@ -248,11 +248,17 @@ fn run_fetched_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8
         Format::Json => {
             print(&(serde_json::to_string_pretty(&report::preflight::json(&audit.reports)).unwrap_or_default() + "\n"))
         }
-        _ => print(&report::preflight::human(
-            &audit.reports,
-            &audit.layers,
-            style(global, std::io::stdout().is_terminal()),
-        )),
+        _ => {
+            // Whose permission was checked: the identity the CLI's profile resolved to.
+            if let Some(caller) = &audit.caller {
+                print(&format!("caller: `{}`\n\n", caller.arn));
+            }
+            print(&report::preflight::human(
+                &audit.reports,
+                &audit.layers,
+                style(global, std::io::stdout().is_terminal()),
+            ));
+        }
     }
     Ok(report::preflight::exit_code(&audit.reports))
 }

@@ -239,6 +239,23 @@ fn a_refused_resource_group_listing_makes_the_permission_unknown() {
 }
 
 #[test]
+fn the_human_report_names_the_caller_it_checked() {
+    let run = preflight(
+        "human",
+        &["role"],
+        &["--fetch", "--instance-id", INSTANCE, "--color", "never"],
+    );
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("caller: `acs:ram::1234567890123456:assumed-role/teardown-role/ci-session`\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("session policy was not stated"));
+}
+
+#[test]
 fn control_policies_not_stated_leave_an_allowed_release_uncertain() {
     let run = preflight("user-unstated", &["user"], &[&FETCH[..], &["json"]].concat());
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
