@@ -198,7 +198,16 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
             identifiers::shown(id)
         )));
     }
-    let instances = ramguard::inputs::instances::load(&args.instance).map_err(Failure::Usage)?;
+    if args.fetch.fetch || args.fetch.from.is_some() {
+        return run_fetched_preflight(global, args, &config);
+    }
+    let Some(instance_path) = &args.instance else {
+        return Err(Failure::Usage(
+            "give --instance FILE, --fetch --instance-id ID, or --from DIR".into(),
+        ));
+    };
+    let instances = ramguard::inputs::instances::load(instance_path).map_err(Failure::Usage)?;
+    let instances = with_region(instances, args.fetch.region.as_deref())?;
     let instances = match &args.instance_id {
         None => instances,
         Some(id) => {
@@ -207,7 +216,7 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
                 let known: Vec<&str> = instances.iter().map(|i| i.id.as_str()).collect();
                 return Err(Failure::Usage(format!(
                     "--instance-id `{id}` is not in {}; it holds {}",
-                    args.instance.display(),
+                    instance_path.display(),
                     if known.is_empty() {
                         "no instance".to_string()
                     } else {
@@ -244,6 +253,73 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
         }
     }
     Ok(report::preflight::exit_code(&reports))
+}
+
+// --- `preflight --fetch` / `--from DIR` (issue 11, section 1) ---------------------------------
+
+/// Gather through the `aliyun` CLI (or replay a saved audit), then report as for files.
+fn run_fetched_preflight(global: &GlobalArgs, args: &PreflightArgs, config: &Config) -> Result<u8, Failure> {
+    use ramguard::cloud::gather::GatherError;
+    if !matches!(global.format, Format::Human | Format::Json) {
+        return Err(Failure::Usage(format!(
+            "`preflight` prints `human` or `json`, not `{}`",
+            format_name(global.format)
+        )));
+    }
+    let audit = ramguard::cloud::run(args, config).map_err(|e| match e {
+        GatherError::Usage(message) => Failure::Usage(message),
+        GatherError::Policy(error) => Failure::Policy(error),
+    })?;
+    match global.format {
+        Format::Json => {
+            print(&(serde_json::to_string_pretty(&report::preflight::json(&audit.reports)).unwrap_or_default() + "\n"))
+        }
+        _ => {
+            // Whose permission was checked: the identity the CLI's profile resolved to.
+            if let Some(caller) = &audit.caller {
+                print(&format!("caller: `{}`\n\n", caller.arn));
+            }
+            print(&report::preflight::human(
+                &audit.reports,
+                &audit.layers,
+                style(global, std::io::stdout().is_terminal()),
+            ));
+        }
+    }
+    Ok(report::preflight::exit_code(&audit.reports))
+}
+
+/// `--region` completes the instances whose input does not say where they live (issue 11,
+/// section 2); an input that says another region is a contradiction, not something to override.
+fn with_region(
+    mut instances: Vec<ramguard::inputs::instances::Instance>,
+    region: Option<&str>,
+) -> Result<Vec<ramguard::inputs::instances::Instance>, Failure> {
+    use ramguard::cloud::{ValueKind, check_value};
+    let Some(region) = region else {
+        return Ok(instances);
+    };
+    if !check_value(ValueKind::Region, region) {
+        return Err(Failure::Usage(format!(
+            "--region `{}` is not {}",
+            region.escape_debug(),
+            ValueKind::Region.describe()
+        )));
+    }
+    let region = region.to_string();
+    for instance in &mut instances {
+        match &instance.region {
+            None => instance.region = Some(region.clone()),
+            Some(own) if *own == region => {}
+            Some(own) => {
+                return Err(Failure::Usage(format!(
+                    "--region `{region}` contradicts the input, which places `{}` in `{own}`",
+                    instance.id
+                )));
+            }
+        }
+    }
+    Ok(instances)
 }
 
 /// The name `--format` takes, as clap knows it.

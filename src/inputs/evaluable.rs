@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::policy_file::{self, Content};
+use super::policy_file::{self, Content, PolicyFile};
 use crate::config::Config;
 use crate::eval::{CompiledPolicy, Layer, LayerKind};
 use crate::lint::{self, FileReport};
@@ -67,13 +67,18 @@ pub fn load(path: &Path, config: &Config) -> Result<CompiledPolicy, LoadError> {
         path: name.clone(),
         message,
     })?;
-    let file = policy_file::read(display, bytes);
+    compile(&name, &policy_file::read(display, bytes), config)
+}
+
+/// Lint and compile a policy file already read: a file named on the command line, or a
+/// response the `aliyun` CLI gave (`cloud`). `name` is how messages name it.
+pub fn compile(name: &str, file: &PolicyFile, config: &Config) -> Result<CompiledPolicy, LoadError> {
     let settings = Settings {
         requirements: Vec::new(),
         ..config.settings.clone()
     };
-    let Some(findings) = lint::lint_file(&file, &settings, &name) else {
-        return Err(LoadError::NotAPolicy { path: name });
+    let Some(findings) = lint::lint_file(file, &settings, name) else {
+        return Err(LoadError::NotAPolicy { path: name.into() });
     };
     // Refuse on the rule's own severity, or a stricter configured one.
     let mut findings: Vec<_> = findings
@@ -88,21 +93,21 @@ pub fn load(path: &Path, config: &Config) -> Result<CompiledPolicy, LoadError> {
     if !findings.is_empty() {
         lint::sort(&mut findings);
         return Err(LoadError::Refused(FileReport {
-            source: file.source,
+            source: file.source.clone(),
             findings,
         }));
     }
     let Content::Documents(documents) = &file.content else {
-        return Err(LoadError::NotAPolicy { path: name });
+        return Err(LoadError::NotAPolicy { path: name.into() });
     };
     // A response that lists several versions is not one policy: which is in force is RAM's
     // to say, not ours to guess.
     let [policy_file::Document { root, .. }] = documents.as_slice() else {
-        return Err(LoadError::SeveralDocuments { path: name });
+        return Err(LoadError::SeveralDocuments { path: name.into() });
     };
     let policy = Policy::from_document(root);
     if policy.kind == PolicyKind::Trust {
-        return Err(LoadError::TrustPolicy { path: name });
+        return Err(LoadError::TrustPolicy { path: name.into() });
     }
     Ok(CompiledPolicy::new(file.source.clone(), &policy))
 }

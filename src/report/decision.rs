@@ -60,10 +60,11 @@ pub fn advice(evaluation: &Evaluation) -> Option<String> {
             evaluation
                 .missing_keys
                 .iter()
-                .map(|k| if k == "account" {
-                    "`--account-id ID`".to_string()
-                } else {
-                    format!("`--context {k}=VALUE`")
+                .map(|k| match k.as_str() {
+                    "account" => "`--account-id ID`".to_string(),
+                    // Only preflight's instance can lack a region; `--region` fills it in.
+                    "region" => "`--region REGION`".to_string(),
+                    _ => format!("`--context {k}=VALUE`"),
                 })
                 .collect::<Vec<_>>()
                 .join(" and ")
