@@ -705,3 +705,21 @@ fn fetch_with_a_plan_refuses_save_and_a_contradicting_region() {
     assert!(run.stderr.contains("contradicts"), "{}", run.stderr);
     assert!(run.calls.is_empty());
 }
+
+#[test]
+fn fetch_with_a_plan_and_unstated_control_policies_names_both_actions() {
+    let run = preflight(
+        "fetch-plan-unstated",
+        &["plan-tair", "user"],
+        &["--fetch", "--instance", TAIR_PLAN, "--format", "json"],
+    );
+    assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
+    let out = json(&run);
+    let message = check(&out, "permission")["message"].as_str().unwrap().to_string();
+    assert!(
+        message.starts_with(
+            "the identity policies allow `kvstore:DescribeInstanceAttribute` and `kvstore:DeleteInstance` on"
+        ) && message.contains("control policies were not stated"),
+        "{message}"
+    );
+}

@@ -658,7 +658,12 @@ fn settle_permission(report: &mut InstanceReport, caller: Option<&Caller>, polic
         return;
     };
     let resource = report.resource.display();
-    let action = permission::ACTION;
+    // For a plan, Terraform calls both (see `preflight::terraform`), and both were allowed.
+    let action = if report.instance.from_plan() {
+        format!("{}` and `{}", preflight::terraform::READ_ACTION, permission::ACTION)
+    } else {
+        permission::ACTION.to_string()
+    };
     match policies {
         Policies::Root => {
             let account = caller.map_or("", |c| c.account_id.as_str());
