@@ -201,12 +201,16 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
     if args.fetch.fetch || args.fetch.from.is_some() {
         return run_fetched_preflight(global, args, &config);
     }
-    let Some(instance_path) = &args.instance else {
+    if args.instance.is_empty() {
         return Err(Failure::Usage(
             "give --instance FILE, --fetch --instance-id ID, or --from DIR".into(),
         ));
-    };
-    let instances = ramguard::inputs::instances::load(instance_path).map_err(Failure::Usage)?;
+    }
+    let mut read = Vec::new();
+    for path in &args.instance {
+        read.push(ramguard::inputs::instances::load(path).map_err(Failure::Usage)?);
+    }
+    let instances = ramguard::inputs::instances::merge(read);
     let instances = with_region(instances, args.fetch.region.as_deref())?;
     let instances = match &args.instance_id {
         None => instances,
@@ -214,9 +218,11 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
             let chosen: Vec<_> = instances.iter().filter(|i| i.id == *id).cloned().collect();
             if chosen.is_empty() {
                 let known: Vec<&str> = instances.iter().map(|i| i.id.as_str()).collect();
+                let paths: Vec<String> = args.instance.iter().map(|p| p.display().to_string()).collect();
                 return Err(Failure::Usage(format!(
-                    "--instance-id `{id}` is not in {}; it holds {}",
-                    instance_path.display(),
+                    "--instance-id `{id}` is not in {}; {} {}",
+                    paths.join(", "),
+                    if paths.len() > 1 { "they hold" } else { "it holds" },
                     if known.is_empty() {
                         "no instance".to_string()
                     } else {
@@ -245,9 +251,10 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
             &caller.layers,
             style(global, std::io::stdout().is_terminal()),
         )),
+        Format::Github => github_preflight(&reports)?,
         other => {
             return Err(Failure::Usage(format!(
-                "`preflight` prints `human` or `json`, not `{}`",
+                "`preflight` prints `human`, `json` or `github`, not `{}`",
                 format_name(other)
             )));
         }
@@ -255,14 +262,35 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
     Ok(report::preflight::exit_code(&reports))
 }
 
+/// `--format github`: annotations on stdout, and the job summary appended to the file
+/// `$GITHUB_STEP_SUMMARY` names, when it is set (as GitHub's own toolkit appends).
+fn github_preflight(reports: &[ramguard::preflight::InstanceReport]) -> Result<(), Failure> {
+    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+        let summary = report::preflight_github::summary(reports);
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut file| file.write_all(summary.as_bytes()))
+            .map_err(|e| {
+                Failure::Usage(format!(
+                    "cannot write the job summary to `{}` ($GITHUB_STEP_SUMMARY): {e}",
+                    std::path::Path::new(&path).display()
+                ))
+            })?;
+    }
+    print(&report::preflight_github::annotations(reports));
+    Ok(())
+}
+
 // --- `preflight --fetch` / `--from DIR` (issue 11, section 1) ---------------------------------
 
 /// Gather through the `aliyun` CLI (or replay a saved audit), then report as for files.
 fn run_fetched_preflight(global: &GlobalArgs, args: &PreflightArgs, config: &Config) -> Result<u8, Failure> {
     use ramguard::cloud::gather::GatherError;
-    if !matches!(global.format, Format::Human | Format::Json) {
+    if !matches!(global.format, Format::Human | Format::Json | Format::Github) {
         return Err(Failure::Usage(format!(
-            "`preflight` prints `human` or `json`, not `{}`",
+            "`preflight` prints `human`, `json` or `github`, not `{}`",
             format_name(global.format)
         )));
     }
@@ -274,6 +302,7 @@ fn run_fetched_preflight(global: &GlobalArgs, args: &PreflightArgs, config: &Con
         Format::Json => {
             print(&(serde_json::to_string_pretty(&report::preflight::json(&audit.reports)).unwrap_or_default() + "\n"))
         }
+        Format::Github => github_preflight(&audit.reports)?,
         _ => {
             // Whose permission was checked: the identity the CLI's profile resolved to.
             if let Some(caller) = &audit.caller {
@@ -281,7 +310,7 @@ fn run_fetched_preflight(global: &GlobalArgs, args: &PreflightArgs, config: &Con
             }
             print(&report::preflight::human(
                 &audit.reports,
-                &audit.layers,
+                &audit,
                 style(global, std::io::stdout().is_terminal()),
             ));
         }
@@ -308,6 +337,10 @@ fn with_region(
     }
     let region = region.to_string();
     for instance in &mut instances {
+        if instance.conflict(ramguard::inputs::instances::Field::Region).is_some() {
+            // The inputs disagree: `--region` siding with one of them settles nothing.
+            continue;
+        }
         match &instance.region {
             None => instance.region = Some(region.clone()),
             Some(own) if *own == region => {}
