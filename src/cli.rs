@@ -10,7 +10,8 @@ use crate::report::Format;
 #[command(
     name = "ramguard",
     version = crate::catalog::version_line(),
-    about = "Lint Alibaba Cloud RAM policies, and pre-flight the release of Redis / Tair instances"
+    about = "Lint Alibaba Cloud RAM policies, and pre-flight the release of Redis / Tair instances",
+    after_help = "Environment:\n  RAMGUARD_MAX_INPUT_SIZE  the most ramguard reads from one file or standard input, in bytes or as `128MiB` (default 64MiB)"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -100,15 +101,55 @@ pub struct SimulateArgs {
 #[derive(Debug, Args)]
 pub struct PreflightArgs {
     /// The instance metadata: a DescribeInstanceAttribute or DescribeInstances response, an
-    /// instance object, or `terraform show -json` of a plan or state (`-` for standard input)
-    #[arg(long, value_name = "FILE")]
-    pub instance: PathBuf,
+    /// instance object, or `terraform show -json` of a plan or state (`-` for standard input).
+    /// A repeated key, an identifier of the wrong shape or Terraform JSON off its schema is
+    /// refused (exit 2). Repeatable: what several inputs say of one instance (a plan and a
+    /// DescribeInstanceAttribute response) is merged field by field, a disagreement said
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["fetch", "from"])]
+    pub instance: Vec<PathBuf>,
     /// Check only this instance of the file
     #[arg(long, value_name = "ID")]
     pub instance_id: Option<String>,
-    /// The account that owns the instance, for its ARN `acs:kvstore:<region>:<account>:instance/<id>`
+    /// The account that owns the instance (16 digits), for its ARN `acs:kvstore:<region>:<account>:instance/<id>`
     #[arg(long, value_name = "ID")]
     pub account_id: Option<String>,
     #[command(flatten)]
     pub policies: PolicyArgs,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+}
+
+// --- `preflight --fetch` / `--from` (issue 11, section 1) -------------------------------------
+
+/// Gather the instance, the caller and its policies through the `aliyun` CLI, or replay a saved
+/// audit.
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// Fetch the instance (`--instance-id`), the caller and its identity policies with the
+    /// `aliyun` CLI; with `--instance FILE` (a Terraform plan), fetch the live attributes of
+    /// each instance it deletes, and merge them
+    #[arg(long, conflicts_with_all = ["from", "policies"])]
+    pub fetch: bool,
+    /// Re-run a saved audit offline (a folder written by `--save`)
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["instance", "instance_id", "policies", "save"])]
+    pub from: Option<PathBuf>,
+    /// Write every response used, with a manifest, to a new folder
+    #[arg(long, value_name = "DIR", requires = "fetch")]
+    pub save: Option<PathBuf>,
+    /// The `aliyun` CLI to run (default: `aliyun` on `PATH`)
+    #[arg(long, value_name = "PATH", requires = "fetch")]
+    pub aliyun: Option<PathBuf>,
+    /// The `aliyun` CLI profile to use (passed as `--profile NAME`)
+    #[arg(long, value_name = "NAME", requires = "fetch")]
+    pub profile: Option<String>,
+    /// The instance's region: with `--fetch`, passed to the `aliyun` CLI as `--region`; for a
+    /// file that does not say (a Terraform plan), it completes the instance's ARN
+    #[arg(long, value_name = "REGION", conflicts_with = "from")]
+    pub region: Option<String>,
+    /// State that no Resource Directory control policy applies (they cannot be fetched)
+    #[arg(long, conflicts_with = "control_policies")]
+    pub no_control_policies: bool,
+    /// State that the role session has no STS session policy (it cannot be fetched)
+    #[arg(long, conflicts_with = "session_policy")]
+    pub no_session_policy: bool,
 }

@@ -112,7 +112,8 @@ impl Config {
         }
         for dir in start.ancestors() {
             let candidate = dir.join(FILE_NAME);
-            if candidate.is_file() {
+            // Not `is_file`: a `ramguard.toml` that is a FIFO or a folder is refused, not passed over.
+            if candidate.exists() {
                 return Self::load(&candidate, start);
             }
         }
@@ -123,11 +124,20 @@ impl Config {
     }
 
     pub fn load(path: &Path, cwd: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        let cannot_read = |message: String| ConfigError {
             source: None,
             span: None,
-            message: format!("cannot read `{}`: {e}", path.display()),
+            message,
             help: None,
+        };
+        // Read as every input is: a regular file, within the input size limit.
+        let (_, bytes) = crate::inputs::read_input(path).map_err(|e| cannot_read(format!("cannot read {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            cannot_read(format!(
+                "cannot read {}: not UTF-8 (byte {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            ))
         })?;
         let root = absolute(cwd, path.parent().unwrap_or(Path::new("")));
         let file = absolute(cwd, path);

@@ -1,17 +1,18 @@
-//! Strict, span-aware JSON.
+//! Strict, span-aware JSON: every reader of ramguard (policies, API responses, instance
+//! metadata, Terraform JSON) goes through [`parse`].
 //!
-//! Two passes, each done by a well-kept parser rather than by us:
-//! 1. `serde_json` decides validity: RFC 8259 exactly (no comments, no trailing commas). Before
-//!    it, one byte scan caps nesting at 128 levels, so 200,000 nested arrays are a finding and
-//!    not a stack overflow in the (recursive) tree builder.
-//! 2. `jsonc-parser`, with every extension switched off, gives the tree with the byte range of
-//!    every key and value. It keeps duplicate keys, which `serde_json` would silently merge.
+//! One pass over the bytes ([`parser`]) gives a tree of [`Node`]s with the byte span of every key
+//! and value, keeps duplicate keys (the `duplicate-key` rule reports them; readers that take
+//! values refuse them, see [`duplicates`]), and refuses everything RFC 8259 does: comments,
+//! trailing commas, raw control characters in strings, invalid escapes, lone surrogates, bad
+//! numbers, and nesting past [`MAX_DEPTH`].
 //!
-//! The tree is converted into our own owned [`Node`], so that a policy document that was
-//! carried as an encoded string inside a RAM API response can be parsed on its own and still
-//! have every span point into the file (see [`decode_string_token`]).
+//! A policy document carried as an encoded string inside a RAM API response is parsed on its
+//! own and still has every span point into the file (see [`decode_string_token`]).
 
-use crate::source::{Span, floor_char_boundary};
+mod parser;
+
+use crate::source::Span;
 
 /// A JSON value with the byte span of its text.
 #[derive(Debug, Clone, PartialEq)]
@@ -155,39 +156,9 @@ pub struct SyntaxError {
     pub span: Span,
 }
 
-/// Parse `text` strictly. Spans are byte offsets into `text`.
+/// Parse `text` strictly (RFC 8259), in one pass. Spans are byte offsets into `text`.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
-    if text.trim().is_empty() {
-        return Err(SyntaxError {
-            message: "the document is empty".into(),
-            span: Span::new(0, text.len()),
-        });
-    }
-    check_depth(text)?;
-    validate(text)?;
-    let options = jsonc_parser::ParseOptions {
-        allow_comments: false,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
-    let parsed = jsonc_parser::parse_to_ast(text, &Default::default(), &options).map_err(|e| {
-        let range = e.range();
-        SyntaxError {
-            message: e.kind().to_string(),
-            span: Span::new(range.start, range.end),
-        }
-    })?;
-    parsed.value.map(convert).ok_or_else(|| SyntaxError {
-        message: "the document is empty".into(),
-        span: Span::new(0, text.len()),
-    })
+    parser::parse(text)
 }
 
 /// Parse a file's text that may start with a UTF-8 byte-order mark: the mark is read past, with
@@ -200,133 +171,7 @@ pub fn parse_past_bom(text: &str) -> (Result<Node, SyntaxError>, bool) {
     }
 }
 
-/// How deep objects and arrays may nest; real policies use 5.
-pub const MAX_DEPTH: usize = 128;
-
-/// Refuse nesting deeper than [`MAX_DEPTH`], pointing at the first bracket too many.
-fn check_depth(text: &str) -> Result<(), SyntaxError> {
-    // Fast path: a text with few brackets cannot nest deep (this count vectorises; the
-    // string-aware scan below does not).
-    if text.bytes().filter(|b| matches!(b, b'[' | b'{')).count() <= MAX_DEPTH {
-        return Ok(());
-    }
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (at, byte) in text.bytes().enumerate() {
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match byte {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Err(SyntaxError {
-                        message: format!("nesting is deeper than {MAX_DEPTH} levels"),
-                        span: Span::new(at, at + 1),
-                    });
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-/// The validity pass: serde_json, into nothing.
-fn validate(text: &str) -> Result<(), SyntaxError> {
-    let error = match serde_json::from_str::<serde::de::IgnoredAny>(text) {
-        Ok(_) => return Ok(()),
-        Err(error) => error,
-    };
-    // serde_json reports a 1-based line and a byte column; turn them into a byte offset.
-    let line_start = text
-        .split_inclusive('\n')
-        .take(error.line().saturating_sub(1))
-        .map(str::len)
-        .sum::<usize>();
-    let offset = floor_char_boundary(text, (line_start + error.column().saturating_sub(1)).min(text.len()));
-    let end = text
-        .get(offset..)
-        .and_then(|rest| rest.chars().next())
-        .map_or(offset, |c| offset + c.len_utf8());
-    let message = error.to_string();
-    // serde_json appends " at line L column C"; we show positions our own way.
-    let message = message
-        .rsplit_once(" at line ")
-        .map_or(message.as_str(), |(head, _)| head)
-        .to_string();
-    // A trailing comma is the most common slip: name it, and point at the comma.
-    let before = text.get(..offset).map(str::trim_end).unwrap_or_default();
-    if before.ends_with(',') && matches!(text.get(offset..).and_then(|r| r.chars().next()), Some(']' | '}')) {
-        let comma = before.len() - 1;
-        return Err(SyntaxError {
-            message: "trailing comma".into(),
-            span: Span::new(comma, comma + 1),
-        });
-    }
-    // At the end of the input, point past the last character, where something is missing.
-    let span = if message.starts_with("EOF while parsing") {
-        Span::new(text.len(), text.len())
-    } else {
-        Span::new(offset, end)
-    };
-    Err(SyntaxError { message, span })
-}
-
-fn convert(value: jsonc_parser::ast::Value<'_>) -> Node {
-    use jsonc_parser::ast::{ObjectPropName, Value as J};
-    let span = |r: jsonc_parser::common::Range| Span::new(r.start, r.end);
-    match value {
-        J::StringLit(s) => Node {
-            span: span(s.range),
-            value: Value::String(s.value.into_owned()),
-        },
-        J::NumberLit(n) => Node {
-            span: span(n.range),
-            value: Value::Number(n.value.to_string()),
-        },
-        J::BooleanLit(b) => Node {
-            span: span(b.range),
-            value: Value::Bool(b.value),
-        },
-        J::NullKeyword(n) => Node {
-            span: span(n.range),
-            value: Value::Null,
-        },
-        J::Array(a) => Node {
-            span: span(a.range),
-            value: Value::Array(a.elements.into_iter().map(convert).collect()),
-        },
-        J::Object(o) => Node {
-            span: span(o.range),
-            value: Value::Object(
-                o.properties
-                    .into_iter()
-                    .map(|p| {
-                        let (key, key_span) = match p.name {
-                            ObjectPropName::String(s) => (s.value.into_owned(), span(s.range)),
-                            ObjectPropName::Word(w) => (w.value.to_string(), span(w.range)),
-                        };
-                        Member {
-                            key,
-                            key_span,
-                            value: convert(p.value),
-                        }
-                    })
-                    .collect(),
-            ),
-        },
-    }
-}
+pub use parser::MAX_DEPTH;
 
 /// A JSON string token decoded, with the file offset of every decoded byte.
 #[derive(Debug)]
@@ -361,7 +206,7 @@ impl DecodedString {
 
 /// Decode the string token at `span` of `file_text` (quotes included), escape-aware.
 ///
-/// The token is known to be valid JSON (the validity pass ran), so every escape is well formed.
+/// The token was read by [`parse`], so every escape in it is well formed.
 pub fn decode_string_token(file_text: &str, span: Span) -> Option<DecodedString> {
     let token = file_text.get(span.start..span.end)?;
     let inner = token.strip_prefix('"')?.strip_suffix('"')?;
@@ -455,7 +300,43 @@ mod tests {
             }
         );
         assert_eq!(err("[1,\n ]").span, Span::new(2, 3));
-        assert!(err("{// c\n}").message.contains("key must be a string"));
+        assert_eq!(err("{// c\n}").message, "JSON has no comments");
+        assert_eq!(err("{'a': 1}").message, "JSON strings take double quotes, not single");
+        assert!(err("[\"a\u{1b}\"]").message.contains("raw control character"));
+        assert!(err(r#"["\ud800"]"#).message.contains("lone UTF-16 surrogate"));
+        assert!(err(r#"["\x"]"#).message.starts_with("invalid escape"));
+        for bad in [
+            "01",
+            "-",
+            "1.",
+            ".5",
+            "1e",
+            "+1",
+            "1e+",
+            "-01",
+            "NaN",
+            "tru",
+            "[1 2]",
+            "{\"a\" 1}",
+            "{\"a\":1 \"b\":2}",
+            "1 2",
+        ] {
+            assert!(parse(bad).is_err(), "{bad} parsed");
+        }
+        for good in [
+            "0",
+            "-0",
+            "1.5e-3",
+            "1E+2",
+            "[]",
+            "{}",
+            "\"\\u00e9\"",
+            r#""\ud83d\ude00""#,
+            " true ",
+            "null",
+        ] {
+            assert!(parse(good).is_ok(), "{good} refused");
+        }
         assert_eq!(err("  ").message, "the document is empty");
         assert_eq!(err("[1, 2").span, Span::new(5, 5));
         assert_eq!(err("'a'").span.start, 0);
@@ -467,11 +348,11 @@ mod tests {
         assert_eq!(
             err(&deep),
             SyntaxError {
-                message: "nesting is deeper than 128 levels".into(),
-                span: Span::new(128, 129)
+                message: "nesting is deeper than 127 levels".into(),
+                span: Span::new(127, 128)
             }
         );
-        let fine = "[".repeat(128) + &"]".repeat(128);
+        let fine = "[".repeat(127) + &"]".repeat(127);
         assert!(parse(&fine).is_ok());
         // Brackets inside strings do not count.
         assert!(parse(&format!("\"{}\"", "[".repeat(500))).is_ok());

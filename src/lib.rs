@@ -16,6 +16,7 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod cloud;
 pub mod config;
 pub mod eval;
 pub mod inputs;

@@ -26,7 +26,10 @@ pub struct LintReport {
     pub files: Vec<FileReport>,
     /// How many files were linted.
     pub linted: usize,
-    /// Files that were read but were plainly not policies, or that an ignore skipped.
+    /// How many policy documents were linted (a `ListPolicyVersions` response carries several).
+    pub documents: usize,
+    /// Files that were read but were plainly not policies, or that an ignore skipped, and
+    /// `*.json` entries of a walk that are not regular files (a dangling symbolic link, a FIFO).
     pub skipped: usize,
 }
 
@@ -60,14 +63,18 @@ pub fn lint_paths(
     cwd: &Path,
     options: LintOptions,
 ) -> Result<LintReport, Vec<PathError>> {
-    let (files, mut errors) = collect(paths);
+    let Collected {
+        files,
+        mut errors,
+        unreadable,
+    } = collect(paths);
     if !errors.is_empty() {
         return Err(errors);
     }
     let used: Vec<std::sync::atomic::AtomicBool> = config.ignores.iter().map(|_| Default::default()).collect();
-    let outcomes: Vec<Result<Option<FileReport>, PathError>> = files
+    let outcomes: Vec<Result<Option<(FileReport, usize)>, PathError>> = files
         .par_iter()
-        .map(|path| {
+        .map(|Target { path, named }| {
             let (name, bytes) = read(path)?;
             let absolute = config::absolute(cwd, path);
             let relative = config.relative(&absolute);
@@ -81,8 +88,17 @@ pub fn lint_paths(
                 return Ok(None);
             }
             let file = policy_file::read(name, bytes);
+            // Only a file named on the command line is reported for looking like a policy
+            // without being one; in a walk it is skipped like any other JSON.
+            if !named && matches!(file.content, Content::Unrecognised(_)) {
+                return Ok(None);
+            }
             let Some(findings) = lint_file(&file, &config.settings, &relative.to_string_lossy()) else {
                 return Ok(None);
+            };
+            let documents = match &file.content {
+                Content::Documents(documents) => documents.len(),
+                _ => 0,
             };
             let findings = findings
                 .into_iter()
@@ -95,17 +111,24 @@ pub fn lint_paths(
                     Some(finding.severity(severity))
                 })
                 .collect();
-            Ok(Some(FileReport {
-                source: file.source,
-                findings,
-            }))
+            Ok(Some((
+                FileReport {
+                    source: file.source,
+                    findings,
+                },
+                documents,
+            )))
         })
         .collect();
-    let mut report = LintReport::default();
+    let mut report = LintReport {
+        skipped: unreadable,
+        ..LintReport::default()
+    };
     for outcome in outcomes {
         match outcome {
-            Ok(Some(file)) => {
+            Ok(Some((file, documents))) => {
                 report.linted += 1;
+                report.documents += documents;
                 // A clean file's text is not kept: a run over thousands of files holds only
                 // the ones it has something to say about.
                 if !file.findings.is_empty() {
@@ -148,13 +171,19 @@ fn mark(used: &[std::sync::atomic::AtomicBool], i: usize) {
     }
 }
 
-/// Lint one read file. `None` when it is plainly not a policy.
+/// Lint one read file, as a file named on the command line: `None` when it is plainly not a
+/// policy; a file that looks like one without being one is an `unrecognised-document` finding.
 pub fn lint_file(file: &policy_file::PolicyFile, settings: &Settings, path: &str) -> Option<Vec<Finding>> {
     let mut findings = file.findings.clone();
     match &file.content {
-        Content::NotPolicy => return None,
+        Content::NotPolicy(_) => return None,
+        Content::Unrecognised(unrecognised) => findings.push(rules::unrecognised_document::finding(unrecognised)),
         Content::Unparsed => {}
-        Content::Document { root, .. } => findings.extend(lint_document(root, settings, path)),
+        Content::Documents(documents) => {
+            for document in documents {
+                findings.extend(lint_document(&document.root, settings, path));
+            }
+        }
     }
     Some(findings)
 }
@@ -183,22 +212,67 @@ fn read(path: &Path) -> Result<(String, Vec<u8>), PathError> {
     })
 }
 
+/// A file to lint, and whether it was named on the command line (or found by a walk).
+#[derive(Debug)]
+struct Target {
+    path: PathBuf,
+    named: bool,
+}
+
+#[derive(Debug, Default)]
+struct Collected {
+    files: Vec<Target>,
+    errors: Vec<PathError>,
+    /// `*.json` entries of a walk that cannot be read as files: counted as skipped.
+    unreadable: usize,
+}
+
 /// The files to lint: named files as they are, directories walked for `*.json` (hidden and
-/// `.gitignore`d paths skipped), sorted and without repeats.
-fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathError>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
+/// `.gitignore`d paths skipped), sorted and without repeats. A named path that is not a
+/// regular file or a directory is an error that says what it is; in a walk, a symbolic link to
+/// a file is linted, and one that leads nowhere (or to a FIFO, a device) is counted as skipped.
+fn collect(paths: &[PathBuf]) -> Collected {
+    let mut collected = Collected::default();
     for path in paths {
-        if path == Path::new("-") || path.is_file() {
-            files.push(path.clone());
-            continue;
-        }
-        if !path.is_dir() {
-            errors.push(PathError {
-                path: path.display().to_string(),
-                message: "no such file or directory".into(),
+        if path == Path::new("-") {
+            collected.files.push(Target {
+                path: path.clone(),
+                named: true,
             });
             continue;
+        }
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_file() => {
+                collected.files.push(Target {
+                    path: path.clone(),
+                    named: true,
+                });
+                continue;
+            }
+            Ok(meta) if meta.is_dir() => {}
+            Ok(meta) => {
+                collected.errors.push(PathError {
+                    path: path.display().to_string(),
+                    message: format!("{}, not a regular file or a directory", describe(&meta.file_type())),
+                });
+                continue;
+            }
+            Err(error) => {
+                let dangling = error.kind() == std::io::ErrorKind::NotFound
+                    && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+                let message = if dangling {
+                    "a symbolic link to a file that does not exist".to_string()
+                } else if error.kind() == std::io::ErrorKind::NotFound {
+                    "no such file or directory".to_string()
+                } else {
+                    error.to_string()
+                };
+                collected.errors.push(PathError {
+                    path: path.display().to_string(),
+                    message,
+                });
+                continue;
+            }
         }
         let walker = ignore::WalkBuilder::new(path)
             .hidden(true)
@@ -209,18 +283,57 @@ fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathError>) {
             match entry {
                 Ok(entry) => {
                     let is_json = entry.path().extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-                    if is_json && entry.file_type().is_some_and(|t| t.is_file()) {
-                        files.push(entry.into_path());
+                    let Some(file_type) = entry.file_type().filter(|_| is_json) else {
+                        continue;
+                    };
+                    if file_type.is_dir() {
+                        continue;
+                    }
+                    // A symbolic link is followed: to a file, it is linted like one.
+                    let is_file = file_type.is_file()
+                        || (file_type.is_symlink() && std::fs::metadata(entry.path()).is_ok_and(|m| m.is_file()));
+                    if is_file {
+                        collected.files.push(Target {
+                            path: entry.into_path(),
+                            named: false,
+                        });
+                    } else if !(file_type.is_symlink() && entry.path().is_dir()) {
+                        collected.unreadable += 1;
                     }
                 }
-                Err(error) => errors.push(PathError {
+                Err(error) => collected.errors.push(PathError {
                     path: path.display().to_string(),
                     message: error.to_string(),
                 }),
             }
         }
     }
-    files.sort();
-    files.dedup();
-    (files, errors)
+    // Sorted by path; a file both named and walked counts as named.
+    collected
+        .files
+        .sort_by(|a, b| a.path.cmp(&b.path).then(b.named.cmp(&a.named)));
+    collected.files.dedup_by(|later, earlier| later.path == earlier.path);
+    collected
+}
+
+/// What a path that is neither a file nor a directory is, for the user.
+fn describe(file_type: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = file_type;
+    "a special file"
 }

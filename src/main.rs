@@ -10,6 +10,7 @@ use ramguard::cli::{Cli, Color, Command, GlobalArgs, LintArgs, PolicyArgs, Prefl
 use ramguard::config::{Config, ConfigError};
 use ramguard::eval::{self, Context, Decision, Layer, Resource};
 use ramguard::inputs::evaluable::{self, LoadError};
+use ramguard::inputs::identifiers;
 use ramguard::lint::{self, LintOptions};
 use ramguard::report::{self, Format, human::Style};
 use ramguard::rules::{self, Severity};
@@ -110,13 +111,27 @@ fn run_lint(global: &GlobalArgs, args: &LintArgs) -> Result<u8, Failure> {
     Ok(u8::from(failing))
 }
 
-/// The caller's policies, by layer, each file read, linted and compiled.
-fn load_layers(args: &PolicyArgs) -> Result<Vec<Layer>, Failure> {
-    evaluable::load_layers(&args.control_policies, args.session_policy.as_deref(), &args.policies)
-        .map_err(Failure::Policy)
+/// The configuration every subcommand reads: `--config FILE`, or the nearest `ramguard.toml`.
+/// A bad one is refused (exit 2), whatever the subcommand.
+fn load_config(global: &GlobalArgs) -> Result<Config, Failure> {
+    let cwd = std::env::current_dir().map_err(|e| Failure::Usage(format!("cannot read the working directory: {e}")))?;
+    Config::discover(global.config.as_deref(), &cwd).map_err(Failure::Config)
+}
+
+/// The caller's policies, by layer, each file read, linted (with the configuration's catalogue
+/// and rule levels) and compiled.
+fn load_layers(args: &PolicyArgs, config: &Config) -> Result<Vec<Layer>, Failure> {
+    evaluable::load_layers(
+        &args.control_policies,
+        args.session_policy.as_deref(),
+        &args.policies,
+        config,
+    )
+    .map_err(Failure::Policy)
 }
 
 fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure> {
+    let config = load_config(global)?;
     let action = args.action.trim();
     if action.contains(['*', '?']) || rules::invalid_action::check_form(action).is_err() {
         return Err(Failure::Usage(format!(
@@ -135,7 +150,7 @@ fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure>
         ));
     }
     let context = Context::from_assignments(&args.policies.context).map_err(Failure::Usage)?;
-    let layers = load_layers(&args.policies)?;
+    let layers = load_layers(&args.policies, &config)?;
     let evaluation = eval::evaluate(&layers, action, &Resource::known(resource), &context);
     match global.format {
         Format::Json => print(&report::escape::json_text(&report::decision::json(
@@ -165,23 +180,49 @@ fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure>
 }
 
 fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failure> {
+    let config = load_config(global)?;
     if let Some(account) = &args.account_id
-        && (account.is_empty() || !account.bytes().all(|b| b.is_ascii_digit()))
+        && !identifiers::is_account_id(account)
     {
         return Err(Failure::Usage(format!(
-            "--account-id `{account}` is not an account ID (digits)"
+            "--account-id `{}` is not an account ID ({} digits, such as `1234567890123456`)",
+            identifiers::shown(account),
+            identifiers::ACCOUNT_ID_DIGITS
         )));
     }
-    let instances = ramguard::inputs::instances::load(&args.instance).map_err(Failure::Usage)?;
+    if let Some(id) = &args.instance_id
+        && !identifiers::is_instance_id(id)
+    {
+        return Err(Failure::Usage(format!(
+            "--instance-id `{}` is not an instance ID (a prefix such as `r-`, then lowercase letters and digits)",
+            identifiers::shown(id)
+        )));
+    }
+    if args.fetch.fetch || args.fetch.from.is_some() {
+        return run_fetched_preflight(global, args, &config);
+    }
+    if args.instance.is_empty() {
+        return Err(Failure::Usage(
+            "give --instance FILE, --fetch --instance-id ID, or --from DIR".into(),
+        ));
+    }
+    let mut read = Vec::new();
+    for path in &args.instance {
+        read.push(ramguard::inputs::instances::load(path).map_err(Failure::Usage)?);
+    }
+    let instances = ramguard::inputs::instances::merge(read);
+    let instances = with_region(instances, args.fetch.region.as_deref())?;
     let instances = match &args.instance_id {
         None => instances,
         Some(id) => {
             let chosen: Vec<_> = instances.iter().filter(|i| i.id == *id).cloned().collect();
             if chosen.is_empty() {
                 let known: Vec<&str> = instances.iter().map(|i| i.id.as_str()).collect();
+                let paths: Vec<String> = args.instance.iter().map(|p| p.display().to_string()).collect();
                 return Err(Failure::Usage(format!(
-                    "--instance-id `{id}` is not in {}; it holds {}",
-                    args.instance.display(),
+                    "--instance-id `{id}` is not in {}; {} {}",
+                    paths.join(", "),
+                    if paths.len() > 1 { "they hold" } else { "it holds" },
                     if known.is_empty() {
                         "no instance".to_string()
                     } else {
@@ -194,7 +235,7 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
     };
     let caller = ramguard::preflight::Caller {
         context: Context::from_assignments(&args.policies.context).map_err(Failure::Usage)?,
-        layers: load_layers(&args.policies)?,
+        layers: load_layers(&args.policies, &config)?,
         account_id: args.account_id.clone(),
     };
     let reports: Vec<_> = instances
@@ -208,14 +249,108 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
             &caller.layers,
             style(global, std::io::stdout().is_terminal()),
         )),
+        Format::Github => github_preflight(&reports)?,
         other => {
             return Err(Failure::Usage(format!(
-                "`preflight` prints `human` or `json`, not `{}`",
+                "`preflight` prints `human`, `json` or `github`, not `{}`",
                 format_name(other)
             )));
         }
     }
     Ok(report::preflight::exit_code(&reports))
+}
+
+/// `--format github`: annotations on stdout, and the job summary appended to the file
+/// `$GITHUB_STEP_SUMMARY` names, when it is set (as GitHub's own toolkit appends).
+fn github_preflight(reports: &[ramguard::preflight::InstanceReport]) -> Result<(), Failure> {
+    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+        let summary = report::preflight_github::summary(reports);
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut file| file.write_all(summary.as_bytes()))
+            .map_err(|e| {
+                Failure::Usage(format!(
+                    "cannot write the job summary to `{}` ($GITHUB_STEP_SUMMARY): {e}",
+                    std::path::Path::new(&path).display()
+                ))
+            })?;
+    }
+    print(&report::preflight_github::annotations(reports));
+    Ok(())
+}
+
+// --- `preflight --fetch` / `--from DIR` (issue 11, section 1) ---------------------------------
+
+/// Gather through the `aliyun` CLI (or replay a saved audit), then report as for files.
+fn run_fetched_preflight(global: &GlobalArgs, args: &PreflightArgs, config: &Config) -> Result<u8, Failure> {
+    use ramguard::cloud::gather::GatherError;
+    if !matches!(global.format, Format::Human | Format::Json | Format::Github) {
+        return Err(Failure::Usage(format!(
+            "`preflight` prints `human`, `json` or `github`, not `{}`",
+            format_name(global.format)
+        )));
+    }
+    let audit = ramguard::cloud::run(args, config).map_err(|e| match e {
+        GatherError::Usage(message) => Failure::Usage(message),
+        GatherError::Policy(error) => Failure::Policy(error),
+    })?;
+    match global.format {
+        Format::Json => {
+            print(&(serde_json::to_string_pretty(&report::preflight::json(&audit.reports)).unwrap_or_default() + "\n"))
+        }
+        Format::Github => github_preflight(&audit.reports)?,
+        _ => {
+            // Whose permission was checked: the identity the CLI's profile resolved to.
+            if let Some(caller) = &audit.caller {
+                print(&format!("caller: `{}`\n\n", caller.arn));
+            }
+            print(&report::preflight::human(
+                &audit.reports,
+                &audit,
+                style(global, std::io::stdout().is_terminal()),
+            ));
+        }
+    }
+    Ok(report::preflight::exit_code(&audit.reports))
+}
+
+/// `--region` completes the instances whose input does not say where they live (issue 11,
+/// section 2); an input that says another region is a contradiction, not something to override.
+fn with_region(
+    mut instances: Vec<ramguard::inputs::instances::Instance>,
+    region: Option<&str>,
+) -> Result<Vec<ramguard::inputs::instances::Instance>, Failure> {
+    use ramguard::cloud::{ValueKind, check_value};
+    let Some(region) = region else {
+        return Ok(instances);
+    };
+    if !check_value(ValueKind::Region, region) {
+        return Err(Failure::Usage(format!(
+            "--region `{}` is not {}",
+            region.escape_debug(),
+            ValueKind::Region.describe()
+        )));
+    }
+    let region = region.to_string();
+    for instance in &mut instances {
+        if instance.conflict(ramguard::inputs::instances::Field::Region).is_some() {
+            // The inputs disagree: `--region` siding with one of them settles nothing.
+            continue;
+        }
+        match &instance.region {
+            None => instance.region = Some(region.clone()),
+            Some(own) if *own == region => {}
+            Some(own) => {
+                return Err(Failure::Usage(format!(
+                    "--region `{region}` contradicts the input, which places `{}` in `{own}`",
+                    instance.id
+                )));
+            }
+        }
+    }
+    Ok(instances)
 }
 
 /// The name `--format` takes, as clap knows it.

@@ -266,7 +266,7 @@ fn hostile_files_get_findings_not_crashes() {
         (
             "deep.json",
             deep.into_bytes(),
-            "invalid JSON: nesting is deeper than 128 levels",
+            "invalid JSON: nesting is deeper than 127 levels",
         ),
         (
             "bom.json",

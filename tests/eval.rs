@@ -500,3 +500,166 @@ fn messages_keep_the_action_as_given() {
         "its actions do not include `kvstore:DeleteInstance`"
     );
 }
+
+#[test]
+fn not_resource_mirrors_not_action_both_ways() {
+    let all = statements("Allow", "\"*\"", "\"*\"", "");
+    let deny_all_but_scratch = r#"{"Version": "1", "Statement": [{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "NotResource": "acs:kvstore:*:*:instance/r-scratch*"}]}"#;
+    let case = Case::new(&[&all, deny_all_but_scratch]);
+    let denied = case.eval("kvstore:DeleteInstance", R1);
+    assert_eq!(
+        denied.decision,
+        Decision::ExplicitDeny,
+        "the `Deny` covers every other instance"
+    );
+    assert_eq!(
+        (denied.statements[0].file.as_str(), denied.statements[0].index),
+        ("p1.json", 0)
+    );
+    assert_eq!(
+        case.eval(
+            "kvstore:DeleteInstance",
+            "acs:kvstore:cn-hangzhou:1234567890123456:instance/r-scratch1"
+        )
+        .decision,
+        Decision::Allowed,
+        "the listed instances are the exception"
+    );
+    let allow_all_but_prod = r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "kvstore:DeleteInstance", "NotResource": ["acs:kvstore:*:*:instance/r-prod*"]}]}"#;
+    let case = Case::new(&[allow_all_but_prod]);
+    assert_eq!(case.eval("kvstore:DeleteInstance", R1).decision, Decision::Allowed);
+    let prod = case.eval(
+        "kvstore:DeleteInstance",
+        "acs:kvstore:cn-hangzhou:1234567890123456:instance/r-prod1",
+    );
+    assert_eq!(prod.decision, Decision::ImplicitDeny);
+    assert_eq!(
+        prod.closest.unwrap().stopped_by,
+        "its `NotResource` (`acs:kvstore:*:*:instance/r-prod*`) excludes `acs:kvstore:cn-hangzhou:1234567890123456:instance/r-prod1`"
+    );
+    // An account that is not known: a `NotResource` scoped to one account hangs on it.
+    let deny_other_accounts = r#"{"Version": "1", "Statement": [{"Effect": "Deny", "Action": "*", "NotResource": "acs:kvstore:*:1234567890123456:*"}]}"#;
+    let unknown = Resource::with_unknown_account("kvstore", "cn-hangzhou", "instance/r-1");
+    let evaluation = Case::new(&[&all, deny_other_accounts]).eval_resource("kvstore:DeleteInstance", &unknown);
+    assert_eq!(evaluation.decision, Decision::Conditional);
+    assert_eq!(evaluation.missing_keys.iter().collect::<Vec<_>>(), ["account"]);
+}
+
+#[test]
+fn a_deny_whose_arn_differs_only_in_case_may_apply_and_an_allow_does_not_allow() {
+    let all = statements("Allow", "\"*\"", "\"*\"", "");
+    for arn in [
+        "acs:KVSTORE:*:*:instance/*",
+        "acs:kvstore:*:*:Instance/*",
+        "acs:kvstore:*:*:instance/R-1",
+        "acs:kvstore:CN-HANGZHOU:*:instance/r-1",
+    ] {
+        let deny = statements("Deny", "\"kvstore:DeleteInstance\"", &format!("\"{arn}\""), "");
+        let evaluation = Case::new(&[&all, &deny]).eval("kvstore:DeleteInstance", R1);
+        assert_eq!(evaluation.decision, Decision::Conditional, "{arn}");
+        assert!(evaluation.missing_keys.is_empty(), "{arn}");
+        let reason = evaluation.reasons.iter().next().unwrap();
+        assert!(
+            reason.starts_with("statement 0 of p1.json: ") && reason.contains(arn) && reason.contains("only in case"),
+            "{reason}"
+        );
+        // The same with a request in another case than the policy.
+        let allow = statements("Allow", "\"kvstore:DeleteInstance\"", &format!("\"{arn}\""), "");
+        assert_eq!(
+            Case::new(&[&allow]).eval("kvstore:DeleteInstance", R1).decision,
+            Decision::ImplicitDeny,
+            "an `Allow` in another case is not taken as allowing: {arn}"
+        );
+    }
+    // A `NotResource` exception in another case may exclude the resource: not allowed for sure.
+    let allow_but = r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "*", "NotResource": "acs:kvstore:*:*:instance/R-1"}]}"#;
+    let evaluation = Case::new(&[allow_but]).eval("kvstore:DeleteInstance", R1);
+    assert_eq!(evaluation.decision, Decision::Conditional);
+    assert!(evaluation.reasons.iter().next().unwrap().contains("`NotResource`"));
+    // Exactly the same case: decided.
+    let deny = statements(
+        "Deny",
+        "\"kvstore:DeleteInstance\"",
+        "\"acs:kvstore:*:*:instance/r-1\"",
+        "",
+    );
+    assert_eq!(
+        Case::new(&[&all, &deny]).eval("kvstore:DeleteInstance", R1).decision,
+        Decision::ExplicitDeny
+    );
+}
+
+#[test]
+fn what_the_evaluator_does_not_model_is_never_silently_absent() {
+    let all = statements("Allow", "\"*\"", "\"*\"", "");
+    // Documents the linter refuses; the evaluator, asked anyway, says it cannot decide.
+    let unmodelled_deny = [
+        r#"{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*", "NotPrincipal": {"RAM": "*"}}"#,
+        r#"{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*", "Condition": {"StringEqualsIfExists": {"acs:SourceVpc": "vpc-1"}}}"#,
+        r#"{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*", "Condition": {"Null": {"acs:SourceVpc": "true"}}}"#,
+        r#"{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*", "Condition": {"NumericNotEquals": {"acs:Foo": "abc"}}}"#,
+        r#"{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*", "Condition": "MFA"}"#,
+        r#"{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*", "Condition": {"StringNotEquals": {"acs:SourceVpc": []}}}"#,
+        r#"{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*", "Condition": {"Bool": {"acs:MFAPresent": true}}}"#,
+        r#"{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resources": "*"}"#,
+        r#"{"Effect": "Deny", "Actions": "kvstore:DeleteInstance", "Resource": "*"}"#,
+        r#"{"Effect": "deny", "Action": "kvstore:DeleteInstance", "Resource": "*"}"#,
+        r#"{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": 7}"#,
+        r#"{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "acs:kvstore:*:*:instance/r-9", "Resource": "*"}"#,
+        r#"{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*", "Condition": {"Bool": {"acs:MFAPresent": "true", "acs:MFAPresent": "false"}}}"#,
+        r#"{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*", "NotResource": "acs:kvstore:*:*:instance/r-1"}"#,
+    ];
+    for statement in unmodelled_deny {
+        let deny = format!(r#"{{"Version": "1", "Statement": [{statement}]}}"#);
+        let evaluation = Case::new(&[&all, &deny]).eval("kvstore:DeleteInstance", R1);
+        assert_eq!(evaluation.decision, Decision::Conditional, "{statement}");
+        assert!(!evaluation.reasons.is_empty(), "{statement}");
+        assert!(
+            evaluation
+                .reasons
+                .iter()
+                .all(|r| r.starts_with("statement 0 of p1.json: ")),
+            "{:?}",
+            evaluation.reasons
+        );
+    }
+    // A condition it cannot evaluate only narrows its statement: about another action, the
+    // statement is certainly not about the request.
+    let broken_condition = r#"{"Version": "1", "Statement": [{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*", "Condition": "MFA"}]}"#;
+    assert_eq!(
+        Case::new(&[&all, broken_condition])
+            .eval("kvstore:DescribeInstances", R1)
+            .decision,
+        Decision::Allowed
+    );
+    // An element it does not know may change anything: unknown, whatever the request.
+    let unknown_element = r#"{"Version": "1", "Statement": [{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*", "NotPrincipal": {"RAM": "*"}}]}"#;
+    assert_eq!(
+        Case::new(&[&all, unknown_element])
+            .eval("kvstore:DescribeInstances", R1)
+            .decision,
+        Decision::Conditional
+    );
+    // An `Allow` with a condition the evaluator cannot evaluate does not allow.
+    let allow = statements(
+        "Allow",
+        "\"kvstore:DeleteInstance\"",
+        "\"*\"",
+        r#"{"StringEqualsIfExists": {"acs:ResourceTag/env": "dev"}}"#,
+    );
+    let evaluation = Case::new(&[&allow])
+        .with("acs:ResourceTag/env", "dev")
+        .eval("kvstore:DeleteInstance", R1);
+    assert_eq!(evaluation.decision, Decision::Conditional);
+    assert!(
+        evaluation.reasons.iter().any(|r| r.contains("`StringEqualsIfExists`")),
+        "{:?}",
+        evaluation.reasons
+    );
+    // Yet a certain `Deny` still decides, whatever the unmodelled statement would say.
+    let deny = statements("Deny", "\"kvstore:DeleteInstance\"", "\"*\"", "");
+    assert_eq!(
+        Case::new(&[&allow, &deny]).eval("kvstore:DeleteInstance", R1).decision,
+        Decision::ExplicitDeny
+    );
+}

@@ -9,6 +9,8 @@
 //! - adding an `Allow` never turns an allowed request into a denied one;
 //! - the order of statements and of policy files never changes the decision;
 //! - once every key a `conditional` decision lists is supplied, it is allowed or denied.
+//!
+//! Statements have `Action` or `NotAction`, `Resource` or `NotResource`.
 
 use std::sync::Arc;
 
@@ -63,6 +65,7 @@ struct StatementSpec {
     allow: bool,
     not_action: bool,
     action: usize,
+    not_resource: bool,
     resource: usize,
     condition: usize,
 }
@@ -72,16 +75,20 @@ fn statement_spec() -> impl Strategy<Value = StatementSpec> {
         any::<bool>(),
         prop::bool::weighted(0.15),
         0..ACTIONS.len(),
+        prop::bool::weighted(0.15),
         0..RESOURCES.len(),
         0..CONDITIONS.len(),
     )
-        .prop_map(|(allow, not_action, action, resource, condition)| StatementSpec {
-            allow,
-            not_action,
-            action,
-            resource,
-            condition,
-        })
+        .prop_map(
+            |(allow, not_action, action, not_resource, resource, condition)| StatementSpec {
+                allow,
+                not_action,
+                action,
+                not_resource,
+                resource,
+                condition,
+            },
+        )
 }
 
 fn render(statement: &StatementSpec) -> String {
@@ -90,10 +97,15 @@ fn render(statement: &StatementSpec) -> String {
         c => format!(", \"Condition\": {c}"),
     };
     format!(
-        r#"{{"Effect": "{}", "{}": "{}", "Resource": "{}"{condition}}}"#,
+        r#"{{"Effect": "{}", "{}": "{}", "{}": "{}"{condition}}}"#,
         if statement.allow { "Allow" } else { "Deny" },
         if statement.not_action { "NotAction" } else { "Action" },
         ACTIONS[statement.action],
+        if statement.not_resource {
+            "NotResource"
+        } else {
+            "Resource"
+        },
         RESOURCES[statement.resource],
     )
 }
@@ -221,6 +233,7 @@ proptest! {
         let before = decide(&files, &request, &ctx);
         if before.decision == Decision::Conditional {
             prop_assert!(!before.missing_keys.is_empty());
+            prop_assert!(before.reasons.is_empty(), "valid lowercase policies leave nothing undecidable: {:?}", before.reasons);
             let mut supplied = request.clone();
             for (i, (key, _)) in KEYS.iter().enumerate() {
                 if before.missing_keys.contains(*key) {

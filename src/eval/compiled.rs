@@ -18,7 +18,7 @@ pub struct CompiledPolicy {
 }
 
 impl CompiledPolicy {
-    /// Compile a policy that passed the linter (values that do not parse are left out).
+    /// Compile a policy (one that passed the linter, for a decision the user sees).
     pub fn new(source: Arc<SourceFile>, policy: &Policy) -> Self {
         Self {
             source,
@@ -26,10 +26,24 @@ impl CompiledPolicy {
         }
     }
 
-    /// The statements of a policy, compiled; a statement without a valid `Effect` or actions
-    /// is left out (the linter reports it).
+    /// The statements of a policy, compiled. Nothing is left out: a statement the model could
+    /// not read whole (no valid `Effect`, no actions, an element it does not know) is kept, and
+    /// applies or not for reasons the evaluator cannot know. One without a valid `Effect` is
+    /// kept twice, as an `Allow` and as a `Deny`: it might be either.
     pub fn statements_of(policy: &Policy) -> Vec<CompiledStatement> {
-        policy.statements.iter().filter_map(CompiledStatement::new).collect()
+        let mut out = Vec::with_capacity(policy.statements.len());
+        for statement in &policy.statements {
+            match statement.effect {
+                Some((effect, span)) => out.push(CompiledStatement::new(statement, effect, span, Vec::new())),
+                None => {
+                    let why = vec!["the statement has no `Effect` of `Allow` or `Deny`".to_string()];
+                    for effect in [Effect::Allow, Effect::Deny] {
+                        out.push(CompiledStatement::new(statement, effect, statement.span, why.clone()));
+                    }
+                }
+            }
+        }
+        out
     }
 }
 
@@ -41,29 +55,55 @@ pub struct CompiledStatement {
     pub effect_span: Span,
     pub not_action: bool,
     pub actions: Vec<Pattern>,
+    /// Whether `resources` are `NotResource`'s: the statement is about every other resource.
+    pub not_resource: bool,
     pub resources: Vec<ResourcePattern>,
     pub conditions: Vec<CompiledCondition>,
+    /// What of the statement the evaluator does not model ([`Statement::unmodelled`], and a
+    /// missing `Effect`, actions or resources): when there is any, the statement's truth is
+    /// unknown, whatever the request.
+    pub unmodelled: Vec<String>,
 }
 
 impl CompiledStatement {
-    fn new(statement: &Statement) -> Option<Self> {
-        let (effect, effect_span) = statement.effect?;
-        let actions = statement.actions.as_ref()?;
-        Some(Self {
+    fn new(statement: &Statement, effect: Effect, effect_span: Span, mut unmodelled: Vec<String>) -> Self {
+        unmodelled.extend(statement.unmodelled.iter().cloned());
+        if statement.actions.is_none() {
+            unmodelled.push("the statement has no `Action` or `NotAction` the evaluator can read".to_string());
+        }
+        if statement.resources.is_none() {
+            unmodelled.push("the statement has no `Resource` or `NotResource` the evaluator can read".to_string());
+        }
+        let actions = statement.actions.as_ref();
+        Self {
             index: statement.index,
             effect,
             span: statement.span,
             effect_span,
-            not_action: actions.negated,
-            actions: actions.items.iter().map(|a| Pattern::ignoring_case(&a.value)).collect(),
+            not_action: actions.is_some_and(|a| a.negated),
+            actions: actions
+                .map(|a| a.items.iter().map(|a| Pattern::ignoring_case(&a.value)).collect())
+                .unwrap_or_default(),
+            not_resource: statement.not_resource,
             resources: statement
                 .resources
                 .iter()
                 .flatten()
                 .map(|r| ResourcePattern::new(&r.value))
                 .collect(),
-            conditions: statement.conditions.iter().filter_map(CompiledCondition::new).collect(),
-        })
+            conditions: statement
+                .conditions
+                .iter()
+                .map(CompiledCondition::new)
+                .chain(
+                    statement
+                        .unmodelled_conditions
+                        .iter()
+                        .map(|why| CompiledCondition::unevaluable(why)),
+                )
+                .collect(),
+            unmodelled,
+        }
     }
 
     pub fn action_matches(&self, action: &str) -> bool {
@@ -78,10 +118,50 @@ impl CompiledStatement {
         self.actions.iter().any(|p| p.matches_lowercased(action)) != self.not_action
     }
 
-    pub fn resource_truth(&self, resource: &Resource) -> Truth {
-        self.resources
+    /// Whether the statement is about `resource`, as RAM matches ARNs (case-sensitively, the
+    /// unverified assumption of the domain notes), `NotResource` negating.
+    fn resource_truth_in(&self, resource: &Resource, case: Case) -> Truth {
+        let matched = self
+            .resources
             .iter()
-            .fold(Truth::No, |acc, pattern| acc.or(pattern.truth(resource)))
+            .fold(Truth::No, |acc, pattern| acc.or(pattern.truth_in(resource, case)));
+        if self.not_resource { matched.negate() } else { matched }
+    }
+
+    /// Whether the statement is about `resource`. ARNs match case-sensitively; but whether RAM
+    /// ignores their case is not documented, so where ignoring it would widen access — a `Deny`
+    /// that would then apply, an `Allow` whose `NotResource` would then exclude the resource —
+    /// the answer is unknown, never the wider one. (An `Allow` that differs only in case is not
+    /// taken as allowing: that would be the wider answer.)
+    pub fn resource_truth(&self, resource: &Resource) -> Truth {
+        let exact = self.resource_truth_in(resource, Case::Exact);
+        let case_may_matter = match (self.effect, &exact) {
+            (Effect::Deny, Truth::No) | (Effect::Allow, Truth::Yes) => {
+                self.resources.iter().any(|p| p.has_uppercase) || resource.arn.bytes().any(|b| b.is_ascii_uppercase())
+            }
+            _ => false,
+        };
+        if !case_may_matter {
+            return exact;
+        }
+        let ignoring_case = self.resource_truth_in(resource, Case::Ignored);
+        if ignoring_case == exact {
+            return exact;
+        }
+        let element = if self.not_resource { "NotResource" } else { "Resource" };
+        let differing = self
+            .resources
+            .iter()
+            .find(|p| p.truth_in(resource, Case::Exact) != p.truth_in(resource, Case::Ignored))
+            .map_or("", ResourcePattern::text);
+        Truth::undecidable(format!(
+            "its `{element}` `{differing}` differs from `{}` only in case, and whether RAM matches ARNs ignoring case is not documented",
+            resource.display()
+        ))
+        .and(match ignoring_case {
+            Truth::Unknown(_) => ignoring_case,
+            _ => Truth::Yes,
+        })
     }
 
     pub fn conditions_truth(&self, context: &Context) -> Truth {
@@ -92,6 +172,12 @@ impl CompiledStatement {
 
     /// Whether the statement applies to the request.
     pub fn applies(&self, action: &str, resource: &Resource, context: &Context) -> Truth {
+        if !self.unmodelled.is_empty() {
+            return self
+                .unmodelled
+                .iter()
+                .fold(Truth::Yes, |acc, why| acc.and(Truth::undecidable(why.clone())));
+        }
         if !self.action_matches(action) {
             return Truth::No;
         }
@@ -102,21 +188,39 @@ impl CompiledStatement {
     }
 }
 
+/// How ARNs are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Case {
+    Exact,
+    Ignored,
+}
+
+/// An ARN pattern split in its five parts: service, region, account (as written), relative ID.
+type Parts = (Pattern, Pattern, String, Pattern);
+
 /// A `Resource` entry: the whole-ARN pattern, and its five parts for a request whose account
-/// is not known.
+/// is not known; each also ignoring case, for the question whether case could matter.
 #[derive(Debug, Clone)]
 pub struct ResourcePattern {
     whole: Pattern,
-    /// Service, region, account (as written) and relative ID, when the pattern has five parts:
-    /// compiled on first use, since only a request with an unknown account needs them.
-    parts: std::sync::OnceLock<Option<(Pattern, Pattern, String, Pattern)>>,
+    /// Whether the pattern has an ASCII capital: if neither it nor the ARN has one, case
+    /// cannot matter.
+    has_uppercase: bool,
+    /// The patterns ignoring case and the parts, compiled on first use: only a pattern or
+    /// request with a capital, and a request with an unknown account, need them.
+    folded: std::sync::OnceLock<Pattern>,
+    parts: std::sync::OnceLock<Option<Parts>>,
+    folded_parts: std::sync::OnceLock<Option<Parts>>,
 }
 
 impl ResourcePattern {
     fn new(text: &str) -> Self {
         Self {
             whole: Pattern::new(text),
+            has_uppercase: text.bytes().any(|b| b.is_ascii_uppercase()),
+            folded: std::sync::OnceLock::new(),
             parts: std::sync::OnceLock::new(),
+            folded_parts: std::sync::OnceLock::new(),
         }
     }
 
@@ -125,36 +229,59 @@ impl ResourcePattern {
         self.whole.as_str()
     }
 
-    fn parts(&self) -> Option<&(Pattern, Pattern, String, Pattern)> {
-        self.parts
-            .get_or_init(|| {
-                let mut split = self.text().splitn(5, ':');
-                match (split.next(), split.next(), split.next(), split.next(), split.next()) {
-                    (Some("acs"), Some(service), Some(region), Some(account), Some(relative)) => Some((
-                        Pattern::new(service),
-                        Pattern::new(region),
+    fn whole_in(&self, case: Case) -> &Pattern {
+        match case {
+            Case::Exact => &self.whole,
+            Case::Ignored => self.folded.get_or_init(|| Pattern::ignoring_case(self.text())),
+        }
+    }
+
+    fn parts_in(&self, case: Case) -> Option<&Parts> {
+        let compile = |text: &str| match case {
+            Case::Exact => Pattern::new(text),
+            Case::Ignored => Pattern::ignoring_case(text),
+        };
+        let cell = match case {
+            Case::Exact => &self.parts,
+            Case::Ignored => &self.folded_parts,
+        };
+        cell.get_or_init(|| {
+            let mut split = self.text().splitn(5, ':');
+            match (split.next(), split.next(), split.next(), split.next(), split.next()) {
+                (Some(acs), Some(service), Some(region), Some(account), Some(relative))
+                    if acs == "acs" || (case == Case::Ignored && acs.eq_ignore_ascii_case("acs")) =>
+                {
+                    Some((
+                        compile(service),
+                        compile(region),
                         account.to_string(),
-                        Pattern::new(relative),
-                    )),
-                    _ => None,
+                        compile(relative),
+                    ))
                 }
-            })
-            .as_ref()
+                _ => None,
+            }
+        })
+        .as_ref()
     }
 
     pub fn truth(&self, resource: &Resource) -> Truth {
-        if (resource.account_known && resource.region_known) || self.whole.is_match_all() {
-            return Truth::from_bool(self.whole.matches(&resource.arn));
+        self.truth_in(resource, Case::Exact)
+    }
+
+    fn truth_in(&self, resource: &Resource, case: Case) -> Truth {
+        let whole = self.whole_in(case);
+        if (resource.account_known && resource.region_known) || whole.is_match_all() {
+            return Truth::from_bool(whole.matches(&resource.arn));
         }
         let unknown = || {
-            let mut keys = std::collections::BTreeSet::new();
+            let mut truth = Truth::Yes;
             if !resource.region_known {
-                keys.insert("region".to_string());
+                truth = truth.and(Truth::unknown("region"));
             }
             if !resource.account_known {
-                keys.insert("account".to_string());
+                truth = truth.and(Truth::unknown("account"));
             }
-            Truth::Unknown(keys)
+            truth
         };
         let mut arn = resource.arn.splitn(5, ':');
         let (Some(_), Some(service), Some(region), Some(account), Some(relative)) =
@@ -162,7 +289,7 @@ impl ResourcePattern {
         else {
             return unknown();
         };
-        let Some((s, r, account_pattern, rel)) = self.parts() else {
+        let Some((s, r, account_pattern, rel)) = self.parts_in(case) else {
             return unknown();
         };
         if !s.matches(service) || !rel.matches(relative) {
@@ -193,48 +320,95 @@ enum Values {
     Dates(Vec<Instant>),
     Bools(Vec<bool>),
     Ips(Vec<IpBlock>),
+    /// An operator the evaluator does not know, or a value its operator cannot take: the
+    /// condition holds or not for a reason it cannot know (a dropped value would change the
+    /// meaning: `NumericNotEquals` of nothing holds for every number).
+    Unevaluable(String),
 }
 
 #[derive(Debug, Clone)]
 pub struct CompiledCondition {
-    pub operator: Operator,
+    /// `None` when the evaluator does not know the operator.
+    pub operator: Option<Operator>,
     pub operator_text: String,
     pub key: String,
     values: Values,
 }
 
 impl CompiledCondition {
-    fn new(condition: &Condition) -> Option<Self> {
-        let operator = condition.parsed?;
-        let texts = condition.values.iter().map(|v| v.value.as_str());
-        use OperatorBase as O;
-        let values = match operator.base {
-            O::StringLike | O::StringNotLike => Values::Patterns(texts.map(Pattern::new).collect()),
-            O::StringEqualsIgnoreCase | O::StringNotEqualsIgnoreCase => {
-                Values::Folded(texts.map(str::to_lowercase).collect())
-            }
-            base => match base.value_kind() {
-                ValueKind::String => Values::Strings(texts.map(str::to_string).collect()),
-                ValueKind::Number => Values::Numbers(texts.filter_map(|t| Decimal::parse(t).ok()).collect()),
-                ValueKind::Date => Values::Dates(texts.filter_map(|t| Instant::parse(t).ok()).collect()),
-                ValueKind::Bool => Values::Bools(texts.filter_map(|t| parse_bool(t).ok()).collect()),
-                ValueKind::Ip => Values::Ips(texts.filter_map(|t| IpBlock::parse(t).ok()).collect()),
-            },
-        };
-        Some(Self {
-            operator,
+    /// A part of `Condition` the model could not read as a condition (`"Condition": "MFA"`).
+    fn unevaluable(why: &str) -> Self {
+        Self {
+            operator: None,
+            operator_text: String::new(),
+            key: String::new(),
+            values: Values::Unevaluable(why.to_string()),
+        }
+    }
+
+    fn new(condition: &Condition) -> Self {
+        let compiled = |values| Self {
+            operator: condition.parsed,
             operator_text: condition.operator.value.clone(),
             key: condition.key.value.clone(),
             values,
-        })
+        };
+        let Some(operator) = condition.parsed else {
+            return compiled(Values::Unevaluable(format!(
+                "the condition operator `{}` is not one the evaluator knows",
+                condition.operator.value
+            )));
+        };
+        if condition.values.is_empty() {
+            // No value: `StringNotEquals` of nothing would hold for everything.
+            return compiled(Values::Unevaluable(format!(
+                "the condition `{}` on `{}` has no value",
+                condition.operator.value, condition.key.value
+            )));
+        }
+        let texts = || condition.values.iter().map(|v| v.value.as_str());
+        let unparsed = |what: &str| {
+            Values::Unevaluable(format!(
+                "a value of the condition `{}` on `{}` is not {what}",
+                condition.operator.value, condition.key.value
+            ))
+        };
+        use OperatorBase as O;
+        let values = match operator.base {
+            O::StringLike | O::StringNotLike => Values::Patterns(texts().map(Pattern::new).collect()),
+            O::StringEqualsIgnoreCase | O::StringNotEqualsIgnoreCase => {
+                Values::Folded(texts().map(str::to_lowercase).collect())
+            }
+            base => match base.value_kind() {
+                ValueKind::String => Values::Strings(texts().map(str::to_string).collect()),
+                ValueKind::Number => texts()
+                    .map(|t| Decimal::parse(t).ok())
+                    .collect::<Option<Vec<_>>>()
+                    .map_or_else(|| unparsed("a number"), Values::Numbers),
+                ValueKind::Date => texts()
+                    .map(|t| Instant::parse(t).ok())
+                    .collect::<Option<Vec<_>>>()
+                    .map_or_else(|| unparsed("a date"), Values::Dates),
+                ValueKind::Bool => texts()
+                    .map(|t| parse_bool(t).ok())
+                    .collect::<Option<Vec<_>>>()
+                    .map_or_else(|| unparsed("`true` or `false`"), Values::Bools),
+                ValueKind::Ip => texts()
+                    .map(|t| IpBlock::parse(t).ok())
+                    .collect::<Option<Vec<_>>>()
+                    .map_or_else(|| unparsed("an IP address or CIDR block"), Values::Ips),
+            },
+        };
+        compiled(values)
     }
 
     /// Whether one request value matches in the operator's positive sense (`StringNotEquals`
     /// asks whether it equals one of the values, then negates).
-    fn matches_positively(&self, value: &str) -> bool {
+    fn matches_positively(&self, operator: Operator, value: &str) -> bool {
         use OperatorBase as O;
-        let base = self.operator.base;
+        let base = operator.base;
         match &self.values {
+            Values::Unevaluable(_) => false,
             Values::Strings(values) => values.iter().any(|v| v == value),
             Values::Folded(values) => {
                 let value = value.to_lowercase();
@@ -270,21 +444,30 @@ impl CompiledCondition {
     /// qualifier a positive operator needs one to match and a negated one needs none to;
     /// `ForAnyValue:` needs one value to pass, `ForAllValues:` every value.
     pub fn truth(&self, context: &Context) -> Truth {
-        let negated = self.operator.base.is_negated();
+        let (Some(operator), false) = (self.operator, matches!(self.values, Values::Unevaluable(_))) else {
+            return match &self.values {
+                Values::Unevaluable(why) => Truth::undecidable(why.clone()),
+                _ => Truth::undecidable(format!(
+                    "the condition operator `{}` is not one the evaluator knows",
+                    self.operator_text
+                )),
+            };
+        };
+        let negated = operator.base.is_negated();
         match context.get(&self.key) {
             KeyState::Unknown => Truth::unknown(&self.key),
             // A missing key makes a positive condition false. What RAM does for a negated
             // operator or `ForAllValues:` on a missing key is not documented: unknown.
             KeyState::Absent => {
-                if negated || self.operator.set == Some(SetQualifier::ForAllValues) {
+                if negated || operator.set == Some(SetQualifier::ForAllValues) {
                     Truth::unknown(&self.key)
                 } else {
                     Truth::No
                 }
             }
             KeyState::Values(values) => {
-                let passes = |v: &String| self.matches_positively(v) != negated;
-                Truth::from_bool(match self.operator.set {
+                let passes = |v: &String| self.matches_positively(operator, v) != negated;
+                Truth::from_bool(match operator.set {
                     Some(SetQualifier::ForAllValues) => values.iter().all(passes),
                     Some(SetQualifier::ForAnyValue) => values.iter().any(passes),
                     None if negated => values.iter().all(passes),

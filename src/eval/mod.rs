@@ -4,7 +4,10 @@
 //! otherwise a matching `Allow` allows. Resource Directory control policies and an STS session
 //! policy are layers that must allow too. Where the answer hangs on a condition key the request
 //! does not supply (or an account ID that is not known), the decision is `conditional` — unless
-//! it comes out the same whatever those keys hold.
+//! it comes out the same whatever those keys hold. A statement the evaluator cannot read whole
+//! (an element it does not model, a condition it cannot evaluate, an ARN whose case may
+//! matter) is never left out: it applies or not for a reason, and a decision that hangs on it
+//! is `conditional` with that reason.
 
 pub mod compiled;
 pub mod pattern;
@@ -121,6 +124,9 @@ pub struct Evaluation {
     pub layer: Option<LayerKind>,
     pub statements: Vec<StatementRef>,
     pub missing_keys: BTreeSet<String>,
+    /// For `conditional`: what else it hangs on that no key settles, each naming its statement
+    /// (`statement 2 of ops.json: ...`).
+    pub reasons: BTreeSet<String>,
     pub closest: Option<NearMiss>,
 }
 
@@ -133,6 +139,7 @@ enum LayerVerdict {
     },
     Conditional {
         keys: BTreeSet<String>,
+        reasons: BTreeSet<String>,
         statements: Vec<StatementRef>,
     },
 }
@@ -145,7 +152,9 @@ pub fn evaluate(layers: &[Layer], action: &str, resource: &Resource, context: &C
     let as_given = action;
     let folded = action.to_ascii_lowercase();
     let action = folded.as_str();
+    let mut conditional = false;
     let mut conditional_keys = BTreeSet::new();
+    let mut conditional_reasons = BTreeSet::new();
     let mut conditional_statements = Vec::new();
     let mut allowed_by = Vec::new();
     let mut implicit: Option<LayerKind> = None;
@@ -156,8 +165,14 @@ pub fn evaluate(layers: &[Layer], action: &str, resource: &Resource, context: &C
             LayerVerdict::Denied { .. } => {
                 implicit.get_or_insert(layer.kind);
             }
-            LayerVerdict::Conditional { keys, statements } => {
+            LayerVerdict::Conditional {
+                keys,
+                reasons,
+                statements,
+            } => {
+                conditional = true;
                 conditional_keys.extend(keys);
+                conditional_reasons.extend(reasons);
                 conditional_statements.extend(statements);
             }
             LayerVerdict::Allowed(statements) => allowed_by.extend(statements),
@@ -168,6 +183,7 @@ pub fn evaluate(layers: &[Layer], action: &str, resource: &Resource, context: &C
         layer,
         statements,
         missing_keys: BTreeSet::new(),
+        reasons: BTreeSet::new(),
         closest: None,
     };
     if let Some(first) = explicit.first() {
@@ -184,9 +200,10 @@ pub fn evaluate(layers: &[Layer], action: &str, resource: &Resource, context: &C
     if layers.iter().all(|l| l.policies.is_empty()) {
         return empty(Decision::ImplicitDeny, Some(LayerKind::IdentityPolicy), Vec::new());
     }
-    if !conditional_keys.is_empty() {
+    if conditional {
         let mut evaluation = empty(Decision::Conditional, None, conditional_statements);
         evaluation.missing_keys = conditional_keys;
+        evaluation.reasons = conditional_reasons;
         return evaluation;
     }
     empty(Decision::Allowed, None, allowed_by)
@@ -230,6 +247,9 @@ fn evaluate_layer(layer: &Layer, action: &str, resource: &Resource, context: &Co
             if truth == Truth::No {
                 continue;
             }
+            // A reason says which statement it is about.
+            let truth =
+                truth.map_reasons(|why| format!("statement {} of {}: {why}", statement.index, policy.source.name));
             let reference = || StatementRef::new(layer.kind, p, policy, statement);
             match (statement.effect, &truth) {
                 (Effect::Deny, Truth::Yes) => certain_denies.push(reference()),
@@ -251,6 +271,7 @@ fn evaluate_layer(layer: &Layer, action: &str, resource: &Resource, context: &Co
         (Truth::No, Truth::Yes) => LayerVerdict::Allowed(certain_allows),
         (deny, allow) => LayerVerdict::Conditional {
             keys: deny.keys().chain(allow.keys()).cloned().collect(),
+            reasons: deny.reasons().chain(allow.reasons()).cloned().collect(),
             statements: uncertain,
         },
     }
@@ -267,10 +288,12 @@ fn closest_allow(layer: &Layer, action: &str, resource: &Resource, context: &Con
                 (0, format!("its actions do not include `{action}`"))
             } else if !resource_ok {
                 let written: Vec<String> = statement.resources.iter().map(|r| format!("`{}`", r.text())).collect();
-                (
-                    1,
-                    format!("its resources ({}) do not match `{}`", written.join(", "), resource.arn),
-                )
+                let stopped_by = if statement.not_resource {
+                    format!("its `NotResource` ({}) excludes `{}`", written.join(", "), resource.arn)
+                } else {
+                    format!("its resources ({}) do not match `{}`", written.join(", "), resource.arn)
+                };
+                (1, stopped_by)
             } else {
                 let failed = statement
                     .conditions

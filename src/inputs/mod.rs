@@ -2,23 +2,155 @@
 //! metadata or Terraform JSON.
 
 pub mod evaluable;
+pub mod identifiers;
 pub mod instances;
 pub mod policy_file;
 
 use std::io::Read;
 use std::path::Path;
 
+/// The most ramguard reads from one file or from standard input, unless
+/// [`INPUT_SIZE_VARIABLE`] says otherwise: well above a RAM policy (6,144 characters), an API
+/// response and a large Terraform plan, and far below what would exhaust a CI machine.
+pub const DEFAULT_INPUT_SIZE_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// The environment variable that sets the input size limit, in bytes (`134217728`) or with a
+/// binary suffix (`128MiB`, `128M`, `512KiB`, `1GiB`). It applies to every file ramguard
+/// reads, `ramguard.toml` included, which is why it is not a setting of that file.
+pub const INPUT_SIZE_VARIABLE: &str = "RAMGUARD_MAX_INPUT_SIZE";
+
+/// The input size limit in force: [`INPUT_SIZE_VARIABLE`] if set, else the default. A value
+/// that is not a size is an error, not a silent default.
+pub fn input_size_limit() -> Result<u64, String> {
+    match std::env::var(INPUT_SIZE_VARIABLE) {
+        Err(std::env::VarError::NotPresent) => Ok(DEFAULT_INPUT_SIZE_LIMIT),
+        Err(std::env::VarError::NotUnicode(_)) => Err(format!("{INPUT_SIZE_VARIABLE} is not UTF-8")),
+        Ok(text) => parse_size(&text).ok_or_else(|| {
+            format!(
+                "{INPUT_SIZE_VARIABLE} `{}` is not a size: write bytes (`67108864`) or `64MiB`, `512KiB`, `1GiB`",
+                text.escape_debug()
+            )
+        }),
+    }
+}
+
+/// `67108864`, `64MiB`, `64M`, `512KiB`, `512K`, `1GiB`, `1G` → bytes; zero is not a size.
+pub fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let (number, unit) = text.split_at(digits);
+    let multiplier: u64 = match unit.trim() {
+        "" | "B" => 1,
+        "K" | "KiB" => 1 << 10,
+        "M" | "MiB" => 1 << 20,
+        "G" | "GiB" => 1 << 30,
+        _ => return None,
+    };
+    number
+        .parse::<u64>()
+        .ok()?
+        .checked_mul(multiplier)
+        .filter(|&bytes| bytes > 0)
+}
+
 /// Read a file named on the command line, `-` being standard input: the name to show, and the
 /// bytes. The error is one line for the user.
+///
+/// Only a regular file is read (a symbolic link to one is fine): a FIFO named as a path would
+/// block until someone writes to it, and `/dev/zero` never ends. Its metadata is checked before
+/// it is opened, since opening a FIFO blocks already. Standard input may be anything, a pipe
+/// above all. Nothing past the size limit is read: a larger input is refused.
 pub fn read_input(path: &Path) -> Result<(String, Vec<u8>), String> {
+    let limit = input_size_limit()?;
     if path == Path::new("-") {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("<stdin>: {e}"))?;
+        let bytes = read_capped(std::io::stdin().lock(), limit).map_err(|e| format!("<stdin>: {e}"))?;
         return Ok(("<stdin>".to_string(), bytes));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let shown = path.display();
+    let metadata = std::fs::metadata(path).map_err(|e| format!("{shown}: {e}"))?;
+    if !metadata.is_file() {
+        return Err(format!("{shown}: is {}, not a regular file", kind_of(&metadata)));
+    }
+    if metadata.len() > limit {
+        return Err(too_large(&shown.to_string(), limit));
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("{shown}: {e}"))?;
+    let bytes = read_capped(file, limit).map_err(|e| format!("{shown}: {e}"))?;
     let name = path.to_string_lossy();
     Ok((name.strip_prefix("./").unwrap_or(&name).to_string(), bytes))
+}
+
+/// Read at most `limit` bytes; one byte more means the input is too large (a file may grow
+/// between its metadata and its reading, and standard input has no size).
+fn read_capped(reader: impl Read, limit: u64) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if u64::try_from(bytes.len()).map_or(true, |len| len > limit) {
+        return Err(too_large_message(limit));
+    }
+    Ok(bytes)
+}
+
+fn too_large(name: &str, limit: u64) -> String {
+    format!("{name}: {}", too_large_message(limit))
+}
+
+fn too_large_message(limit: u64) -> String {
+    format!("larger than the input size limit of {limit} bytes (set {INPUT_SIZE_VARIABLE} to read larger inputs)")
+}
+
+/// What a path that is not a regular file is, for the message.
+fn kind_of(metadata: &std::fs::Metadata) -> &'static str {
+    let kind = metadata.file_type();
+    if kind.is_dir() {
+        return "a directory";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    "a special file"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_are_bytes_or_binary_units() {
+        assert_eq!(parse_size("67108864"), Some(67_108_864));
+        assert_eq!(parse_size("64MiB"), Some(64 << 20));
+        assert_eq!(parse_size("64M"), Some(64 << 20));
+        assert_eq!(parse_size("512 KiB"), Some(512 << 10));
+        assert_eq!(parse_size("1GiB"), Some(1 << 30));
+        for bad in ["", "0", "-1", "64MB", "1.5M", "lots", "99999999999999999999G"] {
+            assert_eq!(parse_size(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn reading_stops_one_byte_past_the_limit() {
+        let endless = std::io::repeat(0);
+        let message = read_capped(endless, 1024).err().unwrap_or_default();
+        assert!(
+            message.contains("larger than the input size limit of 1024 bytes"),
+            "{message}"
+        );
+        assert_eq!(read_capped(&b"1234"[..], 4).ok(), Some(b"1234".to_vec()));
+    }
 }

@@ -1,44 +1,69 @@
-//! A policy file: a bare document, or a RAM API response that carries one as an encoded string.
+//! A policy file: a bare document, or a RAM API response that carries one (or several) as an
+//! encoded string. Recognising what a file is comes first, before any rule or snippet sees it:
+//! a Terraform plan is never read as a policy, and a file that looks like a policy but is not
+//! one ramguard knows is said out loud rather than skipped.
 
 use std::sync::Arc;
 
 use crate::json::{self, Node, Value};
-use crate::rules::{Finding, invalid_element_type, invalid_json};
-use crate::source::SourceFile;
+use crate::rules::{
+    Finding, duplicate_key, invalid_element_type, invalid_json, invisible_character, unrecognised_document,
+};
+use crate::source::{SourceFile, Span};
 
-/// Where the document stands in the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a document stands in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
     /// The file is the document.
     Bare,
-    /// The file is a RAM API response; the document is the encoded string at this path.
-    Response { api: &'static str, path: [&'static str; 2] },
+    /// The file is a RAM API response; the document is the value at `pointer` (of the response).
+    Response { api: &'static str, pointer: String },
 }
 
-/// The RAM API responses that carry a document, by the path of the encoded string.
-const RESPONSES: [(&str, [&str; 2]); 3] = [
-    ("GetPolicyVersion", ["PolicyVersion", "PolicyDocument"]),
-    ("GetPolicy", ["DefaultPolicyVersion", "PolicyDocument"]),
-    ("GetRole", ["Role", "AssumeRolePolicyDocument"]),
-];
+/// One policy document of a file, its spans in the file.
+#[derive(Debug)]
+pub struct Document {
+    pub root: Node,
+    pub origin: Origin,
+}
+
+/// Why a file that parsed as JSON was not read as a policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotPolicy {
+    /// Nothing in it looks like a policy (`package.json`).
+    NoPolicyMark,
+    /// `terraform show -json` output or a raw `terraform.tfstate`: not read as a policy, and its
+    /// text (which holds secrets) is never echoed.
+    Terraform,
+}
+
+/// A file that looks like a policy but is not one ramguard can read: named on the command line,
+/// it is reported (`unrecognised-document`); found in a walk, it is skipped.
+#[derive(Debug, Clone)]
+pub struct Unrecognised {
+    pub span: Span,
+    pub message: String,
+    pub help: String,
+}
 
 #[derive(Debug)]
 pub enum Content {
-    /// Valid JSON that is plainly not a policy (`package.json`): skipped and counted.
-    NotPolicy,
-    /// The file (or the document inside it) could not be parsed; `findings` say why.
+    /// Valid JSON that is plainly not a policy: skipped and counted.
+    NotPolicy(NotPolicy),
+    /// Looks like a policy, but not in a form ramguard reads.
+    Unrecognised(Unrecognised),
+    /// The file (or a document inside it) could not be parsed; `findings` say why.
     Unparsed,
-    Document {
-        root: Node,
-        origin: Origin,
-    },
+    /// One document or more (a `ListPolicyVersions` response carries every version).
+    Documents(Vec<Document>),
 }
 
 #[derive(Debug)]
 pub struct PolicyFile {
     pub source: Arc<SourceFile>,
     pub content: Content,
-    /// Findings made while reading: invalid JSON, a byte-order mark.
+    /// Findings made while reading: invalid JSON, a byte-order mark, a duplicate key in an API
+    /// response's wrapper, an invisible character.
     pub findings: Vec<Finding>,
 }
 
@@ -61,16 +86,19 @@ pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
     let source = Arc::new(SourceFile::new(name, text));
     // A byte-order mark is reported, then read past.
     let (parsed, bom) = json::parse_past_bom(&source.text);
-    if bom {
-        findings.push(invalid_json::byte_order_mark());
-    }
     let content = match parsed {
+        // A Terraform plan or state with a syntax error is still not a policy: saying where it
+        // breaks would echo its text, secrets included.
+        Err(_) if looks_like_terraform_text(&source.text) => Content::NotPolicy(NotPolicy::Terraform),
         Err(error) => {
             findings.push(invalid_json::syntax(&error));
             Content::Unparsed
         }
         Ok(root) => recognise(&source.text, root, &mut findings),
     };
+    if bom && !matches!(content, Content::NotPolicy(_)) {
+        findings.insert(0, invalid_json::byte_order_mark());
+    }
     PolicyFile {
         source,
         content,
@@ -79,53 +107,384 @@ pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
 }
 
 fn recognise(text: &str, root: Node, findings: &mut Vec<Finding>) -> Content {
-    if root.as_object().is_none() {
-        return Content::NotPolicy;
+    if is_terraform(&root) {
+        return Content::NotPolicy(NotPolicy::Terraform);
     }
-    if root.get("Version").is_some() || root.get("Statement").is_some() {
-        return Content::Document {
+    let Some(members) = root.as_object() else {
+        return match root
+            .as_array()
+            .and_then(|items| items.iter().find(|i| looks_like_policy(i)))
+        {
+            Some(item) => Content::Unrecognised(Unrecognised {
+                span: item.span,
+                message: "the file holds an array of policy documents, not one document".into(),
+                help: "RAM takes one policy document at a time: put each in its own file".into(),
+            }),
+            None => Content::NotPolicy(NotPolicy::NoPolicyMark),
+        };
+    };
+    if members.is_empty() {
+        return Content::Unrecognised(Unrecognised {
+            span: root.span,
+            message: "the file is an empty object, not a policy document".into(),
+            help: "a policy document has `Version` and `Statement`".into(),
+        });
+    }
+    // `Version` or `Statement` makes a document; so do both keys in another case (a document
+    // with errors that the rules name). `version` alone does not (`package.json` has it), and
+    // `statement` alone is only a mark (see `policy_mark`): a word that common is no proof.
+    let has = |key: &str| members.iter().any(|m| m.key.eq_ignore_ascii_case(key));
+    let is_document =
+        members.iter().any(|m| m.key == "Version" || m.key == "Statement") || (has("Version") && has("Statement"));
+    if is_document {
+        findings.extend(invisible_character::scan(text, &root, &|offset| offset));
+        return Content::Documents(vec![Document {
             root,
             origin: Origin::Bare,
-        };
+        }]);
     }
-    for (api, path) in RESPONSES {
-        let Some(carrier) = root.get(path[0]).and_then(|m| m.value.get(path[1])) else {
+    let documents = read_responses(text, &root, findings);
+    if !documents.is_empty() {
+        return Content::Documents(documents);
+    }
+    if !findings.is_empty() {
+        return Content::Unparsed;
+    }
+    if let Some(unrecognised) = policy_mark(&root) {
+        return Content::Unrecognised(unrecognised);
+    }
+    Content::NotPolicy(NotPolicy::NoPolicyMark)
+}
+
+/// A step of the path from a response's root to a document.
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    Key(&'static str),
+    /// Every item of an array.
+    Each,
+}
+
+use Step::{Each, Key};
+
+/// The RAM API responses that carry documents, by the path to the encoded string. Checked
+/// against the models of Alibaba Cloud's generated SDKs (`alibabacloud-*-sdk`, `ram-20150501`
+/// and `resourcemanager-20200331`): see the README.
+const RESPONSES: &[(&str, &[Step])] = &[
+    // `CreatePolicyVersion` answers in the same shape.
+    ("GetPolicyVersion", &[Key("PolicyVersion"), Key("PolicyDocument")]),
+    ("GetPolicy", &[Key("DefaultPolicyVersion"), Key("PolicyDocument")]),
+    // Deprecated, read only without `DefaultPolicyVersion` (see `read_responses`). `CreatePolicy`
+    // answers with a `Policy` too, but without a document.
+    ("GetPolicy", &[Key("Policy"), Key("PolicyDocument")]),
+    (
+        "ListPolicyVersions",
+        &[Key("PolicyVersions"), Key("PolicyVersion"), Each, Key("PolicyDocument")],
+    ),
+    // `CreateRole` and `UpdateRole` answer in the same shape.
+    ("GetRole", &[Key("Role"), Key("AssumeRolePolicyDocument")]),
+    ("GetControlPolicy", &[Key("ControlPolicy"), Key("PolicyDocument")]),
+];
+
+/// Every document a known response shape carries. A key repeated in an object on the way is a
+/// `duplicate-key` finding, and every value it holds is read: JSON leaves open which one counts.
+fn read_responses(text: &str, root: &Node, findings: &mut Vec<Finding>) -> Vec<Document> {
+    let mut documents = Vec::new();
+    // `GetPolicy` documents `Policy.PolicyDocument` as deprecated: when the current
+    // `DefaultPolicyVersion.PolicyDocument` is there, the old field is not read.
+    let has_default_version = root.get("DefaultPolicyVersion").is_some();
+    let mut reported = std::collections::HashSet::new();
+    for (api, steps) in RESPONSES {
+        if has_default_version && matches!(steps.first(), Some(Key("Policy"))) {
             continue;
-        };
-        let origin = Origin::Response { api, path };
-        let document = &carrier.value;
-        return match &document.value {
-            Value::String(_) => {
-                let decoded = json::decode_string_token(text, document.span);
-                match decoded.map(|d| d.parse()) {
-                    Some(Ok(root)) => Content::Document { root, origin },
-                    Some(Err(error)) => {
-                        findings.push(invalid_json::syntax(&error));
-                        Content::Unparsed
+        }
+        // The objects the path went through, for their duplicate keys.
+        let mut through: Vec<(&Node, String)> = Vec::new();
+        let mut at: Vec<(&Node, String)> = vec![(root, String::new())];
+        for (i, step) in steps.iter().enumerate() {
+            let in_list = i > 0 && matches!(steps.get(i - 1), Some(Each));
+            let mut next = Vec::new();
+            for (node, pointer) in at {
+                match step {
+                    Key(key) => {
+                        let members = node.as_object().unwrap_or_default();
+                        let found = members.iter().filter(|m| m.key == *key);
+                        let before = next.len();
+                        next.extend(found.map(|m| (&m.value, format!("{pointer}/{key}"))));
+                        if next.len() > before {
+                            through.push((node, pointer));
+                        } else if in_list {
+                            // Every version in the list carries its document: one without is
+                            // a response cut or edited, and that version was not checked.
+                            findings.push(unrecognised_document::no_document(
+                                crate::rules::opening(node),
+                                &pointer,
+                                key,
+                            ));
+                        }
                     }
-                    None => {
-                        let error = json::SyntaxError {
-                            message: "the encoded document has an escape JSON does not allow".into(),
-                            span: document.span,
-                        };
-                        findings.push(invalid_json::syntax(&error));
-                        Content::Unparsed
+                    Each => {
+                        let Some(items) = node.as_array() else { continue };
+                        next.extend(
+                            items
+                                .iter()
+                                .enumerate()
+                                .map(|(i, item)| (item, format!("{pointer}/{i}"))),
+                        );
                     }
                 }
             }
-            // Some tools decode the document for you; take it as it is.
-            Value::Object(_) => Content::Document {
-                root: document.clone(),
-                origin,
-            },
-            _ => {
-                findings.push(invalid_element_type::not_a_document(
-                    document,
-                    &format!("{}.{}", path[0], path[1]),
-                ));
-                Content::Unparsed
+            at = next;
+        }
+        if at.is_empty() {
+            continue;
+        }
+        for (node, pointer) in through {
+            if let Some(members) = node.as_object()
+                && reported.insert(node.span)
+            {
+                report_duplicates(members, &pointer, findings);
             }
-        };
+        }
+        for (node, pointer) in at {
+            let origin = Origin::Response { api, pointer };
+            if let Some(root) = read_carried(text, node, &origin, findings) {
+                documents.push(Document { root, origin });
+            }
+        }
     }
-    Content::NotPolicy
+    documents
+}
+
+fn report_duplicates(members: &[json::Member], pointer: &str, findings: &mut Vec<Finding>) {
+    let mut repeated = Vec::new();
+    json::repeats(members, &mut repeated);
+    for duplicate in repeated {
+        let pointer = format!("{pointer}/{}", json::pointer_token(&duplicate.again.key));
+        findings.push(duplicate_key::finding(duplicate, pointer));
+    }
+}
+
+/// The document a response carries at `node`: an encoded string (as the API returns it), or
+/// an object (some tools decode it for you).
+fn read_carried(text: &str, node: &Node, origin: &Origin, findings: &mut Vec<Finding>) -> Option<Node> {
+    match &node.value {
+        Value::String(_) => {
+            let Some(decoded) = json::decode_string_token(text, node.span) else {
+                findings.push(invalid_json::syntax(&json::SyntaxError {
+                    message: "the encoded document has an escape JSON does not allow".into(),
+                    span: node.span,
+                }));
+                return None;
+            };
+            // Parsed in the decoded text's own offsets first, so that an invisible character
+            // is placed exactly (an escape inside an escape), then moved into the file.
+            let to_file = |offset: usize| decoded.file_offset(offset);
+            match json::parse(&decoded.text) {
+                Ok(mut root) => {
+                    findings.extend(invisible_character::scan(&decoded.text, &root, &to_file));
+                    remap(&mut root, &to_file);
+                    Some(root)
+                }
+                Err(mut error) => {
+                    error.span = Span::new(to_file(error.span.start), to_file(error.span.end));
+                    findings.push(invalid_json::syntax(&error));
+                    None
+                }
+            }
+        }
+        Value::Object(_) => {
+            findings.extend(invisible_character::scan(text, node, &|offset| offset));
+            Some(node.clone())
+        }
+        _ => {
+            let path = match origin {
+                Origin::Response { pointer, .. } => pointer.trim_start_matches('/').replace('/', "."),
+                Origin::Bare => String::new(),
+            };
+            findings.push(invalid_element_type::not_a_document(node, &path));
+            None
+        }
+    }
+}
+
+/// Move every span of a tree through `map`.
+fn remap(node: &mut Node, map: &dyn Fn(usize) -> usize) {
+    node.span = Span::new(map(node.span.start), map(node.span.end));
+    match &mut node.value {
+        Value::Array(items) => items.iter_mut().for_each(|n| remap(n, map)),
+        Value::Object(members) => {
+            for member in members {
+                member.key_span = Span::new(map(member.key_span.start), map(member.key_span.end));
+                remap(&mut member.value, map);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a value looks like a policy document or a statement: it has `Version`, or
+/// `Statement` (any case) holding an array or object, or a statement's `Effect` with `Action`
+/// (any case).
+fn looks_like_policy(node: &Node) -> bool {
+    let Some(members) = node.as_object() else {
+        return false;
+    };
+    let has = |key: &str| members.iter().any(|m| m.key.eq_ignore_ascii_case(key));
+    let statements = members.iter().any(|m| {
+        m.key.eq_ignore_ascii_case("Statement") && matches!(m.value.value, Value::Array(_) | Value::Object(_))
+    });
+    statements || members.iter().any(|m| m.key == "Version") || (has("Effect") && (has("Action") || has("NotAction")))
+}
+
+/// Whether a file ramguard does not read looks like a policy anyway: the object is a
+/// statement, or somewhere in it stands a key named like a RAM document (`PolicyDocument`,
+/// `AssumeRolePolicyDocument`, any case) in a shape ramguard does not know.
+fn policy_mark(root: &Node) -> Option<Unrecognised> {
+    let statement = root
+        .as_object()
+        .and_then(|members| members.iter().find(|m| m.key.eq_ignore_ascii_case("Statement")))
+        .filter(|m| matches!(m.value.value, Value::Array(_) | Value::Object(_)));
+    if let Some(statement) = statement {
+        return Some(Unrecognised {
+            span: statement.key_span,
+            message: format!(
+                "`{}` looks like a policy's `Statement`, written in another case",
+                statement.key
+            ),
+            help: "RAM's elements are `Version` and `Statement`, spelled exactly so".into(),
+        });
+    }
+    if looks_like_policy(root) {
+        return Some(Unrecognised {
+            span: root.span,
+            message: "the file holds a statement, not a policy document".into(),
+            help: "wrap it: `{\"Version\": \"1\", \"Statement\": [ ... ]}`".into(),
+        });
+    }
+    let (span, pointer) = document_key(root, &mut Vec::new())?;
+    Some(Unrecognised {
+        span,
+        message: format!("a policy document at `{pointer}`, in a response shape ramguard does not know"),
+        help: "ramguard reads the documents of `GetPolicyVersion`, `CreatePolicyVersion`, `GetPolicy`, \
+               `ListPolicyVersions`, `GetRole`, `CreateRole`, `UpdateRole` and `GetControlPolicy` responses \
+               as the API returns them; save the document itself to lint it"
+            .into(),
+    })
+}
+
+/// The first key (in document order) named like a RAM document, and its pointer. The path is
+/// kept as tokens so that a pointer is only built for the key found; recursion is bounded by
+/// the parser's `json::MAX_DEPTH`.
+fn document_key<'a>(node: &'a Node, path: &mut Vec<std::borrow::Cow<'a, str>>) -> Option<(Span, String)> {
+    match &node.value {
+        Value::Object(members) => members.iter().find_map(|member| {
+            path.push(json::pointer_token(&member.key));
+            let found = if member.key.eq_ignore_ascii_case("PolicyDocument")
+                || member.key.eq_ignore_ascii_case("AssumeRolePolicyDocument")
+            {
+                Some((member.key_span, path.iter().map(|t| format!("/{t}")).collect()))
+            } else {
+                document_key(&member.value, path)
+            };
+            path.pop();
+            found
+        }),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            path.push(std::borrow::Cow::Owned(i.to_string()));
+            let found = document_key(item, path);
+            path.pop();
+            found
+        }),
+        _ => None,
+    }
+}
+
+/// `terraform show -json` output (a plan or a state: `format_version` with
+/// `terraform_version`, `planned_values`, `resource_changes`, `values`, ...) or a raw
+/// `terraform.tfstate` (`version`, `terraform_version`, `resources`).
+fn is_terraform(root: &Node) -> bool {
+    let has = |key: &str| root.get(key).is_some();
+    let shown = has("format_version")
+        && (has("terraform_version")
+            || has("planned_values")
+            || has("resource_changes")
+            || has("values")
+            || has("prior_state")
+            || has("configuration"));
+    let raw_state = has("terraform_version") && (has("version") || has("resources") || has("lineage"));
+    shown || raw_state
+}
+
+/// The same marks, in a text that is not valid JSON: a Terraform file cut short or edited by
+/// hand. Only keys written at the start of a line or after `{`/`,` count, so a policy that
+/// merely mentions `terraform_version` in a value is still linted.
+fn looks_like_terraform_text(text: &str) -> bool {
+    let has = |key: &str| {
+        text.match_indices(key).any(|(at, _)| {
+            let before = text.get(..at).map(str::trim_end).unwrap_or_default();
+            let after = text.get(at + key.len()..).map(str::trim_start).unwrap_or_default();
+            (before.is_empty() || before.ends_with(['{', ','])) && after.starts_with(':')
+        })
+    };
+    has("\"terraform_version\"") && (has("\"format_version\"") || has("\"version\"") || has("\"resources\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn content(text: &str) -> Content {
+        read("x.json".into(), text.as_bytes().to_vec()).content
+    }
+
+    #[test]
+    fn terraform_is_not_a_policy() {
+        for text in [
+            r#"{"format_version": "1.2", "terraform_version": "1.9.0", "planned_values": {}}"#,
+            r#"{"version": 4, "terraform_version": "1.9.0", "serial": 1, "lineage": "x", "resources": []}"#,
+            "{\"version\": 4, \"terraform_version\": \"1.9.0\",\n \"resources\": [ {\"password\": \"hunter2\"} ",
+        ] {
+            assert!(
+                matches!(content(text), Content::NotPolicy(NotPolicy::Terraform)),
+                "{text}"
+            );
+        }
+        // A policy that mentions it in a value is still a policy (with an invalid-json finding).
+        assert!(matches!(
+            content(r#"{"Version": "1", "Statement": [{"Sid": "\"terraform_version\": \"resources\": x"}"#),
+            Content::Unparsed
+        ));
+    }
+
+    #[test]
+    fn what_looks_like_a_policy() {
+        assert!(matches!(
+            content(r#"{"name": "x", "version": "1.0.0"}"#),
+            Content::NotPolicy(_)
+        ));
+        assert!(matches!(content(r#"{"compilerOptions": {}}"#), Content::NotPolicy(_)));
+        assert!(matches!(content("[1, 2]"), Content::NotPolicy(_)));
+        assert!(matches!(content("{}"), Content::Unrecognised(_)));
+        assert!(matches!(
+            content(r#"[{"Version": "1", "Statement": []}]"#),
+            Content::Unrecognised(_)
+        ));
+        assert!(matches!(
+            content(r#"{"Effect": "Allow", "Action": "*", "Resource": "*"}"#),
+            Content::Unrecognised(_)
+        ));
+        assert!(matches!(
+            content(r#"{"Data": {"PolicyDocument": "{}"}}"#),
+            Content::Unrecognised(_)
+        ));
+        assert!(matches!(
+            content(r#"{"version": "1", "statement": []}"#),
+            Content::Documents(_)
+        ));
+        assert!(matches!(content(r#"{"statement": []}"#), Content::Unrecognised(_)));
+        assert!(matches!(
+            content(r#"{"statement": "Terms of use"}"#),
+            Content::NotPolicy(_)
+        ));
+    }
 }

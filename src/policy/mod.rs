@@ -1,9 +1,11 @@
 //! The policy model: what a RAM policy document says, with where it says it.
 //!
 //! The model is built tolerantly from a JSON tree: an element of the wrong type is left out
-//! rather than guessed at. The grammar rules look at the tree itself and report what was left
-//! out, and the evaluator refuses any document with error-severity findings, so a tolerant
-//! model never turns a broken policy into a decision.
+//! rather than guessed at, and what was left out is written down (`Statement::unmodelled`).
+//! The grammar rules look at the tree itself and report it; `simulate` and `preflight` refuse
+//! any document with error-severity findings; and the evaluator, asked anyway, treats a
+//! statement with something left out as unknown, never as absent. A tolerant model never turns
+//! a broken policy into a decision.
 
 pub mod condition;
 
@@ -106,10 +108,22 @@ pub struct Statement {
     pub pointer: String,
     pub effect: Option<(Effect, Span)>,
     pub actions: Option<ActionList>,
-    /// `None` when the statement has no (well-typed) `Resource`.
+    /// The entries of `Resource`, or of `NotResource` when `not_resource` says so (both: the
+    /// first written, and `conflicting-elements` reports it). `None` when the statement has
+    /// neither, well-typed.
     pub resources: Option<Vec<Item>>,
+    /// Whether `resources` are `NotResource`'s: the statement is about every resource but those.
+    /// A rule that reads `resources` as "what the statement is about" must look at this first.
+    pub not_resource: bool,
     pub conditions: Vec<Condition>,
     pub principal: Option<Span>,
+    /// What the statement says that the model does not capture, in words: an element it does
+    /// not know, a value of the wrong type, two elements where one is allowed. The evaluator
+    /// treats such a statement as applying or not for reasons it cannot know.
+    pub unmodelled: Vec<String>,
+    /// The same for the parts of `Condition` that are not an operator over keys and string
+    /// values: conditions the evaluator cannot evaluate (they only ever narrow the statement).
+    pub unmodelled_conditions: Vec<String>,
 }
 
 impl Statement {
@@ -208,13 +222,16 @@ fn statement(node: &Node, index: usize, pointer: String) -> Statement {
                 items: strings(&m.value, &format!("{pointer}/{}", m.key)),
             })
     });
-    let resources = node
-        .get("Resource")
+    let resource_member = node
+        .as_object()
+        .and_then(|members| members.iter().find(|m| m.key == "Resource" || m.key == "NotResource"));
+    let resources = resource_member
         .filter(|m| matches!(m.value.value, Value::String(_) | Value::Array(_)))
-        .map(|m| strings(&m.value, &format!("{pointer}/Resource")));
+        .map(|m| strings(&m.value, &format!("{pointer}/{}", m.key)));
+    let mut unmodelled_conditions = Vec::new();
     let conditions = node
         .get("Condition")
-        .map(|m| conditions(&m.value, &format!("{pointer}/Condition")))
+        .map(|m| conditions(&m.value, &format!("{pointer}/Condition"), &mut unmodelled_conditions))
         .unwrap_or_default();
     Statement {
         index,
@@ -222,17 +239,89 @@ fn statement(node: &Node, index: usize, pointer: String) -> Statement {
         effect,
         actions,
         resources,
+        not_resource: resource_member.is_some_and(|m| m.key == "NotResource"),
         conditions,
         principal: node.get("Principal").map(|m| m.value.span),
         pointer,
+        unmodelled: unmodelled_elements(node),
+        unmodelled_conditions,
     }
 }
 
-fn conditions(node: &Node, pointer: &str) -> Vec<Condition> {
+/// The elements a statement of a permission policy may have and the evaluator reads (`Sid`
+/// is a label: it changes nothing).
+const MODELLED_ELEMENTS: [&str; 7] = [
+    "Effect",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+    "Sid",
+];
+
+/// What of a statement's elements the model does not capture (the conditions' own parts are
+/// checked as they are read).
+fn unmodelled_elements(node: &Node) -> Vec<String> {
     let mut out = Vec::new();
-    for op in node.as_object().unwrap_or_default() {
+    let members = node.as_object().unwrap_or_default();
+    for member in members {
+        let key = member.key.as_str();
+        if !MODELLED_ELEMENTS.contains(&key) {
+            out.push(format!("`{key}` is an element the evaluator does not model"));
+        } else if matches!(key, "Action" | "NotAction" | "Resource" | "NotResource") && !is_strings(&member.value) {
+            out.push(format!("`{key}` holds something other than strings"));
+        }
+    }
+    for (one, other) in [("Action", "NotAction"), ("Resource", "NotResource")] {
+        if node.get(one).is_some() && node.get(other).is_some() {
+            out.push(format!("the statement has both `{one}` and `{other}`"));
+        }
+    }
+    out.extend(repeated(members).map(|key| format!("`{key}` appears twice in the statement")));
+    out
+}
+
+/// The keys an object has more than once: which value counts is ambiguous (readers disagree).
+fn repeated(members: &[crate::json::Member]) -> impl Iterator<Item = &str> {
+    let mut seen = std::collections::HashSet::new();
+    members
+        .iter()
+        .filter(move |m| !seen.insert(m.key.as_str()))
+        .map(|m| m.key.as_str())
+}
+
+/// A string, or an array of strings only.
+fn is_strings(node: &Node) -> bool {
+    match &node.value {
+        Value::String(_) => true,
+        Value::Array(items) => items.iter().all(|n| n.as_str().is_some()),
+        _ => false,
+    }
+}
+
+fn conditions(node: &Node, pointer: &str, unmodelled: &mut Vec<String>) -> Vec<Condition> {
+    let mut out = Vec::new();
+    let Some(operators) = node.as_object() else {
+        unmodelled.push("`Condition` is not an object".to_string());
+        return out;
+    };
+    unmodelled.extend(repeated(operators).map(|op| format!("the condition operator `{op}` appears twice")));
+    for op in operators {
         let op_pointer = format!("{pointer}/{}", pointer_token(&op.key));
-        for key in op.value.as_object().unwrap_or_default() {
+        let Some(keys) = op.value.as_object() else {
+            unmodelled.push(format!(
+                "the condition operator `{}` does not hold an object of keys",
+                op.key
+            ));
+            continue;
+        };
+        unmodelled
+            .extend(repeated(keys).map(|key| format!("the condition key `{key}` appears twice under `{}`", op.key)));
+        for key in keys {
+            if !is_strings(&key.value) {
+                unmodelled.push(format!("the values of condition key `{}` are not strings", key.key));
+            }
             out.push(Condition {
                 operator: Item {
                     value: op.key.clone(),

@@ -54,12 +54,27 @@ pub fn check(instance: &Instance, caller: &Caller) -> Check {
         }
         Decision::Conditional => {
             let keys: Vec<String> = evaluation.missing_keys.iter().map(|k| format!("`{k}`")).collect();
-            Check::new(
-                ID,
-                Status::Unknown,
-                format!("whether the policies allow `{ACTION}` depends on {}", keys.join(", ")),
-            )
-            .remediation(crate::report::decision::advice(&evaluation).unwrap_or_default())
+            let reasons: Vec<&str> = evaluation.reasons.iter().map(String::as_str).collect();
+            // What no key settles is said in full, naming its statement: a `Deny` that may be
+            // meant to apply must not pass unnoticed.
+            let message = match (keys.is_empty(), reasons.is_empty()) {
+                (false, true) => format!("whether the policies allow `{ACTION}` depends on {}", keys.join(", ")),
+                (true, _) => format!(
+                    "whether the policies allow `{ACTION}` on `{resource}` cannot be decided: {}",
+                    reasons.join("; ")
+                ),
+                (false, false) => format!(
+                    "whether the policies allow `{ACTION}` depends on {}, and cannot be decided: {}",
+                    keys.join(", "),
+                    reasons.join("; ")
+                ),
+            };
+            let remediation = if reasons.is_empty() {
+                crate::report::decision::advice(&evaluation).unwrap_or_default()
+            } else {
+                "fix the statements named above so that they say what they mean (`ramguard lint` shows where), then run preflight again".to_string()
+            };
+            Check::new(ID, Status::Unknown, message).remediation(remediation)
         }
     };
     check.evaluation = Some(evaluation);

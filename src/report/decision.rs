@@ -33,30 +33,39 @@ pub fn sentence(evaluation: &Evaluation, action: &str, resource: &str) -> String
             "implicit deny: no statement of the {} allows `{action}` on `{resource}`",
             layer.plural()
         ),
-        Decision::Conditional => format!(
-            "conditional: the decision depends on {}",
-            evaluation
-                .missing_keys
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        Decision::Conditional => {
+            let keys: Vec<String> = evaluation.missing_keys.iter().map(|k| format!("`{k}`")).collect();
+            let on = match (keys.is_empty(), evaluation.reasons.is_empty()) {
+                (false, true) => keys.join(", "),
+                (true, _) => "what ramguard cannot decide".to_string(),
+                (false, false) => format!("{}, and on what ramguard cannot decide", keys.join(", ")),
+            };
+            let reasons: Vec<&str> = evaluation.reasons.iter().map(String::as_str).collect();
+            if reasons.is_empty() {
+                format!("conditional: the decision depends on {on}")
+            } else {
+                format!("conditional: the decision depends on {on}: {}", reasons.join("; "))
+            }
+        }
     }
 }
 
 /// The help line: what to do next.
 pub fn advice(evaluation: &Evaluation) -> Option<String> {
     match evaluation.decision {
+        Decision::Conditional if evaluation.missing_keys.is_empty() => {
+            Some("read the statements below: no `--context` value can settle them".to_string())
+        }
         Decision::Conditional => Some(format!(
             "supply {} to decide",
             evaluation
                 .missing_keys
                 .iter()
-                .map(|k| if k == "account" {
-                    "`--account-id ID`".to_string()
-                } else {
-                    format!("`--context {k}=VALUE`")
+                .map(|k| match k.as_str() {
+                    "account" => "`--account-id ID`".to_string(),
+                    // Only preflight's instance can lack a region; `--region` fills it in.
+                    "region" => "`--region REGION`".to_string(),
+                    _ => format!("`--context {k}=VALUE`"),
                 })
                 .collect::<Vec<_>>()
                 .join(" and ")
@@ -151,6 +160,7 @@ pub fn json(evaluation: &Evaluation, action: &str, resource: &str) -> serde_json
         "layer": evaluation.layer.map(|l| l.as_str()),
         "statements": statements_json(&evaluation.statements),
         "missing_keys": evaluation.missing_keys,
+        "reasons": evaluation.reasons,
         "closest": evaluation.closest.as_ref().map(|near| json!({
             "file": near.statement.file,
             "index": near.statement.index,

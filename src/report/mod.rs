@@ -8,6 +8,7 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod preflight;
+pub mod preflight_github;
 pub mod sarif;
 
 use crate::rules::Finding;

@@ -47,7 +47,8 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         {
             continue;
         }
-        let Some(resources) = &statement.resources else {
+        // With `NotResource`, the statement is about `*` unless it excludes it: not this mistake.
+        let Some(resources) = statement.resources.as_ref().filter(|_| !statement.not_resource) else {
             continue;
         };
         if resources.is_empty() || resources.iter().any(|r| r.value == "*") {

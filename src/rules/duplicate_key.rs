@@ -2,7 +2,9 @@
 //!
 //! ## What it does
 //! Reports every key that is written more than once in the same JSON object, anywhere in the
-//! document, and labels both places.
+//! document, and labels both places. In a RAM API response (`GetPolicyVersion`, ...) it also
+//! reports a key repeated in the objects that lead to the document, such as two
+//! `PolicyDocument` keys: ramguard then lints both documents.
 //!
 //! ## Why is this bad?
 //! JSON leaves the meaning of a duplicate key open: most parsers keep the last one, some the
@@ -22,7 +24,7 @@
 use std::borrow::Cow;
 
 use super::{Context, Finding, Rule, Severity};
-use crate::json::{Node, Value, pointer_token};
+use crate::json::{Duplicate, Node, Value, pointer_token};
 
 pub static RULE: Rule = Rule {
     code: "RG002",
@@ -36,6 +38,21 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     visit(ctx.root, &mut Vec::new(), sink);
 }
 
+/// The finding for a key written again, at `pointer` (also used for the objects of a RAM API
+/// response that wrap a document: a duplicate there is as ambiguous as in the document).
+pub fn finding(duplicate: Duplicate<'_>, pointer: String) -> Finding {
+    let Duplicate { first, again } = duplicate;
+    Finding::new(
+        &RULE,
+        again.key_span,
+        format!("`{}` appears twice in one object", again.key),
+    )
+    .label("written again here")
+    .related(first.key_span, "first written here")
+    .pointer(pointer)
+    .help("merge the two into one key: RAM may read either value")
+}
+
 /// Depth first, keeping the path so that a pointer is only built for a finding. Recursion is
 /// bounded: the parser refuses documents nested deeper than `json::MAX_DEPTH`.
 fn visit<'a>(node: &'a Node, path: &mut Vec<Cow<'a, str>>, sink: &mut Vec<Finding>) {
@@ -43,23 +60,13 @@ fn visit<'a>(node: &'a Node, path: &mut Vec<Cow<'a, str>>, sink: &mut Vec<Findin
         Value::Object(members) => {
             let mut repeated = Vec::new();
             crate::json::repeats(members, &mut repeated);
-            for crate::json::Duplicate { first, again: member } in repeated {
+            for duplicate in repeated {
                 let pointer: String = path
                     .iter()
-                    .chain([&pointer_token(&member.key)])
+                    .chain([&pointer_token(&duplicate.again.key)])
                     .map(|t| format!("/{t}"))
                     .collect();
-                sink.push(
-                    Finding::new(
-                        &RULE,
-                        member.key_span,
-                        format!("`{}` appears twice in one object", member.key),
-                    )
-                    .label("written again here")
-                    .related(first.key_span, "first written here")
-                    .pointer(pointer)
-                    .help("merge the two into one key: RAM may read either value"),
-                );
+                sink.push(finding(duplicate, pointer));
             }
             for member in members {
                 path.push(pointer_token(&member.key));

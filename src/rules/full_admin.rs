@@ -41,7 +41,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         let Some(star) = actions.items.iter().find(|i| i.value == "*") else {
             continue;
         };
-        if !statement.resources.iter().flatten().any(|r| r.value == "*") {
+        if statement.not_resource || !statement.resources.iter().flatten().any(|r| r.value == "*") {
             continue;
         }
         let message = if statement.conditions.is_empty() {

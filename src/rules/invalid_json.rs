@@ -3,7 +3,7 @@
 //! ## What it does
 //! Reports a file that is not strict JSON (RFC 8259), at the exact place where it stops being
 //! JSON: a trailing comma, a comment, a single-quoted string, a missing bracket, bytes that are
-//! not UTF-8, a byte-order mark, an empty file, or nesting deeper than 128 levels.
+//! not UTF-8, a byte-order mark, an empty file, or nesting deeper than 127 levels.
 //!
 //! ## Why is this bad?
 //! RAM parses a policy document as strict JSON and refuses it whole. A policy that only

@@ -1,7 +1,7 @@
 //! A resource that is neither `*` nor a well-formed `acs:` ARN.
 //!
 //! ## What it does
-//! Checks every entry of `Resource`: `*`, or `acs:<service>:<region>:<account>:<relative-id>`,
+//! Checks every entry of `Resource` and `NotResource`: `*`, or `acs:<service>:<region>:<account>:<relative-id>`,
 //! where the region may be empty (global services such as RAM), region and account may be
 //! wildcards, and the service and the relative ID are not empty.
 //!
@@ -38,6 +38,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             }
             if let Err(problem) = check_form(&item.value) {
                 let consequence = match statement.effect {
+                    _ if statement.not_resource => "as written it excludes nothing from `NotResource`",
                     Some((Effect::Deny, _)) => "as written it matches nothing, so this `Deny` protects nothing",
                     _ => "as written it matches nothing",
                 };

@@ -63,11 +63,20 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
                     "acs:{service}:zz-ramguard-probe:0000000000000000:ramguardprobe"
                 ))
             };
+            // A `Resource` that covers the probe covers every resource; a `NotResource` covers
+            // every one only when none of its entries may name one of the service.
             let denied = ctx.compiled().iter().any(|s| {
                 s.effect == Effect::Deny
                     && s.conditions.is_empty()
+                    && s.unmodelled.is_empty()
                     && s.action_matches(action)
-                    && s.resource_truth(&probe) == Truth::Yes
+                    && if s.not_resource {
+                        !s.resources
+                            .iter()
+                            .any(|r| super::may_name_a_resource_of(r.text(), service))
+                    } else {
+                        s.resource_truth(&probe) == Truth::Yes
+                    }
             });
             if denied {
                 continue;

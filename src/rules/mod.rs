@@ -155,11 +155,23 @@ pub fn may_be_of_service(action: &str, service: &str) -> bool {
 /// `Allow` of `*` on `*`: `full-admin` reports it, and the other security rules say no more.
 pub fn is_full_admin(statement: &Statement) -> bool {
     statement.is_allow()
+        && !statement.not_resource
         && statement
             .actions
             .as_ref()
             .is_some_and(|a| !a.negated && a.items.iter().any(|i| i.value == "*"))
         && statement.resources.iter().flatten().any(|r| r.value == "*")
+}
+
+/// Whether a `Resource` / `NotResource` entry may name a resource of `service`: `*`, an ARN
+/// whose service part matches it (ignoring case, to err towards "may"), or anything that is not
+/// an ARN. A `NotResource` none of whose entries may name one excludes none: the statement is
+/// about every resource of the service.
+pub fn may_name_a_resource_of(resource: &str, service: &str) -> bool {
+    match resource.strip_prefix("acs:").and_then(|rest| rest.split(':').next()) {
+        Some(resource_service) => crate::eval::pattern::Pattern::ignoring_case(resource_service).matches(service),
+        None => true,
+    }
 }
 
 /// The span of an object's opening brace: where a "this object lacks X" finding points.
@@ -182,12 +194,14 @@ pub mod invalid_element_type;
 pub mod invalid_json;
 pub mod invalid_resource;
 pub mod invalid_version;
+pub mod invisible_character;
 pub mod missing_element;
 pub mod missing_required_deny;
 pub mod policy_too_large;
 pub mod principal_in_permission_policy;
 pub mod privilege_escalation;
 pub mod release_protection_bypass;
+pub mod resource_case_mismatch;
 pub mod resource_service_mismatch;
 pub mod shadowed_statement;
 pub mod unknown_action;
@@ -195,6 +209,7 @@ pub mod unknown_condition_key;
 pub mod unknown_condition_operator;
 pub mod unknown_element;
 pub mod unknown_service;
+pub mod unrecognised_document;
 pub mod unscoped_delete;
 pub mod unsupported_element;
 pub mod unused_ignore;

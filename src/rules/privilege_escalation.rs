@@ -89,9 +89,15 @@ pub const ESCALATIONS: [(&str, &str, &str); 10] = [
 /// Whether the statement's resources reach more than one `kind` of RAM resource (`user/*`,
 /// `*`): credentials of one named user are that user's own (Alibaba's self-service examples),
 /// and a statement scoped to `policy/*` reaches no role.
-fn reaches(resources: &[Pattern], kind: &str) -> bool {
+/// With `NotResource`, the statement reaches both unless it excludes one of them.
+fn reaches(resources: &[Pattern], not_resource: bool, kind: &str) -> bool {
     let probe_a = format!("acs:ram::1234567890123456:{kind}/ramguard-probe-a");
     let probe_b = format!("acs:ram::1234567890123456:{kind}/ramguard-probe-b");
+    if not_resource {
+        return !resources
+            .iter()
+            .any(|pattern| pattern.matches(&probe_a) || pattern.matches(&probe_b));
+    }
     resources
         .iter()
         .any(|pattern| pattern.matches(&probe_a) && pattern.matches(&probe_b))
@@ -140,7 +146,9 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             .collect();
         let granted: Vec<&(&str, &str, &str)> = by_action
             .into_iter()
-            .filter(|(_, kind, _)| reaches(&resources, kind) && !(*kind == "role" && only_service_roles(statement)))
+            .filter(|(_, kind, _)| {
+                reaches(&resources, statement.not_resource, kind) && !(*kind == "role" && only_service_roles(statement))
+            })
             .collect();
         if granted.is_empty() {
             continue;

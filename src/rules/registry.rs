@@ -47,7 +47,8 @@ impl Eq for Rule {}
 
 use super::*;
 
-/// Every rule, in code order.
+/// Every rule: in code order, then the rules added since, appended (`ramguard rules` lists them
+/// in this order).
 pub static ALL: &[&Rule] = &[
     &invalid_json::RULE,
     &duplicate_key::RULE,
@@ -66,6 +67,9 @@ pub static ALL: &[&Rule] = &[
     &unknown_condition_key::RULE,
     &invalid_condition_value::RULE,
     &policy_too_large::RULE,
+    &resource_case_mismatch::RULE,
+    &invisible_character::RULE,
+    &unrecognised_document::RULE,
     &unknown_service::RULE,
     &unknown_action::RULE,
     &action_case_mismatch::RULE,

@@ -44,7 +44,9 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         let (Some(actions), Some(resources)) = (&statement.actions, &statement.resources) else {
             continue;
         };
-        if actions.negated || resources.is_empty() {
+        // `NotResource` of another service's resources excludes nothing: the statement is about
+        // every resource of its own, not about none.
+        if actions.negated || statement.not_resource || resources.is_empty() {
             continue;
         }
         // The one service of every action, if there is one and it has no wildcard.

@@ -4,7 +4,8 @@
 //! Reports an `Allow` statement every action and resource of which an unconditional `Deny` of
 //! the same document also covers, so the `Allow` can never take effect. Coverage is decided with
 //! the evaluator's matcher: each wildcard of the `Allow` must be covered by a wildcard of the
-//! `Deny` (a `Deny` pattern with `?` is not trusted to cover a `*`).
+//! `Deny` (a `Deny` pattern with `?` is not trusted to cover a `*`). Statements with
+//! `NotResource` are left out, on either side: what they cover is not a list of patterns.
 //!
 //! ## Why is this bad?
 //! It is dead weight at best; more often the two statements disagree about what the policy is
@@ -53,7 +54,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         .filter(|s| matches!(s.effect, Some((Effect::Deny, _))) && s.conditions.is_empty())
         .filter_map(|s| {
             let actions = s.actions.as_ref().filter(|a| !a.negated)?;
-            let resources = s.resources.as_ref()?;
+            let resources = s.resources.as_ref().filter(|_| !s.not_resource)?;
             let action_patterns = actions
                 .items
                 .iter()
@@ -70,7 +71,10 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         return;
     }
     for allow in ctx.policy.statements.iter().filter(|s| s.is_allow()) {
-        let (Some(actions), Some(resources)) = (allow.actions.as_ref().filter(|a| !a.negated), &allow.resources) else {
+        let (Some(actions), Some(resources)) = (
+            allow.actions.as_ref().filter(|a| !a.negated),
+            allow.resources.as_ref().filter(|_| !allow.not_resource),
+        ) else {
             continue;
         };
         if actions.items.is_empty() || resources.is_empty() {

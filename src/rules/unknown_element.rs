@@ -33,7 +33,7 @@ pub static RULE: Rule = Rule {
 };
 
 const DOCUMENT_KEYS: [&str; 2] = ["Version", "Statement"];
-/// Every key a statement may have; `NotResource` and `Sid` are `unsupported-element`'s, and a
+/// Every key a statement may have; `Sid` is `unsupported-element`'s, and a
 /// misplaced `Principal` is `principal-in-permission-policy`'s.
 const STATEMENT_KEYS: [&str; 8] = [
     "Effect",

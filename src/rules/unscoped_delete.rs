@@ -3,7 +3,8 @@
 //! ## What it does
 //! Reports an `Allow` that names `kvstore:DeleteInstance` on every instance — `"*"`, or an ARN whose instance ID is a wildcard — with no
 //! condition: no tag, no MFA, no source network, no time window. Region and account scoping do
-//! not count: they still cover every instance there. Skipped when the same document denies the
+//! not count: they still cover every instance there. An `Allow` with `NotResource` covers every
+//! instance but the few it lists, and counts too. Skipped when the same document denies the
 //! release unconditionally. A grant through a wildcard is `wildcard-grants-delete`'s to report,
 //! and through `NotAction` `allow-with-not-action`'s: one finding for one cause.
 //!
@@ -53,11 +54,19 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     if !ctx.is_permission_policy() {
         return;
     }
+    // A `NotResource` `Deny` covers every instance only when it excludes none of them.
     let denied_everywhere = ctx.compiled().iter().any(|s| {
         s.effect == Effect::Deny
             && s.conditions.is_empty()
+            && s.unmodelled.is_empty()
             && s.action_matches(DELETE_INSTANCE)
-            && s.resources.iter().any(|r| every_instance(r.text()))
+            && if s.not_resource {
+                !s.resources
+                    .iter()
+                    .any(|r| super::may_name_a_resource_of(r.text(), "kvstore"))
+            } else {
+                s.resources.iter().any(|r| every_instance(r.text()))
+            }
     });
     if denied_everywhere {
         return;
@@ -75,13 +84,37 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         if !names_delete {
             continue;
         }
-        let Some(resource) = statement.resources.iter().flatten().find(|r| every_instance(&r.value)) else {
+        // With `NotResource`, every instance but those listed: point at the first exception.
+        let resource = if statement.not_resource {
+            // ...unless an exception is itself every instance: then it grants none.
+            let items = statement.resources.iter().flatten();
+            items
+                .clone()
+                .next()
+                .filter(|_| !items.clone().any(|r| every_instance(&r.value)))
+        } else {
+            statement.resources.iter().flatten().find(|r| every_instance(&r.value))
+        };
+        let Some(resource) = resource else {
             continue;
+        };
+        let (message, label) = if statement.not_resource {
+            (
+                format!(
+                    "`{DELETE_INSTANCE}` is allowed on every instance but those `NotResource` lists, with no condition"
+                ),
+                "the only exceptions",
+            )
+        } else {
+            (
+                format!("`{DELETE_INSTANCE}` is allowed on every instance, with no condition"),
+                "every instance",
+            )
         };
         let (effect_span, effect_text) = effect_label(statement);
         sink.push(
-            Finding::new(&RULE, resource.span, format!("`{DELETE_INSTANCE}` is allowed on every instance, with no condition"))
-                .label("every instance")
+            Finding::new(&RULE, resource.span, message)
+                .label(label)
                 .related(effect_span, effect_text)
                 .pointer(&resource.pointer)
                 .help("scope it to the instances meant to be released, e.g. with `\"Condition\": {\"StringEquals\": {\"acs:ResourceTag/lifecycle\": \"ephemeral\"}}`, and require `acs:MFAPresent`"),

@@ -1,23 +1,23 @@
-//! An element that RAM does not document: `NotResource`, `Sid`.
+//! An element that RAM's current pages do not document: `Sid`.
 //!
 //! ## What it does
-//! Warns about `NotResource` and `Sid` in a statement, and about `Resource` in a trust policy.
+//! Warns about `Sid` in a statement, and about `Resource` in a trust policy. (`NotResource` is
+//! in RAM's grammar pages, `<resource_block> = ("Resource" | "NotResource")`: ramguard evaluates
+//! it as the mirror of `NotAction` and does not report it here.)
 //!
 //! ## Why is this bad?
-//! These elements exist in AWS IAM and in some Alibaba resource policies (`Sid` in KMS key
-//! policies), but RAM's documentation of identity policies does not describe them. Whether RAM
-//! refuses them, ignores them or honours them is not verified; a policy should not rest on it.
-//! A `NotResource` that RAM ignores would turn a narrow statement into one about every resource.
+//! `Sid` exists in AWS IAM and in some Alibaba resource policies (KMS key policies), but RAM's
+//! documentation of identity policies does not describe it. Whether RAM refuses it, ignores it
+//! or keeps it is not verified; a policy should not rest on it.
 //!
 //! ## Example
 //! ```json
-//! { "Sid": "ReadOnly", "Effect": "Allow", "Action": "kvstore:Describe*", "NotResource": "acs:kvstore:*:*:instance/r-prod*" }
+//! { "Sid": "ReadOnly", "Effect": "Allow", "Action": "kvstore:Describe*", "Resource": "*" }
 //! ```
 //!
 //! Use instead:
 //! ```json
-//! [ { "Effect": "Allow", "Action": "kvstore:Describe*", "Resource": "*" },
-//!   { "Effect": "Deny", "Action": "kvstore:Describe*", "Resource": "acs:kvstore:*:*:instance/r-prod*" } ]
+//! { "Effect": "Allow", "Action": "kvstore:Describe*", "Resource": "*" }
 //! ```
 
 use super::{Context, Finding, Rule, Severity};
@@ -35,7 +35,6 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     for (statement, pointer) in ctx.statement_nodes() {
         for member in statement.as_object().unwrap_or_default() {
             let help = match member.key.as_str() {
-                "NotResource" => "list the resources in `Resource`, and carve out exceptions with a `Deny` statement",
                 "Sid" => "remove it, or keep the note outside the document (a policy's description)",
                 "Resource" if ctx.policy.kind == PolicyKind::Trust => {
                     "a trust policy statement names a `Principal` and takes no `Resource`: remove it"

@@ -1,0 +1,152 @@
+//! What every fuzz target checks, shared by the coverage-guided targets (`fuzz/fuzz_targets/`,
+//! `cargo +nightly fuzz run NAME`) and the seeded driver that runs on stable under `cargo test`
+//! (`tests/fuzz.rs`). Each target takes any bytes; a panic anywhere is the failure. The
+//! invariants beyond "no panic" are asserted here too.
+
+use std::sync::Arc;
+
+use ramguard::eval::{self, CompiledPolicy, Context, Decision, Layer, LayerKind, Resource};
+use ramguard::inputs::{instances, policy_file};
+use ramguard::lint::{self, FileReport, LintReport};
+use ramguard::policy::Policy;
+use ramguard::report::{self, human::Style};
+use ramguard::rules::Severity;
+use ramguard::settings::Settings;
+
+/// The policy reader and every rule, then every reporter over the findings.
+pub fn lint_policy(data: &[u8]) {
+    let file = policy_file::read("fuzz.json".into(), data.to_vec());
+    let Some(findings) = lint::lint_file(&file, &Settings::default(), "fuzz.json") else {
+        return;
+    };
+    let report = LintReport {
+        files: vec![FileReport {
+            source: file.source.clone(),
+            findings,
+        }],
+        linted: 1,
+        documents: 1,
+        skipped: 0,
+    };
+    let human = report::human::render(
+        &report,
+        Style {
+            color: false,
+            width: 80,
+        },
+    );
+    assert!(!human.contains('\u{1b}'), "input text reached the terminal unescaped");
+    let _ = report::json::render(&report);
+    let _ = report::sarif::render(&report, std::path::Path::new("."));
+    let _ = report::github::render(&report);
+}
+
+/// The instance reader, then every preflight check with and without a policy. A `go` needs an
+/// instance the reader fully understood: running, pay-as-you-go, protection known off.
+pub fn read_instances(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(root) = ramguard::json::parse(text) else { return };
+    let Ok(found) = instances::read(&root) else { return };
+    let callers = [caller(None), caller(Some(ALLOW_DELETE))];
+    for instance in &found {
+        for caller in &callers {
+            let report = ramguard::preflight::check(instance, caller);
+            if report.verdict == ramguard::preflight::Verdict::Go {
+                assert!(caller.has_policies(), "go with no policy");
+                assert_eq!(
+                    instance.status.as_deref(),
+                    Some("Normal"),
+                    "go for a status not running"
+                );
+                assert_eq!(
+                    instance.release_protection,
+                    Some(false),
+                    "go with release protection not known off"
+                );
+                assert!(
+                    ramguard::json::duplicates(&root).is_empty(),
+                    "go on input with a duplicate key"
+                );
+            }
+        }
+    }
+}
+
+const ALLOW_DELETE: &str =
+    r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "kvstore:*", "Resource": "*"}]}"#;
+
+fn caller(policy: Option<&str>) -> ramguard::preflight::Caller {
+    ramguard::preflight::Caller {
+        layers: vec![Layer {
+            kind: LayerKind::IdentityPolicy,
+            policies: policy.and_then(compile).into_iter().collect(),
+        }],
+        account_id: Some("1234567890123456".into()),
+        context: Context::default(),
+    }
+}
+
+/// A policy the way `simulate` takes one: only when lint finds no error in it.
+fn compile(text: &str) -> Option<CompiledPolicy> {
+    let file = policy_file::read("fuzz.json".into(), text.as_bytes().to_vec());
+    let findings = lint::lint_file(&file, &Settings::default(), "fuzz.json")?;
+    if findings.iter().any(|f| f.rule.severity == Severity::Error) {
+        return None;
+    }
+    let policy_file::Content::Documents(documents) = &file.content else {
+        return None;
+    };
+    let [document] = documents.as_slice() else { return None };
+    Some(CompiledPolicy::new(
+        Arc::clone(&file.source),
+        &Policy::from_document(&document.root),
+    ))
+}
+
+/// The evaluator: the bytes are a policy, then after a NUL byte the request (`action`, `resource`
+/// and `key=value` lines). The laws that must hold for any policy: adding a `Deny` of
+/// everything never allows; evaluation is deterministic.
+pub fn evaluate(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let (policy, request) = text.split_once('\0').unwrap_or((text, "kvstore:DeleteInstance\n*"));
+    let Some(compiled) = compile(policy) else { return };
+    let mut lines = request.lines();
+    let action = lines.next().unwrap_or("kvstore:DeleteInstance");
+    let resource = Resource::known(lines.next().unwrap_or("*"));
+    let context = Context::from_assignments(&lines.map(str::to_string).collect::<Vec<_>>()).unwrap_or_default();
+    let layers = vec![Layer {
+        kind: LayerKind::IdentityPolicy,
+        policies: vec![compiled.clone()],
+    }];
+    let first = eval::evaluate(&layers, action, &resource, &context);
+    let again = eval::evaluate(&layers, action, &resource, &context);
+    assert_eq!(
+        first.decision, again.decision,
+        "the same request decided twice differently"
+    );
+    let deny_all = r#"{"Version": "1", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}"#;
+    if let Some(deny) = compile(deny_all) {
+        let denied = vec![Layer {
+            kind: LayerKind::IdentityPolicy,
+            policies: vec![compiled, deny],
+        }];
+        let decision = eval::evaluate(&denied, action, &resource, &context).decision;
+        assert_ne!(decision, Decision::Allowed, "a Deny of everything did not deny");
+    }
+}
+
+/// The JSON reader against serde_json: both accept or both refuse (serde_json alone refuses a
+/// number beyond f64's range).
+pub fn json(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let ours = ramguard::json::parse(text);
+    let reference = serde_json::from_str::<serde_json::Value>(text);
+    match (&ours, &reference) {
+        (Ok(_), Err(e)) => assert!(
+            e.to_string().starts_with("number out of range"),
+            "ramguard accepts what serde_json refuses: {e}"
+        ),
+        (Err(e), Ok(_)) => unreachable!("ramguard refuses what serde_json accepts: {}", e.message),
+        _ => {}
+    }
+}

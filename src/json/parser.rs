@@ -1,0 +1,400 @@
+//! The one pass over the bytes: RFC 8259 exactly, with the byte span of every key and value.
+//!
+//! Written here rather than taken from a crate because no maintained parser gives all of what a
+//! policy linter needs in one pass: spans, duplicate keys kept (serde_json merges them), strict
+//! grammar (jsonc-parser is lenient about escapes and surrogates), a depth limit that is an error
+//! and not a stack overflow, and messages that name the slip (a trailing comma, a comment, a
+//! single quote). `tests/json_differential.rs` holds it to serde_json: the same texts accepted,
+//! the same values read.
+
+use super::{Member, Node, SyntaxError, Value};
+use crate::source::Span;
+
+/// How deep objects and arrays may nest; real policies use 5. serde_json refuses its 128th
+/// level, so this is 127: a text one accepts the other accepts too.
+pub const MAX_DEPTH: usize = 127;
+
+pub(super) fn parse(text: &str) -> Result<Node, SyntaxError> {
+    let mut parser = Parser {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+        depth: 0,
+    };
+    parser.skip_whitespace();
+    if parser.at == parser.bytes.len() {
+        return Err(SyntaxError {
+            message: "the document is empty".into(),
+            span: Span::new(0, text.len()),
+        });
+    }
+    let root = parser.value()?;
+    parser.skip_whitespace();
+    if parser.at < parser.bytes.len() {
+        return Err(parser.unexpected("after the document's end"));
+    }
+    Ok(root)
+}
+
+struct Parser<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    at: usize,
+    depth: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    fn error(&self, span: Span, message: impl Into<String>) -> SyntaxError {
+        SyntaxError {
+            message: message.into(),
+            span,
+        }
+    }
+
+    /// An error at the character under the cursor, named for what it looks like.
+    fn unexpected(&self, context: &str) -> SyntaxError {
+        let Some(c) = self.text.get(self.at..).and_then(|rest| rest.chars().next()) else {
+            return self.error(
+                Span::new(self.text.len(), self.text.len()),
+                format!("the document ends too early: {context}"),
+            );
+        };
+        let span = Span::new(self.at, self.at + c.len_utf8());
+        let rest = self.bytes.get(self.at..).unwrap_or_default();
+        let message = if rest.starts_with(b"//") || rest.starts_with(b"/*") {
+            "JSON has no comments".to_string()
+        } else if c == '\'' {
+            "JSON strings take double quotes, not single".to_string()
+        } else if c.is_control() || !c.is_ascii() {
+            format!("unexpected character `{}` {context}", c.escape_default())
+        } else {
+            format!("unexpected `{c}` {context}")
+        };
+        self.error(span, message)
+    }
+
+    fn value(&mut self) -> Result<Node, SyntaxError> {
+        match self.peek() {
+            Some(b'{') => self.object(),
+            Some(b'[') => self.array(),
+            Some(b'"') => {
+                let (value, span) = self.string()?;
+                Ok(Node {
+                    span,
+                    value: Value::String(value),
+                })
+            }
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b't') => self.literal("true", Value::Bool(true)),
+            Some(b'f') => self.literal("false", Value::Bool(false)),
+            Some(b'n') => self.literal("null", Value::Null),
+            _ => Err(self.unexpected("where a value should be")),
+        }
+    }
+
+    fn literal(&mut self, word: &str, value: Value) -> Result<Node, SyntaxError> {
+        let start = self.at;
+        if !self.bytes.get(start..).unwrap_or_default().starts_with(word.as_bytes()) {
+            return Err(self.unexpected("where a value should be"));
+        }
+        self.at += word.len();
+        Ok(Node {
+            span: Span::new(start, self.at),
+            value,
+        })
+    }
+
+    /// Enter an object or array, refusing nesting past [`MAX_DEPTH`] at the bracket too many.
+    fn enter(&mut self) -> Result<usize, SyntaxError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error(
+                Span::new(self.at, self.at + 1),
+                format!("nesting is deeper than {MAX_DEPTH} levels"),
+            ));
+        }
+        let start = self.at;
+        self.at += 1;
+        self.skip_whitespace();
+        Ok(start)
+    }
+
+    /// After a member or element: `,` then more (a `close` right after it is a trailing comma),
+    /// or `close`. True when the container goes on.
+    fn separator(&mut self, close: u8, what: &str) -> Result<bool, SyntaxError> {
+        self.skip_whitespace();
+        match self.peek() {
+            Some(b',') => {
+                let comma = self.at;
+                self.at += 1;
+                self.skip_whitespace();
+                if self.peek() == Some(close) {
+                    return Err(self.error(Span::new(comma, comma + 1), "trailing comma"));
+                }
+                Ok(true)
+            }
+            Some(b) if b == close => {
+                self.at += 1;
+                Ok(false)
+            }
+            _ => Err(self.unexpected(&format!("after {what}: expected `,` or `{}`", char::from(close)))),
+        }
+    }
+
+    fn object(&mut self) -> Result<Node, SyntaxError> {
+        let start = self.enter()?;
+        let mut members = Vec::new();
+        if self.peek() == Some(b'}') {
+            self.at += 1;
+        } else {
+            loop {
+                if self.peek() != Some(b'"') {
+                    return Err(self.unexpected("where a key should be: keys are double-quoted strings"));
+                }
+                let (key, key_span) = self.string()?;
+                self.skip_whitespace();
+                if self.peek() != Some(b':') {
+                    return Err(self.unexpected("after a key: expected `:`"));
+                }
+                self.at += 1;
+                self.skip_whitespace();
+                let value = self.value()?;
+                members.push(Member { key, key_span, value });
+                if !self.separator(b'}', "a member")? {
+                    break;
+                }
+            }
+        }
+        self.depth -= 1;
+        Ok(Node {
+            span: Span::new(start, self.at),
+            value: Value::Object(members),
+        })
+    }
+
+    fn array(&mut self) -> Result<Node, SyntaxError> {
+        let start = self.enter()?;
+        let mut items = Vec::new();
+        if self.peek() == Some(b']') {
+            self.at += 1;
+        } else {
+            loop {
+                items.push(self.value()?);
+                if !self.separator(b']', "an element")? {
+                    break;
+                }
+            }
+        }
+        self.depth -= 1;
+        Ok(Node {
+            span: Span::new(start, self.at),
+            value: Value::Array(items),
+        })
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, kept as written.
+    fn number(&mut self) -> Result<Node, SyntaxError> {
+        let start = self.at;
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        match self.peek() {
+            Some(b'0') => {
+                self.at += 1;
+                if let Some(b'0'..=b'9') = self.peek() {
+                    return Err(self.error(
+                        Span::new(start, self.char_end(self.at)),
+                        "invalid number: JSON numbers have no leading zeros",
+                    ));
+                }
+            }
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.bad_number(start)),
+        }
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.bad_number(start));
+            }
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.at += 1;
+            }
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.bad_number(start));
+            }
+            self.digits();
+        }
+        let written = self.text.get(start..self.at).unwrap_or_default();
+        Ok(Node {
+            span: Span::new(start, self.at),
+            value: Value::Number(written.to_string()),
+        })
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    /// The end of the character at `at` (at the text's end, `at` itself).
+    fn char_end(&self, at: usize) -> usize {
+        self.text
+            .get(at..)
+            .and_then(|r| r.chars().next())
+            .map_or(at, |c| at + c.len_utf8())
+    }
+
+    fn bad_number(&self, start: usize) -> SyntaxError {
+        let end = self.char_end(self.at);
+        self.error(
+            Span::new(start, end),
+            "invalid number: JSON numbers are `-`, digits without leading zeros, an optional fraction and exponent",
+        )
+    }
+
+    /// A string token: its decoded value and its span, quotes included.
+    fn string(&mut self) -> Result<(String, Span), SyntaxError> {
+        let start = self.at;
+        self.at += 1;
+        // Fast path: no escape, the value is the text between the quotes.
+        let body = self.at;
+        loop {
+            match self.peek() {
+                Some(b'"') => {
+                    let value = self.text.get(body..self.at).unwrap_or_default().to_string();
+                    self.at += 1;
+                    return Ok((value, Span::new(start, self.at)));
+                }
+                Some(b'\\') => break,
+                Some(0..=0x1f) => return Err(self.raw_control()),
+                Some(_) => self.at += 1,
+                None => return Err(self.unterminated(start)),
+            }
+        }
+        let mut value = self.text.get(body..self.at).unwrap_or_default().to_string();
+        loop {
+            let run = self.at;
+            loop {
+                match self.peek() {
+                    Some(b'"' | b'\\') => break,
+                    Some(0..=0x1f) => return Err(self.raw_control()),
+                    Some(_) => self.at += 1,
+                    None => return Err(self.unterminated(start)),
+                }
+            }
+            value.push_str(self.text.get(run..self.at).unwrap_or_default());
+            if self.peek() == Some(b'"') {
+                self.at += 1;
+                return Ok((value, Span::new(start, self.at)));
+            }
+            value.push(self.escape()?);
+        }
+    }
+
+    fn raw_control(&self) -> SyntaxError {
+        let byte = self.peek().unwrap_or_default();
+        self.error(
+            Span::new(self.at, self.at + 1),
+            format!("a raw control character (U+{byte:04X}) in a string: JSON requires it escaped"),
+        )
+    }
+
+    fn unterminated(&self, start: usize) -> SyntaxError {
+        self.error(
+            Span::new(start, self.text.len()),
+            "the document ends inside a string: a closing `\"` is missing",
+        )
+    }
+
+    /// One escape, the cursor on its backslash.
+    fn escape(&mut self) -> Result<char, SyntaxError> {
+        let start = self.at;
+        self.at += 1;
+        let Some(kind) = self.peek() else {
+            return Err(self.unterminated(start));
+        };
+        if !kind.is_ascii() {
+            return Err(self.error(
+                Span::new(start, self.char_end(start + 1)),
+                "invalid escape: a backslash before a non-ASCII character",
+            ));
+        }
+        self.at += 1;
+        let simple = match kind {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => return self.unicode_escape(start),
+            _ => {
+                return Err(self.error(
+                    Span::new(start, self.char_end(start + 1)),
+                    "invalid escape: JSON has `\\\"`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, `\\r`, `\\t` and `\\uXXXX`",
+                ));
+            }
+        };
+        Ok(simple)
+    }
+
+    /// `\uXXXX`, or a surrogate pair `\uD83D\uDE00`; a lone surrogate is no character.
+    fn unicode_escape(&mut self, start: usize) -> Result<char, SyntaxError> {
+        let high = self.hex4(start)?;
+        let code = match high {
+            0xD800..=0xDBFF => {
+                if !self.bytes.get(self.at..).unwrap_or_default().starts_with(b"\\u") {
+                    return Err(self.lone_surrogate(start));
+                }
+                self.at += 2;
+                let low = self.hex4(start)?;
+                if !(0xDC00..=0xDFFF).contains(&low) {
+                    return Err(self.lone_surrogate(start));
+                }
+                0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+            }
+            0xDC00..=0xDFFF => return Err(self.lone_surrogate(start)),
+            code => code,
+        };
+        char::from_u32(code).ok_or_else(|| self.lone_surrogate(start))
+    }
+
+    fn hex4(&mut self, start: usize) -> Result<u32, SyntaxError> {
+        let mut code = 0;
+        for _ in 0..4 {
+            let digit = self.peek().and_then(|b| char::from(b).to_digit(16)).ok_or_else(|| {
+                self.error(
+                    Span::new(start, self.char_end(self.at)),
+                    "invalid escape: `\\u` takes four hexadecimal digits",
+                )
+            })?;
+            code = code * 16 + digit;
+            self.at += 1;
+        }
+        Ok(code)
+    }
+
+    fn lone_surrogate(&self, start: usize) -> SyntaxError {
+        self.error(
+            Span::new(start, self.at),
+            "a lone UTF-16 surrogate escape: it encodes no character",
+        )
+    }
+}

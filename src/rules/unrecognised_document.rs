@@ -1,0 +1,52 @@
+//! A file named for linting looks like a policy, but is not one ramguard can read.
+//!
+//! ## What it does
+//! Reports a file named on the command line (or given on standard input) that carries the
+//! marks of a policy but not in a form ramguard reads, so nothing in it was checked: an array
+//! of documents, an empty object, a lone statement without its document, or a
+//! `PolicyDocument` in an API response whose shape ramguard does not know. JSON with no such
+//! mark (`package.json`, `tsconfig.json`) is skipped quietly, and so is any file found by
+//! walking a folder; an object whose `Version` / `Statement` keys are written in another case
+//! is linted as a policy, and the grammar rules say what is wrong with it.
+//!
+//! ## Why is this bad?
+//! A file that nobody checked must not pass as a clean one: with `--deny-warnings`, a policy
+//! saved in a shape ramguard does not read fails the run instead of slipping through.
+//!
+//! ## Example
+//! A document saved inside a wrapper that no RAM API returns:
+//! ```json
+//! { "Data": { "PolicyDocument": "{\"Version\": \"1\", \"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"kvstore:DeleteInstance\", \"Resource\": \"*\"}]}" } }
+//! ```
+//!
+//! Use instead: the document itself, or the API response as RAM returned it.
+//! ```json
+//! { "Version": "1", "Statement": [ { "Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*" } ] }
+//! ```
+
+use super::{Finding, Rule, Severity};
+use crate::inputs::policy_file::Unrecognised;
+use crate::source::Span;
+
+pub static RULE: Rule = Rule {
+    code: "RG020",
+    name: "unrecognised-document",
+    severity: Severity::Warning,
+    source: include_str!("unrecognised_document.rs"),
+    // Made by the driver from what the reader recognised (see `inputs::policy_file`).
+    check: Rule::no_check,
+};
+
+pub fn finding(unrecognised: &Unrecognised) -> Finding {
+    Finding::new(&RULE, unrecognised.span, unrecognised.message.clone())
+        .label("not read as a policy")
+        .help(unrecognised.help.clone())
+}
+
+/// An item of a list of versions that carries no document.
+pub fn no_document(span: Span, pointer: &str, key: &str) -> Finding {
+    Finding::new(&RULE, span, format!("`{pointer}` carries no `{key}`"))
+        .label("no document here")
+        .pointer(pointer)
+        .help("pass the response as the API returned it: every version carries its document")
+}
