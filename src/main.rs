@@ -297,14 +297,12 @@ fn run_fetched_preflight(global: &GlobalArgs, args: &PreflightArgs, config: &Con
         GatherError::Policy(error) => Failure::Policy(error),
     })?;
     match global.format {
-        Format::Json => {
-            print(&(serde_json::to_string_pretty(&report::preflight::json(&audit.reports)).unwrap_or_default() + "\n"))
-        }
+        Format::Json => print(&report::escape::json_text(&report::preflight::json(&audit.reports))),
         Format::Github => github_preflight(&audit.reports)?,
         _ => {
             // Whose permission was checked: the identity the CLI's profile resolved to.
             if let Some(caller) = &audit.caller {
-                print(&format!("caller: `{}`\n\n", caller.arn));
+                print(&format!("caller: `{}`\n\n", report::escape::line(&caller.arn)));
             }
             print(&report::preflight::human(
                 &audit.reports,

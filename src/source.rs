@@ -185,4 +185,20 @@ mod tests {
         assert_eq!(file.line_col(0), (1, 1));
         assert_eq!(file.line_col(file.text.len()), (3, 2));
     }
+
+    #[test]
+    fn line_col_of_long_lines_agrees_with_counting_from_the_line_start() {
+        let line = "aé中\u{1F600}x".repeat(300);
+        let text = format!("{line}\r\n{}\n{line}", "ascii ".repeat(100));
+        let file = SourceFile::new("t", text.as_str());
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let line_start = text.get(..offset).and_then(|s| s.rfind('\n')).map_or(0, |i| i + 1);
+            let line = text.get(..offset).map_or(0, |s| s.matches('\n').count()) + 1;
+            let column = text.get(line_start..offset).map_or(0, |s| s.chars().count()) + 1;
+            assert_eq!(file.line_col(offset), (line, column), "offset {offset}");
+        }
+        assert_eq!(file.line_chars(0), 1500);
+        assert_eq!(file.line_span(0).end, text.find('\r').unwrap_or_default());
+        assert_eq!(file.line_chars(1), 600);
+    }
 }

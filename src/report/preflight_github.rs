@@ -2,6 +2,7 @@
 //! (`::error` for a `fail`, `::warning` for a `warn` or an `unknown`), and a job summary in
 //! Markdown, which the binary appends to the file `$GITHUB_STEP_SUMMARY` names.
 
+use super::escape;
 use crate::preflight::{InstanceReport, Status, overall};
 
 /// The annotations, one line each, and the final verdict line (for the job's log).
@@ -14,13 +15,13 @@ pub fn annotations(reports: &[InstanceReport]) -> String {
                 Status::Fail => "error",
                 Status::Warn | Status::Unknown => "warning",
             };
-            let mut message = format!("{}: {}", report.instance.id, check.message);
+            let mut message = escape::line(&format!("{}: {}", report.instance.id, check.message)).into_owned();
             if let Some(code) = check.error_code {
                 message.push_str(&format!(" [{code}]"));
             }
             if let Some(remediation) = &check.remediation {
                 message.push_str("\nremediation: ");
-                message.push_str(remediation);
+                message.push_str(&escape::line(remediation));
             }
             let title = format!("ramguard preflight: {} {}", check.id, check.status.as_str());
             out.push_str(&format!(
@@ -104,9 +105,11 @@ fn title(report: &InstanceReport) -> String {
     title
 }
 
-/// A Markdown table cell: one line, no column break, no HTML.
+/// A Markdown table cell: one line, no column break, no HTML, no control or invisible
+/// character (see [`super::escape`]).
 fn cell(text: &str) -> String {
-    text.replace('&', "&amp;")
+    escape::line(text)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('|', "\\|")
@@ -129,7 +132,8 @@ mod tests {
 
     #[test]
     fn cells_cannot_break_the_table_or_carry_html() {
-        assert_eq!(cell("a|b\n<img src=x>"), "a\\|b &lt;img src=x&gt;");
+        assert_eq!(cell("a|b\n<img src=x>"), "a\\|b\\n&lt;img src=x&gt;");
+        assert_eq!(cell("x\u{1b}]0;t\u{7}\u{202e}"), "x\\u{1b}]0;t\\u{7}\\u{202e}");
         assert_eq!(escape_data("50%\nnext"), "50%25%0Anext");
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
     }
