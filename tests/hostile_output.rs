@@ -479,6 +479,24 @@ fn simulate_and_preflight_never_print_a_raw_control_character() {
         assert_ne!(run.code, 101, "{}", run.output());
         assert_no_raw_control(&run, &format!("preflight --format {format}"));
     }
+    // GitHub annotations and the job summary of preflight.
+    let summary = scratch("preflight-summary", &[]).join("summary.md");
+    let out = Command::new(env!("CARGO_BIN_EXE_ramguard"))
+        .args(["preflight", "--format", "github", "--instance"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("instance-with-escapes.json")))
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run ramguard: {e}"));
+    let written = std::fs::read(&summary).unwrap_or_default();
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&written).into_owned(),
+        bytes: [out.stdout, out.stderr, written].concat(),
+    };
+    assert!(run.stdout.contains("\\u{1b}[2J"), "{}", run.stdout);
+    assert!(run.stderr.contains("cache\\u{1b}]0;pwned"), "{}", run.stderr);
+    assert_no_raw_control(&run, "preflight --format github, annotations and job summary");
     let run = ramguard(&[
         "preflight",
         "--color",
