@@ -77,7 +77,7 @@ fn escape(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
 /// characters) written as a JSON escape. They can only stand inside strings, so the document
 /// means exactly what it meant.
 pub fn json(text: String) -> String {
-    if !text.chars().any(is_hidden) {
+    if !text.chars().any(|c| is_hidden(c) && c > '\u{1f}') {
         return text;
     }
     let mut out = String::with_capacity(text.len() + 16);
