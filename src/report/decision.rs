@@ -69,6 +69,9 @@ pub fn advice(evaluation: &Evaluation) -> Option<String> {
                 .collect::<Vec<_>>()
                 .join(" and ")
         )),
+        Decision::ExplicitDeny | Decision::ImplicitDeny => {
+            evaluation.layer.and_then(|l| l.remediation()).map(str::to_string)
+        }
         _ => None,
     }
 }
