@@ -10,6 +10,7 @@
 //! is `conditional` with that reason.
 
 pub mod compiled;
+pub mod exact;
 pub mod pattern;
 pub mod request;
 pub mod truth;
@@ -90,11 +91,56 @@ impl Decision {
 }
 
 /// A request that decides a `conditional` answer one way: the values of the keys the request
-/// did not supply (`None`: the key is absent), and the decision it gets.
+/// did not supply (`None`: the key is absent), and the decision it gets. Where one side has no
+/// witness, a case that stays `conditional` (a key absent under a negated operator) is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Witness {
     pub decision: Decision,
     pub context: Vec<(String, Option<Vec<String>>)>,
+}
+
+impl Witness {
+    /// The `--context` assignments that state it (a key with several values repeats).
+    pub fn assignments(&self) -> Vec<String> {
+        self.context
+            .iter()
+            .flat_map(|(key, values)| values.iter().flatten().map(move |v| format!("{key}={v}")))
+            .collect()
+    }
+
+    /// The keys it needs absent from the request (no `--context` states that).
+    pub fn absent(&self) -> Vec<&str> {
+        self.context
+            .iter()
+            .filter(|(_, values)| values.is_none())
+            .map(|(key, _)| key.as_str())
+            .collect()
+    }
+
+    /// `allowed when `acs:SourceVpc=vpc-1` and `acs:MFAPresent` absent`.
+    pub fn describe(&self) -> String {
+        let mut parts: Vec<String> = self.assignments().iter().map(|a| format!("`{a}`")).collect();
+        parts.extend(self.absent().iter().map(|k| format!("`{k}` absent")));
+        let side = match self.decision {
+            Decision::Allowed => "allowed",
+            Decision::ExplicitDeny => "denied (explicit deny)",
+            Decision::ImplicitDeny => "denied",
+            Decision::Conditional => "still undecided",
+        };
+        format!("{side} when {}", parts.join(" and "))
+    }
+
+    /// The witness as the context of a request: `base` with its keys set.
+    pub fn apply(&self, base: &Context) -> Context {
+        let mut context = base.clone();
+        for (key, values) in &self.context {
+            match values {
+                Some(values) => context.set(key.clone(), values.clone()),
+                None => context.mark_absent(key.clone()),
+            }
+        }
+        context
+    }
 }
 
 /// A statement, as a reason: which layer, which policy file, which statement.
@@ -185,8 +231,18 @@ enum LayerVerdict {
 /// identity policies; a layer that denies — explicitly, or implicitly because nothing in it
 /// allows — ends the evaluation, and is the decision. So an identity `Deny` behind a control
 /// policy that does not allow the action is not what denies: the control policy is.
+///
+/// A decision that Kleene's logic leaves `conditional` on condition keys the request does not
+/// supply is searched exactly ([`exact`]): definite when every value of those keys gives it,
+/// else `conditional` with a witness for each side.
 pub fn evaluate(layers: &[Layer], action: &str, resource: &Resource, context: &Context) -> Evaluation {
-    evaluate_in_order(layers, action, resource, context)
+    let kleene = evaluate_in_order(layers, action, resource, context);
+    let hangs_on_keys =
+        kleene.decision == Decision::Conditional && kleene.missing_keys.iter().any(|k| k != "account" && k != "region");
+    if !hangs_on_keys {
+        return kleene;
+    }
+    exact::decide(layers, action, resource, context, kleene)
 }
 
 /// `evaluate` without the search over missing keys: Kleene's three-valued logic, statement by
@@ -213,17 +269,21 @@ fn evaluate_in_order(layers: &[Layer], action: &str, resource: &Resource, contex
         decided_over: BTreeSet::new(),
     };
     // A control-policy or session layer without policies is not there; the identity layer
-    // always is: control and session policies only bound what identity policies grant.
-    let mut present: Vec<&Layer> = layers
-        .iter()
-        .filter(|l| !l.policies.is_empty() || l.kind == LayerKind::IdentityPolicy)
-        .collect();
-    if !present.iter().any(|l| l.kind == LayerKind::IdentityPolicy) {
-        present.push(&NO_IDENTITY_POLICY);
-    }
-    // RAM's order, whatever the order the caller listed the layers in.
-    present.sort_by_key(|l| l.kind);
-    for layer in present {
+    // always is: control and session policies only bound what identity policies grant. RAM's
+    // order, whatever the order the caller listed the layers in (no allocation: this is the
+    // evaluator's hot path).
+    let has_identity = layers.iter().any(|l| l.kind == LayerKind::IdentityPolicy);
+    let identity_fallback = (!has_identity).then_some(&NO_IDENTITY_POLICY);
+    let in_order = [
+        LayerKind::ControlPolicy,
+        LayerKind::SessionPolicy,
+        LayerKind::IdentityPolicy,
+    ]
+    .into_iter()
+    .flat_map(|kind| layers.iter().filter(move |l| l.kind == kind))
+    .chain(identity_fallback)
+    .filter(|l| !l.policies.is_empty() || l.kind == LayerKind::IdentityPolicy);
+    for layer in in_order {
         match evaluate_layer(layer, action, resource, context) {
             // The first layer that denies for sure decides, even behind a layer that may deny:
             // denied either way, and this layer's denial is the one that is certain.

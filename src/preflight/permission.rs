@@ -85,6 +85,12 @@ pub fn check(instance: &Instance, caller: &Caller) -> Check {
                     reasons.join("; ")
                 ),
             };
+            let message = if evaluation.witnesses.is_empty() {
+                message
+            } else {
+                let witnesses: Vec<String> = evaluation.witnesses.iter().map(|w| w.describe()).collect();
+                format!("{message} ({})", witnesses.join("; "))
+            };
             let remediation = if reasons.is_empty() {
                 crate::report::decision::advice(&evaluation).unwrap_or_default()
             } else {

@@ -23,14 +23,16 @@ impl Sources for Vec<crate::eval::Layer> {
 pub fn sentence(evaluation: &Evaluation, action: &str, resource: &str) -> String {
     let layer = evaluation.layer.unwrap_or(crate::eval::LayerKind::IdentityPolicy);
     match evaluation.decision {
-        Decision::Allowed => format!("allowed: `{action}` on `{resource}` is allowed"),
+        Decision::Allowed => format!("allowed: `{action}` on `{resource}` is allowed{}", whatever(evaluation)),
         Decision::ExplicitDeny => format!(
-            "explicit deny: a `Deny` statement of the {} denies `{action}` on `{resource}`",
-            layer.plural()
+            "explicit deny: a `Deny` statement of the {} denies `{action}` on `{resource}`{}",
+            layer.plural(),
+            whatever(evaluation)
         ),
         Decision::ImplicitDeny => format!(
-            "implicit deny: no statement of the {} allows `{action}` on `{resource}`",
-            layer.plural()
+            "implicit deny: no statement of the {} allows `{action}` on `{resource}`{}",
+            layer.plural(),
+            whatever(evaluation)
         ),
         Decision::Conditional => {
             let keys: Vec<String> = evaluation.missing_keys.iter().map(|k| format!("`{k}`")).collect();
@@ -40,13 +42,29 @@ pub fn sentence(evaluation: &Evaluation, action: &str, resource: &str) -> String
                 (false, false) => format!("{}, and on what ramguard cannot decide", keys.join(", ")),
             };
             let reasons: Vec<&str> = evaluation.reasons.iter().map(String::as_str).collect();
-            if reasons.is_empty() {
+            let mut sentence = if reasons.is_empty() {
                 format!("conditional: the decision depends on {on}")
             } else {
                 format!("conditional: the decision depends on {on}: {}", reasons.join("; "))
+            };
+            if !evaluation.witnesses.is_empty() {
+                let witnesses: Vec<String> = evaluation.witnesses.iter().map(|w| w.describe()).collect();
+                sentence.push_str(&format!(" ({})", witnesses.join("; ")));
             }
+            sentence
         }
     }
+}
+
+/// `, whatever `acs:SourceVpc` holds`, for a decision the exact search proved over keys the
+/// request did not supply.
+fn whatever(evaluation: &Evaluation) -> String {
+    if evaluation.decided_over.is_empty() {
+        return String::new();
+    }
+    let keys: Vec<String> = evaluation.decided_over.iter().map(|k| format!("`{k}`")).collect();
+    let verb = if keys.len() == 1 { "holds" } else { "hold" };
+    format!(", whatever {} {verb}", keys.join(", "))
 }
 
 /// The help line: what to do next.
@@ -158,6 +176,13 @@ pub fn json(evaluation: &Evaluation, action: &str, resource: &str) -> serde_json
         "statements": statements_json(&evaluation.statements),
         "missing_keys": evaluation.missing_keys,
         "reasons": evaluation.reasons,
+        "witnesses": evaluation.witnesses.iter().map(|w| json!({
+            "decision": w.decision.as_str(),
+            "context": w.assignments(),
+            "absent": w.absent(),
+            "description": w.describe(),
+        })).collect::<Vec<_>>(),
+        "decided_over": evaluation.decided_over,
         "closest": evaluation.closest.as_ref().map(|near| json!({
             "file": near.statement.file,
             "index": near.statement.index,
