@@ -377,3 +377,70 @@ fn a_key_written_twice_is_not_decided_by_a_context() {
         "{evaluation:?}"
     );
 }
+
+#[test]
+fn past_its_bound_the_search_stays_conditional_and_says_so() {
+    // Five keys, five constants each: 7^5 cases (each constant, another value, absent), past the
+    // bound. Every case is denied, but the search cannot see them all: it must not say so.
+    let keys = [
+        "acs:SourceVpc",
+        "acs:AccessId",
+        "acs:UserAgent",
+        "acs:Referer",
+        "acs:Service",
+    ];
+    let condition: Vec<String> = keys
+        .iter()
+        .map(|k| format!(r#""{k}": ["a", "b", "c", "d", "e"]"#))
+        .collect();
+    let condition = format!(r#"{{"StringEquals": {{{}}}}}"#, condition.join(", "));
+    let text = format!(
+        r#"{{"Version": "1", "Statement": [{{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {condition}}}, {{"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {condition}}}]}}"#
+    );
+    let root = ramguard::json::parse(&text).unwrap();
+    let policy = CompiledPolicy::new(
+        Arc::new(SourceFile::new("p.json", text.clone())),
+        &Policy::from_document(&root),
+    );
+    let layers = [Layer {
+        kind: LayerKind::IdentityPolicy,
+        policies: vec![policy],
+    }];
+    let started = std::time::Instant::now();
+    let evaluation = eval::evaluate(
+        &layers,
+        "kvstore:DeleteInstance",
+        &Resource::known(ARN),
+        &Context::default(),
+    );
+    let took = started.elapsed();
+    assert_eq!(evaluation.decision, Decision::Conditional, "{evaluation:?}");
+    assert!(
+        evaluation
+            .reasons
+            .iter()
+            .any(|r| r.contains("stopped at its bound of 4096 cases (there are 16807)")),
+        "{:?}",
+        evaluation.reasons
+    );
+    assert!(evaluation.witnesses.iter().all(|w| w.decision != Decision::Allowed));
+    // Fewer keys: within the bound, decided.
+    let small = text.replace(r#", "acs:Service": ["a", "b", "c", "d", "e"]"#, "");
+    let root = ramguard::json::parse(&small).unwrap();
+    let policy = CompiledPolicy::new(
+        Arc::new(SourceFile::new("p.json", small.clone())),
+        &Policy::from_document(&root),
+    );
+    let layers = [Layer {
+        kind: LayerKind::IdentityPolicy,
+        policies: vec![policy],
+    }];
+    let evaluation = eval::evaluate(
+        &layers,
+        "kvstore:DeleteInstance",
+        &Resource::known(ARN),
+        &Context::default(),
+    );
+    assert_eq!(evaluation.decision, Decision::ImplicitDeny, "{evaluation:?}");
+    eprintln!("bound hit after {took:?}");
+}
