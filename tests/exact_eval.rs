@@ -107,7 +107,7 @@ fn linked_conditions_are_an_implicit_deny_and_preflight_says_no_go() {
         out["message"]
             .as_str()
             .unwrap()
-            .ends_with("whatever `acs:SourceVpc` holds"),
+            .starts_with("implicit deny: no value of `acs:SourceVpc` lets the identity policies allow"),
         "{out}"
     );
     let (code, stdout, stderr) = common::run(&[
@@ -123,6 +123,20 @@ fn linked_conditions_are_an_implicit_deny_and_preflight_says_no_go() {
     ]);
     let out: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}{stderr}"));
     assert_eq!((code, out["verdict"].as_str()), (1, Some("no-go")), "{out}");
+    let permission = out["instances"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "permission")
+        .unwrap();
+    assert_eq!(permission["status"], "fail", "{permission}");
+    assert!(
+        permission["message"]
+            .as_str()
+            .unwrap()
+            .contains("no value of `acs:SourceVpc`"),
+        "{permission}"
+    );
 }
 
 #[test]

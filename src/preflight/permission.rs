@@ -64,7 +64,15 @@ pub fn check(instance: &Instance, caller: &Caller) -> Check {
             Check::new(
                 ID,
                 Status::Fail,
-                format!("implicit deny: no statement of the {layer} allows `{ACTION}` on `{resource}`"),
+                if evaluation.decided_over.is_empty() {
+                    format!("implicit deny: no statement of the {layer} allows `{ACTION}` on `{resource}`")
+                } else {
+                    let keys: Vec<String> = evaluation.decided_over.iter().map(|k| format!("`{k}`")).collect();
+                    format!(
+                        "implicit deny: no value of {} lets the {layer} allow `{ACTION}` on `{resource}`",
+                        keys.join(", ")
+                    )
+                },
             )
             .remediation(remediation)
         }

@@ -29,10 +29,19 @@ pub fn sentence(evaluation: &Evaluation, action: &str, resource: &str) -> String
             layer.plural(),
             whatever(evaluation)
         ),
+        // Proved over missing keys: some values may meet an `Allow` that a `Deny` then
+        // overrides, so "no statement allows" would not be true of every value.
+        Decision::ImplicitDeny if !evaluation.decided_over.is_empty() => {
+            let keys: Vec<String> = evaluation.decided_over.iter().map(|k| format!("`{k}`")).collect();
+            format!(
+                "implicit deny: no value of {} lets the {} allow `{action}` on `{resource}`",
+                keys.join(", "),
+                layer.plural()
+            )
+        }
         Decision::ImplicitDeny => format!(
-            "implicit deny: no statement of the {} allows `{action}` on `{resource}`{}",
-            layer.plural(),
-            whatever(evaluation)
+            "implicit deny: no statement of the {} allows `{action}` on `{resource}`",
+            layer.plural()
         ),
         Decision::Conditional => {
             let keys: Vec<String> = evaluation.missing_keys.iter().map(|k| format!("`{k}`")).collect();
