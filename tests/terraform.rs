@@ -72,6 +72,7 @@ fn every_form_is_linted_at_exact_positions() {
         ("broken_json.tf", 0),
         ("duplicate_hcl_key.tf", 0),
         ("data_source.tf", 2),
+        ("legacy_statements.tf", 1),
         ("unknown.tf", 0),
     ] {
         let (source, content, findings) = fixture(name);
@@ -108,7 +109,7 @@ fn lint_walks_terraform_files_and_counts_their_documents() {
     assert_eq!(code, 1, "{stderr}");
     let out: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let summary = &out["summary"];
-    assert_eq!(summary["files"], 9, "{summary}");
+    assert_eq!(summary["files"], 10, "{summary}");
     assert_eq!(summary["skipped"], 1, "{summary}");
     // `documents` counts the documents of every form (the JSON reporter prints it once the
     // summary field lands; the count is the library's).
@@ -120,7 +121,7 @@ fn lint_walks_terraform_files_and_counts_their_documents() {
         lint::LintOptions { no_ignore: true },
     )
     .unwrap();
-    assert_eq!(report.documents, 11);
+    assert_eq!(report.documents, 12);
     assert_eq!(report.skipped, 1);
     let first = out["diagnostics"]
         .as_array()

@@ -186,12 +186,15 @@ impl Reader<'_> {
                     if block.ident.as_str() == "data"
                         && block.labels.first().map(|l| l.as_str()) == Some("alicloud_ram_policy_document") =>
                 {
-                    self.policy_document_data_source(block);
+                    self.policy_document_blocks(block, false);
                 }
                 Structure::Block(block) => {
                     let kind = (block.ident.as_str() == "resource")
                         .then(|| block.labels.first().map(|l| l.as_str()))
                         .flatten();
+                    if kind == Some("alicloud_ram_policy") && block.body.iter().any(is_statement_block) {
+                        self.policy_document_blocks(block, true);
+                    }
                     self.body(&block.body, kind);
                 }
             }
@@ -230,13 +233,15 @@ impl Reader<'_> {
         }
     }
 
-    /// `data "alicloud_ram_policy_document"`: the document the provider renders from its
-    /// blocks, each value at its HCL attribute.
-    fn policy_document_data_source(&mut self, block: &Block) {
+    /// `data "alicloud_ram_policy_document"` (or, `legacy`, the deprecated `statement` blocks
+    /// of `alicloud_ram_policy`): the document the provider renders from its blocks, each value
+    /// at its HCL attribute.
+    fn policy_document_blocks(&mut self, block: &Block, legacy: bool) {
         let mut build = Build {
             text: self.text,
             unknown: Vec::new(),
             pointer: Vec::new(),
+            legacy,
         };
         let root = build.policy_document(block);
         if let Some((span, what)) = build.unknown.first() {
@@ -283,6 +288,7 @@ impl Reader<'_> {
                     text: self.text,
                     unknown: Vec::new(),
                     pointer: Vec::new(),
+                    legacy: false,
                 };
                 let root = build.node(arg, 0);
                 if let Some((span, what)) = build.unknown.first() {
@@ -592,6 +598,9 @@ struct Build<'t> {
     /// Every unknown part met: its span and description.
     unknown: Vec<(Span, String)>,
     pointer: Vec<String>,
+    /// Building the deprecated `statement` blocks of `alicloud_ram_policy`, which the provider
+    /// renders its own way (see [`Build::policy_document`]).
+    legacy: bool,
 }
 
 impl Build<'_> {
@@ -664,6 +673,15 @@ impl Build<'_> {
     }
 }
 
+/// Whether a structure is a `statement` block, or a `dynamic "statement"`.
+fn is_statement_block(structure: &Structure) -> bool {
+    let Structure::Block(block) = structure else {
+        return false;
+    };
+    (block.ident.as_str() == "statement" && block.labels.is_empty())
+        || (block.ident.as_str() == "dynamic" && block.labels.first().map(|l| l.as_str()) == Some("statement"))
+}
+
 /// The data source's rendering, checked in the provider's source
 /// (`alicloud/data_source_alicloud_ram_policy_document.go`, `AssembleDataSourcePolicyDocument`):
 /// `version` defaults to `"1"` and `effect` to `"Allow"`; a list of one `action`, `resource` or
@@ -671,7 +689,9 @@ impl Build<'_> {
 /// when empty; `principal` blocks gather into `{entity: [identifiers...]}` (identifiers sorted in
 /// reverse, blocks of one entity appended), `condition` blocks into `{operator: {variable:
 /// values}}`. Anything else in the data source (a `dynamic` block, an attribute the provider
-/// does not have) is unknown, never guessed.
+/// does not have) is unknown, never guessed. The deprecated `statement` blocks of
+/// `alicloud_ram_policy` (`AssemblePolicyDocument` in `service_alicloud_ram_v2.go`): `effect`,
+/// `action`, `resource` only, `effect` without a default, lists always rendered as arrays.
 impl Build<'_> {
     fn policy_document(&mut self, block: &Block) -> Node {
         let block_span = span_of_block(block);
@@ -692,6 +712,9 @@ impl Build<'_> {
                     self.pointer.pop();
                 }
                 Structure::Block(b) if b.ident.as_str() == "lifecycle" => {}
+                // The resource's other attributes and blocks are not part of its document; a
+                // `dynamic "statement"` is.
+                other if self.legacy && !is_statement_block(other) => {}
                 other => self.unknown_structure(other),
             }
         }
@@ -737,6 +760,7 @@ impl Build<'_> {
                         _ => self.unknown_structure(structure),
                     }
                 }
+                Structure::Block(_) if self.legacy => self.unknown_structure(structure),
                 Structure::Block(b) if b.ident.as_str() == "principal" && b.labels.is_empty() => {
                     let entity = self.string_attribute(b, "entity");
                     let identifiers = self.string_list_attribute(b, "identifiers");
@@ -774,14 +798,21 @@ impl Build<'_> {
                 other => self.unknown_structure(other),
             }
         }
-        let mut members = vec![effect.unwrap_or_else(|| Member {
-            key: "Effect".into(),
-            key_span: ident_span,
-            value: Node {
-                span: ident_span,
-                value: Value::String("Allow".into()),
-            },
-        })];
+        // The deprecated blocks require `effect` (no default): without it the rules report the
+        // missing `Effect`, which Terraform refuses too.
+        let effect = match effect {
+            Some(effect) => Some(effect),
+            None if self.legacy => None,
+            None => Some(Member {
+                key: "Effect".into(),
+                key_span: ident_span,
+                value: Node {
+                    span: ident_span,
+                    value: Value::String("Allow".into()),
+                },
+            }),
+        };
+        let mut members: Vec<Member> = effect.into_iter().collect();
         // `action` is required by the provider's schema: without it the rules report the
         // missing `Action`, which Terraform refuses too.
         members.extend(action);
@@ -862,7 +893,9 @@ impl Build<'_> {
             for item in items.iter_mut() {
                 as_terraform_string(item);
             }
+            // The deprecated blocks render every list as an array (`expandStringList`).
             if items.len() == 1
+                && !self.legacy
                 && let Some(item) = items.pop()
             {
                 node = item;
