@@ -87,7 +87,7 @@ pub fn lint_paths(
                 mark(&used, *i);
                 return Ok(None);
             }
-            let file = policy_file::read(name, bytes);
+            let file = crate::inputs::read_policy_file(name, bytes);
             // Only a file named on the command line is reported for looking like a policy
             // without being one; in a walk it is skipped like any other JSON.
             if !named && matches!(file.content, Content::Unrecognised(_)) {
@@ -282,8 +282,10 @@ fn collect(paths: &[PathBuf]) -> Collected {
         for entry in walker {
             match entry {
                 Ok(entry) => {
-                    let is_json = entry.path().extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-                    let Some(file_type) = entry.file_type().filter(|_| is_json) else {
+                    let Some(file_type) = entry
+                        .file_type()
+                        .filter(|_| crate::inputs::is_read_by_lint(entry.path()))
+                    else {
                         continue;
                     };
                     if file_type.is_dir() {

@@ -48,8 +48,9 @@ fn fixture_dir(rule: &str) -> std::path::PathBuf {
         .join(rule)
 }
 
-/// Rules whose findings are about `ramguard.toml`, tested through the CLI.
-const CONFIG_RULES: [&str; 2] = ["unused-ignore", "expired-ignore"];
+/// Rules whose findings are about `ramguard.toml`, tested through the CLI, and the rule of
+/// Terraform files (`tests/terraform.rs`).
+const CONFIG_RULES: [&str; 3] = ["unused-ignore", "expired-ignore", "terraform-unknown-value"];
 
 #[test]
 fn every_rule_fires_on_its_fixture_and_not_on_its_counter_example() {

@@ -5,6 +5,7 @@ pub mod evaluable;
 pub mod identifiers;
 pub mod instances;
 pub mod policy_file;
+pub mod terraform;
 
 use std::io::Read;
 use std::path::Path;
@@ -125,6 +126,27 @@ fn kind_of(metadata: &std::fs::Metadata) -> &'static str {
         }
     }
     "a special file"
+}
+
+/// Read a file `lint` was given, by its extension: a Terraform file (`.tf`), or JSON.
+pub fn read_policy_file(name: String, bytes: Vec<u8>) -> policy_file::PolicyFile {
+    if is_terraform_name(&name) {
+        terraform::read(name, bytes)
+    } else {
+        policy_file::read(name, bytes)
+    }
+}
+
+/// Whether a file found in a walk is one `lint` reads: `*.json` and `*.tf`.
+pub fn is_read_by_lint(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("tf"))
+}
+
+fn is_terraform_name(name: &str) -> bool {
+    Path::new(name)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("tf"))
 }
 
 #[cfg(test)]

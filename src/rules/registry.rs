@@ -86,6 +86,7 @@ pub static ALL: &[&Rule] = &[
     &missing_required_deny::RULE,
     &unused_ignore::RULE,
     &expired_ignore::RULE,
+    &terraform_unknown_value::RULE,
 ];
 
 /// A rule by its name (`duplicate-key`) or code (`RG002`, any case).

@@ -1,0 +1,71 @@
+//! `cargo bench --bench terraform`: the 5,000-policy corpus linted as `.json` files and the same
+//! documents written as `.tf` files (each a heredoc in `locals`, the shape of Alibaba's policy
+//! template modules). Issue 9 asks that Terraform cost at most twice JSON.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark fails loudly"
+)]
+
+mod support;
+
+use std::time::Duration;
+
+use ramguard::config::Config;
+use ramguard::lint::{self, LintOptions};
+
+const FILES: usize = 5_000;
+const RUNS: usize = 7;
+
+fn main() {
+    let json_dir = std::env::temp_dir().join("ramguard-bench-corpus-json");
+    let tf_dir = std::env::temp_dir().join("ramguard-bench-corpus-tf");
+    let _ = std::fs::remove_dir_all(&json_dir);
+    let _ = std::fs::remove_dir_all(&tf_dir);
+    let paths = support::corpus::write(&json_dir, FILES, 42).unwrap();
+    for (i, path) in paths.iter().enumerate() {
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(!text.contains("${") && !text.contains("%{") && !text.contains("\nEOF"));
+        let tf = format!("locals {{\n  policy = <<EOF\n{}\nEOF\n}}\n", text.trim_end());
+        let folder = tf_dir.join(format!("team-{:02}", i / 100));
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join(format!("p{i}.tf")), tf).unwrap();
+    }
+    let config = Config::default();
+    let time = |dir: &std::path::Path| {
+        let mut documents = 0;
+        let mut findings = 0;
+        let median = support::median(RUNS, || {
+            let report = lint::lint_paths(
+                std::slice::from_ref(&dir.to_path_buf()),
+                &config,
+                dir,
+                LintOptions::default(),
+            )
+            .unwrap();
+            documents = report.documents;
+            findings = report.files.iter().map(|f| f.findings.len()).sum::<usize>();
+        });
+        (median, documents, findings)
+    };
+    let (json, json_documents, json_findings) = time(&json_dir);
+    let (tf, tf_documents, tf_findings) = time(&tf_dir);
+    println!(
+        "lint, {FILES} .json files:  {:>8.1} ms  ({json_documents} documents, {json_findings} findings)",
+        ms(json)
+    );
+    println!(
+        "lint, {FILES} .tf files:    {:>8.1} ms  ({tf_documents} documents, {tf_findings} findings)",
+        ms(tf)
+    );
+    println!("ratio .tf / .json:          {:>8.2}x", ms(tf) / ms(json));
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -1,0 +1,1098 @@
+//! A Terraform file (`.tf`): the RAM policy documents written in it, handed on as a
+//! [`PolicyFile`] whose trees have every span in the `.tf` file, as a JSON file's do.
+//!
+//! What is a document: the attributes the provider documents as RAM documents
+//! ([`DOCUMENT_ATTRIBUTES`], read whatever they hold, broken JSON included), and anywhere else
+//! (`locals`, variable defaults, outputs, module arguments) a string, heredoc or
+//! `jsonencode({...})` whose value is an object with a `Statement` key.
+//!
+//! The forms a value takes: a quoted string (HCL escapes decoded), a heredoc (`<<-` indentation
+//! stripped as Terraform strips it), whose JSON text is parsed with a map from every decoded
+//! byte back to the file; and `jsonencode` of object and tuple literals, whose tree is built
+//! from the HCL expression itself, with spans at the HCL tokens.
+//!
+//! Unknown values never produce a false error: a document that holds anything only Terraform
+//! knows (an interpolation, a directive, a reference, another function, a conditional, a `for`)
+//! is not linted; it gets one `terraform-unknown-value` finding naming its first unknown part.
+
+use std::sync::Arc;
+
+use hcl_edit::Span as _;
+use hcl_edit::expr::{Expression, ObjectKey};
+use hcl_edit::structure::{Block, Body, Structure};
+use hcl_edit::template::{Element, Template};
+
+use super::policy_file::{Content, Document, NotPolicy, Origin, PolicyFile};
+use crate::json::{self, Member, Node, Value};
+use crate::rules::{Finding, duplicate_key, invalid_json, invisible_character, terraform_unknown_value};
+use crate::source::{SourceFile, Span};
+
+/// Resource attributes that hold a RAM policy document, checked in the provider's schemas
+/// (`alicloud/resource_alicloud_*.go`; see the README).
+pub const DOCUMENT_ATTRIBUTES: &[(&str, &[&str])] = &[
+    // `document` is the deprecated spelling of `policy_document`.
+    ("alicloud_ram_policy", &["policy_document", "document"]),
+    // Trust policies; `document` is deprecated.
+    ("alicloud_ram_role", &["assume_role_policy_document", "document"]),
+    ("alicloud_resource_manager_control_policy", &["policy_document"]),
+    ("alicloud_resource_manager_policy", &["policy_document"]),
+    ("alicloud_resource_manager_policy_version", &["policy_document"]),
+    ("alicloud_resource_manager_role", &["assume_role_policy_document"]),
+];
+
+/// Read `bytes` as a Terraform file named `name`.
+pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let at = error.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            return PolicyFile {
+                source: Arc::new(SourceFile::new(name, lossy)),
+                content: Content::Unparsed,
+                findings: vec![invalid_json::not_utf8(at)],
+            };
+        }
+    };
+    let source = Arc::new(SourceFile::new(name, text));
+    let text: &str = &source.text;
+    let body = match hcl_edit::parser::parse_body(text) {
+        Ok(body) => body,
+        Err(error) => {
+            // Terraform refuses the whole file too; a file nobody can read is never a pass.
+            let at = error.location().offset().min(text.len());
+            let at = crate::source::floor_char_boundary(text, at);
+            let end = text
+                .get(at..)
+                .and_then(|rest| rest.chars().next())
+                .map_or(at, |c| at + c.len_utf8());
+            let finding = hcl_error(text, error.message(), Span::new(at, end));
+            return PolicyFile {
+                source: source.clone(),
+                content: Content::Unparsed,
+                findings: vec![finding],
+            };
+        }
+    };
+    let mut reader = Reader {
+        text,
+        documents: Vec::new(),
+        findings: Vec::new(),
+    };
+    reader.body(&body, None);
+    let content = if reader.documents.is_empty() && reader.findings.is_empty() {
+        Content::NotPolicy(NotPolicy::NoPolicyMark)
+    } else {
+        Content::Documents(reader.documents)
+    };
+    PolicyFile {
+        source: source.clone(),
+        content,
+        findings: reader.findings,
+    }
+}
+
+/// The finding for a file that is not HCL. `hcl-edit` refuses a key written twice in an object
+/// (as Terraform does): that is a `duplicate-key`, with the first key found before it.
+fn hcl_error(text: &str, message: &str, at: Span) -> Finding {
+    if message.contains("redefined object key") {
+        let rest = text.get(at.start..).unwrap_or_default();
+        let quoted = rest.starts_with('"');
+        let len = if quoted {
+            rest.get(1..).and_then(|r| r.find('"')).map_or(1, |i| i + 2)
+        } else {
+            rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+                .unwrap_or(rest.len())
+        };
+        let token = rest.get(..len).unwrap_or_default();
+        let again_span = Span::new(at.start, at.start + len);
+        let name = token.trim_matches('"').to_string();
+        // The first key: the nearest earlier `name =` or `"name" =` (for the related label).
+        let before = text.get(..at.start).unwrap_or_default();
+        let first_span = before
+            .match_indices(name.as_str())
+            .filter(|(i, _)| {
+                let after = before.get(i + name.len()..).unwrap_or_default();
+                let after = after.strip_prefix('"').unwrap_or(after).trim_start();
+                after.starts_with('=') || after.starts_with(':')
+            })
+            .last()
+            .map_or(again_span, |(i, _)| Span::new(i, i + name.len()));
+        let member = |key_span: Span| Member {
+            key: name.clone(),
+            key_span,
+            value: Node {
+                span: key_span,
+                value: Value::Null,
+            },
+        };
+        let (first, again) = (member(first_span), member(again_span));
+        return duplicate_key::finding(
+            json::Duplicate {
+                first: &first,
+                again: &again,
+            },
+            String::new(),
+        );
+    }
+    Finding::new(
+        &invalid_json::RULE,
+        at,
+        format!("the Terraform file is not valid HCL: {message}"),
+    )
+    .label("here")
+    .help("Terraform refuses the file too (`terraform validate`); no document in it was linted")
+}
+
+struct Reader<'t> {
+    text: &'t str,
+    documents: Vec<Document>,
+    findings: Vec<Finding>,
+}
+
+/// What an expression is worth as a policy document.
+enum Read {
+    /// Fully known: the tree, and findings made while reading it (a key given twice in an HCL
+    /// object, an invisible character).
+    Known(Node, Vec<Finding>),
+    /// Known text that is not JSON.
+    NotJson(json::SyntaxError, bool),
+    /// It holds parts only Terraform knows: the first one's span and description, how many,
+    /// and whether what is known of it looks like a document.
+    Unknown {
+        span: Span,
+        what: String,
+        count: usize,
+        looks_like_document: bool,
+    },
+}
+
+impl Reader<'_> {
+    /// Every attribute of `body`, at any depth; `resource` is the type of the resource block
+    /// the body belongs to.
+    fn body(&mut self, body: &Body, resource: Option<&str>) {
+        for structure in body.iter() {
+            match structure {
+                Structure::Attribute(attribute) => {
+                    let key = attribute.key.as_str();
+                    let always = resource.is_some_and(|kind| {
+                        DOCUMENT_ATTRIBUTES
+                            .iter()
+                            .any(|(k, attributes)| *k == kind && attributes.contains(&key))
+                    });
+                    self.candidate(&attribute.value, always);
+                }
+                Structure::Block(block)
+                    if block.ident.as_str() == "data"
+                        && block.labels.first().map(|l| l.as_str()) == Some("alicloud_ram_policy_document") =>
+                {
+                    self.policy_document_blocks(block, false);
+                }
+                Structure::Block(block) => {
+                    let kind = (block.ident.as_str() == "resource")
+                        .then(|| block.labels.first().map(|l| l.as_str()))
+                        .flatten();
+                    if kind == Some("alicloud_ram_policy") && block.body.iter().any(is_statement_block) {
+                        self.policy_document_blocks(block, true);
+                    }
+                    self.body(&block.body, kind);
+                }
+            }
+        }
+    }
+
+    /// An attribute's value: a document when `always` (a document attribute), or when it reads
+    /// as an object with a `Statement` key.
+    fn candidate(&mut self, expr: &Expression, always: bool) {
+        match self.read(expr) {
+            Read::Known(root, findings) => {
+                if always || is_document(&root) {
+                    self.findings.extend(findings);
+                    self.documents.push(Document {
+                        root,
+                        origin: Origin::Bare,
+                    });
+                }
+            }
+            Read::NotJson(error, looks_like_document) => {
+                if always || looks_like_document {
+                    self.findings.push(invalid_json::syntax(&error));
+                }
+            }
+            Read::Unknown {
+                span,
+                what,
+                count,
+                looks_like_document,
+            } => {
+                if always || looks_like_document {
+                    self.findings
+                        .push(terraform_unknown_value::finding(span, &what, count.saturating_sub(1)));
+                }
+            }
+        }
+    }
+
+    /// `data "alicloud_ram_policy_document"` (or, `legacy`, the deprecated `statement` blocks
+    /// of `alicloud_ram_policy`): the document the provider renders from its blocks, each value
+    /// at its HCL attribute.
+    fn policy_document_blocks(&mut self, block: &Block, legacy: bool) {
+        let mut build = Build {
+            text: self.text,
+            unknown: Vec::new(),
+            pointer: Vec::new(),
+            legacy,
+        };
+        let root = build.policy_document(block);
+        if let Some((span, what)) = build.unknown.first() {
+            self.findings
+                .push(terraform_unknown_value::finding(*span, what, build.unknown.len() - 1));
+            return;
+        }
+        // The provider renders nothing without a `statement` block.
+        if root
+            .get("Statement")
+            .and_then(|m| m.value.as_array())
+            .is_some_and(|s| !s.is_empty())
+        {
+            self.findings
+                .extend(invisible_character::scan(self.text, &root, &|offset| offset));
+            self.documents.push(Document {
+                root,
+                origin: Origin::Bare,
+            });
+        }
+    }
+
+    fn read(&self, expr: &Expression) -> Read {
+        match expr {
+            Expression::Parenthesis(inner) => self.read(inner.inner()),
+            Expression::String(_) | Expression::StringTemplate(_) | Expression::HeredocTemplate(_) => {
+                if let Some(range) = verbatim(self.text, expr) {
+                    return self.parse_verbatim(range);
+                }
+                match template_text(self.text, expr) {
+                    Ok(decoded) => self.parse_text(&decoded),
+                    Err(unknown) => unknown,
+                }
+            }
+            Expression::FuncCall(call)
+                if call.name.namespace.is_empty()
+                    && call.name.name.as_str() == "jsonencode"
+                    && call.args.len() == 1 =>
+            {
+                let Some(arg) = call.args.iter().next() else {
+                    return self.unknown(expr, 1, false);
+                };
+                let mut build = Build {
+                    text: self.text,
+                    unknown: Vec::new(),
+                    pointer: Vec::new(),
+                    legacy: false,
+                };
+                let root = build.node(arg, 0);
+                if let Some((span, what)) = build.unknown.first() {
+                    return Read::Unknown {
+                        span: *span,
+                        what: what.clone(),
+                        count: build.unknown.len(),
+                        looks_like_document: is_document(&root),
+                    };
+                }
+                let findings = invisible_character::scan(self.text, &root, &|offset| offset);
+                Read::Known(root, findings)
+            }
+            _ => self.unknown(expr, 1, false),
+        }
+    }
+
+    fn unknown(&self, expr: &Expression, count: usize, looks_like_document: bool) -> Read {
+        let span = span_of(expr);
+        Read::Unknown {
+            span,
+            what: describe(self.text, expr, span),
+            count,
+            looks_like_document,
+        }
+    }
+
+    /// JSON text that stands in the file as it is (most heredocs): parsed in place, its
+    /// offsets moved by where it starts.
+    fn parse_verbatim(&self, range: std::ops::Range<usize>) -> Read {
+        let base = range.start;
+        let slice = self.text.get(range).unwrap_or_default();
+        let to_file = |offset: usize| offset + base;
+        match json::parse(slice) {
+            Ok(mut root) => {
+                let findings = invisible_character::scan(slice, &root, &to_file);
+                remap(&mut root, &to_file);
+                Read::Known(root, findings)
+            }
+            Err(mut error) => {
+                error.span = Span::new(to_file(error.span.start), to_file(error.span.end));
+                Read::NotJson(error, mentions_statement(slice))
+            }
+        }
+    }
+
+    fn parse_text(&self, decoded: &Decoded) -> Read {
+        let to_file = |offset: usize| decoded.file_offset(offset);
+        match json::parse(&decoded.text) {
+            Ok(mut root) => {
+                let findings = invisible_character::scan(&decoded.text, &root, &to_file);
+                remap(&mut root, &to_file);
+                Read::Known(root, findings)
+            }
+            Err(mut error) => {
+                error.span = Span::new(to_file(error.span.start), to_file(error.span.end));
+                Read::NotJson(error, mentions_statement(&decoded.text))
+            }
+        }
+    }
+}
+
+/// The text of a string or heredoc, decoded, with the file offset of every byte; or the
+/// unknown parts it holds.
+fn template_text(text: &str, expr: &Expression) -> Result<Decoded, Read> {
+    let mut pieces = Vec::new();
+    let flush = match expr {
+        Expression::String(s) => {
+            // The token's span includes its quotes.
+            let span = s.span().unwrap_or_default();
+            pieces.push(Piece::Literal(span.start + 1..span.end.saturating_sub(1)));
+            false
+        }
+        Expression::StringTemplate(template) => {
+            template_pieces(text, template, &mut pieces);
+            false
+        }
+        Expression::HeredocTemplate(heredoc) => {
+            template_pieces(text, &heredoc.template, &mut pieces);
+            heredoc_is_flush(text, expr)
+        }
+        _ => false,
+    };
+    let quoted = !matches!(expr, Expression::HeredocTemplate(_));
+    let unknown: Vec<&Piece> = pieces.iter().filter(|p| matches!(p, Piece::Unknown(..))).collect();
+    if let Some(Piece::Unknown(span, what)) = unknown.first() {
+        // What is known of it, decoded (`\"Statement\"` in a quoted string is `"Statement"`).
+        let mut known = Decoded::default();
+        for piece in &pieces {
+            if let Piece::Literal(range) = piece {
+                decode_literal(text, range.clone(), quoted, 0, &mut known);
+            }
+        }
+        return Err(Read::Unknown {
+            span: *span,
+            what: what.clone(),
+            count: unknown.len(),
+            looks_like_document: mentions_statement(&known.text),
+        });
+    }
+    let mut decoded = Decoded::default();
+    let strip = if flush { flush_indent(text, &pieces) } else { 0 };
+    for piece in &pieces {
+        if let Piece::Literal(range) = piece {
+            decode_literal(text, range.clone(), quoted, strip, &mut decoded);
+        }
+    }
+    decoded.offsets.push(
+        pieces
+            .iter()
+            .rev()
+            .find_map(|p| match p {
+                Piece::Literal(range) => Some(range.end),
+                Piece::Unknown(..) => None,
+            })
+            .unwrap_or_else(|| span_of(expr).end),
+    );
+    Ok(decoded)
+}
+
+fn template_pieces(text: &str, template: &Template, pieces: &mut Vec<Piece>) {
+    for element in template.iter() {
+        let span = element.span().map(|r| Span::new(r.start, r.end)).unwrap_or_default();
+        match element {
+            Element::Literal(_) => pieces.push(Piece::Literal(span.start..span.end)),
+            Element::Interpolation(_) => {
+                let raw = text.get(span.start..span.end).unwrap_or("${...}");
+                pieces.push(Piece::Unknown(span, format!("the interpolation `{}`", short(raw))));
+            }
+            Element::Directive(_) => {
+                let raw = text.get(span.start..span.end).unwrap_or("%{...}");
+                pieces.push(Piece::Unknown(span, format!("the template directive `{}`", short(raw))));
+            }
+        }
+    }
+}
+
+/// The byte range of a string's or heredoc's text when its value is that text unchanged: a
+/// quoted string with no escape, a `<<` heredoc with no interpolation, directive or escape.
+fn verbatim(text: &str, expr: &Expression) -> Option<std::ops::Range<usize>> {
+    let range = match expr {
+        Expression::String(s) => {
+            let span = s.span()?;
+            span.start + 1..span.end.checked_sub(1)?
+        }
+        Expression::HeredocTemplate(heredoc) if !heredoc_is_flush(text, expr) => {
+            let mut elements = heredoc.template.iter();
+            let (Some(element @ Element::Literal(_)), None) = (elements.next(), elements.next()) else {
+                return None;
+            };
+            element.span()?
+        }
+        _ => return None,
+    };
+    let raw = text.get(range.clone())?;
+    let escapes = raw.contains("$${") || raw.contains("%%{");
+    let backslash = matches!(expr, Expression::String(_)) && raw.contains('\\');
+    (!escapes && !backslash).then_some(range)
+}
+
+/// A part of a string or heredoc: literal text (a byte range of the file, escapes undecoded),
+/// or an interpolation or directive (its span, and what to call it).
+enum Piece {
+    Literal(std::ops::Range<usize>),
+    Unknown(Span, String),
+}
+
+/// Decoded text with the file offset of every byte (one more entry for the end).
+#[derive(Default)]
+struct Decoded {
+    text: String,
+    offsets: Vec<usize>,
+}
+
+impl Decoded {
+    fn file_offset(&self, decoded: usize) -> usize {
+        self.offsets.get(decoded).or(self.offsets.last()).copied().unwrap_or(0)
+    }
+
+    fn push(&mut self, c: char, at: usize) {
+        self.offsets.extend(std::iter::repeat_n(at, c.len_utf8()));
+        self.text.push(c);
+    }
+}
+
+/// Decode the literal text at `range`: HCL's escapes in a quoted string (`\n`, `\"`, `\u00e9`,
+/// ...), and in both forms `$${` and `%%{`, which stand for `${` and `%{`. In a `<<-` heredoc,
+/// `strip` characters of leading white space are dropped at the start of each line that is not
+/// blank, as Terraform does.
+fn decode_literal(text: &str, range: std::ops::Range<usize>, quoted: bool, strip: usize, out: &mut Decoded) {
+    let Some(raw) = text.get(range.clone()) else {
+        return;
+    };
+    let base = range.start;
+    let mut chars = raw.char_indices().peekable();
+    // Whether the next character starts a line of the heredoc (the literal of a heredoc starts
+    // a line: it follows the opening marker's newline, or a newline of an earlier literal).
+    let mut line_start = strip > 0 && (base == 0 || text.get(..base).is_some_and(|t| t.ends_with('\n')));
+    while let Some((at, c)) = chars.next() {
+        if line_start {
+            line_start = false;
+            let rest = raw.get(at..).unwrap_or_default();
+            let line = rest.split_inclusive('\n').next().unwrap_or_default();
+            if !is_blank_line(line) {
+                // Skip `strip` white-space characters (this one included).
+                let mut skipped = 1;
+                while skipped < strip {
+                    if chars.next_if(|(_, c)| c.is_whitespace() && *c != '\n').is_none() {
+                        break;
+                    }
+                    skipped += 1;
+                }
+                if c.is_whitespace() && c != '\n' {
+                    continue;
+                }
+            }
+        }
+        if c == '\n' {
+            line_start = strip > 0;
+        }
+        let start = base + at;
+        match c {
+            '\\' if quoted => {
+                let Some((_, e)) = chars.next() else {
+                    out.push(c, start);
+                    continue;
+                };
+                let decoded = match e {
+                    'n' => Some('\n'),
+                    'r' => Some('\r'),
+                    't' => Some('\t'),
+                    '"' => Some('"'),
+                    '\\' => Some('\\'),
+                    'u' | 'U' => {
+                        let digits = if e == 'u' { 4 } else { 8 };
+                        let mut value = 0u32;
+                        let mut ok = true;
+                        for _ in 0..digits {
+                            match chars.next().and_then(|(_, d)| d.to_digit(16)) {
+                                Some(d) => value = value * 16 + d,
+                                None => ok = false,
+                            }
+                        }
+                        if ok { char::from_u32(value) } else { None }
+                    }
+                    _ => None,
+                };
+                // HCL refuses an unknown escape, so the parser has; keep the text if not.
+                out.push(decoded.unwrap_or(e), start);
+            }
+            '$' | '%'
+                if raw
+                    .get(at + 1..)
+                    .is_some_and(|r| r.starts_with(c) && r.get(1..).is_some_and(|r| r.starts_with('{'))) =>
+            {
+                // `$${` is a literal `${`: the first character stands for the pair.
+                chars.next();
+                out.push(c, start);
+            }
+            _ => out.push(c, start),
+        }
+    }
+}
+
+fn is_blank_line(line: &str) -> bool {
+    line.ends_with('\n') && line.chars().all(char::is_whitespace)
+}
+
+/// The indentation Terraform strips from a `<<-` heredoc: the fewest leading white-space
+/// characters of any line that is not blank; a line that starts with an interpolation or
+/// directive has none (hclsyntax `flushHeredocTemplateParts`).
+fn flush_indent(text: &str, pieces: &[Piece]) -> usize {
+    let mut min = usize::MAX;
+    let mut line_start = true;
+    for piece in pieces {
+        match piece {
+            Piece::Unknown(..) => {
+                if line_start {
+                    min = 0;
+                }
+                line_start = false;
+            }
+            Piece::Literal(range) => {
+                let raw = text.get(range.clone()).unwrap_or_default();
+                for line in raw.split_inclusive('\n') {
+                    if line_start && !is_blank_line(line) {
+                        let spaces = line.chars().take_while(|c| c.is_whitespace() && *c != '\n').count();
+                        min = min.min(spaces);
+                    }
+                    line_start = line.ends_with('\n');
+                }
+            }
+        }
+    }
+    if min == usize::MAX { 0 } else { min }
+}
+
+/// Whether the heredoc of `expr` opens with `<<-`.
+fn heredoc_is_flush(text: &str, expr: &Expression) -> bool {
+    let span = span_of(expr);
+    text.get(span.start..).is_some_and(|t| t.starts_with("<<-"))
+}
+
+/// Builds a JSON tree from the HCL expression under `jsonencode(...)`.
+struct Build<'t> {
+    text: &'t str,
+    /// Every unknown part met: its span and description.
+    unknown: Vec<(Span, String)>,
+    pointer: Vec<String>,
+    /// Building the deprecated `statement` blocks of `alicloud_ram_policy`, which the provider
+    /// renders its own way (see [`Build::policy_document`]).
+    legacy: bool,
+}
+
+impl Build<'_> {
+    fn node(&mut self, expr: &Expression, depth: usize) -> Node {
+        let span = span_of(expr);
+        let value = if depth > json::MAX_DEPTH {
+            self.unknown.push((span, "a value nested too deep".into()));
+            Value::Null
+        } else {
+            match expr {
+                Expression::Parenthesis(inner) => return self.node(inner.inner(), depth),
+                Expression::Null(_) => Value::Null,
+                Expression::Bool(b) => Value::Bool(*b.value()),
+                Expression::Number(_) => Value::Number(self.text.get(span.start..span.end).unwrap_or("0").to_string()),
+                Expression::String(s) => Value::String(s.value().clone()),
+                Expression::StringTemplate(_) | Expression::HeredocTemplate(_) => {
+                    match template_text(self.text, expr) {
+                        Ok(decoded) => Value::String(decoded.text),
+                        Err(Read::Unknown { span, what, .. }) => {
+                            self.unknown.push((span, what));
+                            Value::Null
+                        }
+                        Err(_) => Value::Null,
+                    }
+                }
+                Expression::Array(array) => Value::Array(
+                    array
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| {
+                            self.pointer.push(i.to_string());
+                            let node = self.node(item, depth + 1);
+                            self.pointer.pop();
+                            node
+                        })
+                        .collect(),
+                ),
+                Expression::Object(object) => {
+                    let mut members = Vec::new();
+                    for (key, value) in object.iter() {
+                        let key_span = key.span().map(|r| Span::new(r.start, r.end)).unwrap_or_default();
+                        let name = match key {
+                            ObjectKey::Ident(ident) => Some(ident.as_str().to_string()),
+                            ObjectKey::Expression(Expression::String(s)) => Some(s.value().clone()),
+                            ObjectKey::Expression(Expression::Parenthesis(p)) => p.inner().as_str().map(str::to_string),
+                            ObjectKey::Expression(other) => {
+                                self.unknown.push((key_span, describe(self.text, other, key_span)));
+                                None
+                            }
+                        };
+                        let Some(name) = name else { continue };
+                        self.pointer.push(json::pointer_token(&name).into_owned());
+                        let value_node = self.node(value.expr(), depth + 1);
+                        self.pointer.pop();
+                        members.push(Member {
+                            key: name,
+                            key_span,
+                            value: value_node,
+                        });
+                    }
+                    Value::Object(members)
+                }
+                other => {
+                    self.unknown.push((span, describe(self.text, other, span)));
+                    Value::Null
+                }
+            }
+        };
+        Node { span, value }
+    }
+}
+
+/// Whether a structure is a `statement` block, or a `dynamic "statement"`.
+fn is_statement_block(structure: &Structure) -> bool {
+    let Structure::Block(block) = structure else {
+        return false;
+    };
+    (block.ident.as_str() == "statement" && block.labels.is_empty())
+        || (block.ident.as_str() == "dynamic" && block.labels.first().map(|l| l.as_str()) == Some("statement"))
+}
+
+/// The data source's rendering, checked in the provider's source
+/// (`alicloud/data_source_alicloud_ram_policy_document.go`, `AssembleDataSourcePolicyDocument`):
+/// `version` defaults to `"1"` and `effect` to `"Allow"`; a list of one `action`, `resource` or
+/// condition value is rendered as a string; `Resource`, `Principal` and `Condition` are left out
+/// when empty; `principal` blocks gather into `{entity: [identifiers...]}` (identifiers sorted in
+/// reverse, blocks of one entity appended), `condition` blocks into `{operator: {variable:
+/// values}}`. Anything else in the data source (a `dynamic` block, an attribute the provider
+/// does not have) is unknown, never guessed. The deprecated `statement` blocks of
+/// `alicloud_ram_policy` (`AssemblePolicyDocument` in `service_alicloud_ram_v2.go`): `effect`,
+/// `action`, `resource` only, `effect` without a default, lists always rendered as arrays.
+impl Build<'_> {
+    fn policy_document(&mut self, block: &Block) -> Node {
+        let block_span = span_of_block(block);
+        let ident_span = span_of_ident(&block.ident);
+        let mut version = None;
+        let mut statements = Vec::new();
+        for structure in block.body.iter() {
+            match structure {
+                Structure::Attribute(a) if a.key.as_str() == "version" => {
+                    version = Some(self.member("Version", span_of_ident(&a.key), &a.value));
+                }
+                // Terraform's meta-arguments and the provider's own: not part of the document.
+                Structure::Attribute(a)
+                    if ["output_file", "count", "for_each", "provider", "depends_on"].contains(&a.key.as_str()) => {}
+                Structure::Block(b) if b.ident.as_str() == "statement" && b.labels.is_empty() => {
+                    self.pointer.push(statements.len().to_string());
+                    statements.push(self.statement(b));
+                    self.pointer.pop();
+                }
+                Structure::Block(b) if b.ident.as_str() == "lifecycle" => {}
+                // The resource's other attributes and blocks are not part of its document; a
+                // `dynamic "statement"` is.
+                other if self.legacy && !is_statement_block(other) => {}
+                other => self.unknown_structure(other),
+            }
+        }
+        let statement_span = statements.first().map_or(ident_span, |s: &Node| s.span);
+        let mut members = vec![Member {
+            key: "Statement".into(),
+            key_span: statement_span,
+            value: Node {
+                span: block_span,
+                value: Value::Array(statements),
+            },
+        }];
+        members.push(version.unwrap_or_else(|| Member {
+            key: "Version".into(),
+            key_span: ident_span,
+            value: Node {
+                span: ident_span,
+                value: Value::String("1".into()),
+            },
+        }));
+        Node {
+            span: block_span,
+            value: Value::Object(members),
+        }
+    }
+
+    fn statement(&mut self, block: &Block) -> Node {
+        let block_span = span_of_block(block);
+        let ident_span = span_of_ident(&block.ident);
+        let mut effect = None;
+        let mut action = None;
+        let mut resource = None;
+        let mut principals: Vec<(String, Span, Vec<Node>, Span)> = Vec::new();
+        let mut conditions: Vec<(String, Span, Vec<ConditionEntry>)> = Vec::new();
+        for structure in block.body.iter() {
+            match structure {
+                Structure::Attribute(a) => {
+                    let key_span = span_of_ident(&a.key);
+                    match a.key.as_str() {
+                        "effect" => effect = Some(self.member("Effect", key_span, &a.value)),
+                        "action" => action = Some(self.one_or_all("Action", key_span, &a.value)),
+                        "resource" => resource = Some(self.one_or_all("Resource", key_span, &a.value)),
+                        _ => self.unknown_structure(structure),
+                    }
+                }
+                Structure::Block(_) if self.legacy => self.unknown_structure(structure),
+                Structure::Block(b) if b.ident.as_str() == "principal" && b.labels.is_empty() => {
+                    let entity = self.string_attribute(b, "entity");
+                    let identifiers = self.string_list_attribute(b, "identifiers");
+                    if let (Some((entity, entity_span)), Some((mut identifiers, list_span))) = (entity, identifiers) {
+                        identifiers.sort_by(|a, b| b.as_str().cmp(&a.as_str()));
+                        match principals.iter_mut().find(|(e, ..)| *e == entity) {
+                            Some((_, _, existing, _)) => existing.extend(identifiers),
+                            None => principals.push((entity, entity_span, identifiers, list_span)),
+                        }
+                    }
+                }
+                Structure::Block(b) if b.ident.as_str() == "condition" && b.labels.is_empty() => {
+                    let operator = self.string_attribute(b, "operator");
+                    let variable = self.string_attribute(b, "variable");
+                    let values = b
+                        .body
+                        .get_attribute("values")
+                        .map(|a| self.one_or_all("values", span_of_ident(&a.key), &a.value));
+                    let (Some((operator, operator_span)), Some((variable, variable_span)), Some(values)) =
+                        (operator, variable, values)
+                    else {
+                        if b.body.get_attribute("values").is_none() {
+                            self.unknown
+                                .push((span_of_block(b), "a `condition` block without `values`".into()));
+                        }
+                        continue;
+                    };
+                    match conditions.iter_mut().find(|(o, ..)| *o == operator) {
+                        Some((_, _, entries)) => entries.push((variable, variable_span, values.value)),
+                        None => {
+                            conditions.push((operator, operator_span, vec![(variable, variable_span, values.value)]))
+                        }
+                    }
+                }
+                other => self.unknown_structure(other),
+            }
+        }
+        // The deprecated blocks require `effect` (no default): without it the rules report the
+        // missing `Effect`, which Terraform refuses too.
+        let effect = match effect {
+            Some(effect) => Some(effect),
+            None if self.legacy => None,
+            None => Some(Member {
+                key: "Effect".into(),
+                key_span: ident_span,
+                value: Node {
+                    span: ident_span,
+                    value: Value::String("Allow".into()),
+                },
+            }),
+        };
+        let mut members: Vec<Member> = effect.into_iter().collect();
+        // `action` is required by the provider's schema: without it the rules report the
+        // missing `Action`, which Terraform refuses too.
+        members.extend(action);
+        members.extend(resource);
+        if !principals.is_empty() {
+            let span = principals.first().map_or(ident_span, |p| p.1);
+            let entries = principals
+                .into_iter()
+                .map(|(entity, entity_span, identifiers, list_span)| Member {
+                    key: entity,
+                    key_span: entity_span,
+                    value: Node {
+                        span: list_span,
+                        value: Value::Array(identifiers),
+                    },
+                })
+                .collect();
+            members.push(Member {
+                key: "Principal".into(),
+                key_span: span,
+                value: Node {
+                    span,
+                    value: Value::Object(entries),
+                },
+            });
+        }
+        if !conditions.is_empty() {
+            let span = conditions.first().map_or(ident_span, |c| c.1);
+            let operators = conditions
+                .into_iter()
+                .map(|(operator, operator_span, entries)| Member {
+                    key: operator,
+                    key_span: operator_span,
+                    value: Node {
+                        span: operator_span,
+                        value: Value::Object(
+                            entries
+                                .into_iter()
+                                .map(|(variable, variable_span, values)| Member {
+                                    key: variable,
+                                    key_span: variable_span,
+                                    value: values,
+                                })
+                                .collect(),
+                        ),
+                    },
+                })
+                .collect();
+            members.push(Member {
+                key: "Condition".into(),
+                key_span: span,
+                value: Node {
+                    span,
+                    value: Value::Object(operators),
+                },
+            });
+        }
+        Node {
+            span: block_span,
+            value: Value::Object(members),
+        }
+    }
+
+    /// A member whose value is the HCL attribute's value.
+    fn member(&mut self, key: &str, key_span: Span, expr: &Expression) -> Member {
+        Member {
+            key: key.into(),
+            key_span,
+            value: self.node(expr, 0),
+        }
+    }
+
+    /// A list attribute as the provider renders it: one item as a string, more as an array
+    /// (its items strings: Terraform converts numbers and booleans in a list of strings).
+    fn one_or_all(&mut self, key: &str, key_span: Span, expr: &Expression) -> Member {
+        let mut node = self.node(expr, 0);
+        if let Value::Array(items) = &mut node.value {
+            for item in items.iter_mut() {
+                as_terraform_string(item);
+            }
+            // The deprecated blocks render every list as an array (`expandStringList`).
+            if items.len() == 1
+                && !self.legacy
+                && let Some(item) = items.pop()
+            {
+                node = item;
+            }
+        } else if !matches!(node.value, Value::Null) {
+            // Terraform refuses anything but a list here: not ramguard's error to report.
+            self.unknown.push((
+                node.span,
+                format!("`{key}` written as {}, not a list", node.type_name()),
+            ));
+        }
+        Member {
+            key: key.into(),
+            key_span,
+            value: node,
+        }
+    }
+
+    fn string_attribute(&mut self, block: &Block, key: &str) -> Option<(String, Span)> {
+        let Some(attribute) = block.body.get_attribute(key) else {
+            self.unknown.push((
+                span_of_block(block),
+                format!("a `{}` block without `{key}`", block.ident.as_str()),
+            ));
+            return None;
+        };
+        let mut node = self.node(&attribute.value, 0);
+        as_terraform_string(&mut node);
+        match node.value {
+            Value::String(s) => Some((s, node.span)),
+            _ => None,
+        }
+    }
+
+    fn string_list_attribute(&mut self, block: &Block, key: &str) -> Option<(Vec<Node>, Span)> {
+        let Some(attribute) = block.body.get_attribute(key) else {
+            self.unknown.push((
+                span_of_block(block),
+                format!("a `{}` block without `{key}`", block.ident.as_str()),
+            ));
+            return None;
+        };
+        let node = self.node(&attribute.value, 0);
+        match node.value {
+            Value::Array(mut items) => {
+                items.iter_mut().for_each(as_terraform_string);
+                Some((items, node.span))
+            }
+            _ => None,
+        }
+    }
+
+    fn unknown_structure(&mut self, structure: &Structure) {
+        let span = structure.span().map(|r| Span::new(r.start, r.end)).unwrap_or_default();
+        let what = match structure {
+            Structure::Attribute(a) => format!("the attribute `{}`", a.key.as_str()),
+            Structure::Block(b) => match b.labels.first() {
+                Some(label) => format!("the block `{} \"{}\"`", b.ident.as_str(), label.as_str()),
+                None => format!("the block `{}`", b.ident.as_str()),
+            },
+        };
+        self.unknown.push((span, what));
+    }
+}
+
+/// One `condition` block: its variable (and span) and its values.
+type ConditionEntry = (String, Span, Node);
+
+/// A number or boolean in a list of strings, as Terraform converts it.
+fn as_terraform_string(node: &mut Node) {
+    match &node.value {
+        Value::Number(n) => node.value = Value::String(n.clone()),
+        Value::Bool(b) => node.value = Value::String(b.to_string()),
+        _ => {}
+    }
+}
+
+fn span_of_block(block: &Block) -> Span {
+    block.span().map(|r| Span::new(r.start, r.end)).unwrap_or_default()
+}
+
+fn span_of_ident(ident: &hcl_edit::Decorated<hcl_edit::Ident>) -> Span {
+    ident.span().map(|r| Span::new(r.start, r.end)).unwrap_or_default()
+}
+
+fn span_of(expr: &Expression) -> Span {
+    expr.span().map(|r| Span::new(r.start, r.end)).unwrap_or_default()
+}
+
+/// What an unknown expression is, for a message.
+fn describe(text: &str, expr: &Expression, span: Span) -> String {
+    let raw = short(text.get(span.start..span.end).unwrap_or_default());
+    let kind = match expr {
+        Expression::Variable(_) | Expression::Traversal(_) => "the reference",
+        Expression::FuncCall(_) => "the function call",
+        Expression::Conditional(_) => "the conditional",
+        Expression::ForExpr(_) => "the `for` expression",
+        Expression::StringTemplate(_) | Expression::HeredocTemplate(_) => "the template",
+        Expression::UnaryOp(_) | Expression::BinaryOp(_) => "the operation",
+        _ => "the value",
+    };
+    format!("{kind} `{raw}`")
+}
+
+/// One line of at most 60 characters of `raw`, for a message.
+fn short(raw: &str) -> String {
+    let line = raw.lines().next().unwrap_or_default().trim();
+    let cut: String = line.chars().take(60).collect();
+    if cut.len() < raw.trim().len() {
+        format!("{cut}…")
+    } else {
+        cut
+    }
+}
+
+/// An object that is a policy document.
+fn is_document(node: &Node) -> bool {
+    let Some(members) = node.as_object() else {
+        return false;
+    };
+    // As for a JSON file: `Statement`, or `Version` and `Statement` in any case (a document
+    // with errors that the rules name).
+    let has = |key: &str| members.iter().any(|m| m.key.eq_ignore_ascii_case(key));
+    members.iter().any(|m| m.key == "Statement") || (has("Version") && has("Statement"))
+}
+
+/// Whether known text mentions a `"Statement"` key (any case): a document whose JSON is broken or whose
+/// value is partly unknown is still reported, never skipped.
+fn mentions_statement(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.match_indices("\"statement\"").any(|(at, key)| {
+        lower
+            .get(at + key.len()..)
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+    })
+}
+
+/// Move every span of a tree through `map`.
+fn remap(node: &mut Node, map: &dyn Fn(usize) -> usize) {
+    node.span = Span::new(map(node.span.start), map(node.span.end));
+    match &mut node.value {
+        Value::Array(items) => items.iter_mut().for_each(|n| remap(n, map)),
+        Value::Object(members) => {
+            for member in members {
+                member.key_span = Span::new(map(member.key_span.start), map(member.key_span.end));
+                remap(&mut member.value, map);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The decoded text of the value of the first attribute of `text`, and its offset map.
+    fn decoded(text: &str) -> Decoded {
+        let body = hcl_edit::parser::parse_body(text).unwrap_or_else(|e| unreachable!("{e}"));
+        let Some(Structure::Attribute(attribute)) = body.iter().next() else {
+            unreachable!("no attribute")
+        };
+        template_text(text, &attribute.value).unwrap_or_else(|_| unreachable!("unknown"))
+    }
+
+    #[test]
+    fn an_indented_heredoc_is_stripped_as_terraform_strips_it() {
+        // The fewest leading spaces of a line that is not blank (2 here) are stripped from
+        // every such line; the blank line keeps what it has.
+        let text = "x = <<-EOF\n    {\"a\":\n  1}\n   \n      \"é\"\n  EOF\n";
+        let d = decoded(text);
+        assert_eq!(d.text, "  {\"a\":\n1}\n   \n    \"é\"\n");
+        // Every decoded byte points at the same character in the file.
+        for (i, c) in d.text.char_indices() {
+            let at = d.file_offset(i);
+            assert_eq!(text.get(at..).and_then(|t| t.chars().next()), Some(c), "byte {i}");
+        }
+    }
+
+    #[test]
+    fn a_plain_heredoc_keeps_its_text_and_escapes_only_templates() {
+        let text = "x = <<EOF\n  {\"a\": \"\\n$${b}%%{c}\"}\nEOF\n";
+        assert_eq!(decoded(text).text, "  {\"a\": \"\\n${b}%{c}\"}\n");
+    }
+
+    #[test]
+    fn a_quoted_string_decodes_hcl_escapes_with_exact_offsets() {
+        let text = r#"x = "{\"k\": \"\u00e9\U0001F600\t$${v}\"}""#;
+        let d = decoded(text);
+        assert_eq!(d.text, "{\"k\": \"é😀\t${v}\"}");
+        let e = d.text.find('é').unwrap_or_default();
+        assert_eq!(text.get(d.file_offset(e)..d.file_offset(e) + 6), Some(r"\u00e9"));
+    }
+
+    #[test]
+    fn mentions_of_statement_are_keys_only() {
+        assert!(mentions_statement(r#"{"Statement" : ["#));
+        assert!(!mentions_statement(r#"{"a": "Statement"}"#));
+    }
+}

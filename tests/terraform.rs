@@ -1,0 +1,157 @@
+//! Terraform files (`.tf`): every form of a RAM policy document is found, and its findings point
+//! at exact lines and columns of the `.tf` file; a document with a value only Terraform knows
+//! gets one `terraform-unknown-value` info finding and no other.
+
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly"
+)]
+
+mod common;
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use ramguard::inputs::{self, policy_file::Content};
+use ramguard::lint;
+use ramguard::rules::{Finding, Severity};
+use ramguard::settings::Settings;
+use ramguard::source::SourceFile;
+
+fn fixture(name: &str) -> (std::sync::Arc<SourceFile>, Content, Vec<Finding>) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/terraform")
+        .join(name);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let shown = format!("tests/fixtures/terraform/{name}");
+    let file = inputs::read_policy_file(shown.clone(), bytes);
+    let mut findings = lint::lint_file(&file, &Settings::default(), &shown).unwrap_or_default();
+    lint::sort(&mut findings);
+    (file.source, file.content, findings)
+}
+
+/// One line per finding: where it starts and ends (1-based line:column), the rule, the
+/// message, and the text it underlines.
+fn render(source: &SourceFile, findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for f in findings {
+        let (line, column) = source.line_col(f.span.start);
+        let (end_line, end_column) = source.line_col(f.span.end);
+        let underlined = source.text.get(f.span.start..f.span.end).unwrap_or("<bad span>");
+        let underlined: String = underlined.lines().next().unwrap_or_default().chars().take(50).collect();
+        writeln!(
+            out,
+            "{line}:{column}-{end_line}:{end_column} {} {} {}: {} [{underlined}]",
+            f.rule.code,
+            f.rule.name,
+            f.severity.as_str(),
+            f.message
+        )
+        .unwrap();
+    }
+    out
+}
+
+fn documents(content: &Content) -> usize {
+    match content {
+        Content::Documents(documents) => documents.len(),
+        _ => 0,
+    }
+}
+
+#[test]
+fn every_form_is_linted_at_exact_positions() {
+    for (name, expected_documents) in [
+        ("locals_heredoc.tf", 1),
+        ("indented_heredoc.tf", 1),
+        ("quoted_string.tf", 1),
+        ("jsonencode.tf", 1),
+        ("attributes.tf", 5),
+        ("broken_json.tf", 0),
+        ("duplicate_hcl_key.tf", 0),
+        ("data_source.tf", 2),
+        ("legacy_statements.tf", 1),
+        ("unknown.tf", 0),
+    ] {
+        let (source, content, findings) = fixture(name);
+        assert_eq!(documents(&content), expected_documents, "{name}");
+        insta::assert_snapshot!(name, render(&source, &findings));
+    }
+}
+
+#[test]
+fn unknown_values_give_only_the_info_finding_once_per_document() {
+    let (source, _, findings) = fixture("unknown.tf");
+    let rendered = render(&source, &findings);
+    assert!(
+        findings
+            .iter()
+            .all(|f| f.rule.name == "terraform-unknown-value" && f.severity == Severity::Info),
+        "{rendered}"
+    );
+    // locals: 6 documents; the variable default, the output, the module argument, and two
+    // document attributes.
+    assert_eq!(findings.len(), 11, "{rendered}");
+}
+
+#[test]
+fn a_file_with_no_document_is_not_a_policy() {
+    let (_, content, findings) = fixture("no_document.tf");
+    assert!(matches!(content, Content::NotPolicy(_)), "{content:?}");
+    assert!(findings.is_empty());
+}
+
+#[test]
+fn lint_walks_terraform_files_and_counts_their_documents() {
+    let (code, stdout, stderr) = common::run(&["lint", "--format", "json", "--no-ignore", "tests/fixtures/terraform"]);
+    assert_eq!(code, 1, "{stderr}");
+    let out: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let summary = &out["summary"];
+    assert_eq!(summary["files"], 10, "{summary}");
+    assert_eq!(summary["skipped"], 1, "{summary}");
+    // `documents` counts the documents of every form (the JSON reporter prints it once the
+    // summary field lands; the count is the library's).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let report = lint::lint_paths(
+        &[root.join("tests/fixtures/terraform")],
+        &ramguard::config::Config::default(),
+        root,
+        lint::LintOptions { no_ignore: true },
+    )
+    .unwrap();
+    assert_eq!(report.documents, 12);
+    assert_eq!(report.skipped, 1);
+    let first = out["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["file"] == "tests/fixtures/terraform/indented_heredoc.tf")
+        .unwrap();
+    assert_eq!(
+        (first["line"].clone(), first["column"].clone()),
+        (10.into(), 23.into()),
+        "{first}"
+    );
+}
+
+#[test]
+fn hostile_terraform_is_a_finding_not_a_crash() {
+    for text in [
+        format!("x = {}1{}\n", "[".repeat(100_000), "]".repeat(100_000)),
+        format!("x = jsonencode({}{})\n", "{a = ".repeat(50_000), "}".repeat(50_000)),
+        "x = <<EOF\n{\"Statement\": [\nEOF\n".to_string(),
+        "x = \"\\uD800\"\n".to_string(),
+        "resource \"alicloud_ram_policy\" \"p\" {\n  policy_document = <<-EOF\n\t \u{3000}{\"a\":\n  EOF\n}\n"
+            .to_string(),
+    ] {
+        let file = inputs::read_policy_file("hostile.tf".into(), text.into_bytes());
+        let findings = lint::lint_file(&file, &Settings::default(), "hostile.tf").unwrap_or_default();
+        assert!(
+            findings.iter().any(|f| f.severity == Severity::Error),
+            "{:?}",
+            findings.iter().map(|f| &f.message).collect::<Vec<_>>()
+        );
+    }
+}
