@@ -142,7 +142,7 @@ fn json_diagnostics_have_the_contract_fields() {
     assert!(d["help"].as_str().is_some_and(|h| !h.is_empty()));
     assert_eq!(
         out["summary"],
-        json(r#"{"files": 1, "skipped": 0, "errors": 1, "warnings": 0, "infos": 0}"#)
+        json(r#"{"files": 1, "documents": 1, "skipped": 0, "errors": 1, "warnings": 0, "infos": 0}"#)
     );
 }
 
@@ -241,7 +241,7 @@ fn the_walk_skips_hidden_ignored_and_non_policy_files() {
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(
         json(&run.stdout)["summary"],
-        json(r#"{"files": 2, "skipped": 2, "errors": 0, "warnings": 0, "infos": 0}"#)
+        json(r#"{"files": 2, "documents": 2, "skipped": 2, "errors": 0, "warnings": 0, "infos": 0}"#)
     );
     // A file named on the command line is read even where .gitignore would skip it.
     let named = ramguard_in(

@@ -31,6 +31,9 @@ struct Diagnostic<'a> {
 #[derive(Debug, Serialize)]
 pub struct Summary {
     pub files: usize,
+    /// Policy documents linted, whatever form they took (a `.tf` file or a response may hold
+    /// several).
+    pub documents: usize,
     pub skipped: usize,
     pub errors: usize,
     pub warnings: usize,
@@ -41,6 +44,7 @@ impl Summary {
     pub fn of(report: &LintReport) -> Self {
         Self {
             files: report.linted,
+            documents: report.documents,
             skipped: report.skipped,
             errors: report.count(Severity::Error),
             warnings: report.count(Severity::Warning),

@@ -70,6 +70,7 @@ pub static ALL: &[&Rule] = &[
     &resource_case_mismatch::RULE,
     &invisible_character::RULE,
     &unrecognised_document::RULE,
+    &terraform_unknown_value::RULE,
     &unknown_service::RULE,
     &unknown_action::RULE,
     &action_case_mismatch::RULE,
@@ -86,7 +87,6 @@ pub static ALL: &[&Rule] = &[
     &missing_required_deny::RULE,
     &unused_ignore::RULE,
     &expired_ignore::RULE,
-    &terraform_unknown_value::RULE,
 ];
 
 /// A rule by its name (`duplicate-key`) or code (`RG002`, any case).
