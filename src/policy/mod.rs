@@ -283,12 +283,11 @@ fn unmodelled_elements(node: &Node) -> Vec<String> {
 }
 
 /// The keys an object has more than once: which value counts is ambiguous (readers disagree).
+/// Each member whose key an earlier member has, in order.
 fn repeated(members: &[crate::json::Member]) -> impl Iterator<Item = &str> {
-    let mut seen = std::collections::HashSet::new();
-    members
-        .iter()
-        .filter(move |m| !seen.insert(m.key.as_str()))
-        .map(|m| m.key.as_str())
+    let mut repeats = Vec::new();
+    crate::json::repeats(members, &mut repeats);
+    repeats.into_iter().map(|d| d.again.key.as_str())
 }
 
 /// A string, or an array of strings only.
