@@ -309,11 +309,24 @@ fn collect(paths: &[PathBuf]) -> Collected {
         }
     }
     // Sorted by path; a file both named and walked counts as named.
+    // Paths compare component by component: each is turned into its sort key once, not at
+    // every comparison (parsing components dominated the sort of a large walk).
     collected
         .files
-        .sort_by(|a, b| a.path.cmp(&b.path).then(b.named.cmp(&a.named)));
+        .sort_by_cached_key(|target| (path_order(&target.path), !target.named));
     collected.files.dedup_by(|later, earlier| later.path == earlier.path);
     collected
+}
+
+/// A key that sorts as `Path`'s own order: the components, each followed by a NUL (which no
+/// component holds, and which sorts before every other byte).
+fn path_order(path: &Path) -> Vec<u8> {
+    let mut key = Vec::with_capacity(path.as_os_str().len() + 8);
+    for component in path.components() {
+        key.extend_from_slice(component.as_os_str().as_encoded_bytes());
+        key.push(0);
+    }
+    key
 }
 
 /// What a path that is neither a file nor a directory is, for the user.

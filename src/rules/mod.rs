@@ -144,8 +144,19 @@ pub fn instance_candidates(statements: &[CompiledStatement]) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     for statement in statements {
         for resource in &statement.resources {
-            let filled = resource.text().replace('*', "ramguardprobe").replace('?', "x");
-            if filled.starts_with("acs:kvstore:") && seen.insert(filled.clone()) {
+            // Filling wildcards in never makes or unmakes the prefix (`*` and `?` become
+            // letters that cannot spell it), so other resources are passed over unfilled.
+            let text = resource.text();
+            if !text.starts_with("acs:kvstore:") {
+                continue;
+            }
+            let filled = if text.contains(['*', '?']) {
+                text.replace('*', "ramguardprobe").replace('?', "x")
+            } else {
+                text.to_string()
+            };
+            if !seen.contains(filled.as_str()) {
+                seen.insert(filled.clone());
                 candidates.push(filled);
             }
         }

@@ -55,22 +55,23 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         return;
     }
     // A `NotResource` `Deny` covers every instance only when it excludes none of them.
-    let denied_everywhere = ctx.compiled().iter().any(|s| {
-        s.effect == Effect::Deny
-            && s.conditions.is_empty()
-            && s.unmodelled.is_empty()
-            && s.action_matches(DELETE_INSTANCE)
-            && if s.not_resource {
-                !s.resources
-                    .iter()
-                    .any(|r| super::may_name_a_resource_of(r.text(), "kvstore"))
-            } else {
-                s.resources.iter().any(|r| every_instance(r.text()))
-            }
-    });
-    if denied_everywhere {
-        return;
-    }
+    // Asked only once a statement would be reported: most documents have none.
+    let denied_everywhere = || {
+        ctx.compiled().iter().any(|s| {
+            s.effect == Effect::Deny
+                && s.conditions.is_empty()
+                && s.unmodelled.is_empty()
+                && s.action_matches(DELETE_INSTANCE)
+                && if s.not_resource {
+                    !s.resources
+                        .iter()
+                        .any(|r| super::may_name_a_resource_of(r.text(), "kvstore"))
+                } else {
+                    s.resources.iter().any(|r| every_instance(r.text()))
+                }
+        })
+    };
+    let mut denied = None;
     for statement in ctx
         .policy
         .statements
@@ -98,6 +99,9 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         let Some(resource) = resource else {
             continue;
         };
+        if *denied.get_or_insert_with(denied_everywhere) {
+            return;
+        }
         let (message, label) = if statement.not_resource {
             (
                 format!(
