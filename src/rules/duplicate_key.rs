@@ -63,14 +63,15 @@ fn visit<'a>(node: &'a Node, path: &mut Vec<PathStep<'a>>, sink: &mut Vec<Findin
                 sink.push(finding(duplicate, pointer_of(path)));
                 path.pop();
             }
-            for member in members {
+            // Only objects can hold a duplicate: strings and other leaves are not visited.
+            for member in members.iter().filter(|m| is_container(&m.value)) {
                 path.push(PathStep::Key(&member.key));
                 visit(&member.value, path, sink);
                 path.pop();
             }
         }
         Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
+            for (i, item) in items.iter().enumerate().filter(|(_, item)| is_container(item)) {
                 path.push(PathStep::Index(i));
                 visit(item, path, sink);
                 path.pop();
@@ -78,4 +79,8 @@ fn visit<'a>(node: &'a Node, path: &mut Vec<PathStep<'a>>, sink: &mut Vec<Findin
         }
         _ => {}
     }
+}
+
+fn is_container(node: &Node) -> bool {
+    matches!(node.value, Value::Object(_) | Value::Array(_))
 }
