@@ -96,6 +96,8 @@ struct ServiceActions {
     exact: HashMap<String, usize>,
     /// By lowercase name.
     folded: HashMap<String, usize>,
+    /// The lowercase names, sorted: whether a `Prefix*` wildcard matches any is one binary search.
+    sorted_lowercase: Vec<String>,
 }
 
 impl ServiceActions {
@@ -105,6 +107,9 @@ impl ServiceActions {
         }
         self.exact.insert(action.name.clone(), self.list.len());
         self.folded.insert(action.lowercase.clone(), self.list.len());
+        if let Err(at) = self.sorted_lowercase.binary_search(&action.lowercase) {
+            self.sorted_lowercase.insert(at, action.lowercase.clone());
+        }
         self.list.push(action);
     }
 }
@@ -210,6 +215,19 @@ impl Catalog {
         actions.map(|s| s.list.as_slice())
     }
 
+    /// Whether some action of a catalogued service starts with `prefix` (ASCII lowercase), as
+    /// the wildcard `prefix*` asks; `None` for a service without an action list.
+    pub fn has_action_starting_with(&self, service: &str, prefix: &str) -> Option<bool> {
+        let actions = if service.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.actions.get(&service.to_ascii_lowercase())
+        } else {
+            self.actions.get(service)
+        }?;
+        let sorted = &actions.sorted_lowercase;
+        let first_not_below = sorted.partition_point(|name| name.as_str() < prefix);
+        Some(sorted.get(first_not_below).is_some_and(|name| name.starts_with(prefix)))
+    }
+
     pub fn lookup(&self, service: &str, name: &str) -> Lookup<'_> {
         let Some(actions) = self.actions.get(service) else {
             if service.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -284,6 +302,11 @@ mod tests {
         assert_eq!(catalog.lookup("kvstore", "DeleteInstances"), Lookup::Unknown);
         assert_eq!(catalog.lookup("ecs", "StartInstance"), Lookup::NotCatalogued);
         assert_eq!(catalog.alias("r-kvstore"), Some("kvstore"));
+        assert_eq!(catalog.has_action_starting_with("kvstore", "describe"), Some(true));
+        assert_eq!(catalog.has_action_starting_with("KVStore", ""), Some(true));
+        assert_eq!(catalog.has_action_starting_with("kvstore", "describex"), Some(false));
+        assert_eq!(catalog.has_action_starting_with("kvstore", "zzz"), Some(false));
+        assert_eq!(catalog.has_action_starting_with("ecs", "start"), None);
         assert!(catalog.knows_service("ecs-workbench"));
         assert!(!catalog.knows_service("r-kvstore"));
         assert!(
