@@ -28,6 +28,18 @@ pub struct Context<'a> {
     statements: Vec<(&'a Node, String)>,
     compiled: std::cell::OnceCell<Vec<CompiledStatement>>,
     candidates: std::cell::OnceCell<Vec<Resource>>,
+    catalogued: std::cell::OnceCell<Vec<Catalogued<'a>>>,
+}
+
+/// What the catalogue says of one action entry (split with [`split_action`]): looked up once
+/// per document for the rules that ask (`unknown-service`, `unknown-action`,
+/// `action-case-mismatch`), instead of once per rule.
+#[derive(Debug, Clone, Copy)]
+pub struct Catalogued<'c> {
+    /// `Catalog::knows_service` of the service part.
+    pub knows_service: bool,
+    /// `Catalog::lookup` of the service and name parts.
+    pub lookup: crate::catalog::Lookup<'c>,
 }
 
 impl<'a> Context<'a> {
@@ -51,6 +63,7 @@ impl<'a> Context<'a> {
                 .collect(),
             compiled: std::cell::OnceCell::new(),
             candidates: std::cell::OnceCell::new(),
+            catalogued: std::cell::OnceCell::new(),
         }
     }
 
@@ -84,6 +97,27 @@ impl<'a> Context<'a> {
             .iter()
             .filter_map(|s| s.actions.as_ref().map(|a| (s, a)))
             .flat_map(|(s, a)| a.items.iter().map(move |item| (s, a, item)))
+    }
+
+    /// [`Context::action_items`], each with what the catalogue says of it (looked up once).
+    pub fn catalogued_action_items(
+        &self,
+    ) -> impl Iterator<Item = (&'a Statement, &'a ActionList, &'a Item, Catalogued<'a>)> + '_ {
+        let catalog: &'a crate::catalog::Catalog = &self.settings.catalog;
+        let catalogued = self.catalogued.get_or_init(|| {
+            self.action_items()
+                .map(|(_, _, item)| {
+                    let (service, name) = split_action(&item.value);
+                    Catalogued {
+                        knows_service: catalog.knows_service(service),
+                        lookup: catalog.lookup(service, name),
+                    }
+                })
+                .collect()
+        });
+        self.action_items()
+            .zip(catalogued.iter().copied())
+            .map(|((statement, actions, item), catalogued)| (statement, actions, item, catalogued))
     }
 
     /// Whether the pairwise rules should skip this document ([`PAIRWISE_STATEMENT_LIMIT`]).
