@@ -32,7 +32,7 @@ fn main() {
         dir.display()
     );
 
-    let floor_serial = support::median(RUNS, || {
+    let (floor_serial, floor_cpu) = support::median_and_cpu(RUNS, || {
         for path in &paths {
             let text = std::fs::read(path).unwrap();
             let _: serde_json::Value = serde_json::from_slice(&text).unwrap();
@@ -46,7 +46,7 @@ fn main() {
     });
     let config = Config::default();
     let mut findings = 0;
-    let ramguard = support::median(RUNS, || {
+    let (ramguard, ramguard_cpu) = support::median_and_cpu(RUNS, || {
         let report = lint::lint_paths(std::slice::from_ref(&dir), &config, &dir, LintOptions::default()).unwrap();
         assert_eq!(report.linted, FILES);
         findings = report.files.iter().map(|f| f.findings.len()).sum();
@@ -60,10 +60,27 @@ fn main() {
         "ramguard lint (library, walk included):   {:>8.1} ms  ({findings} findings)",
         ms(ramguard)
     );
+    // The two ratios of issue 13: wall time against the one-thread floor (aim 1.5x), and CPU
+    // time (user + system, every thread) against the floor's (aim 2.5x).
     println!(
-        "ratio to the parallel floor:              {:>8.2}x",
+        "wall, ratio to the one-thread floor:      {:>8.2}x",
+        ms(ramguard) / ms(floor_serial)
+    );
+    println!(
+        "wall, ratio to the parallel floor:        {:>8.2}x",
         ms(ramguard) / ms(floor_parallel)
     );
+    match (floor_cpu, ramguard_cpu) {
+        (Some(floor_cpu), Some(ramguard_cpu)) => {
+            println!(
+                "CPU (user+sys): floor {:.0} ms, ramguard {:.0} ms, ratio {:>5.2}x",
+                ms(floor_cpu),
+                ms(ramguard_cpu),
+                ms(ramguard_cpu) / ms(floor_cpu).max(1e-9)
+            );
+        }
+        _ => println!("CPU (user+sys): not measured (no /proc/self/stat)"),
+    }
 
     let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/ramguard");
     if binary.exists() {
@@ -77,9 +94,75 @@ fn main() {
             assert!(status.status.code().is_some());
         });
         println!("one small file, `ramguard lint` process:  {:>8.1} ms", ms(single));
+        peak_memory(&binary, &dir);
     } else {
         println!("(build target/release/ramguard to time one file through the binary)");
     }
+}
+
+/// Issue 13's memory aim: at most 10x the input for any command. A generated policy of 20 MB
+/// goes through the binary under `/usr/bin/time -v`, which reports the peak resident set.
+fn peak_memory(binary: &Path, dir: &Path) {
+    let time = Path::new("/usr/bin/time");
+    if !time.exists() {
+        println!("(install GNU time as /usr/bin/time to measure peak memory)");
+        return;
+    }
+    let mut rng = support::corpus::Rng::new(7);
+    let mut statements = Vec::new();
+    let mut size = 0;
+    while size < 20_000_000 {
+        let statement = support::corpus::statement(&mut rng);
+        size += statement.len() + 2;
+        statements.push(statement);
+    }
+    let text = format!(
+        "{{\n  \"Version\": \"1\",\n  \"Statement\": [\n{}\n  ]\n}}\n",
+        statements.join(",\n")
+    );
+    let big = dir.with_file_name("ramguard-bench-20mb.json");
+    std::fs::write(&big, &text).unwrap();
+    let input_mb = text.len() as f64 / 1e6;
+    let commands: [(&str, Vec<&std::ffi::OsStr>); 2] = [
+        (
+            "lint --format json",
+            vec!["lint".as_ref(), "--format".as_ref(), "json".as_ref(), big.as_os_str()],
+        ),
+        (
+            "simulate",
+            vec![
+                "simulate".as_ref(),
+                "--policy".as_ref(),
+                big.as_os_str(),
+                "--action".as_ref(),
+                "kvstore:DeleteInstance".as_ref(),
+                "--resource".as_ref(),
+                "acs:kvstore:cn-hangzhou:1234567890123456:instance/r-bp1x".as_ref(),
+            ],
+        ),
+    ];
+    for (name, args) in commands {
+        let output = std::process::Command::new(time)
+            .arg("-v")
+            .arg(binary)
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let peak_kb: Option<f64> = stderr
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
+            .and_then(|v| v.trim().parse().ok());
+        match peak_kb {
+            Some(kb) => println!(
+                "peak memory, `ramguard {name}` of a {input_mb:.1} MB policy: {:>6.1} MB ({:.1}x the input)",
+                kb / 1e3,
+                kb / 1e3 / input_mb
+            ),
+            None => println!("peak memory, `ramguard {name}`: not reported by /usr/bin/time"),
+        }
+    }
+    let _ = std::fs::remove_file(&big);
 }
 
 fn ms(d: Duration) -> f64 {

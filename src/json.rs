@@ -260,6 +260,38 @@ fn read_hex4(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>) -> Opti
     Some(value)
 }
 
+/// A step of the path from a document's root to a value, kept while walking the tree so that
+/// the JSON pointer is only written out for a finding (building it for every value costs an
+/// allocation each).
+#[derive(Debug, Clone, Copy)]
+pub enum PathStep<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The JSON pointer (RFC 6901) of a path of steps.
+pub fn pointer_of(path: &[PathStep<'_>]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for step in path {
+        let _ = match step {
+            PathStep::Key(key) => write!(out, "/{}", pointer_token(key)),
+            PathStep::Index(i) => write!(out, "/{i}"),
+        };
+    }
+    out
+}
+
+/// Whether no string of the JSON text `text` can hold anything but printable ASCII: no escape
+/// (a backslash) and no byte outside ASCII or DEL. The parser refuses raw control characters in
+/// strings, so a valid text that passes holds only characters from `' '` to `'~'` in its
+/// strings. One pass over the bytes, written without an early exit so that it vectorises.
+pub fn strings_are_printable_ascii(text: &str) -> bool {
+    text.as_bytes()
+        .chunks(64)
+        .all(|chunk| !chunk.iter().fold(false, |odd, &b| odd | (b >= 0x7f) | (b == b'\\')))
+}
+
 /// RFC 6901: escape one reference token of a JSON pointer.
 pub fn pointer_token(key: &str) -> std::borrow::Cow<'_, str> {
     if key.contains(['~', '/']) {

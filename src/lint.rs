@@ -311,11 +311,37 @@ fn collect(paths: &[PathBuf]) -> Collected {
         }
     }
     // Sorted by path; a file both named and walked counts as named.
+    // Paths compare component by component: each is turned into its sort key once, not at
+    // every comparison (parsing components dominated the sort of a large walk).
     collected
         .files
-        .sort_by(|a, b| a.path.cmp(&b.path).then(b.named.cmp(&a.named)));
+        .sort_by_cached_key(|target| (path_order(&target.path), !target.named));
     collected.files.dedup_by(|later, earlier| later.path == earlier.path);
     collected
+}
+
+/// A key that sorts as `Path`'s own order, which compares components: first by kind (a prefix,
+/// the root, `.`, `..`, a name, in that order), then names by their bytes. Each component is
+/// its kind's rank, its bytes, and a NUL (which no component holds, and which sorts before every
+/// other byte, so that `a` comes before `ab`).
+fn path_order(path: &Path) -> Vec<u8> {
+    use std::path::Component;
+    let mut key = Vec::with_capacity(path.as_os_str().len() + 16);
+    for component in path.components() {
+        let rank = match component {
+            Component::Prefix(_) => 1,
+            Component::RootDir => 2,
+            Component::CurDir => 3,
+            Component::ParentDir => 4,
+            Component::Normal(_) => 5,
+        };
+        key.push(rank);
+        if let Component::Normal(_) | Component::Prefix(_) = component {
+            key.extend_from_slice(component.as_os_str().as_encoded_bytes());
+        }
+        key.push(0);
+    }
+    key
 }
 
 /// What a path that is neither a file nor a directory is, for the user.
@@ -338,4 +364,42 @@ fn describe(file_type: &std::fs::FileType) -> &'static str {
     }
     let _ = file_type;
     "a special file"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_sort_by_the_key_as_by_path_order() {
+        let paths: Vec<PathBuf> = [
+            "/a",
+            "./a",
+            "a",
+            "../a",
+            "-x",
+            "..",
+            "a/b",
+            "a-b",
+            "a.b",
+            "ab",
+            "a//b",
+            "a/b/",
+            "/",
+            "./-x",
+            "a/./b",
+            "team-01/policy-00100.json",
+            "team-01/policy-00099.json",
+            "team-1/p.json",
+            "team-01.json",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let mut by_path = paths.clone();
+        by_path.sort();
+        let mut by_key = paths;
+        by_key.sort_by_cached_key(|p| path_order(p));
+        assert_eq!(by_key, by_path);
+    }
 }

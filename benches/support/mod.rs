@@ -39,3 +39,29 @@ pub fn median(runs: usize, mut f: impl FnMut()) -> Duration {
     times.sort();
     times.get(runs / 2).copied().unwrap_or_default()
 }
+
+/// The CPU time (user + system, every thread) this process has used so far, from
+/// `/proc/self/stat` (in clock ticks of 10 ms); `None` where there is no such file.
+#[allow(dead_code, reason = "not every bench counts CPU time")]
+pub fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+    let rest = stat.get(stat.rfind(')')? + 1..)?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // Fields 14 and 15 of the file (`utime`, `stime`) are the 12th and 13th after it.
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // USER_HZ is 100 on every Linux architecture ramguard is built for.
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// The median wall time of `runs` runs of `f`, and the mean CPU time (user + system) of one
+/// run: CPU time is counted in 10 ms ticks, so it is summed over all the runs.
+#[allow(dead_code, reason = "not every bench counts CPU time")]
+pub fn median_and_cpu(runs: usize, f: impl FnMut()) -> (Duration, Option<Duration>) {
+    let before = cpu_time();
+    let wall = median(runs, f);
+    let cpu = before
+        .zip(cpu_time())
+        .map(|(before, after)| after.saturating_sub(before) / u32::try_from(runs.max(1)).unwrap_or(1));
+    (wall, cpu)
+}

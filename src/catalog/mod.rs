@@ -4,8 +4,57 @@
 
 pub mod conditions;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, LazyLock};
+
+/// The catalogue's maps: looked up for every action of every document, so hashed with a cheap
+/// multiplicative hash (the keys are the catalogue's own, so no input can crowd one bucket;
+/// SipHash's protection buys nothing here and cost a tenth of a lint run).
+type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<WordHasher>>;
+type HashSet<K> = std::collections::HashSet<K, BuildHasherDefault<WordHasher>>;
+
+/// The hash of rustc's own tables (FxHash): eight bytes at a time, one multiply each.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WordHasher(u64);
+
+impl WordHasher {
+    const SEED: u64 = 0xf135_7aea_2e62_a9c5;
+
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0 ^ word).wrapping_mul(Self::SEED);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            let mut buf = [0; 8];
+            buf.copy_from_slice(word);
+            self.add(u64::from_le_bytes(buf));
+        }
+        let mut buf = [0; 8];
+        let rest = words.remainder();
+        if let Some(tail) = buf.get_mut(..rest.len()) {
+            tail.copy_from_slice(rest);
+        }
+        self.add(u64::from_le_bytes(buf) ^ ((rest.len() as u64) << 59));
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // The table takes its control bits from the top: bring the well-mixed bits there.
+        self.0.rotate_left(26)
+    }
+}
 
 const KVSTORE_ACTIONS: &str = include_str!("data/kvstore-actions.txt");
 const SERVICES: &str = include_str!("data/services.txt");
@@ -47,6 +96,8 @@ struct ServiceActions {
     exact: HashMap<String, usize>,
     /// By lowercase name.
     folded: HashMap<String, usize>,
+    /// The lowercase names, sorted: whether a `Prefix*` wildcard matches any is one binary search.
+    sorted_lowercase: Vec<String>,
 }
 
 impl ServiceActions {
@@ -56,6 +107,9 @@ impl ServiceActions {
         }
         self.exact.insert(action.name.clone(), self.list.len());
         self.folded.insert(action.lowercase.clone(), self.list.len());
+        if let Err(at) = self.sorted_lowercase.binary_search(&action.lowercase) {
+            self.sorted_lowercase.insert(at, action.lowercase.clone());
+        }
         self.list.push(action);
     }
 }
@@ -153,9 +207,25 @@ impl Catalog {
 
     /// The actions of a catalogued service.
     pub fn actions(&self, service: &str) -> Option<&[Action]> {
-        self.actions
-            .get(&service.to_ascii_lowercase())
-            .map(|s| s.list.as_slice())
+        let actions = if service.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.actions.get(&service.to_ascii_lowercase())
+        } else {
+            self.actions.get(service)
+        };
+        actions.map(|s| s.list.as_slice())
+    }
+
+    /// Whether some action of a catalogued service starts with `prefix` (ASCII lowercase), as
+    /// the wildcard `prefix*` asks; `None` for a service without an action list.
+    pub fn has_action_starting_with(&self, service: &str, prefix: &str) -> Option<bool> {
+        let actions = if service.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.actions.get(&service.to_ascii_lowercase())
+        } else {
+            self.actions.get(service)
+        }?;
+        let sorted = &actions.sorted_lowercase;
+        let first_not_below = sorted.partition_point(|name| name.as_str() < prefix);
+        Some(sorted.get(first_not_below).is_some_and(|name| name.starts_with(prefix)))
     }
 
     pub fn lookup(&self, service: &str, name: &str) -> Lookup<'_> {
@@ -232,6 +302,11 @@ mod tests {
         assert_eq!(catalog.lookup("kvstore", "DeleteInstances"), Lookup::Unknown);
         assert_eq!(catalog.lookup("ecs", "StartInstance"), Lookup::NotCatalogued);
         assert_eq!(catalog.alias("r-kvstore"), Some("kvstore"));
+        assert_eq!(catalog.has_action_starting_with("kvstore", "describe"), Some(true));
+        assert_eq!(catalog.has_action_starting_with("KVStore", ""), Some(true));
+        assert_eq!(catalog.has_action_starting_with("kvstore", "describex"), Some(false));
+        assert_eq!(catalog.has_action_starting_with("kvstore", "zzz"), Some(false));
+        assert_eq!(catalog.has_action_starting_with("ecs", "start"), None);
         assert!(catalog.knows_service("ecs-workbench"));
         assert!(!catalog.knows_service("r-kvstore"));
         assert!(

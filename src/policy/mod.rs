@@ -219,7 +219,7 @@ fn statement(node: &Node, index: usize, pointer: String) -> Statement {
             .map(|m| ActionList {
                 negated: m.key == "NotAction",
                 key_span: m.key_span,
-                items: strings(&m.value, &format!("{pointer}/{}", m.key)),
+                items: strings_at(&m.value, child(&pointer, &m.key).into()),
             })
     });
     let resource_member = node
@@ -227,11 +227,11 @@ fn statement(node: &Node, index: usize, pointer: String) -> Statement {
         .and_then(|members| members.iter().find(|m| m.key == "Resource" || m.key == "NotResource"));
     let resources = resource_member
         .filter(|m| matches!(m.value.value, Value::String(_) | Value::Array(_)))
-        .map(|m| strings(&m.value, &format!("{pointer}/{}", m.key)));
+        .map(|m| strings_at(&m.value, child(&pointer, &m.key).into()));
     let mut unmodelled_conditions = Vec::new();
     let conditions = node
         .get("Condition")
-        .map(|m| conditions(&m.value, &format!("{pointer}/Condition"), &mut unmodelled_conditions))
+        .map(|m| conditions(&m.value, &child(&pointer, "Condition"), &mut unmodelled_conditions))
         .unwrap_or_default();
     Statement {
         index,
@@ -283,12 +283,11 @@ fn unmodelled_elements(node: &Node) -> Vec<String> {
 }
 
 /// The keys an object has more than once: which value counts is ambiguous (readers disagree).
+/// Each member whose key an earlier member has, in order.
 fn repeated(members: &[crate::json::Member]) -> impl Iterator<Item = &str> {
-    let mut seen = std::collections::HashSet::new();
-    members
-        .iter()
-        .filter(move |m| !seen.insert(m.key.as_str()))
-        .map(|m| m.key.as_str())
+    let mut repeats = Vec::new();
+    crate::json::repeats(members, &mut repeats);
+    repeats.into_iter().map(|d| d.again.key.as_str())
 }
 
 /// A string, or an array of strings only.
@@ -308,7 +307,7 @@ fn conditions(node: &Node, pointer: &str, unmodelled: &mut Vec<String>) -> Vec<C
     };
     unmodelled.extend(repeated(operators).map(|op| format!("the condition operator `{op}` appears twice")));
     for op in operators {
-        let op_pointer = format!("{pointer}/{}", pointer_token(&op.key));
+        let op_pointer: Arc<str> = child(pointer, &pointer_token(&op.key)).into();
         let Some(keys) = op.value.as_object() else {
             unmodelled.push(format!(
                 "the condition operator `{}` does not hold an object of keys",
@@ -319,6 +318,7 @@ fn conditions(node: &Node, pointer: &str, unmodelled: &mut Vec<String>) -> Vec<C
         unmodelled
             .extend(repeated(keys).map(|key| format!("the condition key `{key}` appears twice under `{}`", op.key)));
         for key in keys {
+            let key_pointer: Arc<str> = child(&op_pointer, &pointer_token(&key.key)).into();
             if !is_strings(&key.value) {
                 unmodelled.push(format!("the values of condition key `{}` are not strings", key.key));
             }
@@ -326,24 +326,38 @@ fn conditions(node: &Node, pointer: &str, unmodelled: &mut Vec<String>) -> Vec<C
                 operator: Item {
                     value: op.key.clone(),
                     span: op.key_span,
-                    pointer: Pointer::new(op_pointer.as_str()),
+                    pointer: Pointer::new(op_pointer.clone()),
                 },
                 parsed: Operator::parse(&op.key),
                 key: Item {
                     value: key.key.clone(),
                     span: key.key_span,
-                    pointer: Pointer::new(format!("{op_pointer}/{}", pointer_token(&key.key))),
+                    pointer: Pointer::new(key_pointer.clone()),
                 },
-                values: strings(&key.value, &format!("{op_pointer}/{}", pointer_token(&key.key))),
+                values: strings_at(&key.value, key_pointer),
             });
         }
     }
     out
 }
 
+/// `pointer` with one more token (already escaped), without the formatting machinery: the model
+/// builds several for every statement.
+fn child(pointer: &str, token: &str) -> String {
+    let mut out = String::with_capacity(pointer.len() + 1 + token.len());
+    out.push_str(pointer);
+    out.push('/');
+    out.push_str(token);
+    out
+}
+
 /// A string, or the strings of an array (other elements are left out), with their pointers.
 pub fn strings(node: &Node, pointer: &str) -> Vec<Item> {
-    let base: Arc<str> = pointer.into();
+    strings_at(node, pointer.into())
+}
+
+/// [`strings`], the pointer already shared.
+fn strings_at(node: &Node, base: Arc<str>) -> Vec<Item> {
     match &node.value {
         Value::String(s) => vec![Item {
             value: s.clone(),

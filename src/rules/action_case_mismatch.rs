@@ -31,14 +31,13 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
-    let catalog = &ctx.settings.catalog;
-    for (_, _, item) in ctx.action_items() {
+    for (_, _, item, catalogued) in ctx.catalogued_action_items() {
         let (service, name) = split_action(&item.value);
-        if !item.value.contains(':') || service.contains(['*', '?']) || !catalog.knows_service(service) {
+        if !item.value.contains(':') || service.contains(['*', '?']) || !catalogued.knows_service {
             continue;
         }
         let service_in_case = !service.bytes().any(|b| b.is_ascii_uppercase());
-        let canonical = match catalog.lookup(service, name) {
+        let canonical = match catalogued.lookup {
             Lookup::OtherCase(action) => format!("{}:{}", service.to_ascii_lowercase(), action.name),
             Lookup::Known(_) | Lookup::NotCatalogued if !service_in_case => {
                 format!("{}:{name}", service.to_ascii_lowercase())

@@ -21,10 +21,8 @@
 //! { "Effect": "Allow", "Action": ["kvstore:DescribeInstances", "kvstore:DescribeInstanceAttribute"], "Resource": "*" }
 //! ```
 
-use std::borrow::Cow;
-
 use super::{Context, Finding, Rule, Severity};
-use crate::json::{Duplicate, Node, Value, pointer_token};
+use crate::json::{Duplicate, Node, PathStep, Value, pointer_of};
 
 pub static RULE: Rule = Rule {
     code: "RG002",
@@ -55,32 +53,34 @@ pub fn finding(duplicate: Duplicate<'_>, pointer: String) -> Finding {
 
 /// Depth first, keeping the path so that a pointer is only built for a finding. Recursion is
 /// bounded: the parser refuses documents nested deeper than `json::MAX_DEPTH`.
-fn visit<'a>(node: &'a Node, path: &mut Vec<Cow<'a, str>>, sink: &mut Vec<Finding>) {
+fn visit<'a>(node: &'a Node, path: &mut Vec<PathStep<'a>>, sink: &mut Vec<Finding>) {
     match &node.value {
         Value::Object(members) => {
             let mut repeated = Vec::new();
             crate::json::repeats(members, &mut repeated);
             for duplicate in repeated {
-                let pointer: String = path
-                    .iter()
-                    .chain([&pointer_token(&duplicate.again.key)])
-                    .map(|t| format!("/{t}"))
-                    .collect();
-                sink.push(finding(duplicate, pointer));
+                path.push(PathStep::Key(&duplicate.again.key));
+                sink.push(finding(duplicate, pointer_of(path)));
+                path.pop();
             }
-            for member in members {
-                path.push(pointer_token(&member.key));
+            // Only objects can hold a duplicate: strings and other leaves are not visited.
+            for member in members.iter().filter(|m| is_container(&m.value)) {
+                path.push(PathStep::Key(&member.key));
                 visit(&member.value, path, sink);
                 path.pop();
             }
         }
         Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                path.push(Cow::Owned(i.to_string()));
+            for (i, item) in items.iter().enumerate().filter(|(_, item)| is_container(item)) {
+                path.push(PathStep::Index(i));
                 visit(item, path, sink);
                 path.pop();
             }
         }
         _ => {}
     }
+}
+
+fn is_container(node: &Node) -> bool {
+    matches!(node.value, Value::Object(_) | Value::Array(_))
 }

@@ -34,7 +34,7 @@
 use std::borrow::Cow;
 
 use super::{Finding, Rule, Severity};
-use crate::json::{Node, Value, decode_string_token, pointer_token};
+use crate::json::{Node, PathStep, Value, decode_string_token, pointer_of};
 use crate::source::Span;
 
 pub static RULE: Rule = Rule {
@@ -114,6 +114,12 @@ pub fn escaped(text: &str) -> Cow<'_, str> {
 /// document, the decoding map for a document carried as an encoded string).
 pub fn scan(text: &str, root: &Node, to_file: &dyn Fn(usize) -> usize) -> Vec<Finding> {
     let mut findings = Vec::new();
+    // The common case: nothing but printable ASCII in the document's strings, settled by one
+    // pass over its bytes instead of a walk over every value.
+    let document = text.get(root.span.start..root.span.end).unwrap_or(text);
+    if crate::json::strings_are_printable_ascii(document) {
+        return findings;
+    }
     visit(text, root, &mut Vec::new(), to_file, &mut findings);
     findings
 }
@@ -123,7 +129,7 @@ pub fn scan(text: &str, root: &Node, to_file: &dyn Fn(usize) -> usize) -> Vec<Fi
 fn visit<'a>(
     text: &str,
     node: &'a Node,
-    path: &mut Vec<Cow<'a, str>>,
+    path: &mut Vec<PathStep<'a>>,
     to_file: &dyn Fn(usize) -> usize,
     sink: &mut Vec<Finding>,
 ) {
@@ -131,7 +137,7 @@ fn visit<'a>(
         Value::String(value) => check_string(text, value, node.span, path, to_file, sink),
         Value::Object(members) => {
             for member in members {
-                path.push(pointer_token(&member.key));
+                path.push(PathStep::Key(&member.key));
                 check_string(text, &member.key, member.key_span, path, to_file, sink);
                 visit(text, &member.value, path, to_file, sink);
                 path.pop();
@@ -139,7 +145,7 @@ fn visit<'a>(
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                path.push(Cow::Owned(i.to_string()));
+                path.push(PathStep::Index(i));
                 visit(text, item, path, to_file, sink);
                 path.pop();
             }
@@ -153,19 +159,19 @@ fn check_string(
     text: &str,
     value: &str,
     span: Span,
-    path: &[Cow<'_, str>],
+    path: &[PathStep<'_>],
     to_file: &dyn Fn(usize) -> usize,
     sink: &mut Vec<Finding>,
 ) {
-    // The common case costs one pass over the decoded value.
-    if !value.chars().any(|c| invisible(c).is_some()) {
+    // The common case costs one pass over the decoded value's bytes; printable ASCII shows.
+    if value.bytes().all(|b| (b' '..=b'~').contains(&b)) || !value.chars().any(|c| invisible(c).is_some()) {
         return;
     }
     // Decoded again with the place of every character (an escape is several bytes of text).
     let Some(decoded) = decode_string_token(text, span) else {
         return;
     };
-    let pointer: String = path.iter().map(|t| format!("/{t}")).collect();
+    let pointer = pointer_of(path);
     let chars: Vec<(usize, char)> = decoded.text.char_indices().collect();
     let hidden_at = |i: usize| -> Option<&'static str> {
         let (_, c) = *chars.get(i)?;

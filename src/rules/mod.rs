@@ -28,6 +28,18 @@ pub struct Context<'a> {
     statements: Vec<(&'a Node, String)>,
     compiled: std::cell::OnceCell<Vec<CompiledStatement>>,
     candidates: std::cell::OnceCell<Vec<Resource>>,
+    catalogued: std::cell::OnceCell<Vec<Catalogued<'a>>>,
+}
+
+/// What the catalogue says of one action entry (split with [`split_action`]): looked up once
+/// per document for the rules that ask (`unknown-service`, `unknown-action`,
+/// `action-case-mismatch`), instead of once per rule.
+#[derive(Debug, Clone, Copy)]
+pub struct Catalogued<'c> {
+    /// `Catalog::knows_service` of the service part.
+    pub knows_service: bool,
+    /// `Catalog::lookup` of the service and name parts.
+    pub lookup: crate::catalog::Lookup<'c>,
 }
 
 impl<'a> Context<'a> {
@@ -51,6 +63,7 @@ impl<'a> Context<'a> {
                 .collect(),
             compiled: std::cell::OnceCell::new(),
             candidates: std::cell::OnceCell::new(),
+            catalogued: std::cell::OnceCell::new(),
         }
     }
 
@@ -86,6 +99,27 @@ impl<'a> Context<'a> {
             .flat_map(|(s, a)| a.items.iter().map(move |item| (s, a, item)))
     }
 
+    /// [`Context::action_items`], each with what the catalogue says of it (looked up once).
+    pub fn catalogued_action_items(
+        &self,
+    ) -> impl Iterator<Item = (&'a Statement, &'a ActionList, &'a Item, Catalogued<'a>)> + '_ {
+        let catalog: &'a crate::catalog::Catalog = &self.settings.catalog;
+        let catalogued = self.catalogued.get_or_init(|| {
+            self.action_items()
+                .map(|(_, _, item)| {
+                    let (service, name) = split_action(&item.value);
+                    Catalogued {
+                        knows_service: catalog.knows_service(service),
+                        lookup: catalog.lookup(service, name),
+                    }
+                })
+                .collect()
+        });
+        self.action_items()
+            .zip(catalogued.iter().copied())
+            .map(|((statement, actions, item), catalogued)| (statement, actions, item, catalogued))
+    }
+
     /// Whether the pairwise rules should skip this document ([`PAIRWISE_STATEMENT_LIMIT`]).
     pub fn too_large_for_pairwise(&self) -> bool {
         self.policy.statements.len() > PAIRWISE_STATEMENT_LIMIT
@@ -104,7 +138,15 @@ impl<'a> Context<'a> {
 
 /// `service:Name` split at the colon (`*` alone is `("*", "*")`).
 pub fn split_action(action: &str) -> (&str, &str) {
-    action.split_once(':').unwrap_or((action, action))
+    // A byte search rather than `split_once`: it runs for every action of every document, and
+    // the library's search is made for long texts.
+    match action.bytes().position(|b| b == b':') {
+        Some(colon) => (
+            action.get(..colon).unwrap_or_default(),
+            action.get(colon + 1..).unwrap_or_default(),
+        ),
+        None => (action, action),
+    }
 }
 
 /// The second label of a security finding: the `Effect` that makes the value matter.
@@ -136,8 +178,19 @@ pub fn instance_candidates(statements: &[CompiledStatement]) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     for statement in statements {
         for resource in &statement.resources {
-            let filled = resource.text().replace('*', "ramguardprobe").replace('?', "x");
-            if filled.starts_with("acs:kvstore:") && seen.insert(filled.clone()) {
+            // Filling wildcards in never makes or unmakes the prefix (`*` and `?` become
+            // letters that cannot spell it), so other resources are passed over unfilled.
+            let text = resource.text();
+            if !text.starts_with("acs:kvstore:") {
+                continue;
+            }
+            let filled = if text.contains(['*', '?']) {
+                text.replace('*', "ramguardprobe").replace('?', "x")
+            } else {
+                text.to_string()
+            };
+            if !seen.contains(filled.as_str()) {
+                seen.insert(filled.clone());
                 candidates.push(filled);
             }
         }

@@ -39,6 +39,18 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     if !ctx.is_permission_policy() || ctx.too_large_for_pairwise() {
         return;
     }
+    // The commonest case, decided on the text without compiling the document: no statement
+    // that may allow (an `Allow`, or one without a valid `Effect`, which the evaluator reads
+    // both ways) has an action that may be of kvstore, or a `NotAction`.
+    let may_grant_kvstore = ctx.policy.statements.iter().any(|s| {
+        !matches!(s.effect, Some((crate::policy::Effect::Deny, _)))
+            && s.actions
+                .as_ref()
+                .is_some_and(|a| a.negated || a.items.iter().any(|i| super::may_be_of_service(&i.value, "kvstore")))
+    });
+    if !may_grant_kvstore {
+        return;
+    }
     // The common case, decided without the evaluator: no `Allow` grants both actions.
     let grants = |action: &str| {
         let action = action.to_ascii_lowercase();

@@ -82,9 +82,12 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         }
         let shadowing = denies.iter().find(|(_, action_patterns, resource_patterns)| {
             actions.items.iter().all(|a| {
-                action_patterns
-                    .iter()
-                    .any(|(p, t)| covers(p, t, &a.value.to_ascii_lowercase()))
+                let lowercase = if a.value.bytes().any(|b| b.is_ascii_uppercase()) {
+                    std::borrow::Cow::Owned(a.value.to_ascii_lowercase())
+                } else {
+                    std::borrow::Cow::Borrowed(a.value.as_str())
+                };
+                action_patterns.iter().any(|(p, t)| covers(p, t, &lowercase))
             }) && resources
                 .iter()
                 .all(|r| resource_patterns.iter().any(|(p, t)| covers(p, t, &r.value)))

@@ -35,12 +35,9 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     let catalog = &ctx.settings.catalog;
-    for (statement, actions, item) in ctx.action_items() {
+    for (statement, actions, item, catalogued) in ctx.catalogued_action_items() {
         let (service, name) = split_action(&item.value);
-        if item.value.contains(['*', '?'])
-            || !item.value.contains(':')
-            || catalog.lookup(service, name) != Lookup::Unknown
-        {
+        if item.value.contains(['*', '?']) || !item.value.contains(':') || catalogued.lookup != Lookup::Unknown {
             continue;
         }
         let consequence = match (statement.effect.map(|(e, _)| e), actions.negated) {

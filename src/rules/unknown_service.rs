@@ -35,12 +35,12 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     let catalog = &ctx.settings.catalog;
-    for (statement, actions, item) in ctx.action_items() {
+    for (statement, actions, item, catalogued) in ctx.catalogued_action_items() {
         let (service, _) = split_action(&item.value);
         if item.value == "*" || service.is_empty() || service.contains(['*', '?']) || !item.value.contains(':') {
             continue;
         }
-        if catalog.knows_service(service) {
+        if catalogued.knows_service {
             continue;
         }
         let consequence = match (statement.effect.map(|(e, _)| e), actions.negated) {

@@ -55,7 +55,8 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         return;
     }
     // A `NotResource` `Deny` covers every instance only when it excludes none of them.
-    let denied_everywhere = ctx.compiled().iter().any(|s| {
+    // Asked only once a statement would be reported: most documents have none.
+    let covers_every_instance = |s: &crate::eval::compiled::CompiledStatement| {
         s.effect == Effect::Deny
             && s.conditions.is_empty()
             && s.unmodelled.is_empty()
@@ -67,10 +68,35 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             } else {
                 s.resources.iter().any(|r| every_instance(r.text()))
             }
-    });
-    if denied_everywhere {
-        return;
-    }
+    };
+    let denied_everywhere = || {
+        if !ctx.too_large_for_pairwise() {
+            return ctx.compiled().iter().any(covers_every_instance);
+        }
+        // A document too large for the pairwise rules is not compiled whole by them: compile
+        // only what can count here, the unconditional `Deny`s the model reads fully (the
+        // evaluator gives every other statement a condition or something unmodelled). On a
+        // 20 MB policy the compiled patterns were half of the peak memory.
+        let denies = crate::policy::Policy {
+            kind: ctx.policy.kind,
+            statements: ctx
+                .policy
+                .statements
+                .iter()
+                .filter(|s| {
+                    matches!(s.effect, Some((Effect::Deny, _)))
+                        && s.conditions.is_empty()
+                        && s.unmodelled_conditions.is_empty()
+                        && s.unmodelled.is_empty()
+                })
+                .cloned()
+                .collect(),
+        };
+        crate::eval::CompiledPolicy::statements_of(&denies)
+            .iter()
+            .any(covers_every_instance)
+    };
+    let mut denied = None;
     for statement in ctx
         .policy
         .statements
@@ -98,6 +124,9 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         let Some(resource) = resource else {
             continue;
         };
+        if *denied.get_or_insert_with(denied_everywhere) {
+            return;
+        }
         let (message, label) = if statement.not_resource {
             (
                 format!(
@@ -118,6 +147,47 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
                 .related(effect_span, effect_text)
                 .pointer(&resource.pointer)
                 .help("scope it to the instances meant to be released, e.g. with `\"Condition\": {\"StringEquals\": {\"acs:ResourceTag/lifecycle\": \"ephemeral\"}}`, and require `acs:MFAPresent`"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::settings::Settings;
+
+    /// Documents past `PAIRWISE_STATEMENT_LIMIT` compile only their unconditional `Deny`s:
+    /// the answer must be the same as with the whole document compiled.
+    fn unscoped_in_large_document(extra: &str) -> usize {
+        let filler = r#"{"Effect": "Allow", "Action": "ecs:DescribeInstances", "Resource": "*"}"#;
+        let mut statements = vec![filler; super::super::PAIRWISE_STATEMENT_LIMIT + 1];
+        statements.push(r#"{"Effect": "Allow", "Action": "kvstore:DeleteInstance", "Resource": "*"}"#);
+        if !extra.is_empty() {
+            statements.push(extra);
+        }
+        let text = format!(r#"{{"Version": "1", "Statement": [{}]}}"#, statements.join(","));
+        let root = crate::json::parse(&text).unwrap_or_else(|e| unreachable!("{e:?}"));
+        crate::lint::lint_document(&root, &Settings::default(), "p.json")
+            .iter()
+            .filter(|f| f.rule.name == "unscoped-delete")
+            .count()
+    }
+
+    #[test]
+    fn large_documents_see_their_denies() {
+        assert_eq!(unscoped_in_large_document(""), 1);
+        assert_eq!(
+            unscoped_in_large_document(r#"{"Effect": "Deny", "Action": "kvstore:*", "Resource": "*"}"#),
+            0
+        );
+        assert_eq!(
+            unscoped_in_large_document(
+                r#"{"Effect": "Deny", "Action": "kvstore:*", "Resource": "*", "Condition": {"Bool": {"acs:MFAPresent": "false"}}}"#
+            ),
+            1
+        );
+        assert_eq!(
+            unscoped_in_large_document(r#"{"Effect": "Deny", "NotAction": "ecs:*", "Resource": "*"}"#),
+            0
         );
     }
 }

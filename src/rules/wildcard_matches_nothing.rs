@@ -47,8 +47,18 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             let Some(known) = catalog.actions(service) else {
                 continue;
             };
-            let pattern = Pattern::ignoring_case(name);
-            if known.iter().any(|a| pattern.matches_lowercased(&a.lowercase)) {
+            // The common wildcard, `Describe*` or `*`, matches an action exactly when one
+            // starts with its text: a binary search, not a match against every action.
+            let lowercase = name.to_ascii_lowercase();
+            let prefix = lowercase.strip_suffix('*').filter(|p| !p.contains(['*', '?']));
+            let matches_some = match prefix {
+                Some(prefix) => catalog.has_action_starting_with(service, prefix).unwrap_or(false),
+                None => {
+                    let pattern = Pattern::ignoring_case(name);
+                    known.iter().any(|a| pattern.matches_lowercased(&a.lowercase))
+                }
+            };
+            if matches_some {
                 continue;
             }
             format!("no {} action matches `{name}`", service.to_ascii_lowercase())
