@@ -114,3 +114,29 @@ fn a_repeated_misspelling_keeps_its_suggestion() {
         ]
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// The JSON reader's errors quote no character of an unquoted word.
+
+#[test]
+fn an_unquoted_secret_shows_no_character_in_the_error() {
+    let dir = scratch(
+        "unquoted-secret",
+        &[("secret.json", b"{\"Version\": \"1\", \"Note\": Zq8secret}\n")],
+    );
+    for format in ["human", "json", "github", "sarif"] {
+        let run = ramguard_with(
+            &dir,
+            &["lint", "--color", "never", "--format", format, "secret.json"],
+            &[],
+        );
+        assert_eq!(run.code, 1, "{format}: {}", run.stderr);
+        // Human output moves from stderr to stdout with issue 12: read both.
+        let output = format!("{}{}", run.stdout, run.stderr);
+        assert!(
+            output.contains("unexpected text where a value should be"),
+            "{format}: {output}"
+        );
+        assert!(!output.contains("`Z`"), "{format}: {output}");
+    }
+}
