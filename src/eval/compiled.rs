@@ -94,7 +94,10 @@ impl CompiledStatement {
             conditions: statement
                 .conditions
                 .iter()
-                .map(CompiledCondition::new)
+                .map(|c| match ambiguity(statement, c) {
+                    Some(why) => CompiledCondition::unevaluable(&why),
+                    None => CompiledCondition::new(c),
+                })
                 .chain(
                     statement
                         .unmodelled_conditions
@@ -186,6 +189,41 @@ impl CompiledStatement {
             resource => resource.and(self.conditions_truth(context)),
         }
     }
+}
+
+/// Why which values a condition holds is ambiguous, if it is: its operator or its key written
+/// twice (which one counts is not documented), or values that are not all strings (the model
+/// keeps the strings only). Such a condition is not evaluated at all: with a key supplied, one
+/// of two contradictory copies would otherwise make its statement certainly not apply.
+fn ambiguity(statement: &Statement, condition: &Condition) -> Option<String> {
+    let operator = &condition.operator;
+    let key = &condition.key;
+    let same_operator = |c: &&Condition| c.operator.value == operator.value;
+    if statement
+        .conditions
+        .iter()
+        .filter(same_operator)
+        .any(|c| c.operator.span != operator.span)
+    {
+        return Some(format!("the condition operator `{}` appears twice", operator.value));
+    }
+    if statement
+        .conditions
+        .iter()
+        .filter(same_operator)
+        .any(|c| c.key.value == key.value && c.key.span != key.span)
+    {
+        return Some(format!(
+            "the condition key `{}` appears twice under `{}`",
+            key.value, operator.value
+        ));
+    }
+    // The model's words for values it left out (`policy::conditions`).
+    let not_strings = format!("the values of condition key `{}` are not strings", key.value);
+    statement
+        .unmodelled_conditions
+        .contains(&not_strings)
+        .then_some(not_strings)
 }
 
 /// How ARNs are compared.
@@ -312,7 +350,7 @@ impl ResourcePattern {
 
 /// The values of a condition, parsed for its operator.
 #[derive(Debug, Clone)]
-enum Values {
+pub(super) enum Values {
     Strings(Vec<String>),
     Folded(Vec<String>),
     Patterns(Vec<Pattern>),
@@ -332,7 +370,9 @@ pub struct CompiledCondition {
     pub operator: Option<Operator>,
     pub operator_text: String,
     pub key: String,
-    values: Values,
+    pub(super) values: Values,
+    /// The values as written (the exact search builds its candidate values from them).
+    pub(super) texts: Vec<String>,
 }
 
 impl CompiledCondition {
@@ -343,6 +383,7 @@ impl CompiledCondition {
             operator_text: String::new(),
             key: String::new(),
             values: Values::Unevaluable(why.to_string()),
+            texts: Vec::new(),
         }
     }
 
@@ -352,6 +393,7 @@ impl CompiledCondition {
             operator_text: condition.operator.value.clone(),
             key: condition.key.value.clone(),
             values,
+            texts: condition.values.iter().map(|v| v.value.clone()).collect(),
         };
         let Some(operator) = condition.parsed else {
             return compiled(Values::Unevaluable(format!(

@@ -10,6 +10,7 @@
 //! is `conditional` with that reason.
 
 pub mod compiled;
+pub mod exact;
 pub mod pattern;
 pub mod request;
 pub mod truth;
@@ -37,6 +38,20 @@ impl LayerKind {
             Self::ControlPolicy => "control policy",
             Self::SessionPolicy => "session policy",
             Self::IdentityPolicy => "identity policy",
+        }
+    }
+
+    /// What to change when this layer denies, for the layers whose fix is not in the caller's
+    /// own policies (RAM stops at the first layer that denies: no identity policy can help).
+    pub fn remediation(self) -> Option<&'static str> {
+        match self {
+            Self::ControlPolicy => Some(
+                "a control policy decides before any identity policy, so changing the identity policies cannot help: the control policies attached to the account and its folders must allow the action (Resource Directory attaches `FullAliyunAccess` to every folder and member by default; a set of control policies without it allows only what its own `Allow` statements name)",
+            ),
+            Self::SessionPolicy => Some(
+                "the session policy passed to `AssumeRole` is evaluated before the role's policies, so changing them cannot help: assume the role with a session policy that allows the action, or without one",
+            ),
+            Self::IdentityPolicy => None,
         }
     }
 
@@ -72,6 +87,59 @@ impl Decision {
             Self::ImplicitDeny => "implicit-deny",
             Self::Conditional => "conditional",
         }
+    }
+}
+
+/// A request that decides a `conditional` answer one way: the values of the keys the request
+/// did not supply (`None`: the key is absent), and the decision it gets. Where one side has no
+/// witness, a case that stays `conditional` (a key absent under a negated operator) is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Witness {
+    pub decision: Decision,
+    pub context: Vec<(String, Option<Vec<String>>)>,
+}
+
+impl Witness {
+    /// The `--context` assignments that state it (a key with several values repeats).
+    pub fn assignments(&self) -> Vec<String> {
+        self.context
+            .iter()
+            .flat_map(|(key, values)| values.iter().flatten().map(move |v| format!("{key}={v}")))
+            .collect()
+    }
+
+    /// The keys it needs absent from the request (no `--context` states that).
+    pub fn absent(&self) -> Vec<&str> {
+        self.context
+            .iter()
+            .filter(|(_, values)| values.is_none())
+            .map(|(key, _)| key.as_str())
+            .collect()
+    }
+
+    /// `allowed when `acs:SourceVpc=vpc-1` and `acs:MFAPresent` absent`.
+    pub fn describe(&self) -> String {
+        let mut parts: Vec<String> = self.assignments().iter().map(|a| format!("`{a}`")).collect();
+        parts.extend(self.absent().iter().map(|k| format!("`{k}` absent")));
+        let side = match self.decision {
+            Decision::Allowed => "allowed",
+            Decision::ExplicitDeny => "denied (explicit deny)",
+            Decision::ImplicitDeny => "denied",
+            Decision::Conditional => "still undecided",
+        };
+        format!("{side} when {}", parts.join(" and "))
+    }
+
+    /// The witness as the context of a request: `base` with its keys set.
+    pub fn apply(&self, base: &Context) -> Context {
+        let mut context = base.clone();
+        for (key, values) in &self.context {
+            match values {
+                Some(values) => context.set(key.clone(), values.clone()),
+                None => context.mark_absent(key.clone()),
+            }
+        }
+        context
     }
 }
 
@@ -128,7 +196,19 @@ pub struct Evaluation {
     /// (`statement 2 of ops.json: ...`).
     pub reasons: BTreeSet<String>,
     pub closest: Option<NearMiss>,
+    /// For `conditional`: requests that decide it, one per side where one was found (an
+    /// allowed one and a denied one); each, fed back as the context, gives its decision.
+    pub witnesses: Vec<Witness>,
+    /// For a definite decision that the search over missing keys found: the keys whose every
+    /// value leads to it.
+    pub decided_over: BTreeSet<String>,
 }
+
+/// The identity layer of a caller with no identity policy: it allows nothing.
+static NO_IDENTITY_POLICY: Layer = Layer {
+    kind: LayerKind::IdentityPolicy,
+    policies: Vec::new(),
+};
 
 /// One layer's verdict.
 enum LayerVerdict {
@@ -146,7 +226,28 @@ enum LayerVerdict {
 
 /// Decide `action` on `resource` with `context`, across `layers` (a layer with no policies is
 /// not there: a missing control-policy layer does not deny).
+///
+/// RAM's order ("Policy evaluation logic"): control policies, then the session policy, then the
+/// identity policies; a layer that denies — explicitly, or implicitly because nothing in it
+/// allows — ends the evaluation, and is the decision. So an identity `Deny` behind a control
+/// policy that does not allow the action is not what denies: the control policy is.
+///
+/// A decision that Kleene's logic leaves `conditional` on condition keys the request does not
+/// supply is searched exactly ([`exact`]): definite when every value of those keys gives it,
+/// else `conditional` with a witness for each side.
 pub fn evaluate(layers: &[Layer], action: &str, resource: &Resource, context: &Context) -> Evaluation {
+    let kleene = evaluate_in_order(layers, action, resource, context);
+    let hangs_on_keys =
+        kleene.decision == Decision::Conditional && kleene.missing_keys.iter().any(|k| k != "account" && k != "region");
+    if !hangs_on_keys {
+        return kleene;
+    }
+    exact::decide(layers, action, resource, context, kleene)
+}
+
+/// `evaluate` without the search over missing keys: Kleene's three-valued logic, statement by
+/// statement (sound: a definite answer holds for every value of the missing keys).
+fn evaluate_in_order(layers: &[Layer], action: &str, resource: &Resource, context: &Context) -> Evaluation {
     // Actions match case-insensitively: fold once here, not once per statement (messages keep
     // the action as given).
     let as_given = action;
@@ -157,13 +258,42 @@ pub fn evaluate(layers: &[Layer], action: &str, resource: &Resource, context: &C
     let mut conditional_reasons = BTreeSet::new();
     let mut conditional_statements = Vec::new();
     let mut allowed_by = Vec::new();
-    let mut implicit: Option<LayerKind> = None;
-    let mut explicit = Vec::new();
-    for layer in layers.iter().filter(|l| !l.policies.is_empty()) {
+    let empty = |decision, layer, statements| Evaluation {
+        decision,
+        layer,
+        statements,
+        missing_keys: BTreeSet::new(),
+        reasons: BTreeSet::new(),
+        closest: None,
+        witnesses: Vec::new(),
+        decided_over: BTreeSet::new(),
+    };
+    // A control-policy or session layer without policies is not there; the identity layer
+    // always is: control and session policies only bound what identity policies grant. RAM's
+    // order, whatever the order the caller listed the layers in (no allocation: this is the
+    // evaluator's hot path).
+    let has_identity = layers.iter().any(|l| l.kind == LayerKind::IdentityPolicy);
+    let identity_fallback = (!has_identity).then_some(&NO_IDENTITY_POLICY);
+    let in_order = [
+        LayerKind::ControlPolicy,
+        LayerKind::SessionPolicy,
+        LayerKind::IdentityPolicy,
+    ]
+    .into_iter()
+    .flat_map(|kind| layers.iter().filter(move |l| l.kind == kind))
+    .chain(identity_fallback)
+    .filter(|l| !l.policies.is_empty() || l.kind == LayerKind::IdentityPolicy);
+    for layer in in_order {
         match evaluate_layer(layer, action, resource, context) {
-            LayerVerdict::Denied { explicit: statements } if !statements.is_empty() => explicit.extend(statements),
+            // The first layer that denies for sure decides, even behind a layer that may deny:
+            // denied either way, and this layer's denial is the one that is certain.
+            LayerVerdict::Denied { explicit } if !explicit.is_empty() => {
+                return empty(Decision::ExplicitDeny, Some(layer.kind), explicit);
+            }
             LayerVerdict::Denied { .. } => {
-                implicit.get_or_insert(layer.kind);
+                let mut evaluation = empty(Decision::ImplicitDeny, Some(layer.kind), Vec::new());
+                evaluation.closest = closest_allow(layer, as_given, resource, context);
+                return evaluation;
             }
             LayerVerdict::Conditional {
                 keys,
@@ -177,28 +307,6 @@ pub fn evaluate(layers: &[Layer], action: &str, resource: &Resource, context: &C
             }
             LayerVerdict::Allowed(statements) => allowed_by.extend(statements),
         }
-    }
-    let empty = |decision, layer, statements| Evaluation {
-        decision,
-        layer,
-        statements,
-        missing_keys: BTreeSet::new(),
-        reasons: BTreeSet::new(),
-        closest: None,
-    };
-    if let Some(first) = explicit.first() {
-        let layer = Some(first.layer);
-        return empty(Decision::ExplicitDeny, layer, explicit);
-    }
-    if let Some(kind) = implicit {
-        let mut evaluation = empty(Decision::ImplicitDeny, Some(kind), Vec::new());
-        if let Some(layer) = layers.iter().find(|l| l.kind == kind) {
-            evaluation.closest = closest_allow(layer, as_given, resource, context);
-        }
-        return evaluation;
-    }
-    if layers.iter().all(|l| l.policies.is_empty()) {
-        return empty(Decision::ImplicitDeny, Some(LayerKind::IdentityPolicy), Vec::new());
     }
     if conditional {
         let mut evaluation = empty(Decision::Conditional, None, conditional_statements);

@@ -1,6 +1,6 @@
 //! A request: an action on a resource, with what is known of its context.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::catalog::conditions;
 use crate::policy::condition::ValueKind;
@@ -67,6 +67,8 @@ pub struct Context {
     values: BTreeMap<String, Vec<String>>,
     /// Key prefixes whose every key is known: a key under one of them that has no value is absent.
     complete_prefixes: Vec<String>,
+    /// Keys known to be absent from the request (a witness of the exact search may need one).
+    absent: BTreeSet<String>,
 }
 
 /// What the request says of one key.
@@ -79,12 +81,28 @@ pub enum KeyState<'a> {
 
 impl Context {
     pub fn insert(&mut self, key: impl Into<String>, value: impl Into<String>) {
-        self.values.entry(key.into()).or_default().push(value.into());
+        let key = key.into();
+        self.absent.remove(&key);
+        self.values.entry(key).or_default().push(value.into());
     }
 
     /// Set a key to exactly these values, replacing what it had.
     pub fn set(&mut self, key: impl Into<String>, values: Vec<String>) {
-        self.values.insert(key.into(), values);
+        let key = key.into();
+        self.absent.remove(&key);
+        self.values.insert(key, values);
+    }
+
+    /// Declare `key` absent from the request, dropping any value it had.
+    pub fn mark_absent(&mut self, key: impl Into<String>) {
+        let key = key.into();
+        self.values.remove(&key);
+        self.absent.insert(key);
+    }
+
+    /// Whether the request says nothing of `key` (neither values nor absence).
+    pub fn is_unknown(&self, key: &str) -> bool {
+        self.get(key) == KeyState::Unknown
     }
 
     /// Declare every key beginning with `prefix` known: those without a value are absent.
@@ -95,6 +113,7 @@ impl Context {
     pub fn get(&self, key: &str) -> KeyState<'_> {
         match self.values.get(key) {
             Some(values) => KeyState::Values(values),
+            None if self.absent.contains(key) => KeyState::Absent,
             None if self.complete_prefixes.iter().any(|p| key.starts_with(p.as_str())) => KeyState::Absent,
             None => KeyState::Unknown,
         }

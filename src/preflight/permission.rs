@@ -33,22 +33,46 @@ pub fn check(instance: &Instance, caller: &Caller) -> Check {
                 format!(" (statement {} of {}, line {})", s.index, s.file, s.line)
             });
             let layer = evaluation.layer.map_or("identity policies", |l| l.plural());
-            Check::new(ID, Status::Fail, format!("explicit deny: a `Deny` in the {layer} forbids `{ACTION}` on `{resource}`{at}"))
-                .remediation("the `Deny` wins over every `Allow`: release the instance with a principal it does not bind, or change the policy through its owners")
+            let remediation = evaluation.layer.and_then(|l| l.remediation()).map_or(
+                "the `Deny` wins over every `Allow`: release the instance with a principal it does not bind, or change the policy through its owners".to_string(),
+                |r| format!("the `Deny` wins over every `Allow`; {r}"),
+            );
+            Check::new(
+                ID,
+                Status::Fail,
+                format!("explicit deny: a `Deny` in the {layer} forbids `{ACTION}` on `{resource}`{at}"),
+            )
+            .remediation(remediation)
         }
         Decision::ImplicitDeny => {
             let layer = evaluation.layer.map_or("identity policies", |l| l.plural());
-            let remediation = match &evaluation.closest {
-                Some(near) => format!(
+            let layer_fix = evaluation.layer.and_then(|l| l.remediation());
+            let remediation = match (&evaluation.closest, layer_fix) {
+                (Some(near), Some(fix)) => format!(
+                    "{fix}; statement {} of {} (line {}) comes closest, but {}",
+                    near.statement.index, near.statement.file, near.statement.line, near.stopped_by
+                ),
+                (None, Some(fix)) => fix.to_string(),
+                (Some(near), None) => format!(
                     "statement {} of {} (line {}) comes closest, but {}",
                     near.statement.index, near.statement.file, near.statement.line, near.stopped_by
                 ),
-                None => format!("grant `{ACTION}` on `{resource}` (or on instances tagged for teardown) to the caller"),
+                (None, None) => {
+                    format!("grant `{ACTION}` on `{resource}` (or on instances tagged for teardown) to the caller")
+                }
             };
             Check::new(
                 ID,
                 Status::Fail,
-                format!("implicit deny: no statement of the {layer} allows `{ACTION}` on `{resource}`"),
+                if evaluation.decided_over.is_empty() {
+                    format!("implicit deny: no statement of the {layer} allows `{ACTION}` on `{resource}`")
+                } else {
+                    let keys: Vec<String> = evaluation.decided_over.iter().map(|k| format!("`{k}`")).collect();
+                    format!(
+                        "implicit deny: no value of {} lets the {layer} allow `{ACTION}` on `{resource}`",
+                        keys.join(", ")
+                    )
+                },
             )
             .remediation(remediation)
         }
@@ -68,6 +92,12 @@ pub fn check(instance: &Instance, caller: &Caller) -> Check {
                     keys.join(", "),
                     reasons.join("; ")
                 ),
+            };
+            let message = if evaluation.witnesses.is_empty() {
+                message
+            } else {
+                let witnesses: Vec<String> = evaluation.witnesses.iter().map(|w| w.describe()).collect();
+                format!("{message} ({})", witnesses.join("; "))
             };
             let remediation = if reasons.is_empty() {
                 crate::report::decision::advice(&evaluation).unwrap_or_default()

@@ -24,11 +24,22 @@ impl Sources for Vec<crate::eval::Layer> {
 pub fn sentence(evaluation: &Evaluation, action: &str, resource: &str) -> String {
     let layer = evaluation.layer.unwrap_or(crate::eval::LayerKind::IdentityPolicy);
     match evaluation.decision {
-        Decision::Allowed => format!("allowed: `{action}` on `{resource}` is allowed"),
+        Decision::Allowed => format!("allowed: `{action}` on `{resource}` is allowed{}", whatever(evaluation)),
         Decision::ExplicitDeny => format!(
-            "explicit deny: a `Deny` statement of the {} denies `{action}` on `{resource}`",
-            layer.plural()
+            "explicit deny: a `Deny` statement of the {} denies `{action}` on `{resource}`{}",
+            layer.plural(),
+            whatever(evaluation)
         ),
+        // Proved over missing keys: some values may meet an `Allow` that a `Deny` then
+        // overrides, so "no statement allows" would not be true of every value.
+        Decision::ImplicitDeny if !evaluation.decided_over.is_empty() => {
+            let keys: Vec<String> = evaluation.decided_over.iter().map(|k| format!("`{k}`")).collect();
+            format!(
+                "implicit deny: no value of {} lets the {} allow `{action}` on `{resource}`",
+                keys.join(", "),
+                layer.plural()
+            )
+        }
         Decision::ImplicitDeny => format!(
             "implicit deny: no statement of the {} allows `{action}` on `{resource}`",
             layer.plural()
@@ -41,13 +52,29 @@ pub fn sentence(evaluation: &Evaluation, action: &str, resource: &str) -> String
                 (false, false) => format!("{}, and on what ramguard cannot decide", keys.join(", ")),
             };
             let reasons: Vec<&str> = evaluation.reasons.iter().map(String::as_str).collect();
-            if reasons.is_empty() {
+            let mut sentence = if reasons.is_empty() {
                 format!("conditional: the decision depends on {on}")
             } else {
                 format!("conditional: the decision depends on {on}: {}", reasons.join("; "))
+            };
+            if !evaluation.witnesses.is_empty() {
+                let witnesses: Vec<String> = evaluation.witnesses.iter().map(|w| w.describe()).collect();
+                sentence.push_str(&format!(" ({})", witnesses.join("; ")));
             }
+            sentence
         }
     }
+}
+
+/// `, whatever `acs:SourceVpc` holds`, for a decision the exact search proved over keys the
+/// request did not supply.
+fn whatever(evaluation: &Evaluation) -> String {
+    if evaluation.decided_over.is_empty() {
+        return String::new();
+    }
+    let keys: Vec<String> = evaluation.decided_over.iter().map(|k| format!("`{k}`")).collect();
+    let verb = if keys.len() == 1 { "holds" } else { "hold" };
+    format!(", whatever {} {verb}", keys.join(", "))
 }
 
 /// The help line: what to do next.
@@ -70,6 +97,9 @@ pub fn advice(evaluation: &Evaluation) -> Option<String> {
                 .collect::<Vec<_>>()
                 .join(" and ")
         )),
+        Decision::ExplicitDeny | Decision::ImplicitDeny => {
+            evaluation.layer.and_then(|l| l.remediation()).map(str::to_string)
+        }
         _ => None,
     }
 }
@@ -161,6 +191,13 @@ pub fn json(evaluation: &Evaluation, action: &str, resource: &str) -> serde_json
         "statements": statements_json(&evaluation.statements),
         "missing_keys": evaluation.missing_keys,
         "reasons": evaluation.reasons,
+        "witnesses": evaluation.witnesses.iter().map(|w| json!({
+            "decision": w.decision.as_str(),
+            "context": w.assignments(),
+            "absent": w.absent(),
+            "description": w.describe(),
+        })).collect::<Vec<_>>(),
+        "decided_over": evaluation.decided_over,
         "closest": evaluation.closest.as_ref().map(|near| json!({
             "file": near.statement.file,
             "index": near.statement.index,

@@ -1,0 +1,655 @@
+//! The exact search: where Kleene's logic leaves a decision `conditional` on condition keys the
+//! request does not supply, decide over every value those keys can take.
+//!
+//! The constants the policies compare a key with split its values into finitely many classes
+//! that every condition treats alike: for strings, the classes of an automaton built from the
+//! `StringEquals` constants, the case-folded constants of `StringEqualsIgnoreCase`, the
+//! `StringLike` patterns and `Bool`'s `true`/`false` (explored breadth first, so each class gets
+//! its shortest value); for numbers and dates, each constant and the intervals between them;
+//! for IP addresses, the ranges between the blocks' boundaries; and the key being absent. A
+//! multi-valued key (one a `ForAnyValue:`/`ForAllValues:` condition reads) takes every set of
+//! its classes. One value per class, and every combination over the keys, is evaluated by the
+//! concrete evaluator: the answer is definite only when every combination gives it;
+//! `conditional` when one allows and another denies, each named by its witness.
+//!
+//! The work is bounded (cases, automaton states, set sizes). Past a bound, or where a key is
+//! compared as two kinds of value, the search cannot be exhaustive: it still finds witnesses,
+//! but a decision it did not prove stays `conditional`, with the reason said.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use super::compiled::{CompiledCondition, CompiledPolicy, Values};
+use super::request::{Context, Resource};
+use super::truth::Truth;
+use super::{Decision, Evaluation, Layer, Witness, evaluate_in_order};
+use crate::values::{Decimal, Instant, IpBlock};
+
+/// Most combinations of key values the search evaluates for one decision.
+pub const MAX_CASES: usize = 4096;
+/// Most states of the automaton that splits one key's strings into classes.
+pub const MAX_STRING_STATES: usize = 4096;
+/// Most classes a multi-valued key's sets are built from (every subset: 2^n − 1 sets).
+pub const MAX_SET_CLASSES: usize = 6;
+
+/// The values one key takes in the search: `None` is the key absent.
+struct KeySpace {
+    key: String,
+    options: Vec<Option<Vec<String>>>,
+}
+
+/// A case the search evaluated: its assignment, and the decision.
+struct Case {
+    assignment: Vec<(String, Option<Vec<String>>)>,
+    context: Context,
+    absent: usize,
+}
+
+impl Case {
+    fn witness(&self, decision: Decision) -> Witness {
+        Witness {
+            decision,
+            context: self.assignment.clone(),
+        }
+    }
+}
+
+/// Keep the case that needs the fewest absent keys: a witness that `--context` can state.
+fn keep(slot: &mut Option<Case>, case: &Case) {
+    if slot.as_ref().is_none_or(|kept| case.absent < kept.absent) {
+        *slot = Some(Case {
+            assignment: case.assignment.clone(),
+            context: case.context.clone(),
+            absent: case.absent,
+        });
+    }
+}
+
+/// Refine `kleene` (a `conditional` evaluation) by the search.
+pub(super) fn decide(
+    layers: &[Layer],
+    action: &str,
+    resource: &Resource,
+    context: &Context,
+    kleene: Evaluation,
+) -> Evaluation {
+    let folded = action.to_ascii_lowercase();
+    // Only the statements that may apply can change with the keys: a statement that does not
+    // apply keeps not applying whatever values the keys take.
+    let reduced: Vec<Layer> = layers
+        .iter()
+        .map(|layer| Layer {
+            kind: layer.kind,
+            policies: layer
+                .policies
+                .iter()
+                .map(|policy| CompiledPolicy {
+                    source: policy.source.clone(),
+                    statements: policy
+                        .statements
+                        .iter()
+                        .filter(|s| s.applies(&folded, resource, context) != Truth::No)
+                        .cloned()
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    let mut by_key: BTreeMap<&str, Vec<&CompiledCondition>> = BTreeMap::new();
+    for statement in reduced.iter().flat_map(|l| &l.policies).flat_map(|p| &p.statements) {
+        if !statement.unmodelled.is_empty() {
+            continue;
+        }
+        for condition in &statement.conditions {
+            let evaluable = condition.operator.is_some() && !matches!(condition.values, Values::Unevaluable(_));
+            if evaluable && context.is_unknown(&condition.key) {
+                by_key.entry(condition.key.as_str()).or_default().push(condition);
+            }
+        }
+    }
+    if by_key.is_empty() {
+        return kleene;
+    }
+    let mut inexact = BTreeSet::new();
+    let spaces: Vec<KeySpace> = by_key
+        .iter()
+        .map(|(key, conditions)| key_space(key, conditions, &mut inexact))
+        .collect();
+    let total = spaces
+        .iter()
+        .try_fold(1usize, |acc, s| acc.checked_mul(s.options.len()))
+        .unwrap_or(usize::MAX);
+    if total > MAX_CASES {
+        let keys: Vec<String> = spaces.iter().map(|s| format!("`{}`", s.key)).collect();
+        inexact.insert(format!(
+            "the search over {} stopped at its bound of {MAX_CASES} cases (there are {})",
+            keys.join(", "),
+            if total == usize::MAX {
+                "more than can be counted".to_string()
+            } else {
+                total.to_string()
+            }
+        ));
+    }
+    let mut allowed: Option<Case> = None;
+    let mut explicit: Option<Case> = None;
+    let mut implicit: Option<Case> = None;
+    // A case that still hangs on something (a key absent under a negated or `ForAllValues:`
+    // operator, whose meaning RAM does not document; an account; what the evaluator does not
+    // model) keeps the answer `conditional`: supplying the key, the account, or fixing the
+    // statement settles it, as the Kleene answer already says.
+    let mut undecided: Option<Case> = None;
+    let mut counters = vec![0usize; spaces.len()];
+    for _ in 0..total.min(MAX_CASES) {
+        let mut case = Case {
+            assignment: Vec::with_capacity(spaces.len()),
+            context: context.clone(),
+            absent: 0,
+        };
+        for (space, &at) in spaces.iter().zip(&counters) {
+            let option = space.options.get(at).cloned().flatten();
+            match &option {
+                Some(values) => case.context.set(space.key.clone(), values.clone()),
+                None => {
+                    case.context.mark_absent(space.key.clone());
+                    case.absent += 1;
+                }
+            }
+            case.assignment.push((space.key.clone(), option));
+        }
+        match evaluate_in_order(&reduced, action, resource, &case.context).decision {
+            Decision::Allowed => keep(&mut allowed, &case),
+            Decision::ExplicitDeny => keep(&mut explicit, &case),
+            Decision::ImplicitDeny => keep(&mut implicit, &case),
+            Decision::Conditional => keep(&mut undecided, &case),
+        }
+        let settled = |slot: &Option<Case>| slot.as_ref().is_some_and(|c| c.absent == 0);
+        if settled(&allowed) && (settled(&implicit) || settled(&explicit)) {
+            break;
+        }
+        // The next combination (the first key turns fastest).
+        for (counter, space) in counters.iter_mut().zip(&spaces) {
+            *counter += 1;
+            if *counter < space.options.len() {
+                break;
+            }
+            *counter = 0;
+        }
+    }
+    let denied = match (&implicit, &explicit) {
+        (Some(i), Some(e)) if e.absent < i.absent => Some((e, Decision::ExplicitDeny)),
+        (Some(i), _) => Some((i, Decision::ImplicitDeny)),
+        (None, Some(e)) => Some((e, Decision::ExplicitDeny)),
+        (None, None) => None,
+    };
+    let mut witnesses = Vec::new();
+    if let Some(case) = &allowed {
+        witnesses.push(case.witness(Decision::Allowed));
+    }
+    if let Some((case, decision)) = denied {
+        witnesses.push(case.witness(decision));
+    }
+    // Without both sides, the case that could not be decided is a witness too: fed back, it
+    // gives `conditional`.
+    if witnesses.len() < 2
+        && let Some(case) = &undecided
+    {
+        witnesses.push(case.witness(Decision::Conditional));
+    }
+    let proved = inexact.is_empty() && undecided.is_none();
+    let decided_over: BTreeSet<String> = spaces.iter().map(|s| s.key.clone()).collect();
+    match (&allowed, denied) {
+        (Some(_), Some(_)) => Evaluation { witnesses, ..kleene },
+        (Some(case), None) if proved => {
+            let mut evaluation = evaluate_in_order(layers, action, resource, &case.context);
+            evaluation.decided_over = decided_over;
+            evaluation
+        }
+        (None, Some(_)) if proved => {
+            // Denied whatever the keys hold: implicitly if some case is, else explicitly.
+            let case = implicit.as_ref().or(explicit.as_ref());
+            let mut evaluation = match case {
+                Some(case) => evaluate_in_order(layers, action, resource, &case.context),
+                None => kleene,
+            };
+            evaluation.decided_over = decided_over;
+            evaluation
+        }
+        _ => {
+            let mut evaluation = Evaluation { witnesses, ..kleene };
+            evaluation.reasons.extend(inexact);
+            evaluation
+        }
+    }
+}
+
+/// The values the search gives `key`, from the conditions that compare it.
+fn key_space(key: &str, conditions: &[&CompiledCondition], inexact: &mut BTreeSet<String>) -> KeySpace {
+    let multi = conditions.iter().any(|c| c.operator.is_some_and(|o| o.set.is_some()));
+    let mut kinds = BTreeSet::new();
+    let mut globs = Vec::new();
+    let mut seeds = Vec::new();
+    let mut numbers = Vec::new();
+    let mut dates = Vec::new();
+    let mut blocks = Vec::new();
+    for condition in conditions {
+        match &condition.values {
+            Values::Strings(values) => {
+                kinds.insert("a string");
+                for value in values {
+                    globs.push(Glob::literal(value, Fold::None));
+                    seeds.push(value.clone());
+                }
+            }
+            Values::Folded(values) => {
+                kinds.insert("a string");
+                for value in values {
+                    globs.push(Glob::literal(value, Fold::Unicode));
+                }
+                seeds.extend(condition.texts.iter().cloned());
+            }
+            Values::Patterns(patterns) => {
+                kinds.insert("a string");
+                for pattern in patterns {
+                    globs.push(Glob::pattern(pattern.as_str()));
+                    seeds.push(pattern.as_str().replace('*', "").replace('?', "x"));
+                }
+            }
+            Values::Bools(_) => {
+                kinds.insert("a string");
+                for value in ["true", "false"] {
+                    globs.push(Glob::literal(value, Fold::Ascii));
+                    seeds.push(value.to_string());
+                }
+            }
+            Values::Numbers(_) => {
+                kinds.insert("a number");
+                numbers.extend(condition.texts.iter().cloned());
+            }
+            Values::Dates(values) => {
+                kinds.insert("a date");
+                dates.extend(values.iter().copied());
+            }
+            Values::Ips(values) => {
+                kinds.insert("an IP address");
+                blocks.extend(values.iter().copied());
+            }
+            Values::Unevaluable(_) => {}
+        }
+    }
+    if kinds.len() > 1 {
+        let kinds: Vec<&str> = kinds.iter().copied().collect();
+        inexact.insert(format!(
+            "`{key}` is compared as {}, so the search cannot split its values exactly",
+            kinds.join(" and as ")
+        ));
+    }
+    let mut candidates: Vec<String> = Vec::new();
+    if !globs.is_empty() {
+        seeds.push("other".to_string());
+        candidates.extend(string_classes(key, &globs, &seeds, inexact));
+    }
+    candidates.extend(number_candidates(&numbers));
+    candidates.extend(date_candidates(key, &dates, inexact));
+    candidates.extend(ip_candidates(&blocks));
+    if !numbers.is_empty() {
+        candidates.push("not-a-number".to_string());
+    }
+    if !dates.is_empty() {
+        candidates.push("not-a-date".to_string());
+    }
+    if !blocks.is_empty() {
+        candidates.push("not-an-ip".to_string());
+    }
+    // A value the request cannot carry (`--context` refuses it for a typed key) is no case.
+    let mut seen = HashSet::new();
+    candidates.retain(|v| seen.insert(v.clone()) && Context::parse_assignment(&format!("{key}={v}")).is_ok());
+    let mut options: Vec<Option<Vec<String>>> = Vec::new();
+    if multi {
+        if candidates.len() <= MAX_SET_CLASSES {
+            for mask in 1u32..(1 << candidates.len()) {
+                let set = candidates
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << i) != 0)
+                    .map(|(_, v)| v.clone())
+                    .collect();
+                options.push(Some(set));
+            }
+            // Smaller sets first: their witnesses read better.
+            options.sort_by_key(|o| o.as_ref().map_or(0, Vec::len));
+        } else {
+            inexact.insert(format!(
+                "`{key}` takes several values and its {} classes are more than the {MAX_SET_CLASSES} whose every set the search tries",
+                candidates.len()
+            ));
+            for (i, a) in candidates.iter().enumerate() {
+                options.push(Some(vec![a.clone()]));
+                for b in candidates.iter().skip(i + 1) {
+                    options.push(Some(vec![a.clone(), b.clone()]));
+                }
+            }
+        }
+    } else {
+        options.extend(candidates.into_iter().map(|v| Some(vec![v])));
+    }
+    options.push(None);
+    KeySpace {
+        key: key.to_string(),
+        options,
+    }
+}
+
+/// How a glob's character compares with the request's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fold {
+    None,
+    /// `str::to_lowercase` on both sides (`StringEqualsIgnoreCase`).
+    Unicode,
+    /// ASCII lowercase (`Bool`).
+    Ascii,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Token {
+    Star,
+    Any,
+    Char(char, Fold),
+}
+
+/// A `StringLike` pattern, or a constant as a pattern without wildcards.
+struct Glob(Vec<Token>);
+
+impl Glob {
+    fn literal(text: &str, fold: Fold) -> Self {
+        let folded = match fold {
+            Fold::None => text.to_string(),
+            Fold::Unicode => text.to_lowercase(),
+            Fold::Ascii => text.to_ascii_lowercase(),
+        };
+        Self(folded.chars().map(|c| Token::Char(c, fold)).collect())
+    }
+
+    fn pattern(text: &str) -> Self {
+        Self(
+            text.chars()
+                .map(|c| match c {
+                    '*' => Token::Star,
+                    '?' => Token::Any,
+                    c => Token::Char(c, Fold::None),
+                })
+                .collect(),
+        )
+    }
+
+    /// The positions reachable from `positions` without reading (a star may match nothing).
+    fn close(&self, positions: &mut Vec<u16>) {
+        let mut i = 0;
+        while let Some(&p) = positions.get(i) {
+            if matches!(self.0.get(usize::from(p)), Some(Token::Star)) && !positions.contains(&(p + 1)) {
+                positions.push(p + 1);
+            }
+            i += 1;
+        }
+        positions.sort_unstable();
+    }
+
+    fn start(&self) -> Vec<u16> {
+        let mut positions = vec![0];
+        self.close(&mut positions);
+        positions
+    }
+
+    fn step(&self, positions: &[u16], x: char) -> Vec<u16> {
+        let mut next = Vec::new();
+        for &p in positions {
+            let advance = match self.0.get(usize::from(p)) {
+                Some(Token::Star) => {
+                    next.push(p);
+                    false
+                }
+                Some(Token::Any) => true,
+                Some(Token::Char(c, fold)) => char_matches(*c, *fold, x),
+                None => false,
+            };
+            if advance {
+                next.push(p + 1);
+            }
+        }
+        next.sort_unstable();
+        next.dedup();
+        self.close(&mut next);
+        next
+    }
+
+    fn accepts(&self, positions: &[u16]) -> bool {
+        positions.iter().any(|&p| usize::from(p) == self.0.len())
+    }
+}
+
+fn char_matches(want: char, fold: Fold, x: char) -> bool {
+    match fold {
+        Fold::None => x == want,
+        Fold::Ascii => x.to_ascii_lowercase() == want,
+        Fold::Unicode => {
+            let mut lower = x.to_lowercase();
+            lower.next() == Some(want) && lower.next().is_none()
+        }
+    }
+}
+
+/// One string per class of values that the globs tell apart: the seeds first (the policy's own
+/// constants read best), then the shortest string of each class no seed reaches.
+fn string_classes(key: &str, globs: &[Glob], seeds: &[String], inexact: &mut BTreeSet<String>) -> Vec<String> {
+    type State = Vec<Vec<u16>>;
+    let start: State = globs.iter().map(Glob::start).collect();
+    let step = |state: &State, x: char| -> State { globs.iter().zip(state).map(|(g, s)| g.step(s, x)).collect() };
+    let class = |state: &State| -> Vec<bool> { globs.iter().zip(state).map(|(g, s)| g.accepts(s)).collect() };
+    let mut classes: HashSet<Vec<bool>> = HashSet::new();
+    let mut out = Vec::new();
+    for seed in seeds {
+        let state = seed.chars().fold(start.clone(), |state, x| step(&state, x));
+        if classes.insert(class(&state)) {
+            out.push(seed.clone());
+        }
+    }
+    // Characters that no constant mentions all behave alike: one stands for them all.
+    let mut alphabet = BTreeSet::new();
+    for token in globs.iter().flat_map(|g| &g.0) {
+        if let Token::Char(c, fold) = *token {
+            alphabet.insert(c);
+            if fold != Fold::None {
+                alphabet.extend(c.to_uppercase());
+                alphabet.extend(c.to_lowercase());
+            }
+        }
+    }
+    if let Some(fresh) = "-_0123456789#~.@字".chars().find(|c| !alphabet.contains(c)) {
+        alphabet.insert(fresh);
+    }
+    let mut visited: HashSet<State> = HashSet::from([start.clone()]);
+    let mut queue = VecDeque::from([(start, String::new())]);
+    while let Some((state, text)) = queue.pop_front() {
+        if classes.insert(class(&state)) {
+            out.push(text.clone());
+        }
+        for &x in &alphabet {
+            let next = step(&state, x);
+            if visited.contains(&next) {
+                continue;
+            }
+            if visited.len() >= MAX_STRING_STATES {
+                inexact.insert(format!(
+                    "the patterns on `{key}` need more than {MAX_STRING_STATES} automaton states to split its values"
+                ));
+                return out;
+            }
+            visited.insert(next.clone());
+            let mut longer = text.clone();
+            longer.push(x);
+            queue.push_back((next, longer));
+        }
+    }
+    out
+}
+
+/// A value in every interval the numeric constants make, and the constants themselves.
+fn number_candidates(texts: &[String]) -> Vec<String> {
+    if texts.is_empty() {
+        return Vec::new();
+    }
+    // Smaller than any gap between two constants: one more fraction digit than any has.
+    let digits = texts
+        .iter()
+        .map(|t| t.split_once('.').map_or(0, |(_, f)| f.len()))
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let epsilon = format!("0.{}1", "0".repeat(digits));
+    let mut out = texts.to_vec();
+    // Away from zero by epsilon: above a positive constant, below a negative one.
+    for text in texts {
+        let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+        out.push(format!(
+            "{int}.{frac}{}1",
+            "0".repeat(digits.saturating_sub(frac.len()))
+        ));
+    }
+    out.extend(["0".to_string(), format!("-{epsilon}"), epsilon]);
+    out.retain(|t| Decimal::parse(t).is_ok());
+    out
+}
+
+/// Each date constant and the instants a nanosecond either side of it.
+fn date_candidates(key: &str, dates: &[Instant], inexact: &mut BTreeSet<String>) -> Vec<String> {
+    let mut out = Vec::new();
+    for date in dates {
+        for delta in [0i64, -1, 1] {
+            let total = i128::from(date.seconds) * 1_000_000_000 + i128::from(date.nanos) + i128::from(delta);
+            let Ok(seconds) = i64::try_from(total.div_euclid(1_000_000_000)) else {
+                continue;
+            };
+            let nanos = u32::try_from(total.rem_euclid(1_000_000_000)).unwrap_or(0);
+            match format_instant(seconds, nanos) {
+                Some(text) if Instant::parse(&text) == Ok(Instant { seconds, nanos }) => out.push(text),
+                _ => {
+                    inexact.insert(format!(
+                        "a date compared with `{key}` is outside the years 0000 to 9999"
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn format_instant(seconds: i64, nanos: u32) -> Option<String> {
+    let days = seconds.div_euclid(86_400);
+    let rest = seconds.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    (0..=9999).contains(&year).then(|| {
+        format!(
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{nanos:09}Z",
+            rest / 3600,
+            rest % 3600 / 60,
+            rest % 60
+        )
+    })
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm,
+/// the inverse of [`crate::values::days_from_civil`]).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// The first address of every range the blocks' boundaries make (each block's first address,
+/// the one after its last), and the first address of each family.
+fn ip_candidates(blocks: &[IpBlock]) -> Vec<String> {
+    if blocks.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec!["0.0.0.0".to_string(), "::".to_string()];
+    for block in blocks {
+        match block.addr {
+            IpAddr::V4(addr) => {
+                let host = 32 - u32::from(block.prefix);
+                let mask = u32::MAX.checked_shl(host).unwrap_or(0);
+                let first = u32::from(addr) & mask;
+                out.push(Ipv4Addr::from(first).to_string());
+                if let Some(after) = (first | !mask).checked_add(1) {
+                    out.push(Ipv4Addr::from(after).to_string());
+                }
+            }
+            IpAddr::V6(addr) => {
+                let host = 128 - u32::from(block.prefix);
+                let mask = u128::MAX.checked_shl(host).unwrap_or(0);
+                let first = u128::from(addr) & mask;
+                out.push(Ipv6Addr::from(first).to_string());
+                if let Some(after) = (first | !mask).checked_add(1) {
+                    out.push(Ipv6Addr::from(after).to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_format_back_to_themselves() {
+        for text in [
+            "1970-01-01T00:00:00Z",
+            "2026-02-28T23:59:59.5Z",
+            "2000-02-29T12:00:00Z",
+            "1969-12-31T23:59:59Z",
+        ] {
+            let instant = Instant::parse(text).unwrap_or_else(|e| unreachable!("{e}"));
+            let formatted = format_instant(instant.seconds, instant.nanos).unwrap_or_else(|| unreachable!());
+            assert_eq!(Instant::parse(&formatted), Ok(instant), "{text} -> {formatted}");
+        }
+    }
+
+    #[test]
+    fn numbers_fall_in_every_gap() {
+        let texts: Vec<String> = ["-2.5", "0", "3", "3.01"].iter().map(|s| s.to_string()).collect();
+        let mut values: Vec<Decimal> = number_candidates(&texts)
+            .iter()
+            .map(|t| Decimal::parse(t).unwrap_or_else(|e| unreachable!("{e}")))
+            .collect();
+        values.sort();
+        let constants: Vec<Decimal> = texts.iter().filter_map(|t| Decimal::parse(t).ok()).collect();
+        let below = |a: &Decimal, b: &Decimal| values.iter().any(|v| a < v && v < b);
+        for pair in constants.windows(2) {
+            assert!(below(&pair[0], &pair[1]), "a value between {pair:?}");
+        }
+        assert!(values.first() < constants.first());
+        assert!(values.last() > constants.last());
+    }
+
+    #[test]
+    fn patterns_split_strings_into_every_class() {
+        let globs = [
+            Glob::pattern("vpc-*"),
+            Glob::pattern("*-prod"),
+            Glob::literal("vpc-1", Fold::None),
+        ];
+        let mut inexact = BTreeSet::new();
+        let classes = string_classes("k", &globs, &[], &mut inexact);
+        assert!(inexact.is_empty());
+        // Neither, only the prefix, only the suffix, both, and the constant `vpc-1`.
+        assert_eq!(classes.len(), 5, "{classes:?}");
+    }
+}
