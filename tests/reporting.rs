@@ -140,3 +140,150 @@ fn an_unquoted_secret_shows_no_character_in_the_error() {
         assert!(!output.contains("`Z`"), "{format}: {output}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Statement numbers in human text are 1-based, as an editor's lines are; JSON's `index` stays
+// 0-based.
+
+const TEARDOWN_INSTANCES: &str = "policies/examples/instances/teardown.json";
+const ACCOUNT: &str = "1234567890123456";
+const INSTANCE_1: &str = "acs:kvstore:cn-hangzhou:1234567890123456:instance/r-bp1zxszhcgatnx0001";
+
+/// What a run printed, wherever it printed it (lint's human report moves from stderr to stdout
+/// with issue 12).
+fn printed(run: &Run) -> String {
+    format!("{}{}", run.stdout, run.stderr)
+}
+
+#[test]
+fn simulate_numbers_the_first_statement_1_in_text_and_0_in_json() {
+    let policy = format!("{FIXTURES}/deny-first.json");
+    let args = [
+        "simulate",
+        "--policy",
+        &policy,
+        "--action",
+        "kvstore:DeleteInstance",
+        "--resource",
+        INSTANCE_1,
+        "--color",
+        "never",
+    ];
+    let human = ramguard(&args);
+    assert_eq!(human.code, 1, "{}", human.stderr);
+    assert!(
+        human
+            .stdout
+            .contains(&format!("statement 1 of {policy} (identity policy)")),
+        "{}",
+        human.stdout
+    );
+    assert!(!human.stdout.contains("statement 0"), "{}", human.stdout);
+    let json = ramguard(&[&args[..], &["--format", "json"]].concat());
+    let out: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(out["statements"][0]["index"], 0, "JSON stays 0-based");
+}
+
+#[test]
+fn simulate_numbers_the_closest_allow_from_1() {
+    let dir = scratch(
+        "closest",
+        &[(
+            "closest.json",
+            br#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "kvstore:DeleteInstance", "Resource": "acs:kvstore:*:*:instance/r-other"}]}"#,
+        )],
+    );
+    let run = ramguard_with(
+        &dir,
+        &[
+            "simulate",
+            "--policy",
+            "closest.json",
+            "--action",
+            "kvstore:DeleteInstance",
+            "--resource",
+            INSTANCE_1,
+            "--color",
+            "never",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("closest: statement 1 of closest.json"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn preflight_numbers_the_deciding_statement_from_1() {
+    let policy = format!("{FIXTURES}/deny-first.json");
+    let args = [
+        "preflight",
+        "--instance",
+        TEARDOWN_INSTANCES,
+        "--policy",
+        &policy,
+        "--account-id",
+        ACCOUNT,
+        "--color",
+        "never",
+    ];
+    let human = ramguard(&args);
+    assert_eq!(human.code, 1, "{}", human.stderr);
+    // The check's message and the snippet's title.
+    assert!(
+        human.stdout.contains(&format!("(statement 1 of {policy}, line 5)")),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human
+            .stdout
+            .contains(&format!("× statement 1 of {policy} (identity policy)")),
+        "{}",
+        human.stdout
+    );
+    assert!(!human.stdout.contains("statement 0"), "{}", human.stdout);
+    let json = ramguard(&[&args[..], &["--format", "json"]].concat());
+    let out: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let permission = out["instances"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "permission")
+        .unwrap();
+    assert_eq!(permission["statements"][0]["index"], 0, "JSON stays 0-based");
+}
+
+#[test]
+fn lint_messages_number_statements_from_1() {
+    let lacks = ramguard(&[
+        "lint",
+        "--no-ignore",
+        "--color",
+        "never",
+        &format!("{FIXTURES}/first-lacks-resource.json"),
+    ]);
+    assert!(
+        printed(&lacks).contains("statement 1 has no `Resource`"),
+        "{}",
+        printed(&lacks)
+    );
+    let shadowed = ramguard(&[
+        "lint",
+        "--no-ignore",
+        "--format",
+        "json",
+        &format!("{FIXTURES}/shadowed-first.json"),
+    ]);
+    let out: serde_json::Value = serde_json::from_str(&shadowed.stdout).unwrap();
+    let finding = &out["diagnostics"][0];
+    assert_eq!(finding["name"], "shadowed-statement");
+    assert_eq!(
+        finding["message"],
+        "statement 1 can never allow anything: statement 2 denies all of it, unconditionally"
+    );
+    assert_eq!(finding["pointer"], "/Statement/0/Effect", "the pointer stays 0-based");
+}

@@ -136,7 +136,8 @@ pub fn snippets(evaluation: &Evaluation, action: &str, resource: &str, sources: 
         Snippet {
             title: format!(
                 "statement {} of {} ({})",
-                statement.index,
+                // 1-based, as an editor counts; `index` in JSON stays 0-based.
+                statement.index + 1,
                 statement.file,
                 statement.layer.as_str()
             ),
@@ -153,7 +154,9 @@ pub fn snippets(evaluation: &Evaluation, action: &str, resource: &str, sources: 
             Snippet {
                 title: format!(
                     "closest: statement {} of {} comes nearest to allowing, but {}",
-                    near.statement.index, near.statement.file, near.stopped_by
+                    near.statement.index + 1,
+                    near.statement.file,
+                    near.stopped_by
                 ),
                 code: None,
                 severity: miette::Severity::Advice,
