@@ -287,3 +287,140 @@ fn lint_messages_number_statements_from_1() {
     );
     assert_eq!(finding["pointer"], "/Statement/0/Effect", "the pointer stays 0-based");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Plural forms in summaries.
+
+#[test]
+fn lint_summaries_count_as_a_sentence_does() {
+    let summary = |files: &[&str]| {
+        let paths: Vec<String> = files.iter().map(|f| format!("{FIXTURES}/{f}")).collect();
+        let args: Vec<&str> = ["lint", "--no-ignore", "--color", "never"]
+            .into_iter()
+            .chain(paths.iter().map(String::as_str))
+            .collect();
+        let out = printed(&ramguard(&args));
+        out.lines().last().unwrap_or_default().to_string()
+    };
+    assert_eq!(
+        summary(&["deny-first.json"]),
+        "no errors, no warnings, no info in 1 file (0 skipped)"
+    );
+    assert_eq!(
+        summary(&["first-lacks-resource.json"]),
+        "1 error, no warnings, no info in 1 file (0 skipped)"
+    );
+    assert_eq!(
+        summary(&["two-typos.json"]),
+        "no errors, 2 warnings, no info in 1 file (0 skipped)"
+    );
+    assert_eq!(
+        summary(&["shadowed-first.json", "deny-first.json"]),
+        "no errors, no warnings, 1 info in 2 files (0 skipped)"
+    );
+}
+
+#[test]
+fn preflight_summaries_count_instances() {
+    let one = ramguard(&[
+        "preflight",
+        "--instance",
+        TEARDOWN_INSTANCES,
+        "--instance-id",
+        "r-bp1zxszhcgatnx0001",
+        "--color",
+        "never",
+    ]);
+    assert!(one.stdout.ends_with("(1 instance)\n"), "{}", one.stdout);
+    let two = ramguard(&["preflight", "--instance", TEARDOWN_INSTANCES, "--color", "never"]);
+    assert!(two.stdout.ends_with("(2 instances)\n"), "{}", two.stdout);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Colour in preflight's checklist and verdicts, and in simulate's decision.
+
+/// ESC shown as `␛`, so a snapshot shows where colour starts and ends.
+fn visible(text: &str) -> String {
+    text.replace('\u{1b}', "␛")
+}
+
+#[test]
+fn the_preflight_checklist_in_colour() {
+    // Every mark (✓ ✗ ? !) and two verdicts; no snippet, whose colours are miette's.
+    let run = ramguard(&[
+        "preflight",
+        "--instance",
+        "tests/fixtures/instances/sparse.json",
+        "--account-id",
+        ACCOUNT,
+        "--color",
+        "always",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    insta::assert_snapshot!("preflight-checklist-color-always", visible(&run.stdout));
+}
+
+#[test]
+fn a_go_verdict_is_green() {
+    let run = ramguard(&[
+        "preflight",
+        "--instance",
+        TEARDOWN_INSTANCES,
+        "--instance-id",
+        "r-bp1zxszhcgatnx0001",
+        "--policy",
+        "policies/redis-teardown.json",
+        "--account-id",
+        ACCOUNT,
+        "--context",
+        "acs:MFAPresent=true",
+        "--color",
+        "always",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = visible(&run.stdout);
+    assert!(
+        out.starts_with("r-bp1zxszhcgatnx0001 (cache-pr-4711): ␛[1;32mgo␛[0m\n"),
+        "{out}"
+    );
+    assert!(out.contains("  ␛[1;32m✓␛[0m permission "), "{out}");
+    assert!(out.ends_with("preflight: ␛[1;32mgo␛[0m (1 instance)\n"), "{out}");
+}
+
+#[test]
+fn simulate_colours_its_decision() {
+    let policy = format!("{FIXTURES}/deny-first.json");
+    let run = ramguard(&[
+        "simulate",
+        "--policy",
+        &policy,
+        "--action",
+        "kvstore:DeleteInstance",
+        "--resource",
+        INSTANCE_1,
+        "--color",
+        "always",
+    ]);
+    assert!(
+        visible(&run.stdout).starts_with("␛[1;31mexplicit deny␛[0m: a `Deny` statement"),
+        "{}",
+        visible(&run.stdout)
+    );
+}
+
+#[test]
+fn no_colour_with_never_or_no_color() {
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let preflight = ["preflight", "--instance", "tests/fixtures/instances/sparse.json"];
+    for (color, env) in [("never", &[][..]), ("auto", &[("NO_COLOR", "1")][..])] {
+        let args = [&preflight[..], &["--color", color]].concat();
+        let run = ramguard_with(repository, &args, env);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert!(run.stdout.contains("no-go"), "{}", run.stdout);
+        assert!(
+            !run.stdout.contains('\u{1b}'),
+            "--color {color}: {}",
+            visible(&run.stdout)
+        );
+    }
+}
