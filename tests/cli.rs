@@ -95,7 +95,7 @@ fn human_output_goes_to_stderr_and_machine_output_to_stdout() {
     assert!(
         human
             .stderr
-            .contains("1 error, 0 warnings, 0 infos in 1 file (0 skipped)"),
+            .contains("1 error, no warnings, no info in 1 file (0 skipped)"),
         "{}",
         human.stderr
     );

@@ -75,9 +75,14 @@ impl Parser<'_> {
             "JSON has no comments".to_string()
         } else if c == '\'' {
             "JSON strings take double quotes, not single".to_string()
+        } else if c.is_alphanumeric() {
+            // Likely the start of an unquoted word, perhaps a secret (`password: hunter2`):
+            // none of it is quoted, not even its first character.
+            format!("unexpected text {context}")
         } else if c.is_control() || !c.is_ascii() {
             format!("unexpected character `{}` {context}", c.escape_default())
         } else {
+            // Punctuation tells what went wrong (`,` `:` `]` `}` `=`): name it.
             format!("unexpected `{c}` {context}")
         };
         self.error(span, message)
@@ -396,5 +401,56 @@ impl Parser<'_> {
             Span::new(start, self.at),
             "a lone UTF-16 surrogate escape: it encodes no character",
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    fn message(text: &str) -> String {
+        parse(text).err().map(|e| e.message).unwrap_or_default()
+    }
+
+    #[test]
+    fn an_unquoted_word_is_not_quoted_in_the_message() {
+        // Its first character may be the first character of a secret.
+        assert_eq!(
+            message(r#"{"password": hunter2}"#),
+            "unexpected text where a value should be"
+        );
+        assert_eq!(
+            message(r#"{"a": 7x}"#),
+            "unexpected text after a member: expected `,` or `}`"
+        );
+        assert_eq!(message(r#"{"a": tru}"#), "unexpected text where a value should be");
+        assert_eq!(
+            message("{password: 1}"),
+            "unexpected text where a key should be: keys are double-quoted strings"
+        );
+        assert_eq!(
+            message(r#"{"a": 1} s3cret"#),
+            "unexpected text after the document's end"
+        );
+        assert_eq!(message("[\u{e9}t\u{e9}]"), "unexpected text where a value should be");
+    }
+
+    #[test]
+    fn punctuation_and_invisible_characters_are_named() {
+        assert_eq!(message(r#"{"a": }"#), "unexpected `}` where a value should be");
+        assert_eq!(message(r#"{"a" = 1}"#), "unexpected `=` after a key: expected `:`");
+        assert_eq!(
+            message(r#"{"a": 1;}"#),
+            "unexpected `;` after a member: expected `,` or `}`"
+        );
+        assert_eq!(
+            message("[\u{201c}a\u{201d}]"),
+            "unexpected character `\\u{201c}` where a value should be"
+        );
+        assert_eq!(
+            message("[\u{200b}1]"),
+            "unexpected character `\\u{200b}` where a value should be"
+        );
+        assert_eq!(message("['a']"), "JSON strings take double quotes, not single");
     }
 }

@@ -55,7 +55,7 @@ pub fn permission(instance: &Instance, caller: &Caller) -> Check {
             let how = if read.decision == Decision::ExplicitDeny {
                 let layer = read.layer.map_or("identity policies", |l| l.plural());
                 let at = read.statements.first().map_or_else(String::new, |s| {
-                    format!(" (statement {} of {}, line {})", s.index, s.file, s.line)
+                    format!(" (statement {} of {}, line {})", s.index + 1, s.file, s.line)
                 });
                 format!("explicit deny: a `Deny` in the {layer} forbids `{READ_ACTION}` on `{resource}`{at}")
             } else {

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::escape;
-use super::human::{Snippet, Style};
+use super::human::{Colour, Snippet, Style};
 use crate::eval::{Decision, Evaluation, StatementRef};
 use crate::source::SourceFile;
 
@@ -107,7 +107,18 @@ pub fn advice(evaluation: &Evaluation) -> Option<String> {
 /// Input text in it (the action, the resource, condition keys, file names, statements) is
 /// escaped: see [`super::escape`].
 pub fn human(evaluation: &Evaluation, action: &str, resource: &str, sources: &dyn Sources, style: Style) -> String {
-    let mut out = format!("{}\n", escape::line(&sentence(evaluation, action, resource)));
+    let sentence = sentence(evaluation, action, resource);
+    // The decision's words (`allowed`, `explicit deny`, ...) in colour; the rest holds input.
+    let (word, colour) = match evaluation.decision {
+        Decision::Allowed => ("allowed", Colour::Green),
+        Decision::ExplicitDeny => ("explicit deny", Colour::Red),
+        Decision::ImplicitDeny => ("implicit deny", Colour::Red),
+        Decision::Conditional => ("conditional", Colour::Yellow),
+    };
+    let mut out = match sentence.strip_prefix(word) {
+        Some(rest) => format!("{}{}\n", style.paint(word, colour), escape::line(rest)),
+        None => format!("{}\n", escape::line(&sentence)),
+    };
     if let Some(advice) = advice(evaluation) {
         out.push_str(&format!("  help: {}\n", escape::line(&advice)));
     }
@@ -136,7 +147,8 @@ pub fn snippets(evaluation: &Evaluation, action: &str, resource: &str, sources: 
         Snippet {
             title: format!(
                 "statement {} of {} ({})",
-                statement.index,
+                // 1-based, as an editor counts; `index` in JSON stays 0-based.
+                statement.index + 1,
                 statement.file,
                 statement.layer.as_str()
             ),
@@ -153,7 +165,9 @@ pub fn snippets(evaluation: &Evaluation, action: &str, resource: &str, sources: 
             Snippet {
                 title: format!(
                     "closest: statement {} of {} comes nearest to allowing, but {}",
-                    near.statement.index, near.statement.file, near.stopped_by
+                    near.statement.index + 1,
+                    near.statement.file,
+                    near.stopped_by
                 ),
                 code: None,
                 severity: miette::Severity::Advice,

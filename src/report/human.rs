@@ -34,6 +34,32 @@ impl Style {
     }
 }
 
+/// The colours of ramguard's own words outside miette's snippets (preflight's marks and
+/// verdicts, simulate's decision), as miette's theme colours diagnostics: green for what
+/// passes, red for what blocks, yellow for what is unknown or only advises.
+#[derive(Debug, Clone, Copy)]
+pub enum Colour {
+    Green,
+    Red,
+    Yellow,
+}
+
+impl Style {
+    /// `word` in bold `colour` when the style has colour. `word` is ramguard's own text, never
+    /// input: the escape sequences are added to text that needs no escaping.
+    pub fn paint(self, word: &str, colour: Colour) -> String {
+        if !self.color {
+            return word.to_string();
+        }
+        let code = match colour {
+            Colour::Green => "32",
+            Colour::Red => "31",
+            Colour::Yellow => "33",
+        };
+        format!("\u{1b}[1;{code}m{word}\u{1b}[0m")
+    }
+}
+
 /// A diagnostic as miette sees it: a title, labels on one file, a help line.
 ///
 /// Its texts are written as they are; [`Snippet::render`] escapes them.
@@ -155,18 +181,25 @@ pub fn render(report: &LintReport, style: Style) -> String {
     }
     let summary = super::json::Summary::of(report);
     out.push_str(&format!(
-        "{} {}, {} {}, {} {} in {} {} ({} skipped)\n",
-        summary.errors,
-        plural(summary.errors, "error", "errors"),
-        summary.warnings,
-        plural(summary.warnings, "warning", "warnings"),
-        summary.infos,
-        plural(summary.infos, "info", "infos"),
+        "{}, {}, {} in {} {} ({} skipped)\n",
+        counted(summary.errors, "error", "errors"),
+        counted(summary.warnings, "warning", "warnings"),
+        counted(summary.infos, "info", "infos"),
         summary.files,
         plural(summary.files, "file", "files"),
         summary.skipped,
     ));
     out
+}
+
+/// `n` things as a sentence says it: "no errors", "1 error", "2 errors"; "no info" (issue 12).
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    match n {
+        0 if one == "info" => "no info".to_string(),
+        0 => format!("no {many}"),
+        1 => format!("1 {one}"),
+        _ => format!("{n} {many}"),
+    }
 }
 
 pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {

@@ -9,14 +9,23 @@ use serde_json::json;
 
 use super::decision::{self, Sources};
 use super::escape;
-use super::human::Style;
-use crate::preflight::{InstanceReport, Verdict, overall, permission};
+use super::human::{Colour, Style};
+use crate::preflight::{InstanceReport, Status, Verdict, overall, permission};
 
 pub fn human(reports: &[InstanceReport], sources: &dyn Sources, style: Style) -> String {
     let verdict = overall(reports);
     let mut out = String::new();
     if reports.is_empty() {
-        out.push_str("preflight: go — the input holds no Redis / Tair instance to be released\n");
+        push_painted(
+            &mut out,
+            (
+                "preflight: ",
+                Verdict::Go.as_str(),
+                " — the input holds no Redis / Tair instance to be released",
+            ),
+            verdict_colour(Verdict::Go),
+            style,
+        );
         return out;
     }
     for report in reports {
@@ -28,19 +37,23 @@ pub fn human(reports: &[InstanceReport], sources: &dyn Sources, style: Style) ->
         if let Some((address, _)) = &instance.terraform {
             title.push_str(&format!(" [{address}]"));
         }
-        push_line(&mut out, &format!("{title}: {}", report.verdict.as_str()));
+        push_painted(
+            &mut out,
+            (&format!("{title}: "), report.verdict.as_str(), ""),
+            verdict_colour(report.verdict),
+            style,
+        );
         push_line(&mut out, &format!("  {}", report.resource.display()));
         for check in &report.checks {
             let code = check.error_code.map_or_else(String::new, |c| format!(" [{c}]"));
-            push_line(
+            let mark = check.status.mark().to_string();
+            push_painted(
                 &mut out,
-                &format!("  {} {:<21} {}{code}", check.status.mark(), check.id, check.message),
+                ("  ", &mark, &format!(" {:<21} {}{code}", check.id, check.message)),
+                status_colour(check.status),
+                style,
             );
-            if let Some(remediation) = check
-                .remediation
-                .as_ref()
-                .filter(|_| check.status != crate::preflight::Status::Pass)
-            {
+            if let Some(remediation) = check.remediation.as_ref().filter(|_| check.status != Status::Pass) {
                 push_line(&mut out, &format!("    {:<21} → {remediation}", ""));
             }
         }
@@ -74,34 +87,68 @@ pub fn human(reports: &[InstanceReport], sources: &dyn Sources, style: Style) ->
             let open: Vec<&str> = report
                 .checks
                 .iter()
-                .filter(|c| {
-                    matches!(
-                        c.status,
-                        crate::preflight::Status::Fail | crate::preflight::Status::Unknown
-                    )
-                })
+                .filter(|c| matches!(c.status, Status::Fail | Status::Unknown))
                 .map(|c| c.id)
                 .collect();
-            push_line(
+            let verdict = report.verdict.as_str();
+            // The verdict's column is padded outside its colour.
+            let after = format!(
+                "{:pad$} {}",
+                "",
+                if open.is_empty() {
+                    "—".to_string()
+                } else {
+                    open.join(", ")
+                },
+                pad = 10usize.saturating_sub(verdict.chars().count())
+            );
+            push_painted(
                 &mut out,
-                &format!(
-                    "{:<28} {:<10} {}",
-                    report.instance.id,
-                    report.verdict.as_str(),
-                    if open.is_empty() {
-                        "—".to_string()
-                    } else {
-                        open.join(", ")
-                    }
-                ),
+                (&format!("{:<28} ", report.instance.id), verdict, &after),
+                verdict_colour(report.verdict),
+                style,
             );
         }
         out.push('\n');
     }
     let count = reports.len();
     let noun = super::human::plural(count, "instance", "instances");
-    push_line(&mut out, &format!("preflight: {} ({count} {noun})", verdict.as_str()));
+    push_painted(
+        &mut out,
+        ("preflight: ", verdict.as_str(), &format!(" ({count} {noun})")),
+        verdict_colour(verdict),
+        style,
+    );
     out
+}
+
+/// A check's mark: green when it passes, red when it blocks, yellow when it is unknown or only
+/// advises.
+fn status_colour(status: Status) -> Colour {
+    match status {
+        Status::Pass => Colour::Green,
+        Status::Fail => Colour::Red,
+        Status::Unknown | Status::Warn => Colour::Yellow,
+    }
+}
+
+/// A verdict, in the colour of the mark that decides it.
+fn verdict_colour(verdict: Verdict) -> Colour {
+    match verdict {
+        Verdict::Go => Colour::Green,
+        Verdict::NoGo => Colour::Red,
+        Verdict::Uncertain => Colour::Yellow,
+    }
+}
+
+/// Append a line `before word after` with `word` (ramguard's own: a check's mark, a verdict) in
+/// colour when the style has colour. `before` and `after` hold input and are escaped as by
+/// [`push_line`]; the colour's escape sequences are ramguard's, added after escaping.
+fn push_painted(out: &mut String, (before, word, after): (&str, &str, &str), colour: Colour, style: Style) {
+    out.push_str(&escape::line(before));
+    out.push_str(&style.paint(word, colour));
+    out.push_str(&escape::line(after));
+    out.push('\n');
 }
 
 /// Append a line of report text that holds input (instance IDs and names, Terraform addresses,
@@ -125,11 +172,7 @@ pub fn json(reports: &[InstanceReport]) -> serde_json::Value {
                     if let Some(code) = check.error_code {
                         value["error_code"] = json!(code);
                     }
-                    if let Some(remediation) = check
-                        .remediation
-                        .as_ref()
-                        .filter(|_| check.status != crate::preflight::Status::Pass)
-                    {
+                    if let Some(remediation) = check.remediation.as_ref().filter(|_| check.status != Status::Pass) {
                         value["remediation"] = json!(remediation);
                     }
                     if let Some(evaluation) = &check.evaluation {

@@ -88,11 +88,12 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     }
 }
 
-/// `/Statement/3` → `3`; a lone statement object is statement 0.
-fn statement_number(pointer: &str) -> &str {
+/// `/Statement/3` → `4`: numbered from 1, as an editor numbers lines (the pointer's index is
+/// 0-based); a lone statement object is statement 1.
+fn statement_number(pointer: &str) -> usize {
     pointer
         .rsplit('/')
         .next()
-        .filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
-        .unwrap_or("0")
+        .and_then(|s| s.parse::<usize>().ok())
+        .map_or(1, |index| index.saturating_add(1))
 }

@@ -100,7 +100,8 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
                 allow.effect_span(),
                 format!(
                     "statement {} can never allow anything: statement {} denies all of it, unconditionally",
-                    allow.index, deny.index
+                    allow.index + 1,
+                    deny.index + 1
                 ),
             )
             .label("this `Allow` never takes effect")

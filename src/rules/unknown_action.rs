@@ -20,6 +20,8 @@
 //! { "Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*" }
 //! ```
 
+use std::collections::HashMap;
+
 use super::{Context, Finding, Rule, Severity, effect_label, split_action};
 use crate::catalog::Lookup;
 use crate::policy::Effect;
@@ -35,6 +37,8 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     let catalog = &ctx.settings.catalog;
+    // One "did you mean" search per distinct misspelling: a generated policy repeats one often.
+    let mut suggestions: HashMap<(&str, &str), Option<&str>> = HashMap::new();
     for (statement, actions, item, catalogued) in ctx.catalogued_action_items() {
         let (service, name) = split_action(&item.value);
         if item.value.contains(['*', '?']) || !item.value.contains(':') || catalogued.lookup != Lookup::Unknown {
@@ -46,7 +50,10 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             _ => "it grants nothing".to_string(),
         };
         let known = catalog.actions(service).unwrap_or_default();
-        let help = match did_you_mean(name, known.iter().map(|a| a.name.as_str())) {
+        let suggestion = *suggestions
+            .entry((service, name))
+            .or_insert_with(|| did_you_mean(name, known.iter().map(|a| a.name.as_str())));
+        let help = match suggestion {
             Some(suggestion) => format!("did you mean `{service}:{suggestion}`?"),
             None => format!("if RAM knows this action, add it to `[catalog.actions] {service}` in ramguard.toml"),
         };
