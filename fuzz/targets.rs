@@ -27,6 +27,7 @@ pub fn lint_policy(data: &[u8]) {
         linted: 1,
         documents: 1,
         skipped: 0,
+        skipped_files: Vec::new(),
     };
     let human = report::human::render(
         &report,
@@ -36,6 +37,7 @@ pub fn lint_policy(data: &[u8]) {
         },
     );
     assert!(!human.contains('\u{1b}'), "input text reached the terminal unescaped");
+    let _ = report::concise::render(&report);
     let _ = report::json::render(&report);
     let _ = report::sarif::render(&report, std::path::Path::new("."));
     let _ = report::github::render(&report);

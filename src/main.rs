@@ -7,13 +7,16 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use miette::{Diagnostic, GraphicalReportHandler};
-use ramguard::cli::{Cli, Color, Command, GlobalArgs, LintArgs, PolicyArgs, PreflightArgs, SimulateArgs};
-use ramguard::config::{Config, ConfigError};
+use ramguard::cli::{
+    Cli, Color, Command, ExplainArgs, GlobalArgs, LintArgs, LintFormat, PolicyArgs, PreflightArgs, ReportFormat,
+    RulesArgs, SimulateArgs,
+};
+use ramguard::config::{self, Config, ConfigError, Selection};
 use ramguard::eval::{self, Context, Decision, Layer, Resource};
 use ramguard::inputs::evaluable::{self, LoadError};
 use ramguard::inputs::identifiers;
-use ramguard::lint::{self, LintOptions};
-use ramguard::report::{self, Format, human::Style};
+use ramguard::lint::{self, LintOptions, LintReport};
+use ramguard::report::{self, human::Style};
 use ramguard::rules::{self, Severity};
 
 /// Could not run: exit 2, with a message (and, for a configuration, the place).
@@ -55,61 +58,249 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
         Command::Lint(args) => run_lint(&cli.global, args),
         Command::Simulate(args) => run_simulate(&cli.global, args),
         Command::Preflight(args) => run_preflight(&cli.global, args),
-        Command::Rules => {
-            print(&render_rules(cli.global.format)?);
+        Command::Rules(args) => run_rules(&cli.global, args),
+        Command::Explain(args) => run_explain(&cli.global, args),
+        Command::Completions(args) => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                args.shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "ramguard",
+                &mut out,
+            );
+            print(&String::from_utf8_lossy(&out));
             Ok(0)
         }
-        Command::Explain { rule } => {
-            let Some(rule) = rules::by_name_or_code(rule) else {
-                let hint = ramguard::suggest::did_you_mean(rule, rules::ALL.iter().map(|r| r.name)).map_or_else(
-                    || "`ramguard rules` lists them".to_string(),
-                    |s| format!("did you mean `{s}`?"),
-                );
-                return Err(Failure::Usage(format!("`{rule}` is not a rule; {hint}")));
-            };
-            print(&format!(
-                "# {} ({}, {} by default)\n\n{}\n",
-                rule.name,
-                rule.code,
-                rule.severity.as_str(),
-                rule.doc()
-            ));
+        Command::Manpage => {
+            let mut out = Vec::new();
+            // The plain version: `--version`'s second line (the catalogue) would break `.TH`.
+            let command = <Cli as clap::CommandFactory>::command().version(env!("CARGO_PKG_VERSION"));
+            clap_mangen::Man::new(command)
+                .render(&mut out)
+                .map_err(|e| Failure::Usage(format!("cannot render the man page: {e}")))?;
+            print(&String::from_utf8_lossy(&out));
             Ok(0)
         }
     }
 }
 
+/// The format a `human`/`json` subcommand prints: its own `--format`, or the one given before
+/// the subcommand (refused when the subcommand does not print it).
+fn report_format(global: &GlobalArgs, own: Option<ReportFormat>, command: &str) -> Result<ReportFormat, Failure> {
+    match (own, global.format_before_subcommand) {
+        (Some(format), _) => Ok(format),
+        (None, None) => Ok(ReportFormat::Human),
+        (None, Some(any)) => any
+            .for_report()
+            .ok_or_else(|| Failure::Usage(format!("`{command}` prints `human` or `json`, not `{}`", any.name()))),
+    }
+}
+
+fn run_rules(global: &GlobalArgs, args: &RulesArgs) -> Result<u8, Failure> {
+    let format = report_format(global, args.format, "rules")?;
+    let config = load_config(global)?;
+    print(&render_rules(format, &config));
+    Ok(0)
+}
+
+fn run_explain(global: &GlobalArgs, args: &ExplainArgs) -> Result<u8, Failure> {
+    let format = report_format(global, args.format, "explain")?;
+    let Some(rule) = rules::by_name_or_code(&args.rule) else {
+        let hint = ramguard::suggest::did_you_mean(&args.rule, rules::ALL.iter().map(|r| r.name)).map_or_else(
+            || "`ramguard rules` lists them".to_string(),
+            |s| format!("did you mean `{s}`?"),
+        );
+        return Err(Failure::Usage(format!(
+            "`{}` is not a rule; {hint}",
+            args.rule.escape_debug()
+        )));
+    };
+    match format {
+        ReportFormat::Human => print(&format!(
+            "# {} ({}, {} by default)\n\n{}\n",
+            rule.name,
+            rule.code,
+            rule.severity.as_str(),
+            rule.doc()
+        )),
+        ReportFormat::Json => {
+            let out = serde_json::json!({
+                "code": rule.code,
+                "name": rule.name,
+                "severity": rule.severity,
+                "summary": rule.summary(),
+                "doc": rule.doc(),
+            });
+            print(&(serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"));
+        }
+    }
+    Ok(0)
+}
+
 fn run_lint(global: &GlobalArgs, args: &LintArgs) -> Result<u8, Failure> {
+    let format = match (args.format, global.format_before_subcommand) {
+        (Some(format), _) => format,
+        (None, Some(any)) => any.for_lint(),
+        (None, None) => LintFormat::Human,
+    };
+    if args.statistics && matches!(format, LintFormat::Sarif | LintFormat::Github) {
+        return Err(Failure::Usage(
+            "--statistics prints `human`, `concise` or `json`".into(),
+        ));
+    }
+    if args.show_skipped && matches!(format, LintFormat::Sarif | LintFormat::Github) {
+        return Err(Failure::Usage(
+            "--show-skipped prints `human`, `concise` or `json`".into(),
+        ));
+    }
     let cwd = std::env::current_dir().map_err(|e| Failure::Usage(format!("cannot read the working directory: {e}")))?;
-    let config = Config::discover(global.config.as_deref(), &cwd).map_err(Failure::Config)?;
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
+    let selection = Selection {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+    };
     let options = LintOptions {
         no_ignore: args.no_ignore,
     };
-    let report = lint::lint_paths(&paths, &config, &cwd, options).map_err(|errors| {
-        Failure::Usage(
-            errors
-                .iter()
-                .map(|e| format!("{}: {}", e.path, e.message))
-                .collect::<Vec<_>>()
-                .join("\nerror: "),
-        )
-    })?;
-    match global.format {
-        Format::Human => {
-            let text = report::human::render(&report, style(global, std::io::stderr().is_terminal()));
-            let _ = std::io::stderr().write_all(text.as_bytes());
+    // Each path is linted under the `ramguard.toml` nearest to it (or `--config`).
+    let mut report = LintReport::default();
+    for (mut config, group) in configured_groups(global, &paths, &cwd)? {
+        config.apply_selection(&selection).map_err(Failure::Usage)?;
+        let part = lint::lint_paths(&group, &config, &cwd, options).map_err(|errors| {
+            Failure::Usage(
+                errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.path, e.message))
+                    .collect::<Vec<_>>()
+                    .join("\nerror: "),
+            )
+        })?;
+        merge(&mut report, part);
+    }
+    let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();
+    let mut text = if args.quiet {
+        String::new()
+    } else if args.statistics {
+        render_statistics(&report, format)
+    } else {
+        match format {
+            LintFormat::Human => report::human::render(&report, style(global, to_terminal)),
+            LintFormat::Concise => report::concise::render(&report),
+            LintFormat::Json => report::json::render(&report),
+            LintFormat::Sarif => report::sarif::render(&report, &cwd),
+            LintFormat::Github => report::github::render(&report),
         }
-        Format::Json => print(&report::json::render(&report)),
-        Format::Sarif => print(&report::sarif::render(&report, &cwd)),
-        Format::Github => print(&report::github::render(&report)),
+    };
+    if args.show_skipped {
+        text = with_skipped(text, &report, format);
+    }
+    match &args.output_file {
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))?
+        }
+        None => print(&text),
     }
     let failing = report.count(Severity::Error) > 0 || (args.deny_warnings && report.count(Severity::Warning) > 0);
-    Ok(u8::from(failing))
+    Ok(u8::from(failing && !args.exit_zero))
+}
+
+/// The paths grouped by the configuration that applies to them: `--config` for all, or the
+/// nearest `ramguard.toml` above each path (not above the working directory).
+fn configured_groups(
+    global: &GlobalArgs,
+    paths: &[PathBuf],
+    cwd: &std::path::Path,
+) -> Result<Vec<(Config, Vec<PathBuf>)>, Failure> {
+    if global.config.is_some() {
+        return Ok(vec![(load_config(global)?, paths.to_vec())]);
+    }
+    let mut groups: Vec<(Option<PathBuf>, PathBuf, Vec<PathBuf>)> = Vec::new();
+    for path in paths {
+        let start = config::start_for(path, cwd);
+        let file = config::nearest(&start);
+        match groups.iter_mut().find(|(f, _, _)| *f == file) {
+            Some((_, _, group)) => group.push(path.clone()),
+            None => groups.push((file, start, vec![path.clone()])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(file, start, group)| {
+            let config = match file {
+                Some(file) => Config::load(&file, cwd).map_err(Failure::Config)?,
+                None => Config {
+                    root: start,
+                    ..Config::default()
+                },
+            };
+            Ok((config, group))
+        })
+        .collect()
+}
+
+/// One report from the reports of several configurations.
+fn merge(into: &mut LintReport, part: LintReport) {
+    into.files.extend(part.files);
+    into.files.sort_by(|a, b| a.source.name.cmp(&b.source.name));
+    into.linted += part.linted;
+    into.documents += part.documents;
+    into.skipped += part.skipped;
+    into.skipped_files.extend(part.skipped_files);
+    into.skipped_files.sort_by(|a, b| a.path.cmp(&b.path));
+}
+
+/// `--statistics`: how many findings each rule made, most first.
+fn render_statistics(report: &LintReport, format: LintFormat) -> String {
+    let mut counts: std::collections::BTreeMap<(&str, &str, Severity), usize> = std::collections::BTreeMap::new();
+    for finding in report.files.iter().flat_map(|f| &f.findings) {
+        *counts
+            .entry((finding.rule.code, finding.rule.name, finding.severity))
+            .or_default() += 1;
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    if format == LintFormat::Json {
+        let rows: Vec<_> = rows
+            .iter()
+            .map(|((code, name, severity), count)| serde_json::json!({ "code": code, "name": name, "severity": severity, "count": count }))
+            .collect();
+        return serde_json::to_string_pretty(&serde_json::json!({ "statistics": rows })).unwrap_or_default() + "\n";
+    }
+    rows.iter()
+        .map(|((code, name, severity), count)| format!("{count:>5}  {code:<6} {name:<32} {}\n", severity.as_str()))
+        .collect()
+}
+
+/// `--show-skipped`: each skipped file and why, after the report (inside it, for JSON).
+fn with_skipped(text: String, report: &LintReport, format: LintFormat) -> String {
+    if format == LintFormat::Json {
+        let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&text) else {
+            return text;
+        };
+        if let Some(object) = value.as_object_mut() {
+            let skipped: Vec<_> = report
+                .skipped_files
+                .iter()
+                .map(|s| serde_json::json!({ "file": s.path, "reason": s.reason }))
+                .collect();
+            object.insert("skipped".into(), serde_json::Value::Array(skipped));
+        }
+        return serde_json::to_string_pretty(&value).unwrap_or(text) + "\n";
+    }
+    let mut out = text;
+    for skipped in &report.skipped_files {
+        out.push_str(&format!(
+            "skipped {}: {}\n",
+            report::concise::escape(&skipped.path),
+            skipped.reason
+        ));
+    }
+    out
 }
 
 /// The configuration every subcommand reads: `--config FILE`, or the nearest `ramguard.toml`.
@@ -132,6 +323,7 @@ fn load_layers(args: &PolicyArgs, config: &Config) -> Result<Vec<Layer>, Failure
 }
 
 fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure> {
+    let format = report_format(global, args.format, "simulate")?;
     let config = load_config(global)?;
     let action = args.action.trim();
     if action.contains(['*', '?']) || rules::invalid_action::check_form(action).is_err() {
@@ -153,24 +345,18 @@ fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure>
     let context = Context::from_assignments(&args.policies.context).map_err(Failure::Usage)?;
     let layers = load_layers(&args.policies, &config)?;
     let evaluation = eval::evaluate(&layers, action, &Resource::known(resource), &context);
-    match global.format {
-        Format::Json => print(
+    match format {
+        ReportFormat::Json => print(
             &(serde_json::to_string_pretty(&report::decision::json(&evaluation, action, resource)).unwrap_or_default()
                 + "\n"),
         ),
-        Format::Human => print(&report::decision::human(
+        ReportFormat::Human => print(&report::decision::human(
             &evaluation,
             action,
             resource,
             &layers,
             style(global, std::io::stdout().is_terminal()),
         )),
-        other => {
-            return Err(Failure::Usage(format!(
-                "`simulate` prints `human` or `json`, not `{}`",
-                format_name(other)
-            )));
-        }
     }
     Ok(match evaluation.decision {
         Decision::Allowed => 0,
@@ -180,6 +366,7 @@ fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure>
 }
 
 fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failure> {
+    let format = report_format(global, args.format, "preflight")?;
     let config = load_config(global)?;
     if let Some(account) = &args.account_id
         && !identifiers::is_account_id(account)
@@ -199,7 +386,7 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
         )));
     }
     if args.fetch.fetch || args.fetch.from.is_some() {
-        return run_fetched_preflight(global, args, &config);
+        return run_fetched_preflight(global, args, &config, format);
     }
     let Some(instance_path) = &args.instance else {
         return Err(Failure::Usage(
@@ -236,21 +423,15 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
         .iter()
         .map(|i| ramguard::preflight::check(i, &caller))
         .collect();
-    match global.format {
-        Format::Json => {
+    match format {
+        ReportFormat::Json => {
             print(&(serde_json::to_string_pretty(&report::preflight::json(&reports)).unwrap_or_default() + "\n"))
         }
-        Format::Human => print(&report::preflight::human(
+        ReportFormat::Human => print(&report::preflight::human(
             &reports,
             &caller.layers,
             style(global, std::io::stdout().is_terminal()),
         )),
-        other => {
-            return Err(Failure::Usage(format!(
-                "`preflight` prints `human` or `json`, not `{}`",
-                format_name(other)
-            )));
-        }
     }
     Ok(report::preflight::exit_code(&reports))
 }
@@ -258,23 +439,22 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
 // --- `preflight --fetch` / `--from DIR` (issue 11, section 1) ---------------------------------
 
 /// Gather through the `aliyun` CLI (or replay a saved audit), then report as for files.
-fn run_fetched_preflight(global: &GlobalArgs, args: &PreflightArgs, config: &Config) -> Result<u8, Failure> {
+fn run_fetched_preflight(
+    global: &GlobalArgs,
+    args: &PreflightArgs,
+    config: &Config,
+    format: ReportFormat,
+) -> Result<u8, Failure> {
     use ramguard::cloud::gather::GatherError;
-    if !matches!(global.format, Format::Human | Format::Json) {
-        return Err(Failure::Usage(format!(
-            "`preflight` prints `human` or `json`, not `{}`",
-            format_name(global.format)
-        )));
-    }
     let audit = ramguard::cloud::run(args, config).map_err(|e| match e {
         GatherError::Usage(message) => Failure::Usage(message),
         GatherError::Policy(error) => Failure::Policy(error),
     })?;
-    match global.format {
-        Format::Json => {
+    match format {
+        ReportFormat::Json => {
             print(&(serde_json::to_string_pretty(&report::preflight::json(&audit.reports)).unwrap_or_default() + "\n"))
         }
-        _ => {
+        ReportFormat::Human => {
             // Whose permission was checked: the identity the CLI's profile resolved to.
             if let Some(caller) = &audit.caller {
                 print(&format!("caller: `{}`\n\n", caller.arn));
@@ -322,37 +502,38 @@ fn with_region(
     Ok(instances)
 }
 
-/// The name `--format` takes, as clap knows it.
-fn format_name(format: Format) -> String {
-    clap::ValueEnum::to_possible_value(&format).map_or_else(String::new, |v| v.get_name().to_string())
-}
-
-fn render_rules(format: Format) -> Result<String, Failure> {
+/// `ramguard rules`: every rule at the level the configuration gives it (`off` included).
+fn render_rules(format: ReportFormat, config: &Config) -> String {
     match format {
-        Format::Json => {
+        ReportFormat::Json => {
             let rules: Vec<_> = rules::ALL
                 .iter()
-                .map(|r| serde_json::json!({ "code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary() }))
+                .map(|r| {
+                    serde_json::json!({
+                        "code": r.code,
+                        "name": r.name,
+                        "severity": config.level(r).as_str(),
+                        "default_severity": r.severity,
+                        "summary": r.summary(),
+                    })
+                })
                 .collect();
             let out = serde_json::json!({ "catalogue": ramguard::catalog::Catalog::describe(), "rules": rules });
-            Ok(serde_json::to_string_pretty(&out).unwrap_or_default() + "\n")
+            serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"
         }
-        Format::Human => {
+        ReportFormat::Human => {
             let mut out = String::new();
             for rule in rules::ALL {
                 out.push_str(&format!(
                     "{:<6} {:<32} {:<8} {}\n",
                     rule.code,
                     rule.name,
-                    rule.severity.as_str(),
+                    config.level(rule).as_str(),
                     rule.summary()
                 ));
             }
-            Ok(out)
+            out
         }
-        other => Err(Failure::Usage(
-            format!("`rules` prints `human` or `json`, not `{other:?}`").to_lowercase(),
-        )),
     }
 }
 

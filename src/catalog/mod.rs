@@ -194,7 +194,7 @@ impl Catalog {
             header(KVSTORE_ACTIONS, "source"),
             header(KVSTORE_ACTIONS, "read"),
             catalog.services.len(),
-            header(SERVICES, "read"),
+            services_date(),
         )
     }
 }

@@ -37,6 +37,16 @@ pub enum NotPolicy {
     Terraform,
 }
 
+impl NotPolicy {
+    /// Why the file was skipped, for `--show-skipped`.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Self::NoPolicyMark => "JSON with nothing of a policy in it",
+            Self::Terraform => "Terraform JSON (`terraform show -json` or a state): not read as a policy",
+        }
+    }
+}
+
 /// A file that looks like a policy but is not one ramguard can read: named on the command line,
 /// it is reported (`unrecognised-document`); found in a walk, it is skipped.
 #[derive(Debug, Clone)]
