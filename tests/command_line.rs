@@ -478,3 +478,38 @@ fn completions_and_the_man_page_come_from_the_command_line_definition() {
         man.stdout
     );
 }
+
+#[test]
+fn resource_policies_are_said_to_be_unchecked_at_info_not_reported_as_errors() {
+    // Shaped after the OSS bucket policy and KMS key policy examples of Alibaba's docs: read as
+    // identity policies, their `Principal` was an error that blocked every commit.
+    for (file, kind) in [
+        (
+            "tests/fixtures/command-line/oss-bucket-policy.json",
+            "an OSS bucket policy",
+        ),
+        ("tests/fixtures/command-line/kms-key-policy.json", "a KMS key policy"),
+    ] {
+        let run = ramguard(&["lint", "--no-ignore", "--deny-warnings", "--format", "json", file]);
+        assert_eq!(run.code, 0, "{file}: {}", run.stdout);
+        let out = json(&run.stdout);
+        let diagnostics = out["diagnostics"].as_array().unwrap();
+        assert_eq!(diagnostics.len(), 1, "{file}: {diagnostics:?}");
+        assert_eq!(diagnostics[0]["name"], "unrecognised-document");
+        assert_eq!(diagnostics[0]["severity"], "info");
+        assert!(diagnostics[0]["message"].as_str().unwrap().contains(kind), "{file}");
+    }
+    // A `Principal` with a kvstore action is still a trust and a permission policy mixed up.
+    let dir = scratch(
+        "mixed-up",
+        &[(
+            "p.json",
+            &policy(
+                r#"{"Effect": "Allow", "Principal": {"RAM": ["acs:ram::1234567890123456:root"]}, "Action": "kvstore:DescribeInstances", "Resource": "*"}"#,
+            ),
+        )],
+    );
+    let run = ramguard_in(&dir, &["lint", "--format", "concise", "p.json"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("RG013"), "{}", run.stdout);
+}
