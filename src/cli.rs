@@ -185,6 +185,16 @@ pub struct LintArgs {
     /// List each file that was skipped, and why
     #[arg(long, short = 'v', visible_alias = "verbose")]
     pub show_skipped: bool,
+    /// Rewrite the files in place with the safe mechanical fixes (`ramguard explain RULE` says
+    /// which rules have one), then report what is left
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print the fixes as a unified diff instead of writing them (exit 1 when there is one)
+    #[arg(long)]
+    pub diff: bool,
+    /// With `--fix` or `--diff`: apply the fixes that change what a policy grants, too
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 }
 
 /// The caller's policies, by layer: the forms `lint` reads, RAM API responses included.

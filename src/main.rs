@@ -117,11 +117,12 @@ fn run_explain(global: &GlobalArgs, args: &ExplainArgs) -> Result<u8, Failure> {
     };
     match format {
         ReportFormat::Human => print(&format!(
-            "# {} ({}, {} by default)\n\n{}\n",
+            "# {} ({}, {} by default)\n\n{}\n\n## Fix\n{}\n",
             rule.name,
             rule.code,
             rule.severity.as_str(),
-            rule.doc()
+            rule.doc(),
+            ramguard::fix::describe(rule.code).unwrap_or("none: `--fix` leaves this one to you")
         )),
         ReportFormat::Json => {
             let out = serde_json::json!({
@@ -130,6 +131,7 @@ fn run_explain(global: &GlobalArgs, args: &ExplainArgs) -> Result<u8, Failure> {
                 "severity": rule.severity,
                 "summary": rule.summary(),
                 "doc": rule.doc(),
+                "fix": ramguard::fix::describe(rule.code),
             });
             print(&(serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"));
         }
@@ -167,11 +169,13 @@ fn run_lint(global: &GlobalArgs, args: &LintArgs) -> Result<u8, Failure> {
     let options = LintOptions {
         no_ignore: args.no_ignore,
     };
-    // Each path is linted under the `ramguard.toml` nearest to it (or `--config`).
-    let mut report = LintReport::default();
-    for (mut config, group) in configured_groups(global, &paths, &cwd)? {
-        config.apply_selection(&selection).map_err(Failure::Usage)?;
-        let part = lint::lint_paths(&group, &config, &cwd, options).map_err(|errors| {
+    if (args.fix || args.diff) && paths.iter().any(|p| p == std::path::Path::new("-")) {
+        return Err(Failure::Usage(
+            "--fix and --diff rewrite files: name them, not `-`".into(),
+        ));
+    }
+    let lint_group = |group: &[PathBuf], config: &Config| {
+        lint::lint_paths(group, config, &cwd, options).map_err(|errors| {
             Failure::Usage(
                 errors
                     .iter()
@@ -179,8 +183,29 @@ fn run_lint(global: &GlobalArgs, args: &LintArgs) -> Result<u8, Failure> {
                     .collect::<Vec<_>>()
                     .join("\nerror: "),
             )
-        })?;
+        })
+    };
+    // Each path is linted under the `ramguard.toml` nearest to it (or `--config`).
+    let mut report = LintReport::default();
+    let mut diffs = String::new();
+    for (mut config, group) in configured_groups(global, &paths, &cwd)? {
+        config.apply_selection(&selection).map_err(Failure::Usage)?;
+        let mut part = lint_group(&group, &config)?;
+        if args.fix || args.diff {
+            let fixed = fix_files(&part, &config, &cwd, args)?;
+            for (path, old, new) in &fixed {
+                diffs.push_str(&ramguard::fix::unified_diff(path, old, new));
+            }
+            if args.fix && !fixed.is_empty() {
+                part = lint_group(&group, &config)?;
+            }
+        }
         merge(&mut report, part);
+    }
+    // `--diff` prints the edits, and nothing else; it fails when there is one.
+    if args.diff {
+        print(&diffs);
+        return Ok(u8::from(!diffs.is_empty() && !args.exit_zero));
     }
     let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();
     let mut text = if args.quiet {
@@ -207,6 +232,61 @@ fn run_lint(global: &GlobalArgs, args: &LintArgs) -> Result<u8, Failure> {
     }
     let failing = report.count(Severity::Error) > 0 || (args.deny_warnings && report.count(Severity::Warning) > 0);
     Ok(u8::from(failing && !args.exit_zero))
+}
+
+/// The fixes of every file of the report, each file fixed in memory round after round (a
+/// fixed trailing comma lets the rest be read) until nothing changes; written back with
+/// `--fix`. Only findings the configuration keeps are fixed, and only a file whose bytes are
+/// still the text that was linted. Returns (path, old text, new text) per changed file.
+fn fix_files(
+    report: &LintReport,
+    config: &Config,
+    cwd: &std::path::Path,
+    args: &LintArgs,
+) -> Result<Vec<(String, String, String)>, Failure> {
+    use ramguard::inputs::policy_file;
+    let mut changed = Vec::new();
+    for file in &report.files {
+        let path = PathBuf::from(&file.source.name);
+        // Not a file as read (the configuration's own findings, a lossy non-UTF-8 read): no fix.
+        if config.source.as_ref().is_some_and(|s| s.name == file.source.name)
+            || std::fs::read(&path).ok().as_deref() != Some(file.source.text.as_bytes())
+        {
+            continue;
+        }
+        let absolute = config::absolute(cwd, &path);
+        let relative = config.relative(&absolute).to_string_lossy().into_owned();
+        let ignores: Vec<_> = if args.no_ignore {
+            Vec::new()
+        } else {
+            config.ignores_for(config.relative(&absolute)).collect()
+        };
+        let mut text = file.source.text.to_string();
+        for _round in 0..8 {
+            let read = policy_file::read(file.source.name.clone(), text.clone().into_bytes());
+            let findings: Vec<_> = lint::lint_file(&read, &config.settings, &relative)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|f| {
+                    config.severity(f.rule, f.severity).is_some()
+                        && !ignores.iter().any(|(_, ig)| Config::ignore_covers(ig, f.rule))
+                })
+                .collect();
+            let edits = ramguard::fix::edits(&text, &findings, &config.settings.catalog);
+            match ramguard::fix::apply(&text, &edits, args.unsafe_fixes) {
+                Some(next) => text = next,
+                None => break,
+            }
+        }
+        if text != *file.source.text {
+            if args.fix {
+                std::fs::write(&path, &text)
+                    .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))?;
+            }
+            changed.push((file.source.name.clone(), file.source.text.to_string(), text));
+        }
+    }
+    Ok(changed)
 }
 
 /// The paths grouped by the configuration that applies to them: `--config` for all, or the

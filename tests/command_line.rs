@@ -513,3 +513,111 @@ fn resource_policies_are_said_to_be_unchecked_at_info_not_reported_as_errors() {
     assert_eq!(run.code, 1);
     assert!(run.stdout.contains("RG013"), "{}", run.stdout);
 }
+
+// --- 7. --fix, --diff, --unsafe-fixes -------------------------------------------------------
+
+#[test]
+fn each_fix_rewrites_only_its_edit_and_leaves_no_finding_of_its_rule() {
+    // (rule, before, after, needs --unsafe-fixes); odd spacing and tabs must survive.
+    let cases = [
+        (
+            "invalid-effect",
+            "{\"Version\": \"1\",\n\t\"Statement\": [ {\"Effect\" :  \"allow\", \"Action\": \"kvstore:DescribeInstances\", \"Resource\": \"*\"} ]}\n",
+            "{\"Version\": \"1\",\n\t\"Statement\": [ {\"Effect\" :  \"Allow\", \"Action\": \"kvstore:DescribeInstances\", \"Resource\": \"*\"} ]}\n",
+            false,
+        ),
+        (
+            "invalid-version",
+            "{\"Version\":  1 , \"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"kvstore:DeleteInstance\", \"Resource\": \"*\"}]}",
+            "{\"Version\":  \"1\" , \"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"kvstore:DeleteInstance\", \"Resource\": \"*\"}]}",
+            false,
+        ),
+        (
+            "invalid-json",
+            "{\"Version\": \"1\", \"Statement\": [{\"Effect\": \"Deny\", \"Action\": [\"kvstore:DeleteInstance\",\n  ], \"Resource\": \"*\"}]}\n",
+            "{\"Version\": \"1\", \"Statement\": [{\"Effect\": \"Deny\", \"Action\": [\"kvstore:DeleteInstance\"\n  ], \"Resource\": \"*\"}]}\n",
+            false,
+        ),
+        (
+            "action-case-mismatch",
+            "{\"Version\": \"1\", \"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"kvstore:deleteinstance\", \"Resource\": \"*\"}]}",
+            "{\"Version\": \"1\", \"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"kvstore:DeleteInstance\", \"Resource\": \"*\"}]}",
+            false,
+        ),
+        (
+            "invalid-element-type",
+            "{\"Version\": \"1\", \"Statement\": {\"Effect\": \"Deny\", \"Action\": \"kvstore:DeleteInstance\", \"Resource\": \"*\"}}",
+            "{\"Version\": \"1\", \"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"kvstore:DeleteInstance\", \"Resource\": \"*\"}]}",
+            false,
+        ),
+        (
+            "unknown-service",
+            "{\"Version\": \"1\", \"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"r-kvstore:DeleteInstance\", \"Resource\": \"*\"}]}",
+            "{\"Version\": \"1\", \"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"kvstore:DeleteInstance\", \"Resource\": \"*\"}]}",
+            true,
+        ),
+    ];
+    for (rule, before, after, unsafe_fix) in cases {
+        let dir = scratch(&format!("fix-{rule}"), &[("p.json", before)]);
+        let file = dir.join("p.json");
+        // `--diff` writes nothing and fails when there is an edit.
+        let mut diff_args = vec!["lint", "--diff", "p.json"];
+        if unsafe_fix {
+            diff_args.push("--unsafe-fixes");
+        }
+        let diff = ramguard_in(&dir, &diff_args);
+        assert_eq!(diff.code, 1, "{rule}: {}{}", diff.stdout, diff.stderr);
+        assert!(
+            diff.stdout.starts_with("--- a/p.json\n+++ b/p.json\n@@ "),
+            "{rule}: {}",
+            diff.stdout
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), before, "{rule}: --diff wrote");
+        if unsafe_fix {
+            // Without the flag, an unsafe fix is not applied.
+            ramguard_in(&dir, &["lint", "--fix", "p.json"]);
+            assert_eq!(
+                std::fs::read_to_string(&file).unwrap(),
+                before,
+                "{rule}: applied without --unsafe-fixes"
+            );
+        }
+        let mut fix_args = vec!["lint", "--fix", "--format", "json", "p.json"];
+        if unsafe_fix {
+            fix_args.push("--unsafe-fixes");
+        }
+        let run = ramguard_in(&dir, &fix_args);
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), after, "{rule}");
+        let left = json(&run.stdout);
+        let names: Vec<&str> = left["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["name"].as_str().unwrap())
+            .collect();
+        assert!(!names.contains(&rule), "{rule}: still reported after --fix: {names:?}");
+        // Fixing again changes no byte.
+        ramguard_in(&dir, &fix_args);
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), after, "{rule}: second --fix");
+    }
+}
+
+#[test]
+fn fix_on_a_clean_file_or_an_api_response_changes_no_byte() {
+    let clean = "{ \"Version\" : \"1\",\r\n \"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"kvstore:DeleteInstance\", \"Resource\": \"*\"}] }";
+    // An action in the wrong case inside an encoded document: the edit would need escaping, so
+    // it is left alone.
+    let response = r#"{"PolicyVersion": {"VersionId": "v1", "IsDefaultVersion": true, "PolicyDocument": "{\"Version\": \"1\", \"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"kvstore:deleteinstance\", \"Resource\": \"*\"}]}"}}"#;
+    let dir = scratch("fix-clean", &[("clean.json", clean), ("response.json", response)]);
+    let run = ramguard_in(&dir, &["lint", "--fix", "clean.json", "response.json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(std::fs::read_to_string(dir.join("clean.json")).unwrap(), clean);
+    assert_eq!(std::fs::read_to_string(dir.join("response.json")).unwrap(), response);
+    assert_eq!(
+        ramguard_in(&dir, &["lint", "--diff", "clean.json", "response.json"]).stdout,
+        ""
+    );
+    assert_eq!(ramguard_in(&dir, &["lint", "--fix", "-"]).code, 2);
+    let explain = ramguard(&["explain", "unknown-service"]).stdout;
+    assert!(explain.contains("## Fix\nunsafe (`--unsafe-fixes`)"), "{explain}");
+}
