@@ -41,6 +41,11 @@ pub fn lint_policy(data: &[u8]) {
     let _ = report::json::render(&report);
     let _ = report::sarif::render(&report, std::path::Path::new("."));
     let _ = report::github::render(&report);
+    // The fixes: edits inside the text, applied without panicking, whatever the findings.
+    for file in &report.files {
+        let edits = ramguard::fix::edits(&file.source.text, &file.findings, &Settings::default().catalog);
+        let _ = ramguard::fix::apply(&file.source.text, &edits, true);
+    }
 }
 
 /// The instance reader, then every preflight check with and without a policy. A `go` needs an
