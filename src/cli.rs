@@ -58,13 +58,24 @@ pub enum LintFormat {
     Github,
 }
 
-/// What `preflight`, `simulate`, `rules` and `explain` print.
+/// What `simulate`, `rules` and `explain` print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
     /// Text for people (the default)
     Human,
     /// JSON for scripts
     Json,
+}
+
+/// What `preflight` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PreflightFormat {
+    /// The checklist and verdict, for people (the default)
+    Human,
+    /// JSON for scripts
+    Json,
+    /// GitHub Actions annotations, and the job summary appended to `$GITHUB_STEP_SUMMARY`
+    Github,
 }
 
 impl AnyFormat {
@@ -86,6 +97,16 @@ impl AnyFormat {
             Self::Json => LintFormat::Json,
             Self::Sarif => LintFormat::Sarif,
             Self::Github => LintFormat::Github,
+        }
+    }
+
+    /// `preflight`'s format, if it prints this one.
+    pub fn for_preflight(self) -> Option<PreflightFormat> {
+        match self {
+            Self::Human => Some(PreflightFormat::Human),
+            Self::Json => Some(PreflightFormat::Json),
+            Self::Github => Some(PreflightFormat::Github),
+            _ => None,
         }
     }
 
@@ -233,13 +254,14 @@ pub struct SimulateArgs {
 pub struct PreflightArgs {
     /// Output format
     #[arg(long, value_enum)]
-    pub format: Option<ReportFormat>,
+    pub format: Option<PreflightFormat>,
     /// The instance metadata: a DescribeInstanceAttribute or DescribeInstances response, an
     /// instance object, or `terraform show -json` of a plan or state (`-` for standard input).
     /// A repeated key, an identifier of the wrong shape or Terraform JSON off its schema is
-    /// refused (exit 2)
+    /// refused (exit 2). Repeatable: what several inputs say of one instance (a plan and a
+    /// DescribeInstanceAttribute response) is merged field by field, a disagreement said
     #[arg(long, value_name = "FILE", required_unless_present_any = ["fetch", "from"])]
-    pub instance: Option<PathBuf>,
+    pub instance: Vec<PathBuf>,
     /// Check only this instance of the file
     #[arg(long, value_name = "ID")]
     pub instance_id: Option<String>,
@@ -259,8 +281,9 @@ pub struct PreflightArgs {
 #[derive(Debug, Args)]
 pub struct FetchArgs {
     /// Fetch the instance (`--instance-id`), the caller and its identity policies with the
-    /// `aliyun` CLI
-    #[arg(long, requires = "instance_id", conflicts_with_all = ["instance", "from", "policies"])]
+    /// `aliyun` CLI; with `--instance FILE` (a Terraform plan), fetch the live attributes of
+    /// each instance it deletes, and merge them
+    #[arg(long, conflicts_with_all = ["from", "policies"])]
     pub fetch: bool,
     /// Re-run a saved audit offline (a folder written by `--save`)
     #[arg(long, value_name = "DIR", conflicts_with_all = ["instance", "instance_id", "policies", "save"])]

@@ -6,10 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use miette::{Diagnostic, GraphicalReportHandler};
 use ramguard::cli::{
-    Cli, Color, Command, ExplainArgs, GlobalArgs, LintArgs, LintFormat, PolicyArgs, PreflightArgs, ReportFormat,
-    RulesArgs, SimulateArgs,
+    Cli, Color, Command, ExplainArgs, GlobalArgs, LintArgs, LintFormat, PolicyArgs, PreflightArgs, PreflightFormat,
+    ReportFormat, RulesArgs, SimulateArgs,
 };
 use ramguard::config::{self, Config, ConfigError, Selection};
 use ramguard::eval::{self, Context, Decision, Layer, Resource};
@@ -35,7 +34,7 @@ fn main() -> ExitCode {
         Err(failure) => {
             let style = style(&cli.global, std::io::stderr().is_terminal());
             let text = match failure {
-                Failure::Usage(message) => format!("error: {message}\n"),
+                Failure::Usage(message) => format!("error: {}\n", report::escape::lines(&message)),
                 Failure::Config(error) => render_config_error(&error, style),
                 Failure::Policy(error) => {
                     let mut text = String::new();
@@ -44,7 +43,7 @@ fn main() -> ExitCode {
                             report::human::render_finding(&mut text, &report.source, finding, style);
                         }
                     }
-                    text + &format!("error: {}\n", error.message())
+                    text + &format!("error: {}\n", report::escape::lines(&error.message()))
                 }
             };
             let _ = std::io::stderr().write_all(text.as_bytes());
@@ -96,6 +95,20 @@ fn report_format(global: &GlobalArgs, own: Option<ReportFormat>, command: &str) 
     }
 }
 
+/// `preflight`'s format: `human`, `json` or `github`.
+fn preflight_format(global: &GlobalArgs, own: Option<PreflightFormat>) -> Result<PreflightFormat, Failure> {
+    match (own, global.format_before_subcommand) {
+        (Some(format), _) => Ok(format),
+        (None, None) => Ok(PreflightFormat::Human),
+        (None, Some(any)) => any.for_preflight().ok_or_else(|| {
+            Failure::Usage(format!(
+                "`preflight` prints `human`, `json` or `github`, not `{}`",
+                any.name()
+            ))
+        }),
+    }
+}
+
 fn run_rules(global: &GlobalArgs, args: &RulesArgs) -> Result<u8, Failure> {
     let format = report_format(global, args.format, "rules")?;
     let config = load_config(global)?;
@@ -133,7 +146,7 @@ fn run_explain(global: &GlobalArgs, args: &ExplainArgs) -> Result<u8, Failure> {
                 "doc": rule.doc(),
                 "fix": ramguard::fix::describe(rule.code),
             });
-            print(&(serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"));
+            print(&report::escape::json_text(&out));
         }
     }
     Ok(0)
@@ -204,7 +217,8 @@ fn run_lint(global: &GlobalArgs, args: &LintArgs) -> Result<u8, Failure> {
     }
     // `--diff` prints the edits, and nothing else; it fails when there is one.
     if args.diff {
-        print(&diffs);
+        // Input text is shown, never obeyed: a hidden character in a policy is escaped here too.
+        print(&report::escape::lines(&diffs));
         return Ok(u8::from(!diffs.is_empty() && !args.exit_zero));
     }
     let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();
@@ -349,7 +363,7 @@ fn render_statistics(report: &LintReport, format: LintFormat) -> String {
             .iter()
             .map(|((code, name, severity), count)| serde_json::json!({ "code": code, "name": name, "severity": severity, "count": count }))
             .collect();
-        return serde_json::to_string_pretty(&serde_json::json!({ "statistics": rows })).unwrap_or_default() + "\n";
+        return report::escape::json_text(&serde_json::json!({ "statistics": rows }));
     }
     rows.iter()
         .map(|((code, name, severity), count)| format!("{count:>5}  {code:<6} {name:<32} {}\n", severity.as_str()))
@@ -370,14 +384,14 @@ fn with_skipped(text: String, report: &LintReport, format: LintFormat) -> String
                 .collect();
             object.insert("skipped".into(), serde_json::Value::Array(skipped));
         }
-        return serde_json::to_string_pretty(&value).unwrap_or(text) + "\n";
+        return report::escape::json_text(&value);
     }
     let mut out = text;
     for skipped in &report.skipped_files {
         out.push_str(&format!(
             "skipped {}: {}\n",
-            report::concise::escape(&skipped.path),
-            skipped.reason
+            report::escape::line(&skipped.path),
+            report::escape::line(&skipped.reason)
         ));
     }
     out
@@ -426,10 +440,11 @@ fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure>
     let layers = load_layers(&args.policies, &config)?;
     let evaluation = eval::evaluate(&layers, action, &Resource::known(resource), &context);
     match format {
-        ReportFormat::Json => print(
-            &(serde_json::to_string_pretty(&report::decision::json(&evaluation, action, resource)).unwrap_or_default()
-                + "\n"),
-        ),
+        ReportFormat::Json => print(&report::escape::json_text(&report::decision::json(
+            &evaluation,
+            action,
+            resource,
+        ))),
         ReportFormat::Human => print(&report::decision::human(
             &evaluation,
             action,
@@ -446,7 +461,7 @@ fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure>
 }
 
 fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failure> {
-    let format = report_format(global, args.format, "preflight")?;
+    let format = preflight_format(global, args.format)?;
     let config = load_config(global)?;
     if let Some(account) = &args.account_id
         && !identifiers::is_account_id(account)
@@ -468,12 +483,16 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
     if args.fetch.fetch || args.fetch.from.is_some() {
         return run_fetched_preflight(global, args, &config, format);
     }
-    let Some(instance_path) = &args.instance else {
+    if args.instance.is_empty() {
         return Err(Failure::Usage(
             "give --instance FILE, --fetch --instance-id ID, or --from DIR".into(),
         ));
-    };
-    let instances = ramguard::inputs::instances::load(instance_path).map_err(Failure::Usage)?;
+    }
+    let mut read = Vec::new();
+    for path in &args.instance {
+        read.push(ramguard::inputs::instances::load(path).map_err(Failure::Usage)?);
+    }
+    let instances = ramguard::inputs::instances::merge(read);
     let instances = with_region(instances, args.fetch.region.as_deref())?;
     let instances = match &args.instance_id {
         None => instances,
@@ -481,9 +500,11 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
             let chosen: Vec<_> = instances.iter().filter(|i| i.id == *id).cloned().collect();
             if chosen.is_empty() {
                 let known: Vec<&str> = instances.iter().map(|i| i.id.as_str()).collect();
+                let paths: Vec<String> = args.instance.iter().map(|p| p.display().to_string()).collect();
                 return Err(Failure::Usage(format!(
-                    "--instance-id `{id}` is not in {}; it holds {}",
-                    instance_path.display(),
+                    "--instance-id `{id}` is not in {}; {} {}",
+                    paths.join(", "),
+                    if paths.len() > 1 { "they hold" } else { "it holds" },
                     if known.is_empty() {
                         "no instance".to_string()
                     } else {
@@ -504,16 +525,36 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
         .map(|i| ramguard::preflight::check(i, &caller))
         .collect();
     match format {
-        ReportFormat::Json => {
-            print(&(serde_json::to_string_pretty(&report::preflight::json(&reports)).unwrap_or_default() + "\n"))
-        }
-        ReportFormat::Human => print(&report::preflight::human(
+        PreflightFormat::Json => print(&report::escape::json_text(&report::preflight::json(&reports))),
+        PreflightFormat::Human => print(&report::preflight::human(
             &reports,
             &caller.layers,
             style(global, std::io::stdout().is_terminal()),
         )),
+        PreflightFormat::Github => github_preflight(&reports)?,
     }
     Ok(report::preflight::exit_code(&reports))
+}
+
+/// `--format github`: annotations on stdout, and the job summary appended to the file
+/// `$GITHUB_STEP_SUMMARY` names, when it is set (as GitHub's own toolkit appends).
+fn github_preflight(reports: &[ramguard::preflight::InstanceReport]) -> Result<(), Failure> {
+    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+        let summary = report::preflight_github::summary(reports);
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut file| file.write_all(summary.as_bytes()))
+            .map_err(|e| {
+                Failure::Usage(format!(
+                    "cannot write the job summary to `{}` ($GITHUB_STEP_SUMMARY): {e}",
+                    std::path::Path::new(&path).display()
+                ))
+            })?;
+    }
+    print(&report::preflight_github::annotations(reports));
+    Ok(())
 }
 
 // --- `preflight --fetch` / `--from DIR` (issue 11, section 1) ---------------------------------
@@ -523,7 +564,7 @@ fn run_fetched_preflight(
     global: &GlobalArgs,
     args: &PreflightArgs,
     config: &Config,
-    format: ReportFormat,
+    format: PreflightFormat,
 ) -> Result<u8, Failure> {
     use ramguard::cloud::gather::GatherError;
     let audit = ramguard::cloud::run(args, config).map_err(|e| match e {
@@ -531,17 +572,16 @@ fn run_fetched_preflight(
         GatherError::Policy(error) => Failure::Policy(error),
     })?;
     match format {
-        ReportFormat::Json => {
-            print(&(serde_json::to_string_pretty(&report::preflight::json(&audit.reports)).unwrap_or_default() + "\n"))
-        }
-        ReportFormat::Human => {
+        PreflightFormat::Json => print(&report::escape::json_text(&report::preflight::json(&audit.reports))),
+        PreflightFormat::Github => github_preflight(&audit.reports)?,
+        PreflightFormat::Human => {
             // Whose permission was checked: the identity the CLI's profile resolved to.
             if let Some(caller) = &audit.caller {
-                print(&format!("caller: `{}`\n\n", caller.arn));
+                print(&format!("caller: `{}`\n\n", report::escape::line(&caller.arn)));
             }
             print(&report::preflight::human(
                 &audit.reports,
-                &audit.layers,
+                &audit,
                 style(global, std::io::stdout().is_terminal()),
             ));
         }
@@ -568,6 +608,10 @@ fn with_region(
     }
     let region = region.to_string();
     for instance in &mut instances {
+        if instance.conflict(ramguard::inputs::instances::Field::Region).is_some() {
+            // The inputs disagree: `--region` siding with one of them settles nothing.
+            continue;
+        }
         match &instance.region {
             None => instance.region = Some(region.clone()),
             Some(own) if *own == region => {}
@@ -599,7 +643,7 @@ fn render_rules(format: ReportFormat, config: &Config) -> String {
                 })
                 .collect();
             let out = serde_json::json!({ "catalogue": ramguard::catalog::Catalog::describe(), "rules": rules });
-            serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"
+            report::escape::json_text(&out)
         }
         ReportFormat::Human => {
             let mut out = String::new();
@@ -626,39 +670,19 @@ fn style(global: &GlobalArgs, terminal: bool) -> Style {
     Style { color, width: 100 }
 }
 
+/// A bad configuration, with its place in the file: rendered as every snippet is (clipped,
+/// secrets masked, control characters escaped).
 fn render_config_error(error: &ConfigError, style: Style) -> String {
-    #[derive(Debug)]
-    struct Report<'a>(&'a ConfigError, Option<miette::NamedSource<std::sync::Arc<str>>>);
-    impl std::fmt::Display for Report<'_> {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            write!(f, "invalid configuration: {}", self.0.message)
-        }
-    }
-    impl std::error::Error for Report<'_> {}
-    impl Diagnostic for Report<'_> {
-        fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-            self.0.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
-        }
-        fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-            self.1.as_ref().map(|s| s as &dyn miette::SourceCode)
-        }
-        fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-            let span = self.0.span?;
-            Some(Box::new(std::iter::once(miette::LabeledSpan::new_primary_with_span(
-                Some("here".into()),
-                span,
-            ))))
-        }
-    }
-    let source = error
-        .source
-        .as_ref()
-        .map(|s| miette::NamedSource::new(s.name.clone(), s.text.clone()));
     let mut out = String::new();
-    let handler: GraphicalReportHandler = style.handler();
-    if handler.render_report(&mut out, &Report(error, source)).is_err() {
-        out = format!("error: invalid configuration: {}\n", error.message);
+    report::human::Snippet {
+        title: format!("invalid configuration: {}", error.message),
+        code: None,
+        severity: miette::Severity::Error,
+        source: error.source.as_deref(),
+        labels: error.span.map(|span| (span, "here".to_string())).into_iter().collect(),
+        help: error.help.clone(),
     }
+    .render_alone(&mut out, style);
     out
 }
 

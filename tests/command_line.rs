@@ -228,17 +228,16 @@ fn each_subcommand_lists_only_the_formats_it_prints() {
     for format in ["human", "concise", "json", "sarif", "github"] {
         assert!(lint.contains(&format!("- {format}:")), "lint: {format}\n{lint}");
     }
-    for command in ["rules", "explain", "preflight", "simulate"] {
+    for (command, prints) in [
+        ("rules", &["human", "json"][..]),
+        ("explain", &["human", "json"]),
+        ("simulate", &["human", "json"]),
+        ("preflight", &["human", "json", "github"]),
+    ] {
         let help = ramguard(&[command, "--help"]).stdout;
-        assert!(
-            help.contains("- json:") && help.contains("- human:"),
-            "{command}\n{help}"
-        );
-        for other in ["concise", "sarif", "github"] {
-            assert!(
-                !help.contains(&format!("- {other}:")),
-                "{command} lists {other}\n{help}"
-            );
+        for format in ["human", "concise", "json", "sarif", "github"] {
+            let listed = help.contains(&format!("- {format}:"));
+            assert_eq!(listed, prints.contains(&format), "{command} and {format}\n{help}");
         }
     }
     // A format the subcommand does not print is refused (exit 2), never ignored.
@@ -620,4 +619,56 @@ fn fix_on_a_clean_file_or_an_api_response_changes_no_byte() {
     assert_eq!(ramguard_in(&dir, &["lint", "--fix", "-"]).code, 2);
     let explain = ramguard(&["explain", "unknown-service"]).stdout;
     assert!(explain.contains("## Fix\nunsafe (`--unsafe-fixes`)"), "{explain}");
+}
+
+#[test]
+fn human_text_counts_statements_from_one_and_says_no_info() {
+    let dir = scratch(
+        "human-text",
+        &[(
+            "deny.json",
+            &policy(r#"{"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*"}"#),
+        )],
+    );
+    let run = ramguard_in(
+        &dir,
+        &[
+            "simulate",
+            "--color",
+            "never",
+            "--policy",
+            "deny.json",
+            "--action",
+            "kvstore:DeleteInstance",
+            "--resource",
+            "*",
+        ],
+    );
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("statement 1 of deny.json"), "{}", run.stdout);
+    let out = json(
+        &ramguard_in(
+            &dir,
+            &[
+                "simulate",
+                "--format",
+                "json",
+                "--policy",
+                "deny.json",
+                "--action",
+                "kvstore:DeleteInstance",
+                "--resource",
+                "*",
+            ],
+        )
+        .stdout,
+    );
+    assert_eq!(out["statements"][0]["index"], 0, "JSON stays 0-based");
+    let lint = ramguard_in(&dir, &["lint", "--color", "never", "deny.json"]);
+    assert!(
+        lint.stdout
+            .ends_with("no errors, no warnings, no info in 1 file (0 skipped)\n"),
+        "{}",
+        lint.stdout
+    );
 }

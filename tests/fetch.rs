@@ -604,3 +604,122 @@ fn a_region_that_contradicts_the_input_or_is_malformed_is_refused() {
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert!(run.stderr.contains("not in `cn-beijing`"), "{}", run.stderr);
 }
+
+// --- `--fetch` with a plan (issue 11, section 2) ----------------------------------------------
+
+const TAIR_PLAN: &str = "tests/fixtures/instances/tair-plan.json";
+
+#[test]
+fn fetch_with_a_plan_merges_the_live_attributes_of_each_deleted_instance() {
+    let run = preflight(
+        "fetch-plan",
+        &["plan-tair", "user"],
+        &[
+            "--fetch",
+            "--instance",
+            TAIR_PLAN,
+            "--no-control-policies",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let out = json(&run);
+    assert_eq!(out["verdict"], "go");
+    assert_eq!(out["instances"][0]["instance_id"], "r-bp1zxszhcgatnx0091");
+    assert_eq!(
+        check(&out, "release-protection")["status"],
+        "pass",
+        "from the live attributes"
+    );
+    let permission = check(&out, "permission")["message"].as_str().unwrap().to_string();
+    assert!(
+        permission.contains("`kvstore:DescribeInstanceAttribute` and `kvstore:DeleteInstance`"),
+        "{permission}"
+    );
+    // The instance is read in the region the plan places it in.
+    assert_eq!(
+        run.calls[0],
+        [
+            "r-kvstore",
+            "DescribeInstanceAttribute",
+            "--InstanceId",
+            "r-bp1zxszhcgatnx0091",
+            "--region",
+            "cn-hangzhou"
+        ]
+    );
+    no_metacharacters(&run);
+}
+
+#[test]
+fn fetch_with_a_plan_says_where_plan_and_account_disagree() {
+    let run = preflight(
+        "fetch-plan-changing",
+        &["plan-tair-changing", "user"],
+        &[
+            "--fetch",
+            "--instance",
+            TAIR_PLAN,
+            "--no-control-policies",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
+    let out = json(&run);
+    assert_eq!(check(&out, "instance-state")["status"], "unknown");
+    let message = check(&out, "instance-state")["message"].as_str().unwrap().to_string();
+    assert!(
+        message.contains("tair-plan.json` says `Normal`")
+            && message.contains(
+                "`aliyun r-kvstore DescribeInstanceAttribute --InstanceId r-bp1zxszhcgatnx0091` says `Changing`"
+            ),
+        "{message}"
+    );
+}
+
+#[test]
+fn fetch_with_a_plan_refuses_save_and_a_contradicting_region() {
+    let dir = scratch("fetch-plan-save-out");
+    let run = preflight(
+        "fetch-plan-save",
+        &["plan-tair", "user"],
+        &[
+            "--fetch",
+            "--instance",
+            TAIR_PLAN,
+            "--save",
+            &dir.join("audit").display().to_string(),
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.contains("--save"), "{}", run.stderr);
+    assert!(run.calls.is_empty(), "nothing fetched: {:?}", run.calls);
+    let run = preflight(
+        "fetch-plan-region",
+        &["plan-tair", "user"],
+        &["--fetch", "--instance", TAIR_PLAN, "--region", "cn-shanghai"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.contains("contradicts"), "{}", run.stderr);
+    assert!(run.calls.is_empty());
+}
+
+#[test]
+fn fetch_with_a_plan_and_unstated_control_policies_names_both_actions() {
+    let run = preflight(
+        "fetch-plan-unstated",
+        &["plan-tair", "user"],
+        &["--fetch", "--instance", TAIR_PLAN, "--format", "json"],
+    );
+    assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
+    let out = json(&run);
+    let message = check(&out, "permission")["message"].as_str().unwrap().to_string();
+    assert!(
+        message.starts_with(
+            "the identity policies allow `kvstore:DescribeInstanceAttribute` and `kvstore:DeleteInstance` on"
+        ) && message.contains("control policies were not stated"),
+        "{message}"
+    );
+}

@@ -375,7 +375,16 @@ fn terraform_input_that_was_not_understood_is_refused() {
 fn well_formed_terraform_is_read_and_new_fields_are_tolerated() {
     // Fields Terraform added lately (`identity`, `before_identity`, `applyable`, ...) are read
     // past; `forget` drops an instance from the state without releasing it.
-    let (code, stdout, stderr) = preflight(Path::new(&fixture("plan-with-new-fields.json")), &ALLOW_DELETE);
+    // Terraform reads the instance around `DeleteInstance`: a plan needs both actions.
+    let (code, stdout, stderr) = preflight(
+        Path::new(&fixture("plan-with-new-fields.json")),
+        &[
+            "--policy",
+            "tests/fixtures/instances/allow-terraform-release.json",
+            "--account-id",
+            "1234567890123456",
+        ],
+    );
     assert_eq!(code, 0, "an unknown order state only warns: {stdout}{stderr}");
     let out: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let ids: Vec<&str> = out["instances"]

@@ -62,6 +62,9 @@ pub struct Options<'c> {
     pub context: Context,
     pub control: Stated,
     pub session: Stated,
+    /// What files (`--instance plan.json`) say of the instance: merged, field by field, with
+    /// what `DescribeInstanceAttribute` says.
+    pub merge_with: Vec<Instance>,
 }
 
 /// Who is calling, per `sts GetCallerIdentity`.
@@ -99,6 +102,37 @@ pub struct Audit {
     pub reports: Vec<InstanceReport>,
     pub layers: Vec<Layer>,
     pub caller: Option<Caller>,
+}
+
+impl Audit {
+    /// Several audits as one (`--fetch` with a plan: one per instance the plan deletes). Each
+    /// instance's policies may differ (those attached at its resource group's scope): the
+    /// layers are kept side by side, and a statement's file is found by its name.
+    pub fn combine(audits: Vec<Audit>) -> Audit {
+        let mut out = Audit {
+            reports: Vec::new(),
+            layers: Vec::new(),
+            caller: None,
+        };
+        for audit in audits {
+            out.reports.extend(audit.reports);
+            out.layers.extend(audit.layers);
+            out.caller = out.caller.or(audit.caller);
+        }
+        out
+    }
+}
+
+/// A statement's file, by layer and name, across the layers of every instance.
+impl crate::report::decision::Sources for Audit {
+    fn source(&self, statement: &crate::eval::StatementRef) -> Option<&crate::source::SourceFile> {
+        self.layers
+            .iter()
+            .filter(|l| l.kind == statement.layer)
+            .flat_map(|l| l.policies.iter())
+            .find(|p| p.source.name == statement.file)
+            .map(|p| p.source.as_ref())
+    }
 }
 
 /// A response read as strictly as any input: UTF-8, strict JSON, no duplicate key.
@@ -511,6 +545,12 @@ fn instance(
     if found.is_empty() {
         return Err(response.wrong(format!("it does not describe `{instance_id}`")));
     }
+    for instance in &mut found {
+        instance.inputs = vec![instances::Input {
+            name: response.call.to_string(),
+            form: instance.form,
+        }];
+    }
     // The resource group is not one of the checks' fields: read here, for the policies
     // attached at its scope.
     let attributes = response
@@ -552,7 +592,8 @@ fn load_stated(stated: &Stated, config: &Config) -> Result<Vec<CompiledPolicy>, 
 
 /// Fetch everything, run the checks, and settle what could not be learnt.
 pub fn audit(api: &dyn Api, options: &Options<'_>) -> Result<Audit, GatherError> {
-    let (instances, resource_group) = instance(api, &options.instance_id, options.region.as_deref())?;
+    let (fetched, resource_group) = instance(api, &options.instance_id, options.region.as_deref())?;
+    let instances = instances::merge(vec![options.merge_with.clone(), fetched]);
     let caller = caller(api)?;
     let policies = match &caller {
         Ok(caller) => identity_policies(api, &caller.identity, resource_group.as_deref(), options.config)?,
@@ -617,7 +658,12 @@ fn settle_permission(report: &mut InstanceReport, caller: Option<&Caller>, polic
         return;
     };
     let resource = report.resource.display();
-    let action = permission::ACTION;
+    // For a plan, Terraform calls both (see `preflight::terraform`), and both were allowed.
+    let action = if report.instance.from_plan() {
+        format!("{}` and `{}", preflight::terraform::READ_ACTION, permission::ACTION)
+    } else {
+        permission::ACTION.to_string()
+    };
     match policies {
         Policies::Root => {
             let account = caller.map_or("", |c| c.account_id.as_str());

@@ -235,10 +235,17 @@ pub fn run(
         None => None,
     };
     let saved = replay.as_ref().map(|r| r.statements.clone()).unwrap_or_default();
+    if !args.instance.is_empty() {
+        return run_with_files(args, config);
+    }
     let instance_id = match (&args.instance_id, &replay) {
         (Some(id), _) => validated(ValueKind::InstanceId, "--instance-id", id)?,
         (None, Some(_)) => saved.instance_id.clone(),
-        (None, None) => return Err(usage("--fetch needs --instance-id ID".into())),
+        (None, None) => {
+            return Err(usage(
+                "--fetch needs --instance-id ID, or --instance FILE (a plan)".into(),
+            ));
+        }
     };
     let region = fetch
         .region
@@ -278,6 +285,7 @@ pub fn run(
         context: crate::eval::Context::from_assignments(&context).map_err(usage)?,
         control,
         session,
+        merge_with: Vec::new(),
     };
     if let Some(replay) = &replay {
         return gather::audit(replay, &options);
@@ -315,6 +323,93 @@ pub fn run(
     }
     recorder.save(dir, &statements, &extra).map_err(usage)?;
     Ok(audit)
+}
+
+/// `--instance FILE... --fetch` (a Terraform plan, say): the live attributes of each instance
+/// the files hold (each the plan deletes), fetched with `DescribeInstanceAttribute` in the
+/// instance's own region and merged with what the files say; the caller and its policies are
+/// fetched for each, since the policies attached at an instance's resource group differ.
+fn run_with_files(
+    args: &crate::cli::PreflightArgs,
+    config: &crate::config::Config,
+) -> Result<gather::Audit, gather::GatherError> {
+    use gather::{GatherError, Options, Stated};
+
+    let fetch = &args.fetch;
+    let usage = GatherError::Usage;
+    if fetch.save.is_some() {
+        return Err(usage(
+            "--save records an audit of one `--instance-id`; with --instance FILE, run it per instance with --fetch --instance-id ID --save DIR".into(),
+        ));
+    }
+    let mut read = Vec::new();
+    for path in &args.instance {
+        read.push(crate::inputs::instances::load(path).map_err(usage)?);
+    }
+    let mut instances = crate::inputs::instances::merge(read);
+    if let Some(id) = &args.instance_id {
+        instances.retain(|i| i.id == *id);
+        if instances.is_empty() {
+            return Err(usage(format!("--instance-id `{id}` is not in the --instance files")));
+        }
+    }
+    let region = fetch
+        .region
+        .as_deref()
+        .map(|r| validated(ValueKind::Region, "--region", r))
+        .transpose()?;
+    let profile = fetch
+        .profile
+        .as_deref()
+        .map(|p| validated(ValueKind::Profile, "--profile", p))
+        .transpose()?;
+    let stated = |files: &[std::path::PathBuf], none: bool| {
+        if !files.is_empty() {
+            Stated::Files(files.to_vec())
+        } else if none {
+            Stated::None
+        } else {
+            Stated::Unstated
+        }
+    };
+    let mut audits = Vec::new();
+    for instance in instances {
+        let instance_id = validated(
+            ValueKind::InstanceId,
+            "the instance ID of an --instance file",
+            &instance.id,
+        )?;
+        // The instance's own region, where the file says it; `--region` where it does not. A
+        // file and `--region` that disagree: the answer is refused as placing it elsewhere.
+        let region = match (&instance.region, &region) {
+            (Some(own), Some(given)) if own != given => {
+                return Err(usage(format!(
+                    "--region `{given}` contradicts the input, which places `{}` in `{own}`",
+                    instance.id
+                )));
+            }
+            (Some(own), _) => Some(own.clone()),
+            (None, given) => given.clone(),
+        };
+        let options = Options {
+            config,
+            instance_id,
+            region: region.clone(),
+            account_id: args.account_id.clone(),
+            context: crate::eval::Context::from_assignments(&args.policies.context).map_err(usage)?,
+            control: stated(&args.policies.control_policies, fetch.no_control_policies),
+            session: stated(args.policies.session_policy.as_slice(), fetch.no_session_policy),
+            merge_with: vec![instance],
+        };
+        let cli = aliyun::AliyunCli {
+            program: fetch.aliyun.clone().unwrap_or_else(|| "aliyun".into()),
+            profile: profile.clone(),
+            region,
+            timeout: CALL_TIMEOUT,
+        };
+        audits.push(gather::audit(&cli, &options)?);
+    }
+    Ok(gather::Audit::combine(audits))
 }
 
 #[cfg(test)]

@@ -75,6 +75,85 @@ pub struct Instance {
     pub terraform: Option<(String, String)>,
     /// Where the instance stands in the file.
     pub span: Span,
+    /// The inputs that describe it: one, unless several `--instance` inputs were merged
+    /// ([`merge`]). Empty until the reader's caller names the input ([`load`] does).
+    pub inputs: Vec<Input>,
+    /// The fields on which those inputs disagree. Such a field is `None` above, and the check
+    /// that reads it says the disagreement instead of picking a side.
+    pub conflicts: Vec<Conflict>,
+}
+
+/// One input that describes an instance: its name (a file, or the call that fetched it) and form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    pub name: String,
+    pub form: Form,
+}
+
+/// A field of [`Instance`] that two inputs may disagree on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Name,
+    Region,
+    Status,
+    ChargeType,
+    ReleaseProtection,
+    OrderCompleted,
+    GlobalInstanceId,
+    Tags,
+}
+
+impl Field {
+    /// The field as the inputs name it (API name / Terraform name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Region => "region",
+            Self::Status => "status (`InstanceStatus` / `status`)",
+            Self::ChargeType => "billing (`ChargeType` / `payment_type`)",
+            Self::ReleaseProtection => {
+                "release protection (`InstanceReleaseProtection` / `instance_release_protection`)"
+            }
+            Self::OrderCompleted => "`IsOrderCompleted`",
+            Self::GlobalInstanceId => "distributed instance (`GlobalInstanceId` / `global_instance_id`)",
+            Self::Tags => "tags",
+        }
+    }
+}
+
+/// Two or more inputs that say different things about one field: `(input, value as shown)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub field: Field,
+    pub values: Vec<(String, String)>,
+}
+
+impl Conflict {
+    /// `` `plan.json` says `Normal`, `live.json` says `Changing` ``.
+    pub fn describe(&self) -> String {
+        let said: Vec<String> = self
+            .values
+            .iter()
+            .map(|(input, value)| format!("`{}` says `{}`", shown(input), shown(value)))
+            .collect();
+        format!(
+            "the inputs disagree on the {}: {}",
+            self.field.as_str(),
+            said.join(", ")
+        )
+    }
+}
+
+impl Instance {
+    /// What the inputs disagree on about `field`, if they do.
+    pub fn conflict(&self, field: Field) -> Option<&Conflict> {
+        self.conflicts.iter().find(|c| c.field == field)
+    }
+
+    /// Whether a Terraform plan is among the inputs: Terraform will release it.
+    pub fn from_plan(&self) -> bool {
+        self.form == Form::TerraformPlan || self.inputs.iter().any(|i| i.form == Form::TerraformPlan)
+    }
 }
 
 /// Why the file cannot be read as instance metadata.
@@ -407,6 +486,8 @@ fn api_instance(node: &Node, form: Form) -> Result<Instance, ShapeError> {
         form,
         terraform: None,
         span: node.span,
+        inputs: Vec::new(),
+        conflicts: Vec::new(),
     })
 }
 
@@ -472,6 +553,8 @@ fn terraform_instance(
         form,
         terraform: Some((address.to_string(), kind.to_string())),
         span,
+        inputs: Vec::new(),
+        conflicts: Vec::new(),
     })
 }
 
@@ -597,15 +680,114 @@ fn terraform_plan(root: &Node) -> Result<Vec<Instance>, ShapeError> {
             .get("before")
             .map(|m| &m.value)
             .ok_or_else(|| error(body, format!("{what} is deleted but has no `change.before`")))?;
-        out.push(terraform_instance(
-            before,
-            &address,
-            &kind,
-            Form::TerraformPlan,
-            change.span,
-        )?);
+        let mut instance = terraform_instance(before, &address, &kind, Form::TerraformPlan, change.span)?;
+        if instance.region.is_none() {
+            instance.region = provider_region(root, change)?;
+        }
+        out.push(instance);
     }
     Ok(out)
+}
+
+/// The region of the provider configuration a planned resource uses, when the configuration
+/// writes it as a constant: `configuration.provider_config[<key>].expressions.region.constant_value`,
+/// where `<key>` is the `provider_config_key` of the resource in `configuration` (Terraform's
+/// JSON format: the keys are opaque, to be looked up through `provider_config_key` only). A
+/// region from a variable or any other reference (`references` instead of `constant_value`),
+/// no region at all (the provider then reads `ALICLOUD_REGION` or `ALIBABA_CLOUD_REGION` from its environment), or
+/// a resource ramguard cannot find in the configuration: unknown.
+fn provider_region(root: &Node, change: &Node) -> Result<Option<String>, ShapeError> {
+    let Some(configuration) = root.get("configuration").map(|m| &m.value) else {
+        return Ok(None);
+    };
+    let (Some(kind), Some(name)) = (string(change, "type")?, string(change, "name")?) else {
+        return Ok(None);
+    };
+    let mut module = configuration.get("root_module").map(|m| &m.value);
+    for call in module_calls(string(change, "module_address")?.as_deref().unwrap_or_default()) {
+        let Some(call) = call else { return Ok(None) };
+        module = module
+            .and_then(|m| m.get("module_calls"))
+            .and_then(|calls| calls.value.get(&call))
+            .and_then(|c| c.value.get("module"))
+            .map(|m| &m.value);
+    }
+    let Some(module) = module else { return Ok(None) };
+    let address = format!("{kind}.{name}");
+    let resources = module
+        .get("resources")
+        .and_then(|m| m.value.as_array())
+        .unwrap_or_default();
+    let mut keys = resources.iter().filter(|r| {
+        r.get("address").and_then(|m| m.value.as_str()) == Some(address.as_str())
+            && r.get("mode")
+                .and_then(|m| m.value.as_str())
+                .is_none_or(|mode| mode == "managed")
+    });
+    let (Some(resource), None) = (keys.next(), keys.next()) else {
+        return Ok(None);
+    };
+    let Some(key) = string(resource, "provider_config_key")? else {
+        return Ok(None);
+    };
+    let Some(expression) = configuration
+        .get("provider_config")
+        .and_then(|m| m.value.get(&key))
+        .and_then(|m| m.value.get("expressions"))
+        .and_then(|m| m.value.get("region"))
+        .map(|m| &m.value)
+    else {
+        return Ok(None);
+    };
+    match expression.get("constant_value").map(|m| &m.value) {
+        Some(Node {
+            value: Value::String(text),
+            ..
+        }) if text.is_empty() => Ok(None),
+        Some(_) => region(expression, "constant_value"),
+        None => Ok(None),
+    }
+}
+
+/// The module call names of a `module_address` (`module.a.module.b["x"]` → `a`, `b`); `None`
+/// for a part ramguard cannot read (then the provider's region stays unknown).
+fn module_calls(address: &str) -> Vec<Option<String>> {
+    let mut out = Vec::new();
+    let mut rest = address;
+    while !rest.is_empty() {
+        let Some(after) = rest.strip_prefix("module.") else {
+            out.push(None);
+            break;
+        };
+        let end = after.find(['.', '[']).unwrap_or(after.len());
+        out.push(Some(after[..end].to_string()));
+        rest = &after[end..];
+        if rest.starts_with('[') {
+            // An index (`[0]`, `["key"]`): skip to its closing bracket, past any quoted text.
+            let mut quoted = false;
+            let mut escaped = false;
+            let mut close = None;
+            for (i, c) in rest.char_indices().skip(1) {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' if quoted => escaped = true,
+                    '"' => quoted = !quoted,
+                    ']' if !quoted => {
+                        close = Some(i);
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            let Some(close) = close else {
+                out.push(None);
+                break;
+            };
+            rest = &rest[close + 1..];
+        }
+        rest = rest.strip_prefix('.').unwrap_or(rest);
+    }
+    out
 }
 
 /// Whether a module of a values representation, or any module below it, holds a resource.
@@ -703,11 +885,206 @@ pub fn load(path: &std::path::Path) -> Result<Vec<Instance>, String> {
     let root = crate::json::parse_past_bom(&text)
         .0
         .map_err(|e| format!("{}: invalid JSON: {}", at(e.span), e.message))?;
-    read(&root).map_err(|e| {
+    let mut instances = read(&root).map_err(|e| {
         let first = e.first.map_or_else(String::new, |span| {
             let (line, column) = source.line_col(span.start);
             format!(" (first at line {line}, column {column})")
         });
         format!("{}: {}{first}", at(e.span), e.message)
-    })
+    })?;
+    for instance in &mut instances {
+        instance.inputs = vec![Input {
+            name: name.clone(),
+            form: instance.form,
+        }];
+    }
+    Ok(instances)
+}
+
+/// Merge what several inputs say about the same instances (`--instance plan.json --instance
+/// live.json`), field by field: a field one input leaves out is taken from another; a field two
+/// inputs give different values is a [`Conflict`] and stays `None`, so that no check passes on
+/// a side picked in silence. Instances keep the order in which they first appear.
+pub fn merge(inputs: Vec<Vec<Instance>>) -> Vec<Instance> {
+    let mut out: Vec<Instance> = Vec::new();
+    for instance in inputs.into_iter().flatten() {
+        match out.iter_mut().find(|known| known.id == instance.id) {
+            Some(known) => merge_into(known, instance),
+            None => out.push(instance),
+        }
+    }
+    out
+}
+
+/// The input names of an instance, for a conflict: `plan.json` (or `plan.json, live.json`).
+fn named(instance: &Instance) -> String {
+    if instance.inputs.is_empty() {
+        return instance.form.as_str().to_string();
+    }
+    let names: Vec<&str> = instance.inputs.iter().map(|i| i.name.as_str()).collect();
+    names.join(", ")
+}
+
+fn merge_into(known: &mut Instance, other: Instance) {
+    let ours = named(known);
+    let theirs = named(&other);
+    let mut conflicts = std::mem::take(&mut known.conflicts);
+    let mut field = |field: Field, mine: &mut Option<String>, their: Option<String>| {
+        if let Some(conflict) = conflicts.iter_mut().find(|c| c.field == field) {
+            // Already disputed: one more voice.
+            if let Some(value) = their {
+                conflict.values.push((theirs.clone(), value));
+            }
+            return;
+        }
+        match (mine.as_ref(), their) {
+            (_, None) => {}
+            (None, Some(value)) => *mine = Some(value),
+            (Some(a), Some(b)) if *a == b => {}
+            (Some(a), Some(b)) => {
+                conflicts.push(Conflict {
+                    field,
+                    values: vec![(ours.clone(), a.clone()), (theirs.clone(), b)],
+                });
+                *mine = None;
+            }
+        }
+    };
+    // Each field as text, compared and shown in that form, then read back.
+    let mut name = known.name.take();
+    field(Field::Name, &mut name, other.name);
+    known.name = name;
+    let mut region = known.region.take();
+    field(Field::Region, &mut region, other.region);
+    known.region = region;
+    let mut status = known.status.take();
+    field(Field::Status, &mut status, other.status);
+    known.status = status;
+    let mut charge = known.charge_type.take().map(|c| charge_text(&c));
+    field(
+        Field::ChargeType,
+        &mut charge,
+        other.charge_type.map(|c| charge_text(&c)),
+    );
+    known.charge_type = charge.map(|c| charge_type(&c));
+    let mut protection = known.release_protection.take().map(|b| b.to_string());
+    field(
+        Field::ReleaseProtection,
+        &mut protection,
+        other.release_protection.map(|b| b.to_string()),
+    );
+    known.release_protection = protection.map(|p| p == "true");
+    let mut order = known.order_completed.take().map(|b| b.to_string());
+    field(
+        Field::OrderCompleted,
+        &mut order,
+        other.order_completed.map(|b| b.to_string()),
+    );
+    known.order_completed = order.map(|o| o == "true");
+    let mut global = known.global_instance_id.take();
+    field(Field::GlobalInstanceId, &mut global, other.global_instance_id);
+    known.global_instance_id = global;
+    match (&known.tags, other.tags) {
+        (_, None) => {}
+        (_, Some(their)) if conflicts.iter().any(|c| c.field == Field::Tags) => {
+            if let Some(conflict) = conflicts.iter_mut().find(|c| c.field == Field::Tags) {
+                conflict.values.push((theirs.clone(), tags_text(&their)));
+            }
+        }
+        (None, Some(their)) => known.tags = Some(their),
+        (Some(mine), Some(their)) if *mine == their => {}
+        (Some(mine), Some(their)) => {
+            conflicts.push(Conflict {
+                field: Field::Tags,
+                values: vec![(ours.clone(), tags_text(mine)), (theirs.clone(), tags_text(&their))],
+            });
+            known.tags = None;
+        }
+    }
+    known.conflicts = conflicts;
+    if known.terraform.is_none() {
+        known.terraform = other.terraform;
+    }
+    known.inputs.extend(other.inputs);
+}
+
+/// A charge type as the merge compares it: the API's spelling of the two known ones.
+fn charge_text(charge: &ChargeType) -> String {
+    match charge {
+        ChargeType::PayAsYouGo => "PostPaid".to_string(),
+        ChargeType::Subscription => "PrePaid".to_string(),
+        ChargeType::Other(raw) => raw.clone(),
+    }
+}
+
+/// Tags as the merge compares and shows them: `env=prod, team=cache`, or `none`.
+fn tags_text(tags: &BTreeMap<String, String>) -> String {
+    if tags.is_empty() {
+        return "no tags".to_string();
+    }
+    let pairs: Vec<String> = tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    pairs.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn instance(input: &str, text: &str) -> Instance {
+        let root = crate::json::parse(text).unwrap_or_else(|e| unreachable!("{}", e.message));
+        let mut found = read(&root).unwrap_or_else(|e| unreachable!("{}", e.message));
+        for i in &mut found {
+            i.inputs = vec![Input {
+                name: input.into(),
+                form: i.form,
+            }];
+        }
+        found.remove(0)
+    }
+
+    #[test]
+    fn merging_fills_gaps_and_records_disagreements() {
+        let a = instance(
+            "a.json",
+            r#"{"InstanceId": "r-x1", "InstanceStatus": "Normal", "ChargeType": "PostPaid", "Tags": {"env": "test"}}"#,
+        );
+        let b = instance(
+            "b.json",
+            r#"{"InstanceId": "r-x1", "InstanceStatus": "Changing", "ChargeType": "PostPaid", "InstanceReleaseProtection": false, "Tags": {"env": "prod"}}"#,
+        );
+        let c = instance("c.json", r#"{"InstanceId": "r-x1", "InstanceStatus": "Normal"}"#);
+        let merged = merge(vec![vec![a], vec![b], vec![c]]);
+        let [one] = merged.as_slice() else {
+            unreachable!("{merged:?}")
+        };
+        assert_eq!(one.release_protection, Some(false), "a gap filled");
+        assert_eq!(one.charge_type, Some(ChargeType::PayAsYouGo), "an agreement kept");
+        assert_eq!(one.status, None, "a disagreement picks no side");
+        let status = one.conflict(Field::Status).unwrap_or_else(|| unreachable!());
+        assert_eq!(
+            status.values,
+            [
+                ("a.json".to_string(), "Normal".to_string()),
+                ("b.json".to_string(), "Changing".to_string()),
+                ("c.json".to_string(), "Normal".to_string())
+            ]
+        );
+        assert_eq!(one.tags, None);
+        assert!(one.conflict(Field::Tags).is_some());
+        assert_eq!(one.inputs.len(), 3);
+    }
+
+    #[test]
+    fn module_addresses_name_their_calls() {
+        assert_eq!(module_calls(""), Vec::<Option<String>>::new());
+        assert_eq!(
+            module_calls(r#"module.a.module.b["x.y]"][0]"#),
+            [Some("a".to_string()), Some("b".to_string()), None]
+        );
+        assert_eq!(
+            module_calls(r#"module.a[0].module.b["k"]"#),
+            [Some("a".to_string()), Some("b".to_string())]
+        );
+        assert_eq!(module_calls("modules.a"), [None]);
+    }
 }

@@ -31,7 +31,7 @@ pub const KNOWN_STATES: [&str; 19] = [
 pub fn check(instance: &Instance) -> Check {
     match instance.status.as_deref() {
         None => Check::new(ID, Status::Unknown, "the input does not say the instance's state").remediation(format!(
-            "read it with `aliyun r-kvstore DescribeInstanceAttribute --InstanceId {}`",
+            "read it with `aliyun r-kvstore DescribeInstanceAttribute --InstanceId {}` and pass the response as another `--instance`",
             instance.id
         )),
         Some("Normal") => Check::new(ID, Status::Pass, "the instance is running (`Normal`)"),

@@ -8,9 +8,10 @@ pub mod instance_state;
 pub mod order_completed;
 pub mod permission;
 pub mod release_protection;
+pub mod terraform;
 
 use crate::eval::{Context, Evaluation, Layer, Resource};
-use crate::inputs::instances::Instance;
+use crate::inputs::instances::{Conflict, Field, Instance};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
@@ -167,14 +168,19 @@ pub struct InstanceReport {
 
 /// Run every check on one instance.
 pub fn check(instance: &Instance, caller: &Caller) -> InstanceReport {
-    let checks = vec![
+    let mut checks = vec![
         instance_state::check(instance),
         charge_type::check(instance),
         release_protection::check(instance, caller),
-        permission::check(instance, caller),
+        terraform::permission(instance, caller),
         order_completed::check(instance),
         distributed_instance::check(instance),
     ];
+    for conflict in &instance.conflicts {
+        for check in checks.iter_mut().filter(|c| feeds(conflict.field, c.id)) {
+            *check = disagreement(check, conflict, instance);
+        }
+    }
     InstanceReport {
         verdict: Verdict::of(&checks),
         resource: caller.resource(instance),
@@ -186,4 +192,41 @@ pub fn check(instance: &Instance, caller: &Caller) -> InstanceReport {
 /// The overall verdict: the worst of them (`go` for no instance at all: nothing is released).
 pub fn overall(reports: &[InstanceReport]) -> Verdict {
     reports.iter().map(|r| r.verdict).max().unwrap_or(Verdict::Go)
+}
+
+/// Whether the check `id` reads `field`.
+fn feeds(field: Field, id: &str) -> bool {
+    match field {
+        Field::Name => false,
+        Field::Status => id == instance_state::ID,
+        Field::ChargeType => id == charge_type::ID,
+        Field::ReleaseProtection => id == release_protection::ID,
+        // The ARN and the `acs:ResourceTag/<key>` values the evaluator reads.
+        Field::Region | Field::Tags => id == permission::ID,
+        Field::OrderCompleted => id == order_completed::ID,
+        Field::GlobalInstanceId => id == distributed_instance::ID,
+    }
+}
+
+/// The check when its inputs disagree: `unknown`, naming both sides (the advisory checks stay
+/// `warn`, as the CONTRACT has them). The disputed field is `None` in the merged instance, so a
+/// check that still passes or fails decided without it (the evaluator takes a region or tags it
+/// does not know as unknown, never as a value): that answer stands, and the dispute is said.
+fn disagreement(check: &Check, conflict: &Conflict, instance: &Instance) -> Check {
+    if matches!(check.status, Status::Pass | Status::Fail) {
+        let mut kept = check.clone();
+        kept.message = format!("{}; {}", check.message, conflict.describe());
+        return kept;
+    }
+    let status = if check.id == order_completed::ID || check.id == distributed_instance::ID {
+        Status::Warn
+    } else {
+        Status::Unknown
+    };
+    let mut out = Check::new(check.id, status, conflict.describe()).remediation(format!(
+        "find out which is current (`aliyun r-kvstore DescribeInstanceAttribute --InstanceId {}`; for a plan made before a change, run `terraform plan` again), then give only inputs that agree",
+        instance.id
+    ));
+    out.evaluation = check.evaluation.clone();
+    out
 }

@@ -21,7 +21,7 @@ pub fn check(instance: &Instance) -> Check {
             "the input does not say whether a configuration change is in progress",
         )
         .remediation(format!(
-            "read `IsOrderCompleted` with `aliyun r-kvstore DescribeInstanceAttribute --InstanceId {}`",
+            "read `IsOrderCompleted` with `aliyun r-kvstore DescribeInstanceAttribute --InstanceId {}` and pass the response as another `--instance`",
             instance.id
         )),
     }

@@ -30,7 +30,7 @@ pub fn check(instance: &Instance, caller: &Caller) -> Check {
         Decision::ExplicitDeny => {
             let statement = evaluation.statements.first();
             let at = statement.map_or_else(String::new, |s| {
-                format!(" (statement {} of {}, line {})", s.index, s.file, s.line)
+                format!(" (statement {} of {}, line {})", s.index + 1, s.file, s.line)
             });
             let layer = evaluation.layer.map_or("identity policies", |l| l.plural());
             Check::new(ID, Status::Fail, format!("explicit deny: a `Deny` in the {layer} forbids `{ACTION}` on `{resource}`{at}"))
@@ -41,7 +41,10 @@ pub fn check(instance: &Instance, caller: &Caller) -> Check {
             let remediation = match &evaluation.closest {
                 Some(near) => format!(
                     "statement {} of {} (line {}) comes closest, but {}",
-                    near.statement.index, near.statement.file, near.statement.line, near.stopped_by
+                    near.statement.index + 1,
+                    near.statement.file,
+                    near.statement.line,
+                    near.stopped_by
                 ),
                 None => format!("grant `{ACTION}` on `{resource}` (or on instances tagged for teardown) to the caller"),
             };

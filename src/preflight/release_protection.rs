@@ -31,6 +31,22 @@ pub fn check(instance: &Instance, caller: &Caller) -> Check {
             check.error_code = Some(ERROR_CODE);
             check
         }
+        None if instance.inputs.len() > 1 => {
+            let names: Vec<String> = instance
+                .inputs
+                .iter()
+                .map(|i| format!("`{}`", crate::inputs::identifiers::shown(&i.name)))
+                .collect();
+            Check::new(
+                ID,
+                Status::Unknown,
+                format!("none of the inputs ({}) says whether release protection is on", names.join(", ")),
+            )
+            .remediation(format!(
+                "read `InstanceReleaseProtection` with `aliyun r-kvstore DescribeInstanceAttribute --InstanceId {}` and pass the response as another `--instance`",
+                instance.id
+            ))
+        }
         None => {
             let why = match instance.form {
                 Form::DescribeInstances => "`DescribeInstances` does not report release protection".to_string(),
@@ -45,7 +61,7 @@ pub fn check(instance: &Instance, caller: &Caller) -> Check {
                 _ => "the input does not say whether release protection is on".to_string(),
             };
             Check::new(ID, Status::Unknown, why).remediation(format!(
-                "read `InstanceReleaseProtection` with `aliyun r-kvstore DescribeInstanceAttribute --InstanceId {}`",
+                "read `InstanceReleaseProtection` with `aliyun r-kvstore DescribeInstanceAttribute --InstanceId {}` and pass the response as another `--instance` (or use `--fetch`)",
                 instance.id
             ))
         }

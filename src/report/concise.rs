@@ -1,9 +1,7 @@
 //! `--format concise`: one line per finding, `path:line:col: CODE message`, which editors'
-//! error parsers and `grep` read. Control and bidirectional characters in the path and the
-//! message are escaped (`\u{202e}`), so one finding is one line and shows what is there.
-//!
-//! (The reporters' shared escape function lands with the safe-rendering work; until then this
-//! file escapes on its own, with the same rule.)
+//! error parsers and `grep` read. Control, bidirectional and invisible characters in the path
+//! and the message are escaped (`\u{202e}`, see [`super::escape`]), so one finding is one line
+//! and shows what is there.
 
 use super::Position;
 use crate::lint::LintReport;
@@ -27,30 +25,9 @@ pub fn render(report: &LintReport) -> String {
     out
 }
 
-/// `text` with control characters, bidirectional controls and other invisible format
-/// characters written as escapes; everything else as it is.
+/// `text` for one line of output: the reporters' shared escape (`super::escape::line`).
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if needs_escape(c) {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(c,
-            '\u{200b}'..='\u{200f}'   // zero-width space, joiners, LRM, RLM
-            | '\u{2028}' | '\u{2029}' // line and paragraph separators
-            | '\u{202a}'..='\u{202e}' // bidi embeddings and overrides
-            | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
-            | '\u{2066}'..='\u{2069}' // bidi isolates
-            | '\u{feff}'              // byte-order mark
-        )
+    super::escape::line(text).into_owned()
 }
 
 #[cfg(test)]
@@ -59,9 +36,11 @@ mod tests {
 
     #[test]
     fn escapes_what_would_break_a_line_or_hide_text() {
-        assert_eq!(escape("a\nb"), "a\\u{a}b");
-        assert_eq!(escape("x\u{202e}y"), "x\\u{202e}y");
-        assert_eq!(escape("\u{1b}[31m"), "\\u{1b}[31m");
+        for text in ["a\nb", "x\u{202e}y", "\u{1b}[31m", "a\u{2028}b"] {
+            let escaped = escape(text);
+            assert!(!escaped.chars().any(super::super::escape::is_hidden), "{escaped:?}");
+            assert!(escaped.contains('\\'), "{escaped}");
+        }
         assert_eq!(escape("`kvstore:*` – ok é"), "`kvstore:*` – ok é");
     }
 }

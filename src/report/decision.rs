@@ -2,6 +2,7 @@
 
 use serde_json::json;
 
+use super::escape;
 use super::human::{Snippet, Style};
 use crate::eval::{Decision, Evaluation, StatementRef};
 use crate::source::SourceFile;
@@ -73,10 +74,12 @@ pub fn advice(evaluation: &Evaluation) -> Option<String> {
     }
 }
 
+/// Input text in it (the action, the resource, condition keys, file names, statements) is
+/// escaped: see [`super::escape`].
 pub fn human(evaluation: &Evaluation, action: &str, resource: &str, sources: &dyn Sources, style: Style) -> String {
-    let mut out = format!("{}\n", sentence(evaluation, action, resource));
+    let mut out = format!("{}\n", escape::line(&sentence(evaluation, action, resource)));
     if let Some(advice) = advice(evaluation) {
-        out.push_str(&format!("  help: {advice}\n"));
+        out.push_str(&format!("  help: {}\n", escape::line(&advice)));
     }
     out.push('\n');
     out.push_str(&snippets(evaluation, action, resource, sources, style));
@@ -103,13 +106,14 @@ pub fn snippets(evaluation: &Evaluation, action: &str, resource: &str, sources: 
         Snippet {
             title: format!(
                 "statement {} of {} ({})",
-                statement.index,
+                // 1-based, as an editor counts; `index` in JSON stays 0-based.
+                statement.index + 1,
                 statement.file,
                 statement.layer.as_str()
             ),
             code: None,
             severity,
-            source,
+            source: Some(source),
             labels: vec![(statement.span, label)],
             help: None,
         }
@@ -120,11 +124,13 @@ pub fn snippets(evaluation: &Evaluation, action: &str, resource: &str, sources: 
             Snippet {
                 title: format!(
                     "closest: statement {} of {} comes nearest to allowing, but {}",
-                    near.statement.index, near.statement.file, near.stopped_by
+                    near.statement.index + 1,
+                    near.statement.file,
+                    near.stopped_by
                 ),
                 code: None,
                 severity: miette::Severity::Advice,
-                source,
+                source: Some(source),
                 labels: vec![(near.statement.span, "closest `Allow`".to_string())],
                 help: None,
             }
@@ -132,7 +138,10 @@ pub fn snippets(evaluation: &Evaluation, action: &str, resource: &str, sources: 
         }
     } else if evaluation.decision == Decision::ImplicitDeny {
         out.push_str(&format!(
-            "  help: no `Allow` statement mentions `{action}`; add one scoped to `{resource}`\n"
+            "  help: {}\n",
+            escape::line(&format!(
+                "no `Allow` statement mentions `{action}`; add one scoped to `{resource}`"
+            ))
         ));
     }
     out

@@ -1,6 +1,10 @@
 //! `--format github`: GitHub Actions workflow commands, one annotation per finding.
+//!
+//! Input text is escaped twice: control and invisible characters first (see
+//! [`super::escape`]: the job log is a terminal too), then the characters a workflow command
+//! gives a meaning to (`%`, line breaks, and `:` and `,` in properties).
 
-use super::Position;
+use super::{Position, escape};
 use crate::lint::LintReport;
 use crate::rules::Severity;
 
@@ -14,14 +18,14 @@ pub fn render(report: &LintReport) -> String {
                 Severity::Warning => "warning",
                 Severity::Info => "notice",
             };
-            let mut message = finding.message.clone();
+            let mut message = escape::line(&finding.message).into_owned();
             if let Some(help) = &finding.help {
                 message.push_str("\nhelp: ");
-                message.push_str(help);
+                message.push_str(&escape::line(help));
             }
             out.push_str(&format!(
                 "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-                escape_property(&file.source.name),
+                escape_property(&escape::line(&file.source.name)),
                 at.line,
                 at.column,
                 at.end_line,

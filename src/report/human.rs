@@ -1,10 +1,15 @@
 //! `--format human`: miette's graphical reports, with the source snippet, labels and help.
+//!
+//! miette reads an [`Excerpt`] of the file, never the file itself: the lines around the labels,
+//! long lines clipped, secret values masked, control characters escaped. Every text of a
+//! snippet (title, labels, help, file name) is escaped the same way.
 
 use std::fmt;
-use std::sync::Arc;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
+use super::escape;
+use super::excerpt::{self, Excerpt};
 use crate::lint::LintReport;
 use crate::rules::{Finding, Severity};
 use crate::source::SourceFile;
@@ -30,77 +35,93 @@ impl Style {
 }
 
 /// A diagnostic as miette sees it: a title, labels on one file, a help line.
+///
+/// Its texts are written as they are; [`Snippet::render`] escapes them.
 #[derive(Debug)]
 pub struct Snippet<'a> {
     pub title: String,
     pub code: Option<String>,
     pub severity: miette::Severity,
-    pub source: &'a SourceFile,
+    /// The file the labels point into; `None` for a diagnostic with no place.
+    pub source: Option<&'a SourceFile>,
     /// The first label is the primary one.
     pub labels: Vec<(crate::source::Span, String)>,
     pub help: Option<String>,
 }
 
-struct Report<'a> {
-    snippet: &'a Snippet<'a>,
-    source: NamedSource<Arc<str>>,
+/// A snippet ready for miette: texts escaped, labels moved into the excerpt.
+#[derive(Debug)]
+struct Report {
+    title: String,
+    code: Option<String>,
+    severity: miette::Severity,
+    help: Option<String>,
+    excerpt: Option<(Excerpt, Vec<excerpt::Label>)>,
 }
 
-impl fmt::Debug for Report<'_> {
+impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.snippet.title)
+        f.write_str(&self.title)
     }
 }
 
-impl fmt::Display for Report<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.snippet.title)
-    }
-}
+impl std::error::Error for Report {}
 
-impl std::error::Error for Report<'_> {}
-
-impl Diagnostic for Report<'_> {
+impl Diagnostic for Report {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.snippet.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {
-        Some(self.snippet.severity)
+        Some(self.severity)
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.snippet.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        self.excerpt.as_ref().map(|(excerpt, _)| excerpt as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(self.snippet.labels.iter().enumerate().map(
-            |(i, (span, label))| {
-                let label = (!label.is_empty()).then(|| label.clone());
-                if i == 0 {
-                    LabeledSpan::new_primary_with_span(label, *span)
-                } else {
-                    LabeledSpan::new_with_span(label, *span)
-                }
-            },
-        )))
+        let (_, labels) = self.excerpt.as_ref()?;
+        Some(Box::new(labels.iter().enumerate().map(|(i, label)| {
+            let text = (!label.text.is_empty()).then(|| label.text.clone());
+            if i == 0 {
+                LabeledSpan::new_primary_with_span(text, label.span)
+            } else {
+                LabeledSpan::new_with_span(text, label.span)
+            }
+        })))
     }
 }
 
 impl Snippet<'_> {
+    /// Render, then a blank line.
     pub fn render(&self, out: &mut String, style: Style) {
+        self.render_alone(out, style);
+        out.push('\n');
+    }
+
+    /// Render, with no blank line after it.
+    pub fn render_alone(&self, out: &mut String, style: Style) {
         let report = Report {
-            snippet: self,
-            source: NamedSource::new(self.source.name.clone(), self.source.text.clone()),
+            title: escape::line(&self.title).into_owned(),
+            code: self.code.as_deref().map(|c| escape::line(c).into_owned()),
+            severity: self.severity,
+            help: self.help.as_deref().map(|h| escape::line(h).into_owned()),
+            excerpt: self
+                .source
+                .filter(|_| !self.labels.is_empty())
+                .map(|source| Excerpt::new(source, &self.labels)),
         };
         if style.handler().render_report(out, &report).is_err() {
-            out.push_str(&format!("{}: {}\n", self.source.name, self.title));
+            let name = self
+                .source
+                .map_or_else(String::new, |s| format!("{}: ", escape::line(&s.name)));
+            out.push_str(&format!("{name}{}\n", report.title));
         }
-        out.push('\n');
     }
 }
 
@@ -115,7 +136,7 @@ pub fn render_finding(out: &mut String, source: &SourceFile, finding: &Finding, 
         title: finding.message.clone(),
         code: Some(format!("{}({})", finding.rule.name, finding.rule.code)),
         severity,
-        source,
+        source: Some(source),
         labels: std::iter::once((finding.span, finding.label.clone()))
             .chain(finding.related.iter().cloned())
             .collect(),
@@ -134,18 +155,25 @@ pub fn render(report: &LintReport, style: Style) -> String {
     }
     let summary = super::json::Summary::of(report);
     out.push_str(&format!(
-        "{} {}, {} {}, {} {} in {} {} ({} skipped)\n",
-        summary.errors,
-        plural(summary.errors, "error", "errors"),
-        summary.warnings,
-        plural(summary.warnings, "warning", "warnings"),
-        summary.infos,
-        plural(summary.infos, "info", "infos"),
+        "{}, {}, {} in {} {} ({} skipped)\n",
+        counted(summary.errors, "error", "errors"),
+        counted(summary.warnings, "warning", "warnings"),
+        counted(summary.infos, "info", "infos"),
         summary.files,
         plural(summary.files, "file", "files"),
         summary.skipped,
     ));
     out
+}
+
+/// `n` things as a sentence says it: "no errors", "1 error", "2 errors"; "no info" (issue 12).
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    match n {
+        0 if one == "info" => "no info".to_string(),
+        0 => format!("no {many}"),
+        1 => format!("1 {one}"),
+        _ => format!("{n} {many}"),
+    }
 }
 
 pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {

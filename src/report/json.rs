@@ -1,4 +1,5 @@
-//! `--format json` for `lint`: the CONTRACT's shape, one object on stdout.
+//! `--format json` for `lint`: the CONTRACT's shape, one object on stdout. Input text in it
+//! (messages, pointers, paths) is exact: control and invisible characters are JSON escapes.
 
 use serde::Serialize;
 
@@ -75,5 +76,5 @@ pub fn render(report: &LintReport) -> String {
         diagnostics,
         summary: Summary::of(report),
     };
-    serde_json::to_string_pretty(&output).unwrap_or_default() + "\n"
+    super::escape::json_text(&output)
 }

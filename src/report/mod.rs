@@ -3,10 +3,13 @@
 
 pub mod concise;
 pub mod decision;
+pub mod escape;
+mod excerpt;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod preflight;
+pub mod preflight_github;
 pub mod sarif;
 
 use crate::rules::Finding;

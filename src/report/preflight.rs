@@ -2,11 +2,13 @@
 //! statement as a snippet, a summary table for many instances; or the CONTRACT's JSON.
 //!
 //! Only what ramguard checked is printed: the instance's ID, name, region and the values the
-//! checks read. Nothing else of the input — a Terraform plan's passwords — ever reaches output.
+//! checks read. Nothing else of the input — a Terraform plan's passwords — ever reaches output,
+//! and what does is escaped (see [`super::escape`]).
 
 use serde_json::json;
 
 use super::decision::{self, Sources};
+use super::escape;
 use super::human::Style;
 use crate::preflight::{InstanceReport, Verdict, overall, permission};
 
@@ -26,22 +28,20 @@ pub fn human(reports: &[InstanceReport], sources: &dyn Sources, style: Style) ->
         if let Some((address, _)) = &instance.terraform {
             title.push_str(&format!(" [{address}]"));
         }
-        out.push_str(&format!("{title}: {}\n", report.verdict.as_str()));
-        out.push_str(&format!("  {}\n", report.resource.display()));
+        push_line(&mut out, &format!("{title}: {}", report.verdict.as_str()));
+        push_line(&mut out, &format!("  {}", report.resource.display()));
         for check in &report.checks {
             let code = check.error_code.map_or_else(String::new, |c| format!(" [{c}]"));
-            out.push_str(&format!(
-                "  {} {:<21} {}{code}\n",
-                check.status.mark(),
-                check.id,
-                check.message
-            ));
+            push_line(
+                &mut out,
+                &format!("  {} {:<21} {}{code}", check.status.mark(), check.id, check.message),
+            );
             if let Some(remediation) = check
                 .remediation
                 .as_ref()
                 .filter(|_| check.status != crate::preflight::Status::Pass)
             {
-                out.push_str(&format!("    {:<21} → {remediation}\n", ""));
+                push_line(&mut out, &format!("    {:<21} → {remediation}", ""));
             }
         }
         if let Some(evaluation) = report
@@ -66,10 +66,10 @@ pub fn human(reports: &[InstanceReport], sources: &dyn Sources, style: Style) ->
         out.push('\n');
     }
     if reports.len() > 1 {
-        out.push_str(&format!(
-            "{:<28} {:<10} {}\n",
-            "instance", "verdict", "blocking or unknown"
-        ));
+        push_line(
+            &mut out,
+            &format!("{:<28} {:<10} {}", "instance", "verdict", "blocking or unknown"),
+        );
         for report in reports {
             let open: Vec<&str> = report
                 .checks
@@ -82,23 +82,34 @@ pub fn human(reports: &[InstanceReport], sources: &dyn Sources, style: Style) ->
                 })
                 .map(|c| c.id)
                 .collect();
-            out.push_str(&format!(
-                "{:<28} {:<10} {}\n",
-                report.instance.id,
-                report.verdict.as_str(),
-                if open.is_empty() {
-                    "—".to_string()
-                } else {
-                    open.join(", ")
-                }
-            ));
+            push_line(
+                &mut out,
+                &format!(
+                    "{:<28} {:<10} {}",
+                    report.instance.id,
+                    report.verdict.as_str(),
+                    if open.is_empty() {
+                        "—".to_string()
+                    } else {
+                        open.join(", ")
+                    }
+                ),
+            );
         }
         out.push('\n');
     }
     let count = reports.len();
     let noun = super::human::plural(count, "instance", "instances");
-    out.push_str(&format!("preflight: {} ({count} {noun})\n", verdict.as_str()));
+    push_line(&mut out, &format!("preflight: {} ({count} {noun})", verdict.as_str()));
     out
+}
+
+/// Append a line of report text that holds input (instance IDs and names, Terraform addresses,
+/// ARNs, values the checks read), every control and invisible character escaped: an instance
+/// name can neither drive the terminal nor forge a line of the checklist.
+fn push_line(out: &mut String, text: &str) {
+    out.push_str(&escape::line(text));
+    out.push('\n');
 }
 
 pub fn json(reports: &[InstanceReport]) -> serde_json::Value {

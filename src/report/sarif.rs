@@ -1,6 +1,7 @@
 //! `--format sarif`: SARIF 2.1.0 as GitHub code scanning takes it — rule metadata, relative
 //! paths, columns in Unicode code points, and `partialFingerprints` so that an alert keeps its
-//! identity when lines move.
+//! identity when lines move. Messages are escaped as in human output (code scanning shows
+//! them to people); the rest is exact, with control and invisible characters as JSON escapes.
 
 use serde_json::{Value, json};
 
@@ -29,10 +30,11 @@ pub fn render(report: &LintReport, cwd: &std::path::Path) -> String {
         for finding in &file.findings {
             let at = Position::of(&file.source, finding);
             let rule_index = rules::ALL.iter().position(|r| r.code == finding.rule.code);
-            let mut text = finding.message.clone();
+            // Shown to people by code scanning: written as the human output writes it.
+            let mut text = super::escape::line(&finding.message).into_owned();
             if let Some(help) = &finding.help {
                 text.push_str("\nhelp: ");
-                text.push_str(help);
+                text.push_str(&super::escape::line(help));
             }
             results.push(json!({
                 "ruleId": finding.rule.code,
@@ -73,7 +75,7 @@ pub fn render(report: &LintReport, cwd: &std::path::Path) -> String {
             "results": results,
         }],
     });
-    serde_json::to_string_pretty(&sarif).unwrap_or_default() + "\n"
+    super::escape::json_text(&sarif)
 }
 
 fn level(severity: Severity) -> &'static str {
