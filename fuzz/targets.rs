@@ -27,6 +27,7 @@ pub fn lint_policy(data: &[u8]) {
         linted: 1,
         documents: 1,
         skipped: 0,
+        skipped_files: Vec::new(),
     };
     let human = report::human::render(
         &report,
@@ -36,9 +37,15 @@ pub fn lint_policy(data: &[u8]) {
         },
     );
     assert!(!human.contains('\u{1b}'), "input text reached the terminal unescaped");
+    let _ = report::concise::render(&report);
     let _ = report::json::render(&report);
     let _ = report::sarif::render(&report, std::path::Path::new("."));
     let _ = report::github::render(&report);
+    // The fixes: edits inside the text, applied without panicking, whatever the findings.
+    for file in &report.files {
+        let edits = ramguard::fix::edits(&file.source.text, &file.findings, &Settings::default().catalog);
+        let _ = ramguard::fix::apply(&file.source.text, &edits, true);
+    }
 }
 
 /// The instance reader, then every preflight check with and without a policy. A `go` needs an

@@ -4,8 +4,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::report::Format;
-
 #[derive(Debug, Parser)]
 #[command(
     name = "ramguard",
@@ -22,15 +20,104 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Output format
-    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// `--format` before the subcommand, as the first wave took it: still accepted, and checked
+    /// against what the subcommand prints. Each subcommand's own `--format` lists its formats.
+    #[arg(long = "format", value_enum, hide = true)]
+    pub format_before_subcommand: Option<AnyFormat>,
     /// When to use colour (`NO_COLOR` is honoured by `auto`)
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
-    /// Configuration file (default: `ramguard.toml` here or in the nearest parent folder)
+    /// Configuration file (default: for `lint`, the `ramguard.toml` nearest above each path linted;
+    /// for the other subcommands, the nearest above the working directory)
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+/// Every format some subcommand prints (the hidden top-level `--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AnyFormat {
+    Human,
+    Concise,
+    Json,
+    Sarif,
+    Github,
+}
+
+/// What `lint` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    /// Diagnostics with source snippets (the default)
+    Human,
+    /// One line per finding, `path:line:col: CODE message`, for editors and `grep`
+    Concise,
+    /// One JSON object: `diagnostics` and `summary`
+    Json,
+    /// SARIF 2.1.0, for code-scanning services
+    Sarif,
+    /// GitHub Actions workflow annotations
+    Github,
+}
+
+/// What `simulate`, `rules` and `explain` print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Text for people (the default)
+    Human,
+    /// JSON for scripts
+    Json,
+}
+
+/// What `preflight` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PreflightFormat {
+    /// The checklist and verdict, for people (the default)
+    Human,
+    /// JSON for scripts
+    Json,
+    /// GitHub Actions annotations, and the job summary appended to `$GITHUB_STEP_SUMMARY`
+    Github,
+}
+
+impl AnyFormat {
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Human => "human",
+            Self::Concise => "concise",
+            Self::Json => "json",
+            Self::Sarif => "sarif",
+            Self::Github => "github",
+        }
+    }
+
+    pub fn for_lint(self) -> LintFormat {
+        match self {
+            Self::Human => LintFormat::Human,
+            Self::Concise => LintFormat::Concise,
+            Self::Json => LintFormat::Json,
+            Self::Sarif => LintFormat::Sarif,
+            Self::Github => LintFormat::Github,
+        }
+    }
+
+    /// `preflight`'s format, if it prints this one.
+    pub fn for_preflight(self) -> Option<PreflightFormat> {
+        match self {
+            Self::Human => Some(PreflightFormat::Human),
+            Self::Json => Some(PreflightFormat::Json),
+            Self::Github => Some(PreflightFormat::Github),
+            _ => None,
+        }
+    }
+
+    /// The report format, if this subcommand's formats include it.
+    pub fn for_report(self) -> Option<ReportFormat> {
+        match self {
+            Self::Human => Some(ReportFormat::Human),
+            Self::Json => Some(ReportFormat::Json),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -48,25 +135,87 @@ pub enum Command {
     Preflight(PreflightArgs),
     /// Would RAM allow this request, and which statement decides?
     Simulate(SimulateArgs),
-    /// List every rule: code, name, default severity, summary
-    Rules,
+    /// List every rule: code, name, severity (as `ramguard.toml` sets it), summary
+    Rules(RulesArgs),
     /// Print the documentation of one rule, by name or code
-    Explain {
-        /// A rule name (`wildcard-grants-delete`) or code (`RG201`)
-        rule: String,
-    },
+    Explain(ExplainArgs),
+    /// Print shell completions (`ramguard completions bash > /etc/bash_completion.d/ramguard`)
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), e.g. `ramguard manpage > ramguard.1`
+    Manpage,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule name (`wildcard-grants-delete`) or code (`RG201`)
+    pub rule: String,
+    /// Output format (`human` is the rule's Markdown documentation)
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
     /// Files or folders to lint (default: the current folder)
     pub paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum)]
+    pub format: Option<LintFormat>,
     /// Fail on warnings too
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Exit 0 even when there are findings (2 still means ramguard could not run)
+    #[arg(long)]
+    pub exit_zero: bool,
     /// Lint files even where `ramguard.toml` ignores them
     #[arg(long)]
     pub no_ignore: bool,
+    /// Run only these rules: names, codes or code prefixes (`RG2`), comma-separated; replaces
+    /// the rules `ramguard.toml` turns on or off
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Run these rules too (names, codes or prefixes), even where `ramguard.toml` turns them off
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+    /// Do not run these rules (names, codes or prefixes); wins over `--select`
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Print how many findings each rule made, instead of the findings
+    #[arg(long)]
+    pub statistics: bool,
+    /// Write the report to FILE instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Print no report: only the exit code, and errors that stop the run
+    #[arg(long, short = 'q', conflicts_with_all = ["statistics", "show_skipped"])]
+    pub quiet: bool,
+    /// List each file that was skipped, and why
+    #[arg(long, short = 'v', visible_alias = "verbose")]
+    pub show_skipped: bool,
+    /// Rewrite the files in place with the safe mechanical fixes (`ramguard explain RULE` says
+    /// which rules have one), then report what is left
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print the fixes as a unified diff instead of writing them (exit 1 when there is one)
+    #[arg(long)]
+    pub diff: bool,
+    /// With `--fix` or `--diff`: apply the fixes that change what a policy grants, too
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 }
 
 /// The caller's policies, by layer: the forms `lint` reads, RAM API responses included.
@@ -88,6 +237,9 @@ pub struct PolicyArgs {
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
+    /// Output format
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
     #[command(flatten)]
     pub policies: PolicyArgs,
     /// The action, `service:ActionName` (e.g. `kvstore:DeleteInstance`)
@@ -100,6 +252,9 @@ pub struct SimulateArgs {
 
 #[derive(Debug, Args)]
 pub struct PreflightArgs {
+    /// Output format
+    #[arg(long, value_enum)]
+    pub format: Option<PreflightFormat>,
     /// The instance metadata: a DescribeInstanceAttribute or DescribeInstances response, an
     /// instance object, or `terraform show -json` of a plan or state (`-` for standard input).
     /// A repeated key, an identifier of the wrong shape or Terraform JSON off its schema is

@@ -110,17 +110,13 @@ impl Config {
         if let Some(path) = explicit {
             return Self::load(path, start);
         }
-        for dir in start.ancestors() {
-            let candidate = dir.join(FILE_NAME);
-            // Not `is_file`: a `ramguard.toml` that is a FIFO or a folder is refused, not passed over.
-            if candidate.exists() {
-                return Self::load(&candidate, start);
-            }
+        match nearest(start) {
+            Some(candidate) => Self::load(&candidate, start),
+            None => Ok(Self {
+                root: start.to_path_buf(),
+                ..Self::default()
+            }),
         }
-        Ok(Self {
-            root: start.to_path_buf(),
-            ..Self::default()
-        })
     }
 
     pub fn load(path: &Path, cwd: &Path) -> Result<Self, ConfigError> {
@@ -322,6 +318,41 @@ impl Config {
         out
     }
 
+    /// `--select`, `--extend-select` and `--ignore` over this configuration, as ruff's flags
+    /// override `pyproject.toml`: `--select` replaces the set of rules that run (a rule it names
+    /// runs at its configured level, or its default where the configuration turned it off);
+    /// `--extend-select` adds rules, `--ignore` removes them and wins over both.
+    pub fn apply_selection(&mut self, selection: &Selection) -> Result<(), String> {
+        let select = selected(&selection.select)?;
+        let extend = selected(&selection.extend_select)?;
+        let ignore = selected(&selection.ignore)?;
+        for rule in rules::ALL {
+            let code = rule.code;
+            let wanted = if selection.select.is_empty() {
+                self.levels.get(code) != Some(&Level::Off) || extend.contains(code)
+            } else {
+                select.contains(code) || extend.contains(code)
+            };
+            if wanted && !ignore.contains(code) {
+                if self.levels.get(code) == Some(&Level::Off) {
+                    self.levels.remove(code);
+                }
+            } else {
+                self.levels.insert(code, Level::Off);
+            }
+        }
+        Ok(())
+    }
+
+    /// The level a rule runs at under this configuration (for `ramguard rules`).
+    pub fn level(&self, rule: &Rule) -> Level {
+        self.levels.get(rule.code).copied().unwrap_or(match rule.severity {
+            Severity::Error => Level::Error,
+            Severity::Warning => Level::Warning,
+            Severity::Info => Level::Info,
+        })
+    }
+
     pub fn ignore_skips_file(ignore: &Ignore) -> bool {
         ignore.rules.is_none()
     }
@@ -329,6 +360,81 @@ impl Config {
     pub fn ignore_covers(ignore: &Ignore, rule: &Rule) -> bool {
         ignore.rules.as_ref().is_none_or(|rules| rules.contains(&rule))
     }
+}
+
+/// The nearest `ramguard.toml` in `start` or above it. Not `is_file`: a `ramguard.toml` that is
+/// a FIFO or a folder is found, then refused when read, not passed over.
+pub fn nearest(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|candidate| candidate.exists())
+}
+
+/// The folder whose `ramguard.toml` applies to a path named on the command line: the path
+/// itself for a folder, its folder for a file, the working directory for standard input (as
+/// ruff finds the `pyproject.toml` of each file, not of the working directory).
+pub fn start_for(path: &Path, cwd: &Path) -> PathBuf {
+    if path == Path::new("-") {
+        return cwd.to_path_buf();
+    }
+    let path = absolute(cwd, path);
+    if path.is_dir() {
+        path
+    } else {
+        path.parent().map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
+    }
+}
+
+/// The rule selectors of the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub select: Vec<String>,
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+            Self::Info => "info",
+            Self::Off => "off",
+        }
+    }
+}
+
+/// The codes of the rules that selectors name: a rule name, a code, a code prefix (`RG2`), or
+/// `ALL`. A selector that names no rule is an error: a misspelt `--ignore` that ignores nothing
+/// would pass silently.
+fn selected(selectors: &[String]) -> Result<std::collections::BTreeSet<&'static str>, String> {
+    let mut codes = std::collections::BTreeSet::new();
+    for selector in selectors {
+        let selector = selector.trim();
+        let upper = selector.to_ascii_uppercase();
+        let matching: Vec<&'static str> = rules::ALL
+            .iter()
+            .filter(|r| {
+                upper == "ALL"
+                    || r.name.eq_ignore_ascii_case(selector)
+                    || (upper.starts_with("RG") && r.code.starts_with(upper.as_str()))
+            })
+            .map(|r| r.code)
+            .collect();
+        if matching.is_empty() {
+            let hint = crate::suggest::did_you_mean(selector, rules::ALL.iter().map(|r| r.name)).map_or_else(
+                || "`ramguard rules` lists them".to_string(),
+                |s| format!("did you mean `{s}`?"),
+            );
+            return Err(format!(
+                "`{}` selects no rule: give a rule name, a code (`RG201`) or a code prefix (`RG2`); {hint}",
+                selector.escape_debug()
+            ));
+        }
+        codes.extend(matching);
+    }
+    Ok(codes)
 }
 
 /// `cwd.join(path)` with `.` and `..` folded, without touching the file system.
@@ -415,6 +521,45 @@ mod tests {
             .map(|c| c.ignores.iter().map(|i| i.expired.is_some()).collect())
             .unwrap_or_default();
         assert_eq!(expired, [true, false]);
+    }
+
+    #[test]
+    fn selection_overrides_the_configuration_as_ruffs_flags_do() {
+        let off = |config: &Config, code: &str| config.levels.get(code) == Some(&Level::Off);
+        let selection = |select: &[&str], extend: &[&str], ignore: &[&str]| Selection {
+            select: select.iter().map(|s| s.to_string()).collect(),
+            extend_select: extend.iter().map(|s| s.to_string()).collect(),
+            ignore: ignore.iter().map(|s| s.to_string()).collect(),
+        };
+        let mut config =
+            parse("[rules]\nfull-admin = \"off\"\nwildcard-grants-delete = \"error\"\n").unwrap_or_default();
+        config
+            .apply_selection(&selection(&["RG2"], &[], &["unscoped-delete"]))
+            .unwrap_or_default();
+        assert!(
+            off(&config, "RG001") && off(&config, "RG203"),
+            "outside the selection, or ignored"
+        );
+        assert!(
+            !off(&config, "RG205") && !off(&config, "RG201"),
+            "selected: full-admin is back on"
+        );
+        assert_eq!(
+            config.levels.get("RG201"),
+            Some(&Level::Error),
+            "the configured level stays"
+        );
+        let mut config = parse("[rules]\nfull-admin = \"off\"\n").unwrap_or_default();
+        config
+            .apply_selection(&selection(&[], &["full-admin"], &[]))
+            .unwrap_or_default();
+        assert!(!off(&config, "RG205") && !off(&config, "RG001"));
+        assert!(config.apply_selection(&selection(&[], &[], &["RG9999"])).is_err());
+        assert!(
+            config
+                .apply_selection(&selection(&[], &[], &["wildcard-grant-delete"]))
+                .is_err()
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod cli;
 pub mod cloud;
 pub mod config;
 pub mod eval;
+pub mod fix;
 pub mod inputs;
 pub mod json;
 pub mod lint;

@@ -31,6 +31,15 @@ pub struct LintReport {
     /// Files that were read but were plainly not policies, or that an ignore skipped, and
     /// `*.json` entries of a walk that are not regular files (a dangling symbolic link, a FIFO).
     pub skipped: usize,
+    /// Each skipped file and why (`--show-skipped`), sorted by path.
+    pub skipped_files: Vec<SkippedFile>,
+}
+
+/// A file that was not linted, and why, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedFile {
+    pub path: String,
+    pub reason: String,
 }
 
 impl LintReport {
@@ -42,6 +51,9 @@ impl LintReport {
             .count()
     }
 }
+
+/// What became of one file: linted (its report and how many documents it held), or skipped.
+type FileOutcome = Result<(FileReport, usize), SkippedFile>;
 
 /// A path that could not be linted: the run exits 2.
 #[derive(Debug)]
@@ -72,7 +84,7 @@ pub fn lint_paths(
         return Err(errors);
     }
     let used: Vec<std::sync::atomic::AtomicBool> = config.ignores.iter().map(|_| Default::default()).collect();
-    let outcomes: Vec<Result<Option<(FileReport, usize)>, PathError>> = files
+    let outcomes: Vec<Result<FileOutcome, PathError>> = files
         .par_iter()
         .map(|Target { path, named }| {
             let (name, bytes) = read(path)?;
@@ -83,18 +95,29 @@ pub fn lint_paths(
             } else {
                 config.ignores_for(relative).collect()
             };
+            let skipped = |reason: String| SkippedFile {
+                path: path.display().to_string(),
+                reason,
+            };
             if let Some((i, _)) = ignores.iter().find(|(_, ig)| Config::ignore_skips_file(ig)) {
                 mark(&used, *i);
-                return Ok(None);
+                return Ok(Err(skipped("an `[[ignore]]` of ramguard.toml skips it".into())));
             }
             let file = crate::inputs::read_policy_file(name, bytes);
             // Only a file named on the command line is reported for looking like a policy
             // without being one; in a walk it is skipped like any other JSON.
-            if !named && matches!(file.content, Content::Unrecognised(_)) {
-                return Ok(None);
+            match &file.content {
+                Content::Unrecognised(unrecognised) if !named => {
+                    return Ok(Err(skipped(format!(
+                        "found in a folder, and not a policy ramguard reads: {}",
+                        unrecognised.message
+                    ))));
+                }
+                Content::NotPolicy(why) => return Ok(Err(skipped(why.describe().into()))),
+                _ => {}
             }
             let Some(findings) = lint_file(&file, &config.settings, &relative.to_string_lossy()) else {
-                return Ok(None);
+                return Ok(Err(skipped("not a policy".into())));
             };
             let documents = match &file.content {
                 Content::Documents(documents) => documents.len(),
@@ -111,7 +134,7 @@ pub fn lint_paths(
                     Some(finding.severity(severity))
                 })
                 .collect();
-            Ok(Some((
+            Ok(Ok((
                 FileReport {
                     source: file.source,
                     findings,
@@ -121,12 +144,13 @@ pub fn lint_paths(
         })
         .collect();
     let mut report = LintReport {
-        skipped: unreadable,
+        skipped: unreadable.len(),
+        skipped_files: unreadable,
         ..LintReport::default()
     };
     for outcome in outcomes {
         match outcome {
-            Ok(Some((file, documents))) => {
+            Ok(Ok((file, documents))) => {
                 report.linted += 1;
                 report.documents += documents;
                 // A clean file's text is not kept: a run over thousands of files holds only
@@ -135,7 +159,10 @@ pub fn lint_paths(
                     report.files.push(file);
                 }
             }
-            Ok(None) => report.skipped += 1,
+            Ok(Err(skipped)) => {
+                report.skipped += 1;
+                report.skipped_files.push(skipped);
+            }
             Err(error) => errors.push(error),
         }
     }
@@ -162,6 +189,7 @@ pub fn lint_paths(
         sort(&mut file.findings);
     }
     report.files.sort_by(|a, b| a.source.name.cmp(&b.source.name));
+    report.skipped_files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(report)
 }
 
@@ -224,7 +252,7 @@ struct Collected {
     files: Vec<Target>,
     errors: Vec<PathError>,
     /// `*.json` entries of a walk that cannot be read as files: counted as skipped.
-    unreadable: usize,
+    unreadable: Vec<SkippedFile>,
 }
 
 /// The files to lint: named files as they are, directories walked for `*.json` (hidden and
@@ -300,7 +328,10 @@ fn collect(paths: &[PathBuf]) -> Collected {
                             named: false,
                         });
                     } else if !(file_type.is_symlink() && entry.path().is_dir()) {
-                        collected.unreadable += 1;
+                        collected.unreadable.push(SkippedFile {
+                            path: entry.path().display().to_string(),
+                            reason: "not a regular file (a dangling symbolic link, a FIFO, a device)".into(),
+                        });
                     }
                 }
                 Err(error) => collected.errors.push(PathError {

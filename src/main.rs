@@ -6,13 +6,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use ramguard::cli::{Cli, Color, Command, GlobalArgs, LintArgs, PolicyArgs, PreflightArgs, SimulateArgs};
-use ramguard::config::{Config, ConfigError};
+use ramguard::cli::{
+    Cli, Color, Command, ExplainArgs, GlobalArgs, LintArgs, LintFormat, PolicyArgs, PreflightArgs, PreflightFormat,
+    ReportFormat, RulesArgs, SimulateArgs,
+};
+use ramguard::config::{self, Config, ConfigError, Selection};
 use ramguard::eval::{self, Context, Decision, Layer, Resource};
 use ramguard::inputs::evaluable::{self, LoadError};
 use ramguard::inputs::identifiers;
-use ramguard::lint::{self, LintOptions};
-use ramguard::report::{self, Format, human::Style};
+use ramguard::lint::{self, LintOptions, LintReport};
+use ramguard::report::{self, human::Style};
 use ramguard::rules::{self, Severity};
 
 /// Could not run: exit 2, with a message (and, for a configuration, the place).
@@ -54,61 +57,344 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
         Command::Lint(args) => run_lint(&cli.global, args),
         Command::Simulate(args) => run_simulate(&cli.global, args),
         Command::Preflight(args) => run_preflight(&cli.global, args),
-        Command::Rules => {
-            print(&render_rules(cli.global.format)?);
+        Command::Rules(args) => run_rules(&cli.global, args),
+        Command::Explain(args) => run_explain(&cli.global, args),
+        Command::Completions(args) => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                args.shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "ramguard",
+                &mut out,
+            );
+            print(&String::from_utf8_lossy(&out));
             Ok(0)
         }
-        Command::Explain { rule } => {
-            let Some(rule) = rules::by_name_or_code(rule) else {
-                let hint = ramguard::suggest::did_you_mean(rule, rules::ALL.iter().map(|r| r.name)).map_or_else(
-                    || "`ramguard rules` lists them".to_string(),
-                    |s| format!("did you mean `{s}`?"),
-                );
-                return Err(Failure::Usage(format!("`{rule}` is not a rule; {hint}")));
-            };
-            print(&format!(
-                "# {} ({}, {} by default)\n\n{}\n",
-                rule.name,
-                rule.code,
-                rule.severity.as_str(),
-                rule.doc()
-            ));
+        Command::Manpage => {
+            let mut out = Vec::new();
+            // The plain version: `--version`'s second line (the catalogue) would break `.TH`.
+            let command = <Cli as clap::CommandFactory>::command().version(env!("CARGO_PKG_VERSION"));
+            clap_mangen::Man::new(command)
+                .render(&mut out)
+                .map_err(|e| Failure::Usage(format!("cannot render the man page: {e}")))?;
+            print(&String::from_utf8_lossy(&out));
             Ok(0)
         }
     }
 }
 
+/// The format a `human`/`json` subcommand prints: its own `--format`, or the one given before
+/// the subcommand (refused when the subcommand does not print it).
+fn report_format(global: &GlobalArgs, own: Option<ReportFormat>, command: &str) -> Result<ReportFormat, Failure> {
+    match (own, global.format_before_subcommand) {
+        (Some(format), _) => Ok(format),
+        (None, None) => Ok(ReportFormat::Human),
+        (None, Some(any)) => any
+            .for_report()
+            .ok_or_else(|| Failure::Usage(format!("`{command}` prints `human` or `json`, not `{}`", any.name()))),
+    }
+}
+
+/// `preflight`'s format: `human`, `json` or `github`.
+fn preflight_format(global: &GlobalArgs, own: Option<PreflightFormat>) -> Result<PreflightFormat, Failure> {
+    match (own, global.format_before_subcommand) {
+        (Some(format), _) => Ok(format),
+        (None, None) => Ok(PreflightFormat::Human),
+        (None, Some(any)) => any.for_preflight().ok_or_else(|| {
+            Failure::Usage(format!(
+                "`preflight` prints `human`, `json` or `github`, not `{}`",
+                any.name()
+            ))
+        }),
+    }
+}
+
+fn run_rules(global: &GlobalArgs, args: &RulesArgs) -> Result<u8, Failure> {
+    let format = report_format(global, args.format, "rules")?;
+    let config = load_config(global)?;
+    print(&render_rules(format, &config));
+    Ok(0)
+}
+
+fn run_explain(global: &GlobalArgs, args: &ExplainArgs) -> Result<u8, Failure> {
+    let format = report_format(global, args.format, "explain")?;
+    let Some(rule) = rules::by_name_or_code(&args.rule) else {
+        let hint = ramguard::suggest::did_you_mean(&args.rule, rules::ALL.iter().map(|r| r.name)).map_or_else(
+            || "`ramguard rules` lists them".to_string(),
+            |s| format!("did you mean `{s}`?"),
+        );
+        return Err(Failure::Usage(format!(
+            "`{}` is not a rule; {hint}",
+            args.rule.escape_debug()
+        )));
+    };
+    match format {
+        ReportFormat::Human => print(&format!(
+            "# {} ({}, {} by default)\n\n{}\n\n## Fix\n{}\n",
+            rule.name,
+            rule.code,
+            rule.severity.as_str(),
+            rule.doc(),
+            ramguard::fix::describe(rule.code).unwrap_or("none: `--fix` leaves this one to you")
+        )),
+        ReportFormat::Json => {
+            let out = serde_json::json!({
+                "code": rule.code,
+                "name": rule.name,
+                "severity": rule.severity,
+                "summary": rule.summary(),
+                "doc": rule.doc(),
+                "fix": ramguard::fix::describe(rule.code),
+            });
+            print(&report::escape::json_text(&out));
+        }
+    }
+    Ok(0)
+}
+
 fn run_lint(global: &GlobalArgs, args: &LintArgs) -> Result<u8, Failure> {
+    let format = match (args.format, global.format_before_subcommand) {
+        (Some(format), _) => format,
+        (None, Some(any)) => any.for_lint(),
+        (None, None) => LintFormat::Human,
+    };
+    if args.statistics && matches!(format, LintFormat::Sarif | LintFormat::Github) {
+        return Err(Failure::Usage(
+            "--statistics prints `human`, `concise` or `json`".into(),
+        ));
+    }
+    if args.show_skipped && matches!(format, LintFormat::Sarif | LintFormat::Github) {
+        return Err(Failure::Usage(
+            "--show-skipped prints `human`, `concise` or `json`".into(),
+        ));
+    }
     let cwd = std::env::current_dir().map_err(|e| Failure::Usage(format!("cannot read the working directory: {e}")))?;
-    let config = Config::discover(global.config.as_deref(), &cwd).map_err(Failure::Config)?;
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
+    let selection = Selection {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+    };
     let options = LintOptions {
         no_ignore: args.no_ignore,
     };
-    let report = lint::lint_paths(&paths, &config, &cwd, options).map_err(|errors| {
-        Failure::Usage(
-            errors
-                .iter()
-                .map(|e| format!("{}: {}", e.path, e.message))
-                .collect::<Vec<_>>()
-                .join("\nerror: "),
-        )
-    })?;
-    match global.format {
-        Format::Human => {
-            let text = report::human::render(&report, style(global, std::io::stderr().is_terminal()));
-            let _ = std::io::stderr().write_all(text.as_bytes());
+    if (args.fix || args.diff) && paths.iter().any(|p| p == std::path::Path::new("-")) {
+        return Err(Failure::Usage(
+            "--fix and --diff rewrite files: name them, not `-`".into(),
+        ));
+    }
+    let lint_group = |group: &[PathBuf], config: &Config| {
+        lint::lint_paths(group, config, &cwd, options).map_err(|errors| {
+            Failure::Usage(
+                errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.path, e.message))
+                    .collect::<Vec<_>>()
+                    .join("\nerror: "),
+            )
+        })
+    };
+    // Each path is linted under the `ramguard.toml` nearest to it (or `--config`).
+    let mut report = LintReport::default();
+    let mut diffs = String::new();
+    for (mut config, group) in configured_groups(global, &paths, &cwd)? {
+        config.apply_selection(&selection).map_err(Failure::Usage)?;
+        let mut part = lint_group(&group, &config)?;
+        if args.fix || args.diff {
+            let fixed = fix_files(&part, &config, &cwd, args)?;
+            for (path, old, new) in &fixed {
+                diffs.push_str(&ramguard::fix::unified_diff(path, old, new));
+            }
+            if args.fix && !fixed.is_empty() {
+                part = lint_group(&group, &config)?;
+            }
         }
-        Format::Json => print(&report::json::render(&report)),
-        Format::Sarif => print(&report::sarif::render(&report, &cwd)),
-        Format::Github => print(&report::github::render(&report)),
+        merge(&mut report, part);
+    }
+    // `--diff` prints the edits, and nothing else; it fails when there is one.
+    if args.diff {
+        // Input text is shown, never obeyed: a hidden character in a policy is escaped here too.
+        print(&report::escape::lines(&diffs));
+        return Ok(u8::from(!diffs.is_empty() && !args.exit_zero));
+    }
+    let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();
+    let mut text = if args.quiet {
+        String::new()
+    } else if args.statistics {
+        render_statistics(&report, format)
+    } else {
+        match format {
+            LintFormat::Human => report::human::render(&report, style(global, to_terminal)),
+            LintFormat::Concise => report::concise::render(&report),
+            LintFormat::Json => report::json::render(&report),
+            LintFormat::Sarif => report::sarif::render(&report, &cwd),
+            LintFormat::Github => report::github::render(&report),
+        }
+    };
+    if args.show_skipped {
+        text = with_skipped(text, &report, format);
+    }
+    match &args.output_file {
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))?
+        }
+        None => print(&text),
     }
     let failing = report.count(Severity::Error) > 0 || (args.deny_warnings && report.count(Severity::Warning) > 0);
-    Ok(u8::from(failing))
+    Ok(u8::from(failing && !args.exit_zero))
+}
+
+/// The fixes of every file of the report, each file fixed in memory round after round (a
+/// fixed trailing comma lets the rest be read) until nothing changes; written back with
+/// `--fix`. Only findings the configuration keeps are fixed, and only a file whose bytes are
+/// still the text that was linted. Returns (path, old text, new text) per changed file.
+fn fix_files(
+    report: &LintReport,
+    config: &Config,
+    cwd: &std::path::Path,
+    args: &LintArgs,
+) -> Result<Vec<(String, String, String)>, Failure> {
+    use ramguard::inputs::policy_file;
+    let mut changed = Vec::new();
+    for file in &report.files {
+        let path = PathBuf::from(&file.source.name);
+        // Not a file as read (the configuration's own findings, a lossy non-UTF-8 read): no fix.
+        if config.source.as_ref().is_some_and(|s| s.name == file.source.name)
+            || std::fs::read(&path).ok().as_deref() != Some(file.source.text.as_bytes())
+        {
+            continue;
+        }
+        let absolute = config::absolute(cwd, &path);
+        let relative = config.relative(&absolute).to_string_lossy().into_owned();
+        let ignores: Vec<_> = if args.no_ignore {
+            Vec::new()
+        } else {
+            config.ignores_for(config.relative(&absolute)).collect()
+        };
+        let mut text = file.source.text.to_string();
+        for _round in 0..8 {
+            let read = policy_file::read(file.source.name.clone(), text.clone().into_bytes());
+            let findings: Vec<_> = lint::lint_file(&read, &config.settings, &relative)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|f| {
+                    config.severity(f.rule, f.severity).is_some()
+                        && !ignores.iter().any(|(_, ig)| Config::ignore_covers(ig, f.rule))
+                })
+                .collect();
+            let edits = ramguard::fix::edits(&text, &findings, &config.settings.catalog);
+            match ramguard::fix::apply(&text, &edits, args.unsafe_fixes) {
+                Some(next) => text = next,
+                None => break,
+            }
+        }
+        if text != *file.source.text {
+            if args.fix {
+                std::fs::write(&path, &text)
+                    .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))?;
+            }
+            changed.push((file.source.name.clone(), file.source.text.to_string(), text));
+        }
+    }
+    Ok(changed)
+}
+
+/// The paths grouped by the configuration that applies to them: `--config` for all, or the
+/// nearest `ramguard.toml` above each path (not above the working directory).
+fn configured_groups(
+    global: &GlobalArgs,
+    paths: &[PathBuf],
+    cwd: &std::path::Path,
+) -> Result<Vec<(Config, Vec<PathBuf>)>, Failure> {
+    if global.config.is_some() {
+        return Ok(vec![(load_config(global)?, paths.to_vec())]);
+    }
+    let mut groups: Vec<(Option<PathBuf>, PathBuf, Vec<PathBuf>)> = Vec::new();
+    for path in paths {
+        let start = config::start_for(path, cwd);
+        let file = config::nearest(&start);
+        match groups.iter_mut().find(|(f, _, _)| *f == file) {
+            Some((_, _, group)) => group.push(path.clone()),
+            None => groups.push((file, start, vec![path.clone()])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(file, start, group)| {
+            let config = match file {
+                Some(file) => Config::load(&file, cwd).map_err(Failure::Config)?,
+                None => Config {
+                    root: start,
+                    ..Config::default()
+                },
+            };
+            Ok((config, group))
+        })
+        .collect()
+}
+
+/// One report from the reports of several configurations.
+fn merge(into: &mut LintReport, part: LintReport) {
+    into.files.extend(part.files);
+    into.files.sort_by(|a, b| a.source.name.cmp(&b.source.name));
+    into.linted += part.linted;
+    into.documents += part.documents;
+    into.skipped += part.skipped;
+    into.skipped_files.extend(part.skipped_files);
+    into.skipped_files.sort_by(|a, b| a.path.cmp(&b.path));
+}
+
+/// `--statistics`: how many findings each rule made, most first.
+fn render_statistics(report: &LintReport, format: LintFormat) -> String {
+    let mut counts: std::collections::BTreeMap<(&str, &str, Severity), usize> = std::collections::BTreeMap::new();
+    for finding in report.files.iter().flat_map(|f| &f.findings) {
+        *counts
+            .entry((finding.rule.code, finding.rule.name, finding.severity))
+            .or_default() += 1;
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    if format == LintFormat::Json {
+        let rows: Vec<_> = rows
+            .iter()
+            .map(|((code, name, severity), count)| serde_json::json!({ "code": code, "name": name, "severity": severity, "count": count }))
+            .collect();
+        return report::escape::json_text(&serde_json::json!({ "statistics": rows }));
+    }
+    rows.iter()
+        .map(|((code, name, severity), count)| format!("{count:>5}  {code:<6} {name:<32} {}\n", severity.as_str()))
+        .collect()
+}
+
+/// `--show-skipped`: each skipped file and why, after the report (inside it, for JSON).
+fn with_skipped(text: String, report: &LintReport, format: LintFormat) -> String {
+    if format == LintFormat::Json {
+        let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&text) else {
+            return text;
+        };
+        if let Some(object) = value.as_object_mut() {
+            let skipped: Vec<_> = report
+                .skipped_files
+                .iter()
+                .map(|s| serde_json::json!({ "file": s.path, "reason": s.reason }))
+                .collect();
+            object.insert("skipped".into(), serde_json::Value::Array(skipped));
+        }
+        return report::escape::json_text(&value);
+    }
+    let mut out = text;
+    for skipped in &report.skipped_files {
+        out.push_str(&format!(
+            "skipped {}: {}\n",
+            report::escape::line(&skipped.path),
+            report::escape::line(&skipped.reason)
+        ));
+    }
+    out
 }
 
 /// The configuration every subcommand reads: `--config FILE`, or the nearest `ramguard.toml`.
@@ -131,6 +417,7 @@ fn load_layers(args: &PolicyArgs, config: &Config) -> Result<Vec<Layer>, Failure
 }
 
 fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure> {
+    let format = report_format(global, args.format, "simulate")?;
     let config = load_config(global)?;
     let action = args.action.trim();
     if action.contains(['*', '?']) || rules::invalid_action::check_form(action).is_err() {
@@ -152,25 +439,19 @@ fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure>
     let context = Context::from_assignments(&args.policies.context).map_err(Failure::Usage)?;
     let layers = load_layers(&args.policies, &config)?;
     let evaluation = eval::evaluate(&layers, action, &Resource::known(resource), &context);
-    match global.format {
-        Format::Json => print(&report::escape::json_text(&report::decision::json(
+    match format {
+        ReportFormat::Json => print(&report::escape::json_text(&report::decision::json(
             &evaluation,
             action,
             resource,
         ))),
-        Format::Human => print(&report::decision::human(
+        ReportFormat::Human => print(&report::decision::human(
             &evaluation,
             action,
             resource,
             &layers,
             style(global, std::io::stdout().is_terminal()),
         )),
-        other => {
-            return Err(Failure::Usage(format!(
-                "`simulate` prints `human` or `json`, not `{}`",
-                format_name(other)
-            )));
-        }
     }
     Ok(match evaluation.decision {
         Decision::Allowed => 0,
@@ -180,6 +461,7 @@ fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure>
 }
 
 fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failure> {
+    let format = preflight_format(global, args.format)?;
     let config = load_config(global)?;
     if let Some(account) = &args.account_id
         && !identifiers::is_account_id(account)
@@ -199,7 +481,7 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
         )));
     }
     if args.fetch.fetch || args.fetch.from.is_some() {
-        return run_fetched_preflight(global, args, &config);
+        return run_fetched_preflight(global, args, &config, format);
     }
     if args.instance.is_empty() {
         return Err(Failure::Usage(
@@ -242,20 +524,14 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
         .iter()
         .map(|i| ramguard::preflight::check(i, &caller))
         .collect();
-    match global.format {
-        Format::Json => print(&report::escape::json_text(&report::preflight::json(&reports))),
-        Format::Human => print(&report::preflight::human(
+    match format {
+        PreflightFormat::Json => print(&report::escape::json_text(&report::preflight::json(&reports))),
+        PreflightFormat::Human => print(&report::preflight::human(
             &reports,
             &caller.layers,
             style(global, std::io::stdout().is_terminal()),
         )),
-        Format::Github => github_preflight(&reports)?,
-        other => {
-            return Err(Failure::Usage(format!(
-                "`preflight` prints `human`, `json` or `github`, not `{}`",
-                format_name(other)
-            )));
-        }
+        PreflightFormat::Github => github_preflight(&reports)?,
     }
     Ok(report::preflight::exit_code(&reports))
 }
@@ -284,22 +560,21 @@ fn github_preflight(reports: &[ramguard::preflight::InstanceReport]) -> Result<(
 // --- `preflight --fetch` / `--from DIR` (issue 11, section 1) ---------------------------------
 
 /// Gather through the `aliyun` CLI (or replay a saved audit), then report as for files.
-fn run_fetched_preflight(global: &GlobalArgs, args: &PreflightArgs, config: &Config) -> Result<u8, Failure> {
+fn run_fetched_preflight(
+    global: &GlobalArgs,
+    args: &PreflightArgs,
+    config: &Config,
+    format: PreflightFormat,
+) -> Result<u8, Failure> {
     use ramguard::cloud::gather::GatherError;
-    if !matches!(global.format, Format::Human | Format::Json | Format::Github) {
-        return Err(Failure::Usage(format!(
-            "`preflight` prints `human`, `json` or `github`, not `{}`",
-            format_name(global.format)
-        )));
-    }
     let audit = ramguard::cloud::run(args, config).map_err(|e| match e {
         GatherError::Usage(message) => Failure::Usage(message),
         GatherError::Policy(error) => Failure::Policy(error),
     })?;
-    match global.format {
-        Format::Json => print(&report::escape::json_text(&report::preflight::json(&audit.reports))),
-        Format::Github => github_preflight(&audit.reports)?,
-        _ => {
+    match format {
+        PreflightFormat::Json => print(&report::escape::json_text(&report::preflight::json(&audit.reports))),
+        PreflightFormat::Github => github_preflight(&audit.reports)?,
+        PreflightFormat::Human => {
             // Whose permission was checked: the identity the CLI's profile resolved to.
             if let Some(caller) = &audit.caller {
                 print(&format!("caller: `{}`\n\n", report::escape::line(&caller.arn)));
@@ -351,37 +626,38 @@ fn with_region(
     Ok(instances)
 }
 
-/// The name `--format` takes, as clap knows it.
-fn format_name(format: Format) -> String {
-    clap::ValueEnum::to_possible_value(&format).map_or_else(String::new, |v| v.get_name().to_string())
-}
-
-fn render_rules(format: Format) -> Result<String, Failure> {
+/// `ramguard rules`: every rule at the level the configuration gives it (`off` included).
+fn render_rules(format: ReportFormat, config: &Config) -> String {
     match format {
-        Format::Json => {
+        ReportFormat::Json => {
             let rules: Vec<_> = rules::ALL
                 .iter()
-                .map(|r| serde_json::json!({ "code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary() }))
+                .map(|r| {
+                    serde_json::json!({
+                        "code": r.code,
+                        "name": r.name,
+                        "severity": config.level(r).as_str(),
+                        "default_severity": r.severity,
+                        "summary": r.summary(),
+                    })
+                })
                 .collect();
             let out = serde_json::json!({ "catalogue": ramguard::catalog::Catalog::describe(), "rules": rules });
-            Ok(serde_json::to_string_pretty(&out).unwrap_or_default() + "\n")
+            report::escape::json_text(&out)
         }
-        Format::Human => {
+        ReportFormat::Human => {
             let mut out = String::new();
             for rule in rules::ALL {
                 out.push_str(&format!(
                     "{:<6} {:<32} {:<8} {}\n",
                     rule.code,
                     rule.name,
-                    rule.severity.as_str(),
+                    config.level(rule).as_str(),
                     rule.summary()
                 ));
             }
-            Ok(out)
+            out
         }
-        other => Err(Failure::Usage(
-            format!("`rules` prints `human` or `json`, not `{other:?}`").to_lowercase(),
-        )),
     }
 }
 

@@ -82,7 +82,7 @@ fn exit_codes() {
 }
 
 #[test]
-fn human_output_goes_to_stderr_and_machine_output_to_stdout() {
+fn every_report_goes_to_stdout() {
     let human = ramguard(&[
         "lint",
         "--color",
@@ -90,16 +90,16 @@ fn human_output_goes_to_stderr_and_machine_output_to_stdout() {
         "--no-ignore",
         "tests/fixtures/rules/duplicate-key/fires.json",
     ]);
-    assert!(human.stdout.is_empty());
-    assert!(human.stderr.contains("duplicate-key(RG002)"), "{}", human.stderr);
+    assert!(human.stderr.is_empty(), "{}", human.stderr);
+    assert!(human.stdout.contains("duplicate-key(RG002)"), "{}", human.stdout);
     assert!(
         human
-            .stderr
+            .stdout
             .contains("1 error, no warnings, no info in 1 file (0 skipped)"),
         "{}",
-        human.stderr
+        human.stdout
     );
-    assert!(!human.stderr.contains('\u{1b}'), "colour with --color never");
+    assert!(!human.stdout.contains('\u{1b}'), "colour with --color never");
     let colored = ramguard(&[
         "lint",
         "--color",
@@ -107,7 +107,7 @@ fn human_output_goes_to_stderr_and_machine_output_to_stdout() {
         "--no-ignore",
         "tests/fixtures/rules/duplicate-key/fires.json",
     ]);
-    assert!(colored.stderr.contains('\u{1b}'));
+    assert!(colored.stdout.contains('\u{1b}'));
     let machine = ramguard(&[
         "lint",
         "--format",

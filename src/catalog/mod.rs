@@ -264,9 +264,18 @@ impl Catalog {
             header(KVSTORE_ACTIONS, "source"),
             header(KVSTORE_ACTIONS, "read"),
             catalog.services.len(),
-            header(SERVICES, "read"),
+            services_date(),
         )
     }
+}
+
+/// The date of the service-code list (`YYYY-MM-DD`), for messages that say what ramguard knew.
+pub fn services_date() -> &'static str {
+    SERVICES
+        .lines()
+        .find_map(|l| l.strip_prefix("# read: "))
+        .and_then(|rest| rest.get(..10))
+        .unwrap_or("unknown date")
 }
 
 /// `--version`: ramguard's version and the catalogue it carries.
@@ -275,10 +284,11 @@ pub fn version_line() -> &'static str {
     LINE.get_or_init(|| format!("{}\n{}", env!("CARGO_PKG_VERSION"), Catalog::describe()))
 }
 
+/// The entries of a data file: comments (whole lines, or after an entry) and blank lines dropped.
 fn data_lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| l.split_once('#').map_or(l, |(entry, _)| entry).trim())
+        .filter(|l| !l.is_empty())
 }
 
 #[cfg(test)]
@@ -309,6 +319,10 @@ mod tests {
         assert_eq!(catalog.has_action_starting_with("ecs", "start"), None);
         assert!(catalog.knows_service("ecs-workbench"));
         assert!(!catalog.knows_service("r-kvstore"));
+        // From Alibaba's list of services that work with RAM (issue 12).
+        for code in ["pvtz", "iot", "pai", "eas", "yundun-sas"] {
+            assert!(catalog.knows_service(code), "{code}");
+        }
         assert!(
             Catalog::describe()
                 .contains("176 kvstore actions from the PyPI wheel alibabacloud-r-kvstore20150101 7.0.0")

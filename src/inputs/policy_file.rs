@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::json::{self, Node, Value};
 use crate::rules::{
-    Finding, duplicate_key, invalid_element_type, invalid_json, invisible_character, unrecognised_document,
+    Finding, Severity, duplicate_key, invalid_element_type, invalid_json, invisible_character, unrecognised_document,
 };
 use crate::source::{SourceFile, Span};
 
@@ -37,6 +37,16 @@ pub enum NotPolicy {
     Terraform,
 }
 
+impl NotPolicy {
+    /// Why the file was skipped, for `--show-skipped`.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Self::NoPolicyMark => "JSON with nothing of a policy in it",
+            Self::Terraform => "Terraform JSON (`terraform show -json` or a state): not read as a policy",
+        }
+    }
+}
+
 /// A file that looks like a policy but is not one ramguard can read: named on the command line,
 /// it is reported (`unrecognised-document`); found in a walk, it is skipped.
 #[derive(Debug, Clone)]
@@ -44,6 +54,9 @@ pub struct Unrecognised {
     pub span: Span,
     pub message: String,
     pub help: String,
+    /// `Warning` (nothing in the file was checked, and that may hide a mistake), or `Info` for a
+    /// resource policy: a document of a kind ramguard does not lint, in the right shape.
+    pub severity: Severity,
 }
 
 #[derive(Debug)]
@@ -119,6 +132,7 @@ fn recognise(text: &str, root: Node, findings: &mut Vec<Finding>) -> Content {
                 span: item.span,
                 message: "the file holds an array of policy documents, not one document".into(),
                 help: "RAM takes one policy document at a time: put each in its own file".into(),
+                severity: Severity::Warning,
             }),
             None => Content::NotPolicy(NotPolicy::NoPolicyMark),
         };
@@ -128,6 +142,7 @@ fn recognise(text: &str, root: Node, findings: &mut Vec<Finding>) -> Content {
             span: root.span,
             message: "the file is an empty object, not a policy document".into(),
             help: "a policy document has `Version` and `Statement`".into(),
+            severity: Severity::Warning,
         });
     }
     // `Version` or `Statement` makes a document; so do both keys in another case (a document
@@ -137,6 +152,9 @@ fn recognise(text: &str, root: Node, findings: &mut Vec<Finding>) -> Content {
     let is_document =
         members.iter().any(|m| m.key == "Version" || m.key == "Statement") || (has("Version") && has("Statement"));
     if is_document {
+        if let Some(resource_policy) = resource_policy(&root) {
+            return Content::Unrecognised(resource_policy);
+        }
         findings.extend(invisible_character::scan(text, &root, &|offset| offset));
         return Content::Documents(vec![Document {
             root,
@@ -336,6 +354,51 @@ fn looks_like_policy(node: &Node) -> bool {
     statements || members.iter().any(|m| m.key == "Version") || (has("Effect") && (has("Action") || has("NotAction")))
 }
 
+/// The services whose resources carry their own policies, and what such a document is called.
+const RESOURCE_POLICIES: &[(&str, &str)] = &[("oss", "an OSS bucket policy"), ("kms", "a KMS key policy")];
+
+/// A resource policy (an OSS bucket policy, a KMS key policy): every statement names a
+/// `Principal` and a `Resource`, and every action is of one service that takes resource
+/// policies. ramguard lints identity and trust policies; read as an identity policy, such a
+/// document would have its `Principal` reported as an error (issue 12). It is said out loud as
+/// not linted, at `info`: it is in its right shape, and blocking a commit for it is noise.
+fn resource_policy(root: &Node) -> Option<Unrecognised> {
+    let statements: Vec<&Node> = match root.get("Statement").map(|m| &m.value) {
+        Some(node) => match &node.value {
+            Value::Array(items) => items.iter().collect(),
+            Value::Object(_) => vec![node],
+            _ => return None,
+        },
+        None => return None,
+    };
+    let mut service = None;
+    for statement in &statements {
+        statement.get("Principal")?;
+        statement.get("Resource")?;
+        let action = &statement.get("Action")?.value;
+        let actions: Vec<&str> = match &action.value {
+            Value::String(_) => vec![action.as_str()?],
+            Value::Array(items) => items.iter().map(Node::as_str).collect::<Option<_>>()?,
+            _ => return None,
+        };
+        for action in actions {
+            let (prefix, _) = action.split_once(':')?;
+            let (code, _) = RESOURCE_POLICIES.iter().find(|(code, _)| *code == prefix)?;
+            if *service.get_or_insert(*code) != *code {
+                return None;
+            }
+        }
+    }
+    let (_, kind) = RESOURCE_POLICIES.iter().find(|(code, _)| Some(*code) == service)?;
+    let principal = statements.first()?.get("Principal")?;
+    Some(Unrecognised {
+        span: principal.key_span,
+        message: format!("this is {kind}, a resource policy: ramguard lints identity and trust policies, so nothing in it was checked"),
+        help: "lint its grants with the service's own tools; ramguard reads RAM identity (permission), control, session and trust policies".into(),
+        severity: Severity::Info,
+    })
+}
+
 /// Whether a file ramguard does not read looks like a policy anyway: the object is a
 /// statement, or somewhere in it stands a key named like a RAM document (`PolicyDocument`,
 /// `AssumeRolePolicyDocument`, any case) in a shape ramguard does not know.
@@ -352,6 +415,7 @@ fn policy_mark(root: &Node) -> Option<Unrecognised> {
                 statement.key
             ),
             help: "RAM's elements are `Version` and `Statement`, spelled exactly so".into(),
+            severity: Severity::Warning,
         });
     }
     if looks_like_policy(root) {
@@ -359,6 +423,7 @@ fn policy_mark(root: &Node) -> Option<Unrecognised> {
             span: root.span,
             message: "the file holds a statement, not a policy document".into(),
             help: "wrap it: `{\"Version\": \"1\", \"Statement\": [ ... ]}`".into(),
+            severity: Severity::Warning,
         });
     }
     let (span, pointer) = document_key(root, &mut Vec::new())?;
@@ -369,6 +434,7 @@ fn policy_mark(root: &Node) -> Option<Unrecognised> {
                `ListPolicyVersions`, `GetRole`, `CreateRole`, `UpdateRole` and `GetControlPolicy` responses \
                as the API returns them; save the document itself to lint it"
             .into(),
+        severity: Severity::Warning,
     })
 }
 

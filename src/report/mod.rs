@@ -1,6 +1,7 @@
 //! The reporters: one module per output format. They read findings and write text; nothing
 //! else in ramguard formats output.
 
+pub mod concise;
 pub mod decision;
 pub mod escape;
 mod excerpt;

@@ -37,16 +37,23 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     for statement in &ctx.policy.statements {
         for condition in &statement.conditions {
             let key = &condition.key;
-            let help = match conditions::classify(&key.value) {
+            let (message, help) = match conditions::classify(&key.value) {
                 KeyClass::Known => continue,
-                KeyClass::WrongCase(known) => format!("write `{known}`: condition keys are matched in their documented case"),
-                KeyClass::Unknown => match did_you_mean(&key.value, GLOBAL_KEYS.iter().map(|(k, _)| *k)) {
-                    Some(known) => format!("did you mean `{known}`?"),
-                    None => "use a global key (`acs:SourceIp`, `acs:CurrentTime`, `acs:MFAPresent`, `acs:ResourceTag/<key>`, ...) or a service key `service:key`".to_string(),
-                },
+                // Say which key it resembles in the message itself: the case is the whole problem.
+                KeyClass::WrongCase(known) => (
+                    format!("`{}` is not a known condition key: it differs from `{known}` only in case", key.value),
+                    format!("write `{known}`: condition keys are matched in their documented case"),
+                ),
+                KeyClass::Unknown => (
+                    format!("`{}` is not a known condition key", key.value),
+                    match did_you_mean(&key.value, GLOBAL_KEYS.iter().map(|(k, _)| *k)) {
+                        Some(known) => format!("did you mean `{known}`?"),
+                        None => "use a global key (`acs:SourceIp`, `acs:CurrentTime`, `acs:MFAPresent`, `acs:ResourceTag/<key>`, ...) or a service key `service:key`".to_string(),
+                    },
+                ),
             };
             sink.push(
-                Finding::new(&RULE, key.span, format!("`{}` is not a known condition key", key.value))
+                Finding::new(&RULE, key.span, message)
                     .label("no request carries this key, so this condition never holds")
                     .pointer(&key.pointer)
                     .help(help),

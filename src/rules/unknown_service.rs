@@ -2,14 +2,21 @@
 //!
 //! ## What it does
 //! Checks the service code of every action (`kvstore` in `kvstore:DeleteInstance`) against the
-//! catalogue of RAM service codes, and suggests the code that was meant: `r-kvstore` (the
-//! OpenAPI product code) and `redis` are `kvstore` in RAM. Add a service the catalogue does not
-//! have yet in `ramguard.toml`: `[catalog] services = ["..."]`.
+//! catalogue of RAM service codes (Alibaba's list of services that work with RAM, dated; see
+//! `ramguard --version`). Two cases, said differently because ramguard knows different things:
+//!
+//! - a known near miss (`r-kvstore`, the OpenAPI product code, and `redis` are `kvstore` in RAM;
+//!   `sls` is `log`): a **warning** that the action grants nothing, with the code to write;
+//! - any other code the catalogue does not have: an **info** that it is not in ramguard's
+//!   catalogue of that date, never a claim that it grants nothing (Alibaba adds services; the
+//!   catalogue is not the authority). If the code is right, add it in `ramguard.toml`:
+//!   `[catalog] services = ["..."]`.
 //!
 //! ## Why is this bad?
-//! RAM accepts the document and the statement matches nothing, silently. An `Allow` of
-//! `r-kvstore:DescribeInstances` grants nothing; a `Deny` of `r-kvstore:DeleteInstance`
-//! protects nothing — which is worse, because everyone believes it does.
+//! RAM accepts the document and a statement with a wrong service code matches nothing,
+//! silently. An `Allow` of `r-kvstore:DescribeInstances` grants nothing; a `Deny` of
+//! `r-kvstore:DeleteInstance` protects nothing — which is worse, because everyone believes it
+//! does.
 //!
 //! ## Example
 //! ```json
@@ -43,32 +50,48 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         if catalogued.knows_service {
             continue;
         }
-        let consequence = match (statement.effect.map(|(e, _)| e), actions.negated) {
-            (_, true) => format!(
-                "excluding `{}` excludes nothing, so the statement covers more than it seems",
-                item.value
-            ),
-            (Some(Effect::Deny), false) => format!("this `Deny` of `{}` protects nothing", item.value),
-            _ => format!("`{}` grants nothing", item.value),
-        };
-        let suggestion = catalog
-            .alias(service)
-            .or_else(|| did_you_mean(service, catalog.services()));
-        let help = match suggestion {
-            Some(code) => format!("the RAM service code is `{code}`: write `{code}:{}`", split_action(&item.value).1),
-            None => "check the service code in the service's RAM documentation, or add it to `[catalog] services` in ramguard.toml".to_string(),
-        };
         let (effect_span, effect_text) = effect_label(statement);
-        sink.push(
-            Finding::new(
-                &RULE,
-                item.span,
-                format!("`{service}` is not a RAM service code: {consequence}"),
-            )
-            .label("unknown service code")
-            .related(effect_span, effect_text)
-            .pointer(&item.pointer)
-            .help(help),
-        );
+        let name = split_action(&item.value).1;
+        let finding = match catalog.alias(service) {
+            // A known near miss: ramguard knows the code that was meant, so it knows this one
+            // matches nothing.
+            Some(code) => {
+                let consequence = match (statement.effect.map(|(e, _)| e), actions.negated) {
+                    (_, true) => format!(
+                        "excluding `{}` excludes nothing, so the statement covers more than it seems",
+                        item.value
+                    ),
+                    (Some(Effect::Deny), false) => format!("this `Deny` of `{}` protects nothing", item.value),
+                    _ => format!("`{}` grants nothing", item.value),
+                };
+                Finding::new(
+                    &RULE,
+                    item.span,
+                    format!("`{service}` is not a RAM service code: {consequence}"),
+                )
+                .label("not a RAM service code")
+                .help(format!("the RAM service code is `{code}`: write `{code}:{name}`"))
+            }
+            // Only unknown to ramguard: say so, and no more.
+            None => {
+                let add = format!("if `{service}` is right, add it to `[catalog] services` in ramguard.toml");
+                let help = match did_you_mean(service, catalog.services()) {
+                    Some(code) => format!("if you meant `{code}`, write `{code}:{name}`; {add}"),
+                    None => add,
+                };
+                Finding::new(
+                    &RULE,
+                    item.span,
+                    format!(
+                        "`{service}` is not in ramguard's catalogue of {}; add it in `[catalog]` if it is right",
+                        crate::catalog::services_date()
+                    ),
+                )
+                .severity(Severity::Info)
+                .label("unknown to ramguard")
+                .help(help)
+            }
+        };
+        sink.push(finding.related(effect_span, effect_text).pointer(&item.pointer));
     }
 }

@@ -9,6 +9,10 @@
 //! walking a folder; an object whose `Version` / `Statement` keys are written in another case
 //! is linted as a policy, and the grammar rules say what is wrong with it.
 //!
+//! A resource policy (an OSS bucket policy, a KMS key policy: every statement names a
+//! `Principal` and a `Resource`, every action is `oss:` or `kms:`) is not linted either; it is
+//! reported at `info`, since it is in its right shape and its `Principal` is no mistake.
+//!
 //! ## Why is this bad?
 //! A file that nobody checked must not pass as a clean one: with `--deny-warnings`, a policy
 //! saved in a shape ramguard does not read fails the run instead of slipping through.
@@ -39,6 +43,7 @@ pub static RULE: Rule = Rule {
 
 pub fn finding(unrecognised: &Unrecognised) -> Finding {
     Finding::new(&RULE, unrecognised.span, unrecognised.message.clone())
+        .severity(unrecognised.severity)
         .label("not read as a policy")
         .help(unrecognised.help.clone())
 }
