@@ -469,21 +469,7 @@ pub fn today() -> (i64, i64, i64) {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
-    civil_from_days(seconds.div_euclid(86_400))
-}
-
-/// The inverse of [`crate::values::days_from_civil`] (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    crate::values::civil_from_days(seconds.div_euclid(86_400))
 }
 
 #[cfg(test)]
@@ -565,9 +551,9 @@ mod tests {
     #[test]
     fn civil_dates_round_trip() {
         for days in [-1, 0, 59, 10_957, 20_418] {
-            let (y, m, d) = civil_from_days(days);
+            let (y, m, d) = crate::values::civil_from_days(days);
             assert_eq!(crate::values::days_from_civil(y, m, d), days);
         }
-        assert_eq!(civil_from_days(20_418), (2025, 11, 26));
+        assert_eq!(crate::values::civil_from_days(20_418), (2025, 11, 26));
     }
 }

@@ -79,8 +79,9 @@ impl Node {
         }
     }
 
-    /// Move every span through `map` (used for documents decoded out of a string token).
-    fn remap(&mut self, map: &dyn Fn(usize) -> usize) {
+    /// Move every span through `map`: a document decoded out of a string token or a Terraform
+    /// heredoc gets the spans of the file it stands in.
+    pub fn remap(&mut self, map: &dyn Fn(usize) -> usize) {
         self.span = Span::new(map(self.span.start), map(self.span.end));
         match &mut self.value {
             Value::Array(items) => items.iter_mut().for_each(|n| n.remap(map)),

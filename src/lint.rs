@@ -281,7 +281,10 @@ fn collect(paths: &[PathBuf]) -> Collected {
             Ok(meta) => {
                 collected.errors.push(PathError {
                     path: path.display().to_string(),
-                    message: format!("{}, not a regular file or a directory", describe(&meta.file_type())),
+                    message: format!(
+                        "{}, not a regular file or a directory",
+                        crate::inputs::kind_of(meta.file_type())
+                    ),
                 });
                 continue;
             }
@@ -373,28 +376,6 @@ fn path_order(path: &Path) -> Vec<u8> {
         key.push(0);
     }
     key
-}
-
-/// What a path that is neither a file nor a directory is, for the user.
-fn describe(file_type: &std::fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if file_type.is_fifo() {
-            return "a named pipe (FIFO)";
-        }
-        if file_type.is_char_device() {
-            return "a character device";
-        }
-        if file_type.is_block_device() {
-            return "a block device";
-        }
-        if file_type.is_socket() {
-            return "a socket";
-        }
-    }
-    let _ = file_type;
-    "a special file"
 }
 
 #[cfg(test)]

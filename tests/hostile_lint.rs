@@ -450,6 +450,6 @@ fn a_path_that_is_not_a_regular_file_says_what_it_is() {
         // Refused before any read: a FIFO with no writer would block forever.
         let (code, _, stderr) = common::run(&["lint", fifo.to_str().unwrap()]);
         assert_eq!(code, 2);
-        assert!(stderr.contains("a named pipe (FIFO), not a regular file"), "{stderr}");
+        assert!(stderr.contains("a FIFO (named pipe), not a regular file"), "{stderr}");
     }
 }

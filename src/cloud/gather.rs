@@ -187,6 +187,22 @@ impl Response {
         }
     }
 
+    /// A policy an item of a list names, `(PolicyName, PolicyType)`, each held to its
+    /// documented characters before it is passed to `GetPolicy`. `what` names the item.
+    fn policy(&self, item: &Node, what: &str) -> Result<(String, String), GatherError> {
+        let name = super::validated(
+            ValueKind::PolicyName,
+            &format!("`PolicyName` of {what}"),
+            &self.required(item, "PolicyName")?,
+        )?;
+        let kind = super::validated(
+            ValueKind::PolicyType,
+            &format!("`PolicyType` of {what}"),
+            &self.required(item, "PolicyType")?,
+        )?;
+        Ok((name, kind))
+    }
+
     fn required(&self, node: &Node, key: &str) -> Result<String, GatherError> {
         self.string(node, key)?
             .ok_or_else(|| self.wrong(format!("`{key}` is missing")))
@@ -300,18 +316,7 @@ fn attached(response: &Response) -> Result<Result<Vec<(String, String)>, String>
     };
     let mut names = Vec::new();
     for item in items {
-        let what = format!("a policy of `{}`", response.call);
-        let name = super::validated(
-            ValueKind::PolicyName,
-            &format!("`PolicyName` of {what}"),
-            &response.required(item, "PolicyName")?,
-        )?;
-        let kind = super::validated(
-            ValueKind::PolicyType,
-            &format!("`PolicyType` of {what}"),
-            &response.required(item, "PolicyType")?,
-        )?;
-        names.push((name, kind));
+        names.push(response.policy(item, &format!("a policy of `{}`", response.call))?);
     }
     Ok(Ok(names))
 }
@@ -464,18 +469,9 @@ fn resource_group_policies(
             if !ours || scope != resource_group {
                 continue;
             }
-            let name = super::validated(
-                ValueKind::PolicyName,
-                &format!("`PolicyName` of {what}"),
-                &response.required(item, "PolicyName")?,
-            )?;
-            let kind = super::validated(
-                ValueKind::PolicyType,
-                &format!("`PolicyType` of {what}"),
-                &response.required(item, "PolicyType")?,
-            )?;
-            if !found.contains(&(name.clone(), kind.clone())) {
-                found.push((name, kind));
+            let policy = response.policy(item, &what)?;
+            if !found.contains(&policy) {
+                found.push(policy);
             }
         }
         seen += items.len() as u64;

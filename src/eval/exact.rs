@@ -546,7 +546,7 @@ fn date_candidates(key: &str, dates: &[Instant], inexact: &mut BTreeSet<String>)
 fn format_instant(seconds: i64, nanos: u32) -> Option<String> {
     let days = seconds.div_euclid(86_400);
     let rest = seconds.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
+    let (year, month, day) = crate::values::civil_from_days(days);
     (0..=9999).contains(&year).then(|| {
         format!(
             "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{nanos:09}Z",
@@ -555,21 +555,6 @@ fn format_instant(seconds: i64, nanos: u32) -> Option<String> {
             rest % 60
         )
     })
-}
-
-/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm,
-/// the inverse of [`crate::values::days_from_civil`]).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 /// The first address of every range the blocks' boundaries make (each block's first address,

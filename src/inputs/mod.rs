@@ -70,7 +70,10 @@ pub fn read_input(path: &Path) -> Result<(String, Vec<u8>), String> {
     let shown = path.display();
     let metadata = std::fs::metadata(path).map_err(|e| format!("{shown}: {e}"))?;
     if !metadata.is_file() {
-        return Err(format!("{shown}: is {}, not a regular file", kind_of(&metadata)));
+        return Err(format!(
+            "{shown}: is {}, not a regular file",
+            kind_of(metadata.file_type())
+        ));
     }
     if metadata.len() > limit {
         return Err(too_large(&shown.to_string(), limit));
@@ -104,8 +107,7 @@ fn too_large_message(limit: u64) -> String {
 }
 
 /// What a path that is not a regular file is, for the message.
-fn kind_of(metadata: &std::fs::Metadata) -> &'static str {
-    let kind = metadata.file_type();
+pub fn kind_of(kind: std::fs::FileType) -> &'static str {
     if kind.is_dir() {
         return "a directory";
     }

@@ -300,7 +300,7 @@ fn read_carried(text: &str, node: &Node, origin: &Origin, findings: &mut Vec<Fin
             match json::parse(&decoded.text) {
                 Ok(mut root) => {
                     findings.extend(invisible_character::scan(&decoded.text, &root, &to_file));
-                    remap(&mut root, &to_file);
+                    root.remap(&to_file);
                     Some(root)
                 }
                 Err(mut error) => {
@@ -322,21 +322,6 @@ fn read_carried(text: &str, node: &Node, origin: &Origin, findings: &mut Vec<Fin
             findings.push(invalid_element_type::not_a_document(node, &path));
             None
         }
-    }
-}
-
-/// Move every span of a tree through `map`.
-fn remap(node: &mut Node, map: &dyn Fn(usize) -> usize) {
-    node.span = Span::new(map(node.span.start), map(node.span.end));
-    match &mut node.value {
-        Value::Array(items) => items.iter_mut().for_each(|n| remap(n, map)),
-        Value::Object(members) => {
-            for member in members {
-                member.key_span = Span::new(map(member.key_span.start), map(member.key_span.end));
-                remap(&mut member.value, map);
-            }
-        }
-        _ => {}
     }
 }
 

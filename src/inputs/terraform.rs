@@ -325,7 +325,7 @@ impl Reader<'_> {
         match json::parse(slice) {
             Ok(mut root) => {
                 let findings = invisible_character::scan(slice, &root, &to_file);
-                remap(&mut root, &to_file);
+                root.remap(&to_file);
                 Read::Known(root, findings)
             }
             Err(mut error) => {
@@ -340,7 +340,7 @@ impl Reader<'_> {
         match json::parse(&decoded.text) {
             Ok(mut root) => {
                 let findings = invisible_character::scan(&decoded.text, &root, &to_file);
-                remap(&mut root, &to_file);
+                root.remap(&to_file);
                 Read::Known(root, findings)
             }
             Err(mut error) => {
@@ -1031,21 +1031,6 @@ fn mentions_statement(text: &str) -> bool {
             .get(at + key.len()..)
             .is_some_and(|rest| rest.trim_start().starts_with(':'))
     })
-}
-
-/// Move every span of a tree through `map`.
-fn remap(node: &mut Node, map: &dyn Fn(usize) -> usize) {
-    node.span = Span::new(map(node.span.start), map(node.span.end));
-    match &mut node.value {
-        Value::Array(items) => items.iter_mut().for_each(|n| remap(n, map)),
-        Value::Object(members) => {
-            for member in members {
-                member.key_span = Span::new(map(member.key_span.start), map(member.key_span.end));
-                remap(&mut member.value, map);
-            }
-        }
-        _ => {}
-    }
 }
 
 #[cfg(test)]
