@@ -2,6 +2,7 @@
 //! else in ramguard formats output.
 
 pub mod decision;
+pub mod diff;
 pub mod escape;
 mod excerpt;
 pub mod github;
