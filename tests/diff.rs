@@ -301,6 +301,44 @@ fn compile(name: &str, specs: &[Spec]) -> CompiledPolicy {
     CompiledPolicy::new(Arc::new(SourceFile::new(name, text)), &Policy::from_document(&root))
 }
 
+/// Requests to probe the diff's completeness with: a few actions, concrete ARNs, and values of
+/// the condition keys (or the key absent).
+fn probes() -> Vec<(&'static str, &'static str, ramguard::eval::exact::Assignment)> {
+    let actions = [
+        "kvstore:DeleteInstance",
+        "kvstore:DescribeInstances",
+        "kvstore:CreateInstance",
+    ];
+    let resources = [
+        "acs:kvstore:cn-hangzhou:1234567890123456:instance/r-1",
+        "acs:kvstore:cn-beijing:9999999999999999:instance/r-12",
+        "acs:kvstore:cn-hangzhou:1234567890123456:instance/r-2",
+        "acs:ecs:cn-hangzhou:1234567890123456:instance/i-1",
+    ];
+    let value = |key: &str, v: Option<&str>| (key.to_string(), v.map(|v| vec![v.to_string()]));
+    let mut out = Vec::new();
+    for action in actions {
+        for resource in resources {
+            for vpc in [Some("vpc-1"), Some("vpc-2"), Some("vpc-x"), Some("other")] {
+                for secure in [Some("true"), Some("false")] {
+                    for ip in [Some("10.1.2.3"), Some("192.168.0.1")] {
+                        out.push((
+                            action,
+                            resource,
+                            vec![
+                                value("acs:SourceVpc", vpc),
+                                value("acs:SecureTransport", secure),
+                                value("acs:SourceIp", ip),
+                            ],
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 fn pairs(changes: &[diff::Change]) -> BTreeSet<(String, String)> {
     changes
         .iter()
@@ -350,6 +388,21 @@ proptest! {
         prop_assert_eq!(pairs(&forward.new), pairs(&backward.removed));
         prop_assert_eq!(pairs(&forward.removed), pairs(&backward.new));
 
+        // Complete over a pool of probe requests: where a probe shows new (or removed) access
+        // on an action and resource, the diff reports that action (on some resource).
+        for (action, resource, context) in probes() {
+            let witness = diff::Witness { action: action.to_string(), resource: resource.to_string(), context };
+            let before = diff::decide(&diff::as_layers(&old), &witness).decision;
+            let after = diff::decide(&diff::as_layers(&new), &witness).decision;
+            let reported = |changes: &[diff::Change]| changes.iter().any(|c| c.witness.action.eq_ignore_ascii_case(action));
+            if after == Decision::Allowed && denied(before) {
+                prop_assert!(reported(&forward.new), "missed new access {:?}", witness);
+            }
+            if before == Decision::Allowed && denied(after) {
+                prop_assert!(reported(&forward.removed), "missed removed access {:?}", witness);
+            }
+        }
+
         // Adding only a `Deny` grants nothing.
         let mut with_deny = a.clone();
         with_deny.push(Spec { allow: false, ..deny });
@@ -358,4 +411,29 @@ proptest! {
         prop_assert!(added.new.is_empty(), "{:?}", added.new);
         check_witnesses(&old, &denied_more, &added);
     }
+}
+
+#[test]
+fn a_kvstore_action_the_catalogue_does_not_list_is_compared_as_written() {
+    let catalog = Catalog::shared();
+    let spec = |actions: Vec<usize>| Spec {
+        allow: true,
+        not_action: false,
+        actions,
+        not_resource: false,
+        resources: vec![0],
+        condition: None,
+    };
+    let old = compile("old.json", &[spec(vec![0])]);
+    let text =
+        r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "kvstore:FutureAction", "Resource": "*"}]}"#;
+    let root = ramguard::json::parse(text).unwrap_or_else(|e| panic!("{e:?}"));
+    let new = CompiledPolicy::new(
+        Arc::new(SourceFile::new("new.json", text)),
+        &Policy::from_document(&root),
+    );
+    let result = diff::diff(&old, &new, &catalog);
+    let new_actions: Vec<&str> = result.new.iter().map(|c| c.witness.action.as_str()).collect();
+    // In lowercase: the compiled patterns keep no spelling (RAM ignores the case of actions).
+    assert_eq!(new_actions, ["kvstore:futureaction"]);
 }

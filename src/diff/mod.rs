@@ -127,12 +127,18 @@ pub fn actions(policies: &[&CompiledPolicy], catalog: &Catalog, limits: &mut BTr
     // keeps its spelling as a seed.
     let mut patterns: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
     let mut unscoped = BTreeSet::new();
+    let mut literal_kvstore = Vec::new();
     for pattern in policies.iter().flat_map(|p| &p.statements).flat_map(|s| &s.actions) {
         let text = pattern.as_str();
         let lower = text.to_ascii_lowercase();
         match lower.split_once(':') {
             Some((service, _)) if !service.contains(['*', '?']) && !service.is_empty() => {
                 if service == "kvstore" {
+                    // A name the catalogue does not list (an action newer than it) is compared
+                    // as written.
+                    if !text.contains(['*', '?']) {
+                        literal_kvstore.push(text.to_string());
+                    }
                     continue;
                 }
                 let entry = patterns.entry(service.to_string()).or_default();
@@ -166,6 +172,11 @@ pub fn actions(policies: &[&CompiledPolicy], catalog: &Catalog, limits: &mut BTr
                 .into_iter()
                 .filter(|c| c.len() > prefix.len() && c.starts_with(&prefix)),
         );
+    }
+    for name in literal_kvstore {
+        if !out.iter().any(|a| a.eq_ignore_ascii_case(&name)) {
+            out.push(name);
+        }
     }
     if !unscoped.is_empty() {
         let listed: Vec<String> = unscoped.iter().map(|p| format!("`{p}`")).collect();
