@@ -388,8 +388,8 @@ fn run_diff(global: &GlobalArgs, args: &ramguard::cli::DiffArgs) -> Result<u8, F
     // A file with several documents is refused by the loader (exit 2), saying so.
     let old = evaluable::load(&args.old, &config).map_err(Failure::Policy)?;
     let new = evaluable::load(&args.new, &config).map_err(Failure::Policy)?;
-    let catalog = ramguard::catalog::Catalog::shared();
-    let diff = ramguard::diff::diff(&old, &new, &catalog);
+    // The configuration's catalogue: the kvstore actions it adds are compared too.
+    let diff = ramguard::diff::diff(&old, &new, &config.settings.catalog);
     let mut failed = Vec::new();
     if args.fail_on_new_access && diff.may_add_access() {
         failed.push(Failed {

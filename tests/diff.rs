@@ -437,3 +437,11 @@ fn a_kvstore_action_the_catalogue_does_not_list_is_compared_as_written() {
     // In lowercase: the compiled patterns keep no spelling (RAM ignores the case of actions).
     assert_eq!(new_actions, ["kvstore:futureaction"]);
 }
+
+#[test]
+fn the_configuration_catalogue_is_compared_too() {
+    let config = "tests/fixtures/diff/catalog.toml";
+    let (code, out, err) = common::run(&["diff", "--config", config, DESCRIBE, ALL]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("+ `kvstore:PurgeEverything` on `*`"), "{out}");
+}
