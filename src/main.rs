@@ -435,6 +435,9 @@ fn run_diff(global: &GlobalArgs, args: &ramguard::cli::DiffArgs) -> Result<u8, F
             });
         }
     }
+    // A check that found nothing over an incomplete comparison proves nothing: uncertain.
+    let uncertain = failed.is_empty()
+        && ((args.fail_on_new_access && !diff.limits.is_empty()) || (!denied.is_empty() && !limits.is_empty()));
     let mut diff = diff;
     diff.limits.extend(limits);
     let documents = [DocumentReport {
@@ -444,10 +447,18 @@ fn run_diff(global: &GlobalArgs, args: &ramguard::cli::DiffArgs) -> Result<u8, F
         diff,
     }];
     match global.format {
-        Format::Json => print(&report::escape::json_text(&report::diff::json(&documents, &failed))),
-        _ => print(&report::diff::human(&documents, &failed)),
+        Format::Json => print(&report::escape::json_text(&report::diff::json(
+            &documents, &failed, uncertain,
+        ))),
+        _ => print(&report::diff::human(&documents, &failed, uncertain)),
     }
-    Ok(u8::from(!failed.is_empty()))
+    Ok(if !failed.is_empty() {
+        1
+    } else if uncertain {
+        3
+    } else {
+        0
+    })
 }
 
 /// The name `--format` takes, as clap knows it.

@@ -445,3 +445,15 @@ fn the_configuration_catalogue_is_compared_too() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("+ `kvstore:PurgeEverything` on `*`"), "{out}");
 }
+
+#[test]
+fn a_check_over_an_incomplete_comparison_is_uncertain() {
+    let unscoped = "tests/fixtures/diff/unscoped.json";
+    let (code, out, err) = common::run(&["diff", "--fail-on-new-access", unscoped, unscoped]);
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(out.contains("note: `*:describe*` name no single service"), "{out}");
+    assert!(out.contains("uncertain: the checks found nothing"), "{out}");
+    // Without a check, the diff is just reported.
+    let (code, out, _) = common::run(&["diff", unscoped, unscoped]);
+    assert_eq!(code, 0, "{out}");
+}

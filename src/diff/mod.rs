@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::catalog::Catalog;
-use crate::eval::{self, CompiledPolicy, Context, Decision, Layer, LayerKind, Resource, StatementRef};
+use crate::eval::{self, CompiledPolicy, Context, Decision, Layer, LayerKind, Resource, StatementRef, Truth};
 
 /// A request on which the two policies disagree.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -252,17 +252,40 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
     let actions = actions(&both, catalog, &mut result.limits);
     let resources = resources(&both, &actions, &mut result.limits);
     let (old_layers, new_layers) = (as_layers(old), as_layers(new));
-    for action in &actions {
+    let mut budget = MAX_EVALUATIONS;
+    let empty = Context::default();
+    'requests: for action in &actions {
         for resource in &resources {
-            let (cases, inexact) = eval::exact::joint_cases(&both, action, &Resource::known(resource.clone()));
-            result.limits.extend(inexact);
-            let mut found_new = false;
-            let mut found_removed = false;
+            let arn = Resource::known(resource.clone());
+            // Kleene's answer over every context first: a side that allows (or denies) whatever
+            // the keys hold needs no search; two such sides need one request at most.
+            let before = allowed_whatever(old, action, &arn, &empty);
+            let after = allowed_whatever(new, action, &arn, &empty);
+            let cases = match (&before, &after) {
+                (Truth::Yes, Truth::Yes) | (Truth::No, Truth::No) => continue,
+                (Truth::Yes | Truth::No, Truth::Yes | Truth::No) => vec![Vec::new()],
+                _ => {
+                    let (cases, inexact) = eval::exact::joint_cases(&both, action, &arn);
+                    result.limits.extend(inexact);
+                    cases
+                }
+            };
+            let may_be_new = after != Truth::No && before != Truth::Yes;
+            let may_be_removed = before != Truth::No && after != Truth::Yes;
+            let mut found_new = !may_be_new;
+            let mut found_removed = !may_be_removed;
             let mut found_undecided = false;
             for context in cases {
                 if found_new && found_removed {
                     break;
                 }
+                if budget == 0 {
+                    result.limits.insert(format!(
+                        "the comparison stopped at its bound of {MAX_EVALUATIONS} requests: the access it lists is real, but it may not be all"
+                    ));
+                    break 'requests;
+                }
+                budget -= 1;
                 let witness = Witness {
                     action: action.clone(),
                     resource: resource.clone(),
@@ -296,6 +319,25 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
     }
     result
 }
+
+/// Kleene's answer for one policy alone: `Yes` allowed and `No` denied whatever the condition
+/// keys hold, `Unknown` when it hangs on them (an `Allow` applies and no `Deny` may apply).
+fn allowed_whatever(policy: &CompiledPolicy, action: &str, resource: &Resource, context: &Context) -> Truth {
+    let folded = action.to_ascii_lowercase();
+    let mut deny = Truth::No;
+    let mut allow = Truth::No;
+    for statement in &policy.statements {
+        let truth = statement.applies(&folded, resource, context);
+        match statement.effect {
+            crate::policy::Effect::Deny => deny = deny.or(truth),
+            crate::policy::Effect::Allow => allow = allow.or(truth),
+        }
+    }
+    allow.and(deny.negate())
+}
+
+/// Most requests one comparison evaluates (on both sides).
+pub const MAX_EVALUATIONS: usize = 20_000;
 
 /// A request `policy` allows or may allow (a `conditional` answer), for `--deny-access`: the
 /// first one over the contexts the exact search splits, on `resource` or, without one, on every

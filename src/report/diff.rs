@@ -52,7 +52,8 @@ fn change_json(change: &Change) -> Value {
     })
 }
 
-pub fn json(documents: &[DocumentReport], failed: &[Failed]) -> Value {
+/// `uncertain`: a check found nothing, but the comparison was not exhaustive (its `limits`).
+pub fn json(documents: &[DocumentReport], failed: &[Failed], uncertain: bool) -> Value {
     let docs: Vec<Value> = documents
         .iter()
         .map(|d| {
@@ -91,6 +92,7 @@ pub fn json(documents: &[DocumentReport], failed: &[Failed]) -> Value {
             "removed": documents.iter().map(|d| d.diff.removed.len()).sum::<usize>(),
             "undecided": documents.iter().map(|d| d.diff.undecided.len()).sum::<usize>(),
             "failed_checks": failed.len(),
+            "uncertain": uncertain,
         },
     })
 }
@@ -127,7 +129,7 @@ fn by(statements: &[StatementRef]) -> String {
     }
 }
 
-pub fn human(documents: &[DocumentReport], failed: &[Failed]) -> String {
+pub fn human(documents: &[DocumentReport], failed: &[Failed], uncertain: bool) -> String {
     let mut out = String::new();
     for d in documents {
         out.push_str(&format!("{} -> {}\n", escape::line(&d.old_file), escape::line(&d.file)));
@@ -162,6 +164,11 @@ pub fn human(documents: &[DocumentReport], failed: &[Failed]) -> String {
     }
     for f in failed {
         out.push_str(&format!("error: {}\n", escape::line(&f.message)));
+    }
+    if uncertain {
+        out.push_str(
+            "uncertain: the checks found nothing, but the comparison was not exhaustive (the notes above say where)\n",
+        );
     }
     let new: usize = documents.iter().map(|d| d.diff.new.len()).sum();
     let removed: usize = documents.iter().map(|d| d.diff.removed.len()).sum();
