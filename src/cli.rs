@@ -137,6 +137,8 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// List every rule: code, name, severity (as `ramguard.toml` sets it), summary
     Rules(RulesArgs),
+    /// The access a change of policy grants and takes away: `diff OLD NEW`
+    Diff(DiffArgs),
     /// Print the documentation of one rule, by name or code
     Explain(ExplainArgs),
     /// Print shell completions (`ramguard completions bash > /etc/bash_completion.d/ramguard`)
@@ -307,4 +309,26 @@ pub struct FetchArgs {
     /// State that the role session has no STS session policy (it cannot be fetched)
     #[arg(long, conflicts_with = "session_policy")]
     pub no_session_policy: bool,
+}
+
+// --- `ramguard diff` (issue 10, section 3) ------------------------------------------------------
+
+/// Compare two versions of a policy document: the access NEW grants that OLD did not, and the
+/// reverse, each with a request that shows it.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The policy before the change (any form `lint` reads, one document)
+    pub old: PathBuf,
+    /// The policy after the change
+    pub new: PathBuf,
+    /// Fail (exit 1) when NEW allows anything OLD did not
+    #[arg(long)]
+    pub fail_on_new_access: bool,
+    /// Fail (exit 1) when NEW allows `ACTION` (on `RESOURCE`, or on any resource) in any
+    /// context (repeatable)
+    #[arg(long, value_name = "ACTION[@RESOURCE]")]
+    pub deny_access: Vec<String>,
+    /// Output format
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
 }

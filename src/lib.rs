@@ -18,6 +18,7 @@ pub mod catalog;
 pub mod cli;
 pub mod cloud;
 pub mod config;
+pub mod diff;
 pub mod eval;
 pub mod fix;
 pub mod inputs;

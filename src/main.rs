@@ -57,6 +57,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
         Command::Lint(args) => run_lint(&cli.global, args),
         Command::Simulate(args) => run_simulate(&cli.global, args),
         Command::Preflight(args) => run_preflight(&cli.global, args),
+        Command::Diff(args) => run_diff(&cli.global, args),
         Command::Rules(args) => run_rules(&cli.global, args),
         Command::Explain(args) => run_explain(&cli.global, args),
         Command::Completions(args) => {
@@ -624,6 +625,110 @@ fn with_region(
         }
     }
     Ok(instances)
+}
+
+// --- `ramguard diff` (issue 10, section 3) ------------------------------------------------------
+
+/// Compare OLD and NEW; exit 1 when a `--fail-on-new-access` or `--deny-access` check fails.
+fn run_diff(global: &GlobalArgs, args: &ramguard::cli::DiffArgs) -> Result<u8, Failure> {
+    use ramguard::report::diff::{DocumentReport, Failed};
+    let format = report_format(global, args.format, "diff")?;
+    // Each check, parsed before any work: `ACTION[@RESOURCE]`, no wildcard in the action.
+    let mut denied = Vec::new();
+    for check in &args.deny_access {
+        let (action, resource) = match check.split_once('@') {
+            Some((action, resource)) => (action.trim(), Some(resource.trim())),
+            None => (check.trim(), None),
+        };
+        if action.contains(['*', '?']) || rules::invalid_action::check_form(action).is_err() {
+            return Err(Failure::Usage(format!(
+                "--deny-access `{check}`: `{action}` is not an action: write `service:ActionName[@ARN]`, without wildcards"
+            )));
+        }
+        if let Some(resource) = resource
+            && (resource.contains(['*', '?']) || rules::invalid_resource::check_form(resource).is_err())
+        {
+            return Err(Failure::Usage(format!(
+                "--deny-access `{check}`: `{resource}` is not a resource ARN (without wildcards)"
+            )));
+        }
+        denied.push((check.clone(), action.to_string(), resource.map(str::to_string)));
+    }
+    let config = load_config(global)?;
+    // A file with several documents is refused by the loader (exit 2), saying so.
+    let old = evaluable::load(&args.old, &config).map_err(Failure::Policy)?;
+    let new = evaluable::load(&args.new, &config).map_err(Failure::Policy)?;
+    // The configuration's catalogue: the kvstore actions it adds are compared too.
+    let diff = ramguard::diff::diff(&old, &new, &config.settings.catalog);
+    let mut failed = Vec::new();
+    if args.fail_on_new_access && diff.may_add_access() {
+        failed.push(Failed {
+            check: "fail-on-new-access".into(),
+            message: format!(
+                "--fail-on-new-access: `{}` allows {} request(s) that `{}` denies{}",
+                args.new.display(),
+                diff.new.len(),
+                args.old.display(),
+                match diff
+                    .undecided
+                    .iter()
+                    .filter(|(_, old, new)| *new == Decision::Conditional && *old != Decision::Allowed)
+                    .count()
+                {
+                    0 => String::new(),
+                    n => format!(", and may allow {n} more (conditional)"),
+                }
+            ),
+            witness: diff.new.first().map(|c| c.witness.clone()),
+            statements: diff.new.first().map(|c| c.statements.clone()).unwrap_or_default(),
+        });
+    }
+    let mut limits = std::collections::BTreeSet::new();
+    for (check, action, resource) in &denied {
+        if let Some((witness, decision, statements)) =
+            ramguard::diff::allows_somewhere(&new, action, resource.as_deref(), &mut limits)
+        {
+            failed.push(Failed {
+                check: format!("deny-access {check}"),
+                message: format!(
+                    "--deny-access `{check}`: `{}` {} {}",
+                    args.new.display(),
+                    if decision == Decision::Allowed {
+                        "allows"
+                    } else {
+                        "may allow (conditional)"
+                    },
+                    report::diff::describe(&witness)
+                ),
+                witness: Some(witness),
+                statements,
+            });
+        }
+    }
+    // A check that found nothing over an incomplete comparison proves nothing: uncertain.
+    let uncertain = failed.is_empty()
+        && ((args.fail_on_new_access && !diff.limits.is_empty()) || (!denied.is_empty() && !limits.is_empty()));
+    let mut diff = diff;
+    diff.limits.extend(limits);
+    let documents = [DocumentReport {
+        old_file: args.old.display().to_string(),
+        file: args.new.display().to_string(),
+        address: None,
+        diff,
+    }];
+    match format {
+        ReportFormat::Json => print(&report::escape::json_text(&report::diff::json(
+            &documents, &failed, uncertain,
+        ))),
+        ReportFormat::Human => print(&report::diff::human(&documents, &failed, uncertain)),
+    }
+    Ok(if !failed.is_empty() {
+        1
+    } else if uncertain {
+        3
+    } else {
+        0
+    })
 }
 
 /// `ramguard rules`: every rule at the level the configuration gives it (`off` included).

@@ -589,6 +589,77 @@ fn ip_candidates(blocks: &[IpBlock]) -> Vec<String> {
     out
 }
 
+// --- `ramguard diff` (issue 10, section 3) ----------------------------------------------------
+
+/// Values of condition keys, each key's values or `None` for the key absent.
+pub type Assignment = Vec<(String, Option<Vec<String>>)>;
+
+/// One string per class of values that `patterns` (`*` and `?` wildcards, matched exactly) tell
+/// apart, the seeds first; and whether the split is exhaustive (it is not past
+/// [`MAX_STRING_STATES`]).
+pub fn pattern_classes(what: &str, patterns: &[String], seeds: &[String]) -> (Vec<String>, bool) {
+    let globs: Vec<Glob> = patterns.iter().map(|p| Glob::pattern(p)).collect();
+    let mut inexact = BTreeSet::new();
+    let classes = string_classes(what, &globs, seeds, &mut inexact);
+    (classes, inexact.is_empty())
+}
+
+/// Every combination of values of the condition keys that the statements of `policies` which
+/// may apply to `action` on `resource` compare, one value per class (as [`decide`] splits them,
+/// over all the policies at once, so the classes split each); and the reasons the list is not
+/// exhaustive, if any. No keys: one case, the empty context.
+pub fn joint_cases(
+    policies: &[&CompiledPolicy],
+    action: &str,
+    resource: &Resource,
+) -> (Vec<Assignment>, BTreeSet<String>) {
+    let folded = action.to_ascii_lowercase();
+    let empty = Context::default();
+    let mut by_key: BTreeMap<&str, Vec<&CompiledCondition>> = BTreeMap::new();
+    for statement in policies.iter().flat_map(|p| &p.statements) {
+        if !statement.unmodelled.is_empty() || statement.applies(&folded, resource, &empty) == Truth::No {
+            continue;
+        }
+        for condition in &statement.conditions {
+            if condition.operator.is_some() && !matches!(condition.values, Values::Unevaluable(_)) {
+                by_key.entry(condition.key.as_str()).or_default().push(condition);
+            }
+        }
+    }
+    let mut inexact = BTreeSet::new();
+    let spaces: Vec<KeySpace> = by_key
+        .iter()
+        .map(|(key, conditions)| key_space(key, conditions, &mut inexact))
+        .collect();
+    let total = spaces
+        .iter()
+        .try_fold(1usize, |acc, s| acc.checked_mul(s.options.len()))
+        .unwrap_or(usize::MAX);
+    if total > MAX_CASES {
+        inexact.insert(format!(
+            "the search over the condition keys stopped at its bound of {MAX_CASES} cases"
+        ));
+    }
+    let mut cases = Vec::new();
+    let mut counters = vec![0usize; spaces.len()];
+    for _ in 0..total.min(MAX_CASES) {
+        let case: Assignment = spaces
+            .iter()
+            .zip(&counters)
+            .map(|(space, &at)| (space.key.clone(), space.options.get(at).cloned().flatten()))
+            .collect();
+        cases.push(case);
+        for (counter, space) in counters.iter_mut().zip(&spaces) {
+            *counter += 1;
+            if *counter < space.options.len() {
+                break;
+            }
+            *counter = 0;
+        }
+    }
+    (cases, inexact)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

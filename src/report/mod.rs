@@ -3,6 +3,7 @@
 
 pub mod concise;
 pub mod decision;
+pub mod diff;
 pub mod escape;
 mod excerpt;
 pub mod github;

@@ -1,0 +1,372 @@
+//! `ramguard diff OLD NEW`: the access a change of policy grants and takes away, each with a
+//! request that the evaluator answers `allowed` on one side and denied on the other.
+//!
+//! The requests are built from classes, not sampled: the actions are the kvstore catalogue's,
+//! and for every other service the policies name, one action per class of names that the two
+//! policies' action patterns tell apart (`ecs:` outside `ecs:Describe*` is one class); the
+//! resources are one ARN per class that the two policies' resource patterns tell apart
+//! (`NotResource` included); the contexts are the exact search's classes of the condition keys,
+//! split by the constants of both policies. Every witness is checked by the ordinary evaluator
+//! on both sides before it is reported. What the split cannot reach is said in `limits`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::catalog::Catalog;
+use crate::eval::{self, CompiledPolicy, Context, Decision, Layer, LayerKind, Resource, StatementRef, Truth};
+
+/// A request on which the two policies disagree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Witness {
+    pub action: String,
+    pub resource: String,
+    /// The condition keys' values (`None`: the key absent from the request).
+    pub context: Vec<(String, Option<Vec<String>>)>,
+}
+
+impl Witness {
+    /// The `--context` assignments that state it.
+    pub fn assignments(&self) -> Vec<String> {
+        self.context
+            .iter()
+            .flat_map(|(key, values)| values.iter().flatten().map(move |v| format!("{key}={v}")))
+            .collect()
+    }
+
+    /// The keys it needs absent.
+    pub fn absent(&self) -> Vec<&str> {
+        self.context
+            .iter()
+            .filter(|(_, values)| values.is_none())
+            .map(|(key, _)| key.as_str())
+            .collect()
+    }
+
+    /// The request's context.
+    pub fn context(&self) -> Context {
+        let mut context = Context::default();
+        for (key, values) in &self.context {
+            match values {
+                Some(values) => context.set(key.clone(), values.clone()),
+                None => context.mark_absent(key.clone()),
+            }
+        }
+        context
+    }
+}
+
+/// Access one side allows and the other does not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub witness: Witness,
+    /// The statements that allow it, on the side that allows it.
+    pub statements: Vec<StatementRef>,
+}
+
+/// The difference of two versions of one policy document.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentDiff {
+    /// Allowed by NEW, denied by OLD.
+    pub new: Vec<Change>,
+    /// Allowed by OLD, denied by NEW.
+    pub removed: Vec<Change>,
+    /// Requests where one side's answer stays `conditional` (not reported as a change either
+    /// way), with OLD's and NEW's decisions.
+    pub undecided: Vec<(Witness, Decision, Decision)>,
+    /// What the comparison could not cover exhaustively.
+    pub limits: BTreeSet<String>,
+}
+
+impl DocumentDiff {
+    pub fn is_empty(&self) -> bool {
+        self.new.is_empty() && self.removed.is_empty()
+    }
+
+    /// Whether NEW may allow something OLD denies: a new access, or a request NEW answers
+    /// `conditional` where OLD does not allow it (fail closed).
+    pub fn may_add_access(&self) -> bool {
+        !self.new.is_empty()
+            || self
+                .undecided
+                .iter()
+                .any(|(_, old, new)| *new == Decision::Conditional && *old != Decision::Allowed)
+    }
+}
+
+/// A policy as the caller's only identity policy.
+pub fn as_layers(policy: &CompiledPolicy) -> [Layer; 1] {
+    [Layer {
+        kind: LayerKind::IdentityPolicy,
+        policies: vec![policy.clone()],
+    }]
+}
+
+/// The decision of `layers` for one request.
+pub fn decide(layers: &[Layer], witness: &Witness) -> eval::Evaluation {
+    eval::evaluate(
+        layers,
+        &witness.action,
+        &Resource::known(witness.resource.clone()),
+        &witness.context(),
+    )
+}
+
+fn denied(decision: Decision) -> bool {
+    matches!(decision, Decision::ImplicitDeny | Decision::ExplicitDeny)
+}
+
+/// The actions the comparison tries: the kvstore catalogue, and one per class of every other
+/// service's names that the two policies' action patterns tell apart.
+pub fn actions(policies: &[&CompiledPolicy], catalog: &Catalog, limits: &mut BTreeSet<String>) -> Vec<String> {
+    let mut out: Vec<String> = catalog
+        .actions("kvstore")
+        .unwrap_or_default()
+        .iter()
+        .map(|a| format!("kvstore:{}", a.name))
+        .collect();
+    // Patterns by service, in lowercase (RAM matches actions ignoring ASCII case); a literal
+    // keeps its spelling as a seed.
+    let mut patterns: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
+    let mut unscoped = BTreeSet::new();
+    let mut literal_kvstore = Vec::new();
+    for pattern in policies.iter().flat_map(|p| &p.statements).flat_map(|s| &s.actions) {
+        let text = pattern.as_str();
+        let lower = text.to_ascii_lowercase();
+        match lower.split_once(':') {
+            Some((service, _)) if !service.contains(['*', '?']) && !service.is_empty() => {
+                if service == "kvstore" {
+                    // A name the catalogue does not list (an action newer than it) is compared
+                    // as written.
+                    if !text.contains(['*', '?']) {
+                        literal_kvstore.push(text.to_string());
+                    }
+                    continue;
+                }
+                let entry = patterns.entry(service.to_string()).or_default();
+                entry.0.push(lower.clone());
+                if !text.contains(['*', '?']) {
+                    entry.1.push(lower);
+                }
+            }
+            _ => {
+                unscoped.insert(text.to_string());
+            }
+        }
+    }
+    for (service, (mut globs, mut seeds)) in patterns {
+        let prefix = format!("{service}:");
+        globs.push(format!("{prefix}*"));
+        seeds.push(format!("{prefix}otheraction"));
+        // The same classes and witnesses whichever policy is OLD.
+        globs.sort();
+        globs.dedup();
+        seeds.sort();
+        seeds.dedup();
+        let (classes, exhaustive) = eval::exact::pattern_classes(&service, &globs, &seeds);
+        if !exhaustive {
+            limits.insert(format!(
+                "the action patterns of `{service}` need more automaton states than the search allows: its actions are not all compared"
+            ));
+        }
+        out.extend(
+            classes
+                .into_iter()
+                .filter(|c| c.len() > prefix.len() && c.starts_with(&prefix)),
+        );
+    }
+    for name in literal_kvstore {
+        if !out.iter().any(|a| a.eq_ignore_ascii_case(&name)) {
+            out.push(name);
+        }
+    }
+    if !unscoped.is_empty() {
+        let listed: Vec<String> = unscoped.iter().map(|p| format!("`{p}`")).collect();
+        limits.insert(format!(
+            "{} name no single service: compared only for kvstore and the services the policies name",
+            listed.join(", ")
+        ));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// One ARN per class of ARNs that the two policies' resource patterns tell apart (the patterns'
+/// own shapes first, their wildcards filled in), and one outside them for each service.
+pub fn resources(policies: &[&CompiledPolicy], actions: &[String], limits: &mut BTreeSet<String>) -> Vec<String> {
+    let patterns: BTreeSet<String> = policies
+        .iter()
+        .flat_map(|p| &p.statements)
+        .flat_map(|s| &s.resources)
+        .map(|r| r.text().to_string())
+        .collect();
+    let mut seeds: Vec<String> = patterns.iter().map(|p| fill(p)).collect();
+    let services: BTreeSet<&str> = actions
+        .iter()
+        .filter_map(|a| a.split_once(':').map(|(s, _)| s))
+        .collect();
+    for service in services {
+        seeds.push(format!(
+            "acs:{service}:cn-hangzhou:1234567890123456:other/ramguard-diff"
+        ));
+    }
+    let globs: Vec<String> = patterns.into_iter().collect();
+    let (classes, exhaustive) = eval::exact::pattern_classes("Resource", &globs, &seeds);
+    if !exhaustive {
+        limits.insert("the resource patterns need more automaton states than the search allows: not every class of ARN is compared".to_string());
+    }
+    let (arns, others): (Vec<String>, Vec<String>) = classes
+        .into_iter()
+        .partition(|c| crate::rules::invalid_resource::check_form(c).is_ok() || c == "*");
+    if !others.is_empty() {
+        limits.insert(format!(
+            "{} class(es) of resource strings that are not ARNs (the shortest: `{}`) are not compared",
+            others.len(),
+            others.first().map_or("", String::as_str)
+        ));
+    }
+    arns
+}
+
+/// A pattern as an ARN: a region or account wildcard becomes a plausible one, another `*` an
+/// `x`, a `?` an `x`.
+fn fill(pattern: &str) -> String {
+    if pattern == "*" {
+        return "*".to_string();
+    }
+    let parts: Vec<String> = pattern
+        .splitn(5, ':')
+        .enumerate()
+        .map(|(i, part)| match (i, part) {
+            (2, "*") => "cn-hangzhou".to_string(),
+            (3, "*") => "1234567890123456".to_string(),
+            (_, part) => part.replace(['*', '?'], "x"),
+        })
+        .collect();
+    parts.join(":")
+}
+
+/// Compare OLD and NEW (each one policy document, evaluated as an identity policy on its own).
+pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> DocumentDiff {
+    let both = [old, new];
+    let mut result = DocumentDiff::default();
+    let actions = actions(&both, catalog, &mut result.limits);
+    let resources = resources(&both, &actions, &mut result.limits);
+    let (old_layers, new_layers) = (as_layers(old), as_layers(new));
+    let mut budget = MAX_EVALUATIONS;
+    let empty = Context::default();
+    'requests: for action in &actions {
+        for resource in &resources {
+            let arn = Resource::known(resource.clone());
+            // Kleene's answer over every context first: a side that allows (or denies) whatever
+            // the keys hold needs no search; two such sides need one request at most.
+            let before = allowed_whatever(old, action, &arn, &empty);
+            let after = allowed_whatever(new, action, &arn, &empty);
+            let cases = match (&before, &after) {
+                (Truth::Yes, Truth::Yes) | (Truth::No, Truth::No) => continue,
+                (Truth::Yes | Truth::No, Truth::Yes | Truth::No) => vec![Vec::new()],
+                _ => {
+                    let (cases, inexact) = eval::exact::joint_cases(&both, action, &arn);
+                    result.limits.extend(inexact);
+                    cases
+                }
+            };
+            let may_be_new = after != Truth::No && before != Truth::Yes;
+            let may_be_removed = before != Truth::No && after != Truth::Yes;
+            let mut found_new = !may_be_new;
+            let mut found_removed = !may_be_removed;
+            let mut found_undecided = false;
+            for context in cases {
+                if found_new && found_removed {
+                    break;
+                }
+                if budget == 0 {
+                    result.limits.insert(format!(
+                        "the comparison stopped at its bound of {MAX_EVALUATIONS} requests: the access it lists is real, but it may not be all"
+                    ));
+                    break 'requests;
+                }
+                budget -= 1;
+                let witness = Witness {
+                    action: action.clone(),
+                    resource: resource.clone(),
+                    context,
+                };
+                let before = decide(&old_layers, &witness);
+                let after = decide(&new_layers, &witness);
+                match (before.decision, after.decision) {
+                    (b, Decision::Allowed) if denied(b) && !found_new => {
+                        found_new = true;
+                        result.new.push(Change {
+                            witness,
+                            statements: after.statements,
+                        });
+                    }
+                    (Decision::Allowed, a) if denied(a) && !found_removed => {
+                        found_removed = true;
+                        result.removed.push(Change {
+                            witness,
+                            statements: before.statements,
+                        });
+                    }
+                    (b, a) if (b == Decision::Conditional) != (a == Decision::Conditional) && !found_undecided => {
+                        found_undecided = true;
+                        result.undecided.push((witness, b, a));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    result
+}
+
+/// Kleene's answer for one policy alone: `Yes` allowed and `No` denied whatever the condition
+/// keys hold, `Unknown` when it hangs on them (an `Allow` applies and no `Deny` may apply).
+fn allowed_whatever(policy: &CompiledPolicy, action: &str, resource: &Resource, context: &Context) -> Truth {
+    let folded = action.to_ascii_lowercase();
+    let mut deny = Truth::No;
+    let mut allow = Truth::No;
+    for statement in &policy.statements {
+        let truth = statement.applies(&folded, resource, context);
+        match statement.effect {
+            crate::policy::Effect::Deny => deny = deny.or(truth),
+            crate::policy::Effect::Allow => allow = allow.or(truth),
+        }
+    }
+    allow.and(deny.negate())
+}
+
+/// Most requests one comparison evaluates (on both sides).
+pub const MAX_EVALUATIONS: usize = 20_000;
+
+/// A request `policy` allows or may allow (a `conditional` answer), for `--deny-access`: the
+/// first one over the contexts the exact search splits, on `resource` or, without one, on every
+/// class of ARN the policy's patterns tell apart. With its decision and the statements.
+pub fn allows_somewhere(
+    policy: &CompiledPolicy,
+    action: &str,
+    resource: Option<&str>,
+    limits: &mut BTreeSet<String>,
+) -> Option<(Witness, Decision, Vec<StatementRef>)> {
+    let layers = as_layers(policy);
+    let resources = match resource {
+        Some(resource) => vec![resource.to_string()],
+        None => resources(&[policy], &[action.to_string()], limits),
+    };
+    for resource in resources {
+        let (cases, inexact) = eval::exact::joint_cases(&[policy], action, &Resource::known(resource.clone()));
+        limits.extend(inexact);
+        for context in cases {
+            let witness = Witness {
+                action: action.to_string(),
+                resource: resource.clone(),
+                context,
+            };
+            let evaluation = decide(&layers, &witness);
+            if matches!(evaluation.decision, Decision::Allowed | Decision::Conditional) {
+                return Some((witness, evaluation.decision, evaluation.statements));
+            }
+        }
+    }
+    None
+}
