@@ -663,3 +663,31 @@ fn what_the_evaluator_does_not_model_is_never_silently_absent() {
         Decision::ExplicitDeny
     );
 }
+
+#[test]
+fn a_deny_that_may_apply_leaves_a_certain_allow_unknown() {
+    // The security rules ask `allowed_by` of one document: an `Allow` that certainly applies
+    // and a `Deny` that applies only in some VPC is not "allowed" (it was, before).
+    let policy = compile(
+        "p.json",
+        r#"{"Version": "1", "Statement": [
+            {"Effect": "Allow", "Action": "kvstore:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*",
+             "Condition": {"StringEquals": {"acs:SourceVpc": "vpc-1"}}}]}"#,
+    );
+    let resource = Resource::known("acs:kvstore:cn-hangzhou:1234567890123456:instance/r-1");
+    let truth = eval::allowed_by(
+        &policy.statements,
+        "kvstore:DeleteInstance",
+        &resource,
+        &Context::default(),
+    );
+    assert!(matches!(truth, eval::Truth::Unknown(_)), "{truth:?}");
+    let truth = eval::allowed_by(
+        &policy.statements,
+        "kvstore:DescribeInstances",
+        &resource,
+        &Context::default(),
+    );
+    assert_eq!(truth, eval::Truth::Yes);
+}

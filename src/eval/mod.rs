@@ -336,11 +336,9 @@ pub fn allowed_by<'s>(
             Effect::Allow => allow = allow.or(truth),
         }
     }
-    match (deny, allow) {
-        (Truth::Yes, _) | (_, Truth::No) => Truth::No,
-        (Truth::No, allow) => allow,
-        (deny, allow) => deny.or(allow),
-    }
+    // Allowed when no `Deny` applies and an `Allow` does: a `Deny` that may apply leaves even a
+    // certain `Allow` unknown, never allowed.
+    deny.negate().and(allow)
 }
 
 fn evaluate_layer(layer: &Layer, action: &str, resource: &Resource, context: &Context) -> LayerVerdict {
