@@ -48,7 +48,7 @@ fn widening_describe_to_everything_reports_delete_instance_as_new_access() {
     let (code, out, err) = common::run(&["diff", DESCRIBE, ALL]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
-        out.contains("+ `kvstore:DeleteInstance` on `*` (allowed by statement 0 of tests/fixtures/diff/all.json:5)"),
+        out.contains("+ `kvstore:DeleteInstance` on `*` (allowed by statement 1 of tests/fixtures/diff/all.json:5)"),
         "{out}"
     );
     assert!(!out.contains("+ `kvstore:DescribeInstances`"), "{out}");

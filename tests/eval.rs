@@ -560,7 +560,7 @@ fn a_deny_whose_arn_differs_only_in_case_may_apply_and_an_allow_does_not_allow()
         assert!(evaluation.missing_keys.is_empty(), "{arn}");
         let reason = evaluation.reasons.iter().next().unwrap();
         assert!(
-            reason.starts_with("statement 0 of p1.json: ") && reason.contains(arn) && reason.contains("only in case"),
+            reason.starts_with("statement 1 of p1.json: ") && reason.contains(arn) && reason.contains("only in case"),
             "{reason}"
         );
         // The same with a request in another case than the policy.
@@ -618,7 +618,7 @@ fn what_the_evaluator_does_not_model_is_never_silently_absent() {
             evaluation
                 .reasons
                 .iter()
-                .all(|r| r.starts_with("statement 0 of p1.json: ")),
+                .all(|r| r.starts_with("statement 1 of p1.json: ")),
             "{:?}",
             evaluation.reasons
         );

@@ -107,7 +107,7 @@ fn a_deny_whose_arn_differs_only_in_case_is_never_passed_over() {
             reasons[0]
                 .as_str()
                 .unwrap()
-                .starts_with(&format!("statement 0 of {deny}: ")),
+                .starts_with(&format!("statement 1 of {deny}: ")),
             "{reasons:?}"
         );
         assert!(out["message"].as_str().unwrap().contains("only in case"), "{out}");
@@ -117,7 +117,7 @@ fn a_deny_whose_arn_differs_only_in_case_is_never_passed_over() {
             let check = permission(&out);
             assert_eq!(check["status"], "unknown", "{check}");
             let message = check["message"].as_str().unwrap();
-            assert!(message.contains(&format!("statement 0 of {deny}")), "{message}");
+            assert!(message.contains(&format!("statement 1 of {deny}")), "{message}");
         }
         // Lint says so, at the ARN, and `--deny-warnings` fails on it.
         let (code, stdout, _) = common::run(&["lint", "--no-ignore", "--format", "json", "--deny-warnings", deny]);

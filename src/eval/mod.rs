@@ -355,7 +355,7 @@ fn evaluate_layer(layer: &Layer, action: &str, resource: &Resource, context: &Co
             }
             // A reason says which statement it is about.
             let truth =
-                truth.map_reasons(|why| format!("statement {} of {}: {why}", statement.index, policy.source.name));
+                truth.map_reasons(|why| format!("statement {} of {}: {why}", statement.index + 1, policy.source.name));
             let reference = || StatementRef::new(layer.kind, p, policy, statement);
             match (statement.effect, &truth) {
                 (Effect::Deny, Truth::Yes) => certain_denies.push(reference()),

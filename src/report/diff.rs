@@ -120,7 +120,7 @@ pub fn describe(witness: &Witness) -> String {
 fn by(statements: &[StatementRef]) -> String {
     let refs: Vec<String> = statements
         .iter()
-        .map(|s| format!("statement {} of {}:{}", s.index, escape::line(&s.file), s.line))
+        .map(|s| format!("statement {} of {}:{}", s.index + 1, escape::line(&s.file), s.line))
         .collect();
     if refs.is_empty() {
         String::new()
