@@ -220,6 +220,21 @@ pub fn error_code(stderr: &str) -> Option<String> {
 /// How long one call may take before the CLI is stopped.
 pub const CALL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// `--region` and `--profile`, each held to its characters before it reaches the CLI.
+fn region_and_profile(fetch: &crate::cli::FetchArgs) -> Result<(Option<String>, Option<String>), gather::GatherError> {
+    let region = fetch
+        .region
+        .as_deref()
+        .map(|r| validated(ValueKind::Region, "--region", r))
+        .transpose()?;
+    let profile = fetch
+        .profile
+        .as_deref()
+        .map(|p| validated(ValueKind::Profile, "--profile", p))
+        .transpose()?;
+    Ok((region, profile))
+}
+
 /// `preflight --fetch` or `--from DIR`: gather (or replay) and check. `--save DIR` writes the
 /// responses once the audit is complete.
 pub fn run(
@@ -247,16 +262,7 @@ pub fn run(
             ));
         }
     };
-    let region = fetch
-        .region
-        .as_deref()
-        .map(|r| validated(ValueKind::Region, "--region", r))
-        .transpose()?;
-    let profile = fetch
-        .profile
-        .as_deref()
-        .map(|p| validated(ValueKind::Profile, "--profile", p))
-        .transpose()?;
+    let (region, profile) = region_and_profile(fetch)?;
     // A saved audit brings what was stated when it was made; the command line may add to it.
     let in_folder = |name: &String| replay.as_ref().map_or_else(|| name.into(), |r| r.dir.join(name));
     let mut context = saved.context.clone();
@@ -353,16 +359,7 @@ fn run_with_files(
             return Err(usage(format!("--instance-id `{id}` is not in the --instance files")));
         }
     }
-    let region = fetch
-        .region
-        .as_deref()
-        .map(|r| validated(ValueKind::Region, "--region", r))
-        .transpose()?;
-    let profile = fetch
-        .profile
-        .as_deref()
-        .map(|p| validated(ValueKind::Profile, "--profile", p))
-        .transpose()?;
+    let (region, profile) = region_and_profile(fetch)?;
     let stated = |files: &[std::path::PathBuf], none: bool| {
         if !files.is_empty() {
             Stated::Files(files.to_vec())

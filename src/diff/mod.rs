@@ -26,31 +26,17 @@ pub struct Witness {
 impl Witness {
     /// The `--context` assignments that state it.
     pub fn assignments(&self) -> Vec<String> {
-        self.context
-            .iter()
-            .flat_map(|(key, values)| values.iter().flatten().map(move |v| format!("{key}={v}")))
-            .collect()
+        eval::assignments(&self.context)
     }
 
     /// The keys it needs absent.
     pub fn absent(&self) -> Vec<&str> {
-        self.context
-            .iter()
-            .filter(|(_, values)| values.is_none())
-            .map(|(key, _)| key.as_str())
-            .collect()
+        eval::absent_keys(&self.context)
     }
 
     /// The request's context.
     pub fn context(&self) -> Context {
-        let mut context = Context::default();
-        for (key, values) in &self.context {
-            match values {
-                Some(values) => context.set(key.clone(), values.clone()),
-                None => context.mark_absent(key.clone()),
-            }
-        }
-        context
+        eval::with_keys(&Context::default(), &self.context)
     }
 }
 

@@ -111,14 +111,7 @@ pub(super) fn decide(
         return kleene;
     }
     let mut inexact = BTreeSet::new();
-    let spaces: Vec<KeySpace> = by_key
-        .iter()
-        .map(|(key, conditions)| key_space(key, conditions, &mut inexact))
-        .collect();
-    let total = spaces
-        .iter()
-        .try_fold(1usize, |acc, s| acc.checked_mul(s.options.len()))
-        .unwrap_or(usize::MAX);
+    let (spaces, total) = key_spaces(&by_key, &mut inexact);
     if total > MAX_CASES {
         let keys: Vec<String> = spaces.iter().map(|s| format!("`{}`", s.key)).collect();
         inexact.insert(format!(
@@ -221,6 +214,22 @@ pub(super) fn decide(
             evaluation
         }
     }
+}
+
+/// The value classes of every key, and how many combinations they make (saturating).
+fn key_spaces(
+    by_key: &BTreeMap<&str, Vec<&CompiledCondition>>,
+    inexact: &mut BTreeSet<String>,
+) -> (Vec<KeySpace>, usize) {
+    let spaces: Vec<KeySpace> = by_key
+        .iter()
+        .map(|(key, conditions)| key_space(key, conditions, inexact))
+        .collect();
+    let total = spaces
+        .iter()
+        .try_fold(1usize, |acc, s| acc.checked_mul(s.options.len()))
+        .unwrap_or(usize::MAX);
+    (spaces, total)
 }
 
 /// The values the search gives `key`, from the conditions that compare it.
@@ -627,14 +636,7 @@ pub fn joint_cases(
         }
     }
     let mut inexact = BTreeSet::new();
-    let spaces: Vec<KeySpace> = by_key
-        .iter()
-        .map(|(key, conditions)| key_space(key, conditions, &mut inexact))
-        .collect();
-    let total = spaces
-        .iter()
-        .try_fold(1usize, |acc, s| acc.checked_mul(s.options.len()))
-        .unwrap_or(usize::MAX);
+    let (spaces, total) = key_spaces(&by_key, &mut inexact);
     if total > MAX_CASES {
         inexact.insert(format!(
             "the search over the condition keys stopped at its bound of {MAX_CASES} cases"

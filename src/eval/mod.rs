@@ -102,19 +102,12 @@ pub struct Witness {
 impl Witness {
     /// The `--context` assignments that state it (a key with several values repeats).
     pub fn assignments(&self) -> Vec<String> {
-        self.context
-            .iter()
-            .flat_map(|(key, values)| values.iter().flatten().map(move |v| format!("{key}={v}")))
-            .collect()
+        assignments(&self.context)
     }
 
     /// The keys it needs absent from the request (no `--context` states that).
     pub fn absent(&self) -> Vec<&str> {
-        self.context
-            .iter()
-            .filter(|(_, values)| values.is_none())
-            .map(|(key, _)| key.as_str())
-            .collect()
+        absent_keys(&self.context)
     }
 
     /// `allowed when `acs:SourceVpc=vpc-1` and `acs:MFAPresent` absent`.
@@ -132,15 +125,38 @@ impl Witness {
 
     /// The witness as the context of a request: `base` with its keys set.
     pub fn apply(&self, base: &Context) -> Context {
-        let mut context = base.clone();
-        for (key, values) in &self.context {
-            match values {
-                Some(values) => context.set(key.clone(), values.clone()),
-                None => context.mark_absent(key.clone()),
-            }
-        }
-        context
+        with_keys(base, &self.context)
     }
+}
+
+/// Condition keys' values for one request, as a witness states them: `None` is the key absent.
+pub type KeyValues = [(String, Option<Vec<String>>)];
+
+/// The `--context` assignments that state `keys` (a key with several values repeats).
+pub fn assignments(keys: &KeyValues) -> Vec<String> {
+    keys.iter()
+        .flat_map(|(key, values)| values.iter().flatten().map(move |v| format!("{key}={v}")))
+        .collect()
+}
+
+/// The keys `keys` needs absent from the request (no `--context` states that).
+pub fn absent_keys(keys: &KeyValues) -> Vec<&str> {
+    keys.iter()
+        .filter(|(_, values)| values.is_none())
+        .map(|(key, _)| key.as_str())
+        .collect()
+}
+
+/// `base` with `keys` set (or marked absent).
+pub fn with_keys(base: &Context, keys: &KeyValues) -> Context {
+    let mut context = base.clone();
+    for (key, values) in keys {
+        match values {
+            Some(values) => context.set(key.clone(), values.clone()),
+            None => context.mark_absent(key.clone()),
+        }
+    }
+    context
 }
 
 /// A statement, as a reason: which layer, which policy file, which statement.
