@@ -46,9 +46,12 @@ impl LoadError {
                 "{path}: the file carries several policy documents (a `ListPolicyVersions` response); pass the one in force, e.g. a `GetPolicy` response"
             ),
             Self::Refused(report) => format!(
-                "{}: refusing to evaluate a policy that `ramguard lint` finds broken or ambiguous ({} finding(s) above)",
+                "{}: refusing to evaluate a policy that `ramguard lint` finds broken or ambiguous ({} above)",
                 report.source.name,
-                report.findings.len()
+                match report.findings.len() {
+                    1 => "the finding".to_string(),
+                    n => format!("the {n} findings"),
+                }
             ),
         }
     }

@@ -173,8 +173,8 @@ pub fn human(documents: &[DocumentReport], failed: &[Failed], uncertain: bool) -
     let new: usize = documents.iter().map(|d| d.diff.new.len()).sum();
     let removed: usize = documents.iter().map(|d| d.diff.removed.len()).sum();
     out.push_str(&format!(
-        "{new} new, {removed} removed ({} failed check(s))\ncoverage: {COVERAGE}\n",
-        failed.len()
+        "{new} new, {removed} removed ({})\ncoverage: {COVERAGE}\n",
+        super::human::counted(failed.len(), "failed check", "failed checks")
     ));
     out
 }
