@@ -166,6 +166,17 @@ pub struct InstanceReport {
     pub verdict: Verdict,
 }
 
+impl InstanceReport {
+    /// The checks that block the release or leave it unknown, by id (the summary's last column).
+    pub fn open_checks(&self) -> Vec<&'static str> {
+        self.checks
+            .iter()
+            .filter(|c| matches!(c.status, Status::Fail | Status::Unknown))
+            .map(|c| c.id)
+            .collect()
+    }
+}
+
 /// Run every check on one instance.
 pub fn check(instance: &Instance, caller: &Caller) -> InstanceReport {
     let mut checks = vec![

@@ -84,12 +84,7 @@ pub fn human(reports: &[InstanceReport], sources: &dyn Sources, style: Style) ->
             &format!("{:<28} {:<10} {}", "instance", "verdict", "blocking or unknown"),
         );
         for report in reports {
-            let open: Vec<&str> = report
-                .checks
-                .iter()
-                .filter(|c| matches!(c.status, Status::Fail | Status::Unknown))
-                .map(|c| c.id)
-                .collect();
+            let open = report.open_checks();
             let verdict = report.verdict.as_str();
             // The verdict's column is padded outside its colour.
             let after = format!(

@@ -47,12 +47,7 @@ pub fn summary(reports: &[InstanceReport]) -> String {
     }
     out.push_str("| instance | verdict | blocking or unknown |\n| --- | --- | --- |\n");
     for report in reports {
-        let open: Vec<&str> = report
-            .checks
-            .iter()
-            .filter(|c| matches!(c.status, Status::Fail | Status::Unknown))
-            .map(|c| c.id)
-            .collect();
+        let open = report.open_checks();
         out.push_str(&format!(
             "| {} | {} | {} |\n",
             cell(&title(report)),
