@@ -18,6 +18,21 @@ pub enum Origin {
     Bare,
     /// The file is a RAM API response; the document is the value at `pointer` (of the response).
     Response { api: &'static str, pointer: String },
+    /// The document is a value of a Terraform (or ROS) file, named as the tool names it:
+    /// `alicloud_ram_policy.teardown`, `data.alicloud_ram_policy_document.assume`,
+    /// `local.policy_json`, `module.ops.alicloud_ram_policy.p` in a plan. Not unique: a
+    /// resource can hold two documents, and a file can write one name twice.
+    Address(String),
+}
+
+impl Document {
+    /// The document's name inside its file, when the file names it (Terraform, ROS).
+    pub fn address(&self) -> Option<&str> {
+        match &self.origin {
+            Origin::Address(address) => Some(address),
+            Origin::Bare | Origin::Response { .. } => None,
+        }
+    }
 }
 
 /// One policy document of a file, its spans in the file.
@@ -317,7 +332,7 @@ fn read_carried(text: &str, node: &Node, origin: &Origin, findings: &mut Vec<Fin
         _ => {
             let path = match origin {
                 Origin::Response { pointer, .. } => pointer.trim_start_matches('/').replace('/', "."),
-                Origin::Bare => String::new(),
+                Origin::Bare | Origin::Address(_) => String::new(),
             };
             findings.push(invalid_element_type::not_a_document(node, &path));
             None

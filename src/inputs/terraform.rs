@@ -79,7 +79,7 @@ pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
         documents: Vec::new(),
         findings: Vec::new(),
     };
-    reader.body(&body, None);
+    reader.body(&body, None, None);
     let content = if reader.documents.is_empty() && reader.findings.is_empty() {
         Content::NotPolicy(NotPolicy::NoPolicyMark)
     } else {
@@ -89,6 +89,19 @@ pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
         source: source.clone(),
         content,
         findings: reader.findings,
+    }
+}
+
+/// The name Terraform gives a top-level block: `alicloud_ram_policy.p` for a resource,
+/// `data.alicloud_ram_policy_document.d`, `var.v` (its default), `output.o`, `module.m`;
+/// `locals` for a `locals` block, whose attributes are named `local.NAME`.
+fn block_address(block: &Block) -> String {
+    let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+    match (block.ident.as_str(), labels.as_slice()) {
+        ("resource", [kind, name]) => format!("{kind}.{name}"),
+        ("variable", [name]) => format!("var.{name}"),
+        (ident, []) => ident.to_string(),
+        (ident, labels) => format!("{ident}.{}", labels.join(".")),
     }
 }
 
@@ -169,8 +182,9 @@ enum Read {
 
 impl Reader<'_> {
     /// Every attribute of `body`, at any depth; `resource` is the type of the resource block
-    /// the body belongs to.
-    fn body(&mut self, body: &Body, resource: Option<&str>) {
+    /// the body belongs to, `address` the name Terraform gives the top-level block (`None` at
+    /// the top level).
+    fn body(&mut self, body: &Body, resource: Option<&str>, address: Option<&str>) {
         for structure in body.iter() {
             match structure {
                 Structure::Attribute(attribute) => {
@@ -180,22 +194,30 @@ impl Reader<'_> {
                             .iter()
                             .any(|(k, attributes)| *k == kind && attributes.contains(&key))
                     });
-                    self.candidate(&attribute.value, always);
+                    let address = match address {
+                        Some(block) if block.starts_with("locals") => format!("local.{key}"),
+                        Some(block) if block.starts_with("module.") => format!("{block}.{key}"),
+                        Some(block) => block.to_string(),
+                        None => key.to_string(),
+                    };
+                    self.candidate(&attribute.value, always, address);
                 }
                 Structure::Block(block)
                     if block.ident.as_str() == "data"
                         && block.labels.first().map(|l| l.as_str()) == Some("alicloud_ram_policy_document") =>
                 {
-                    self.policy_document_blocks(block, false);
+                    let address = address.map_or_else(|| block_address(block), str::to_string);
+                    self.policy_document_blocks(block, false, address);
                 }
                 Structure::Block(block) => {
                     let kind = (block.ident.as_str() == "resource")
                         .then(|| block.labels.first().map(|l| l.as_str()))
                         .flatten();
+                    let address = address.map_or_else(|| block_address(block), str::to_string);
                     if kind == Some("alicloud_ram_policy") && block.body.iter().any(is_statement_block) {
-                        self.policy_document_blocks(block, true);
+                        self.policy_document_blocks(block, true, address.clone());
                     }
-                    self.body(&block.body, kind);
+                    self.body(&block.body, kind, Some(&address));
                 }
             }
         }
@@ -203,14 +225,14 @@ impl Reader<'_> {
 
     /// An attribute's value: a document when `always` (a document attribute), or when it reads
     /// as an object with a `Statement` key.
-    fn candidate(&mut self, expr: &Expression, always: bool) {
+    fn candidate(&mut self, expr: &Expression, always: bool, address: String) {
         match self.read(expr) {
             Read::Known(root, findings) => {
                 if always || is_document(&root) {
                     self.findings.extend(findings);
                     self.documents.push(Document {
                         root,
-                        origin: Origin::Bare,
+                        origin: Origin::Address(address),
                     });
                 }
             }
@@ -236,7 +258,7 @@ impl Reader<'_> {
     /// `data "alicloud_ram_policy_document"` (or, `legacy`, the deprecated `statement` blocks
     /// of `alicloud_ram_policy`): the document the provider renders from its blocks, each value
     /// at its HCL attribute.
-    fn policy_document_blocks(&mut self, block: &Block, legacy: bool) {
+    fn policy_document_blocks(&mut self, block: &Block, legacy: bool, address: String) {
         let mut build = Build {
             text: self.text,
             unknown: Vec::new(),
@@ -259,7 +281,7 @@ impl Reader<'_> {
                 .extend(invisible_character::scan(self.text, &root, &|offset| offset));
             self.documents.push(Document {
                 root,
-                origin: Origin::Bare,
+                origin: Origin::Address(address),
             });
         }
     }
@@ -1079,5 +1101,35 @@ mod tests {
     fn mentions_of_statement_are_keys_only() {
         assert!(mentions_statement(r#"{"Statement" : ["#));
         assert!(!mentions_statement(r#"{"a": "Statement"}"#));
+    }
+
+    #[test]
+    fn documents_are_named_by_their_terraform_address() {
+        let doc =
+            r#"jsonencode({ Version = "1", Statement = [{ Effect = "Allow", Action = "ecs:*", Resource = "*" }] })"#;
+        let text = format!(
+            "resource \"alicloud_ram_policy\" \"ops\" {{\n  policy_document = {doc}\n}}\n\
+             locals {{\n  p = {doc}\n}}\n\
+             variable \"v\" {{\n  default = {doc}\n}}\n\
+             module \"m\" {{\n  source = \"./m\"\n  doc = {doc}\n}}\n\
+             output \"o\" {{\n  value = {doc}\n}}\n\
+             data \"alicloud_ram_policy_document\" \"d\" {{\n  statement {{\n    action = [\"ecs:*\"]\n    resource = [\"*\"]\n  }}\n}}\n"
+        );
+        let file = read("main.tf".into(), text.into_bytes());
+        let Content::Documents(documents) = &file.content else {
+            unreachable!("documents expected: {:?}", file.findings)
+        };
+        let addresses: Vec<Option<&str>> = documents.iter().map(Document::address).collect();
+        assert_eq!(
+            addresses,
+            [
+                Some("alicloud_ram_policy.ops"),
+                Some("local.p"),
+                Some("var.v"),
+                Some("module.m.doc"),
+                Some("output.o"),
+                Some("data.alicloud_ram_policy_document.d"),
+            ]
+        );
     }
 }
