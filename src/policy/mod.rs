@@ -185,10 +185,15 @@ pub fn statement_nodes(root: &Node) -> Vec<(usize, &Node, String)> {
     }
 }
 
-/// A trust policy is told apart by a statement with `Principal` that allows `sts:AssumeRole`.
+/// A trust policy is told apart by a statement with `Principal` that allows `sts:AssumeRole`,
+/// or by statements that name a `Principal` where none names a `Resource`, whatever their
+/// action: Terraform users write `sts:AssumeRoleWithOIDC` there (`trust-policy-action` says
+/// so), and reading such a document as a permission policy would report its missing
+/// `Resource` and its `Principal` as errors. A document with both `Principal` and `Resource`
+/// (a bucket policy) is not a trust policy.
 fn kind_of(statements: &[(usize, &Node, String)]) -> PolicyKind {
     let is_assume_role = |node: &Node| node.as_str().is_some_and(|a| a.eq_ignore_ascii_case("sts:AssumeRole"));
-    let is_trust = statements.iter().any(|(_, s, _)| {
+    let assumes_role = statements.iter().any(|(_, s, _)| {
         s.get("Principal").is_some()
             && s.get("Action").is_some_and(|a| match &a.value.value {
                 Value::String(_) => is_assume_role(&a.value),
@@ -196,7 +201,11 @@ fn kind_of(statements: &[(usize, &Node, String)]) -> PolicyKind {
                 _ => false,
             })
     });
-    if is_trust {
+    let names_principal = statements.iter().any(|(_, s, _)| s.get("Principal").is_some());
+    let names_resource = statements
+        .iter()
+        .any(|(_, s, _)| s.get("Resource").is_some() || s.get("NotResource").is_some());
+    if assumes_role || (names_principal && !names_resource) {
         PolicyKind::Trust
     } else {
         PolicyKind::Permission
