@@ -139,16 +139,20 @@ pub fn read_policy_file(name: String, bytes: Vec<u8>) -> policy_file::PolicyFile
     }
 }
 
-/// Whether a file found in a walk is one `lint` reads: `*.json` and `*.tf`.
+/// Whether a file found in a walk is one `lint` reads: `*.json`, `*.tf` and `*.tfvars`.
 pub fn is_read_by_lint(path: &Path) -> bool {
     path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("tf"))
+        .is_some_and(|e| e.eq_ignore_ascii_case("json") || is_terraform_extension(e))
 }
 
+/// `.tf`, and `.tfvars`: variable values in Terraform's syntax, which can hold a document (and
+/// which pre-commit tags `terraform` too, so the hook hands them over).
 fn is_terraform_name(name: &str) -> bool {
-    Path::new(name)
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("tf"))
+    Path::new(name).extension().is_some_and(is_terraform_extension)
+}
+
+fn is_terraform_extension(extension: &std::ffi::OsStr) -> bool {
+    extension.eq_ignore_ascii_case("tf") || extension.eq_ignore_ascii_case("tfvars")
 }
 
 #[cfg(test)]
@@ -176,5 +180,17 @@ mod tests {
             "{message}"
         );
         assert_eq!(read_capped(&b"1234"[..], 4).ok(), Some(b"1234".to_vec()));
+    }
+
+    #[test]
+    fn terraform_variable_files_are_read_as_terraform() {
+        assert!(is_read_by_lint(Path::new("prod.tfvars")));
+        let text = "ops_policy = <<EOF\n{\"Version\": \"1\", \"Statement\": [{\"Effect\": \"allow\", \"Action\": \"ecs:*\", \"Resource\": \"*\"}]}\nEOF\n";
+        let file = read_policy_file("prod.tfvars".into(), text.as_bytes().to_vec());
+        let policy_file::Content::Documents(documents) = &file.content else {
+            unreachable!("a document expected: {:?}", file.findings)
+        };
+        assert_eq!(documents.len(), 1);
+        assert_eq!(documents[0].address(), Some("ops_policy"));
     }
 }
