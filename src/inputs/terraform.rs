@@ -889,7 +889,15 @@ impl Build<'_> {
                         let name = match key {
                             ObjectKey::Ident(ident) => Some(ident.as_str().to_string()),
                             ObjectKey::Expression(Expression::String(s)) => Some(s.value().clone()),
-                            ObjectKey::Expression(Expression::Parenthesis(p)) => p.inner().as_str().map(str::to_string),
+                            ObjectKey::Expression(Expression::Parenthesis(p)) => match p.inner().as_str() {
+                                Some(name) => Some(name.to_string()),
+                                // A computed key: where its value stands is unknown.
+                                None => {
+                                    self.unreadable
+                                        .push((key_span, describe(self.text, p.inner(), key_span)));
+                                    None
+                                }
+                            },
                             ObjectKey::Expression(other) => {
                                 self.unreadable.push((key_span, describe(self.text, other, key_span)));
                                 None

@@ -114,7 +114,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
                 .filter(|s| !matches!(s.effect, Some((crate::policy::Effect::Allow, _)))),
         )
         .find_map(|s| s.unknown.first())
-        .map_or_else(String::new, |u| format!(" (if {} does not prevent it)", u.what));
+        .map_or_else(String::new, |u| format!(" (assuming {} lets it)", u.what));
     let mut finding = Finding::new(
         &RULE,
         effect_span,
