@@ -148,6 +148,15 @@ fn fuzz_lint_policy() {
 }
 
 #[test]
+fn fuzz_lint_terraform() {
+    drive(
+        "lint_terraform",
+        &["terraform", "terraform-unknowns"],
+        targets::lint_terraform,
+    );
+}
+
+#[test]
 fn fuzz_read_instances() {
     drive("read_instances", &["instances"], targets::read_instances);
 }

@@ -57,8 +57,11 @@ impl<'a> Context<'a> {
             policy,
             settings,
             path,
+            // A statement known only when the document is rendered is in the model, not here:
+            // the rules that read the tree read objects.
             statements: statements
                 .into_iter()
+                .filter(|(_, node, _)| node.as_object().is_some())
                 .map(|(_, node, pointer)| (node, pointer))
                 .collect(),
             compiled: std::cell::OnceCell::new(),

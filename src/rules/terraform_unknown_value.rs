@@ -1,18 +1,28 @@
 //! A policy document in a Terraform file holds a value ramguard cannot know.
 //!
 //! ## What it does
-//! Reports, once per document, a RAM policy document in a `.tf` file that holds something only
-//! Terraform knows when it runs: a template interpolation `${...}` or directive `%{...}`, a
-//! reference (`var.account_id`, `local.arns`, `each.value`, `data.x.y.document`), a function
-//! call other than `jsonencode` around the whole document, a conditional or a `for`
-//! expression. The finding names the first unknown part; the document is **not linted**, since
-//! every rule would have to guess what the unknown part becomes, and a guess could raise an
-//! error the real document does not have (or miss one it does).
+//! Says out loud, once per document, that a RAM policy document in a `.tf` file holds values
+//! only Terraform knows when it runs: a template interpolation `${...}` or directive `%{...}`
+//! (in a JSON string, or standing for a whole value: `"Resource": ${jsonencode(var.arns)}`),
+//! a reference (`var.account_id`, `local.arns`, `each.value`), a function call, a conditional,
+//! a `for` expression, a `dynamic "statement"` block.
+//!
+//! **What is known is linted**, and an unknown value never produces a false error: a finding
+//! is raised only where it holds whatever Terraform fills in (`"kvstore:Delete${var.x}"` is
+//! not an unknown action, `"acs:oss:*:${var.a}:b"` not an invalid resource, but
+//! `"acs:OSS:*:${var.a}:b"` has the wrong case whatever `var.a` is). Security rules that
+//! reason about the worst case of an unknown say which value they assumed ("if `var.arns`
+//! holds `*`"); `simulate` and `preflight` treat a statement with an unknown part as one that
+//! may or may not apply (`conditional`, `unknown`), never as allowing.
+//!
+//! When the document cannot be read around its unknown parts (the whole document is a
+//! reference, a key is computed, an interpolation stands for several members), it is **not
+//! linted** at all, and this finding says so.
 //!
 //! ## Why is this bad?
-//! It is not wrong in itself: it says that this document was not checked here. Lint the
-//! document as Terraform will send it, from the plan (`terraform show -json`), or write the
-//! parts that do not change as literals.
+//! It is not wrong in itself: it says that part of this document was not checked here. Lint
+//! the document as Terraform will send it, from the plan (`terraform show -json`), or write
+//! the parts that do not change as literals.
 //!
 //! ## Example
 //! ```hcl
@@ -64,4 +74,21 @@ pub fn finding(span: Span, what: &str, more: usize) -> Finding {
     .help(
         "lint the document as Terraform renders it (`terraform show -json` of a plan), or write this part as a literal",
     )
+}
+
+/// The finding for a document linted with unknown parts: the first one is `what` at `span`;
+/// `more` is how many others it holds. Every rule read what is known, and raised only what
+/// holds whatever the unknown parts turn out to be.
+pub fn partial(span: Span, what: &str, more: usize) -> Finding {
+    let held = match more {
+        0 => format!("a value only Terraform knows, {what}"),
+        n => format!("{} values only Terraform knows, the first {what}", n + 1),
+    };
+    Finding::new(
+        &RULE,
+        span,
+        format!("this policy document holds {held}: what is known was linted"),
+    )
+    .label("known only when Terraform runs")
+    .help("lint the plan (`terraform show -json`) to check the document as Terraform renders it")
 }
