@@ -9,6 +9,10 @@
 //! every rule would have to guess what the unknown part becomes, and a guess could raise an
 //! error the real document does not have (or miss one it does).
 //!
+//! In a Terraform plan (`terraform show -json`), a document Terraform itself does not know yet
+//! (listed in `after_unknown`, or left out of `planned_values`) is reported the same way, named
+//! by its resource address: it is known only after apply.
+//!
 //! ## Why is this bad?
 //! It is not wrong in itself: it says that this document was not checked here. Lint the
 //! document as Terraform will send it, from the plan (`terraform show -json`), or write the
