@@ -116,7 +116,7 @@ pub fn broken(source: &SourceFile, error: &SyntaxError) -> PolicyFile {
         "write it again with `terraform show -json` (of a plan file or a state); no RAM policy document in it was linted, and the file is shown blanked, since a plan holds secrets",
     );
     PolicyFile {
-        source: std::sync::Arc::new(SourceFile::new(source.name.clone(), redact(&source.text, Vec::new()))),
+        source: std::sync::Arc::new(SourceFile::new(source.name.clone(), blanked(&source.text))),
         content: Content::Unparsed,
         findings: vec![finding],
     }
@@ -657,6 +657,11 @@ fn quoted(key: &str) -> String {
     out
 }
 
+/// `text` wholly blanked (see [`redact`]): for Terraform JSON nothing of which may be shown.
+pub fn blanked(text: &str) -> String {
+    redact(text, Vec::new())
+}
+
 /// `text` with everything outside `shown` blanked: line breaks kept, an ASCII character made a
 /// space, any other one a printable character of the same length in bytes, so that every
 /// offset, line and column stays where it was.
@@ -716,6 +721,15 @@ mod tests {
         let file =
             read_text(r#"{"version": 4, "terraform_version": "1.9.0", "serial": 1, "lineage": "x", "resources": []}"#);
         assert!(matches!(file.content, Content::NotPolicy(NotPolicy::Terraform)));
+    }
+
+    #[test]
+    fn a_plan_that_is_not_utf8_shows_nothing() {
+        let mut bytes = br#"{"format_version": "1.2", "terraform_version": "1.9.0", "variables": {"p": {"value": "hunter2"}}, "x": ""#.to_vec();
+        bytes.extend([0xff, b'"', b'}']);
+        let file = super::super::policy_file::read("plan.json".into(), bytes);
+        assert_eq!(file.findings.len(), 1);
+        assert!(!file.source.text.contains("hunter2"), "{}", file.source.text);
     }
 
     #[test]

@@ -104,7 +104,11 @@ pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
         Ok(text) => text,
         Err(error) => {
             let at = error.utf8_error().valid_up_to();
-            let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            let mut lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            // A damaged plan or state still holds secrets: nothing of it is shown.
+            if plan_documents::looks_like_terraform_text(&lossy) {
+                lossy = plan_documents::blanked(&lossy);
+            }
             findings.push(invalid_json::not_utf8(at));
             return PolicyFile {
                 source: Arc::new(SourceFile::new(name, lossy)),
