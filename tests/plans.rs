@@ -179,11 +179,28 @@ fn states_and_other_plan_shapes() {
     // A state holds `policy_document` and its twin `document` with the same text: read once.
     let (_, report) = lint_json(&[&fixture("state.json")]);
     assert_eq!(report["summary"]["documents"], 2, "{report}");
-    // An update: the new `policy_document`, not the twin's old `"*"` on `"*"`.
+    // Updates and a replacement: the new `policy_document`, never the twin's old `"*"` on `"*"`
+    // (`later` changes to a document known only after apply; `renamed` is a new object whose
+    // twin is computed again).
     let (code, report) = lint_json(&[&fixture("update-plan.json")]);
     assert_eq!(
         (code, report["summary"]["documents"].clone()),
-        (0, 1.into()),
+        (0, 2.into()),
+        "{report}"
+    );
+    let names: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "terraform-unknown-value",
+            "wildcard-grants-delete",
+            "release-protection-bypass"
+        ],
         "{report}"
     );
 }

@@ -347,7 +347,9 @@ impl<'t> Reader<'t> {
             let was = before.and_then(|b| b.get(name)).and_then(|m| m.value.as_str());
             held.push((attribute, was));
         }
-        self.choose(address, &held, before.is_some());
+        // Created or replaced: a new object, planned from the configuration.
+        let in_place = before.is_some() && !names.contains(&"create");
+        self.choose(address, &held, in_place);
         Ok(())
     }
 
@@ -459,44 +461,43 @@ impl<'t> Reader<'t> {
     }
 
     /// The documents of one resource, from what its attributes hold (`was`: the value before
-    /// the change, in a plan).
+    /// the change, when the plan updates the object in place).
     ///
     /// `policy_document` and its deprecated twin `document` (the same for `alicloud_ram_role`)
-    /// are both computed by the provider, which sets both to the document RAM holds: a state
-    /// holds the same text twice, read once. In a plan that changes the document, the twin the
-    /// configuration does not set keeps its old value until apply: only the attributes that
-    /// change are read then. A document that is known wins over a twin that is unknown (the
-    /// twin is what the provider will copy it to).
-    fn choose(&mut self, address: &str, held: &[(Attribute<'_>, Option<&str>)], has_before: bool) {
-        let changes = |(attribute, was): &&(Attribute<'_>, Option<&str>)| match attribute {
-            Attribute::Known(node) => node.as_str() != *was,
-            Attribute::Unknown(_) => true,
-            Attribute::Empty => false,
-        };
-        let changed: Vec<&(Attribute<'_>, Option<&str>)> = held.iter().filter(changes).collect();
-        let considered: Vec<&(Attribute<'_>, Option<&str>)> = if has_before && !changed.is_empty() {
-            changed
-        } else {
-            held.iter().collect()
-        };
-        let mut texts: Vec<&str> = Vec::new();
-        for (attribute, _) in &considered {
-            if let Attribute::Known(node) = attribute {
-                let text = node.as_str().unwrap_or_default();
-                if !texts.contains(&text) {
-                    texts.push(text);
-                    self.document(address, node);
-                }
-            }
-        }
-        if !texts.is_empty() {
-            return;
-        }
-        let unknown = considered.iter().find_map(|(attribute, _)| match attribute {
+    /// are both Optional+Computed: the provider sets both to the document RAM holds, so a state
+    /// holds the same text twice, read once. A new object (created, or replaced) is planned from
+    /// the configuration: the attribute it sets is known, the twin unknown until apply, and the
+    /// known one is read. An object updated in place keeps the twin the configuration does not
+    /// set at its old value until apply: only the attributes that change are read, and if the
+    /// one that changes is unknown, the document is unknown (the old twin is not the document).
+    fn choose(&mut self, address: &str, held: &[(Attribute<'_>, Option<&str>)], in_place: bool) {
+        let known_changed = |(attribute, was): &&(Attribute<'_>, Option<&str>)| matches!(attribute, Attribute::Known(node) if node.as_str() != *was);
+        let unknown = held.iter().find_map(|(attribute, _)| match attribute {
             Attribute::Unknown(span) => Some(*span),
             _ => None,
         });
-        if let Some(span) = unknown {
+        let read: Vec<&Node> = if in_place && held.iter().any(|h| known_changed(&h)) {
+            held.iter()
+                .filter(known_changed)
+                .filter_map(|(a, _)| known(a))
+                .collect()
+        } else if in_place && unknown.is_some() {
+            // The attribute that changes is unknown: the known ones are old twins.
+            Vec::new()
+        } else {
+            held.iter().filter_map(|(a, _)| known(a)).collect()
+        };
+        let mut texts: Vec<&str> = Vec::new();
+        for node in read {
+            let text = node.as_str().unwrap_or_default();
+            if !texts.contains(&text) {
+                texts.push(text);
+                self.document(address, node);
+            }
+        }
+        if texts.is_empty()
+            && let Some(span) = unknown
+        {
             self.shown.push(span);
             self.findings.push(unknown_after_apply(span, address));
         }
@@ -543,6 +544,13 @@ fn unknown_after_apply(span: Span, address: &str) -> Finding {
     .help(
         "it depends on a value Terraform learns when it applies the plan (another resource's ID, a data source read then); lint the state after apply (`terraform show -json`), or build the document from values the plan knows",
     )
+}
+
+fn known<'a>(attribute: &Attribute<'a>) -> Option<&'a Node> {
+    match attribute {
+        Attribute::Known(node) => Some(node),
+        Attribute::Empty | Attribute::Unknown(_) => None,
+    }
 }
 
 /// A document attribute's value: a string, or null.
