@@ -569,3 +569,32 @@ fn preflight_takes_an_address_too() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("the file holds 5 policy documents"), "{stderr}");
 }
+
+#[test]
+fn one_address_with_two_different_documents_is_refused() {
+    // A state whose `policy_document` and deprecated `document` disagree (edited by hand, or a
+    // provider bug): both are linted, and neither is picked for evaluation.
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plans-twins");
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(fixture("state.json")).unwrap().replacen(
+        r#""document": "{\"Statement\":[{\"Action\":[\"kvstore:*\"]"#,
+        r#""document": "{\"Statement\":[{\"Action\":[\"ecs:*\"]"#,
+        1,
+    );
+    let path = dir.join("state.json");
+    std::fs::write(&path, text).unwrap();
+    let path = path.to_str().unwrap();
+    let (_, report) = lint_json(&[path]);
+    assert_eq!(report["summary"]["documents"], 3, "{report}");
+    let (code, stdout, stderr) = simulate(&format!("{path}#alicloud_ram_policy.ops"));
+    assert_eq!(
+        (code, stdout.as_str(), stderr),
+        (
+            2,
+            "",
+            format!(
+                "error: {path}: `alicloud_ram_policy.ops` holds two policy documents that differ (a name written twice, or `policy_document` and its deprecated `document` disagree): which is sent is not for ramguard to guess\n"
+            )
+        )
+    );
+}
