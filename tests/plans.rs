@@ -489,6 +489,17 @@ fn an_address_that_is_not_one_document_is_refused() {
             "{policy}"
         );
     }
+    // A plan or `.tf` file that cannot be read is refused with its error, address or not.
+    for policy in [
+        format!("{DIR}/broken-plan.json#alicloud_ram_policy.p"),
+        format!("{DIR}/malformed-plan.json#alicloud_ram_policy.p"),
+        format!("{DIR}/malformed-plan.json"),
+    ] {
+        let (code, _, stderr) = simulate(&policy);
+        assert_eq!(code, 2, "{policy}: {stderr}");
+        assert!(stderr.contains("refusing to evaluate"), "{policy}: {stderr}");
+        assert!(stderr.contains("invalid-json"), "{policy}: {stderr}");
+    }
     // A document the linter finds broken is refused, at its place in the plan.
     let (code, _, stderr) = simulate(&format!("{PLAN}#module.ops.module.inner.alicloud_ram_policy.p"));
     assert_eq!(code, 2, "{stderr}");

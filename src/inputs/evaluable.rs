@@ -189,6 +189,11 @@ fn select(
             }),
         };
     };
+    // A file that could not be read has no addresses to match: its errors say why.
+    if matches!(file.content, Content::Unparsed) {
+        refuse_errors(file, findings, config)?;
+        return Err(LoadError::NotAPolicy { path: name.into() });
+    }
     let matches = held.matching(wanted);
     let [address] = matches.as_slice() else {
         return Err(if matches.is_empty() {
