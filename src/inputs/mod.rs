@@ -4,7 +4,9 @@
 pub mod evaluable;
 pub mod identifiers;
 pub mod instances;
+pub mod plan_documents;
 pub mod policy_file;
+pub mod selection;
 pub mod terraform;
 
 use std::io::Read;

@@ -95,7 +95,7 @@ pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
 /// The name Terraform gives a top-level block: `alicloud_ram_policy.p` for a resource,
 /// `data.alicloud_ram_policy_document.d`, `var.v` (its default), `output.o`, `module.m`;
 /// `locals` for a `locals` block, whose attributes are named `local.NAME`.
-fn block_address(block: &Block) -> String {
+pub(crate) fn block_address(block: &Block) -> String {
     let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
     match (block.ident.as_str(), labels.as_slice()) {
         ("resource", [kind, name]) => format!("{kind}.{name}"),

@@ -19,6 +19,10 @@
 //! reference, a key is computed, an interpolation stands for several members), it is **not
 //! linted** at all, and this finding says so.
 //!
+//! In a Terraform plan (`terraform show -json`), a document Terraform itself does not know yet
+//! (listed in `after_unknown`, or left out of `planned_values`) is reported the same way, named
+//! by its resource address: it is known only after apply.
+//!
 //! ## Why is this bad?
 //! It is not wrong in itself: it says that part of this document was not checked here. Lint
 //! the document as Terraform will send it, from the plan (`terraform show -json`), or write
