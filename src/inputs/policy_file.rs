@@ -50,6 +50,10 @@ pub enum NotPolicy {
     /// `terraform show -json` output or a raw `terraform.tfstate`: not read as a policy, and its
     /// text (which holds secrets) is never echoed.
     Terraform,
+    /// YAML without a top-level `ROSTemplateFormatVersion` (see `inputs::ros`).
+    NotRosTemplate,
+    /// A ROS template with no RAM resource that holds a policy document.
+    RosWithoutRam,
 }
 
 impl NotPolicy {
@@ -58,6 +62,8 @@ impl NotPolicy {
         match self {
             Self::NoPolicyMark => "JSON with nothing of a policy in it",
             Self::Terraform => "Terraform JSON (`terraform show -json` or a state): not read as a policy",
+            Self::NotRosTemplate => "YAML that is not a ROS template (no top-level `ROSTemplateFormatVersion`)",
+            Self::RosWithoutRam => "a ROS template with no RAM resource that holds a policy document",
         }
     }
 }
@@ -137,6 +143,9 @@ pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
 fn recognise(text: &str, root: Node, findings: &mut Vec<Finding>) -> Content {
     if is_terraform(&root) {
         return Content::NotPolicy(NotPolicy::Terraform);
+    }
+    if super::ros::is_template(&root) {
+        return super::ros::read_json_template(text, &root, findings);
     }
     let Some(members) = root.as_object() else {
         return match root

@@ -1,18 +1,21 @@
 //! A policy document in a Terraform file holds a value ramguard cannot know.
 //!
 //! ## What it does
-//! Reports, once per document, a RAM policy document in a `.tf` file that holds something only
-//! Terraform knows when it runs: a template interpolation `${...}` or directive `%{...}`, a
-//! reference (`var.account_id`, `local.arns`, `each.value`, `data.x.y.document`), a function
-//! call other than `jsonencode` around the whole document, a conditional or a `for`
-//! expression. The finding names the first unknown part; the document is **not linted**, since
+//! Reports, once per document, a RAM policy document in a `.tf` or `.tf.json` file that holds
+//! something only Terraform knows when it runs: a template interpolation `${...}` or directive
+//! `%{...}`, a reference (`var.account_id`, `local.arns`, `each.value`, `data.x.y.document`), a
+//! function call other than `jsonencode` around the whole document, a conditional or a `for`
+//! expression. In a ROS template (JSON or YAML), the same for a document that holds a ROS
+//! function (`Ref`, `Fn::Sub`, `Fn::Join`, `Fn::GetAtt`, any `Fn::*`, or a YAML short form
+//! such as `!Ref`), which only ROS resolves when it creates the stack; the message then names
+//! ROS. The finding names the first unknown part; the document is **not linted**, since
 //! every rule would have to guess what the unknown part becomes, and a guess could raise an
 //! error the real document does not have (or miss one it does).
 //!
 //! ## Why is this bad?
 //! It is not wrong in itself: it says that this document was not checked here. Lint the
 //! document as Terraform will send it, from the plan (`terraform show -json`), or write the
-//! parts that do not change as literals.
+//! parts that do not change as literals (in a ROS template too).
 //!
 //! ## Example
 //! ```hcl
@@ -47,21 +50,46 @@ pub static RULE: Rule = Rule {
     check: Rule::no_check,
 };
 
-/// The finding for a document whose first unknown part is `what` (described, e.g. "the
-/// interpolation `${var.a}`") at `span`; `more` is how many other unknown parts it holds.
+/// The tool that knows an unknown value: it names it in the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    /// A `.tf` or `.tf.json` file.
+    Terraform,
+    /// A ROS template (Alibaba Cloud Resource Orchestration Service), JSON or YAML.
+    Ros,
+}
+
+/// The finding for a document of a Terraform file whose first unknown part is `what`
+/// (described, e.g. "the interpolation `${var.a}`") at `span`; `more` is how many other
+/// unknown parts it holds.
 pub fn finding(span: Span, what: &str, more: usize) -> Finding {
+    finding_for(Tool::Terraform, span, what, more)
+}
+
+/// The same, for a document of a file that `tool` reads.
+pub fn finding_for(tool: Tool, span: Span, what: &str, more: usize) -> Finding {
     let also = match more {
         0 => String::new(),
         1 => " (and 1 more unknown part)".to_string(),
         n => format!(" (and {n} more unknown parts)"),
     };
+    let (name, label, help) = match tool {
+        Tool::Terraform => (
+            "Terraform",
+            "known only when Terraform runs",
+            "lint the document as Terraform renders it (`terraform show -json` of a plan), or write this part as a literal",
+        ),
+        Tool::Ros => (
+            "ROS",
+            "known only when ROS creates the stack",
+            "write this part as a literal, or lint the document ROS creates once the stack exists (`aliyun ram GetPolicyVersion`)",
+        ),
+    };
     Finding::new(
         &RULE,
         span,
-        format!("this policy document holds {what}, which only Terraform knows{also}: it was not linted"),
+        format!("this policy document holds {what}, which only {name} knows{also}: it was not linted"),
     )
-    .label("known only when Terraform runs")
-    .help(
-        "lint the document as Terraform renders it (`terraform show -json` of a plan), or write this part as a literal",
-    )
+    .label(label)
+    .help(help)
 }
