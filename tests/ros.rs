@@ -317,13 +317,13 @@ fn a_yaml_bomb_is_refused_at_its_first_alias() {
     assert!(rendered.contains("anchors"), "{rendered}");
 }
 
-/// A large template within the input cap reads in linear time: 20,000 inline policies.
+/// A large template within the input cap reads in linear time: 5,000 inline policies.
 #[test]
 fn a_large_template_reads_quickly() {
     let mut text = String::from(
         "ROSTemplateFormatVersion: '2015-09-01'\nResources:\n  G:\n    Type: ALIYUN::RAM::Group\n    Properties:\n      Policies:\n",
     );
-    for i in 0..20_000 {
+    for i in 0..5_000 {
         let _ = write!(
             text,
             "        - PolicyName: p{i}\n          PolicyDocument: {{Version: '1', Statement: [{{Effect: Allow, Action: 'ecs:DescribeInstances', Resource: '*'}}]}}\n"
@@ -331,7 +331,7 @@ fn a_large_template_reads_quickly() {
     }
     let started = Instant::now();
     let (_, content, findings) = read("large.yaml", text.into_bytes());
-    assert_eq!(documents(&content).len(), 20_000);
+    assert_eq!(documents(&content).len(), 5_000);
     assert!(findings.is_empty());
     assert!(started.elapsed() < Duration::from_secs(30), "{:?}", started.elapsed());
 }

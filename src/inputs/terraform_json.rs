@@ -266,7 +266,15 @@ impl Reader<'_> {
     /// arrays that are not are searched for documents inside.
     fn candidate(&mut self, node: &Node, always: bool, address: String) {
         match &node.value {
-            Value::String(_) | Value::Object(_) => {}
+            Value::String(_) => {}
+            Value::Object(_) if always || terraform::is_document(node) => {}
+            // An object that is not a document is searched, never copied.
+            Value::Object(members) => {
+                for member in members.iter().filter(|m| m.key != "//") {
+                    self.candidate(&member.value, false, address.clone());
+                }
+                return;
+            }
             Value::Array(items) if !always => {
                 for item in items {
                     self.candidate(item, false, address.clone());
@@ -296,10 +304,6 @@ impl Reader<'_> {
                         root,
                         origin: Origin::Address(address),
                     });
-                } else if let Value::Object(members) = &node.value {
-                    for member in members.iter().filter(|m| m.key != "//") {
-                        self.candidate(&member.value, false, address.clone());
-                    }
                 }
             }
             Read::NotJson(error, looks_like_document) => {
@@ -316,10 +320,6 @@ impl Reader<'_> {
                 if always || looks_like_document {
                     self.findings
                         .push(terraform_unknown_value::finding(span, &what, count.saturating_sub(1)));
-                } else if let Value::Object(members) = &node.value {
-                    for member in members.iter().filter(|m| m.key != "//") {
-                        self.candidate(&member.value, false, address.clone());
-                    }
                 }
             }
         }
