@@ -349,3 +349,15 @@ fn invisible_characters_in_yaml_are_found_where_they_stand() {
     assert_eq!(source.text.get(span.start..span.end), Some("\u{200b}"));
     assert_eq!(invisible[0].pointer, "/Statement/0/Action");
 }
+
+#[test]
+fn a_byte_order_mark_and_the_yml_extension_are_read() {
+    let text = "\u{feff}ROSTemplateFormatVersion: '2015-09-01'\nResources:\n  P:\n    Type: ALIYUN::RAM::ManagedPolicy\n    Properties:\n      PolicyDocument: {Version: '1', Statement: [{Effect: allow, Action: 'ecs:DescribeInstances', Resource: '*'}]}\n";
+    let (source, content, findings) = read("template.yml", text.as_bytes().to_vec());
+    assert_eq!(documents(&content), ["Resources.P"]);
+    let rendered = render(&source, &findings);
+    assert_eq!(
+        rendered,
+        "6:59-6:64 RG007 invalid-effect error: `allow` is not an effect [allow]\n"
+    );
+}
