@@ -361,3 +361,17 @@ fn a_byte_order_mark_and_the_yml_extension_are_read() {
         "6:59-6:64 RG007 invalid-effect error: `allow` is not an effect [allow]\n"
     );
 }
+
+/// `yes` is `true` to a YAML 1.1 loader and `"yes"` to YAML 1.2: in a document, said out loud.
+#[test]
+fn yaml_11_booleans_in_a_document_are_ambiguous() {
+    let text = "ROSTemplateFormatVersion: '2015-09-01'\nDescription: on\nResources:\n  P:\n    Type: ALIYUN::RAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '1'\n        Statement:\n          - Effect: Allow\n            Action: ecs:DescribeInstances\n            Resource: '*'\n            Condition:\n              Bool:\n                acs:MFAPresent: yes\n";
+    let (source, _, findings) = read("template.yaml", text.as_bytes().to_vec());
+    let rendered = render(&source, &findings);
+    assert!(
+        rendered.contains("15:33-15:36 RG003 invalid-element-type error: `yes` is a boolean in YAML 1.1"),
+        "{rendered}"
+    );
+    // Outside a document (`Description: on`), it is none of ramguard's business.
+    assert!(!rendered.contains("`on`"), "{rendered}");
+}

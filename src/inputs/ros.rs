@@ -80,7 +80,7 @@ pub fn read_yaml(name: String, bytes: Vec<u8>) -> PolicyFile {
         None => (text, 0),
     };
     let mut findings = Vec::new();
-    let content = match yaml::parse(body, base) {
+    let content = match yaml::parse_noting_booleans(body, base) {
         // Broken YAML is only reported in a file that says it is a template: a repository's
         // other YAML (CI workflows, compose files with anchors) is none of ramguard's business.
         Err(_) if !text.contains(MARK) => Content::NotPolicy(NotPolicy::NotRosTemplate),
@@ -88,14 +88,46 @@ pub fn read_yaml(name: String, bytes: Vec<u8>) -> PolicyFile {
             findings.push(yaml_error(&error));
             Content::Unparsed
         }
-        Ok(root) if !is_template(&root) => Content::NotPolicy(NotPolicy::NotRosTemplate),
-        Ok(root) => read_template(text, &root, Syntax::Yaml, &mut findings),
+        Ok((root, _)) if !is_template(&root) => Content::NotPolicy(NotPolicy::NotRosTemplate),
+        Ok((root, yaml11_booleans)) => {
+            let content = read_template(text, &root, Syntax::Yaml, &mut findings);
+            if let Content::Documents(documents) = &content {
+                findings.extend(ambiguous_booleans(text, documents, &yaml11_booleans));
+            }
+            content
+        }
     };
     PolicyFile {
         source: source.clone(),
         content,
         findings,
     }
+}
+
+/// A plain `yes`, `no`, `on`, `off`, `y` or `n` in a document: a boolean to a YAML 1.1 loader,
+/// a string to YAML 1.2 (which ramguard reads). ROS does not say which it applies, so the
+/// document's meaning is open: reported, for the author to write what is meant.
+fn ambiguous_booleans(text: &str, documents: &[Document], spans: &[Span]) -> Vec<Finding> {
+    spans
+        .iter()
+        .filter(|span| {
+            documents
+                .iter()
+                .any(|d| d.root.span.start <= span.start && span.end <= d.root.span.end)
+        })
+        .map(|span| {
+            let written = text.get(span.start..span.end).unwrap_or_default();
+            Finding::new(
+                &invalid_element_type::RULE,
+                *span,
+                format!("`{written}` is a boolean in YAML 1.1 and a string in YAML 1.2: its type is ambiguous"),
+            )
+            .label("quote it or write `true`/`false`")
+            .help(format!(
+                "write `'{written}'` for the string, or `true`/`false` for a boolean; ramguard read it as the string"
+            ))
+        })
+        .collect()
 }
 
 /// A JSON file whose tree is a ROS template (the recognition hook of `policy_file`).

@@ -73,11 +73,19 @@ const SHORT_FORMS: &[&str] = &[
 /// `text` in the file) into a tree whose spans are byte offsets of the file. An empty stream
 /// is `Null`.
 pub fn parse(text: &str, base: usize) -> Result<Node, YamlError> {
+    parse_noting_booleans(text, base).map(|(root, _)| root)
+}
+
+/// [`parse`], and the spans of the plain scalars that YAML 1.1 reads as booleans (`yes`, `no`,
+/// `on`, `off`, `y`, `n`, in any of their cases) where YAML 1.2 reads strings: which one a tool
+/// applies is its own choice.
+pub fn parse_noting_booleans(text: &str, base: usize) -> Result<(Node, Vec<Span>), YamlError> {
     let mut offsets = Offsets::new(text, base);
     let mut builder = Builder {
         stack: Vec::new(),
         root: None,
         documents: 0,
+        yaml11_booleans: Vec::new(),
     };
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|error| {
@@ -95,10 +103,11 @@ pub fn parse(text: &str, base: usize) -> Result<Node, YamlError> {
         }
         builder.event(event, span)?;
     }
-    Ok(builder.root.unwrap_or(Node {
+    let root = builder.root.unwrap_or(Node {
         span: Span::new(base, base),
         value: Value::Null,
-    }))
+    });
+    Ok((root, builder.yaml11_booleans))
 }
 
 fn one_char_end(text: &str, at: usize) -> usize {
@@ -126,6 +135,7 @@ struct Builder {
     stack: Vec<Frame>,
     root: Option<Node>,
     documents: usize,
+    yaml11_booleans: Vec<Span>,
 }
 
 fn refuse(span: Span, message: impl Into<String>) -> YamlError {
@@ -195,7 +205,12 @@ impl Builder {
                                 ),
                             ));
                         }
-                        Plain::String => Value::String(value.into_owned()),
+                        Plain::String => {
+                            if is_yaml11_boolean(&value) {
+                                self.yaml11_booleans.push(span);
+                            }
+                            Value::String(value.into_owned())
+                        }
                     }
                 } else {
                     Value::String(value.into_owned())
@@ -380,6 +395,14 @@ fn plain(text: &str) -> Plain {
         };
     }
     Plain::String
+}
+
+/// The booleans of YAML 1.1 that YAML 1.2 reads as strings.
+fn is_yaml11_boolean(text: &str) -> bool {
+    matches!(
+        text,
+        "y" | "Y" | "yes" | "Yes" | "YES" | "n" | "N" | "no" | "No" | "NO" | "on" | "On" | "ON" | "off" | "Off" | "OFF"
+    )
 }
 
 /// YAML 1.2 core schema: `[-+]?[0-9]+`, `0o[0-7]+`, `0x[0-9a-fA-F]+`,
