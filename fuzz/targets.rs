@@ -75,6 +75,39 @@ fn lint_and_report(file: &policy_file::PolicyFile, name: &str) -> Vec<ramguard::
     findings
 }
 
+/// The Terraform reader (HCL, heredocs, interpolations, `jsonencode`, unknown values) and every
+/// rule, then the fixes, then the evaluator on what it compiles: every span lies within the
+/// text, and a fix never rewrites an interpolation.
+pub fn lint_terraform(data: &[u8]) {
+    let file = ramguard::inputs::terraform::read("fuzz.tf".into(), data.to_vec());
+    let Some(findings) = lint::lint_file(&file, &Settings::default(), "fuzz.tf") else {
+        return;
+    };
+    let text = &file.source.text;
+    // (A file that is not UTF-8 is read lossily, and its one finding points at the bad byte's
+    // offset in the bytes: only the bounds are checked.)
+    for finding in &findings {
+        assert!(
+            finding.span.start <= finding.span.end && finding.span.end <= text.len(),
+            "a span outside the text: {finding:?}"
+        );
+    }
+    let edits = ramguard::fix::edits(text, &findings, &Settings::default().catalog);
+    for edit in &edits {
+        let replaced = text.get(edit.span.start..edit.span.end).unwrap_or_default();
+        assert!(!replaced.contains("${"), "a fix rewrote an interpolation: {edit:?}");
+    }
+    let _ = ramguard::fix::apply(text, &edits, true);
+    if let Ok(policy) = ramguard::inputs::evaluable::compile("fuzz.tf", &file, &ramguard::config::Config::default()) {
+        let layers = [Layer {
+            kind: LayerKind::IdentityPolicy,
+            policies: vec![policy],
+        }];
+        let resource = Resource::known("acs:kvstore:cn-hangzhou:1234567890123456:instance/r-1");
+        let _ = eval::evaluate(&layers, "kvstore:DeleteInstance", &resource, &Context::default());
+    }
+}
+
 /// The instance reader, then every preflight check with and without a policy. A `go` needs an
 /// instance the reader fully understood: running, pay-as-you-go, protection known off.
 pub fn read_instances(data: &[u8]) {

@@ -220,17 +220,20 @@ pub struct LintArgs {
     pub unsafe_fixes: bool,
 }
 
-/// The caller's policies, by layer: the forms `lint` reads, RAM API responses included.
+/// The caller's policies, by layer: the forms `lint` reads, RAM API responses, `.tf` files and
+/// Terraform plans and states included; `FILE#ADDRESS` picks one document of a file that holds
+/// several (`main.tf#local.policy_json`, `plan.json#module.ops.alicloud_ram_policy.p`).
 #[derive(Debug, Args)]
 pub struct PolicyArgs {
-    /// An identity policy of the caller (repeatable: the user's and its groups', or the role's)
-    #[arg(long = "policy", value_name = "FILE")]
+    /// An identity policy of the caller (repeatable: the user's and its groups', or the role's);
+    /// `FILE#ADDRESS` picks one document of a `.tf` file or a Terraform plan by its address
+    #[arg(long = "policy", value_name = "FILE[#ADDRESS]")]
     pub policies: Vec<PathBuf>,
     /// A Resource Directory control policy (repeatable): it must allow too
-    #[arg(long = "control-policy", value_name = "FILE")]
+    #[arg(long = "control-policy", value_name = "FILE[#ADDRESS]")]
     pub control_policies: Vec<PathBuf>,
     /// The STS session policy: the result is its intersection with the identity policies
-    #[arg(long = "session-policy", value_name = "FILE")]
+    #[arg(long = "session-policy", value_name = "FILE[#ADDRESS]")]
     pub session_policy: Option<PathBuf>,
     /// A condition key of the request, `KEY=VALUE` (repeatable; a key given twice has two values)
     #[arg(long = "context", value_name = "KEY=VALUE")]

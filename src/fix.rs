@@ -9,7 +9,8 @@
 //!
 //! An edit is made only where the file's text is exactly what the finding describes (a JSON
 //! string literal with no escape in it, a comma): a document inside an API response's encoded
-//! string, or anything unexpected, is left alone.
+//! string, or anything unexpected, is left alone; so is any text that holds a template
+//! interpolation or directive (`${...}`, `%{...}`: a Terraform value only Terraform knows).
 
 use crate::catalog::{Catalog, Lookup};
 use crate::rules::Finding;
@@ -109,7 +110,10 @@ fn literal(text: &str, span: Span) -> Option<&str> {
     let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
     // Inside an encoded document the quotes are `\"`: leave it alone.
     let escaped = span.start > 0 && text.as_bytes().get(span.start - 1) == Some(&b'\\');
-    (!inner.contains(['\\', '"']) && !escaped).then_some(inner)
+    // A template's interpolation (`${...}`, `%{...}`) holds text only Terraform knows: never
+    // rewritten.
+    let template = inner.contains("${") || inner.contains("%{");
+    (!inner.contains(['\\', '"']) && !escaped && !template).then_some(inner)
 }
 
 fn trailing_comma(text: &str, span: Span) -> Option<Edit> {

@@ -31,6 +31,77 @@ pub enum Value {
     Array(Vec<Node>),
     /// Members in the order written; duplicates are kept.
     Object(Vec<Member>),
+    /// A whole value that only the tool rendering the document knows (a Terraform reference,
+    /// a function call, a `for` expression, an interpolation standing for a value), described
+    /// for a message: "the reference `var.arns`". It may be of any type; as an item of an array
+    /// it may stand for any number of items, none included. Only readers of templated formats
+    /// (Terraform) make it: the JSON reader never does.
+    Unknown(String),
+    /// A string with parts only the tool knows (`"acs:oss:*:${var.account}:bucket/*"`): its
+    /// literal text and unknown parts in order. It is a string, but never its literal text:
+    /// rules read it through [`Template`]'s helpers. Never made by the JSON reader.
+    Template(Template),
+}
+
+/// A string with unknown parts (see [`Value::Template`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Template {
+    pub parts: Vec<Part>,
+}
+
+/// A piece of a [`Template`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    /// Literal text, decoded, and the span of the text it was written as.
+    Text(String, Span),
+    /// A part only the tool knows: what it is, for a message ("the interpolation `${var.a}`"),
+    /// and its span.
+    Unknown(String, Span),
+}
+
+impl Template {
+    /// The literal text before the first unknown part: what every rendering starts with.
+    pub fn known_prefix(&self) -> String {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Text(text, _) => out.push_str(text),
+                Part::Unknown(..) => break,
+            }
+        }
+        out
+    }
+
+    /// The first unknown part's description and span.
+    pub fn first_unknown(&self) -> Option<(&str, Span)> {
+        self.parts.iter().find_map(|p| match p {
+            Part::Unknown(what, span) => Some((what.as_str(), *span)),
+            Part::Text(..) => None,
+        })
+    }
+
+    /// The text with each unknown part written `…`, for a message.
+    pub fn display(&self) -> String {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Text(text, _) => text.as_str(),
+                Part::Unknown(..) => "…",
+            })
+            .collect()
+    }
+
+    /// The text as a wildcard pattern: each unknown part `*` (literal `*` and `?` stay
+    /// wildcards): every string the template may render matches it.
+    pub fn as_pattern(&self) -> String {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Text(text, _) => text.as_str(),
+                Part::Unknown(..) => "*",
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +133,39 @@ impl Node {
         }
     }
 
+    /// Whether the value is, or holds in its text, something only the tool rendering the
+    /// document knows ([`Value::Unknown`], [`Value::Template`]); not looking into containers.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self.value, Value::Unknown(_) | Value::Template(_))
+    }
+
+    /// Whether the value or anything in it is unknown ([`Node::is_unknown`]), without
+    /// allocating: the JSON reader's trees never are, and this is asked of every statement.
+    /// Recursion is bounded by the readers' depth limit ([`MAX_DEPTH`]).
+    pub fn holds_unknown(&self) -> bool {
+        match &self.value {
+            Value::Unknown(_) | Value::Template(_) => true,
+            Value::Array(items) => items.iter().any(Node::holds_unknown),
+            Value::Object(members) => members.iter().any(|m| m.value.holds_unknown()),
+            _ => false,
+        }
+    }
+
+    /// Whether the value is a string or may be one: a string, a template, an unknown value.
+    pub fn may_be_string(&self) -> bool {
+        matches!(self.value, Value::String(_) | Value::Template(_) | Value::Unknown(_))
+    }
+
+    /// What the value's first unknown part is, for a message ("the reference `var.arns`"), when
+    /// it is unknown or a template.
+    pub fn unknown_what(&self) -> Option<&str> {
+        match &self.value {
+            Value::Unknown(what) => Some(what),
+            Value::Template(template) => template.first_unknown().map(|(what, _)| what),
+            _ => None,
+        }
+    }
+
     /// The first member named `key` (duplicates are the `duplicate-key` rule's business).
     pub fn get(&self, key: &str) -> Option<&Member> {
         self.as_object()?.iter().find(|m| m.key == key)
@@ -76,6 +180,8 @@ impl Node {
             Value::String(_) => "a string",
             Value::Array(_) => "an array",
             Value::Object(_) => "an object",
+            Value::Template(_) => "a string",
+            Value::Unknown(_) => "a value only known when the document is rendered",
         }
     }
 
@@ -91,9 +197,35 @@ impl Node {
                     m.value.remap(map);
                 }
             }
+            Value::Template(template) => {
+                for part in &mut template.parts {
+                    let (Part::Text(_, span) | Part::Unknown(_, span)) = part;
+                    *span = Span::new(map(span.start), map(span.end));
+                }
+            }
             _ => {}
         }
     }
+}
+
+/// Every unknown part of a tree, in document order: its span and description. Empty for
+/// anything the JSON reader made.
+pub fn unknowns(root: &Node) -> Vec<(Span, &str)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match &node.value {
+            Value::Unknown(what) => out.push((node.span, what.as_str())),
+            Value::Template(template) => out.extend(template.parts.iter().filter_map(|p| match p {
+                Part::Unknown(what, span) => Some((*span, what.as_str())),
+                Part::Text(..) => None,
+            })),
+            Value::Object(members) => stack.extend(members.iter().rev().map(|m| &m.value)),
+            Value::Array(items) => stack.extend(items.iter().rev()),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// A key written a second time in one object: the first member with it, and the one that

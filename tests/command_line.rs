@@ -66,10 +66,14 @@ const ERROR: &str =
 // --- 1. The hook --------------------------------------------------------------------------
 
 #[test]
-fn the_shipped_hook_fails_on_warnings_and_reads_json() {
+fn the_shipped_hook_fails_on_warnings_and_reads_json_and_terraform() {
     let hooks = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml")).unwrap();
     assert!(hooks.contains("args: [--deny-warnings]"), "{hooks}");
-    assert!(hooks.contains("types_or: [json]"), "{hooks}");
+    let types = hooks
+        .lines()
+        .find(|l| l.trim_start().starts_with("types_or:"))
+        .unwrap_or_default();
+    assert!(types.contains("json") && types.contains("terraform"), "{hooks}");
     assert!(hooks.contains("entry: ramguard lint"), "{hooks}");
     // What the hook runs, on a warning-only file: blocked.
     let dir = scratch("hook", &[("w.json", WARNING_ONLY)]);

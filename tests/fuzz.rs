@@ -147,7 +147,16 @@ fn drive(name: &str, folders: &[&str], target: fn(&[u8])) {
 
 #[test]
 fn fuzz_lint_policy() {
-    drive("lint_policy", &["rules", "corpus"], targets::lint_policy);
+    drive("lint_policy", &["rules", "corpus", "plans"], targets::lint_policy);
+}
+
+#[test]
+fn fuzz_lint_terraform() {
+    drive(
+        "lint_terraform",
+        &["terraform", "terraform-unknowns"],
+        targets::lint_terraform,
+    );
 }
 
 #[test]

@@ -254,10 +254,16 @@ fn simulate_refuses_a_response_with_two_documents() {
 }
 
 #[test]
-fn terraform_plans_and_states_are_skipped_and_never_echoed() {
-    for name in ["terraform-plan.json", "terraform.tfstate", "terraform-broken.json"] {
-        let (code, stdout, stderr) = common::run(&["lint", "--deny-warnings", "--no-ignore", &fixture(name)]);
-        assert_eq!(code, 0, "{name}: {stdout}{stderr}");
+fn terraform_plans_and_states_are_linted_for_their_documents_and_never_echoed() {
+    // No RAM document in the plan: skipped. A state's document is linted (two warnings); a
+    // broken state is an error. Nothing else of the files is ever shown.
+    for (name, code, expected) in [
+        ("terraform-plan.json", 0, (0, 1, 0, 0)),
+        ("terraform.tfstate", 1, (1, 0, 0, 2)),
+        ("terraform-broken.json", 1, (1, 0, 1, 0)),
+    ] {
+        let (exit, stdout, stderr) = common::run(&["lint", "--deny-warnings", "--no-ignore", &fixture(name)]);
+        assert_eq!(exit, code, "{name}: {stdout}{stderr}");
         for secret in ["hunter2", "KMS-SECRET"] {
             assert!(
                 !stdout.contains(secret) && !stderr.contains(secret),
@@ -265,7 +271,7 @@ fn terraform_plans_and_states_are_skipped_and_never_echoed() {
             );
         }
         let (_, report) = lint(&[&fixture(name)]);
-        assert_eq!(summary(&report), (0, 1, 0, 0), "{name}");
+        assert_eq!(summary(&report), expected, "{name}");
     }
 }
 

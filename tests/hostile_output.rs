@@ -273,10 +273,10 @@ fn assert_no_secret(run: &Run, what: &str) {
 
 #[test]
 fn a_broken_file_never_shows_its_secrets() {
-    // A broken Terraform plan is skipped by the reader (its text never echoed); a broken
-    // `terraform.tfvars.json` (pre-commit names it) and a secret with a bad escape are linted,
-    // their snippets masked.
-    for (file, rendered) in [
+    // A broken Terraform plan is an error whose snippet shows nothing of the plan (blanked by
+    // the reader); a broken `terraform.tfvars.json` (pre-commit names it) and a secret with a
+    // bad escape are linted, their snippets masked.
+    for (file, masked) in [
         ("broken-plan.json", false),
         ("broken.tfvars.json", true),
         ("secret-with-bad-escape.json", true),
@@ -284,11 +284,11 @@ fn a_broken_file_never_shows_its_secrets() {
         let path = fixture(file);
         for format in ["human", "json", "sarif", "github"] {
             let run = ramguard(&["lint", "--no-ignore", "--color", "never", "--format", format, &path]);
-            assert_eq!(run.code, i32::from(rendered), "{file} {format}: {}", run.output());
+            assert_eq!(run.code, 1, "{file} {format}: {}", run.output());
             assert_no_secret(&run, &format!("lint --format {format} {file}"));
         }
         let run = ramguard(&["lint", "--no-ignore", "--color", "never", &path]);
-        assert_eq!(run.output().contains("\"********\""), rendered, "{}", run.output());
+        assert_eq!(run.output().contains("\"********\""), masked, "{}", run.output());
 
         let run = ramguard(&[
             "simulate",

@@ -218,12 +218,14 @@ fn ambiguity(statement: &Statement, condition: &Condition) -> Option<String> {
             key.value, operator.value
         ));
     }
-    // The model's words for values it left out (`policy::conditions`).
-    let not_strings = format!("the values of condition key `{}` are not strings", key.value);
+    // The model's words for values it left out (`policy::conditions`): values that are not
+    // strings, or values known only when the document is rendered.
+    let values_of = format!("the values of condition key `{}` ", key.value);
     statement
         .unmodelled_conditions
-        .contains(&not_strings)
-        .then_some(not_strings)
+        .iter()
+        .find(|why| why.starts_with(&values_of))
+        .cloned()
 }
 
 /// How ARNs are compared.

@@ -1,16 +1,21 @@
-//! Policies for evaluation (`simulate`, `preflight`): read like `lint` reads them, linted, and
-//! refused when the linter finds an error. A broken or ambiguous policy is never evaluated as if
-//! it were fine.
+//! Policies for evaluation (`simulate`, `preflight`, `diff`): read like `lint` reads them
+//! (JSON, API responses, `.tf` files, Terraform plans and states), linted, and refused when the
+//! linter finds an error. A broken or ambiguous policy is never evaluated as if it were fine; a
+//! document only Terraform knows is evaluated as unknown, never as allowing.
 
 use std::path::Path;
+use std::sync::Arc;
 
-use super::policy_file::{self, Content, PolicyFile};
+use super::policy_file::{Content, PolicyFile};
+use super::selection::{self, Held};
 use crate::config::Config;
+use crate::eval::compiled::CompiledStatement;
 use crate::eval::{CompiledPolicy, Layer, LayerKind};
 use crate::lint::{self, FileReport};
-use crate::policy::{Policy, PolicyKind};
-use crate::rules::Severity;
+use crate::policy::{Effect, Policy, PolicyKind};
+use crate::rules::{Finding, Severity};
 use crate::settings::Settings;
+use crate::source::{SourceFile, Span};
 
 #[derive(Debug)]
 pub enum LoadError {
@@ -27,6 +32,30 @@ pub enum LoadError {
     SeveralDocuments {
         path: String,
     },
+    /// A file that names its documents (Terraform) holds several, and no `#ADDRESS` picks one.
+    SeveralAddresses {
+        path: String,
+        addresses: Vec<String>,
+    },
+    /// `FILE#ADDRESS`: no document of the file is at the address.
+    NoSuchAddress {
+        path: String,
+        address: String,
+        addresses: Vec<String>,
+    },
+    /// `FILE#ADDRESS`: several documents are (instances of one resource, or one address that
+    /// holds two documents).
+    AmbiguousAddress {
+        path: String,
+        address: String,
+        matches: Vec<String>,
+    },
+    /// `FILE#ADDRESS`: the address holds two documents that differ (a name written twice, or a
+    /// resource whose `policy_document` and deprecated `document` disagree).
+    SeveralAtAddress {
+        path: String,
+        address: String,
+    },
     /// The policy has error-severity findings (rendered to the user as `lint` renders them).
     Refused(FileReport),
 }
@@ -37,13 +66,37 @@ impl LoadError {
         match self {
             Self::Io { message, .. } => message.clone(),
             Self::NotAPolicy { path } => format!(
-                "{path}: not a policy document (no `Version` or `Statement`, and not a RAM API response that carries one)"
+                "{path}: not a policy document (no `Version` or `Statement`, and not a RAM API response or Terraform file that carries one)"
             ),
             Self::TrustPolicy { path } => format!(
                 "{path}: a trust policy says who may assume a role; pass the role's permission policies instead"
             ),
             Self::SeveralDocuments { path } => format!(
                 "{path}: the file carries several policy documents (a `ListPolicyVersions` response); pass the one in force, e.g. a `GetPolicy` response"
+            ),
+            Self::SeveralAddresses { path, addresses } => format!(
+                "{path}: the file holds {} policy documents ({}); pick one as `{path}#ADDRESS`",
+                addresses.len(),
+                listed(addresses)
+            ),
+            Self::NoSuchAddress {
+                path,
+                address,
+                addresses,
+            } => match addresses.as_slice() {
+                [] => format!("{path}: no policy document at `{address}`: the file holds none by address"),
+                _ => format!(
+                    "{path}: no policy document at `{address}`; the file holds {}",
+                    listed(addresses)
+                ),
+            },
+            Self::AmbiguousAddress { path, address, matches } => format!(
+                "{path}: `{address}` names {} policy documents ({}); pick one",
+                matches.len(),
+                listed(matches)
+            ),
+            Self::SeveralAtAddress { path, address } => format!(
+                "{path}: `{address}` holds two policy documents that differ (a name written twice, or `policy_document` and its deprecated `document` disagree): which is sent is not for ramguard to guess"
             ),
             Self::Refused(report) => format!(
                 "{}: refusing to evaluate a policy that `ramguard lint` finds broken or ambiguous ({} above)",
@@ -57,8 +110,18 @@ impl LoadError {
     }
 }
 
+/// `` `a`, `b`, `c` ``.
+fn listed(addresses: &[String]) -> String {
+    addresses
+        .iter()
+        .map(|a| format!("`{a}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Read, lint and compile one policy file (`-` is standard input), with the configuration's
-/// `[catalog]`, `[limits]` and `[rules]`.
+/// `[catalog]`, `[limits]` and `[rules]`. `FILE#ADDRESS` picks one document of a Terraform
+/// file or plan (see [`selection::split_address`]).
 ///
 /// A finding refuses the policy when its rule is an error by default, or when the
 /// configuration raises it to one: a configuration can make ramguard stricter, never make a
@@ -66,16 +129,31 @@ impl LoadError {
 /// repository's business and `lint`'s: they neither hide a finding here nor refuse a policy.
 pub fn load(path: &Path, config: &Config) -> Result<CompiledPolicy, LoadError> {
     let name = path.display().to_string();
-    let (display, bytes) = super::read_input(path).map_err(|message| LoadError::Io {
+    let (file_path, address) = selection::split_address(path);
+    let (display, bytes) = super::read_input(&file_path).map_err(|message| LoadError::Io {
         path: name.clone(),
         message,
     })?;
-    compile(&name, &policy_file::read(display, bytes), config)
+    let regions = selection::regions(&display, &bytes);
+    let file = super::read_policy_file(display, bytes);
+    let shown = file_path.display().to_string();
+    select(&shown, &file, regions, address.as_deref(), config)
 }
 
 /// Lint and compile a policy file already read: a file named on the command line, or a
 /// response the `aliyun` CLI gave (`cloud`). `name` is how messages name it.
 pub fn compile(name: &str, file: &PolicyFile, config: &Config) -> Result<CompiledPolicy, LoadError> {
+    select(name, file, Vec::new(), None, config)
+}
+
+/// The document of `file` at `address` (or its only one), linted and compiled.
+fn select(
+    name: &str,
+    file: &PolicyFile,
+    regions: Vec<(String, Span)>,
+    address: Option<&str>,
+    config: &Config,
+) -> Result<CompiledPolicy, LoadError> {
     let settings = Settings {
         requirements: Vec::new(),
         ..config.settings.clone()
@@ -83,7 +161,76 @@ pub fn compile(name: &str, file: &PolicyFile, config: &Config) -> Result<Compile
     let Some(findings) = lint::lint_file(file, &settings, name) else {
         return Err(LoadError::NotAPolicy { path: name.into() });
     };
-    // Refuse on the rule's own severity, or a stricter configured one.
+    let held = Held::new(file, regions);
+    let Some(wanted) = address else {
+        // Which document is meant comes before whether it is sound.
+        let addresses = held.addresses();
+        if addresses.len() > 1 {
+            return Err(LoadError::SeveralAddresses {
+                path: name.into(),
+                addresses,
+            });
+        }
+        refuse_errors(file, findings, config)?;
+        let Content::Documents(documents) = &file.content else {
+            return Err(LoadError::NotAPolicy { path: name.into() });
+        };
+        let unknowns: Vec<&Finding> = held.unknowns().collect();
+        return match (documents.as_slice(), unknowns.as_slice()) {
+            ([document], []) => compile_document(name, file, &document.root),
+            ([], [unknown]) => Ok(unknown_policy(file.source.clone(), unknown, name)),
+            ([], []) => Err(LoadError::NotAPolicy { path: name.into() }),
+            // A response that lists several versions is not one policy: which is in force
+            // is RAM's to say, not ours to guess.
+            _ if held.addresses().is_empty() => Err(LoadError::SeveralDocuments { path: name.into() }),
+            _ => Err(LoadError::SeveralAddresses {
+                path: name.into(),
+                addresses: held.addresses(),
+            }),
+        };
+    };
+    // A file that could not be read has no addresses to match: its errors say why.
+    if matches!(file.content, Content::Unparsed) {
+        refuse_errors(file, findings, config)?;
+        return Err(LoadError::NotAPolicy { path: name.into() });
+    }
+    let matches = held.matching(wanted);
+    let [address] = matches.as_slice() else {
+        return Err(if matches.is_empty() {
+            LoadError::NoSuchAddress {
+                path: name.into(),
+                address: wanted.into(),
+                addresses: held.addresses(),
+            }
+        } else {
+            LoadError::AmbiguousAddress {
+                path: name.into(),
+                address: wanted.into(),
+                matches,
+            }
+        });
+    };
+    let selected = held.select(address);
+    let shown = format!("{name}#{address}");
+    let mut findings = selected.findings.clone();
+    if let [document] = selected.documents.as_slice() {
+        findings.extend(lint::lint_document(&document.root, &settings, name));
+    }
+    refuse_errors(file, findings, config)?;
+    match (selected.documents.as_slice(), &selected.unknown) {
+        ([document], None) => compile_document(&shown, file, &document.root),
+        ([], Some(_)) if selection::names_a_trust_policy(address) => Err(LoadError::TrustPolicy { path: shown }),
+        ([], Some(unknown)) => Ok(unknown_policy(file.source.clone(), unknown, &shown)),
+        ([], None) => Err(LoadError::NotAPolicy { path: shown }),
+        _ => Err(LoadError::SeveralAtAddress {
+            path: name.into(),
+            address: address.clone(),
+        }),
+    }
+}
+
+/// Refuse on the rule's own severity, or a stricter configured one.
+fn refuse_errors(file: &PolicyFile, findings: Vec<Finding>, config: &Config) -> Result<(), LoadError> {
     let mut findings: Vec<_> = findings
         .into_iter()
         .filter(|f| {
@@ -93,26 +240,47 @@ pub fn compile(name: &str, file: &PolicyFile, config: &Config) -> Result<Compile
         })
         .map(|f| f.severity(Severity::Error))
         .collect();
-    if !findings.is_empty() {
-        lint::sort(&mut findings);
-        return Err(LoadError::Refused(FileReport {
-            source: file.source.clone(),
-            findings,
-        }));
+    if findings.is_empty() {
+        return Ok(());
     }
-    let Content::Documents(documents) = &file.content else {
-        return Err(LoadError::NotAPolicy { path: name.into() });
-    };
-    // A response that lists several versions is not one policy: which is in force is RAM's
-    // to say, not ours to guess.
-    let [policy_file::Document { root, .. }] = documents.as_slice() else {
-        return Err(LoadError::SeveralDocuments { path: name.into() });
-    };
+    lint::sort(&mut findings);
+    Err(LoadError::Refused(FileReport {
+        source: file.source.clone(),
+        findings,
+    }))
+}
+
+fn compile_document(name: &str, file: &PolicyFile, root: &crate::json::Node) -> Result<CompiledPolicy, LoadError> {
     let policy = Policy::from_document(root);
     if policy.kind == PolicyKind::Trust {
         return Err(LoadError::TrustPolicy { path: name.into() });
     }
     Ok(CompiledPolicy::new(file.source.clone(), &policy))
+}
+
+/// A document only Terraform knows (`unknown` says why), as a policy: one `Allow` and one
+/// `Deny` statement whose truth the evaluator cannot know, as it keeps a statement without a
+/// valid `Effect`. The document may allow the request or deny it: whatever the other policies
+/// say, the answer is never `allowed` — `conditional` (a `preflight` check `unknown`), with the
+/// reason, or denied where another policy denies for sure.
+fn unknown_policy(source: Arc<SourceFile>, unknown: &Finding, name: &str) -> CompiledPolicy {
+    let why = format!("{} (`{name}`)", unknown.message.trim_end_matches(": it was not linted"));
+    let statement = |effect| CompiledStatement {
+        index: 0,
+        effect,
+        span: unknown.span,
+        effect_span: unknown.span,
+        not_action: false,
+        actions: Vec::new(),
+        not_resource: false,
+        resources: Vec::new(),
+        conditions: Vec::new(),
+        unmodelled: vec![why.clone()],
+    };
+    CompiledPolicy {
+        source,
+        statements: vec![statement(Effect::Allow), statement(Effect::Deny)],
+    }
 }
 
 /// The caller's policies by layer: control policies, the session policy, identity policies.

@@ -4,8 +4,10 @@
 pub mod evaluable;
 pub mod identifiers;
 pub mod instances;
+pub mod plan_documents;
 pub mod policy_file;
 pub mod ros;
+pub mod selection;
 pub mod terraform;
 pub mod terraform_json;
 
@@ -145,18 +147,21 @@ pub fn read_policy_file(name: String, bytes: Vec<u8>) -> policy_file::PolicyFile
 }
 
 /// Whether a file found in a walk is one `lint` reads: `*.json` (`*.tf.json` included), `*.tf`,
-/// `*.yaml` and `*.yml`.
+/// `*.tfvars`, `*.yaml` and `*.yml`.
 pub fn is_read_by_lint(path: &Path) -> bool {
     path.extension().is_some_and(|e| {
-        ["json", "tf", "yaml", "yml"]
-            .iter()
-            .any(|known| e.eq_ignore_ascii_case(known))
+        is_terraform_extension(e)
+            || ["json", "yaml", "yml"]
+                .iter()
+                .any(|known| e.eq_ignore_ascii_case(known))
     })
 }
 
 /// What a file is, by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum FileKind {
+    /// `.tf`, and `.tfvars`: variable values in Terraform's syntax, which can hold a document
+    /// (and which pre-commit tags `terraform` too, so the hook hands them over).
     Terraform,
     TerraformJson,
     Yaml,
@@ -167,13 +172,17 @@ fn kind_of_name(name: &str) -> FileKind {
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".tf.json") {
         FileKind::TerraformJson
-    } else if lower.ends_with(".tf") {
+    } else if Path::new(name).extension().is_some_and(is_terraform_extension) {
         FileKind::Terraform
     } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
         FileKind::Yaml
     } else {
         FileKind::Json
     }
+}
+
+fn is_terraform_extension(extension: &std::ffi::OsStr) -> bool {
+    extension.eq_ignore_ascii_case("tf") || extension.eq_ignore_ascii_case("tfvars")
 }
 
 #[cfg(test)]
@@ -201,5 +210,17 @@ mod tests {
             "{message}"
         );
         assert_eq!(read_capped(&b"1234"[..], 4).ok(), Some(b"1234".to_vec()));
+    }
+
+    #[test]
+    fn terraform_variable_files_are_read_as_terraform() {
+        assert!(is_read_by_lint(Path::new("prod.tfvars")));
+        let text = "ops_policy = <<EOF\n{\"Version\": \"1\", \"Statement\": [{\"Effect\": \"allow\", \"Action\": \"ecs:*\", \"Resource\": \"*\"}]}\nEOF\n";
+        let file = read_policy_file("prod.tfvars".into(), text.as_bytes().to_vec());
+        let policy_file::Content::Documents(documents) = &file.content else {
+            unreachable!("a document expected: {:?}", file.findings)
+        };
+        assert_eq!(documents.len(), 1);
+        assert_eq!(documents[0].address(), Some("ops_policy"));
     }
 }

@@ -1,10 +1,12 @@
 //! A policy file: a bare document, or a RAM API response that carries one (or several) as an
 //! encoded string. Recognising what a file is comes first, before any rule or snippet sees it:
-//! a Terraform plan is never read as a policy, and a file that looks like a policy but is not
-//! one ramguard knows is said out loud rather than skipped.
+//! a Terraform plan or state is read for the RAM documents it holds and nothing else (see
+//! [`super::plan_documents`]), and a file that looks like a policy but is not one ramguard knows
+//! is said out loud rather than skipped.
 
 use std::sync::Arc;
 
+use super::plan_documents;
 use crate::json::{self, Node, Value};
 use crate::rules::{
     Finding, Severity, duplicate_key, invalid_element_type, invalid_json, invisible_character, unrecognised_document,
@@ -47,8 +49,8 @@ pub struct Document {
 pub enum NotPolicy {
     /// Nothing in it looks like a policy (`package.json`).
     NoPolicyMark,
-    /// `terraform show -json` output or a raw `terraform.tfstate`: not read as a policy, and its
-    /// text (which holds secrets) is never echoed.
+    /// `terraform show -json` output or a raw `terraform.tfstate` with no RAM policy document
+    /// in it (see [`super::plan_documents`]).
     Terraform,
     /// YAML without a top-level `ROSTemplateFormatVersion` (see `inputs::ros`).
     NotRosTemplate,
@@ -61,7 +63,7 @@ impl NotPolicy {
     pub fn describe(&self) -> &'static str {
         match self {
             Self::NoPolicyMark => "JSON with nothing of a policy in it",
-            Self::Terraform => "Terraform JSON (`terraform show -json` or a state): not read as a policy",
+            Self::Terraform => "Terraform JSON (`terraform show -json` or a state) with no RAM policy document in it",
             Self::NotRosTemplate => "YAML that is not a ROS template (no top-level `ROSTemplateFormatVersion`)",
             Self::RosWithoutRam => "a ROS template with no RAM resource that holds a policy document",
         }
@@ -108,7 +110,11 @@ pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
         Ok(text) => text,
         Err(error) => {
             let at = error.utf8_error().valid_up_to();
-            let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            let mut lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            // A damaged plan or state still holds secrets: nothing of it is shown.
+            if plan_documents::looks_like_terraform_text(&lossy) {
+                lossy = plan_documents::blanked(&lossy);
+            }
             findings.push(invalid_json::not_utf8(at));
             return PolicyFile {
                 source: Arc::new(SourceFile::new(name, lossy)),
@@ -120,10 +126,16 @@ pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
     let source = Arc::new(SourceFile::new(name, text));
     // A byte-order mark is reported, then read past.
     let (parsed, bom) = json::parse_past_bom(&source.text);
+    // Terraform JSON (a plan, a state) is read apart: its RAM documents, the rest of its text
+    // (secrets included) never shown.
+    match &parsed {
+        Err(error) if plan_documents::looks_like_terraform_text(&source.text) => {
+            return plan_documents::broken(&source, error);
+        }
+        Ok(root) if plan_documents::is_terraform_json(root) => return plan_documents::read(&source, root),
+        _ => {}
+    }
     let content = match parsed {
-        // A Terraform plan or state with a syntax error is still not a policy: saying where it
-        // breaks would echo its text, secrets included.
-        Err(_) if looks_like_terraform_text(&source.text) => Content::NotPolicy(NotPolicy::Terraform),
         Err(error) => {
             findings.push(invalid_json::syntax(&error));
             Content::Unparsed
@@ -141,9 +153,6 @@ pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
 }
 
 fn recognise(text: &str, root: Node, findings: &mut Vec<Finding>) -> Content {
-    if is_terraform(&root) {
-        return Content::NotPolicy(NotPolicy::Terraform);
-    }
     if super::ros::is_template(&root) {
         return super::ros::read_json_template(text, &root, findings);
     }
@@ -474,36 +483,6 @@ fn document_key<'a>(node: &'a Node, path: &mut Vec<std::borrow::Cow<'a, str>>) -
     }
 }
 
-/// `terraform show -json` output (a plan or a state: `format_version` with
-/// `terraform_version`, `planned_values`, `resource_changes`, `values`, ...) or a raw
-/// `terraform.tfstate` (`version`, `terraform_version`, `resources`).
-fn is_terraform(root: &Node) -> bool {
-    let has = |key: &str| root.get(key).is_some();
-    let shown = has("format_version")
-        && (has("terraform_version")
-            || has("planned_values")
-            || has("resource_changes")
-            || has("values")
-            || has("prior_state")
-            || has("configuration"));
-    let raw_state = has("terraform_version") && (has("version") || has("resources") || has("lineage"));
-    shown || raw_state
-}
-
-/// The same marks, in a text that is not valid JSON: a Terraform file cut short or edited by
-/// hand. Only keys written at the start of a line or after `{`/`,` count, so a policy that
-/// merely mentions `terraform_version` in a value is still linted.
-fn looks_like_terraform_text(text: &str) -> bool {
-    let has = |key: &str| {
-        text.match_indices(key).any(|(at, _)| {
-            let before = text.get(..at).map(str::trim_end).unwrap_or_default();
-            let after = text.get(at + key.len()..).map(str::trim_start).unwrap_or_default();
-            (before.is_empty() || before.ends_with(['{', ','])) && after.starts_with(':')
-        })
-    };
-    has("\"terraform_version\"") && (has("\"format_version\"") || has("\"version\"") || has("\"resources\""))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -513,17 +492,25 @@ mod tests {
     }
 
     #[test]
-    fn terraform_is_not_a_policy() {
+    fn terraform_without_documents_is_not_a_policy_and_broken_terraform_is_an_error() {
         for text in [
             r#"{"format_version": "1.2", "terraform_version": "1.9.0", "planned_values": {}}"#,
             r#"{"version": 4, "terraform_version": "1.9.0", "serial": 1, "lineage": "x", "resources": []}"#,
-            "{\"version\": 4, \"terraform_version\": \"1.9.0\",\n \"resources\": [ {\"password\": \"hunter2\"} ",
         ] {
             assert!(
                 matches!(content(text), Content::NotPolicy(NotPolicy::Terraform)),
                 "{text}"
             );
         }
+        // Broken: an error, and nothing of its text kept for a snippet.
+        let file = read(
+            "x.json".into(),
+            b"{\"version\": 4, \"terraform_version\": \"1.9.0\",\n \"resources\": [ {\"password\": \"hunter2\"} "
+                .to_vec(),
+        );
+        assert!(matches!(file.content, Content::Unparsed));
+        assert_eq!(file.findings.len(), 1);
+        assert!(!file.source.text.contains("hunter2"));
         // A policy that mentions it in a value is still a policy (with an invalid-json finding).
         assert!(matches!(
             content(r#"{"Version": "1", "Statement": [{"Sid": "\"terraform_version\": \"resources\": x"}"#),

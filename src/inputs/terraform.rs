@@ -95,7 +95,7 @@ pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
 /// The name Terraform gives a top-level block: `alicloud_ram_policy.p` for a resource,
 /// `data.alicloud_ram_policy_document.d`, `var.v` (its default), `output.o`, `module.m`;
 /// `locals` for a `locals` block, whose attributes are named `local.NAME`.
-fn block_address(block: &Block) -> String {
+pub(crate) fn block_address(block: &Block) -> String {
     let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
     match (block.ident.as_str(), labels.as_slice()) {
         ("resource", [kind, name]) => format!("{kind}.{name}"),
@@ -230,6 +230,7 @@ impl Reader<'_> {
             Read::Known(root, findings) => {
                 if always || is_document(&root) {
                     self.findings.extend(findings);
+                    self.findings.extend(partly_unknown(&root));
                     self.documents.push(Document {
                         root,
                         origin: Origin::Address(address),
@@ -262,13 +263,14 @@ impl Reader<'_> {
         let mut build = Build {
             text: self.text,
             unknown: Vec::new(),
+            unreadable: Vec::new(),
             pointer: Vec::new(),
             legacy,
         };
         let root = build.policy_document(block);
-        if let Some((span, what)) = build.unknown.first() {
-            self.findings
-                .push(terraform_unknown_value::finding(*span, what, build.unknown.len() - 1));
+        if let Some((span, what)) = build.unreadable.first() {
+            let more = build.unreadable.len() + build.unknown.len() - 1;
+            self.findings.push(terraform_unknown_value::finding(*span, what, more));
             return;
         }
         // The provider renders nothing without a `statement` block.
@@ -279,6 +281,7 @@ impl Reader<'_> {
         {
             self.findings
                 .extend(invisible_character::scan(self.text, &root, &|offset| offset));
+            self.findings.extend(partly_unknown(&root));
             self.documents.push(Document {
                 root,
                 origin: Origin::Address(address),
@@ -295,7 +298,7 @@ impl Reader<'_> {
                 }
                 match template_text(self.text, expr) {
                     Ok(decoded) => self.parse_text(&decoded),
-                    Err(unknown) => unknown,
+                    Err(_) => parse_with_unknowns(self.text, expr),
                 }
             }
             Expression::FuncCall(call)
@@ -309,15 +312,22 @@ impl Reader<'_> {
                 let mut build = Build {
                     text: self.text,
                     unknown: Vec::new(),
+                    unreadable: Vec::new(),
                     pointer: Vec::new(),
                     legacy: false,
                 };
                 let root = build.node(arg, 0);
-                if let Some((span, what)) = build.unknown.first() {
+                // A document that is not an object as written (`jsonencode(var.p)`), or with a
+                // part whose place in it is unknown (a computed key): nothing of it is linted.
+                if let Some((span, what)) = build
+                    .unreadable
+                    .first()
+                    .or(build.unknown.first().filter(|_| root.as_object().is_none()))
+                {
                     return Read::Unknown {
                         span: *span,
                         what: what.clone(),
-                        count: build.unknown.len(),
+                        count: build.unknown.len() + build.unreadable.len(),
                         looks_like_document: is_document(&root),
                     };
                 }
@@ -373,9 +383,9 @@ impl Reader<'_> {
     }
 }
 
-/// The text of a string or heredoc, decoded, with the file offset of every byte; or the
-/// unknown parts it holds.
-fn template_text(text: &str, expr: &Expression) -> Result<Decoded, Read> {
+/// The pieces of a string or heredoc, whether it is a quoted string (HCL escapes), and the
+/// indentation a `<<-` heredoc strips.
+fn pieces_of(text: &str, expr: &Expression) -> (Vec<Piece>, bool, usize) {
     let mut pieces = Vec::new();
     let flush = match expr {
         Expression::String(s) => {
@@ -395,6 +405,14 @@ fn template_text(text: &str, expr: &Expression) -> Result<Decoded, Read> {
         _ => false,
     };
     let quoted = !matches!(expr, Expression::HeredocTemplate(_));
+    let strip = if flush { flush_indent(text, &pieces) } else { 0 };
+    (pieces, quoted, strip)
+}
+
+/// The text of a string or heredoc, decoded, with the file offset of every byte; or the
+/// unknown parts it holds.
+fn template_text(text: &str, expr: &Expression) -> Result<Decoded, Read> {
+    let (pieces, quoted, strip) = pieces_of(text, expr);
     let unknown: Vec<&Piece> = pieces.iter().filter(|p| matches!(p, Piece::Unknown(..))).collect();
     if let Some(Piece::Unknown(span, what)) = unknown.first() {
         // What is known of it, decoded (`\"Statement\"` in a quoted string is `"Statement"`).
@@ -412,7 +430,6 @@ fn template_text(text: &str, expr: &Expression) -> Result<Decoded, Read> {
         });
     }
     let mut decoded = Decoded::default();
-    let strip = if flush { flush_indent(text, &pieces) } else { 0 };
     for piece in &pieces {
         if let Piece::Literal(range) = piece {
             decode_literal(text, range.clone(), quoted, strip, &mut decoded);
@@ -429,6 +446,197 @@ fn template_text(text: &str, expr: &Expression) -> Result<Decoded, Read> {
             .unwrap_or_else(|| span_of(expr).end),
     );
     Ok(decoded)
+}
+
+/// A string with interpolations or directives, as a JSON string value: a [`json::Template`]
+/// of its decoded literal pieces and its unknown parts (`None` when it has none).
+fn template_value(text: &str, expr: &Expression) -> Option<Value> {
+    let (pieces, quoted, strip) = pieces_of(text, expr);
+    if !pieces.iter().any(|p| matches!(p, Piece::Unknown(..))) {
+        return None;
+    }
+    let parts = pieces
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Literal(range) => {
+                let mut decoded = Decoded::default();
+                decode_literal(text, range.clone(), quoted, strip, &mut decoded);
+                json::Part::Text(decoded.text, Span::new(range.start, range.end))
+            }
+            Piece::Unknown(span, what) => json::Part::Unknown(what, span),
+        })
+        .collect();
+    Some(Value::Template(json::Template { parts }))
+}
+
+/// JSON text with interpolations or directives in it (a heredoc or string holding a document
+/// with `${...}`): parsed with each unknown part standing where it is. Inside a JSON string it
+/// is part of the string (a [`json::Template`]); elsewhere it stands for a whole value
+/// ([`Value::Unknown`]: `"Resource": ${jsonencode(var.arns)}`). Where it stands for anything
+/// else (a key, several members, half a token), the text is not JSON without it: the whole
+/// value is unknown, as it was.
+fn parse_with_unknowns(text: &str, expr: &Expression) -> Read {
+    let (pieces, quoted, strip) = pieces_of(text, expr);
+    let unknown_count = pieces.iter().filter(|p| matches!(p, Piece::Unknown(..))).count();
+    let mut decoded = Decoded::default();
+    // Each unknown part: its range in `decoded.text`, whether it is inside a JSON string, its
+    // span in the file and description.
+    let mut holes: Vec<(std::ops::Range<usize>, bool, Span, String)> = Vec::new();
+    let mut lexer = JsonStrings::default();
+    let mut fallback = None;
+    for piece in &pieces {
+        match piece {
+            Piece::Literal(range) => {
+                let from = decoded.text.len();
+                decode_literal(text, range.clone(), quoted, strip, &mut decoded);
+                lexer.feed(decoded.text.get(from..).unwrap_or_default());
+            }
+            Piece::Unknown(span, what) => {
+                if lexer.escape {
+                    // `\${x}`: what the backslash escapes is unknown.
+                    fallback.get_or_insert((*span, what.clone()));
+                }
+                let placeholder = if lexer.in_string { "_" } else { "null" };
+                let start = decoded.text.len();
+                for c in placeholder.chars() {
+                    decoded.push(c, span.start);
+                }
+                holes.push((start..decoded.text.len(), lexer.in_string, *span, what.clone()));
+            }
+        }
+    }
+    decoded.offsets.push(pieces.last().map_or_else(
+        || span_of(expr).end,
+        |p| match p {
+            Piece::Literal(range) => range.end,
+            Piece::Unknown(span, _) => span.end,
+        },
+    ));
+    let first = pieces.iter().find_map(|p| match p {
+        Piece::Unknown(span, what) => Some((*span, what.clone())),
+        Piece::Literal(_) => None,
+    });
+    let whole_unknown = |looks_like_document: bool| {
+        let (span, what) = first.clone().unwrap_or_else(|| (span_of(expr), "a template".into()));
+        Read::Unknown {
+            span,
+            what,
+            count: unknown_count,
+            looks_like_document,
+        }
+    };
+    if fallback.is_some() {
+        return whole_unknown(mentions_statement(&decoded.text));
+    }
+    let Ok(mut root) = json::parse(&decoded.text) else {
+        return whole_unknown(mentions_statement(&decoded.text));
+    };
+    let to_file = |offset: usize| decoded.file_offset(offset);
+    // Placeholders are printable ASCII: the scan sees the known text only.
+    let findings = invisible_character::scan(&decoded.text, &root, &to_file);
+    let mut used = 0;
+    if !fill_holes(&decoded.text, &mut root, &holes, &mut used, 0) || used != holes.len() {
+        return whole_unknown(mentions_statement(&decoded.text));
+    }
+    root.remap(&to_file);
+    Read::Known(root, findings)
+}
+
+/// Where a JSON text is, as it is read: inside a string, after a backslash in one.
+#[derive(Default)]
+struct JsonStrings {
+    in_string: bool,
+    escape: bool,
+}
+
+impl JsonStrings {
+    fn feed(&mut self, text: &str) {
+        for b in text.bytes() {
+            if !self.in_string {
+                self.in_string = b == b'"';
+            } else if self.escape {
+                self.escape = false;
+            } else if b == b'\\' {
+                self.escape = true;
+            } else if b == b'"' {
+                self.in_string = false;
+            }
+        }
+    }
+}
+
+/// Put the unknown parts back in a tree parsed with placeholders (`holes`, in text order):
+/// a `null` placeholder becomes [`Value::Unknown`], a string with placeholders a
+/// [`json::Template`]. `used` counts the holes filled; false when one stands in a key.
+fn fill_holes(
+    text: &str,
+    node: &mut Node,
+    holes: &[(std::ops::Range<usize>, bool, Span, String)],
+    used: &mut usize,
+    depth: usize,
+) -> bool {
+    if depth > json::MAX_DEPTH {
+        return false;
+    }
+    let inside = |span: Span| {
+        holes
+            .iter()
+            .filter(move |(range, ..)| range.start >= span.start && range.end <= span.end)
+    };
+    match &mut node.value {
+        Value::Null => {
+            if let Some((_, false, _, what)) = inside(node.span).next() {
+                node.value = Value::Unknown(what.clone());
+                *used += 1;
+            }
+            true
+        }
+        Value::String(_) => {
+            let in_string: Vec<_> = inside(node.span).collect();
+            if in_string.is_empty() {
+                return true;
+            }
+            let mut parts = Vec::new();
+            let mut at = node.span.start + 1;
+            for (range, _, _, what) in &in_string {
+                if range.start > at {
+                    let Some(part) = json_text_part(text, at..range.start) else {
+                        return false;
+                    };
+                    parts.push(part);
+                }
+                parts.push(json::Part::Unknown(what.clone(), Span::new(range.start, range.end)));
+                at = range.end;
+            }
+            let end = node.span.end.saturating_sub(1);
+            if end > at {
+                let Some(part) = json_text_part(text, at..end) else {
+                    return false;
+                };
+                parts.push(part);
+            }
+            *used += in_string.len();
+            node.value = Value::Template(json::Template { parts });
+            true
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .all(|item| fill_holes(text, item, holes, used, depth + 1)),
+        Value::Object(members) => members
+            .iter_mut()
+            .all(|m| inside(m.key_span).next().is_none() && fill_holes(text, &mut m.value, holes, used, depth + 1)),
+        _ => true,
+    }
+}
+
+/// The literal text of a JSON string between two unknown parts, decoded.
+fn json_text_part(text: &str, range: std::ops::Range<usize>) -> Option<json::Part> {
+    let raw = text.get(range.clone())?;
+    let decoded = json::parse(&format!("\"{raw}\"")).ok()?;
+    match decoded.value {
+        Value::String(s) => Some(json::Part::Text(s, Span::new(range.start, range.end))),
+        _ => None,
+    }
 }
 
 fn template_pieces(text: &str, template: &Template, pieces: &mut Vec<Piece>) {
@@ -617,8 +825,12 @@ fn heredoc_is_flush(text: &str, expr: &Expression) -> bool {
 /// Builds a JSON tree from the HCL expression under `jsonencode(...)`.
 struct Build<'t> {
     text: &'t str,
-    /// Every unknown part met: its span and description.
+    /// Every unknown value met (kept in the tree as [`Value::Unknown`] or a template): its span
+    /// and description.
     unknown: Vec<(Span, String)>,
+    /// What makes the document unreadable as a whole (a computed key, a block the data source
+    /// does not have, a value nested too deep): it is then not linted at all.
+    unreadable: Vec<(Span, String)>,
     pointer: Vec<String>,
     /// Building the deprecated `statement` blocks of `alicloud_ram_policy`, which the provider
     /// renders its own way (see [`Build::policy_document`]).
@@ -629,7 +841,7 @@ impl Build<'_> {
     fn node(&mut self, expr: &Expression, depth: usize) -> Node {
         let span = span_of(expr);
         let value = if depth > json::MAX_DEPTH {
-            self.unknown.push((span, "a value nested too deep".into()));
+            self.unreadable.push((span, "a value nested too deep".into()));
             Value::Null
         } else {
             match expr {
@@ -641,11 +853,21 @@ impl Build<'_> {
                 Expression::StringTemplate(_) | Expression::HeredocTemplate(_) => {
                     match template_text(self.text, expr) {
                         Ok(decoded) => Value::String(decoded.text),
-                        Err(Read::Unknown { span, what, .. }) => {
-                            self.unknown.push((span, what));
-                            Value::Null
-                        }
-                        Err(_) => Value::Null,
+                        Err(_) => match template_value(self.text, expr) {
+                            Some(template) => {
+                                if let Value::Template(t) = &template {
+                                    self.unknown.extend(t.parts.iter().filter_map(|p| match p {
+                                        json::Part::Unknown(what, span) => Some((*span, what.clone())),
+                                        json::Part::Text(..) => None,
+                                    }));
+                                }
+                                template
+                            }
+                            None => {
+                                self.unreadable.push((span, describe(self.text, expr, span)));
+                                Value::Null
+                            }
+                        },
                     }
                 }
                 Expression::Array(array) => Value::Array(
@@ -667,9 +889,17 @@ impl Build<'_> {
                         let name = match key {
                             ObjectKey::Ident(ident) => Some(ident.as_str().to_string()),
                             ObjectKey::Expression(Expression::String(s)) => Some(s.value().clone()),
-                            ObjectKey::Expression(Expression::Parenthesis(p)) => p.inner().as_str().map(str::to_string),
+                            ObjectKey::Expression(Expression::Parenthesis(p)) => match p.inner().as_str() {
+                                Some(name) => Some(name.to_string()),
+                                // A computed key: where its value stands is unknown.
+                                None => {
+                                    self.unreadable
+                                        .push((key_span, describe(self.text, p.inner(), key_span)));
+                                    None
+                                }
+                            },
                             ObjectKey::Expression(other) => {
-                                self.unknown.push((key_span, describe(self.text, other, key_span)));
+                                self.unreadable.push((key_span, describe(self.text, other, key_span)));
                                 None
                             }
                         };
@@ -686,8 +916,9 @@ impl Build<'_> {
                     Value::Object(members)
                 }
                 other => {
-                    self.unknown.push((span, describe(self.text, other, span)));
-                    Value::Null
+                    let what = describe(self.text, other, span);
+                    self.unknown.push((span, what.clone()));
+                    Value::Unknown(what)
                 }
             }
         };
@@ -735,8 +966,17 @@ impl Build<'_> {
                 }
                 Structure::Block(b) if b.ident.as_str() == "lifecycle" => {}
                 // The resource's other attributes and blocks are not part of its document; a
-                // `dynamic "statement"` is.
+                // `dynamic "statement"` is: statements only Terraform knows.
                 other if self.legacy && !is_statement_block(other) => {}
+                other if is_statement_block(other) => {
+                    let span = other.span().map(|r| Span::new(r.start, r.end)).unwrap_or_default();
+                    let what = "the `dynamic \"statement\"` block".to_string();
+                    self.unknown.push((span, what.clone()));
+                    statements.push(Node {
+                        span,
+                        value: Value::Unknown(what),
+                    });
+                }
                 other => self.unknown_structure(other),
             }
         }
@@ -805,7 +1045,7 @@ impl Build<'_> {
                         (operator, variable, values)
                     else {
                         if b.body.get_attribute("values").is_none() {
-                            self.unknown
+                            self.unreadable
                                 .push((span_of_block(b), "a `condition` block without `values`".into()));
                         }
                         continue;
@@ -922,9 +1162,9 @@ impl Build<'_> {
             {
                 node = item;
             }
-        } else if !matches!(node.value, Value::Null) {
+        } else if !matches!(node.value, Value::Null | Value::Unknown(_)) {
             // Terraform refuses anything but a list here: not ramguard's error to report.
-            self.unknown.push((
+            self.unreadable.push((
                 node.span,
                 format!("`{key}` written as {}, not a list", node.type_name()),
             ));
@@ -938,7 +1178,7 @@ impl Build<'_> {
 
     fn string_attribute(&mut self, block: &Block, key: &str) -> Option<(String, Span)> {
         let Some(attribute) = block.body.get_attribute(key) else {
-            self.unknown.push((
+            self.unreadable.push((
                 span_of_block(block),
                 format!("a `{}` block without `{key}`", block.ident.as_str()),
             ));
@@ -948,13 +1188,19 @@ impl Build<'_> {
         as_terraform_string(&mut node);
         match node.value {
             Value::String(s) => Some((s, node.span)),
+            // It becomes a key of the document: where it stands is unknown.
+            Value::Unknown(_) | Value::Template(_) => {
+                let what = node.unknown_what().unwrap_or_default().to_string();
+                self.unreadable.push((node.span, what));
+                None
+            }
             _ => None,
         }
     }
 
     fn string_list_attribute(&mut self, block: &Block, key: &str) -> Option<(Vec<Node>, Span)> {
         let Some(attribute) = block.body.get_attribute(key) else {
-            self.unknown.push((
+            self.unreadable.push((
                 span_of_block(block),
                 format!("a `{}` block without `{key}`", block.ident.as_str()),
             ));
@@ -965,6 +1211,11 @@ impl Build<'_> {
             Value::Array(mut items) => {
                 items.iter_mut().for_each(as_terraform_string);
                 Some((items, node.span))
+            }
+            // A list only Terraform knows: one unknown item, which stands for any number.
+            Value::Unknown(_) => {
+                let span = node.span;
+                Some((vec![node], span))
             }
             _ => None,
         }
@@ -979,7 +1230,7 @@ impl Build<'_> {
                 None => format!("the block `{}`", b.ident.as_str()),
             },
         };
-        self.unknown.push((span, what));
+        self.unreadable.push((span, what));
     }
 }
 
@@ -1031,6 +1282,16 @@ fn short(raw: &str) -> String {
     } else {
         cut
     }
+}
+
+/// The `terraform-unknown-value` finding of a document linted with unknown parts, if it has any.
+fn partly_unknown(root: &Node) -> Option<Finding> {
+    if !root.holds_unknown() {
+        return None;
+    }
+    let unknowns = json::unknowns(root);
+    let (span, what) = unknowns.first()?;
+    Some(terraform_unknown_value::partial(*span, what, unknowns.len() - 1))
 }
 
 /// An object that is a policy document.

@@ -12,7 +12,7 @@ pub mod condition;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::json::{Node, Value, pointer_token};
+use crate::json::{Node, Template, Value, pointer_token};
 use crate::source::Span;
 
 pub use condition::{Operator, OperatorBase, SetQualifier};
@@ -124,9 +124,54 @@ pub struct Statement {
     /// The same for the parts of `Condition` that are not an operator over keys and string
     /// values: conditions the evaluator cannot evaluate (they only ever narrow the statement).
     pub unmodelled_conditions: Vec<String>,
+    /// The values of the statement that only the tool rendering the document knows (Terraform),
+    /// in document order; a statement that is itself unknown has one, in `Statement`. Such
+    /// values are not in `actions`, `resources` or a condition's `values` (those hold known
+    /// strings only), and each is in `unmodelled` (or `unmodelled_conditions`), so that the
+    /// evaluator never decides on a guess. A rule that says "none of the resources..." or "no
+    /// condition" must look here first.
+    pub unknown: Vec<UnknownValue>,
 }
 
+/// A value of a statement that is known only when the document is rendered (see
+/// [`crate::json::Value::Unknown`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnknownValue {
+    /// The element it stands in (`Effect`, `Action`, `Resource`, `Condition`, ...), or
+    /// `Statement` for a whole statement.
+    pub element: String,
+    /// What it is, for a message: "the reference `var.arns`".
+    pub what: String,
+    pub span: Span,
+    pub pointer: String,
+    /// For a string with unknown parts, the string (its known prefix, its text as a pattern).
+    pub template: Option<Template>,
+}
+
+impl UnknownValue {
+    /// The assumption a finding that reasons about this value's worst case names:
+    /// "if the reference `var.arns` holds `*`".
+    pub fn assumed(&self, value: &str) -> String {
+        format!("if {} holds `{value}`", self.what)
+    }
+}
+
+impl Eq for UnknownValue {}
+
 impl Statement {
+    /// The unknown values of the statement in any of `elements`.
+    pub fn unknown_in<'s>(&'s self, elements: &'s [&str]) -> impl Iterator<Item = &'s UnknownValue> + 's {
+        self.unknown
+            .iter()
+            .filter(move |u| elements.contains(&u.element.as_str()) || u.element == "Statement")
+    }
+
+    /// Whether any of `elements` holds a value only known when the document is rendered (a
+    /// statement that is unknown as a whole holds one in every element).
+    pub fn has_unknown(&self, elements: &[&str]) -> bool {
+        self.unknown_in(elements).next().is_some()
+    }
+
     pub fn is_allow(&self) -> bool {
         matches!(self.effect, Some((Effect::Allow, _)))
     }
@@ -143,6 +188,11 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// Whether a statement holds a value only known when the document is rendered.
+    pub fn has_unknown(&self) -> bool {
+        self.statements.iter().any(|s| !s.unknown.is_empty())
+    }
+
     /// Build the model of a document root (an object; anything else gives no statements).
     pub fn from_document(root: &Node) -> Self {
         Self::from_statement_nodes(&statement_nodes(root))
@@ -163,7 +213,9 @@ impl Policy {
 /// The statement objects of a document, with their index and JSON pointer. A lone statement
 /// object stands for statement 0: whether RAM takes it is unverified, and
 /// `invalid-element-type` says so; the model and the rules read it. Elements that are not
-/// objects are left out (`invalid-element-type` reports them).
+/// objects are left out (`invalid-element-type` reports them), except a value only known when
+/// the document is rendered ([`Value::Unknown`]: a Terraform `for` expression, a `dynamic`
+/// block), which the model keeps as a statement that may say anything.
 pub fn statement_nodes(root: &Node) -> Vec<(usize, &Node, String)> {
     match root.get("Statement").map(|m| &m.value) {
         Some(Node {
@@ -172,12 +224,12 @@ pub fn statement_nodes(root: &Node) -> Vec<(usize, &Node, String)> {
         }) => items
             .iter()
             .enumerate()
-            .filter(|(_, n)| n.as_object().is_some())
+            .filter(|(_, n)| matches!(n.value, Value::Object(_) | Value::Unknown(_)))
             .map(|(i, n)| (i, n, format!("/Statement/{i}")))
             .collect(),
         Some(
             node @ Node {
-                value: Value::Object(_),
+                value: Value::Object(_) | Value::Unknown(_),
                 ..
             },
         ) => vec![(0, node, "/Statement".to_string())],
@@ -185,18 +237,30 @@ pub fn statement_nodes(root: &Node) -> Vec<(usize, &Node, String)> {
     }
 }
 
-/// A trust policy is told apart by a statement with `Principal` that allows `sts:AssumeRole`.
+/// A trust policy is told apart by a statement with `Principal` that allows `sts:AssumeRole`,
+/// or by statements that name a `Principal` where none names a `Resource`, whatever their
+/// action: Terraform users write `sts:AssumeRoleWithOIDC` there (`trust-policy-action` says
+/// so), and reading such a document as a permission policy would report its missing
+/// `Resource` and its `Principal` as errors. A document with both `Principal` and `Resource`
+/// (a bucket policy) is not a trust policy. An action only known when the document is rendered
+/// may be `sts:AssumeRole`: beside a `Principal`, the document is read as a trust policy (read
+/// as a permission policy, its `Principal` would be an error the real document may not have).
 fn kind_of(statements: &[(usize, &Node, String)]) -> PolicyKind {
-    let is_assume_role = |node: &Node| node.as_str().is_some_and(|a| a.eq_ignore_ascii_case("sts:AssumeRole"));
-    let is_trust = statements.iter().any(|(_, s, _)| {
+    let is_assume_role =
+        |node: &Node| node.is_unknown() || node.as_str().is_some_and(|a| a.eq_ignore_ascii_case("sts:AssumeRole"));
+    let assumes_role = statements.iter().any(|(_, s, _)| {
         s.get("Principal").is_some()
             && s.get("Action").is_some_and(|a| match &a.value.value {
-                Value::String(_) => is_assume_role(&a.value),
+                Value::String(_) | Value::Template(_) | Value::Unknown(_) => is_assume_role(&a.value),
                 Value::Array(items) => items.iter().any(is_assume_role),
                 _ => false,
             })
     });
-    if is_trust {
+    let names_principal = statements.iter().any(|(_, s, _)| s.get("Principal").is_some());
+    let names_resource = statements
+        .iter()
+        .any(|(_, s, _)| s.get("Resource").is_some() || s.get("NotResource").is_some());
+    if assumes_role || (names_principal && !names_resource) {
         PolicyKind::Trust
     } else {
         PolicyKind::Permission
@@ -204,6 +268,9 @@ fn kind_of(statements: &[(usize, &Node, String)]) -> PolicyKind {
 }
 
 fn statement(node: &Node, index: usize, pointer: String) -> Statement {
+    if let Value::Unknown(what) = &node.value {
+        return unknown_statement(node, what, index, pointer);
+    }
     let effect = node.get("Effect").and_then(|m| {
         let effect = match m.value.as_str()? {
             "Allow" => Effect::Allow,
@@ -226,7 +293,12 @@ fn statement(node: &Node, index: usize, pointer: String) -> Statement {
         .as_object()
         .and_then(|members| members.iter().find(|m| m.key == "Resource" || m.key == "NotResource"));
     let resources = resource_member
-        .filter(|m| matches!(m.value.value, Value::String(_) | Value::Array(_)))
+        .filter(|m| {
+            matches!(
+                m.value.value,
+                Value::String(_) | Value::Array(_) | Value::Template(_) | Value::Unknown(_)
+            )
+        })
         .map(|m| strings_at(&m.value, child(&pointer, &m.key).into()));
     let mut unmodelled_conditions = Vec::new();
     let conditions = node
@@ -242,10 +314,98 @@ fn statement(node: &Node, index: usize, pointer: String) -> Statement {
         not_resource: resource_member.is_some_and(|m| m.key == "NotResource"),
         conditions,
         principal: node.get("Principal").map(|m| m.value.span),
+        unknown: unknown_values(node, &pointer),
         pointer,
         unmodelled: unmodelled_elements(node),
         unmodelled_conditions,
     }
+}
+
+/// A statement that is itself known only when the document is rendered: it may say anything.
+fn unknown_statement(node: &Node, what: &str, index: usize, pointer: String) -> Statement {
+    Statement {
+        index,
+        span: node.span,
+        effect: None,
+        actions: None,
+        resources: None,
+        not_resource: false,
+        conditions: Vec::new(),
+        principal: None,
+        unknown: vec![UnknownValue {
+            element: "Statement".into(),
+            what: what.to_string(),
+            span: node.span,
+            pointer: pointer.clone(),
+            template: None,
+        }],
+        pointer,
+        unmodelled: vec![format!("the statement is {what}, {KNOWN_WHEN_RENDERED}")],
+        unmodelled_conditions: Vec::new(),
+    }
+}
+
+/// How the model says that a value is unknown.
+const KNOWN_WHEN_RENDERED: &str = "known only when the document is rendered";
+
+/// Every value of a statement's elements known only when the document is rendered.
+fn unknown_values(node: &Node, pointer: &str) -> Vec<UnknownValue> {
+    let mut out = Vec::new();
+    for member in node
+        .as_object()
+        .unwrap_or_default()
+        .iter()
+        .filter(|m| m.value.holds_unknown())
+    {
+        let mut stack = vec![(&member.value, child(pointer, &pointer_token(&member.key)))];
+        while let Some((value, at)) = stack.pop() {
+            match &value.value {
+                Value::Unknown(what) => out.push(UnknownValue {
+                    element: member.key.clone(),
+                    what: what.clone(),
+                    span: value.span,
+                    pointer: at,
+                    template: None,
+                }),
+                Value::Template(template) => out.push(UnknownValue {
+                    element: member.key.clone(),
+                    what: template
+                        .first_unknown()
+                        .map_or_else(String::new, |(w, _)| w.to_string()),
+                    span: value.span,
+                    pointer: at,
+                    template: Some(template.clone()),
+                }),
+                Value::Array(items) => {
+                    stack.extend(
+                        items
+                            .iter()
+                            .enumerate()
+                            .rev()
+                            .map(|(i, n)| (n, child(&at, &i.to_string()))),
+                    );
+                }
+                Value::Object(members) => {
+                    stack.extend(
+                        members
+                            .iter()
+                            .rev()
+                            .map(|m| (&m.value, child(&at, &pointer_token(&m.key)))),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// The first value known only when the document is rendered, in `node`, described.
+fn first_unknown(node: &Node) -> Option<String> {
+    if !node.holds_unknown() {
+        return None;
+    }
+    crate::json::unknowns(node).first().map(|(_, what)| what.to_string())
 }
 
 /// The elements a statement of a permission policy may have and the evaluator reads (`Sid`
@@ -269,6 +429,11 @@ fn unmodelled_elements(node: &Node) -> Vec<String> {
         let key = member.key.as_str();
         if !MODELLED_ELEMENTS.contains(&key) {
             out.push(format!("`{key}` is an element the evaluator does not model"));
+        } else if key != "Sid"
+            && key != "Condition"
+            && let Some(what) = first_unknown(&member.value)
+        {
+            out.push(format!("`{key}` holds {what}, {KNOWN_WHEN_RENDERED}"));
         } else if matches!(key, "Action" | "NotAction" | "Resource" | "NotResource") && !is_strings(&member.value) {
             out.push(format!("`{key}` holds something other than strings"));
         }
@@ -302,24 +467,37 @@ fn is_strings(node: &Node) -> bool {
 fn conditions(node: &Node, pointer: &str, unmodelled: &mut Vec<String>) -> Vec<Condition> {
     let mut out = Vec::new();
     let Some(operators) = node.as_object() else {
-        unmodelled.push("`Condition` is not an object".to_string());
+        unmodelled.push(match first_unknown(node) {
+            Some(what) => format!("`Condition` is {what}, {KNOWN_WHEN_RENDERED}"),
+            None => "`Condition` is not an object".to_string(),
+        });
         return out;
     };
     unmodelled.extend(repeated(operators).map(|op| format!("the condition operator `{op}` appears twice")));
     for op in operators {
         let op_pointer: Arc<str> = child(pointer, &pointer_token(&op.key)).into();
         let Some(keys) = op.value.as_object() else {
-            unmodelled.push(format!(
-                "the condition operator `{}` does not hold an object of keys",
-                op.key
-            ));
+            unmodelled.push(match first_unknown(&op.value) {
+                Some(what) => format!(
+                    "the condition operator `{}` holds {what}, {KNOWN_WHEN_RENDERED}",
+                    op.key
+                ),
+                None => format!("the condition operator `{}` does not hold an object of keys", op.key),
+            });
             continue;
         };
         unmodelled
             .extend(repeated(keys).map(|key| format!("the condition key `{key}` appears twice under `{}`", op.key)));
         for key in keys {
             let key_pointer: Arc<str> = child(&op_pointer, &pointer_token(&key.key)).into();
-            if !is_strings(&key.value) {
+            // The evaluator leaves a condition unevaluated when its values are among these
+            // (`eval::compiled::ambiguity`): the model keeps known strings only.
+            if let Some(what) = first_unknown(&key.value) {
+                unmodelled.push(format!(
+                    "the values of condition key `{}` hold {what}, {KNOWN_WHEN_RENDERED}",
+                    key.key
+                ));
+            } else if !is_strings(&key.value) {
                 unmodelled.push(format!("the values of condition key `{}` are not strings", key.key));
             }
             out.push(Condition {

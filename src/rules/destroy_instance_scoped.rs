@@ -4,6 +4,8 @@
 //! Reports a statement that names `kvstore:DestroyInstance` (the permanent deletion of a
 //! released instance from the recycle bin) with resources that do not include `"*"`.
 //!
+//! A `Resource` with a value only Terraform knows may hold `"*"`: not reported.
+//!
 //! ## Why is this bad?
 //! `DestroyInstance` accepts only `"*"` as its resource: a statement scoped to an instance ARN
 //! never matches it. An `Allow` so scoped grants nothing; a `Deny` so scoped protects nothing,
@@ -51,7 +53,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         let Some(resources) = statement.resources.as_ref().filter(|_| !statement.not_resource) else {
             continue;
         };
-        if resources.is_empty() || resources.iter().any(|r| r.value == "*") {
+        if resources.is_empty() || resources.iter().any(|r| r.value == "*") || statement.has_unknown(&["Resource"]) {
             continue;
         }
         let Some(first) = resources.first() else { continue };

@@ -4,6 +4,9 @@
 //! Reports an `Allow` statement with the action `*` and the resource `*`: every action of every
 //! service on every resource.
 //!
+//! In a Terraform document, both `*` must be known: an `Action` or `Resource` only Terraform
+//! knows is not assumed to be `*` here (the other security rules name such assumptions).
+//!
 //! ## Why is this bad?
 //! It is the account owner's power, attached to a user or role whose credentials are easier to
 //! leak. Alibaba Cloud ships `AdministratorAccess` for the rare principal that needs it; a

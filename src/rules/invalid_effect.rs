@@ -1,7 +1,9 @@
 //! `Effect` is not `Allow` or `Deny`.
 //!
 //! ## What it does
-//! Reports an `Effect` string other than `Allow` or `Deny`, spelled exactly so.
+//! Reports an `Effect` string other than `Allow` or `Deny`, spelled exactly so. In a Terraform
+//! document, an `Effect` only Terraform knows is not reported; one with interpolations is when
+//! its known start already rules both out (`"allow${var.x}"`).
 //!
 //! ## Why is this bad?
 //! RAM refuses the document. `"allow"` or `"DENY"` may read fine to a person, but the case of
@@ -32,9 +34,19 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         let Some(effect) = statement.get("Effect").map(|m| &m.value) else {
             continue;
         };
-        let Some(text) = effect.as_str() else {
-            continue; // `invalid-element-type`
+        let text = match &effect.value {
+            crate::json::Value::String(text) => text.clone(),
+            // Whatever its unknown parts are, no `Allow` or `Deny` starts like this.
+            crate::json::Value::Template(template) => {
+                let prefix = template.known_prefix();
+                if "Allow".starts_with(&prefix) || "Deny".starts_with(&prefix) {
+                    continue;
+                }
+                template.display()
+            }
+            _ => continue, // `invalid-element-type`, or known only when rendered
         };
+        let text = text.as_str();
         if text == "Allow" || text == "Deny" {
             continue;
         }

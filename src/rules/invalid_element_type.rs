@@ -5,7 +5,9 @@
 //! `Action`, `NotAction` and `Resource` a string or an array of strings; `Condition` an object of
 //! operators, each an object of keys whose values are strings or arrays of strings; `Principal`
 //! an object. A lone statement object in place of the array is a warning: RAM's documentation
-//! only shows the array, and whether RAM takes the object is not verified.
+//! only shows the array, and whether RAM takes the object is not verified. In a Terraform
+//! document, a value only Terraform knows (`var.arns`, a `for` expression) is never reported:
+//! it may have the right type; a string with interpolations is a string.
 //!
 //! ## Why is this bad?
 //! In a RAM policy every leaf is a string, booleans, numbers and dates included. A `true` or a
@@ -52,7 +54,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         match &statements.value {
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    if item.as_object().is_none() {
+                    if item.as_object().is_none() && !matches!(item.value, Value::Unknown(_)) {
                         sink.push(wrong(item, &format!("/Statement/{i}"), "a statement", "an object"));
                     }
                 }
@@ -64,6 +66,8 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
                     .pointer("/Statement")
                     .help("wrap it in `[...]`: RAM documents `Statement` as an array, and whether it accepts a lone object is not verified"),
             ),
+            // Statements only known when the document is rendered (a Terraform `for`).
+            Value::Unknown(_) => {}
             _ => sink.push(wrong(statements, "/Statement", "`Statement`", "an array of statements")),
         }
     }
@@ -72,12 +76,13 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         for member in statement.as_object().unwrap_or_default() {
             let at = || format!("{pointer}/{}", pointer_token(&member.key));
             match member.key.as_str() {
-                "Effect" | "Sid" if member.value.as_str().is_none() => {
+                "Effect" | "Sid" if !member.value.may_be_string() => {
                     sink.push(wrong(&member.value, &at(), &format!("`{}`", member.key), "a string"));
                 }
                 "Action" | "NotAction" | "Resource" | "NotResource" if !is_strings(&member.value) => {
                     strings(&member.value, &at(), &format!("`{}`", member.key), sink);
                 }
+                "Principal" if matches!(member.value.value, Value::Unknown(_)) => {}
                 "Principal" => match member.value.as_object() {
                     Some(kinds) => {
                         for kind in kinds.iter().filter(|k| !is_strings(&k.value)) {
@@ -100,11 +105,14 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
 }
 
 fn condition(node: &Node, pointer: &dyn Fn() -> String, sink: &mut Vec<Finding>) {
+    if matches!(node.value, Value::Unknown(_)) {
+        return;
+    }
     let Some(operators) = node.as_object() else {
         sink.push(wrong(node, &pointer(), "`Condition`", "an object of operators"));
         return;
     };
-    for operator in operators {
+    for operator in operators.iter().filter(|o| !matches!(o.value.value, Value::Unknown(_))) {
         let at = || format!("{}/{}", pointer(), pointer_token(&operator.key));
         let Some(keys) = operator.value.as_object() else {
             sink.push(wrong(
@@ -122,11 +130,13 @@ fn condition(node: &Node, pointer: &dyn Fn() -> String, sink: &mut Vec<Finding>)
     }
 }
 
-/// A string, or an array of nothing but strings.
+/// A string, or an array of nothing but strings; or what may be one of these: a string with
+/// unknown parts is a string, and a value only known when the document is rendered may be
+/// anything (it is never reported: the error might not be there).
 fn is_strings(node: &Node) -> bool {
     match &node.value {
-        Value::String(_) => true,
-        Value::Array(items) => items.iter().all(|i| i.as_str().is_some()),
+        Value::String(_) | Value::Template(_) | Value::Unknown(_) => true,
+        Value::Array(items) => items.iter().all(Node::may_be_string),
         _ => false,
     }
 }
@@ -137,7 +147,7 @@ fn strings(node: &Node, pointer: &str, what: &str, sink: &mut Vec<Finding>) {
         Value::String(_) => {}
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                if item.as_str().is_none() {
+                if !item.may_be_string() {
                     sink.push(wrong(
                         item,
                         &format!("{pointer}/{i}"),

@@ -5,6 +5,10 @@
 //! where the region may be empty (global services such as RAM), region and account may be
 //! wildcards, and the service and the relative ID are not empty.
 //!
+//! In a Terraform document, an entry with interpolations is reported only when its known
+//! start already rules out both forms (`"arn:aws:s3:::${var.bucket}"`); one that is only
+//! Terraform's (`var.arns`) is not.
+//!
 //! ## Why is this bad?
 //! A resource that is not an ARN matches nothing: an `Allow` grants nothing, and, worse, a
 //! `Deny` protects nothing. An AWS ARN (`arn:aws:...`) is the usual culprit.
@@ -32,6 +36,29 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     for statement in &ctx.policy.statements {
+        for unknown in statement.unknown_in(&["Resource", "NotResource"]) {
+            let Some(template) = &unknown.template else { continue };
+            let prefix = template.known_prefix();
+            // `*` itself, or a start that an ARN may have, or that may start an ARN.
+            if prefix.is_empty() || prefix == "*" || "acs:".starts_with(prefix.as_str()) || prefix.starts_with("acs:") {
+                continue;
+            }
+            let help = if prefix.starts_with("arn:") {
+                "this is an AWS ARN; RAM's read `acs:<service>:<region>:<account>:<relative-id>`"
+            } else {
+                "write `*` or an ARN such as `acs:kvstore:*:*:instance/r-...`"
+            };
+            sink.push(
+                Finding::new(
+                    &RULE,
+                    unknown.span,
+                    format!("`{}` is not a resource: an ARN starts with `acs:`", template.display()),
+                )
+                .label("expected `*` or `acs:<service>:<region>:<account>:<relative-id>`")
+                .pointer(unknown.pointer.clone())
+                .help(help),
+            );
+        }
         for item in statement.resources.iter().flatten() {
             if item.value.is_empty() {
                 continue; // `empty-value`

@@ -2,7 +2,8 @@
 //!
 //! ## What it does
 //! Reports a `Version` that is anything but the string `"1"`: the number `1`, AWS's
-//! `"2012-10-17"`, an empty string.
+//! `"2012-10-17"`, an empty string. A `Version` only Terraform knows (`var.version`) is not
+//! reported: it may be `"1"`.
 //!
 //! ## Why is this bad?
 //! RAM's policy language has exactly one version, written as the string `"1"`. Anything else is
@@ -34,6 +35,9 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     let Some(version) = ctx.root.get("Version").map(|m| &m.value) else {
         return;
     };
+    if version.is_unknown() {
+        return; // known only when the document is rendered: it may be `"1"`
+    }
     let (message, help) = match &version.value {
         Value::String(s) if s == "1" => return,
         Value::String(s) if s == "2012-10-17" || s == "2008-10-17" => (

@@ -150,6 +150,32 @@ fn visit<'a>(
                 path.pop();
             }
         }
+        // The literal parts of a string with interpolations (built from a Terraform
+        // expression): each part that hides a character is reported where it is written.
+        Value::Template(template) => {
+            for part in &template.parts {
+                let crate::json::Part::Text(value, span) = part else {
+                    continue;
+                };
+                let hidden: Vec<char> = value.chars().filter(|c| invisible(*c).is_some()).collect();
+                let Some(first) = hidden.first() else { continue };
+                let kind = invisible(*first).unwrap_or("an invisible character");
+                let shown: String = hidden.iter().map(|c| format!("\\u{{{:x}}}", u32::from(*c))).collect();
+                sink.push(
+                    Finding::new(
+                        &RULE,
+                        Span::new(to_file(span.start), to_file(span.end)),
+                        format!("{kind} (`{shown}`) in `{}`", escaped(&template.display())),
+                    )
+                    .label("invisible in here")
+                    .pointer(pointer_of(path))
+                    .help(
+                        "RAM compares the text as written, so this value is not what a reviewer reads; \
+                         delete the character (a copy and paste often brings it along)",
+                    ),
+                );
+            }
+        }
         _ => {}
     }
 }

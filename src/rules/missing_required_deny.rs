@@ -12,6 +12,9 @@
 //! reason = "production caches are released through the change process only"
 //! ```
 //!
+//! In a Terraform document, a statement that may be a `Deny` and holds values only Terraform
+//! knows may be the required one: the requirement is then not reported (the plan says).
+//!
 //! ## Why is this bad?
 //! A repository of policies drifts: someone adds `kvstore:*` to a production role for a
 //! weekend. An explicit `Deny` in every production policy keeps the release of production
@@ -52,6 +55,16 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         .iter()
         .filter(|r| r.pattern.matches_with(ctx.path, options))
     {
+        // A statement that may deny with parts only known when the document is rendered (or a
+        // statement unknown as a whole) may be the required `Deny`: nothing is said on a guess.
+        if ctx
+            .policy
+            .statements
+            .iter()
+            .any(|s| !s.unknown.is_empty() && !matches!(s.effect, Some((Effect::Allow, _))))
+        {
+            return;
+        }
         for action in &requirement.actions {
             let (service, _) = split_action(action);
             // A resource of the service in a region and account no pattern names: a `Deny` that

@@ -57,8 +57,11 @@ impl<'a> Context<'a> {
             policy,
             settings,
             path,
+            // A statement known only when the document is rendered is in the model, not here:
+            // the rules that read the tree read objects.
             statements: statements
                 .into_iter()
+                .filter(|(_, node, _)| node.as_object().is_some())
                 .map(|(_, node, pointer)| (node, pointer))
                 .collect(),
             compiled: std::cell::OnceCell::new(),
@@ -258,6 +261,7 @@ pub mod resource_case_mismatch;
 pub mod resource_service_mismatch;
 pub mod shadowed_statement;
 pub mod terraform_unknown_value;
+pub mod trust_policy_action;
 pub mod unknown_action;
 pub mod unknown_condition_key;
 pub mod unknown_condition_operator;

@@ -2,7 +2,9 @@
 //!
 //! ## What it does
 //! Reports `Principal` in a statement of a permission (identity) policy. A document counts as a
-//! trust policy when one of its statements has a `Principal` and the action `sts:AssumeRole`.
+//! trust policy when one of its statements has a `Principal` and the action `sts:AssumeRole`,
+//! or when statements name a `Principal` and none names a `Resource` (`trust-policy-action`
+//! then checks their actions).
 //!
 //! ## Why is this bad?
 //! An identity policy applies to whoever it is attached to; it has no principal. RAM refuses

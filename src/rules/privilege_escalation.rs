@@ -25,6 +25,10 @@
 //! `ram:PassRole` is not on the list: it lets a service act with a role, which widens what the
 //! holder can reach through that service but does not change its own permissions.
 //!
+//! In a Terraform document, what is known decides: an escalating action granted on a known
+//! resource is reported whatever else the statement holds; a `NotAction` or `NotResource` with
+//! an exception only Terraform knows is not (the exception may exclude it).
+//!
 //! ## Why is this bad?
 //! A policy that grants any of these grants, in effect, everything the account can do: the
 //! rest of the policy is a formality. Keep them with the account's administrators, scope them to
@@ -124,6 +128,12 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         };
         if super::is_full_admin(statement) {
             continue; // `full-admin` says it all
+        }
+        // An exception only known when the document is rendered may exclude what is reported.
+        if (actions.negated && statement.has_unknown(&["NotAction"]))
+            || (statement.not_resource && statement.has_unknown(&["NotResource"]))
+        {
+            continue;
         }
         if !actions.negated && !actions.items.iter().any(|i| super::may_be_of_service(&i.value, "ram")) {
             continue; // no RAM action: the common case, decided on the text

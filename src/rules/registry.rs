@@ -71,6 +71,7 @@ pub static ALL: &[&Rule] = &[
     &invisible_character::RULE,
     &unrecognised_document::RULE,
     &terraform_unknown_value::RULE,
+    &trust_policy_action::RULE,
     &unknown_service::RULE,
     &unknown_action::RULE,
     &action_case_mismatch::RULE,

@@ -5,6 +5,10 @@
 //! (whose `InstanceReleaseProtection=false` switches release protection off) and
 //! `kvstore:DeleteInstance` — by name, wildcard or `NotAction`, with or without conditions.
 //!
+//! In a Terraform document, a value only Terraform knows is read at its worst (a `Resource`
+//! that is `var.arns` may name the instance, an unknown statement may not deny): the finding
+//! then names the value it assumed.
+//!
 //! ## Why is this bad?
 //! Release protection exists so that releasing an instance takes two people or two decisions.
 //! A principal that holds both permissions needs neither: two API calls, and the instance is
@@ -99,10 +103,22 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         return; // `full-admin` says it all
     }
     let (effect_span, _) = effect_label(delete);
+    // What the evaluator could not know and the finding assumed at its worst: a value only
+    // known when the document is rendered, in the granting statements or in one that may deny.
+    let assumed = [delete, modify]
+        .into_iter()
+        .chain(
+            ctx.policy
+                .statements
+                .iter()
+                .filter(|s| !matches!(s.effect, Some((crate::policy::Effect::Allow, _)))),
+        )
+        .find_map(|s| s.unknown.first())
+        .map_or_else(String::new, |u| format!(" (assuming {} lets it)", u.what));
     let mut finding = Finding::new(
         &RULE,
         effect_span,
-        format!("this policy allows both `{MODIFY_INSTANCE_ATTRIBUTE}` and `{DELETE_INSTANCE}`: its holder can switch release protection off, then release the instance"),
+        format!("this policy allows both `{MODIFY_INSTANCE_ATTRIBUTE}` and `{DELETE_INSTANCE}`: its holder can switch release protection off, then release the instance{assumed}"),
     )
     .label(format!("allows `{DELETE_INSTANCE}`"))
     .pointer(format!("{}/Effect", delete.pointer))

@@ -7,6 +7,10 @@
 //! them in lowercase, and region and instance IDs are lowercase by construction. The relative
 //! IDs of other services are left alone: RAM role names and OSS object names have capitals.
 //!
+//! In a Terraform document, an ARN with interpolations is reported when its known start
+//! already has the capital letter in its service code or region (`"acs:OSS:*:${var.account}:b"`):
+//! whatever Terraform fills in, it stays.
+//!
 //! ## Why is this bad?
 //! Whether RAM matches ARNs ignoring case is not documented. If it does not, a `Deny` so written
 //! protects nothing and an `Allow` grants nothing — silently, since RAM accepts the document.
@@ -71,8 +75,47 @@ fn consequence(statement: &Statement) -> &'static str {
     }
 }
 
+/// The service code or region of an ARN's known start that has a capital letter, when that
+/// part is complete (a colon follows it): `acs:OSS:*:${var.a}:b` → `OSS`.
+fn capital_in_known_start(prefix: &str) -> Option<&str> {
+    let rest = prefix.strip_prefix("acs:")?;
+    let mut parts: Vec<&str> = rest.split(':').collect();
+    parts.pop(); // the last part may go on in an unknown one
+    parts
+        .into_iter()
+        .take(2)
+        .find(|part| part.bytes().any(|b| b.is_ascii_uppercase()))
+}
+
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     for statement in &ctx.policy.statements {
+        for unknown in statement.unknown_in(&["Resource", "NotResource"]) {
+            let Some(template) = &unknown.template else { continue };
+            let prefix = template.known_prefix();
+            let Some(part) = capital_in_known_start(&prefix) else {
+                continue;
+            };
+            let (effect_span, effect_text) = effect_label(statement);
+            sink.push(
+                Finding::new(
+                    &RULE,
+                    unknown.span,
+                    format!(
+                        "`{}` writes `{part}` where documented ARNs write `{}`",
+                        template.display(),
+                        part.to_ascii_lowercase()
+                    ),
+                )
+                .label("another case")
+                .related(effect_span, effect_text)
+                .pointer(unknown.pointer.clone())
+                .help(format!(
+                    "write `{}`: whether RAM matches ARNs ignoring case is not documented, so {}",
+                    part.to_ascii_lowercase(),
+                    consequence(statement)
+                )),
+            );
+        }
         for item in statement.resources.iter().flatten() {
             // Lowercasing changes nothing in a value without an uppercase letter (the common
             // case): no need to build its canonical form.

@@ -8,6 +8,9 @@
 //! resources (`slb:AddBackendServers` on ECS instances, `dms:LoginDatabase` on RDS instances,
 //! `sts:AssumeRole` on RAM roles, all in Alibaba's own examples).
 //!
+//! A statement with an action or a resource only Terraform knows is not checked: it may be
+//! one that matches.
+//!
 //! ## Why is this bad?
 //! The statement matches nothing. It is usually a copy-and-paste from another service's policy:
 //! an `Allow` that grants nothing, or a `Deny` that protects nothing.
@@ -46,7 +49,11 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         };
         // `NotResource` of another service's resources excludes nothing: the statement is about
         // every resource of its own, not about none.
-        if actions.negated || statement.not_resource || resources.is_empty() {
+        if actions.negated
+            || statement.not_resource
+            || resources.is_empty()
+            || statement.has_unknown(&["Action", "Resource"])
+        {
             continue;
         }
         // The one service of every action, if there is one and it has no wildcard.

@@ -7,6 +7,8 @@
 //! `Deny` (a `Deny` pattern with `?` is not trusted to cover a `*`). Statements with
 //! `NotResource` are left out, on either side: what they cover is not a list of patterns.
 //!
+//! Statements with values only Terraform knows are left out too, on either side.
+//!
 //! ## Why is this bad?
 //! It is dead weight at best; more often the two statements disagree about what the policy is
 //! for, and whoever deletes the `Deny` to "fix" the `Allow` grants more than anyone reviewed.
@@ -51,7 +53,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         .policy
         .statements
         .iter()
-        .filter(|s| matches!(s.effect, Some((Effect::Deny, _))) && s.conditions.is_empty())
+        .filter(|s| matches!(s.effect, Some((Effect::Deny, _))) && s.conditions.is_empty() && s.unknown.is_empty())
         .filter_map(|s| {
             let actions = s.actions.as_ref().filter(|a| !a.negated)?;
             let resources = s.resources.as_ref().filter(|_| !s.not_resource)?;
@@ -70,7 +72,12 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     if denies.is_empty() {
         return;
     }
-    for allow in ctx.policy.statements.iter().filter(|s| s.is_allow()) {
+    for allow in ctx
+        .policy
+        .statements
+        .iter()
+        .filter(|s| s.is_allow() && s.unknown.is_empty())
+    {
         let (Some(actions), Some(resources)) = (
             allow.actions.as_ref().filter(|a| !a.negated),
             allow.resources.as_ref().filter(|_| !allow.not_resource),

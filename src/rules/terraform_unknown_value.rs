@@ -1,21 +1,36 @@
 //! A policy document in a Terraform file holds a value ramguard cannot know.
 //!
 //! ## What it does
-//! Reports, once per document, a RAM policy document in a `.tf` or `.tf.json` file that holds
-//! something only Terraform knows when it runs: a template interpolation `${...}` or directive
-//! `%{...}`, a reference (`var.account_id`, `local.arns`, `each.value`, `data.x.y.document`), a
-//! function call other than `jsonencode` around the whole document, a conditional or a `for`
-//! expression. In a ROS template (JSON or YAML), the same for a document that holds a ROS
-//! function (`Ref`, `Fn::Sub`, `Fn::Join`, `Fn::GetAtt`, any `Fn::*`, or a YAML short form
-//! such as `!Ref`), which only ROS resolves when it creates the stack; the message then names
-//! ROS. The finding names the first unknown part; the document is **not linted**, since
-//! every rule would have to guess what the unknown part becomes, and a guess could raise an
-//! error the real document does not have (or miss one it does).
+//! Says out loud, once per document, that a RAM policy document in a `.tf` file holds values
+//! only Terraform knows when it runs: a template interpolation `${...}` or directive `%{...}`
+//! (in a JSON string, or standing for a whole value: `"Resource": ${jsonencode(var.arns)}`),
+//! a reference (`var.account_id`, `local.arns`, `each.value`), a function call, a conditional,
+//! a `for` expression, a `dynamic "statement"` block.
+//!
+//! **What is known is linted**, and an unknown value never produces a false error: a finding
+//! is raised only where it holds whatever Terraform fills in (`"kvstore:Delete${var.x}"` is
+//! not an unknown action, `"acs:oss:*:${var.a}:b"` not an invalid resource, but
+//! `"acs:OSS:*:${var.a}:b"` has the wrong case whatever `var.a` is). Security rules that
+//! reason about the worst case of an unknown say which value they assumed ("if `var.arns`
+//! holds `*`"); `simulate` and `preflight` treat a statement with an unknown part as one that
+//! may or may not apply (`conditional`, `unknown`), never as allowing.
+//!
+//! When the document cannot be read around its unknown parts (the whole document is a
+//! reference, a key is computed, an interpolation stands for several members), it is **not
+//! linted** at all, and this finding says so.
+//!
+//! In a ROS template (JSON or YAML), a document that holds a ROS function (`Ref`, `Fn::Sub`,
+//! `Fn::Join`, `Fn::GetAtt`, any `Fn::*`, or a YAML short form such as `!Ref`), which only ROS
+//! resolves when it creates the stack, is not linted, and this finding says so, naming ROS.
+//!
+//! In a Terraform plan (`terraform show -json`), a document Terraform itself does not know yet
+//! (listed in `after_unknown`, or left out of `planned_values`) is reported the same way, named
+//! by its resource address: it is known only after apply.
 //!
 //! ## Why is this bad?
-//! It is not wrong in itself: it says that this document was not checked here. Lint the
-//! document as Terraform will send it, from the plan (`terraform show -json`), or write the
-//! parts that do not change as literals (in a ROS template too).
+//! It is not wrong in itself: it says that part of this document was not checked here. Lint
+//! the document as Terraform will send it, from the plan (`terraform show -json`), or write
+//! the parts that do not change as literals.
 //!
 //! ## Example
 //! ```hcl
@@ -53,15 +68,14 @@ pub static RULE: Rule = Rule {
 /// The tool that knows an unknown value: it names it in the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tool {
-    /// A `.tf` or `.tf.json` file.
+    /// A `.tf`, `.tfvars` or `.tf.json` file, or a plan.
     Terraform,
     /// A ROS template (Alibaba Cloud Resource Orchestration Service), JSON or YAML.
     Ros,
 }
 
-/// The finding for a document of a Terraform file whose first unknown part is `what`
-/// (described, e.g. "the interpolation `${var.a}`") at `span`; `more` is how many other
-/// unknown parts it holds.
+/// The finding for a document whose first unknown part is `what` (described, e.g. "the
+/// interpolation `${var.a}`") at `span`; `more` is how many other unknown parts it holds.
 pub fn finding(span: Span, what: &str, more: usize) -> Finding {
     finding_for(Tool::Terraform, span, what, more)
 }
@@ -92,4 +106,21 @@ pub fn finding_for(tool: Tool, span: Span, what: &str, more: usize) -> Finding {
     )
     .label(label)
     .help(help)
+}
+
+/// The finding for a document linted with unknown parts: the first one is `what` at `span`;
+/// `more` is how many others it holds. Every rule read what is known, and raised only what
+/// holds whatever the unknown parts turn out to be.
+pub fn partial(span: Span, what: &str, more: usize) -> Finding {
+    let held = match more {
+        0 => format!("a value only Terraform knows, {what}"),
+        n => format!("{} values only Terraform knows, the first {what}", n + 1),
+    };
+    Finding::new(
+        &RULE,
+        span,
+        format!("this policy document holds {held}: what is known was linted"),
+    )
+    .label("known only when Terraform runs")
+    .help("lint the plan (`terraform show -json`) to check the document as Terraform renders it")
 }

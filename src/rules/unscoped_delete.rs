@@ -8,6 +8,13 @@
 //! release unconditionally. A grant through a wildcard is `wildcard-grants-delete`'s to report,
 //! and through `NotAction` `allow-with-not-action`'s: one finding for one cause.
 //!
+//! In a Terraform document, a `Resource` only Terraform knows is read at its worst: when no
+//! known entry is every instance but one that only Terraform knows may be (`var.arns`, or
+//! `acs:kvstore:*:*:instance/${var.id}`), the finding says which value it assumed ("if
+//! `var.arns` holds `*`"). A `Condition` or `NotResource` exception only Terraform knows, or
+//! a statement that may be a `Deny` with unknown parts, keeps the rule silent: the finding
+//! might not hold.
+//!
 //! ## Why is this bad?
 //! Whoever holds the policy can release any Redis instance, production included, from anywhere,
 //! with a leaked AccessKey. Scope the release to the instances meant for it (a tag such as
@@ -96,12 +103,22 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             .iter()
             .any(covers_every_instance)
     };
+    // A statement that may be a `Deny` (or may be anything) with parts only known when the
+    // document is rendered may deny the release everywhere: nothing said would surely hold.
+    let unknown_deny = ctx
+        .policy
+        .statements
+        .iter()
+        .any(|s| !s.unknown.is_empty() && !matches!(s.effect, Some((Effect::Allow, _))));
+    if unknown_deny {
+        return;
+    }
     let mut denied = None;
     for statement in ctx
         .policy
         .statements
         .iter()
-        .filter(|s| s.is_allow() && s.conditions.is_empty())
+        .filter(|s| s.is_allow() && s.conditions.is_empty() && !s.has_unknown(&["Condition"]))
     {
         let names_delete = statement
             .actions
@@ -112,6 +129,9 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         }
         // With `NotResource`, every instance but those listed: point at the first exception.
         let resource = if statement.not_resource {
+            if statement.has_unknown(&["NotResource"]) {
+                continue; // an exception only known when rendered may be every instance
+            }
             // ...unless an exception is itself every instance: then it grants none.
             let items = statement.resources.iter().flatten();
             items
@@ -121,8 +141,18 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         } else {
             statement.resources.iter().flatten().find(|r| every_instance(&r.value))
         };
-        let Some(resource) = resource else {
-            continue;
+        // No known entry is every instance: one only known when rendered may be, at worst.
+        let assumed = match resource {
+            Some(_) => None,
+            None if statement.not_resource => None,
+            None => statement
+                .unknown_in(&["Resource"])
+                .find(|u| u.template.as_ref().is_none_or(|t| every_instance(&t.as_pattern()))),
+        };
+        let (span, pointer) = match (resource, assumed) {
+            (Some(resource), _) => (resource.span, resource.pointer.to_string()),
+            (None, Some(unknown)) => (unknown.span, unknown.pointer.clone()),
+            (None, None) => continue,
         };
         if *denied.get_or_insert_with(denied_everywhere) {
             return;
@@ -134,6 +164,14 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
                 ),
                 "the only exceptions",
             )
+        } else if let Some(unknown) = assumed {
+            (
+                format!(
+                    "`{DELETE_INSTANCE}` is allowed on every instance {}, with no condition",
+                    unknown.assumed("*")
+                ),
+                "may be every instance",
+            )
         } else {
             (
                 format!("`{DELETE_INSTANCE}` is allowed on every instance, with no condition"),
@@ -142,10 +180,10 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         };
         let (effect_span, effect_text) = effect_label(statement);
         sink.push(
-            Finding::new(&RULE, resource.span, message)
+            Finding::new(&RULE, span, message)
                 .label(label)
                 .related(effect_span, effect_text)
-                .pointer(&resource.pointer)
+                .pointer(pointer)
                 .help("scope it to the instances meant to be released, e.g. with `\"Condition\": {\"StringEquals\": {\"acs:ResourceTag/lifecycle\": \"ephemeral\"}}`, and require `acs:MFAPresent`"),
         );
     }

@@ -6,6 +6,10 @@
 //! action itself — unless the same document denies it unconditionally anyway. (`Allow` of `*`
 //! on `*` is `full-admin`'s to report.)
 //!
+//! In a Terraform document, the wildcard must be known and reach a known resource; a
+//! `NotResource` with an exception only Terraform knows is not reported (it may exclude every
+//! instance).
+//!
 //! ## Why is this bad?
 //! Releasing an instance is irreversible (at best it sits in the recycle bin until
 //! `DestroyInstance`). A wildcard written for convenience ("let the on-call manage Redis")
@@ -48,6 +52,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             continue;
         };
         if super::is_full_admin(statement)
+            || (statement.not_resource && statement.has_unknown(&["NotResource"]))
             || actions
                 .items
                 .iter()
