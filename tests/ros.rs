@@ -375,3 +375,32 @@ fn yaml_11_booleans_in_a_document_are_ambiguous() {
     // Outside a document (`Description: on`), it is none of ramguard's business.
     assert!(!rendered.contains("`on`"), "{rendered}");
 }
+
+/// The hook hands YAML files over; pre-commit names every staged one, and YAML that is not a
+/// ROS template passes, while a broken template fails.
+#[test]
+fn the_hook_takes_yaml_and_passes_yaml_that_is_not_a_template() {
+    let hooks = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml")).unwrap();
+    let types = hooks
+        .lines()
+        .find(|l| l.trim_start().starts_with("types_or:"))
+        .unwrap_or_default();
+    assert!(types.contains("yaml"), "{hooks}");
+    let (code, stdout, stderr) = common::run(&[
+        "lint",
+        "--deny-warnings",
+        "--no-ignore",
+        "tests/fixtures/ros/not_ros.yaml",
+        "tests/fixtures/ros/no_ram.yaml",
+        "tests/fixtures/ros/clean.yaml",
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let (code, stdout, stderr) = common::run(&[
+        "lint",
+        "--deny-warnings",
+        "--no-ignore",
+        "tests/fixtures/ros/not_ros.yaml",
+        "tests/fixtures/ros/role.yaml",
+    ]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+}
