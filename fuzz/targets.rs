@@ -16,13 +16,39 @@ use ramguard::settings::Settings;
 /// The policy reader and every rule, then every reporter over the findings.
 pub fn lint_policy(data: &[u8]) {
     let file = policy_file::read("fuzz.json".into(), data.to_vec());
-    let Some(findings) = lint::lint_file(&file, &Settings::default(), "fuzz.json") else {
-        return;
+    lint_and_report(&file, "fuzz.json");
+}
+
+/// The readers of ROS templates (YAML and JSON) and of Terraform's JSON syntax, then every rule
+/// and reporter. Every finding of a file that is UTF-8 must point at whole characters of it:
+/// the spans of a YAML file are counted in bytes from the parser's characters.
+pub fn lint_template(data: &[u8]) {
+    for name in ["fuzz.yaml", "fuzz.tf.json", "fuzz.json"] {
+        let file = ramguard::inputs::read_policy_file(name.into(), data.to_vec());
+        let findings = lint_and_report(&file, name);
+        if std::str::from_utf8(data).is_ok() {
+            let text = &file.source.text;
+            for finding in &findings {
+                let span = finding.span;
+                assert!(
+                    span.start <= span.end && text.get(span.start..span.end).is_some(),
+                    "{name}: finding `{}` at {span:?} is not a range of the text",
+                    finding.message
+                );
+            }
+        }
+    }
+}
+
+/// Every rule over a read file, then every reporter; the findings.
+fn lint_and_report(file: &policy_file::PolicyFile, name: &str) -> Vec<ramguard::rules::Finding> {
+    let Some(findings) = lint::lint_file(file, &Settings::default(), name) else {
+        return Vec::new();
     };
     let report = LintReport {
         files: vec![FileReport {
             source: file.source.clone(),
-            findings,
+            findings: findings.clone(),
         }],
         linted: 1,
         documents: 1,
@@ -46,6 +72,7 @@ pub fn lint_policy(data: &[u8]) {
         let edits = ramguard::fix::edits(&file.source.text, &file.findings, &Settings::default().catalog);
         let _ = ramguard::fix::apply(&file.source.text, &edits, true);
     }
+    findings
 }
 
 /// The Terraform reader (HCL, heredocs, interpolations, `jsonencode`, unknown values) and every

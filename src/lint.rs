@@ -255,7 +255,8 @@ struct Collected {
     unreadable: Vec<SkippedFile>,
 }
 
-/// The files to lint: named files as they are, directories walked for `*.json` (hidden and
+/// The files to lint: named files as they are, directories walked for the files
+/// [`crate::inputs::is_read_by_lint`] takes (`*.json`, `*.tf`, `*.yaml`, `*.yml`; hidden and
 /// `.gitignore`d paths skipped), sorted and without repeats. A named path that is not a
 /// regular file or a directory is an error that says what it is; in a walk, a symbolic link to
 /// a file is linted, and one that leads nowhere (or to a FIFO, a device) is counted as skipped.

@@ -36,6 +36,9 @@ const DICTIONARY: &[&str] = &[
     "\"InstanceStatus\": \"Normal\",", "\"ChargeType\": \"PostPaid\",", "\"actions\": [\"delete\"],",
     "\"RegionId\": \"cn-hangzhou:1:instance/*\",", "acs:kvstore:*:*:instance/", "kvstore:DeleteInstance",
     "\u{feff}", "\u{202e}", "é", "\u{0}",
+    // YAML and ROS templates, Terraform's JSON syntax.
+    "\n", "\n  ", "- ", ": ", "&a ", "*a", "!Ref ", "!Sub ", "!!str ", "<<: ", "? ", "|\n", "---\n", "'", "#",
+    "Fn::Join", "${var.x}", "$${", "ROSTemplateFormatVersion: x\n",
 ];
 
 fn mutate(rng: &mut Rng, seeds: &[Vec<u8>], input: &[u8]) -> Vec<u8> {
@@ -168,6 +171,11 @@ fn fuzz_evaluate() {
         &["eval", "rules/wildcard-grants-delete", "rules/unscoped-delete"],
         targets::evaluate,
     );
+}
+
+#[test]
+fn fuzz_lint_template() {
+    drive("lint_template", &["ros", "terraform-json"], targets::lint_template);
 }
 
 #[test]

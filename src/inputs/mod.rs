@@ -1,13 +1,15 @@
 //! Recognising what a file is: a policy document, a RAM API response that carries one, instance
-//! metadata or Terraform JSON.
+//! metadata, Terraform (`.tf`, `.tf.json`) or a ROS template (JSON or YAML).
 
 pub mod evaluable;
 pub mod identifiers;
 pub mod instances;
 pub mod plan_documents;
 pub mod policy_file;
+pub mod ros;
 pub mod selection;
 pub mod terraform;
+pub mod terraform_json;
 
 use std::io::Read;
 use std::path::Path;
@@ -132,25 +134,51 @@ pub fn kind_of(kind: std::fs::FileType) -> &'static str {
     "a special file"
 }
 
-/// Read a file `lint` was given, by its extension: a Terraform file (`.tf`), or JSON.
+/// Read a file `lint` was given, by its name: Terraform (`.tf`), Terraform's JSON syntax
+/// (`.tf.json`), YAML (`.yaml`, `.yml`: a ROS template, or skipped), or JSON (a policy, an API
+/// response, or a ROS template, told by its content).
 pub fn read_policy_file(name: String, bytes: Vec<u8>) -> policy_file::PolicyFile {
-    if is_terraform_name(&name) {
-        terraform::read(name, bytes)
-    } else {
-        policy_file::read(name, bytes)
+    match kind_of_name(&name) {
+        FileKind::Terraform => terraform::read(name, bytes),
+        FileKind::TerraformJson => terraform_json::read(name, bytes),
+        FileKind::Yaml => ros::read_yaml(name, bytes),
+        FileKind::Json => policy_file::read(name, bytes),
     }
 }
 
-/// Whether a file found in a walk is one `lint` reads: `*.json`, `*.tf` and `*.tfvars`.
+/// Whether a file found in a walk is one `lint` reads: `*.json` (`*.tf.json` included), `*.tf`,
+/// `*.tfvars`, `*.yaml` and `*.yml`.
 pub fn is_read_by_lint(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json") || is_terraform_extension(e))
+    path.extension().is_some_and(|e| {
+        is_terraform_extension(e)
+            || ["json", "yaml", "yml"]
+                .iter()
+                .any(|known| e.eq_ignore_ascii_case(known))
+    })
 }
 
-/// `.tf`, and `.tfvars`: variable values in Terraform's syntax, which can hold a document (and
-/// which pre-commit tags `terraform` too, so the hook hands them over).
-fn is_terraform_name(name: &str) -> bool {
-    Path::new(name).extension().is_some_and(is_terraform_extension)
+/// What a file is, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FileKind {
+    /// `.tf`, and `.tfvars`: variable values in Terraform's syntax, which can hold a document
+    /// (and which pre-commit tags `terraform` too, so the hook hands them over).
+    Terraform,
+    TerraformJson,
+    Yaml,
+    Json,
+}
+
+fn kind_of_name(name: &str) -> FileKind {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".tf.json") {
+        FileKind::TerraformJson
+    } else if Path::new(name).extension().is_some_and(is_terraform_extension) {
+        FileKind::Terraform
+    } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        FileKind::Yaml
+    } else {
+        FileKind::Json
+    }
 }
 
 fn is_terraform_extension(extension: &std::ffi::OsStr) -> bool {

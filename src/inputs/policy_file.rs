@@ -52,6 +52,10 @@ pub enum NotPolicy {
     /// `terraform show -json` output or a raw `terraform.tfstate` with no RAM policy document
     /// in it (see [`super::plan_documents`]).
     Terraform,
+    /// YAML without a top-level `ROSTemplateFormatVersion` (see `inputs::ros`).
+    NotRosTemplate,
+    /// A ROS template with no RAM resource that holds a policy document.
+    RosWithoutRam,
 }
 
 impl NotPolicy {
@@ -60,6 +64,8 @@ impl NotPolicy {
         match self {
             Self::NoPolicyMark => "JSON with nothing of a policy in it",
             Self::Terraform => "Terraform JSON (`terraform show -json` or a state) with no RAM policy document in it",
+            Self::NotRosTemplate => "YAML that is not a ROS template (no top-level `ROSTemplateFormatVersion`)",
+            Self::RosWithoutRam => "a ROS template with no RAM resource that holds a policy document",
         }
     }
 }
@@ -147,6 +153,9 @@ pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
 }
 
 fn recognise(text: &str, root: Node, findings: &mut Vec<Finding>) -> Content {
+    if super::ros::is_template(&root) {
+        return super::ros::read_json_template(text, &root, findings);
+    }
     let Some(members) = root.as_object() else {
         return match root
             .as_array()

@@ -1295,7 +1295,7 @@ fn partly_unknown(root: &Node) -> Option<Finding> {
 }
 
 /// An object that is a policy document.
-fn is_document(node: &Node) -> bool {
+pub(crate) fn is_document(node: &Node) -> bool {
     let Some(members) = node.as_object() else {
         return false;
     };
@@ -1307,7 +1307,7 @@ fn is_document(node: &Node) -> bool {
 
 /// Whether known text mentions a `"Statement"` key (any case): a document whose JSON is broken or whose
 /// value is partly unknown is still reported, never skipped.
-fn mentions_statement(text: &str) -> bool {
+pub(crate) fn mentions_statement(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     lower.match_indices("\"statement\"").any(|(at, key)| {
         lower

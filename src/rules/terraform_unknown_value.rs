@@ -19,6 +19,10 @@
 //! reference, a key is computed, an interpolation stands for several members), it is **not
 //! linted** at all, and this finding says so.
 //!
+//! In a ROS template (JSON or YAML), a document that holds a ROS function (`Ref`, `Fn::Sub`,
+//! `Fn::Join`, `Fn::GetAtt`, any `Fn::*`, or a YAML short form such as `!Ref`), which only ROS
+//! resolves when it creates the stack, is not linted, and this finding says so, naming ROS.
+//!
 //! In a Terraform plan (`terraform show -json`), a document Terraform itself does not know yet
 //! (listed in `after_unknown`, or left out of `planned_values`) is reported the same way, named
 //! by its resource address: it is known only after apply.
@@ -61,23 +65,47 @@ pub static RULE: Rule = Rule {
     check: Rule::no_check,
 };
 
+/// The tool that knows an unknown value: it names it in the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    /// A `.tf`, `.tfvars` or `.tf.json` file, or a plan.
+    Terraform,
+    /// A ROS template (Alibaba Cloud Resource Orchestration Service), JSON or YAML.
+    Ros,
+}
+
 /// The finding for a document whose first unknown part is `what` (described, e.g. "the
 /// interpolation `${var.a}`") at `span`; `more` is how many other unknown parts it holds.
 pub fn finding(span: Span, what: &str, more: usize) -> Finding {
+    finding_for(Tool::Terraform, span, what, more)
+}
+
+/// The same, for a document of a file that `tool` reads.
+pub fn finding_for(tool: Tool, span: Span, what: &str, more: usize) -> Finding {
     let also = match more {
         0 => String::new(),
         1 => " (and 1 more unknown part)".to_string(),
         n => format!(" (and {n} more unknown parts)"),
     };
+    let (name, label, help) = match tool {
+        Tool::Terraform => (
+            "Terraform",
+            "known only when Terraform runs",
+            "lint the document as Terraform renders it (`terraform show -json` of a plan), or write this part as a literal",
+        ),
+        Tool::Ros => (
+            "ROS",
+            "known only when ROS creates the stack",
+            "write this part as a literal, or lint the document ROS creates once the stack exists (`aliyun ram GetPolicyVersion`)",
+        ),
+    };
     Finding::new(
         &RULE,
         span,
-        format!("this policy document holds {what}, which only Terraform knows{also}: it was not linted"),
+        format!("this policy document holds {what}, which only {name} knows{also}: it was not linted"),
     )
-    .label("known only when Terraform runs")
-    .help(
-        "lint the document as Terraform renders it (`terraform show -json` of a plan), or write this part as a literal",
-    )
+    .label(label)
+    .help(help)
 }
 
 /// The finding for a document linted with unknown parts: the first one is `what` at `span`;

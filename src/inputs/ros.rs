@@ -1,0 +1,543 @@
+//! A ROS template (Alibaba Cloud Resource Orchestration Service), JSON or YAML, recognised by
+//! its top-level `ROSTemplateFormatVersion`: the RAM policy documents its resources hold,
+//! handed on as a [`PolicyFile`] whose trees have every span in the template file.
+//!
+//! Where the documents are, as ROS's resource reference pages give them: the `PolicyDocument`
+//! (and `PolicyDocumentUnchecked`, which ROS sends instead when it is set) of
+//! `ALIYUN::RAM::ManagedPolicy`; the `AssumeRolePolicyDocument` (a trust policy) of
+//! `ALIYUN::RAM::Role`; and the `PolicyDocument` of every item of `Policies` of
+//! `ALIYUN::RAM::Role`, `ALIYUN::RAM::User` and `ALIYUN::RAM::Group`. Each is named
+//! `Resources.<LogicalId>` (`Resources.<LogicalId>.Policies[i]` for an inline policy).
+//!
+//! ROS takes a document as a map, not a string: it stands in the template as an object whose
+//! spans are already the file's. A document that holds a ROS function (`Ref`, `Fn::Sub`, any
+//! `Fn::*`, or a YAML short form such as `!Ref`) holds a value only ROS knows: it is not linted,
+//! and gets one `terraform-unknown-value` finding that names ROS.
+//!
+//! YAML that is not a ROS template is skipped like `package.json`; a ROS template with no RAM
+//! resource is skipped too.
+
+pub mod yaml;
+
+use std::sync::Arc;
+
+use super::policy_file::{Content, Document, NotPolicy, Origin, PolicyFile};
+use crate::json::{self, Node, PathStep, Value};
+use crate::rules::terraform_unknown_value::{self, Tool};
+use crate::rules::{Finding, duplicate_key, invalid_element_type, invalid_json, invisible_character};
+use crate::source::{SourceFile, Span};
+
+/// The key that makes a file a ROS template.
+pub const MARK: &str = "ROSTemplateFormatVersion";
+
+/// The RAM resource types of ROS that hold policy documents: the properties that are a
+/// document, and whether `Policies[].PolicyDocument` holds inline ones. Checked against ROS's
+/// resource reference (`ALIYUN::RAM::ManagedPolicy`, `::Role`, `::User`, `::Group`; see the
+/// README).
+pub const RAM_RESOURCES: &[(&str, &[&str], bool)] = &[
+    // ROS sends `PolicyDocumentUnchecked` instead of `PolicyDocument` when both are set: both
+    // are linted, since either may be the one sent.
+    (
+        "ALIYUN::RAM::ManagedPolicy",
+        &["PolicyDocument", "PolicyDocumentUnchecked"],
+        false,
+    ),
+    // A trust policy.
+    ("ALIYUN::RAM::Role", &["AssumeRolePolicyDocument"], true),
+    ("ALIYUN::RAM::User", &[], true),
+    ("ALIYUN::RAM::Group", &[], true),
+];
+
+/// Whether a parsed file is a ROS template: an object with a top-level `ROSTemplateFormatVersion`.
+pub fn is_template(root: &Node) -> bool {
+    root.get(MARK).is_some()
+}
+
+/// Read `bytes` as a YAML file named `name`: a ROS template, or skipped.
+pub fn read_yaml(name: String, bytes: Vec<u8>) -> PolicyFile {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let at = error.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            let (content, findings) = if lossy.contains(MARK) {
+                (Content::Unparsed, vec![invalid_json::not_utf8(at)])
+            } else {
+                (Content::NotPolicy(NotPolicy::NotRosTemplate), Vec::new())
+            };
+            return PolicyFile {
+                source: Arc::new(SourceFile::new(name, lossy)),
+                content,
+                findings,
+            };
+        }
+    };
+    let source = Arc::new(SourceFile::new(name, text));
+    let text: &str = &source.text;
+    // YAML allows a byte-order mark; offsets stay the file's.
+    let (body, base) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, '\u{feff}'.len_utf8()),
+        None => (text, 0),
+    };
+    let mut findings = Vec::new();
+    let content = match yaml::parse_noting_booleans(body, base) {
+        // Broken YAML is only reported in a file that says it is a template: a repository's
+        // other YAML (CI workflows, compose files with anchors) is none of ramguard's business.
+        Err(_) if !text.contains(MARK) => Content::NotPolicy(NotPolicy::NotRosTemplate),
+        Err(error) => {
+            findings.push(yaml_error(&error));
+            Content::Unparsed
+        }
+        Ok((root, _)) if !is_template(&root) => Content::NotPolicy(NotPolicy::NotRosTemplate),
+        Ok((root, yaml11_booleans)) => {
+            let content = read_template(text, &root, Syntax::Yaml, &mut findings);
+            if let Content::Documents(documents) = &content {
+                findings.extend(ambiguous_booleans(text, documents, &yaml11_booleans));
+            }
+            content
+        }
+    };
+    PolicyFile {
+        source: source.clone(),
+        content,
+        findings,
+    }
+}
+
+/// A plain `yes`, `no`, `on`, `off`, `y` or `n` in a document: a boolean to a YAML 1.1 loader,
+/// a string to YAML 1.2 (which ramguard reads). ROS does not say which it applies, so the
+/// document's meaning is open: reported, for the author to write what is meant.
+fn ambiguous_booleans(text: &str, documents: &[Document], spans: &[Span]) -> Vec<Finding> {
+    spans
+        .iter()
+        .filter(|span| {
+            documents
+                .iter()
+                .any(|d| d.root.span.start <= span.start && span.end <= d.root.span.end)
+        })
+        .map(|span| {
+            let written = text.get(span.start..span.end).unwrap_or_default();
+            Finding::new(
+                &invalid_element_type::RULE,
+                *span,
+                format!("`{written}` is a boolean in YAML 1.1 and a string in YAML 1.2: its type is ambiguous"),
+            )
+            .label("quote it or write `true`/`false`")
+            .help(format!(
+                "write `'{written}'` for the string, or `true`/`false` for a boolean; ramguard read it as the string"
+            ))
+        })
+        .collect()
+}
+
+/// A JSON file whose tree is a ROS template (the recognition hook of `policy_file`).
+pub fn read_json_template(text: &str, root: &Node, findings: &mut Vec<Finding>) -> Content {
+    read_template(text, root, Syntax::Json, findings)
+}
+
+/// The finding for YAML that could not be read.
+fn yaml_error(error: &yaml::YamlError) -> Finding {
+    if error.syntax {
+        Finding::new(
+            &invalid_json::RULE,
+            error.span,
+            format!("the ROS template is not valid YAML: {}", error.message),
+        )
+        .label("here")
+        .help("ROS refuses the template too; no document in it was linted")
+    } else {
+        Finding::new(&invalid_json::RULE, error.span, error.message.clone())
+            .label("not read")
+            .help("ramguard reads YAML only where it means what JSON means; no document in this template was linted")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Syntax {
+    Json,
+    Yaml,
+}
+
+struct Reader<'t> {
+    text: &'t str,
+    syntax: Syntax,
+    documents: Vec<Document>,
+    findings: Vec<Finding>,
+    /// Whether the template has a RAM resource that may hold a document.
+    has_ram_resource: bool,
+}
+
+fn read_template(text: &str, root: &Node, syntax: Syntax, findings: &mut Vec<Finding>) -> Content {
+    let mut reader = Reader {
+        text,
+        syntax,
+        documents: Vec::new(),
+        findings: Vec::new(),
+        has_ram_resource: false,
+    };
+    let resources = root
+        .as_object()
+        .unwrap_or_default()
+        .iter()
+        .filter(|m| m.key == "Resources");
+    for resources in resources {
+        for resource in resources.value.as_object().unwrap_or_default() {
+            reader.resource(&resource.key, &resource.value);
+        }
+    }
+    if !reader.has_ram_resource {
+        return Content::NotPolicy(NotPolicy::RosWithoutRam);
+    }
+    // A key written twice anywhere in the template is as ambiguous as in a document: every one
+    // outside the documents is reported here (those inside are the rule's, when it lints them).
+    let linted: Vec<Span> = reader.documents.iter().map(|d| d.root.span).collect();
+    let mut outside = Vec::new();
+    outside_duplicates(root, &linted, &mut Vec::new(), &mut outside);
+    findings.extend(outside);
+    findings.append(&mut reader.findings);
+    Content::Documents(reader.documents)
+}
+
+/// The duplicate keys of `node` outside the spans of `linted` documents, with their pointers.
+fn outside_duplicates<'a>(node: &'a Node, linted: &[Span], path: &mut Vec<PathStep<'a>>, out: &mut Vec<Finding>) {
+    if linted.contains(&node.span) {
+        return;
+    }
+    match &node.value {
+        Value::Object(members) => {
+            let mut repeated = Vec::new();
+            json::repeats(members, &mut repeated);
+            for duplicate in repeated {
+                path.push(PathStep::Key(&duplicate.again.key));
+                out.push(duplicate_key::finding(duplicate, json::pointer_of(path)));
+                path.pop();
+            }
+            for member in members {
+                path.push(PathStep::Key(&member.key));
+                outside_duplicates(&member.value, linted, path, out);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(PathStep::Index(i));
+                outside_duplicates(item, linted, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+impl Reader<'_> {
+    fn resource(&mut self, logical_id: &str, node: &Node) {
+        let members = node.as_object().unwrap_or_default();
+        // Every `Type` is read: a resource that writes it twice is reported as a duplicate, and
+        // what it may be is checked either way.
+        let kinds = members
+            .iter()
+            .filter(|m| m.key == "Type")
+            .filter_map(|m| m.value.as_str())
+            .filter_map(|kind| RAM_RESOURCES.iter().find(|(k, ..)| *k == kind));
+        for (_, document_properties, inline_policies) in kinds {
+            self.has_ram_resource = true;
+            let address = format!("Resources.{logical_id}");
+            for properties in members.iter().filter(|m| m.key == "Properties") {
+                if let Some((span, what)) = function(&properties.value) {
+                    // The whole of `Properties` is only known to ROS: so are its documents.
+                    self.findings
+                        .push(terraform_unknown_value::finding_for(Tool::Ros, span, &what, 0));
+                    continue;
+                }
+                for property in properties.value.as_object().unwrap_or_default() {
+                    if document_properties.contains(&property.key.as_str()) {
+                        let path = format!("{address}.Properties.{}", property.key);
+                        self.document(&property.value, &address, &path);
+                    } else if *inline_policies && property.key == "Policies" {
+                        self.policies(&property.value, &address);
+                    }
+                }
+            }
+        }
+    }
+
+    /// `Policies`: a list of `{PolicyName, PolicyDocument, ...}`.
+    fn policies(&mut self, node: &Node, address: &str) {
+        if let Some((span, what)) = function(node) {
+            self.findings
+                .push(terraform_unknown_value::finding_for(Tool::Ros, span, &what, 0));
+            return;
+        }
+        for (i, item) in node.as_array().unwrap_or_default().iter().enumerate() {
+            let address = format!("{address}.Policies[{i}]");
+            if let Some((span, what)) = function(item) {
+                self.findings
+                    .push(terraform_unknown_value::finding_for(Tool::Ros, span, &what, 0));
+                continue;
+            }
+            for member in item
+                .as_object()
+                .unwrap_or_default()
+                .iter()
+                .filter(|m| m.key == "PolicyDocument")
+            {
+                let path = format!("{address}.PolicyDocument");
+                self.document(&member.value, &address, &path);
+            }
+        }
+    }
+
+    /// A document property's value: a map (as ROS takes it), or a string holding JSON.
+    fn document(&mut self, node: &Node, address: &str, path: &str) {
+        let mut unknown = Vec::new();
+        functions(node, &mut unknown);
+        if let Some((span, what)) = unknown.first() {
+            self.findings.push(terraform_unknown_value::finding_for(
+                Tool::Ros,
+                *span,
+                what,
+                unknown.len() - 1,
+            ));
+            return;
+        }
+        let root = match &node.value {
+            Value::Object(_) => {
+                self.findings.extend(self.invisible(node));
+                node.clone()
+            }
+            Value::String(value) => match self.parse_string(node, value) {
+                Some(root) => root,
+                None => return,
+            },
+            Value::Null => return,
+            _ => {
+                self.findings.push(
+                    Finding::new(
+                        &invalid_element_type::RULE,
+                        node.span,
+                        format!("`{path}` is {}, not a policy document", node.type_name()),
+                    )
+                    .label("expected a map")
+                    .help("ROS takes a policy document as a map: `{Version: '1', Statement: [...]}`"),
+                );
+                return;
+            }
+        };
+        self.documents.push(Document {
+            root,
+            origin: Origin::Address(address.to_string()),
+        });
+    }
+
+    /// A document written as a string of JSON: parsed where it stands, every span in the file.
+    fn parse_string(&mut self, node: &Node, value: &str) -> Option<Node> {
+        let placed = match self.syntax {
+            Syntax::Json => json::decode_string_token(self.text, node.span).map(|d| {
+                let offsets: Vec<usize> = (0..=d.text.len()).map(|i| d.file_offset(i)).collect();
+                Placed::Offsets(offsets)
+            }),
+            Syntax::Yaml => place_lines(self.text, node.span, value).map(Placed::Lines),
+        };
+        let Some(placed) = placed else {
+            self.findings.push(
+                Finding::new(
+                    &invalid_element_type::RULE,
+                    node.span,
+                    "a policy document written as a folded or escaped YAML string is not read",
+                )
+                .label("not read")
+                .help("write the document as a map (ROS takes it as one), or as a `|` block"),
+            );
+            return None;
+        };
+        let to_file = |offset: usize| placed.file_offset(offset);
+        match json::parse(value) {
+            Ok(mut root) => {
+                if self.syntax == Syntax::Json {
+                    self.findings.extend(invisible_character::scan(value, &root, &to_file));
+                }
+                root.remap(&to_file);
+                if self.syntax == Syntax::Yaml {
+                    self.findings.extend(self.invisible(&root));
+                }
+                Some(root)
+            }
+            Err(mut error) => {
+                error.span = Span::new(to_file(error.span.start), to_file(error.span.end));
+                self.findings.push(invalid_json::syntax(&error));
+                None
+            }
+        }
+    }
+
+    /// Invisible characters in a document whose spans are the file's.
+    fn invisible(&self, root: &Node) -> Vec<Finding> {
+        match self.syntax {
+            Syntax::Json => invisible_character::scan(self.text, root, &|offset| offset),
+            Syntax::Yaml => {
+                let mut out = Vec::new();
+                yaml_invisible(self.text, root, &mut Vec::new(), &mut out);
+                out
+            }
+        }
+    }
+}
+
+/// Where the bytes of a string stand in the file.
+enum Placed {
+    /// The file offset of every byte, and one more for the end.
+    Offsets(Vec<usize>),
+    /// (offset in the value, offset in the file) at the start of every line.
+    Lines(Vec<(usize, usize)>),
+}
+
+impl Placed {
+    fn file_offset(&self, offset: usize) -> usize {
+        match self {
+            Self::Offsets(offsets) => offsets.get(offset).or(offsets.last()).copied().unwrap_or(0),
+            Self::Lines(lines) => {
+                let at = lines.partition_point(|&(start, _)| start <= offset);
+                lines
+                    .get(at.saturating_sub(1))
+                    .map_or(0, |&(start, file)| file + (offset - start))
+            }
+        }
+    }
+}
+
+/// Each line of a YAML string's value, found in order in the file's text of the scalar: a
+/// plain or quoted scalar without escapes, or a `|` block. `None` when a line is not there as
+/// written (escapes, folding).
+fn place_lines(text: &str, span: Span, value: &str) -> Option<Vec<(usize, usize)>> {
+    let raw = text.get(span.start..span.end)?;
+    let mut lines = Vec::new();
+    let mut cursor = 0;
+    let mut offset = 0;
+    for line in value.split_inclusive('\n') {
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        let found = raw.get(cursor..)?.find(content)? + cursor;
+        // Nothing of the value may be skipped over but indentation and quotes.
+        let skipped = raw.get(cursor..found)?;
+        if !skipped.chars().all(|c| c.is_whitespace() || c == '"' || c == '\'') {
+            return None;
+        }
+        lines.push((offset, span.start + found));
+        cursor = found + content.len();
+        offset += line.len();
+    }
+    lines.push((offset, span.start + cursor));
+    Some(lines)
+}
+
+/// Invisible characters in the strings and keys of a YAML document: each is checked as a JSON
+/// string token of its own, and the finding placed on the scalar.
+fn yaml_invisible<'a>(text: &str, node: &'a Node, path: &mut Vec<PathStep<'a>>, out: &mut Vec<Finding>) {
+    match &node.value {
+        Value::String(value) => yaml_invisible_in(text, value, node.span, path, out),
+        Value::Object(members) => {
+            for member in members {
+                path.push(PathStep::Key(&member.key));
+                yaml_invisible_in(text, &member.key, member.key_span, path, out);
+                yaml_invisible(text, &member.value, path, out);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(PathStep::Index(i));
+                yaml_invisible(text, item, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// One string of [`yaml_invisible`], written at `span`.
+fn yaml_invisible_in(text: &str, value: &str, span: Span, path: &[PathStep<'_>], out: &mut Vec<Finding>) {
+    {
+        if value.chars().all(|c| invisible_character::invisible(c).is_none()) {
+            return;
+        }
+        let token = serde_json::to_string(value).unwrap_or_default();
+        let string = Node {
+            span: Span::new(0, token.len()),
+            value: Value::String(value.to_string()),
+        };
+        // A scalar written as its value (no escape, one line) has its characters in place.
+        let raw = text.get(span.start..span.end).unwrap_or_default();
+        let start = raw.find(value).map(|at| span.start + at);
+        let aligned = start.is_some() && token.len() == value.len() + 2;
+        for mut finding in invisible_character::scan(&token, &string, &|offset| offset) {
+            finding.span = match (aligned, start) {
+                (true, Some(start)) => Span::new(
+                    start + finding.span.start.saturating_sub(1),
+                    start + finding.span.end.saturating_sub(1),
+                ),
+                _ => span,
+            };
+            finding.pointer = json::pointer_of(path);
+            out.push(finding);
+        }
+    }
+}
+
+/// Whether `node` is a ROS function: an object with a key `Ref` or `Fn::...` (a YAML short
+/// form was read as one). Its span and what to call it.
+fn function(node: &Node) -> Option<(Span, String)> {
+    let member = node
+        .as_object()?
+        .iter()
+        .find(|m| m.key == "Ref" || m.key.starts_with("Fn::"))?;
+    let written = if member.key == "Ref" {
+        format!("the ROS reference `Ref: {}`", short(&reference(&member.value)))
+    } else {
+        format!("the ROS function `{}`", member.key)
+    };
+    Some((node.span, written))
+}
+
+fn reference(node: &Node) -> String {
+    node.as_str().map_or_else(|| "...".to_string(), str::to_string)
+}
+
+fn short(text: &str) -> String {
+    let cut: String = text.chars().take(60).collect();
+    if cut.len() < text.len() {
+        format!("{cut}…")
+    } else {
+        cut
+    }
+}
+
+/// Every ROS function in `node`, outermost first, in the order written. Recursion is bounded by
+/// the readers' nesting limit (`json::MAX_DEPTH`).
+fn functions(node: &Node, out: &mut Vec<(Span, String)>) {
+    if let Some(found) = function(node) {
+        out.push(found);
+        return;
+    }
+    match &node.value {
+        Value::Object(members) => members.iter().for_each(|m| functions(&m.value, out)),
+        Value::Array(items) => items.iter().for_each(|item| functions(item, out)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_of_a_block_string_are_placed_in_the_file() {
+        let text = "d: |\n  {\"a\":\n   1}\n";
+        let value = "{\"a\":\n 1}\n";
+        let span = Span::new(text.find('{').unwrap_or_default(), text.len());
+        let lines = place_lines(text, span, value).unwrap_or_else(|| unreachable!());
+        let placed = Placed::Lines(lines);
+        for (i, c) in value.char_indices().filter(|(_, c)| *c != '\n') {
+            assert_eq!(text[placed.file_offset(i)..].chars().next(), Some(c), "byte {i}");
+        }
+        assert!(place_lines("d: >\n  a\n  b\n", Span::new(7, 12), "a b\n").is_none());
+    }
+}

@@ -1,0 +1,851 @@
+//! Terraform's JSON syntax (`*.tf.json`): the RAM policy documents written in it, the same
+//! ones as in a `.tf` file, every span in the `.tf.json` file.
+//!
+//! The file is read with the strict JSON reader: a key written twice is `duplicate-key`
+//! (Terraform refuses it too). Blocks are nested objects, one level per label
+//! (`{"resource": {"alicloud_ram_policy": {"p": {...}}}}`), and at any level an array of
+//! objects stands for several blocks; a `"//"` key is a comment.
+//!
+//! What is a document, as in `.tf` ([`terraform::DOCUMENT_ATTRIBUTES`], read whatever they
+//! hold; anywhere else, a value that is a document: an object with a `Statement` key, or a
+//! string whose JSON text is one), and `data.alicloud_ram_policy_document` with its `statement`
+//! written as an object or an array of objects, built as the provider renders it.
+//!
+//! In Terraform's JSON syntax every string is a template: a `${...}` or `%{...}` in it (but not
+//! `$${`/`%%{`, which stand for `${`/`%{`) is a value only Terraform knows, and the document
+//! that holds one is not linted: it gets one `terraform-unknown-value` finding.
+
+use std::sync::Arc;
+
+use super::policy_file::{Content, Document, NotPolicy, Origin, PolicyFile};
+use super::terraform::{self, DOCUMENT_ATTRIBUTES};
+use crate::json::{self, Member, Node, PathStep, Value};
+use crate::rules::{
+    Finding, duplicate_key, invalid_element_type, invalid_json, invisible_character, terraform_unknown_value,
+};
+use crate::source::{SourceFile, Span};
+
+/// Read `bytes` as a `.tf.json` file named `name`.
+pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let at = error.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            return PolicyFile {
+                source: Arc::new(SourceFile::new(name, lossy)),
+                content: Content::Unparsed,
+                findings: vec![invalid_json::not_utf8(at)],
+            };
+        }
+    };
+    let source = Arc::new(SourceFile::new(name, text));
+    let text: &str = &source.text;
+    let (parsed, bom) = json::parse_past_bom(text);
+    let mut findings = Vec::new();
+    if bom {
+        findings.push(invalid_json::byte_order_mark());
+    }
+    let root = match parsed {
+        Ok(root) => root,
+        Err(error) => {
+            findings.push(invalid_json::syntax(&error));
+            return PolicyFile {
+                source: source.clone(),
+                content: Content::Unparsed,
+                findings,
+            };
+        }
+    };
+    if root.as_object().is_none() {
+        findings.push(
+            Finding::new(
+                &invalid_element_type::RULE,
+                root.span,
+                format!("a Terraform JSON file is an object, not {}", root.type_name()),
+            )
+            .label("here")
+            .help(
+                "Terraform refuses the file too; its top-level keys are block types: `resource`, `data`, `locals`, ...",
+            ),
+        );
+        return PolicyFile {
+            source: source.clone(),
+            content: Content::Unparsed,
+            findings,
+        };
+    }
+    let mut reader = Reader {
+        text,
+        documents: Vec::new(),
+        findings: Vec::new(),
+    };
+    reader.file(&root);
+    let content = if reader.documents.is_empty() && reader.findings.is_empty() && findings.is_empty() {
+        Content::NotPolicy(NotPolicy::NoPolicyMark)
+    } else {
+        // A key written twice is refused by Terraform; every one outside the documents is
+        // reported here (those inside are the rule's).
+        let linted: Vec<Span> = reader.documents.iter().map(|d| d.root.span).collect();
+        outside_duplicates(&root, &linted, &mut Vec::new(), &mut findings);
+        findings.append(&mut reader.findings);
+        Content::Documents(reader.documents)
+    };
+    PolicyFile {
+        source: source.clone(),
+        content,
+        findings,
+    }
+}
+
+/// The duplicate keys of `node` outside the spans of `linted` documents.
+fn outside_duplicates<'a>(node: &'a Node, linted: &[Span], path: &mut Vec<PathStep<'a>>, out: &mut Vec<Finding>) {
+    if linted.contains(&node.span) {
+        return;
+    }
+    match &node.value {
+        Value::Object(members) => {
+            let mut repeated = Vec::new();
+            json::repeats(members, &mut repeated);
+            for duplicate in repeated {
+                path.push(PathStep::Key(&duplicate.again.key));
+                out.push(duplicate_key::finding(duplicate, json::pointer_of(path)));
+                path.pop();
+            }
+            for member in members {
+                path.push(PathStep::Key(&member.key));
+                outside_duplicates(&member.value, linted, path, out);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(PathStep::Index(i));
+                outside_duplicates(item, linted, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The objects a block value stands for: an object, or each object of an array.
+fn blocks(node: &Node) -> Vec<&Node> {
+    match &node.value {
+        Value::Object(_) => vec![node],
+        Value::Array(items) => items.iter().filter(|i| i.as_object().is_some()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The members of a block body, comments (`"//"`) left out.
+fn members(node: &Node) -> impl Iterator<Item = &Member> {
+    node.as_object().unwrap_or_default().iter().filter(|m| m.key != "//")
+}
+
+/// A block with one label: every (label, body).
+fn labelled(node: &Node) -> Vec<(&str, &Node)> {
+    blocks(node)
+        .into_iter()
+        .flat_map(members)
+        .flat_map(|m| blocks(&m.value).into_iter().map(move |body| (m.key.as_str(), body)))
+        .collect()
+}
+
+/// A block with two labels (`resource`, `data`): every (type, name, body).
+fn twice_labelled(node: &Node) -> Vec<(&str, &str, &Node)> {
+    labelled(node)
+        .into_iter()
+        .flat_map(|(kind, inner)| members(inner).map(move |m| (kind, m)))
+        .flat_map(|(kind, m)| {
+            blocks(&m.value)
+                .into_iter()
+                .map(move |body| (kind, m.key.as_str(), body))
+        })
+        .collect()
+}
+
+struct Reader<'t> {
+    text: &'t str,
+    documents: Vec<Document>,
+    findings: Vec<Finding>,
+}
+
+/// What a value is worth as a policy document.
+enum Read {
+    Known(Node, Vec<Finding>),
+    NotJson(json::SyntaxError, bool),
+    /// Holds parts only Terraform knows: the first one's span and description, how many, and
+    /// whether what is known of it looks like a document.
+    Unknown {
+        span: Span,
+        what: String,
+        count: usize,
+        looks_like_document: bool,
+    },
+}
+
+impl Reader<'_> {
+    fn file(&mut self, root: &Node) {
+        for member in members(root) {
+            match member.key.as_str() {
+                "resource" => {
+                    for (kind, name, body) in twice_labelled(&member.value) {
+                        self.resource(kind, &format!("{kind}.{name}"), body);
+                    }
+                }
+                "data" => {
+                    for (kind, name, body) in twice_labelled(&member.value) {
+                        let address = format!("data.{kind}.{name}");
+                        if kind == "alicloud_ram_policy_document" {
+                            self.policy_document(body, false, address);
+                        } else {
+                            self.anywhere(body, &address);
+                        }
+                    }
+                }
+                "locals" => {
+                    for body in blocks(&member.value) {
+                        for local in members(body) {
+                            self.candidate(&local.value, false, format!("local.{}", local.key));
+                        }
+                    }
+                }
+                "variable" => {
+                    for (name, body) in labelled(&member.value) {
+                        for default in members(body).filter(|m| m.key == "default") {
+                            self.candidate(&default.value, false, format!("var.{name}"));
+                        }
+                    }
+                }
+                "output" => {
+                    for (name, body) in labelled(&member.value) {
+                        for value in members(body).filter(|m| m.key == "value") {
+                            self.candidate(&value.value, false, format!("output.{name}"));
+                        }
+                    }
+                }
+                "module" => {
+                    for (name, body) in labelled(&member.value) {
+                        for argument in members(body) {
+                            self.candidate(&argument.value, false, format!("module.{name}.{}", argument.key));
+                        }
+                    }
+                }
+                other => self.anywhere(&member.value, other),
+            }
+        }
+    }
+
+    /// A resource body: its document attributes always, the deprecated `statement` blocks of
+    /// `alicloud_ram_policy`, and anything else that is a document.
+    fn resource(&mut self, kind: &str, address: &str, body: &Node) {
+        let attributes = DOCUMENT_ATTRIBUTES
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(&[][..], |(_, attributes)| attributes);
+        let legacy = kind == "alicloud_ram_policy";
+        for member in members(body) {
+            if legacy && member.key == "statement" {
+                continue;
+            }
+            let always = attributes.contains(&member.key.as_str());
+            self.candidate(&member.value, always, address.to_string());
+        }
+        if legacy && members(body).any(|m| m.key == "statement" || is_dynamic_statement(m)) {
+            self.policy_document(body, true, address.to_string());
+        }
+    }
+
+    /// Any value of a block: documents wherever they stand.
+    fn anywhere(&mut self, node: &Node, address: &str) {
+        self.candidate(node, false, address.to_string());
+    }
+
+    /// A value: a document when `always` (a document attribute), or when it is one. Objects and
+    /// arrays that are not are searched for documents inside.
+    fn candidate(&mut self, node: &Node, always: bool, address: String) {
+        match &node.value {
+            Value::String(_) => {}
+            Value::Object(_) if always || terraform::is_document(node) => {}
+            // An object that is not a document is searched, never copied.
+            Value::Object(members) => {
+                for member in members.iter().filter(|m| m.key != "//") {
+                    self.candidate(&member.value, false, address.clone());
+                }
+                return;
+            }
+            Value::Array(items) if !always => {
+                for item in items {
+                    self.candidate(item, false, address.clone());
+                }
+                return;
+            }
+            Value::Null => return,
+            _ if always => {
+                self.findings.push(
+                    Finding::new(
+                        &invalid_element_type::RULE,
+                        node.span,
+                        format!("`{address}` is {}, not a policy document", node.type_name()),
+                    )
+                    .label("expected a JSON document in a string")
+                    .help("write the document as a string of JSON, or as `${jsonencode(...)}`"),
+                );
+                return;
+            }
+            _ => return,
+        }
+        match self.read(node) {
+            Read::Known(root, findings) => {
+                if always || terraform::is_document(&root) {
+                    self.findings.extend(findings);
+                    self.documents.push(Document {
+                        root,
+                        origin: Origin::Address(address),
+                    });
+                }
+            }
+            Read::NotJson(error, looks_like_document) => {
+                if always || looks_like_document {
+                    self.findings.push(invalid_json::syntax(&error));
+                }
+            }
+            Read::Unknown {
+                span,
+                what,
+                count,
+                looks_like_document,
+            } => {
+                if always || looks_like_document {
+                    self.findings
+                        .push(terraform_unknown_value::finding(span, &what, count.saturating_sub(1)));
+                }
+            }
+        }
+    }
+
+    /// A string (a template holding JSON text) or an object (the value `jsonencode` renders).
+    fn read(&self, node: &Node) -> Read {
+        match &node.value {
+            Value::String(value) => {
+                let Some(decoded) = json::decode_string_token(self.text, node.span) else {
+                    return Read::NotJson(
+                        json::SyntaxError {
+                            message: "the string has an escape JSON does not allow".into(),
+                            span: node.span,
+                        },
+                        false,
+                    );
+                };
+                let map = |offset: usize| decoded.file_offset(offset);
+                let unknown = interpolations(value);
+                if let Some(&(start, end)) = unknown.first() {
+                    let raw = value.get(start..end).unwrap_or("${...}");
+                    let kind = if raw.starts_with('%') {
+                        "the template directive"
+                    } else {
+                        "the interpolation"
+                    };
+                    return Read::Unknown {
+                        span: Span::new(map(start), map(end)),
+                        what: format!("{kind} `{}`", short(raw)),
+                        count: unknown.len(),
+                        looks_like_document: terraform::mentions_statement(value),
+                    };
+                }
+                // `$${` and `%%{` stand for `${` and `%{`: dropped with their offsets kept.
+                let (text, offsets) = unescape_templates(value, &map);
+                let to_file = |offset: usize| offsets.get(offset).or(offsets.last()).copied().unwrap_or(0);
+                match json::parse(&text) {
+                    Ok(mut root) => {
+                        let findings = invisible_character::scan(&text, &root, &to_file);
+                        root.remap(&to_file);
+                        Read::Known(root, findings)
+                    }
+                    Err(mut error) => {
+                        error.span = Span::new(to_file(error.span.start), to_file(error.span.end));
+                        Read::NotJson(error, terraform::mentions_statement(&text))
+                    }
+                }
+            }
+            _ => {
+                let mut unknown = Vec::new();
+                unknown_strings(node, &mut unknown);
+                if let Some((span, what)) = unknown.first() {
+                    return Read::Unknown {
+                        span: *span,
+                        what: what.clone(),
+                        count: unknown.len(),
+                        looks_like_document: terraform::is_document(node),
+                    };
+                }
+                let mut root = node.clone();
+                unescape_tree(&mut root);
+                let findings = invisible_character::scan(self.text, node, &|offset| offset);
+                Read::Known(root, findings)
+            }
+        }
+    }
+
+    /// `data "alicloud_ram_policy_document"` (or, `legacy`, the deprecated `statement` blocks
+    /// of `alicloud_ram_policy`): the document the provider renders, each value at its JSON
+    /// value. The rendering is the one `terraform.rs` documents for the `.tf` form.
+    fn policy_document(&mut self, body: &Node, legacy: bool, address: String) {
+        let mut build = Build {
+            unknown: Vec::new(),
+            legacy,
+        };
+        let root = build.policy_document(body);
+        if let Some((span, what)) = build.unknown.first() {
+            self.findings
+                .push(terraform_unknown_value::finding(*span, what, build.unknown.len() - 1));
+            return;
+        }
+        if root
+            .get("Statement")
+            .and_then(|m| m.value.as_array())
+            .is_some_and(|s| !s.is_empty())
+        {
+            self.findings
+                .extend(invisible_character::scan(self.text, &root, &|offset| offset));
+            self.documents.push(Document {
+                root,
+                origin: Origin::Address(address),
+            });
+        }
+    }
+}
+
+fn is_dynamic_statement(member: &Member) -> bool {
+    member.key == "dynamic" && blocks(&member.value).iter().any(|b| b.get("statement").is_some())
+}
+
+/// The byte ranges of the interpolations `${...}` and directives `%{...}` of a template (after
+/// JSON decoding), `$${` and `%%{` being escapes. A range runs to the matching `}`, or to the
+/// end of the text.
+fn interpolations(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        let here = bytes.get(i).copied();
+        let next = bytes.get(i + 1).copied();
+        if matches!(here, Some(b'$' | b'%')) && next == here && bytes.get(i + 2) == Some(&b'{') {
+            i += 3;
+            continue;
+        }
+        if matches!(here, Some(b'$' | b'%')) && next == Some(b'{') {
+            let mut depth = 0usize;
+            let mut end = bytes.len();
+            for (j, b) in bytes.iter().enumerate().skip(i + 1) {
+                match b {
+                    b'{' => depth += 1,
+                    b'}' => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            end = j + 1;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            out.push((i, end));
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// `text` with `$${` → `${` and `%%{` → `%{`, and the file offset of every byte left (one more
+/// for the end), through `map` from offsets of `text`.
+fn unescape_templates(text: &str, map: &dyn Fn(usize) -> usize) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(text.len());
+    let mut offsets = Vec::with_capacity(text.len() + 1);
+    for (at, c) in text.char_indices() {
+        if (c == '$' || c == '%')
+            && text
+                .get(at + 1..)
+                .is_some_and(|r| r.starts_with(c) && r.get(1..).is_some_and(|r| r.starts_with('{')))
+        {
+            // The first of the pair is dropped; the second stands for it.
+            continue;
+        }
+        offsets.extend(std::iter::repeat_n(map(at), c.len_utf8()));
+        out.push(c);
+    }
+    offsets.push(map(text.len()));
+    (out, offsets)
+}
+
+/// Every string (key or value) of a tree that holds an interpolation or directive.
+fn unknown_strings(node: &Node, out: &mut Vec<(Span, String)>) {
+    match &node.value {
+        Value::String(value) => unknown_string(value, node.span, out),
+        Value::Object(members) => {
+            for member in members {
+                unknown_string(&member.key, member.key_span, out);
+                unknown_strings(&member.value, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| unknown_strings(item, out)),
+        _ => {}
+    }
+}
+
+fn unknown_string(value: &str, span: Span, out: &mut Vec<(Span, String)>) {
+    if let Some(&(start, end)) = interpolations(value).first() {
+        let raw = value.get(start..end).unwrap_or("${...}");
+        out.push((span, format!("the interpolation `{}`", short(raw))));
+    }
+}
+
+/// The strings of a tree as Terraform reads its templates: `$${` → `${`, `%%{` → `%{`.
+fn unescape_tree(node: &mut Node) {
+    let unescape = |s: &mut String| {
+        if s.contains("$${") || s.contains("%%{") {
+            *s = s.replace("$${", "${").replace("%%{", "%{");
+        }
+    };
+    match &mut node.value {
+        Value::String(s) => unescape(s),
+        Value::Object(members) => {
+            for member in members {
+                unescape(&mut member.key);
+                unescape_tree(&mut member.value);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(unescape_tree),
+        _ => {}
+    }
+}
+
+fn short(raw: &str) -> String {
+    let line = raw.lines().next().unwrap_or_default().trim();
+    let cut: String = line.chars().take(60).collect();
+    if cut.len() < raw.trim().len() {
+        format!("{cut}…")
+    } else {
+        cut
+    }
+}
+
+/// Builds the provider's rendering of `alicloud_ram_policy_document` from its JSON body.
+struct Build {
+    unknown: Vec<(Span, String)>,
+    legacy: bool,
+}
+
+/// Terraform's meta-arguments and the data source's own: not part of the document.
+const META_ARGUMENTS: &[&str] = &[
+    "output_file",
+    "count",
+    "for_each",
+    "provider",
+    "depends_on",
+    "lifecycle",
+];
+
+impl Build {
+    fn policy_document(&mut self, body: &Node) -> Node {
+        let mut version = None;
+        let mut statements = Vec::new();
+        for member in members(body) {
+            match member.key.as_str() {
+                "version" => version = Some(self.member("Version", member)),
+                "statement" => {
+                    for statement in self.block_list(&member.value) {
+                        statements.push(self.statement(statement));
+                    }
+                }
+                key if META_ARGUMENTS.contains(&key) => {}
+                // A resource's other attributes are not part of its document; a `dynamic`
+                // block of statements is unknown.
+                "dynamic" => self.unknown.push((member.key_span, "the `dynamic` block".into())),
+                _ if self.legacy => {}
+                key => self.unknown.push((member.key_span, format!("the attribute `{key}`"))),
+            }
+        }
+        let statement_span = statements.first().map_or(body.span, |s: &Node| s.span);
+        let mut members = vec![Member {
+            key: "Statement".into(),
+            key_span: statement_span,
+            value: Node {
+                span: body.span,
+                value: Value::Array(statements),
+            },
+        }];
+        members.push(version.unwrap_or_else(|| Member {
+            key: "Version".into(),
+            key_span: opening(body),
+            value: Node {
+                span: opening(body),
+                value: Value::String("1".into()),
+            },
+        }));
+        Node {
+            span: body.span,
+            value: Value::Object(members),
+        }
+    }
+
+    /// A nested block written as an object, or an array of objects; anything else is unknown
+    /// (Terraform refuses it).
+    fn block_list<'n>(&mut self, node: &'n Node) -> Vec<&'n Node> {
+        match &node.value {
+            Value::Object(_) => vec![node],
+            Value::Array(items) => items
+                .iter()
+                .filter(|item| {
+                    let object = item.as_object().is_some();
+                    if !object {
+                        self.unknown
+                            .push((item.span, format!("a block written as {}", item.type_name())));
+                    }
+                    object
+                })
+                .collect(),
+            _ => {
+                self.unknown
+                    .push((node.span, format!("a block written as {}", node.type_name())));
+                Vec::new()
+            }
+        }
+    }
+
+    fn statement(&mut self, block: &Node) -> Node {
+        let mut effect = None;
+        let mut action = None;
+        let mut resource = None;
+        let mut principals: Vec<(String, Span, Vec<Node>, Span)> = Vec::new();
+        let mut conditions: Vec<(String, Span, Vec<Member>)> = Vec::new();
+        for member in members(block) {
+            match member.key.as_str() {
+                "effect" => effect = Some(self.member("Effect", member)),
+                "action" => action = Some(self.one_or_all("Action", member)),
+                "resource" => resource = Some(self.one_or_all("Resource", member)),
+                "principal" if !self.legacy => {
+                    for principal in self.block_list(&member.value) {
+                        let entity = self.string_attribute(principal, "entity");
+                        let identifiers = self.string_list_attribute(principal, "identifiers");
+                        if let (Some((entity, entity_span)), Some((mut identifiers, list_span))) = (entity, identifiers)
+                        {
+                            identifiers.sort_by(|a, b| b.as_str().cmp(&a.as_str()));
+                            match principals.iter_mut().find(|(e, ..)| *e == entity) {
+                                Some((_, _, existing, _)) => existing.extend(identifiers),
+                                None => principals.push((entity, entity_span, identifiers, list_span)),
+                            }
+                        }
+                    }
+                }
+                "condition" if !self.legacy => {
+                    for condition in self.block_list(&member.value) {
+                        let operator = self.string_attribute(condition, "operator");
+                        let variable = self.string_attribute(condition, "variable");
+                        let values = members(condition).find(|m| m.key == "values");
+                        let Some(values) = values else {
+                            self.unknown
+                                .push((condition.span, "a `condition` block without `values`".into()));
+                            continue;
+                        };
+                        let values = self.one_or_all("values", values);
+                        let (Some((operator, operator_span)), Some((variable, variable_span))) = (operator, variable)
+                        else {
+                            continue;
+                        };
+                        let entry = Member {
+                            key: variable,
+                            key_span: variable_span,
+                            value: values.value,
+                        };
+                        match conditions.iter_mut().find(|(o, ..)| *o == operator) {
+                            Some((_, _, entries)) => entries.push(entry),
+                            None => conditions.push((operator, operator_span, vec![entry])),
+                        }
+                    }
+                }
+                key => self.unknown.push((member.key_span, format!("the attribute `{key}`"))),
+            }
+        }
+        let effect = match effect {
+            Some(effect) => Some(effect),
+            // The deprecated blocks require `effect`: the rules report it missing.
+            None if self.legacy => None,
+            None => Some(Member {
+                key: "Effect".into(),
+                key_span: opening(block),
+                value: Node {
+                    span: opening(block),
+                    value: Value::String("Allow".into()),
+                },
+            }),
+        };
+        let mut members: Vec<Member> = effect.into_iter().collect();
+        members.extend(action);
+        members.extend(resource);
+        if !principals.is_empty() {
+            let span = principals.first().map_or(block.span, |p| p.1);
+            let entries = principals
+                .into_iter()
+                .map(|(entity, entity_span, identifiers, list_span)| Member {
+                    key: entity,
+                    key_span: entity_span,
+                    value: Node {
+                        span: list_span,
+                        value: Value::Array(identifiers),
+                    },
+                })
+                .collect();
+            members.push(Member {
+                key: "Principal".into(),
+                key_span: span,
+                value: Node {
+                    span,
+                    value: Value::Object(entries),
+                },
+            });
+        }
+        if !conditions.is_empty() {
+            let span = conditions.first().map_or(block.span, |c| c.1);
+            let operators = conditions
+                .into_iter()
+                .map(|(operator, operator_span, entries)| Member {
+                    key: operator,
+                    key_span: operator_span,
+                    value: Node {
+                        span: operator_span,
+                        value: Value::Object(entries),
+                    },
+                })
+                .collect();
+            members.push(Member {
+                key: "Condition".into(),
+                key_span: span,
+                value: Node {
+                    span,
+                    value: Value::Object(operators),
+                },
+            });
+        }
+        Node {
+            span: block.span,
+            value: Value::Object(members),
+        }
+    }
+
+    /// A member whose value is the attribute's, its strings checked for interpolations.
+    fn member(&mut self, key: &str, member: &Member) -> Member {
+        let mut value = member.value.clone();
+        self.known(&mut value);
+        Member {
+            key: key.into(),
+            key_span: member.key_span,
+            value,
+        }
+    }
+
+    /// Records the interpolations of a value as unknown, and reads its escapes.
+    fn known(&mut self, node: &mut Node) {
+        unknown_strings(node, &mut self.unknown);
+        unescape_tree(node);
+    }
+
+    /// A list attribute as the provider renders it: one item as a string (the deprecated blocks
+    /// keep arrays), numbers and booleans as strings.
+    fn one_or_all(&mut self, key: &str, member: &Member) -> Member {
+        let mut node = member.value.clone();
+        self.known(&mut node);
+        if let Value::Array(items) = &mut node.value {
+            items.iter_mut().for_each(as_terraform_string);
+            if items.len() == 1
+                && !self.legacy
+                && let Some(item) = items.pop()
+            {
+                node = item;
+            }
+        } else if !matches!(node.value, Value::Null) {
+            self.unknown.push((
+                node.span,
+                format!("`{}` written as {}, not a list", member.key, node.type_name()),
+            ));
+        }
+        Member {
+            key: key.into(),
+            key_span: member.key_span,
+            value: node,
+        }
+    }
+
+    fn string_attribute(&mut self, block: &Node, key: &str) -> Option<(String, Span)> {
+        let Some(member) = members(block).find(|m| m.key == key) else {
+            self.unknown.push((opening(block), format!("a block without `{key}`")));
+            return None;
+        };
+        let mut node = member.value.clone();
+        self.known(&mut node);
+        as_terraform_string(&mut node);
+        match node.value {
+            Value::String(s) => Some((s, node.span)),
+            _ => {
+                self.unknown
+                    .push((node.span, format!("`{key}` written as {}", node.type_name())));
+                None
+            }
+        }
+    }
+
+    fn string_list_attribute(&mut self, block: &Node, key: &str) -> Option<(Vec<Node>, Span)> {
+        let Some(member) = members(block).find(|m| m.key == key) else {
+            self.unknown.push((opening(block), format!("a block without `{key}`")));
+            return None;
+        };
+        let mut node = member.value.clone();
+        self.known(&mut node);
+        match node.value {
+            Value::Array(mut items) => {
+                items.iter_mut().for_each(as_terraform_string);
+                Some((items, node.span))
+            }
+            _ => {
+                self.unknown.push((
+                    node.span,
+                    format!("`{key}` written as {}, not a list", node.type_name()),
+                ));
+                None
+            }
+        }
+    }
+}
+
+/// A number or boolean in a list of strings, as Terraform converts it.
+fn as_terraform_string(node: &mut Node) {
+    match &node.value {
+        Value::Number(n) => node.value = Value::String(n.clone()),
+        Value::Bool(b) => node.value = Value::String(b.to_string()),
+        _ => {}
+    }
+}
+
+fn opening(node: &Node) -> Span {
+    crate::rules::opening(node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interpolations_and_their_escapes() {
+        assert_eq!(interpolations("a${b}c"), [(1, 5)]);
+        assert_eq!(interpolations("a$${b}c%%{d}"), []);
+        assert_eq!(interpolations("%{ if x }${y}"), [(0, 9), (9, 13)]);
+        assert_eq!(interpolations("${ {a = 1} }"), [(0, 12)]);
+        assert_eq!(interpolations("${unclosed"), [(0, 10)]);
+        let (text, offsets) = unescape_templates("x$${y}", &|o| o + 10);
+        assert_eq!(text, "x${y}");
+        assert_eq!(offsets, [10, 12, 13, 14, 15, 16]);
+    }
+}

@@ -1,0 +1,406 @@
+//! ROS templates (JSON and YAML) and Terraform's JSON syntax (`.tf.json`): every RAM policy
+//! document in them is found and linted, its findings at exact lines and columns of the file;
+//! a document with a value only ROS (or Terraform) knows gets one `terraform-unknown-value`
+//! info finding and no other; YAML that JSON cannot say is refused where it stands.
+
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly"
+)]
+
+mod common;
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use ramguard::inputs::{self, policy_file::Content};
+use ramguard::lint;
+use ramguard::rules::{Finding, Severity};
+use ramguard::settings::Settings;
+use ramguard::source::SourceFile;
+
+fn fixture(folder: &str, name: &str) -> (std::sync::Arc<SourceFile>, Content, Vec<Finding>) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(folder)
+        .join(name);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    read(&format!("tests/fixtures/{folder}/{name}"), bytes)
+}
+
+fn read(shown: &str, bytes: Vec<u8>) -> (std::sync::Arc<SourceFile>, Content, Vec<Finding>) {
+    let file = inputs::read_policy_file(shown.to_string(), bytes);
+    let mut findings = lint::lint_file(&file, &Settings::default(), shown).unwrap_or_default();
+    lint::sort(&mut findings);
+    (file.source, file.content, findings)
+}
+
+/// One line per finding: where it starts and ends (1-based line:column), the rule, the
+/// message, and the text it underlines.
+fn render(source: &SourceFile, findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for f in findings {
+        let (line, column) = source.line_col(f.span.start);
+        let (end_line, end_column) = source.line_col(f.span.end);
+        let underlined = source.text.get(f.span.start..f.span.end).unwrap_or("<bad span>");
+        let underlined: String = underlined.lines().next().unwrap_or_default().chars().take(50).collect();
+        writeln!(
+            out,
+            "{line}:{column}-{end_line}:{end_column} {} {} {}: {} [{underlined}]",
+            f.rule.code,
+            f.rule.name,
+            f.severity.as_str(),
+            f.message
+        )
+        .unwrap();
+    }
+    out
+}
+
+fn documents(content: &Content) -> Vec<String> {
+    match content {
+        Content::Documents(documents) => documents
+            .iter()
+            .map(|d| d.address().unwrap_or("<none>").to_string())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[test]
+fn ros_templates_are_linted_at_exact_positions() {
+    for (name, expected) in [
+        (
+            "managed_policy.yaml",
+            &["Resources.TeardownPolicy", "Resources.TeardownPolicy"][..],
+        ),
+        (
+            "role.yaml",
+            &[
+                "Resources.OpsRole",
+                "Resources.OpsRole.Policies[0]",
+                "Resources.OpsRole.Policies[1]",
+                "Resources.Operators.Policies[0]",
+                "Resources.Deployer.Policies[0]",
+            ][..],
+        ),
+        (
+            "managed_policy.json",
+            &[
+                "Resources.TeardownPolicy",
+                "Resources.OpsRole",
+                "Resources.OpsRole.Policies[0]",
+            ][..],
+        ),
+        ("functions.yaml", &[][..]),
+        ("functions.json", &[][..]),
+        ("anchors.yaml", &[][..]),
+        ("merge_key.yaml", &[][..]),
+        ("tag.yaml", &[][..]),
+        ("non_string_key.yaml", &[][..]),
+        ("duplicate_keys.yaml", &["Resources.P"][..]),
+        ("string_document.yaml", &["Resources.P"][..]),
+        ("invalid.yaml", &[][..]),
+        ("not_utf8.yaml", &[][..]),
+        ("clean.yaml", &["Resources.Reader"][..]),
+    ] {
+        let (source, content, findings) = fixture("ros", name);
+        assert_eq!(documents(&content), expected, "{name}");
+        insta::assert_snapshot!(format!("ros-{name}"), render(&source, &findings));
+    }
+}
+
+#[test]
+fn terraform_json_is_linted_at_exact_positions() {
+    for (name, expected) in [
+        (
+            "resources.tf.json",
+            &[
+                "alicloud_ram_policy.teardown",
+                "alicloud_ram_role.ops",
+                "local.as_object",
+                "local.as_string",
+                "var.default_policy",
+                "output.policy",
+                "module.ops.policy",
+            ][..],
+        ),
+        (
+            "data_source.tf.json",
+            &[
+                "data.alicloud_ram_policy_document.teardown",
+                "data.alicloud_ram_policy_document.assume",
+            ][..],
+        ),
+        ("legacy.tf.json", &["alicloud_ram_policy.old"][..]),
+        ("interpolations.tf.json", &[][..]),
+        ("duplicate.tf.json", &["alicloud_ram_policy.p"][..]),
+        ("broken_json.tf.json", &[][..]),
+    ] {
+        let (source, content, findings) = fixture("terraform-json", name);
+        assert_eq!(documents(&content), expected, "{name}");
+        insta::assert_snapshot!(format!("terraform-json-{name}"), render(&source, &findings));
+    }
+}
+
+/// ROS functions in every position, and interpolations in `.tf.json`: only the info finding,
+/// once per document, whatever the rest of the document holds (`allow`, `DeleteInstanse`).
+#[test]
+fn unknown_values_give_only_the_info_finding_once_per_document() {
+    for (folder, name, expected, tool) in [
+        ("ros", "functions.yaml", 9, "which only ROS knows"),
+        ("ros", "functions.json", 3, "which only ROS knows"),
+        (
+            "terraform-json",
+            "interpolations.tf.json",
+            8,
+            "which only Terraform knows",
+        ),
+    ] {
+        let (source, _, findings) = fixture(folder, name);
+        let rendered = render(&source, &findings);
+        assert!(
+            findings.iter().all(|f| f.rule.name == "terraform-unknown-value"
+                && f.severity == Severity::Info
+                && f.message.contains(tool)),
+            "{name}:\n{rendered}"
+        );
+        assert_eq!(findings.len(), expected, "{name}:\n{rendered}");
+    }
+}
+
+#[test]
+fn what_is_not_a_template_is_skipped() {
+    for (folder, name) in [
+        ("ros", "not_ros.yaml"),
+        ("ros", "no_ram.yaml"),
+        ("terraform-json", "no_document.tf.json"),
+    ] {
+        let (_, content, findings) = fixture(folder, name);
+        assert!(matches!(content, Content::NotPolicy(_)), "{name}: {content:?}");
+        assert!(findings.is_empty(), "{name}");
+    }
+}
+
+#[test]
+fn lint_walks_yaml_and_terraform_json_and_says_why_it_skipped() {
+    let (code, stdout, stderr) = common::run(&[
+        "lint",
+        "--format",
+        "json",
+        "--no-ignore",
+        "tests/fixtures/ros",
+        "tests/fixtures/terraform-json",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let out: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let summary = &out["summary"];
+    assert_eq!(summary["files"], 20, "{summary}");
+    assert_eq!(summary["skipped"], 3, "{summary}");
+    let at = |file: &str| {
+        out["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["file"] == file)
+            .cloned()
+            .unwrap_or_else(|| panic!("no finding in {file}"))
+    };
+    let first = at("tests/fixtures/ros/managed_policy.yaml");
+    assert_eq!(
+        (first["line"].clone(), first["column"].clone(), first["name"].clone()),
+        (11.into(), 21.into(), "invalid-effect".into()),
+        "{first}"
+    );
+    let first = at("tests/fixtures/terraform-json/resources.tf.json");
+    assert_eq!(
+        (first["line"].clone(), first["column"].clone(), first["name"].clone()),
+        (6.into(), 79.into(), "invalid-effect".into()),
+        "{first}"
+    );
+    let (_, stdout, _) = common::run(&["lint", "--show-skipped", "--no-ignore", "tests/fixtures/ros"]);
+    assert!(
+        stdout.contains("not_ros.yaml") && stdout.contains("YAML that is not a ROS template"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("no_ram.yaml") && stdout.contains("a ROS template with no RAM resource"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_json_file_with_the_ros_mark_is_read_as_a_template() {
+    // Without the hook it would be JSON with nothing of a policy at its top: skipped.
+    let (_, content, findings) = fixture("ros", "managed_policy.json");
+    assert_eq!(documents(&content).len(), 3);
+    assert!(findings.iter().any(|f| f.rule.name == "invalid-effect"));
+}
+
+#[test]
+fn hostile_yaml_is_a_finding_not_a_crash() {
+    let template = |body: &str| format!("ROSTemplateFormatVersion: '2015-09-01'\nResources:\n{body}");
+    let policy = "  P:\n    Type: ALIYUN::RAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n";
+    for (text, expected) in [
+        // Deep nesting, flow and block.
+        (
+            template(&format!(
+                "{policy}        x: {}1{}\n",
+                "[".repeat(100_000),
+                "]".repeat(100_000)
+            )),
+            "recursion limit",
+        ),
+        (
+            template(&format!(
+                "{policy}{}",
+                (0..300)
+                    .map(|i| format!("{}a:\n", "  ".repeat(i + 4)))
+                    .collect::<String>()
+            )),
+            "nesting is deeper",
+        ),
+        // Anchors, tags, merge keys, a second document.
+        (template(&format!("{policy}        Version: &v '1'\n")), "anchors"),
+        (
+            template(&format!("{policy}        Version: !!binary aGVsbG8=\n")),
+            "tag",
+        ),
+        (
+            template(&format!("{policy}        <<: {{Version: '1'}}\n")),
+            "merge keys",
+        ),
+        (
+            format!("{}---\nb: 1\n", template("  {}\n")),
+            "more than one YAML document",
+        ),
+        // Numbers JSON cannot write, and keys that are not strings.
+        (
+            template(&format!("{policy}        Version: 0x1\n")),
+            "JSON cannot write",
+        ),
+        (template(&format!("{policy}        ? [a]\n        : b\n")), "collection"),
+        (template(&format!("{policy}        null: b\n")), "not a string"),
+    ] {
+        let (source, _, findings) = read("hostile.yaml", text.into_bytes());
+        let rendered = render(&source, &findings);
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.severity == Severity::Error && f.message.contains(expected)),
+            "{expected}:\n{rendered}"
+        );
+    }
+}
+
+/// A billion laughs: each alias would expand to ten of the one before. Refused at the first
+/// alias, at once, in little memory.
+#[test]
+fn a_yaml_bomb_is_refused_at_its_first_alias() {
+    let mut text = String::from(
+        "ROSTemplateFormatVersion: '2015-09-01'\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    for (name, previous) in ["b", "c", "d", "e", "f", "g", "h", "i"]
+        .iter()
+        .zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+    {
+        let _ = writeln!(text, "{name}: &{name} [{}]", vec![format!("*{previous}"); 9].join(","));
+    }
+    let started = Instant::now();
+    let (source, content, findings) = read("bomb.yaml", text.into_bytes());
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(matches!(content, Content::Unparsed), "{content:?}");
+    let rendered = render(&source, &findings);
+    assert!(rendered.contains("anchors"), "{rendered}");
+}
+
+/// A large template within the input cap reads in linear time: 5,000 inline policies.
+#[test]
+fn a_large_template_reads_quickly() {
+    let mut text = String::from(
+        "ROSTemplateFormatVersion: '2015-09-01'\nResources:\n  G:\n    Type: ALIYUN::RAM::Group\n    Properties:\n      Policies:\n",
+    );
+    for i in 0..5_000 {
+        let _ = write!(
+            text,
+            "        - PolicyName: p{i}\n          PolicyDocument: {{Version: '1', Statement: [{{Effect: Allow, Action: 'ecs:DescribeInstances', Resource: '*'}}]}}\n"
+        );
+    }
+    let started = Instant::now();
+    let (_, content, findings) = read("large.yaml", text.into_bytes());
+    assert_eq!(documents(&content).len(), 5_000);
+    assert!(findings.is_empty());
+    assert!(started.elapsed() < Duration::from_secs(30), "{:?}", started.elapsed());
+}
+
+#[test]
+fn invisible_characters_in_yaml_are_found_where_they_stand() {
+    let text = "ROSTemplateFormatVersion: '2015-09-01'\nResources:\n  P:\n    Type: ALIYUN::RAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '1'\n        Statement:\n          - Effect: Allow\n            Action: \"ecs:Describe\u{200b}Instances\"\n            Resource: '*'\n";
+    let (source, _, findings) = read("invisible.yaml", text.as_bytes().to_vec());
+    let invisible: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.rule.name == "invisible-character")
+        .collect();
+    assert_eq!(invisible.len(), 1, "{}", render(&source, &findings));
+    let span = invisible[0].span;
+    assert_eq!(source.text.get(span.start..span.end), Some("\u{200b}"));
+    assert_eq!(invisible[0].pointer, "/Statement/0/Action");
+}
+
+#[test]
+fn a_byte_order_mark_and_the_yml_extension_are_read() {
+    let text = "\u{feff}ROSTemplateFormatVersion: '2015-09-01'\nResources:\n  P:\n    Type: ALIYUN::RAM::ManagedPolicy\n    Properties:\n      PolicyDocument: {Version: '1', Statement: [{Effect: allow, Action: 'ecs:DescribeInstances', Resource: '*'}]}\n";
+    let (source, content, findings) = read("template.yml", text.as_bytes().to_vec());
+    assert_eq!(documents(&content), ["Resources.P"]);
+    let rendered = render(&source, &findings);
+    assert_eq!(
+        rendered,
+        "6:59-6:64 RG007 invalid-effect error: `allow` is not an effect [allow]\n"
+    );
+}
+
+/// `yes` is `true` to a YAML 1.1 loader and `"yes"` to YAML 1.2: in a document, said out loud.
+#[test]
+fn yaml_11_booleans_in_a_document_are_ambiguous() {
+    let text = "ROSTemplateFormatVersion: '2015-09-01'\nDescription: on\nResources:\n  P:\n    Type: ALIYUN::RAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '1'\n        Statement:\n          - Effect: Allow\n            Action: ecs:DescribeInstances\n            Resource: '*'\n            Condition:\n              Bool:\n                acs:MFAPresent: yes\n";
+    let (source, _, findings) = read("template.yaml", text.as_bytes().to_vec());
+    let rendered = render(&source, &findings);
+    assert!(
+        rendered.contains("15:33-15:36 RG003 invalid-element-type error: `yes` is a boolean in YAML 1.1"),
+        "{rendered}"
+    );
+    // Outside a document (`Description: on`), it is none of ramguard's business.
+    assert!(!rendered.contains("`on`"), "{rendered}");
+}
+
+/// The hook hands YAML files over; pre-commit names every staged one, and YAML that is not a
+/// ROS template passes, while a broken template fails.
+#[test]
+fn the_hook_takes_yaml_and_passes_yaml_that_is_not_a_template() {
+    let hooks = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml")).unwrap();
+    let types = hooks
+        .lines()
+        .find(|l| l.trim_start().starts_with("types_or:"))
+        .unwrap_or_default();
+    assert!(types.contains("yaml"), "{hooks}");
+    let (code, stdout, stderr) = common::run(&[
+        "lint",
+        "--deny-warnings",
+        "--no-ignore",
+        "tests/fixtures/ros/not_ros.yaml",
+        "tests/fixtures/ros/no_ram.yaml",
+        "tests/fixtures/ros/clean.yaml",
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let (code, stdout, stderr) = common::run(&[
+        "lint",
+        "--deny-warnings",
+        "--no-ignore",
+        "tests/fixtures/ros/not_ros.yaml",
+        "tests/fixtures/ros/role.yaml",
+    ]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+}
