@@ -135,6 +135,13 @@ fn the_shape_of_alibabas_template_modules_is_linted() {
     let rendered = render(&source, &findings);
     assert_eq!(documents(&content), 1, "{rendered}");
     assert!(findings.iter().all(|f| f.severity == Severity::Info), "{rendered}");
+    // `policy_document = local.policy_json` is said to be linted where the local is written.
+    assert!(
+        findings.iter().any(
+            |f| f.message == "this policy document is `local.policy_json`, linted where it is written in this file"
+        ),
+        "{rendered}"
+    );
     insta::assert_snapshot!("template_module.tf", rendered);
 }
 
@@ -309,6 +316,18 @@ fn an_unknown_standing_where_json_cannot_take_it_leaves_the_document_unlinted_an
             findings[0].message
         );
     }
+}
+
+#[test]
+fn a_reference_to_a_local_that_is_not_a_document_here_is_still_not_linted() {
+    let text = "resource \"alicloud_ram_policy\" \"p\" {\n  policy_document = local.elsewhere\n}\n";
+    let findings = lint_text(text, &Settings::default());
+    assert_eq!(codes(&findings), ["RG021"]);
+    assert!(
+        findings[0].message.ends_with("it was not linted"),
+        "{}",
+        findings[0].message
+    );
 }
 
 #[test]
