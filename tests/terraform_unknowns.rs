@@ -222,7 +222,27 @@ fn an_unknown_deny_beside_a_known_allow_is_conditional_not_allowed() {
         "<<EOF\n{\"Version\": \"1\", \"Statement\": [\n  {\"Effect\": \"Allow\", \"Action\": \"kvstore:*\", \"Resource\": \"*\"},\n  {\"Effect\": \"Deny\", \"Action\": \"kvstore:DeleteInstance\", \"Resource\": ${jsonencode(var.protected)}}\n]}\nEOF",
     );
     let policy = compile(&text).unwrap_or_else(|e| panic!("{}", e.message()));
-    assert_eq!(decide(policy, "kvstore:DeleteInstance", R1), Decision::Conditional);
+    assert_eq!(
+        decide(policy.clone(), "kvstore:DeleteInstance", R1),
+        Decision::Conditional
+    );
+    // What the unknown cannot touch is still decided: the `Deny` names one action only.
+    assert_eq!(decide(policy, "kvstore:DescribeInstances", R1), Decision::Allowed);
+}
+
+#[test]
+fn an_unknown_action_or_effect_leaves_every_action_open() {
+    for document in [
+        r#"jsonencode({ Version = "1", Statement = [{ Effect = "Allow", Action = "kvstore:*", Resource = "*" }, { Effect = "Deny", Action = ["kvstore:DeleteInstance", var.more], Resource = "*" }] })"#,
+        r#"jsonencode({ Version = "1", Statement = [{ Effect = "Allow", Action = "kvstore:*", Resource = "*" }, { Effect = var.effect, Action = "kvstore:DeleteInstance", Resource = var.arns }] })"#,
+    ] {
+        let policy = compile(&local(document)).unwrap_or_else(|e| panic!("{}", e.message()));
+        assert_eq!(
+            decide(policy, "kvstore:DescribeInstances", R1),
+            Decision::Conditional,
+            "{document}"
+        );
+    }
 }
 
 #[test]

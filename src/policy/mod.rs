@@ -166,6 +166,17 @@ impl Statement {
             .filter(move |u| elements.contains(&u.element.as_str()) || u.element == "Statement")
     }
 
+    /// Whether the statement's `Effect` and actions are known and all that the model left out
+    /// is values only known when the document is rendered, elsewhere (`Resource`, `Condition`):
+    /// then an action it does not name is one it surely does not apply to, whatever those
+    /// values are.
+    pub fn actions_are_known(&self) -> bool {
+        self.effect.is_some()
+            && self.actions.is_some()
+            && !self.has_unknown(&["Action", "NotAction"])
+            && self.unmodelled.iter().all(|why| why.ends_with(KNOWN_WHEN_RENDERED))
+    }
+
     /// Whether any of `elements` holds a value only known when the document is rendered (a
     /// statement that is unknown as a whole holds one in every element).
     pub fn has_unknown(&self, elements: &[&str]) -> bool {
