@@ -135,6 +135,13 @@ fn the_shape_of_alibabas_template_modules_is_linted() {
     let rendered = render(&source, &findings);
     assert_eq!(documents(&content), 1, "{rendered}");
     assert!(findings.iter().all(|f| f.severity == Severity::Info), "{rendered}");
+    // `policy_document = local.policy_json` is said to be linted where the local is written.
+    assert!(
+        findings.iter().any(
+            |f| f.message == "this policy document is `local.policy_json`, linted where it is written in this file"
+        ),
+        "{rendered}"
+    );
     insta::assert_snapshot!("template_module.tf", rendered);
 }
 
@@ -215,7 +222,27 @@ fn an_unknown_deny_beside_a_known_allow_is_conditional_not_allowed() {
         "<<EOF\n{\"Version\": \"1\", \"Statement\": [\n  {\"Effect\": \"Allow\", \"Action\": \"kvstore:*\", \"Resource\": \"*\"},\n  {\"Effect\": \"Deny\", \"Action\": \"kvstore:DeleteInstance\", \"Resource\": ${jsonencode(var.protected)}}\n]}\nEOF",
     );
     let policy = compile(&text).unwrap_or_else(|e| panic!("{}", e.message()));
-    assert_eq!(decide(policy, "kvstore:DeleteInstance", R1), Decision::Conditional);
+    assert_eq!(
+        decide(policy.clone(), "kvstore:DeleteInstance", R1),
+        Decision::Conditional
+    );
+    // What the unknown cannot touch is still decided: the `Deny` names one action only.
+    assert_eq!(decide(policy, "kvstore:DescribeInstances", R1), Decision::Allowed);
+}
+
+#[test]
+fn an_unknown_action_or_effect_leaves_every_action_open() {
+    for document in [
+        r#"jsonencode({ Version = "1", Statement = [{ Effect = "Allow", Action = "kvstore:*", Resource = "*" }, { Effect = "Deny", Action = ["kvstore:DeleteInstance", var.more], Resource = "*" }] })"#,
+        r#"jsonencode({ Version = "1", Statement = [{ Effect = "Allow", Action = "kvstore:*", Resource = "*" }, { Effect = var.effect, Action = "kvstore:DeleteInstance", Resource = var.arns }] })"#,
+    ] {
+        let policy = compile(&local(document)).unwrap_or_else(|e| panic!("{}", e.message()));
+        assert_eq!(
+            decide(policy, "kvstore:DescribeInstances", R1),
+            Decision::Conditional,
+            "{document}"
+        );
+    }
 }
 
 #[test]
@@ -309,6 +336,18 @@ fn an_unknown_standing_where_json_cannot_take_it_leaves_the_document_unlinted_an
             findings[0].message
         );
     }
+}
+
+#[test]
+fn a_reference_to_a_local_that_is_not_a_document_here_is_still_not_linted() {
+    let text = "resource \"alicloud_ram_policy\" \"p\" {\n  policy_document = local.elsewhere\n}\n";
+    let findings = lint_text(text, &Settings::default());
+    assert_eq!(codes(&findings), ["RG021"]);
+    assert!(
+        findings[0].message.ends_with("it was not linted"),
+        "{}",
+        findings[0].message
+    );
 }
 
 #[test]

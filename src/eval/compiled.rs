@@ -63,10 +63,15 @@ pub struct CompiledStatement {
     /// missing `Effect`, actions or resources): when there is any, the statement's truth is
     /// unknown, whatever the request.
     pub unmodelled: Vec<String>,
+    /// Whether the actions are known whole though something else is not
+    /// ([`Statement::actions_are_known`]): an action the statement does not name then settles
+    /// that it does not apply.
+    pub actions_known: bool,
 }
 
 impl CompiledStatement {
     fn new(statement: &Statement, effect: Effect, effect_span: Span, mut unmodelled: Vec<String>) -> Self {
+        let actions_known = unmodelled.is_empty() && statement.actions_are_known();
         unmodelled.extend(statement.unmodelled.iter().cloned());
         if statement.actions.is_none() {
             unmodelled.push("the statement has no `Action` or `NotAction` the evaluator can read".to_string());
@@ -106,6 +111,7 @@ impl CompiledStatement {
                 )
                 .collect(),
             unmodelled,
+            actions_known,
         }
     }
 
@@ -176,6 +182,9 @@ impl CompiledStatement {
     /// Whether the statement applies to the request.
     pub fn applies(&self, action: &str, resource: &Resource, context: &Context) -> Truth {
         if !self.unmodelled.is_empty() {
+            if self.actions_known && !self.action_matches(action) {
+                return Truth::No;
+            }
             return self
                 .unmodelled
                 .iter()

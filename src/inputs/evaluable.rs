@@ -276,6 +276,8 @@ fn unknown_policy(source: Arc<SourceFile>, unknown: &Finding, name: &str) -> Com
         resources: Vec::new(),
         conditions: Vec::new(),
         unmodelled: vec![why.clone()],
+        // Nothing of the document is known, its actions neither.
+        actions_known: false,
     };
     CompiledPolicy {
         source,

@@ -78,8 +78,10 @@ pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
         text,
         documents: Vec::new(),
         findings: Vec::new(),
+        local_references: Vec::new(),
     };
     reader.body(&body, None, None);
+    reader.name_linted_locals();
     let content = if reader.documents.is_empty() && reader.findings.is_empty() {
         Content::NotPolicy(NotPolicy::NoPolicyMark)
     } else {
@@ -161,6 +163,10 @@ struct Reader<'t> {
     text: &'t str,
     documents: Vec<Document>,
     findings: Vec<Finding>,
+    /// Document attributes that name a `local` (`policy_document = local.policy_json`): the
+    /// index of their finding, and the local's address. A local written in the file is linted
+    /// where it is written, and the finding says so (see [`Reader::name_linted_locals`]).
+    local_references: Vec<(usize, String)>,
 }
 
 /// What an expression is worth as a policy document.
@@ -249,9 +255,24 @@ impl Reader<'_> {
                 looks_like_document,
             } => {
                 if always || looks_like_document {
+                    if let Some(local) = local_reference(self.text, expr) {
+                        self.local_references.push((self.findings.len(), local));
+                    }
                     self.findings
                         .push(terraform_unknown_value::finding(span, &what, count.saturating_sub(1)));
                 }
+            }
+        }
+    }
+
+    /// A document attribute that is `local.NAME`, where `local.NAME` is a document of this file:
+    /// that document was linted where it is written, and the finding says so instead of "not
+    /// linted".
+    fn name_linted_locals(&mut self) {
+        for (at, local) in std::mem::take(&mut self.local_references) {
+            let linted = self.documents.iter().any(|d| d.address() == Some(local.as_str()));
+            if let (true, Some(finding)) = (linted, self.findings.get_mut(at)) {
+                *finding = terraform_unknown_value::linted_where_written(finding.span, &local);
             }
         }
     }
@@ -1256,6 +1277,19 @@ fn span_of_ident(ident: &hcl_edit::Decorated<hcl_edit::Ident>) -> Span {
 
 fn span_of(expr: &Expression) -> Span {
     expr.span().map(|r| Span::new(r.start, r.end)).unwrap_or_default()
+}
+
+/// `local.NAME` when the expression is exactly that reference.
+fn local_reference(text: &str, expr: &Expression) -> Option<String> {
+    if !matches!(expr, Expression::Traversal(_)) {
+        return None;
+    }
+    let span = span_of(expr);
+    let raw = text.get(span.start..span.end)?.trim();
+    let name = raw.strip_prefix("local.")?;
+    name.chars()
+        .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        .then(|| raw.to_string())
 }
 
 /// What an unknown expression is, for a message.

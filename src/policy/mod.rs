@@ -166,6 +166,17 @@ impl Statement {
             .filter(move |u| elements.contains(&u.element.as_str()) || u.element == "Statement")
     }
 
+    /// Whether the statement's `Effect` and actions are known and all that the model left out
+    /// is values only known when the document is rendered, elsewhere (`Resource`, `Condition`):
+    /// then an action it does not name is one it surely does not apply to, whatever those
+    /// values are.
+    pub fn actions_are_known(&self) -> bool {
+        self.effect.is_some()
+            && self.actions.is_some()
+            && !self.has_unknown(&["Action", "NotAction"])
+            && self.unmodelled.iter().all(|why| why.ends_with(KNOWN_WHEN_RENDERED))
+    }
+
     /// Whether any of `elements` holds a value only known when the document is rendered (a
     /// statement that is unknown as a whole holds one in every element).
     pub fn has_unknown(&self, elements: &[&str]) -> bool {
@@ -300,10 +311,22 @@ fn statement(node: &Node, index: usize, pointer: String) -> Statement {
             )
         })
         .map(|m| strings_at(&m.value, child(&pointer, &m.key).into()));
+    // The values only known when the document is rendered (never, in a JSON file), found while
+    // checking what the model reads: a list of plain strings is not searched twice.
+    let mut unknown = Vec::new();
+    let unmodelled = unmodelled_elements(node, &pointer, &mut unknown);
+    let condition_unknowns = unknown.iter().any(|u: &UnknownValue| u.element == "Condition");
     let mut unmodelled_conditions = Vec::new();
     let conditions = node
         .get("Condition")
-        .map(|m| conditions(&m.value, &child(&pointer, "Condition"), &mut unmodelled_conditions))
+        .map(|m| {
+            conditions(
+                &m.value,
+                &child(&pointer, "Condition"),
+                &mut unmodelled_conditions,
+                condition_unknowns,
+            )
+        })
         .unwrap_or_default();
     Statement {
         index,
@@ -314,9 +337,9 @@ fn statement(node: &Node, index: usize, pointer: String) -> Statement {
         not_resource: resource_member.is_some_and(|m| m.key == "NotResource"),
         conditions,
         principal: node.get("Principal").map(|m| m.value.span),
-        unknown: unknown_values(node, &pointer),
+        unknown,
         pointer,
-        unmodelled: unmodelled_elements(node),
+        unmodelled,
         unmodelled_conditions,
     }
 }
@@ -348,56 +371,48 @@ fn unknown_statement(node: &Node, what: &str, index: usize, pointer: String) -> 
 /// How the model says that a value is unknown.
 const KNOWN_WHEN_RENDERED: &str = "known only when the document is rendered";
 
-/// Every value of a statement's elements known only when the document is rendered.
-fn unknown_values(node: &Node, pointer: &str) -> Vec<UnknownValue> {
-    let mut out = Vec::new();
-    for member in node
-        .as_object()
-        .unwrap_or_default()
-        .iter()
-        .filter(|m| m.value.holds_unknown())
-    {
-        let mut stack = vec![(&member.value, child(pointer, &pointer_token(&member.key)))];
-        while let Some((value, at)) = stack.pop() {
-            match &value.value {
-                Value::Unknown(what) => out.push(UnknownValue {
-                    element: member.key.clone(),
-                    what: what.clone(),
-                    span: value.span,
-                    pointer: at,
-                    template: None,
-                }),
-                Value::Template(template) => out.push(UnknownValue {
-                    element: member.key.clone(),
-                    what: template
-                        .first_unknown()
-                        .map_or_else(String::new, |(w, _)| w.to_string()),
-                    span: value.span,
-                    pointer: at,
-                    template: Some(template.clone()),
-                }),
-                Value::Array(items) => {
-                    stack.extend(
-                        items
-                            .iter()
-                            .enumerate()
-                            .rev()
-                            .map(|(i, n)| (n, child(&at, &i.to_string()))),
-                    );
-                }
-                Value::Object(members) => {
-                    stack.extend(
-                        members
-                            .iter()
-                            .rev()
-                            .map(|m| (&m.value, child(&at, &pointer_token(&m.key)))),
-                    );
-                }
-                _ => {}
+/// Every value of one element of a statement known only when the document is rendered, in
+/// document order.
+fn unknown_values(member: &crate::json::Member, pointer: &str, out: &mut Vec<UnknownValue>) {
+    let mut stack = vec![(&member.value, child(pointer, &pointer_token(&member.key)))];
+    while let Some((value, at)) = stack.pop() {
+        match &value.value {
+            Value::Unknown(what) => out.push(UnknownValue {
+                element: member.key.clone(),
+                what: what.clone(),
+                span: value.span,
+                pointer: at,
+                template: None,
+            }),
+            Value::Template(template) => out.push(UnknownValue {
+                element: member.key.clone(),
+                what: template
+                    .first_unknown()
+                    .map_or_else(String::new, |(w, _)| w.to_string()),
+                span: value.span,
+                pointer: at,
+                template: Some(template.clone()),
+            }),
+            Value::Array(items) => {
+                stack.extend(
+                    items
+                        .iter()
+                        .enumerate()
+                        .rev()
+                        .map(|(i, n)| (n, child(&at, &i.to_string()))),
+                );
             }
+            Value::Object(members) => {
+                stack.extend(
+                    members
+                        .iter()
+                        .rev()
+                        .map(|m| (&m.value, child(&at, &pointer_token(&m.key)))),
+                );
+            }
+            _ => {}
         }
     }
-    out
 }
 
 /// The first value known only when the document is rendered, in `node`, described.
@@ -422,19 +437,25 @@ const MODELLED_ELEMENTS: [&str; 7] = [
 
 /// What of a statement's elements the model does not capture (the conditions' own parts are
 /// checked as they are read).
-fn unmodelled_elements(node: &Node) -> Vec<String> {
+fn unmodelled_elements(node: &Node, pointer: &str, unknown: &mut Vec<UnknownValue>) -> Vec<String> {
     let mut out = Vec::new();
     let members = node.as_object().unwrap_or_default();
     for member in members {
         let key = member.key.as_str();
+        let listed = matches!(key, "Action" | "NotAction" | "Resource" | "NotResource");
+        // A list of plain strings holds nothing unknown: the common case is settled by the
+        // check the model makes anyway.
+        let strings = listed && is_strings(&member.value);
+        let before = unknown.len();
+        if !strings && member.value.holds_unknown() {
+            unknown_values(member, pointer, unknown);
+        }
+        let first = unknown.get(before).filter(|_| key != "Sid" && key != "Condition");
         if !MODELLED_ELEMENTS.contains(&key) {
             out.push(format!("`{key}` is an element the evaluator does not model"));
-        } else if key != "Sid"
-            && key != "Condition"
-            && let Some(what) = first_unknown(&member.value)
-        {
-            out.push(format!("`{key}` holds {what}, {KNOWN_WHEN_RENDERED}"));
-        } else if matches!(key, "Action" | "NotAction" | "Resource" | "NotResource") && !is_strings(&member.value) {
+        } else if let Some(first) = first {
+            out.push(format!("`{key}` holds {}, {KNOWN_WHEN_RENDERED}", first.what));
+        } else if listed && !strings {
             out.push(format!("`{key}` holds something other than strings"));
         }
     }
@@ -464,10 +485,10 @@ fn is_strings(node: &Node) -> bool {
     }
 }
 
-fn conditions(node: &Node, pointer: &str, unmodelled: &mut Vec<String>) -> Vec<Condition> {
+fn conditions(node: &Node, pointer: &str, unmodelled: &mut Vec<String>, unknowns: bool) -> Vec<Condition> {
     let mut out = Vec::new();
     let Some(operators) = node.as_object() else {
-        unmodelled.push(match first_unknown(node) {
+        unmodelled.push(match first_unknown(node).filter(|_| unknowns) {
             Some(what) => format!("`Condition` is {what}, {KNOWN_WHEN_RENDERED}"),
             None => "`Condition` is not an object".to_string(),
         });
@@ -477,7 +498,7 @@ fn conditions(node: &Node, pointer: &str, unmodelled: &mut Vec<String>) -> Vec<C
     for op in operators {
         let op_pointer: Arc<str> = child(pointer, &pointer_token(&op.key)).into();
         let Some(keys) = op.value.as_object() else {
-            unmodelled.push(match first_unknown(&op.value) {
+            unmodelled.push(match first_unknown(&op.value).filter(|_| unknowns) {
                 Some(what) => format!(
                     "the condition operator `{}` holds {what}, {KNOWN_WHEN_RENDERED}",
                     op.key
@@ -492,7 +513,7 @@ fn conditions(node: &Node, pointer: &str, unmodelled: &mut Vec<String>) -> Vec<C
             let key_pointer: Arc<str> = child(&op_pointer, &pointer_token(&key.key)).into();
             // The evaluator leaves a condition unevaluated when its values are among these
             // (`eval::compiled::ambiguity`): the model keeps known strings only.
-            if let Some(what) = first_unknown(&key.value) {
+            if let Some(what) = unknowns.then(|| first_unknown(&key.value)).flatten() {
                 unmodelled.push(format!(
                     "the values of condition key `{}` hold {what}, {KNOWN_WHEN_RENDERED}",
                     key.key

@@ -34,19 +34,19 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         let Some(effect) = statement.get("Effect").map(|m| &m.value) else {
             continue;
         };
-        let text = match &effect.value {
-            crate::json::Value::String(text) => text.clone(),
+        let text: std::borrow::Cow<'_, str> = match &effect.value {
+            crate::json::Value::String(text) => text.into(),
             // Whatever its unknown parts are, no `Allow` or `Deny` starts like this.
             crate::json::Value::Template(template) => {
                 let prefix = template.known_prefix();
                 if "Allow".starts_with(&prefix) || "Deny".starts_with(&prefix) {
                     continue;
                 }
-                template.display()
+                template.display().into()
             }
             _ => continue, // `invalid-element-type`, or known only when rendered
         };
-        let text = text.as_str();
+        let text = &*text;
         if text == "Allow" || text == "Deny" {
             continue;
         }

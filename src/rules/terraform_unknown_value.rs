@@ -17,7 +17,9 @@
 //!
 //! When the document cannot be read around its unknown parts (the whole document is a
 //! reference, a key is computed, an interpolation stands for several members), it is **not
-//! linted** at all, and this finding says so.
+//! linted** at all, and this finding says so. A document attribute that names a `local` of
+//! the same file (`policy_document = local.policy_json`) says that the local was linted where
+//! it is written.
 //!
 //! In a ROS template (JSON or YAML), a document that holds a ROS function (`Ref`, `Fn::Sub`,
 //! `Fn::Join`, `Fn::GetAtt`, any `Fn::*`, or a YAML short form such as `!Ref`), which only ROS
@@ -123,4 +125,17 @@ pub fn partial(span: Span, what: &str, more: usize) -> Finding {
     )
     .label("known only when Terraform runs")
     .help("lint the plan (`terraform show -json`) to check the document as Terraform renders it")
+}
+
+/// The finding for a document attribute that is a `local` of the same file (`policy_document =
+/// local.policy_json`), linted where the local is written: said, at `info`, so that no one
+/// wonders whether it was checked.
+pub fn linted_where_written(span: Span, local: &str) -> Finding {
+    Finding::new(
+        &RULE,
+        span,
+        format!("this policy document is `{local}`, linted where it is written in this file"),
+    )
+    .label("linted at its definition")
+    .help("its findings, if any, point at the `locals` block")
 }
