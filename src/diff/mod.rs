@@ -9,6 +9,11 @@
 //! split by the constants of both policies. Every witness is checked by the ordinary evaluator
 //! on both sides before it is reported. What the split cannot reach is said in `limits`.
 
+pub mod checks;
+pub mod documents;
+pub mod files;
+pub mod git;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::catalog::Catalog;
@@ -179,11 +184,22 @@ pub fn actions(policies: &[&CompiledPolicy], catalog: &Catalog, limits: &mut BTr
 /// One ARN per class of ARNs that the two policies' resource patterns tell apart (the patterns'
 /// own shapes first, their wildcards filled in), and one outside them for each service.
 pub fn resources(policies: &[&CompiledPolicy], actions: &[String], limits: &mut BTreeSet<String>) -> Vec<String> {
+    resources_among(policies, None, actions, limits)
+}
+
+/// [`resources`], the classes split by one more pattern too (a `deny-access` resource).
+fn resources_among(
+    policies: &[&CompiledPolicy],
+    extra: Option<&str>,
+    actions: &[String],
+    limits: &mut BTreeSet<String>,
+) -> Vec<String> {
     let patterns: BTreeSet<String> = policies
         .iter()
         .flat_map(|p| &p.statements)
         .flat_map(|s| &s.resources)
         .map(|r| r.text().to_string())
+        .chain(extra.map(str::to_string))
         .collect();
     let mut seeds: Vec<String> = patterns.iter().map(|p| fill(p)).collect();
     let services: BTreeSet<&str> = actions
@@ -326,7 +342,8 @@ fn allowed_whatever(policy: &CompiledPolicy, action: &str, resource: &Resource, 
 pub const MAX_EVALUATIONS: usize = 20_000;
 
 /// A request `policy` allows or may allow (a `conditional` answer), for `--deny-access`: the
-/// first one over the contexts the exact search splits, on `resource` or, without one, on every
+/// first one over the contexts the exact search splits, on `resource` (an ARN, or a pattern: on
+/// every class of ARN inside it that the policy's patterns tell apart) or, without one, on every
 /// class of ARN the policy's patterns tell apart. With its decision and the statements.
 pub fn allows_somewhere(
     policy: &CompiledPolicy,
@@ -336,7 +353,18 @@ pub fn allows_somewhere(
 ) -> Option<(Witness, Decision, Vec<StatementRef>)> {
     let layers = as_layers(policy);
     let resources = match resource {
-        Some(resource) => vec![resource.to_string()],
+        Some(resource) if !resource.contains(['*', '?']) => vec![resource.to_string()],
+        // A pattern (`acs:kvstore:*:*:instance/prod-*`): one ARN per class inside it.
+        // An ARN with more `:` than the pattern (`acs:kvstore:::instance/prod-:instance/test-`,
+        // which `instance/test-*` matches too) names no instance: not a witness.
+        Some(pattern) => {
+            let within = crate::eval::pattern::Pattern::new(pattern);
+            let colons = pattern.matches(':').count();
+            resources_among(&[policy], Some(pattern), &[action.to_string()], limits)
+                .into_iter()
+                .filter(|arn| within.matches(arn) && arn.matches(':').count() == colons)
+                .collect()
+        }
         None => resources(&[policy], &[action.to_string()], limits),
     };
     for resource in resources {

@@ -76,6 +76,26 @@ pub fn load(path: &Path, config: &Config) -> Result<CompiledPolicy, LoadError> {
 /// Lint and compile a policy file already read: a file named on the command line, or a
 /// response the `aliyun` CLI gave (`cloud`). `name` is how messages name it.
 pub fn compile(name: &str, file: &PolicyFile, config: &Config) -> Result<CompiledPolicy, LoadError> {
+    let documents = checked_documents(name, file, config)?;
+    // A response that lists several versions is not one policy: which is in force is RAM's
+    // to say, not ours to guess.
+    let [policy_file::Document { root, .. }] = documents else {
+        return Err(LoadError::SeveralDocuments { path: name.into() });
+    };
+    let policy = Policy::from_document(root);
+    if policy.kind == PolicyKind::Trust {
+        return Err(LoadError::TrustPolicy { path: name.into() });
+    }
+    Ok(CompiledPolicy::new(file.source.clone(), &policy))
+}
+
+/// The documents of a policy file, once the linter finds nothing that refuses them (`diff`
+/// compiles each document of a file that holds several).
+pub fn checked_documents<'f>(
+    name: &str,
+    file: &'f PolicyFile,
+    config: &Config,
+) -> Result<&'f [policy_file::Document], LoadError> {
     let settings = Settings {
         requirements: Vec::new(),
         ..config.settings.clone()
@@ -103,16 +123,7 @@ pub fn compile(name: &str, file: &PolicyFile, config: &Config) -> Result<Compile
     let Content::Documents(documents) = &file.content else {
         return Err(LoadError::NotAPolicy { path: name.into() });
     };
-    // A response that lists several versions is not one policy: which is in force is RAM's
-    // to say, not ours to guess.
-    let [policy_file::Document { root, .. }] = documents.as_slice() else {
-        return Err(LoadError::SeveralDocuments { path: name.into() });
-    };
-    let policy = Policy::from_document(root);
-    if policy.kind == PolicyKind::Trust {
-        return Err(LoadError::TrustPolicy { path: name.into() });
-    }
-    Ok(CompiledPolicy::new(file.source.clone(), &policy))
+    Ok(documents)
 }
 
 /// The caller's policies by layer: control policies, the session policy, identity policies.
