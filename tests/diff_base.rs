@@ -489,3 +489,35 @@ fn checks_come_from_the_configuration_too() {
     assert_eq!(code, 2);
     assert!(err.contains("`kvstore:Delete*` is not a check"), "{err}");
 }
+
+#[test]
+fn the_new_access_hook_runs_diff_against_the_index() {
+    let hooks = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml")).unwrap();
+    let hook = &hooks[hooks.find("- id: ramguard-new-access").expect("the hook")..];
+    assert!(hook.contains("entry: ramguard diff --base HEAD --staged\n"), "{hook}");
+    assert!(hook.contains("pass_filenames: false\n"), "{hook}");
+    let e2e = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/pre-commit-e2e")).unwrap();
+    assert!(e2e.contains("- id: ramguard-new-access"), "the e2e runs it");
+
+    // What the hook runs, with `args: [--fail-on-new-access]`: the first commit (no HEAD yet)
+    // is all new access; then a widening is blocked and a narrowing passes.
+    let repo = Repo::new("hook");
+    let hook_run = ["diff", "--base", "HEAD", "--staged", "--fail-on-new-access"];
+    repo.write("ops.json", &fixture("describe.json"));
+    repo.git(&["add", "ops.json"]);
+    let (code, out, err) = repo.run(&hook_run);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("(no document) -> ops.json (staged)"), "{out}");
+    repo.commit_all();
+    repo.write("ops.json", &fixture("all.json"));
+    repo.git(&["add", "ops.json"]);
+    let (code, out, _) = repo.run(&hook_run);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("+ `kvstore:DeleteInstance` on `*`"), "{out}");
+    repo.commit_all();
+    repo.write("ops.json", &fixture("describe.json"));
+    repo.git(&["add", "ops.json"]);
+    let (code, out, _) = repo.run(&hook_run);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("0 new, 105 removed"), "{out}");
+}

@@ -121,7 +121,11 @@ impl Repo {
         command.args(["rev-parse", "--verify", "--quiet", "--end-of-options"]);
         command.arg(format!("{rev}^{{commit}}"));
         let out = output(command).unwrap_or_default();
-        let id = String::from_utf8_lossy(&out).trim().to_string();
+        let mut id = String::from_utf8_lossy(&out).trim().to_string();
+        // `HEAD` before the first commit: everything staged is new, compared with the empty tree.
+        if id.is_empty() && rev == "HEAD" && self.unborn() {
+            id = self.empty_tree()?;
+        }
         if id.is_empty() || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(format!(
                 "`{}` is not a revision git knows in {} (a branch not fetched? `git fetch origin main` first)",
@@ -130,6 +134,21 @@ impl Repo {
             ));
         }
         Ok(id)
+    }
+
+    /// Whether `HEAD` names a branch with no commit yet (a new repository).
+    fn unborn(&self) -> bool {
+        let mut command = git(Some(&self.root));
+        command.args(["symbolic-ref", "--quiet", "HEAD"]);
+        output(command).is_ok()
+    }
+
+    /// The id of the empty tree (SHA-1 or SHA-256, as the repository hashes).
+    fn empty_tree(&self) -> Result<String, String> {
+        let mut command = git(Some(&self.root));
+        command.args(["hash-object", "-t", "tree", "--stdin"]);
+        let out = output(command)?;
+        Ok(String::from_utf8_lossy(&out).trim().to_string())
     }
 
     /// The files under `pathspecs` (relative to the root) that differ between `commit` and the
