@@ -521,3 +521,42 @@ fn the_new_access_hook_runs_diff_against_the_index() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("0 new, 105 removed"), "{out}");
 }
+
+#[test]
+fn actions_of_a_service_without_a_catalogue_are_said_as_their_class() {
+    let old = format!("{FIXTURES}/ecs-describe.json");
+    let new = format!("{FIXTURES}/ecs-all.json");
+    let repo = Repo::new("symbolic");
+    let (code, out, err) = repo.run(&["diff", &old, &new]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("  + `ecs:` actions outside `ecs:Describe*` on `*` (allowed by statement 1 of "),
+        "{out}"
+    );
+    assert!(!out.contains("otheraction"), "{out}");
+    // JSON keeps a concrete witness, and says what it stands for.
+    let (_, value) = repo.json(&["diff", &old, &new]);
+    let change = &value["documents"][0]["new"][0];
+    assert_eq!(change["witness"]["action"], "ecs:otheraction");
+    assert_eq!(change["description"], "`ecs:` actions outside `ecs:Describe*`");
+    // Swapped, the same class is removed; a name written literally stands for itself.
+    let (_, out, _) = repo.run(&["diff", &new, &old]);
+    assert!(
+        out.contains("  - `ecs:` actions outside `ecs:Describe*` on `*`"),
+        "{out}"
+    );
+    let literal = format!("{FIXTURES}/ecs-run.json");
+    let (_, value) = repo.json(&["diff", &old, &literal]);
+    let new_actions: Vec<(&str, &Value)> = value["documents"][0]["new"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["witness"]["action"].as_str().unwrap(), &c["description"]))
+        .collect();
+    assert_eq!(new_actions, [("ecs:runinstances", &Value::Null)], "{value}");
+    let removed = &value["documents"][0]["removed"][0];
+    assert_eq!(
+        removed["description"], "`ecs:` actions matching `ecs:Describe*`",
+        "{value}"
+    );
+}

@@ -17,6 +17,7 @@ pub mod git;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::catalog::Catalog;
+use crate::eval::pattern::Pattern;
 use crate::eval::{self, CompiledPolicy, Context, Decision, Layer, LayerKind, Resource, StatementRef, Truth};
 
 /// A request on which the two policies disagree.
@@ -65,6 +66,10 @@ pub struct DocumentDiff {
     pub undecided: Vec<(Witness, Decision, Decision)>,
     /// What the comparison could not cover exhaustively.
     pub limits: BTreeSet<String>,
+    /// What a witness action of a service without a catalogue stands for: `ecs:otheraction` is
+    /// "`ecs:` actions outside `ecs:Describe*`" (by witness action; a name a policy writes
+    /// literally stands for itself and is not here).
+    pub action_classes: BTreeMap<String, String>,
 }
 
 impl DocumentDiff {
@@ -181,6 +186,80 @@ pub fn actions(policies: &[&CompiledPolicy], catalog: &Catalog, limits: &mut BTr
     out
 }
 
+/// For each compared action of a service without a catalogue that no policy names literally,
+/// the class it stands for, in words: the patterns of its service that match it and those that
+/// do not (`service:*` left out, as it matches all): "`ecs:` actions outside `ecs:Describe*`",
+/// "`ecs:` actions matching `ecs:Describe*`".
+pub fn action_classes(policies: &[&CompiledPolicy], actions: &[String]) -> BTreeMap<String, String> {
+    let patterns: BTreeSet<String> = policies
+        .iter()
+        .flat_map(|p| p.statements.iter().map(move |s| (p, s)))
+        .flat_map(|(p, s)| {
+            s.actions
+                .iter()
+                .map(move |a| as_written(&p.source.text, s.span, a.as_str()))
+        })
+        .collect();
+    let mut out = BTreeMap::new();
+    for action in actions {
+        let Some((service, _)) = action.split_once(':') else {
+            continue;
+        };
+        if service == "kvstore" || patterns.iter().any(|p| p.eq_ignore_ascii_case(action)) {
+            continue;
+        }
+        let prefix = format!("{service}:");
+        let of_service: Vec<&String> = patterns
+            .iter()
+            .filter(|p| {
+                let lower = p.to_ascii_lowercase();
+                lower.starts_with(&prefix) && lower != format!("{prefix}*")
+            })
+            .collect();
+        let (matching, outside): (Vec<&String>, Vec<&String>) = of_service
+            .into_iter()
+            .partition(|p| Pattern::ignoring_case(p).matches(action));
+        // A name outside the class is said only where it carves a hole in it (`ecs:DescribeX`
+        // out of `ecs:Describe*`), not where it lies apart (`ecs:RunInstances`).
+        let outside: Vec<&String> = outside
+            .into_iter()
+            .filter(|p| {
+                p.contains(['*', '?'])
+                    || matching.is_empty()
+                    || matching
+                        .iter()
+                        .any(|m| Pattern::ignoring_case(m).matches(&p.to_ascii_lowercase()))
+            })
+            .collect();
+        let quote = |list: &[&String]| list.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>();
+        let (matching, outside) = (quote(&matching), quote(&outside));
+        let mut text = format!("`{prefix}` actions");
+        if !matching.is_empty() {
+            text.push_str(&format!(" matching {}", matching.join(" and ")));
+        }
+        if !outside.is_empty() {
+            text.push_str(&format!(" outside {}", outside.join(", ")));
+        }
+        out.insert(action.clone(), text);
+    }
+    out
+}
+
+/// An action pattern as the statement writes it (`ecs:Describe*`; the compiled one is
+/// lowercased): its first quoted occurrence in the statement's text, ignoring case, or the
+/// lowercased one when the text spells it otherwise (an escape).
+fn as_written(text: &str, span: crate::source::Span, lowercased: &str) -> String {
+    let quoted = format!("\"{lowercased}\"");
+    let Some(statement) = text.get(span.start..span.end) else {
+        return lowercased.to_string();
+    };
+    statement
+        .to_ascii_lowercase()
+        .find(&quoted)
+        .and_then(|at| statement.get(at + 1..at + quoted.len() - 1))
+        .map_or_else(|| lowercased.to_string(), str::to_string)
+}
+
 /// One ARN per class of ARNs that the two policies' resource patterns tell apart (the patterns'
 /// own shapes first, their wildcards filled in), and one outside them for each service.
 pub fn resources(policies: &[&CompiledPolicy], actions: &[String], limits: &mut BTreeSet<String>) -> Vec<String> {
@@ -253,6 +332,7 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
     let mut result = DocumentDiff::default();
     let actions = actions(&both, catalog, &mut result.limits);
     let resources = resources(&both, &actions, &mut result.limits);
+    result.action_classes = action_classes(&both, &actions);
     let (old_layers, new_layers) = (as_layers(old), as_layers(new));
     let mut budget = MAX_EVALUATIONS;
     let empty = Context::default();

@@ -35,9 +35,10 @@ fn statements_json(statements: &[StatementRef]) -> Value {
         .collect()
 }
 
-fn change_json(change: &Change) -> Value {
+fn change_json(change: &Change, classes: &std::collections::BTreeMap<String, String>) -> Value {
     json!({
         "witness": witness_json(&change.witness),
+        "description": classes.get(&change.witness.action),
         "statements": statements_json(&change.statements),
         "statement": change.statements.first().map(|s| s.index),
         "line": change.statements.first().map(|s| s.line),
@@ -55,10 +56,11 @@ pub fn json(documents: &[DocumentReport], failed: &[Failed], uncertain: bool) ->
                 "new_file": d.new_file,
                 "address": d.address,
                 "status": d.status,
-                "new": d.diff.new.iter().map(change_json).collect::<Vec<_>>(),
-                "removed": d.diff.removed.iter().map(change_json).collect::<Vec<_>>(),
+                "new": d.diff.new.iter().map(|c| change_json(c, &d.diff.action_classes)).collect::<Vec<_>>(),
+                "removed": d.diff.removed.iter().map(|c| change_json(c, &d.diff.action_classes)).collect::<Vec<_>>(),
                 "undecided": d.diff.undecided.iter().map(|(w, old, new)| json!({
                     "witness": witness_json(w),
+                    "description": d.diff.action_classes.get(&w.action),
                     "old": old.as_str(),
                     "new": new.as_str(),
                 })).collect::<Vec<_>>(),
@@ -93,6 +95,12 @@ pub fn json(documents: &[DocumentReport], failed: &[Failed], uncertain: bool) ->
 
 /// `kvstore:DeleteInstance` on `acs:...` when `k=v` and `k2` absent.
 pub fn describe(witness: &Witness) -> String {
+    describe_in(witness, &std::collections::BTreeMap::new())
+}
+
+/// [`describe`], an action that stands for a class of a service's actions said as the class:
+/// "`ecs:` actions outside `ecs:Describe*` on `*`".
+pub fn describe_in(witness: &Witness, classes: &std::collections::BTreeMap<String, String>) -> String {
     let mut parts: Vec<String> = witness
         .assignments()
         .iter()
@@ -104,11 +112,11 @@ pub fn describe(witness: &Witness) -> String {
     } else {
         format!(" when {}", parts.join(" and "))
     };
-    format!(
-        "`{}` on `{}`{when}",
-        escape::line(&witness.action),
-        escape::line(&witness.resource)
-    )
+    let action = match classes.get(&witness.action) {
+        Some(class) => escape::line(class).into_owned(),
+        None => format!("`{}`", escape::line(&witness.action)),
+    };
+    format!("{action} on `{}`{when}", escape::line(&witness.resource))
 }
 
 fn by(statements: &[StatementRef]) -> String {
@@ -149,21 +157,21 @@ pub fn human(documents: &[DocumentReport], failed: &[Failed], uncertain: bool) -
         for change in &d.diff.new {
             out.push_str(&format!(
                 "  + {}{}\n",
-                describe(&change.witness),
+                describe_in(&change.witness, &d.diff.action_classes),
                 by(&change.statements)
             ));
         }
         for change in &d.diff.removed {
             out.push_str(&format!(
                 "  - {}{}\n",
-                describe(&change.witness),
+                describe_in(&change.witness, &d.diff.action_classes),
                 by(&change.statements)
             ));
         }
         for (witness, old, new) in &d.diff.undecided {
             out.push_str(&format!(
                 "  ? {} (old: {}, new: {})\n",
-                describe(witness),
+                describe_in(witness, &d.diff.action_classes),
                 old.as_str(),
                 new.as_str()
             ));
@@ -259,7 +267,7 @@ fn annotations(documents: &[DocumentReport], failed: &[Failed]) -> Vec<Annotatio
                 error: false,
                 message: format!(
                     "new access{address}: {} (denied by {})",
-                    describe(&change.witness),
+                    describe_in(&change.witness, &d.diff.action_classes),
                     d.old_file
                         .as_deref()
                         .map_or_else(|| "nothing: a new document".to_string(), |f| format!("`{f}`"))
