@@ -14,7 +14,7 @@ pub mod documents;
 pub mod files;
 pub mod git;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::catalog::Catalog;
 use crate::eval::pattern::Pattern;
@@ -335,8 +335,34 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
     result.action_classes = action_classes(&both, &actions);
     let (old_layers, new_layers) = (as_layers(old), as_layers(new));
     let mut budget = MAX_EVALUATIONS;
+    let mut stopped = false;
     let empty = Context::default();
-    'requests: for action in &actions {
+    // Actions that the same statements of both policies name (by `Action` or `NotAction`) get
+    // the same decision on every resource and context: one of each group is compared, and its
+    // changes are stated for every action of the group (176 kvstore actions are a handful of
+    // groups for most policies).
+    let statements: Vec<&crate::eval::compiled::CompiledStatement> = both.iter().flat_map(|p| &p.statements).collect();
+    let mut group_of: HashMap<Vec<bool>, usize> = HashMap::new();
+    let mut representatives: Vec<&String> = Vec::new();
+    let groups: Vec<usize> = actions
+        .iter()
+        .map(|action| {
+            let folded = action.to_ascii_lowercase();
+            let signature: Vec<bool> = statements
+                .iter()
+                .map(|s| s.action_matches_lowercased(&folded))
+                .collect();
+            *group_of.entry(signature).or_insert_with(|| {
+                representatives.push(action);
+                representatives.len() - 1
+            })
+        })
+        .collect();
+    let mut by_group: Vec<DocumentDiff> = representatives.iter().map(|_| DocumentDiff::default()).collect();
+    'requests: for (group, action) in representatives.iter().copied().enumerate() {
+        let Some(result) = by_group.get_mut(group) else {
+            continue;
+        };
         for resource in &resources {
             let arn = Resource::known(resource.clone());
             // Kleene's answer over every context first: a side that allows (or denies) whatever
@@ -362,9 +388,7 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
                     break;
                 }
                 if budget == 0 {
-                    result.limits.insert(format!(
-                        "the comparison stopped at its bound of {MAX_EVALUATIONS} requests: the access it lists is real, but it may not be all"
-                    ));
+                    stopped = true;
                     break 'requests;
                 }
                 budget -= 1;
@@ -398,6 +422,33 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
                 }
             }
         }
+    }
+    if stopped {
+        result.limits.insert(format!(
+            "the comparison stopped at its bound of {MAX_EVALUATIONS} requests: the access it lists is real, but it may not be all"
+        ));
+    }
+    // Each group's changes, for every action of the group, in the actions' order.
+    let with_action = |witness: &Witness, action: &String| Witness {
+        action: action.clone(),
+        ..witness.clone()
+    };
+    for (action, group) in actions.iter().zip(groups) {
+        let Some(found) = by_group.get(group) else {
+            continue;
+        };
+        result.limits.extend(found.limits.iter().cloned());
+        result.new.extend(found.new.iter().map(|c| Change {
+            witness: with_action(&c.witness, action),
+            statements: c.statements.clone(),
+        }));
+        result.removed.extend(found.removed.iter().map(|c| Change {
+            witness: with_action(&c.witness, action),
+            statements: c.statements.clone(),
+        }));
+        result
+            .undecided
+            .extend(found.undecided.iter().map(|(w, b, a)| (with_action(w, action), *b, *a)));
     }
     result
 }
