@@ -137,7 +137,7 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// List every rule: code, name, severity (as `ramguard.toml` sets it), summary
     Rules(RulesArgs),
-    /// The access a change of policy grants and takes away: `diff OLD NEW`
+    /// The access a change of policy grants and takes away: `diff OLD NEW`, `diff --base REV [PATH]...`
     Diff(DiffArgs),
     /// Print the documentation of one rule, by name or code
     Explain(ExplainArgs),
@@ -319,11 +319,21 @@ pub struct FetchArgs {
 /// Compare two versions of a policy document: the access NEW grants that OLD did not, and the
 /// reverse, each with a request that shows it.
 #[derive(Debug, Args)]
+#[command(
+    override_usage = "ramguard diff [OPTIONS] OLD NEW\n       ramguard diff [OPTIONS] --base REV [--staged] [PATH]...",
+    after_help = "Checks (`--fail-on-new-access`, `--deny-access`) add to those of `[diff]` in ramguard.toml.\nExit codes: 0 no check failed, 1 a check failed, 2 could not run (usage, a broken NEW policy, git), 3 no check failed but the comparison was not exhaustive."
+)]
 pub struct DiffArgs {
-    /// The policy before the change (any form `lint` reads, one document)
-    pub old: PathBuf,
-    /// The policy after the change
-    pub new: PathBuf,
+    /// OLD and NEW (any form `lint` reads); with `--base`, the files or folders to compare
+    /// (default: the current folder)
+    #[arg(value_name = "OLD NEW | PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Compare each policy file at this git revision (`HEAD`, `origin/main`) with the work tree
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// With `--base`: compare with the index (what `git commit` would record), the pre-commit case
+    #[arg(long, requires = "base")]
+    pub staged: bool,
     /// Fail (exit 1) when NEW allows anything OLD did not
     #[arg(long)]
     pub fail_on_new_access: bool,
@@ -333,5 +343,31 @@ pub struct DiffArgs {
     pub deny_access: Vec<String>,
     /// Output format
     #[arg(long, value_enum)]
-    pub format: Option<ReportFormat>,
+    pub format: Option<DiffFormat>,
+}
+
+/// What `diff` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// New and removed access, one line each, for people (the default)
+    Human,
+    /// JSON for scripts
+    Json,
+    /// SARIF 2.1.0: a result per new access and per failed check, on NEW's statement
+    Sarif,
+    /// GitHub Actions annotations on NEW's statements
+    Github,
+}
+
+impl AnyFormat {
+    /// `diff`'s format, if it prints this one.
+    pub fn for_diff(self) -> Option<DiffFormat> {
+        match self {
+            Self::Human => Some(DiffFormat::Human),
+            Self::Json => Some(DiffFormat::Json),
+            Self::Sarif => Some(DiffFormat::Sarif),
+            Self::Github => Some(DiffFormat::Github),
+            Self::Concise => None,
+        }
+    }
 }

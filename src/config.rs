@@ -38,6 +38,26 @@ struct RawConfig {
     catalog: RawCatalog,
     #[serde(default)]
     require: Vec<RawRequirement>,
+    #[serde(default)]
+    diff: RawDiff,
+}
+
+/// `[diff]`: the checks `ramguard diff` runs (the command line's flags add to them).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawDiff {
+    #[serde(default)]
+    fail_on_new_access: bool,
+    #[serde(default)]
+    deny_access: Vec<Spanned<String>>,
+}
+
+/// The checks of `[diff]`, read and checked.
+#[derive(Debug, Clone, Default)]
+pub struct DiffConfig {
+    pub fail_on_new_access: bool,
+    /// `ACTION[@RESOURCE]`, each well formed.
+    pub deny_access: Vec<String>,
 }
 
 /// Services and actions the built-in catalogue does not have yet.
@@ -102,6 +122,8 @@ pub struct Config {
     pub levels: BTreeMap<&'static str, Level>,
     pub ignores: Vec<Ignore>,
     pub settings: Settings,
+    /// `[diff]`.
+    pub diff: DiffConfig,
 }
 
 impl Config {
@@ -153,7 +175,7 @@ impl Config {
             let help = e
                 .message()
                 .contains("unknown field")
-                .then(|| "the keys are `[rules]`, `[limits]` (`policy-size`), `[[ignore]]` (`path`, `rules`, `reason`, `expires`), `[catalog]` (`services`, `actions`) and `[[require]]` (`path`, `deny`, `reason`)".to_string());
+                .then(|| "the keys are `[rules]`, `[limits]` (`policy-size`), `[[ignore]]` (`path`, `rules`, `reason`, `expires`), `[catalog]` (`services`, `actions`), `[[require]]` (`path`, `deny`, `reason`) and `[diff]` (`fail-on-new-access`, `deny-access`)".to_string());
             fail(e.span().map(|r| Span::new(r.start, r.end)), e.message().trim().to_string(), help)
         })?;
         let rule = |name: &Spanned<String>| {
@@ -252,12 +274,26 @@ impl Config {
                 reason: requirement.reason.clone(),
             });
         }
+        for check in &raw.diff.deny_access {
+            crate::diff::checks::DenyAccess::parse(check.get_ref(), crate::diff::checks::Origin::Config).map_err(|e| {
+                let at = check.span();
+                fail(
+                    Some(Span::new(at.start, at.end)),
+                    format!("`{}` is not a check: {e}", check.get_ref()),
+                    Some("write `deny-access = [\"kvstore:DeleteInstance@acs:kvstore:*:*:instance/prod-*\"]`: an action, and optionally `@` and an ARN".into()),
+                )
+            })?;
+        }
         Ok(Self {
             source: Some(source),
             root,
             levels,
             ignores,
             settings,
+            diff: DiffConfig {
+                fail_on_new_access: raw.diff.fail_on_new_access,
+                deny_access: raw.diff.deny_access.iter().map(|c| c.get_ref().clone()).collect(),
+            },
         })
     }
 

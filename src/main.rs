@@ -629,106 +629,102 @@ fn with_region(
 
 // --- `ramguard diff` (issue 10, section 3) ------------------------------------------------------
 
-/// Compare OLD and NEW; exit 1 when a `--fail-on-new-access` or `--deny-access` check fails.
+/// Compare OLD and NEW, or every policy file changed since `--base REV`; exit 1 when a check
+/// fails, 3 when none failed over a comparison that was not exhaustive, 2 when a file or
+/// git refused.
 fn run_diff(global: &GlobalArgs, args: &ramguard::cli::DiffArgs) -> Result<u8, Failure> {
-    use ramguard::report::diff::{DocumentReport, Failed};
-    let format = report_format(global, args.format, "diff")?;
-    // Each check, parsed before any work: `ACTION[@RESOURCE]`, no wildcard in the action.
-    let mut denied = Vec::new();
+    use ramguard::cli::DiffFormat;
+    use ramguard::diff::checks::{Checks, DenyAccess, Origin};
+    use ramguard::diff::documents::Refusal;
+    use ramguard::diff::files;
+    let format = match (args.format, global.format_before_subcommand) {
+        (Some(format), _) => format,
+        (None, None) => DiffFormat::Human,
+        (None, Some(any)) => any.for_diff().ok_or_else(|| {
+            Failure::Usage(format!(
+                "`diff` prints `human`, `json`, `sarif` or `github`, not `{}`",
+                any.name()
+            ))
+        })?,
+    };
+    // The checks, parsed before any work: the configuration's, then the command line's.
+    let mut command_line = Vec::new();
     for check in &args.deny_access {
-        let (action, resource) = match check.split_once('@') {
-            Some((action, resource)) => (action.trim(), Some(resource.trim())),
-            None => (check.trim(), None),
-        };
-        if action.contains(['*', '?']) || rules::invalid_action::check_form(action).is_err() {
-            return Err(Failure::Usage(format!(
-                "--deny-access `{check}`: `{action}` is not an action: write `service:ActionName[@ARN]`, without wildcards"
-            )));
-        }
-        if let Some(resource) = resource
-            && (resource.contains(['*', '?']) || rules::invalid_resource::check_form(resource).is_err())
-        {
-            return Err(Failure::Usage(format!(
-                "--deny-access `{check}`: `{resource}` is not a resource ARN (without wildcards)"
-            )));
-        }
-        denied.push((check.clone(), action.to_string(), resource.map(str::to_string)));
+        command_line.push(
+            DenyAccess::parse(check, Origin::CommandLine)
+                .map_err(|e| Failure::Usage(format!("--deny-access `{check}`: {e}")))?,
+        );
     }
     let config = load_config(global)?;
-    // A file with several documents is refused by the loader (exit 2), saying so.
-    let old = evaluable::load(&args.old, &config).map_err(Failure::Policy)?;
-    let new = evaluable::load(&args.new, &config).map_err(Failure::Policy)?;
-    // The configuration's catalogue: the kvstore actions it adds are compared too.
-    let diff = ramguard::diff::diff(&old, &new, &config.settings.catalog);
-    let mut failed = Vec::new();
-    if args.fail_on_new_access && diff.may_add_access() {
-        failed.push(Failed {
-            check: "fail-on-new-access".into(),
-            message: format!(
-                "--fail-on-new-access: `{}` allows {} request(s) that `{}` denies{}",
-                args.new.display(),
-                diff.new.len(),
-                args.old.display(),
-                match diff
-                    .undecided
-                    .iter()
-                    .filter(|(_, old, new)| *new == Decision::Conditional && *old != Decision::Allowed)
-                    .count()
-                {
-                    0 => String::new(),
-                    n => format!(", and may allow {n} more (conditional)"),
-                }
-            ),
-            witness: diff.new.first().map(|c| c.witness.clone()),
-            statements: diff.new.first().map(|c| c.statements.clone()).unwrap_or_default(),
-        });
+    let mut checks = Checks {
+        fail_on_new_access: if args.fail_on_new_access {
+            Some(Origin::CommandLine)
+        } else {
+            config.diff.fail_on_new_access.then_some(Origin::Config)
+        },
+        deny_access: Vec::new(),
+    };
+    for check in &config.diff.deny_access {
+        checks.add_deny_access(DenyAccess::parse(check, Origin::Config).map_err(Failure::Usage)?);
     }
-    let mut limits = std::collections::BTreeSet::new();
-    for (check, action, resource) in &denied {
-        if let Some((witness, decision, statements)) =
-            ramguard::diff::allows_somewhere(&new, action, resource.as_deref(), &mut limits)
-        {
-            failed.push(Failed {
-                check: format!("deny-access {check}"),
-                message: format!(
-                    "--deny-access `{check}`: `{}` {} {}",
-                    args.new.display(),
-                    if decision == Decision::Allowed {
-                        "allows"
-                    } else {
-                        "may allow (conditional)"
-                    },
-                    report::diff::describe(&witness)
-                ),
-                witness: Some(witness),
-                statements,
-            });
+    for check in command_line {
+        checks.add_deny_access(check);
+    }
+    let cwd = std::env::current_dir().map_err(|e| Failure::Usage(format!("cannot read the working directory: {e}")))?;
+    let outcome = match &args.base {
+        Some(rev) => files::base(
+            &files::Base {
+                rev,
+                staged: args.staged,
+                paths: &args.paths,
+            },
+            &cwd,
+            &config,
+            &checks,
+        )
+        .map_err(Failure::Usage)?,
+        None => {
+            let [old, new] = args.paths.as_slice() else {
+                return Err(Failure::Usage(format!(
+                    "`diff` compares two files, OLD and NEW (got {}); or give `--base REV` to compare with a git revision",
+                    args.paths.len()
+                )));
+            };
+            let mut outcome = files::two_files(old, new, &config, &checks).map_err(Failure::Usage)?;
+            // Two files named by the user: a refusal stops the run, as it did before `--base`.
+            if let Some(refusal) = outcome.refused.pop() {
+                return Err(match refusal {
+                    Refusal::Findings(report) => Failure::Policy(LoadError::Refused(report)),
+                    Refusal::Message(message) => Failure::Usage(message),
+                });
+            }
+            outcome
         }
+    };
+    let text = match format {
+        DiffFormat::Json => report::escape::json_text(&report::diff::json(
+            &outcome.documents,
+            &outcome.failed,
+            outcome.uncertain,
+        )),
+        DiffFormat::Human => report::diff::human(&outcome.documents, &outcome.failed, outcome.uncertain),
+        DiffFormat::Sarif => report::diff::sarif(&outcome.documents, &outcome.failed, &cwd),
+        DiffFormat::Github => report::diff::github(&outcome.documents, &outcome.failed),
+    };
+    print(&text);
+    // A file refused in a `--base` run: the others are reported, the run fails (exit 2).
+    let style = style(global, std::io::stderr().is_terminal());
+    let mut errors = String::new();
+    for refusal in &outcome.refused {
+        if let Refusal::Findings(file) = refusal {
+            for finding in &file.findings {
+                report::human::render_finding(&mut errors, &file.source, finding, style);
+            }
+        }
+        errors.push_str(&format!("error: {}\n", report::escape::lines(&refusal.message())));
     }
-    // A check that found nothing over an incomplete comparison proves nothing: uncertain.
-    let uncertain = failed.is_empty()
-        && ((args.fail_on_new_access && !diff.limits.is_empty()) || (!denied.is_empty() && !limits.is_empty()));
-    let mut diff = diff;
-    diff.limits.extend(limits);
-    let documents = [DocumentReport {
-        old_file: args.old.display().to_string(),
-        file: args.new.display().to_string(),
-        address: None,
-        diff,
-    }];
-    match format {
-        ReportFormat::Json => print(&report::escape::json_text(&report::diff::json(
-            &documents, &failed, uncertain,
-        ))),
-        ReportFormat::Human => print(&report::diff::human(&documents, &failed, uncertain)),
-    }
-    Ok(if !failed.is_empty() {
-        1
-    } else if uncertain {
-        3
-    } else {
-        0
-    })
+    let _ = std::io::stderr().write_all(errors.as_bytes());
+    Ok(outcome.exit_code())
 }
 
 /// `ramguard rules`: every rule at the level the configuration gives it (`off` included).

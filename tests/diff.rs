@@ -213,12 +213,15 @@ fn bad_arguments_are_refused() {
     assert_eq!(code, 2);
     assert!(err.contains("is not a resource ARN"), "{err}");
     // `--format` lists only what `diff` prints; before the subcommand, it is checked too.
-    let (code, _, err) = common::run(&["diff", "--format", "sarif", DESCRIBE, ALL]);
+    let (code, _, err) = common::run(&["diff", "--format", "concise", DESCRIBE, ALL]);
     assert_eq!(code, 2);
-    assert!(err.contains("invalid value 'sarif'"), "{err}");
-    let (code, _, err) = common::run(&["--format", "sarif", "diff", DESCRIBE, ALL]);
+    assert!(err.contains("invalid value 'concise'"), "{err}");
+    let (code, _, err) = common::run(&["--format", "concise", "diff", DESCRIBE, ALL]);
     assert_eq!(code, 2);
-    assert!(err.contains("`diff` prints `human` or `json`"), "{err}");
+    assert!(
+        err.contains("`diff` prints `human`, `json`, `sarif` or `github`"),
+        "{err}"
+    );
 }
 
 // --- properties -------------------------------------------------------------------------------

@@ -9,9 +9,15 @@
 //! split by the constants of both policies. Every witness is checked by the ordinary evaluator
 //! on both sides before it is reported. What the split cannot reach is said in `limits`.
 
-use std::collections::{BTreeMap, BTreeSet};
+pub mod checks;
+pub mod documents;
+pub mod files;
+pub mod git;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::catalog::Catalog;
+use crate::eval::pattern::Pattern;
 use crate::eval::{self, CompiledPolicy, Context, Decision, Layer, LayerKind, Resource, StatementRef, Truth};
 
 /// A request on which the two policies disagree.
@@ -60,6 +66,10 @@ pub struct DocumentDiff {
     pub undecided: Vec<(Witness, Decision, Decision)>,
     /// What the comparison could not cover exhaustively.
     pub limits: BTreeSet<String>,
+    /// What a witness action of a service without a catalogue stands for: `ecs:otheraction` is
+    /// "`ecs:` actions outside `ecs:Describe*`" (by witness action; a name a policy writes
+    /// literally stands for itself and is not here).
+    pub action_classes: BTreeMap<String, String>,
 }
 
 impl DocumentDiff {
@@ -176,14 +186,99 @@ pub fn actions(policies: &[&CompiledPolicy], catalog: &Catalog, limits: &mut BTr
     out
 }
 
+/// For each compared action of a service without a catalogue that no policy names literally,
+/// the class it stands for, in words: the patterns of its service that match it and those that
+/// do not (`service:*` left out, as it matches all): "`ecs:` actions outside `ecs:Describe*`",
+/// "`ecs:` actions matching `ecs:Describe*`".
+pub fn action_classes(policies: &[&CompiledPolicy], actions: &[String]) -> BTreeMap<String, String> {
+    let patterns: BTreeSet<String> = policies
+        .iter()
+        .flat_map(|p| p.statements.iter().map(move |s| (p, s)))
+        .flat_map(|(p, s)| {
+            s.actions
+                .iter()
+                .map(move |a| as_written(&p.source.text, s.span, a.as_str()))
+        })
+        .collect();
+    let mut out = BTreeMap::new();
+    for action in actions {
+        let Some((service, _)) = action.split_once(':') else {
+            continue;
+        };
+        if service == "kvstore" || patterns.iter().any(|p| p.eq_ignore_ascii_case(action)) {
+            continue;
+        }
+        let prefix = format!("{service}:");
+        let of_service: Vec<&String> = patterns
+            .iter()
+            .filter(|p| {
+                let lower = p.to_ascii_lowercase();
+                lower.starts_with(&prefix) && lower != format!("{prefix}*")
+            })
+            .collect();
+        let (matching, outside): (Vec<&String>, Vec<&String>) = of_service
+            .into_iter()
+            .partition(|p| Pattern::ignoring_case(p).matches(action));
+        // A name outside the class is said only where it carves a hole in it (`ecs:DescribeX`
+        // out of `ecs:Describe*`), not where it lies apart (`ecs:RunInstances`).
+        let outside: Vec<&String> = outside
+            .into_iter()
+            .filter(|p| {
+                p.contains(['*', '?'])
+                    || matching.is_empty()
+                    || matching
+                        .iter()
+                        .any(|m| Pattern::ignoring_case(m).matches(&p.to_ascii_lowercase()))
+            })
+            .collect();
+        let quote = |list: &[&String]| list.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>();
+        let (matching, outside) = (quote(&matching), quote(&outside));
+        let mut text = format!("`{prefix}` actions");
+        if !matching.is_empty() {
+            text.push_str(&format!(" matching {}", matching.join(" and ")));
+        }
+        if !outside.is_empty() {
+            text.push_str(&format!(" outside {}", outside.join(", ")));
+        }
+        out.insert(action.clone(), text);
+    }
+    out
+}
+
+/// An action pattern as the statement writes it (`ecs:Describe*`; the compiled one is
+/// lowercased): its first quoted occurrence in the statement's text, ignoring case, or the
+/// lowercased one when the text spells it otherwise (an escape).
+fn as_written(text: &str, span: crate::source::Span, lowercased: &str) -> String {
+    let quoted = format!("\"{lowercased}\"");
+    let Some(statement) = text.get(span.start..span.end) else {
+        return lowercased.to_string();
+    };
+    statement
+        .to_ascii_lowercase()
+        .find(&quoted)
+        .and_then(|at| statement.get(at + 1..at + quoted.len() - 1))
+        .map_or_else(|| lowercased.to_string(), str::to_string)
+}
+
 /// One ARN per class of ARNs that the two policies' resource patterns tell apart (the patterns'
 /// own shapes first, their wildcards filled in), and one outside them for each service.
 pub fn resources(policies: &[&CompiledPolicy], actions: &[String], limits: &mut BTreeSet<String>) -> Vec<String> {
+    resources_among(policies, None, actions, limits)
+}
+
+/// [`resources`], the classes split by one more pattern too (a `deny-access` resource).
+fn resources_among(
+    policies: &[&CompiledPolicy],
+    extra: Option<&str>,
+    actions: &[String],
+    limits: &mut BTreeSet<String>,
+) -> Vec<String> {
     let patterns: BTreeSet<String> = policies
         .iter()
         .flat_map(|p| &p.statements)
         .flat_map(|s| &s.resources)
         .map(|r| r.text().to_string())
+        .chain(extra.map(str::to_string))
         .collect();
     let mut seeds: Vec<String> = patterns.iter().map(|p| fill(p)).collect();
     let services: BTreeSet<&str> = actions
@@ -237,10 +332,37 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
     let mut result = DocumentDiff::default();
     let actions = actions(&both, catalog, &mut result.limits);
     let resources = resources(&both, &actions, &mut result.limits);
+    result.action_classes = action_classes(&both, &actions);
     let (old_layers, new_layers) = (as_layers(old), as_layers(new));
     let mut budget = MAX_EVALUATIONS;
+    let mut stopped = false;
     let empty = Context::default();
-    'requests: for action in &actions {
+    // Actions that the same statements of both policies name (by `Action` or `NotAction`) get
+    // the same decision on every resource and context: one of each group is compared, and its
+    // changes are stated for every action of the group (176 kvstore actions are a handful of
+    // groups for most policies).
+    let statements: Vec<&crate::eval::compiled::CompiledStatement> = both.iter().flat_map(|p| &p.statements).collect();
+    let mut group_of: HashMap<Vec<bool>, usize> = HashMap::new();
+    let mut representatives: Vec<&String> = Vec::new();
+    let groups: Vec<usize> = actions
+        .iter()
+        .map(|action| {
+            let folded = action.to_ascii_lowercase();
+            let signature: Vec<bool> = statements
+                .iter()
+                .map(|s| s.action_matches_lowercased(&folded))
+                .collect();
+            *group_of.entry(signature).or_insert_with(|| {
+                representatives.push(action);
+                representatives.len() - 1
+            })
+        })
+        .collect();
+    let mut by_group: Vec<DocumentDiff> = representatives.iter().map(|_| DocumentDiff::default()).collect();
+    'requests: for (group, action) in representatives.iter().copied().enumerate() {
+        let Some(result) = by_group.get_mut(group) else {
+            continue;
+        };
         for resource in &resources {
             let arn = Resource::known(resource.clone());
             // Kleene's answer over every context first: a side that allows (or denies) whatever
@@ -266,9 +388,7 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
                     break;
                 }
                 if budget == 0 {
-                    result.limits.insert(format!(
-                        "the comparison stopped at its bound of {MAX_EVALUATIONS} requests: the access it lists is real, but it may not be all"
-                    ));
+                    stopped = true;
                     break 'requests;
                 }
                 budget -= 1;
@@ -303,6 +423,33 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
             }
         }
     }
+    if stopped {
+        result.limits.insert(format!(
+            "the comparison stopped at its bound of {MAX_EVALUATIONS} requests: the access it lists is real, but it may not be all"
+        ));
+    }
+    // Each group's changes, for every action of the group, in the actions' order.
+    let with_action = |witness: &Witness, action: &String| Witness {
+        action: action.clone(),
+        ..witness.clone()
+    };
+    for (action, group) in actions.iter().zip(groups) {
+        let Some(found) = by_group.get(group) else {
+            continue;
+        };
+        result.limits.extend(found.limits.iter().cloned());
+        result.new.extend(found.new.iter().map(|c| Change {
+            witness: with_action(&c.witness, action),
+            statements: c.statements.clone(),
+        }));
+        result.removed.extend(found.removed.iter().map(|c| Change {
+            witness: with_action(&c.witness, action),
+            statements: c.statements.clone(),
+        }));
+        result
+            .undecided
+            .extend(found.undecided.iter().map(|(w, b, a)| (with_action(w, action), *b, *a)));
+    }
     result
 }
 
@@ -326,7 +473,8 @@ fn allowed_whatever(policy: &CompiledPolicy, action: &str, resource: &Resource, 
 pub const MAX_EVALUATIONS: usize = 20_000;
 
 /// A request `policy` allows or may allow (a `conditional` answer), for `--deny-access`: the
-/// first one over the contexts the exact search splits, on `resource` or, without one, on every
+/// first one over the contexts the exact search splits, on `resource` (an ARN, or a pattern: on
+/// every class of ARN inside it that the policy's patterns tell apart) or, without one, on every
 /// class of ARN the policy's patterns tell apart. With its decision and the statements.
 pub fn allows_somewhere(
     policy: &CompiledPolicy,
@@ -336,7 +484,18 @@ pub fn allows_somewhere(
 ) -> Option<(Witness, Decision, Vec<StatementRef>)> {
     let layers = as_layers(policy);
     let resources = match resource {
-        Some(resource) => vec![resource.to_string()],
+        Some(resource) if !resource.contains(['*', '?']) => vec![resource.to_string()],
+        // A pattern (`acs:kvstore:*:*:instance/prod-*`): one ARN per class inside it.
+        // An ARN with more `:` than the pattern (`acs:kvstore:::instance/prod-:instance/test-`,
+        // which `instance/test-*` matches too) names no instance: not a witness.
+        Some(pattern) => {
+            let within = crate::eval::pattern::Pattern::new(pattern);
+            let colons = pattern.matches(':').count();
+            resources_among(&[policy], Some(pattern), &[action.to_string()], limits)
+                .into_iter()
+                .filter(|arn| within.matches(arn) && arn.matches(':').count() == colons)
+                .collect()
+        }
         None => resources(&[policy], &[action.to_string()], limits),
     };
     for resource in resources {

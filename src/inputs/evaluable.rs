@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::policy_file::{Content, PolicyFile};
+use super::policy_file::{self, Content, PolicyFile};
 use super::selection::{self, Held};
 use crate::config::Config;
 use crate::eval::compiled::CompiledStatement;
@@ -144,6 +144,27 @@ pub fn load(path: &Path, config: &Config) -> Result<CompiledPolicy, LoadError> {
 /// response the `aliyun` CLI gave (`cloud`). `name` is how messages name it.
 pub fn compile(name: &str, file: &PolicyFile, config: &Config) -> Result<CompiledPolicy, LoadError> {
     select(name, file, Vec::new(), None, config)
+}
+
+/// The documents of a policy file, once the linter finds nothing that refuses them (`diff`
+/// compiles each document of a file that holds several).
+pub fn checked_documents<'f>(
+    name: &str,
+    file: &'f PolicyFile,
+    config: &Config,
+) -> Result<&'f [policy_file::Document], LoadError> {
+    let settings = Settings {
+        requirements: Vec::new(),
+        ..config.settings.clone()
+    };
+    let Some(findings) = lint::lint_file(file, &settings, name) else {
+        return Err(LoadError::NotAPolicy { path: name.into() });
+    };
+    refuse_errors(file, findings, config)?;
+    let Content::Documents(documents) = &file.content else {
+        return Err(LoadError::NotAPolicy { path: name.into() });
+    };
+    Ok(documents)
 }
 
 /// The document of `file` at `address` (or its only one), linted and compiled.

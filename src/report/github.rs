@@ -39,11 +39,11 @@ pub fn render(report: &LintReport) -> String {
 }
 
 /// The escaping GitHub's toolkit applies to a command's message.
-fn escape_data(text: &str) -> String {
+pub(crate) fn escape_data(text: &str) -> String {
     text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// The escaping GitHub's toolkit applies to a command's properties.
-fn escape_property(text: &str) -> String {
+pub(crate) fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }

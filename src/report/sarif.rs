@@ -97,7 +97,7 @@ fn category(code: &str) -> &'static str {
 
 /// A path relative to the working directory, with `/` separators and the characters a URI
 /// cannot hold percent-encoded.
-fn relative_uri(name: &str, cwd: &std::path::Path) -> String {
+pub(crate) fn relative_uri(name: &str, cwd: &std::path::Path) -> String {
     let path = std::path::Path::new(name);
     let relative = path.strip_prefix(cwd).unwrap_or(path);
     let text = relative.to_string_lossy().replace('\\', "/");
@@ -113,7 +113,7 @@ fn relative_uri(name: &str, cwd: &std::path::Path) -> String {
 }
 
 /// FNV-1a over the parts: stable across runs and platforms, and independent of line numbers.
-fn fingerprint(parts: &[&str]) -> String {
+pub(crate) fn fingerprint(parts: &[&str]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
         for byte in part.bytes().chain([0]) {

@@ -1,0 +1,143 @@
+//! `cargo bench --bench diff`: `ramguard diff` on two 100-statement policies (the aim: at most
+//! 50 ms), and `diff --base HEAD` over a git repository of 1,000 policy files of which 5 % changed
+//! in the work tree (the aim: at most 2 s), git's work included.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark fails loudly"
+)]
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ramguard::catalog::Catalog;
+use ramguard::config::Config;
+use ramguard::diff::{self, checks::Checks, files};
+use support::corpus::{self, Rng};
+
+fn main() {
+    two_policies();
+    repository();
+}
+
+fn two_policies() {
+    let catalog = Catalog::shared();
+    let mut rng = Rng::new(11);
+    let [old, unrelated] = [(); 2].map(|()| support::compiled_policies(&mut rng, 1, 100).remove(0));
+    // A pull request's change: the same policy with two statements replaced.
+    let text = old.source.text.to_string();
+    let mut edited = text.clone();
+    for _ in 0..2 {
+        let start = edited.find("    {\n      \"Effect\"").unwrap();
+        let end = start + edited[start..].find("\n    }").unwrap() + "\n    }".len();
+        edited.replace_range(start..end, &corpus::statement(&mut rng));
+    }
+    let root = ramguard::json::parse(&edited).expect("valid JSON");
+    let changed = ramguard::eval::CompiledPolicy::new(
+        std::sync::Arc::new(ramguard::source::SourceFile::new("changed.json", edited)),
+        &ramguard::policy::Policy::from_document(&root),
+    );
+    for (what, new) in [
+        ("two statements changed", &changed),
+        ("two unrelated policies", &unrelated),
+    ] {
+        let result = diff::diff(&old, new, &catalog);
+        let (wall, cpu) = support::median_and_cpu(11, || {
+            std::hint::black_box(diff::diff(&old, new, &catalog));
+        });
+        // Where the time goes: the classes of ARNs alone.
+        let mut limits = std::collections::BTreeSet::new();
+        let actions = diff::actions(&[&old, new], &catalog, &mut limits);
+        let resources_time = support::median(3, || {
+            std::hint::black_box(diff::resources(&[&old, new], &actions, &mut limits));
+        });
+        let classes = diff::resources(&[&old, new], &actions, &mut limits).len();
+        println!(
+            "  {} actions, {classes} classes of ARN (found in {:.1} ms); limits: {:?}",
+            actions.len(),
+            resources_time.as_secs_f64() * 1e3,
+            result.limits
+        );
+        println!(
+            "100 statements against 100 ({what}): {} new, {} removed, {} undecided, {} limits",
+            result.new.len(),
+            result.removed.len(),
+            result.undecided.len(),
+            result.limits.len()
+        );
+        println!(
+            "  median {:.1} ms{}",
+            wall.as_secs_f64() * 1e3,
+            cpu.map(|c| format!(", CPU {:.1} ms", c.as_secs_f64() * 1e3))
+                .unwrap_or_default()
+        );
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+fn repository() {
+    let dir = std::env::temp_dir().join(format!("ramguard-bench-diff-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let paths: Vec<PathBuf> = corpus::write(&dir, 1_000, 42).unwrap();
+    git(&dir, &["init", "--quiet"]);
+    git(&dir, &["config", "user.name", "bench"]);
+    git(&dir, &["config", "user.email", "bench@example.com"]);
+    git(&dir, &["config", "commit.gpgsign", "false"]);
+    git(&dir, &["add", "--all"]);
+    git(&dir, &["commit", "--quiet", "-m", "policies"]);
+    // 5 % of the files rewritten in the work tree, each as a clean policy.
+    let mut rng = Rng::new(43);
+    for path in paths.iter().step_by(20) {
+        let statements = 1 + rng.below(10);
+        std::fs::write(path, corpus::document(&mut rng, statements)).unwrap();
+    }
+    let config = Config {
+        root: dir.clone(),
+        ..Config::default()
+    };
+    let checks = Checks {
+        fail_on_new_access: Some(diff::checks::Origin::CommandLine),
+        deny_access: Vec::new(),
+    };
+    let base = files::Base {
+        rev: "HEAD",
+        staged: false,
+        paths: &[],
+    };
+    let outcome = files::base(&base, &dir, &config, &checks).unwrap();
+    let (wall, cpu) = support::median_and_cpu(5, || {
+        std::hint::black_box(files::base(&base, &dir, &config, &checks).unwrap());
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    println!(
+        "1,000 files, 50 changed, against HEAD: {} documents compared, {} new, {} failed checks, {} refused",
+        outcome.documents.len(),
+        outcome.documents.iter().map(|d| d.diff.new.len()).sum::<usize>(),
+        outcome.failed.len(),
+        outcome.refused.len()
+    );
+    println!(
+        "  median {:.0} ms{}",
+        wall.as_secs_f64() * 1e3,
+        cpu.map(|c| format!(", CPU {:.0} ms", c.as_secs_f64() * 1e3))
+            .unwrap_or_default()
+    );
+}
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -1,0 +1,194 @@
+//! The checks that fail a `diff` (exit 1): `fail-on-new-access` and `deny-access
+//! ACTION[@RESOURCE]`, from the command line and from `ramguard.toml`'s `[diff]`; and what
+//! each compared document carries to the reporters.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use super::{DocumentDiff, Witness};
+use crate::eval::{CompiledPolicy, Decision, StatementRef};
+use crate::source::SourceFile;
+
+/// One document compared, for the reporters.
+#[derive(Debug)]
+pub struct DocumentReport {
+    /// OLD as shown (`HEAD:policies/ops.json`, or the file named); `None`: no such document.
+    pub old_file: Option<String>,
+    /// The file's path (NEW's, or where it was for a deleted file).
+    pub file: String,
+    /// NEW as shown (`policies/ops.json (staged)`); `None`: the document is gone.
+    pub new_file: Option<String>,
+    /// The document's name inside its file (Terraform), when it has one.
+    pub address: Option<String>,
+    /// `added`, `modified` or `deleted` (the document, not only the file).
+    pub status: &'static str,
+    /// NEW's text, where the reporters find a statement's column.
+    pub new_source: Option<Arc<SourceFile>>,
+    pub diff: DocumentDiff,
+}
+
+/// A check that failed.
+#[derive(Debug)]
+pub struct Failed {
+    pub check: String,
+    /// What failed, up to the request that shows it (the reporters add the witness when
+    /// `names_witness`).
+    pub message: String,
+    pub names_witness: bool,
+    pub witness: Option<Witness>,
+    /// NEW's statements that allow the witness.
+    pub statements: Vec<StatementRef>,
+    /// NEW's text, where the reporters find a statement's column.
+    pub source: Option<Arc<SourceFile>>,
+}
+
+/// Where a check comes from, as messages name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    CommandLine,
+    Config,
+}
+
+/// `deny-access ACTION[@RESOURCE]`: NEW must not allow (or may allow) it in any context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DenyAccess {
+    /// As written.
+    pub text: String,
+    pub action: String,
+    pub resource: Option<String>,
+    pub origin: Origin,
+}
+
+impl DenyAccess {
+    /// `service:ActionName[@ARN]`: one action, without wildcards; the ARN may be a pattern
+    /// (`acs:kvstore:*:*:instance/prod-*`). The error is the message's tail.
+    pub fn parse(text: &str, origin: Origin) -> Result<Self, String> {
+        let (action, resource) = match text.split_once('@') {
+            Some((action, resource)) => (action.trim(), Some(resource.trim())),
+            None => (text.trim(), None),
+        };
+        if action.contains(['*', '?']) || crate::rules::invalid_action::check_form(action).is_err() {
+            return Err(format!(
+                "`{action}` is not an action: write `service:ActionName[@ARN]`, without wildcards"
+            ));
+        }
+        if let Some(resource) = resource
+            && crate::rules::invalid_resource::check_form(resource).is_err()
+        {
+            return Err(format!(
+                "`{resource}` is not a resource ARN: write `acs:<service>:<region>:<account>:<relative-id>` (wildcards allowed)"
+            ));
+        }
+        Ok(Self {
+            text: text.to_string(),
+            action: action.to_string(),
+            resource: resource.map(str::to_string),
+            origin,
+        })
+    }
+
+    fn name(&self) -> String {
+        match self.origin {
+            Origin::CommandLine => format!("--deny-access `{}`", self.text),
+            Origin::Config => format!("deny-access `{}` (ramguard.toml)", self.text),
+        }
+    }
+}
+
+/// The checks of one run: the configuration's, and the command line's added to them.
+#[derive(Debug, Clone, Default)]
+pub struct Checks {
+    pub fail_on_new_access: Option<Origin>,
+    pub deny_access: Vec<DenyAccess>,
+}
+
+impl Checks {
+    pub fn is_empty(&self) -> bool {
+        self.fail_on_new_access.is_none() && self.deny_access.is_empty()
+    }
+
+    /// Add a check (one written in both places counts once).
+    pub fn add_deny_access(&mut self, check: DenyAccess) {
+        if !self
+            .deny_access
+            .iter()
+            .any(|c| c.action == check.action && c.resource == check.resource)
+        {
+            self.deny_access.push(check);
+        }
+    }
+
+    /// Run the checks on one compared document (`new`: NEW's policy, `None` when the document is
+    /// gone); the limits of the deny-access searches join the document's. Returns the failures,
+    /// and whether a check found nothing over a comparison that was not exhaustive.
+    pub fn check(&self, report: &mut DocumentReport, new: Option<&CompiledPolicy>) -> (Vec<Failed>, bool) {
+        let mut failed = Vec::new();
+        let new_shown = report.new_file.clone().unwrap_or_else(|| report.file.clone());
+        let diff = &report.diff;
+        if let Some(origin) = self.fail_on_new_access
+            && diff.may_add_access()
+        {
+            let conditional = diff
+                .undecided
+                .iter()
+                .filter(|(_, old, new)| *new == Decision::Conditional && *old != Decision::Allowed)
+                .count();
+            let before = match &report.old_file {
+                Some(old) => format!("`{old}` denies"),
+                None => "nothing allowed before (a new document)".to_string(),
+            };
+            failed.push(Failed {
+                check: "fail-on-new-access".into(),
+                message: format!(
+                    "{}: `{new_shown}`{} allows {} request(s) that {before}{}",
+                    match origin {
+                        Origin::CommandLine => "--fail-on-new-access",
+                        Origin::Config => "fail-on-new-access (ramguard.toml)",
+                    },
+                    report.address.as_ref().map(|a| format!(" `{a}`")).unwrap_or_default(),
+                    diff.new.len(),
+                    match conditional {
+                        0 => String::new(),
+                        n => format!(", and may allow {n} more (conditional)"),
+                    }
+                ),
+                names_witness: false,
+                witness: diff.new.first().map(|c| c.witness.clone()),
+                statements: diff.new.first().map(|c| c.statements.clone()).unwrap_or_default(),
+                source: report.new_source.clone(),
+            });
+        }
+        let mut limits = BTreeSet::new();
+        if let Some(new) = new {
+            for check in &self.deny_access {
+                if let Some((witness, decision, statements)) =
+                    super::allows_somewhere(new, &check.action, check.resource.as_deref(), &mut limits)
+                {
+                    failed.push(Failed {
+                        check: format!("deny-access {}", check.text),
+                        message: format!(
+                            "{}: `{new_shown}`{} {}",
+                            check.name(),
+                            report.address.as_ref().map(|a| format!(" `{a}`")).unwrap_or_default(),
+                            if decision == Decision::Allowed {
+                                "allows"
+                            } else {
+                                "may allow (conditional)"
+                            },
+                        ),
+                        names_witness: true,
+                        witness: Some(witness),
+                        statements,
+                        source: report.new_source.clone(),
+                    });
+                }
+            }
+        }
+        // A check that found nothing over an incomplete comparison proves nothing: uncertain.
+        let uncertain = failed.is_empty()
+            && ((self.fail_on_new_access.is_some() && !report.diff.limits.is_empty())
+                || (!self.deny_access.is_empty() && !limits.is_empty()));
+        report.diff.limits.extend(limits);
+        (failed, uncertain)
+    }
+}

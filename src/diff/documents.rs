@@ -1,0 +1,160 @@
+//! The documents of one file on each side of a change, and which document of OLD is compared
+//! with which of NEW: by address (`alicloud_ram_policy.p`, `local.x`), or, for a file that
+//! holds one document without a name, that one with the other side's one. Anything else that
+//! could be matched in more than one way is refused, never guessed.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::eval::CompiledPolicy;
+use crate::inputs::evaluable::{self, LoadError};
+use crate::inputs::policy_file::Content;
+use crate::lint::FileReport;
+use crate::policy::{Policy, PolicyKind};
+use crate::rules::terraform_unknown_value;
+use crate::source::SourceFile;
+
+/// Why a file is not compared.
+#[derive(Debug)]
+pub enum Refusal {
+    /// The linter finds it broken or ambiguous (rendered as `lint` renders them).
+    Findings(FileReport),
+    Message(String),
+}
+
+impl Refusal {
+    /// One line for the user (the findings are rendered separately).
+    pub fn message(&self) -> String {
+        match self {
+            Self::Findings(report) => LoadError::Refused(FileReport {
+                source: report.source.clone(),
+                findings: report.findings.clone(),
+            })
+            .message(),
+            Self::Message(message) => message.clone(),
+        }
+    }
+}
+
+/// One policy document of a side, with its name in the file when the file names it.
+#[derive(Debug)]
+pub struct SideDocument {
+    pub address: Option<String>,
+    pub policy: CompiledPolicy,
+}
+
+/// What one side of a file holds.
+#[derive(Debug)]
+pub enum Side {
+    /// No file, or plainly not a policy (`package.json`).
+    Nothing,
+    /// A file that looks like a policy but is not one ramguard reads (why).
+    Unrecognised(String),
+    /// Its permission documents, and what was left out (trust policies).
+    Documents(Vec<SideDocument>, Vec<String>),
+}
+
+/// Read one side of a file as `lint` reads it (JSON or Terraform by the name's extension; the
+/// name is how statements are shown: `HEAD:policies/ops.json`); refused when the linter finds
+/// an error, or when its documents cannot be told apart.
+pub fn read_side(name: &str, bytes: Vec<u8>, config: &Config) -> Result<Side, Refusal> {
+    let file = crate::inputs::read_policy_file(name.to_string(), bytes);
+    match &file.content {
+        Content::NotPolicy(_) => return Ok(Side::Nothing),
+        Content::Unrecognised(unrecognised) => return Ok(Side::Unrecognised(unrecognised.message.clone())),
+        Content::Documents(_) | Content::Unparsed => {}
+    }
+    let documents = match evaluable::checked_documents(name, &file, config) {
+        Ok(documents) => documents,
+        Err(LoadError::Refused(report)) => return Err(Refusal::Findings(report)),
+        Err(LoadError::NotAPolicy { .. }) => return Ok(Side::Nothing),
+        Err(other) => return Err(Refusal::Message(other.message())),
+    };
+    let mut seen = BTreeSet::new();
+    let unnamed = documents.iter().filter(|d| d.address().is_none()).count();
+    if unnamed > 0 && documents.len() > 1 {
+        return Err(Refusal::Message(format!(
+            "{name}: the file carries several policy documents, {unnamed} of them without a name (a `ListPolicyVersions` response?): which to compare with which cannot be told; pass the one in force, e.g. a `GetPolicy` response"
+        )));
+    }
+    let mut out = Vec::new();
+    let mut left_out = Vec::new();
+    for document in documents {
+        let address = document.address().map(str::to_string);
+        if let Some(address) = &address
+            && !seen.insert(address.clone())
+        {
+            return Err(Refusal::Message(format!(
+                "{name}: two documents are named `{address}`: which to compare with which cannot be told"
+            )));
+        }
+        let policy = Policy::from_document(&document.root);
+        if policy.kind == PolicyKind::Trust {
+            left_out.push(format!(
+                "{name}{}: a trust policy (who may assume a role) is not compared",
+                address.as_ref().map(|a| format!(" `{a}`")).unwrap_or_default()
+            ));
+            continue;
+        }
+        out.push(SideDocument {
+            address,
+            policy: CompiledPolicy::new(file.source.clone(), &policy),
+        });
+    }
+    // A document only Terraform knows (a plan's `after_unknown`, a `.tf` value that cannot be
+    // read around its unknowns) is no document, only a finding: said, never silently equal.
+    for finding in file.findings.iter().filter(|f| {
+        std::ptr::eq(f.rule, &terraform_unknown_value::RULE)
+            && !documents
+                .iter()
+                .any(|d| d.root.span.start <= f.span.start && f.span.end <= d.root.span.end)
+    }) {
+        let what = finding.message.trim_end_matches(": it was not linted");
+        left_out.push(format!("{name}: {what}: not compared"));
+    }
+    Ok(Side::Documents(out, left_out))
+}
+
+/// A policy with no statement: the side of a file that is not there (everything is denied).
+pub fn nothing(name: &str) -> CompiledPolicy {
+    CompiledPolicy {
+        source: Arc::new(SourceFile::new(name, "")),
+        statements: Vec::new(),
+    }
+}
+
+/// One document compared: its address, and the policy on each side (`None`: absent there).
+#[derive(Debug)]
+pub struct Pair {
+    pub address: Option<String>,
+    pub old: Option<CompiledPolicy>,
+    pub new: Option<CompiledPolicy>,
+}
+
+/// Match the documents of the two sides by address (a document without one matches the other
+/// side's document without one: `read_side` lets one through only in a one-document file). In
+/// NEW's order, then the documents only OLD has.
+pub fn pair(old: Vec<SideDocument>, new: Vec<SideDocument>) -> Vec<Pair> {
+    let mut old: Vec<Option<SideDocument>> = old.into_iter().map(Some).collect();
+    let mut pairs = Vec::new();
+    for document in new {
+        let matching = old
+            .iter_mut()
+            .find(|o| o.as_ref().is_some_and(|o| o.address == document.address))
+            .and_then(Option::take);
+        pairs.push(Pair {
+            address: document.address,
+            old: matching.map(|o| o.policy),
+            new: Some(document.policy),
+        });
+    }
+    for document in old.into_iter().flatten() {
+        pairs.push(Pair {
+            address: document.address,
+            old: Some(document.policy),
+            new: None,
+        });
+    }
+    pairs
+}

@@ -1,0 +1,495 @@
+//! Files compared: `diff OLD NEW` (two files), and `diff --base REV [PATH]...` (every policy
+//! file that changed since REV, found as `lint` walks: the same kinds of file, hidden and
+//! ignored paths skipped, `ramguard.toml`'s `[[ignore]]` skips honoured). Files git reports
+//! unchanged are not read.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::checks::{Checks, DocumentReport, Failed};
+use super::documents::{self, Refusal, Side};
+use super::git::{self, Repo, Status};
+use crate::catalog::Catalog;
+use crate::config::{self, Config};
+
+/// What a run compared, what failed, and what it could not compare.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub documents: Vec<DocumentReport>,
+    pub failed: Vec<Failed>,
+    /// A check found nothing over a comparison that was not exhaustive.
+    pub uncertain: bool,
+    /// Files refused (the run exits 2): NEW broken or ambiguous.
+    pub refused: Vec<Refusal>,
+}
+
+impl Outcome {
+    fn merge(&mut self, other: Self) {
+        self.documents.extend(other.documents);
+        self.failed.extend(other.failed);
+        self.uncertain |= other.uncertain;
+        self.refused.extend(other.refused);
+    }
+
+    /// 2 when a file was refused, 1 when a check failed, 3 when none failed but one was not
+    /// exhaustive, 0 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        if !self.refused.is_empty() {
+            2
+        } else if !self.failed.is_empty() {
+            1
+        } else if self.uncertain {
+            3
+        } else {
+            0
+        }
+    }
+}
+
+/// One side of a file: its name as shown (`HEAD:policies/ops.json`), and its bytes.
+#[derive(Debug)]
+pub struct Version {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// One file's change.
+#[derive(Debug)]
+pub struct FileChange {
+    /// The file's path, as shown.
+    pub file: String,
+    pub old: Option<Version>,
+    pub new: Option<Version>,
+    /// NEW as the report names it (`policies/ops.json (staged)`).
+    pub new_shown: Option<String>,
+    /// OLD may be refused (two files named by the user); otherwise an OLD that cannot be read
+    /// is compared as nothing, and said.
+    pub strict_old: bool,
+    /// Named on the command line: a file that looks like a policy without being one is refused
+    /// rather than skipped.
+    pub named: bool,
+    /// Said of every document of the file (an OLD not compared as it stood).
+    pub notes: Vec<String>,
+}
+
+/// Compare the documents of one file's two sides and run the checks on them.
+pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, checks: &Checks) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut notes = change.notes;
+    let old_side = match &change.old {
+        None => Side::Nothing,
+        Some(old) => match documents::read_side(&old.name, old.bytes.clone(), config) {
+            Ok(Side::Unrecognised(why)) if change.strict_old => {
+                outcome.refused.push(Refusal::Message(format!("{}: {why}", old.name)));
+                return outcome;
+            }
+            Ok(Side::Unrecognised(why)) => {
+                notes.push(compared_as_nothing(&old.name, &why));
+                Side::Nothing
+            }
+            Ok(side) => side,
+            Err(refusal) if change.strict_old => {
+                outcome.refused.push(refusal);
+                return outcome;
+            }
+            Err(refusal) => {
+                notes.push(compared_as_nothing(&old.name, &refusal.message()));
+                Side::Nothing
+            }
+        },
+    };
+    let (old_documents, old_left_out) = match old_side {
+        Side::Documents(documents, left_out) => (documents, left_out),
+        Side::Nothing | Side::Unrecognised(_) => (Vec::new(), Vec::new()),
+    };
+    let new_side = match &change.new {
+        None => Side::Nothing,
+        Some(new) => match documents::read_side(&new.name, new.bytes.clone(), config) {
+            Ok(Side::Unrecognised(why)) if change.named || !old_documents.is_empty() => {
+                outcome.refused.push(Refusal::Message(format!("{}: {why}", new.name)));
+                return outcome;
+            }
+            // Found in a walk and a policy on neither side: skipped, as `lint` skips it.
+            Ok(Side::Unrecognised(_)) => Side::Nothing,
+            Ok(side) => side,
+            Err(refusal) => {
+                outcome.refused.push(refusal);
+                return outcome;
+            }
+        },
+    };
+    let (new_documents, new_left_out) = match new_side {
+        Side::Documents(documents, left_out) => (documents, left_out),
+        Side::Nothing | Side::Unrecognised(_) => (Vec::new(), Vec::new()),
+    };
+    notes.extend(old_left_out);
+    notes.extend(new_left_out);
+    let old_name = change.old.as_ref().map(|v| v.name.clone());
+    let new_name = change.new.as_ref().map(|v| v.name.clone());
+    let pairs = documents::pair(old_documents, new_documents);
+    if pairs.is_empty() && notes.is_empty() {
+        return outcome;
+    }
+    let mut reports = Vec::new();
+    if pairs.is_empty() {
+        reports.push((
+            DocumentReport {
+                old_file: old_name.clone(),
+                file: change.file.clone(),
+                new_file: change.new_shown.clone(),
+                address: None,
+                status: "modified",
+                new_source: None,
+                diff: super::DocumentDiff {
+                    limits: notes.iter().cloned().collect(),
+                    ..super::DocumentDiff::default()
+                },
+            },
+            None,
+        ));
+    }
+    for pair in pairs {
+        let status = match (&pair.old, &pair.new) {
+            (_, None) => "deleted",
+            (None, Some(_)) => "added",
+            (Some(_), Some(_)) => "modified",
+        };
+        let old = pair
+            .old
+            .unwrap_or_else(|| documents::nothing(old_name.as_deref().unwrap_or(&change.file)));
+        let new_policy = pair.new;
+        let new = new_policy
+            .clone()
+            .unwrap_or_else(|| documents::nothing(new_name.as_deref().unwrap_or(&change.file)));
+        let mut diff = super::diff(&old, &new, catalog);
+        diff.limits.extend(notes.iter().cloned());
+        reports.push((
+            DocumentReport {
+                old_file: old_name.clone().filter(|_| status != "added"),
+                file: change.file.clone(),
+                new_file: change.new_shown.clone().filter(|_| new_policy.is_some()),
+                address: pair.address,
+                status,
+                new_source: new_policy.as_ref().map(|p| p.source.clone()),
+                diff,
+            },
+            new_policy,
+        ));
+    }
+    for (mut report, new_policy) in reports {
+        let (failed, uncertain) = checks.check(&mut report, new_policy.as_ref());
+        outcome.failed.extend(failed);
+        outcome.uncertain |= uncertain;
+        outcome.documents.push(report);
+    }
+    outcome
+}
+
+fn compared_as_nothing(name: &str, why: &str) -> String {
+    format!("{name} is compared as no policy at all, so that all of NEW's access counts as new ({why})")
+}
+
+/// `diff OLD NEW`: two files named by the user (`-` is standard input for one of them).
+pub fn two_files(old: &Path, new: &Path, config: &Config, checks: &Checks) -> Result<Outcome, String> {
+    let read = |path: &Path| {
+        crate::inputs::read_input(path).map(|(name, bytes)| Version {
+            name: if path == Path::new("-") {
+                name
+            } else {
+                path.display().to_string()
+            },
+            bytes,
+        })
+    };
+    let old = read(old)?;
+    let new = read(new)?;
+    let change = FileChange {
+        file: new.name.clone(),
+        new_shown: Some(new.name.clone()),
+        old: Some(old),
+        new: Some(new),
+        strict_old: true,
+        named: true,
+        notes: Vec::new(),
+    };
+    Ok(compare_file(change, config, &config.settings.catalog, checks))
+}
+
+/// `diff --base REV [PATH]...`.
+#[derive(Debug)]
+pub struct Base<'a> {
+    pub rev: &'a str,
+    /// Against the index instead of the work tree.
+    pub staged: bool,
+    /// Files or folders (the working directory when empty).
+    pub paths: &'a [PathBuf],
+}
+
+/// Every policy file under the paths that differs between REV and the work tree (or the index),
+/// compared document by document. An error (exit 2) outside a repository, for a revision git
+/// does not know, or a path outside the repository.
+pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) -> Result<Outcome, String> {
+    let repo = Repo::open(cwd)?;
+    let commit = repo.commit(options.rev)?;
+    let root = std::fs::canonicalize(&repo.root).map_err(|e| format!("{}: {e}", repo.root.display()))?;
+    let cwd = std::fs::canonicalize(cwd).map_err(|e| format!("{}: {e}", cwd.display()))?;
+    let cwd_in_root = relative_text(&cwd, &root).unwrap_or_default();
+    let dot = [PathBuf::from(".")];
+    let paths = if options.paths.is_empty() {
+        &dot[..]
+    } else {
+        options.paths
+    };
+    // Each PATH as a pathspec relative to the root ("" is the root itself).
+    let mut specs = Vec::new();
+    for path in paths {
+        let absolute = config::absolute(&cwd, path);
+        let Some(spec) = relative_text(&absolute, &root) else {
+            return Err(format!(
+                "{}: outside the repository at {}",
+                path.display(),
+                root.display()
+            ));
+        };
+        specs.push(spec);
+    }
+    let pathspecs: Vec<String> = specs
+        .iter()
+        .map(|s| if s.is_empty() { ".".to_string() } else { s.clone() })
+        .collect();
+    let mut changes = repo.changes(&commit, options.staged, &pathspecs)?;
+    if !options.staged {
+        let named_files: Vec<String> = paths
+            .iter()
+            .zip(&specs)
+            .filter(|(path, _)| cwd.join(path).is_file())
+            .map(|(_, spec)| spec.clone())
+            .collect();
+        let mut untracked = repo.untracked(&pathspecs, false)?;
+        if !named_files.is_empty() {
+            untracked.extend(repo.untracked(&named_files, true)?);
+        }
+        untracked.sort();
+        untracked.dedup();
+        for path in untracked {
+            changes.push(git::Change {
+                path,
+                status: Status::Added,
+                old: None,
+                new_blob: None,
+            });
+        }
+    }
+    // A PATH that names nothing, here or at REV, is a mistake (a typo would pass silently).
+    for (path, spec) in paths.iter().zip(&specs) {
+        let absolute = config::absolute(&cwd, path);
+        // Gone from the work tree but there at REV would be a deletion git reports.
+        if !options.staged && !absolute.exists() && !changes.iter().any(|c| under(&c.path, spec)) {
+            return Err(format!(
+                "{}: no such file or directory, in the work tree or at `{}`",
+                path.display(),
+                options.rev
+            ));
+        }
+    }
+    // Which changes `lint`'s walk would read: a file named as a PATH always; below a folder,
+    // the kinds lint reads, not hidden, not ignored by git or by `ramguard.toml`.
+    let named = |path: &str| specs.iter().any(|s| s == path);
+    let walked: Vec<&git::Change> = changes
+        .iter()
+        .filter(|c| !named(&c.path))
+        .filter(|c| crate::inputs::is_read_by_lint(Path::new(&c.path)))
+        .filter(|c| specs.iter().filter(|s| under(&c.path, s)).any(|s| !hidden(&c.path, s)))
+        .collect();
+    let ignored = repo.ignored(&walked.iter().map(|c| c.path.as_str()).collect::<Vec<_>>())?;
+    let skipped_by_config = |path: &str| {
+        let absolute = root.join(path);
+        config
+            .ignores_for(config.relative(&absolute))
+            .any(|(_, ignore)| Config::ignore_skips_file(ignore))
+    };
+    let mut selected: Vec<(git::Change, bool)> = changes
+        .iter()
+        .filter(|c| named(&c.path))
+        .map(|c| (c.clone(), true))
+        .chain(
+            walked
+                .into_iter()
+                .filter(|c| !ignored.contains(&c.path) && !skipped_by_config(&c.path))
+                .map(|c| (c.clone(), false)),
+        )
+        .collect();
+    selected.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    selected.dedup_by(|a, b| a.0.path == b.0.path);
+
+    let limit = crate::inputs::input_size_limit()?;
+    let ids: BTreeSet<String> = selected
+        .iter()
+        .flat_map(|(c, _)| [c.old.as_ref(), c.new_blob.as_ref()])
+        .flatten()
+        .filter(|(_, mode)| mode != SYMBOLIC_LINK)
+        .map(|(id, _)| id.clone())
+        .collect();
+    let mut blobs = repo.blobs(&ids)?;
+    let work: Vec<(FileChange, Option<Refusal>)> = selected
+        .into_iter()
+        .map(|(change, named)| {
+            let file = shown(&change.path, &cwd_in_root);
+            let mut notes = Vec::new();
+            let old_name = format!("{}:{}", options.rev, change.path);
+            let old = match &change.old {
+                None => None,
+                Some((_, mode)) if mode == SYMBOLIC_LINK => {
+                    notes.push(compared_as_nothing(&old_name, "a symbolic link at that revision"));
+                    None
+                }
+                Some((id, _)) => match blobs.remove(id) {
+                    Some(bytes) if u64::try_from(bytes.len()).is_ok_and(|n| n <= limit) => {
+                        Some(Version { name: old_name, bytes })
+                    }
+                    _ => {
+                        notes.push(compared_as_nothing(&old_name, "larger than the input size limit"));
+                        None
+                    }
+                },
+            };
+            let (new, refusal) = if change.status == Status::Deleted {
+                (None, None)
+            } else if options.staged {
+                match &change.new_blob {
+                    Some((_, mode)) if mode == SYMBOLIC_LINK => (
+                        None,
+                        Some(Refusal::Message(format!(
+                            "{file}: a symbolic link in the index; name the file it points to"
+                        ))),
+                    ),
+                    Some((id, _)) => match blobs.remove(id) {
+                        Some(bytes) if u64::try_from(bytes.len()).is_ok_and(|n| n <= limit) => (
+                            Some(Version {
+                                name: file.clone(),
+                                bytes,
+                            }),
+                            None,
+                        ),
+                        _ => (
+                            None,
+                            Some(Refusal::Message(format!(
+                                "{file}: larger than the input size limit of {limit} bytes"
+                            ))),
+                        ),
+                    },
+                    None => (None, None),
+                }
+            } else {
+                match crate::inputs::read_input(&root.join(&change.path)) {
+                    Ok((_, bytes)) => (
+                        Some(Version {
+                            name: file.clone(),
+                            bytes,
+                        }),
+                        None,
+                    ),
+                    Err(e) => (None, Some(Refusal::Message(format!("{file}: {e}")))),
+                }
+            };
+            let new_shown = new.as_ref().map(|_| {
+                if options.staged {
+                    format!("{file} (staged)")
+                } else {
+                    file.clone()
+                }
+            });
+            (
+                FileChange {
+                    file,
+                    old,
+                    new,
+                    new_shown,
+                    strict_old: false,
+                    named,
+                    notes,
+                },
+                refusal,
+            )
+        })
+        .collect();
+    let outcomes: Vec<Outcome> = work
+        .into_par_iter()
+        .map(|(change, refusal)| match refusal {
+            Some(refusal) => Outcome {
+                refused: vec![refusal],
+                ..Outcome::default()
+            },
+            None => compare_file(change, config, &config.settings.catalog, checks),
+        })
+        .collect();
+    let mut outcome = Outcome::default();
+    for part in outcomes {
+        outcome.merge(part);
+    }
+    Ok(outcome)
+}
+
+const SYMBOLIC_LINK: &str = "120000";
+
+/// `path` relative to `root`, `/`-separated; `None` outside it.
+fn relative_text(path: &Path, root: &Path) -> Option<String> {
+    let relative = path.strip_prefix(root).ok()?;
+    let parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(parts.join("/"))
+}
+
+/// Whether `path` is `spec` or below it (`spec` "" is the root).
+fn under(path: &str, spec: &str) -> bool {
+    spec.is_empty() || path == spec || path.strip_prefix(spec).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// Whether a component of `path` below `spec` is hidden (`.terraform/`, `.github/`), as `lint`'s
+/// walk skips them.
+fn hidden(path: &str, spec: &str) -> bool {
+    let below = if spec.is_empty() {
+        path
+    } else {
+        path.strip_prefix(spec)
+            .map_or(path, |rest| rest.trim_start_matches('/'))
+    };
+    below.split('/').any(|part| part.starts_with('.'))
+}
+
+/// A root-relative path as seen from the working directory (`cwd_in_root`, root-relative).
+fn shown(path: &str, cwd_in_root: &str) -> String {
+    if cwd_in_root.is_empty() {
+        return path.to_string();
+    }
+    if let Some(rest) = path.strip_prefix(cwd_in_root).and_then(|r| r.strip_prefix('/')) {
+        return rest.to_string();
+    }
+    let ups = cwd_in_root.split('/').count();
+    format!("{}{path}", "../".repeat(ups))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_shown_from_the_working_directory() {
+        assert_eq!(shown("policies/a.json", ""), "policies/a.json");
+        assert_eq!(shown("policies/a.json", "policies"), "a.json");
+        assert_eq!(shown("other/a.json", "policies/x"), "../../other/a.json");
+        assert_eq!(shown("policiesx/a.json", "policies"), "../policiesx/a.json");
+    }
+
+    #[test]
+    fn hidden_and_under_follow_components() {
+        assert!(hidden(".github/p.json", ""));
+        assert!(!hidden(".github/p.json", ".github"));
+        assert!(hidden("a/.terraform/p.json", "a"));
+        assert!(under("a/b.json", "a") && under("a", "a") && !under("ab/c.json", "a"));
+    }
+}
