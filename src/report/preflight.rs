@@ -61,7 +61,7 @@ pub fn human(reports: &[InstanceReport], sources: &dyn Sources, style: Style) ->
             .checks
             .iter()
             .find(|c| c.id == permission::ID)
-            .and_then(|c| c.evaluation.as_ref())
+            .and_then(|c| c.evaluation.as_deref())
         {
             let snippets = decision::snippets(
                 evaluation,
@@ -155,44 +155,121 @@ fn push_line(out: &mut String, text: &str) {
 }
 
 pub fn json(reports: &[InstanceReport]) -> serde_json::Value {
-    let instances: Vec<serde_json::Value> = reports
+    let instances: Vec<serde_json::Value> = reports.iter().map(instance_json).collect();
+    json!({ "verdict": overall(reports).as_str(), "instances": instances })
+}
+
+/// [`json`] written to `out` as [`escape::json_text`] would print it, one instance at a time:
+/// a response of a hundred thousand instances is never held as one tree nor as one text.
+pub fn write_json(out: &mut impl std::io::Write, reports: &[InstanceReport]) -> std::io::Result<()> {
+    escape::write_json_text(out, &Output(reports))
+}
+
+/// [`write_json`] of the reports `each` makes, each dropped once written, so that only one is
+/// held at a time; the verdict over those written (`go` for none). It stops early only when
+/// `out` fails, leaving the rest in `each`.
+pub fn write_json_each(out: &mut impl std::io::Write, each: &mut impl Iterator<Item = InstanceReport>) -> Verdict {
+    let streamed = Streamed {
+        each: std::cell::RefCell::new(each),
+        verdict: std::cell::Cell::new(Verdict::Go),
+    };
+    // A failed write is the caller's to ignore, as `print` does: the verdict is what counts.
+    let _ = escape::write_json_text(out, &streamed);
+    streamed.verdict.get()
+}
+
+/// [`Output`] of reports made as they are written.
+struct Streamed<'a, I> {
+    each: std::cell::RefCell<&'a mut I>,
+    verdict: std::cell::Cell<Verdict>,
+}
+
+impl<I: Iterator<Item = InstanceReport>> serde::Serialize for Streamed<'_, I> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(2))?;
+        // `instances` before `verdict`, as in [`json`] (keys sorted): the verdict is known
+        // once every instance is written.
+        map.serialize_entry("instances", &StreamedInstances(self))?;
+        map.serialize_entry("verdict", self.verdict.get().as_str())?;
+        map.end()
+    }
+}
+
+struct StreamedInstances<'s, 'a, I>(&'s Streamed<'a, I>);
+
+impl<I: Iterator<Item = InstanceReport>> serde::Serialize for StreamedInstances<'_, '_, I> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(None)?;
+        let mut each = self.0.each.borrow_mut();
+        for report in &mut **each {
+            self.0.verdict.set(self.0.verdict.get().max(report.verdict));
+            seq.serialize_element(&instance_json(&report))?;
+        }
+        seq.end()
+    }
+}
+
+/// The object [`json`] builds, serialized with its keys in the same (sorted) order.
+struct Output<'a>(&'a [InstanceReport]);
+
+impl serde::Serialize for Output<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("instances", &Instances(self.0))?;
+        map.serialize_entry("verdict", overall(self.0).as_str())?;
+        map.end()
+    }
+}
+
+struct Instances<'a>(&'a [InstanceReport]);
+
+impl serde::Serialize for Instances<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for report in self.0 {
+            seq.serialize_element(&instance_json(report))?;
+        }
+        seq.end()
+    }
+}
+
+/// One instance of [`json`].
+fn instance_json(report: &InstanceReport) -> serde_json::Value {
+    let checks: Vec<serde_json::Value> = report
+        .checks
         .iter()
-        .map(|report| {
-            let checks: Vec<serde_json::Value> = report
-                .checks
-                .iter()
-                .map(|check| {
-                    let mut value =
-                        json!({ "id": check.id, "status": check.status.as_str(), "message": check.message });
-                    if let Some(code) = check.error_code {
-                        value["error_code"] = json!(code);
-                    }
-                    if let Some(remediation) = check.remediation.as_ref().filter(|_| check.status != Status::Pass) {
-                        value["remediation"] = json!(remediation);
-                    }
-                    if let Some(evaluation) = &check.evaluation {
-                        value["decision"] = json!(evaluation.decision.as_str());
-                        value["statements"] = json!(decision::statements_json(&evaluation.statements));
-                        value["missing_keys"] = json!(evaluation.missing_keys);
-                    }
-                    value
-                })
-                .collect();
-            let mut value = json!({
-                "instance_id": report.instance.id,
-                "region": report.instance.region,
-                "arn": report.resource.display(),
-                "verdict": report.verdict.as_str(),
-                "source": report.instance.form.as_str(),
-                "checks": checks,
-            });
-            if let Some((address, kind)) = &report.instance.terraform {
-                value["terraform"] = json!({ "address": address, "type": kind });
+        .map(|check| {
+            let mut value = json!({ "id": check.id, "status": check.status.as_str(), "message": check.message });
+            if let Some(code) = check.error_code {
+                value["error_code"] = json!(code);
+            }
+            if let Some(remediation) = check.remediation.as_ref().filter(|_| check.status != Status::Pass) {
+                value["remediation"] = json!(remediation);
+            }
+            if let Some(evaluation) = &check.evaluation {
+                value["decision"] = json!(evaluation.decision.as_str());
+                value["statements"] = json!(decision::statements_json(&evaluation.statements));
+                value["missing_keys"] = json!(evaluation.missing_keys);
             }
             value
         })
         .collect();
-    json!({ "verdict": overall(reports).as_str(), "instances": instances })
+    let mut value = json!({
+        "instance_id": report.instance.id,
+        "region": report.instance.region,
+        "arn": report.resource.display(),
+        "verdict": report.verdict.as_str(),
+        "source": report.instance.form.as_str(),
+        "checks": checks,
+    });
+    if let Some((address, kind)) = &report.instance.terraform {
+        value["terraform"] = json!({ "address": address, "type": kind });
+    }
+    value
 }
 
 /// The exit code of a run.
