@@ -522,23 +522,27 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
         account_id: args.account_id.clone(),
     };
     let mut each = instances.iter().map(|i| ramguard::preflight::check(i, &caller));
-    if format == PreflightFormat::Json {
-        // Each instance checked, written and dropped in turn: a response of many thousands of
-        // instances is never held as reports (issue 13). Should stdout fail, the instances not
-        // yet written still decide the exit code.
-        let written = report::preflight::write_json_each(&mut std::io::stdout().lock(), &mut each);
-        return Ok(each.map(|r| r.verdict).fold(written, std::cmp::max).exit_code());
-    }
-    let reports: Vec<_> = each.collect();
-    match format {
-        PreflightFormat::Json => print_preflight_json(&reports),
-        PreflightFormat::Human => print(&report::preflight::human(
-            &reports,
+    // Each instance checked, written and dropped in turn: a response of many thousands of
+    // instances is never held as reports (issue 13). Should stdout fail, the instances not yet
+    // written still decide the exit code.
+    let written = match format {
+        PreflightFormat::Json => Some(report::preflight::write_json_each(
+            &mut std::io::stdout().lock(),
+            &mut each,
+        )),
+        PreflightFormat::Human => Some(report::preflight::write_human_each(
+            &mut std::io::stdout().lock(),
+            &mut each,
             &caller.layers,
             style(global, std::io::stdout().is_terminal()),
         )),
-        PreflightFormat::Github => github_preflight(&reports)?,
+        PreflightFormat::Github => None,
+    };
+    if let Some(written) = written {
+        return Ok(each.map(|r| r.verdict).fold(written, std::cmp::max).exit_code());
     }
+    let reports: Vec<_> = each.collect();
+    github_preflight(&reports)?;
     Ok(report::preflight::exit_code(&reports))
 }
 

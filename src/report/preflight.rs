@@ -13,11 +13,119 @@ use super::human::{Colour, Style};
 use crate::preflight::{InstanceReport, Status, Verdict, overall, permission};
 
 pub fn human(reports: &[InstanceReport], sources: &dyn Sources, style: Style) -> String {
-    let verdict = overall(reports);
     let mut out = String::new();
-    if reports.is_empty() {
+    for report in reports {
+        push_instance(&mut out, report, sources, style);
+    }
+    let rows: Vec<Row<'_>> = reports
+        .iter()
+        .map(|r| (r.instance.id.as_str(), r.verdict, r.open_checks()))
+        .collect();
+    push_summary(&mut out, &rows, overall(reports), style);
+    out
+}
+
+/// [`human`] of the reports `each` makes, written to `out` one instance at a time and each
+/// dropped once written: only the summary's rows are held. The verdict over those written; it
+/// stops early only when `out` fails, leaving the rest in `each`.
+pub fn write_human_each(
+    out: &mut impl std::io::Write,
+    each: &mut impl Iterator<Item = InstanceReport>,
+    sources: &dyn Sources,
+    style: Style,
+) -> Verdict {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    let mut ids = Vec::new();
+    let mut verdicts = Vec::new();
+    let mut open = Vec::new();
+    let mut verdict = Verdict::Go;
+    let mut text = String::new();
+    for report in each.by_ref() {
+        verdict = verdict.max(report.verdict);
+        text.clear();
+        push_instance(&mut text, &report, sources, style);
+        ids.push(report.instance.id.clone());
+        verdicts.push(report.verdict);
+        open.push(report.open_checks());
+        if std::io::Write::write_all(&mut out, text.as_bytes()).is_err() {
+            return verdict;
+        }
+    }
+    let rows: Vec<Row<'_>> = ids
+        .iter()
+        .zip(verdicts)
+        .zip(open)
+        .map(|((id, verdict), open)| (id.as_str(), verdict, open))
+        .collect();
+    text.clear();
+    push_summary(&mut text, &rows, verdict, style);
+    let _ = std::io::Write::write_all(&mut out, text.as_bytes());
+    let _ = std::io::Write::flush(&mut out);
+    verdict
+}
+
+/// One line of the summary table: the instance's ID, its verdict, the checks that block it or
+/// leave it unknown.
+type Row<'a> = (&'a str, Verdict, Vec<&'static str>);
+
+/// One instance's checklist (and the snippet of the statement that decided its permission).
+fn push_instance(out: &mut String, report: &InstanceReport, sources: &dyn Sources, style: Style) {
+    let instance = &report.instance;
+    let mut title = instance.id.clone();
+    if let Some(name) = &instance.name {
+        title.push_str(&format!(" ({name})"));
+    }
+    if let Some((address, _)) = &instance.terraform {
+        title.push_str(&format!(" [{address}]"));
+    }
+    push_painted(
+        out,
+        (&format!("{title}: "), report.verdict.as_str(), ""),
+        verdict_colour(report.verdict),
+        style,
+    );
+    push_line(out, &format!("  {}", report.resource.display()));
+    for check in &report.checks {
+        let code = check.error_code.map_or_else(String::new, |c| format!(" [{c}]"));
+        let mark = check.status.mark().to_string();
         push_painted(
-            &mut out,
+            out,
+            ("  ", &mark, &format!(" {:<21} {}{code}", check.id, check.message)),
+            status_colour(check.status),
+            style,
+        );
+        if let Some(remediation) = check.remediation.as_ref().filter(|_| check.status != Status::Pass) {
+            push_line(out, &format!("    {:<21} → {remediation}", ""));
+        }
+    }
+    if let Some(evaluation) = report
+        .checks
+        .iter()
+        .find(|c| c.id == permission::ID)
+        .and_then(|c| c.evaluation.as_deref())
+    {
+        let snippets = decision::snippets(
+            evaluation,
+            permission::ACTION,
+            &report.resource.display(),
+            sources,
+            style,
+        );
+        if !snippets.is_empty() {
+            out.push('\n');
+            out.push_str(&snippets);
+            return; // a snippet ends with its own blank line
+        }
+    }
+    out.push('\n');
+}
+
+/// The end of the report: the summary table of several instances, and the overall verdict (or,
+/// for no instance at all, that there is nothing to release).
+fn push_summary(out: &mut String, rows: &[Row<'_>], verdict: Verdict, style: Style) {
+    if rows.is_empty() {
+        push_painted(
+            out,
             (
                 "preflight: ",
                 Verdict::Go.as_str(),
@@ -26,66 +134,15 @@ pub fn human(reports: &[InstanceReport], sources: &dyn Sources, style: Style) ->
             verdict_colour(Verdict::Go),
             style,
         );
-        return out;
+        return;
     }
-    for report in reports {
-        let instance = &report.instance;
-        let mut title = instance.id.clone();
-        if let Some(name) = &instance.name {
-            title.push_str(&format!(" ({name})"));
-        }
-        if let Some((address, _)) = &instance.terraform {
-            title.push_str(&format!(" [{address}]"));
-        }
-        push_painted(
-            &mut out,
-            (&format!("{title}: "), report.verdict.as_str(), ""),
-            verdict_colour(report.verdict),
-            style,
-        );
-        push_line(&mut out, &format!("  {}", report.resource.display()));
-        for check in &report.checks {
-            let code = check.error_code.map_or_else(String::new, |c| format!(" [{c}]"));
-            let mark = check.status.mark().to_string();
-            push_painted(
-                &mut out,
-                ("  ", &mark, &format!(" {:<21} {}{code}", check.id, check.message)),
-                status_colour(check.status),
-                style,
-            );
-            if let Some(remediation) = check.remediation.as_ref().filter(|_| check.status != Status::Pass) {
-                push_line(&mut out, &format!("    {:<21} → {remediation}", ""));
-            }
-        }
-        if let Some(evaluation) = report
-            .checks
-            .iter()
-            .find(|c| c.id == permission::ID)
-            .and_then(|c| c.evaluation.as_deref())
-        {
-            let snippets = decision::snippets(
-                evaluation,
-                permission::ACTION,
-                &report.resource.display(),
-                sources,
-                style,
-            );
-            if !snippets.is_empty() {
-                out.push('\n');
-                out.push_str(&snippets);
-                continue; // a snippet ends with its own blank line
-            }
-        }
-        out.push('\n');
-    }
-    if reports.len() > 1 {
+    if rows.len() > 1 {
         push_line(
-            &mut out,
+            out,
             &format!("{:<28} {:<10} {}", "instance", "verdict", "blocking or unknown"),
         );
-        for report in reports {
-            let open = report.open_checks();
-            let verdict = report.verdict.as_str();
+        for (id, row_verdict, open) in rows {
+            let word = row_verdict.as_str();
             // The verdict's column is padded outside its colour.
             let after = format!(
                 "{:pad$} {}",
@@ -95,26 +152,25 @@ pub fn human(reports: &[InstanceReport], sources: &dyn Sources, style: Style) ->
                 } else {
                     open.join(", ")
                 },
-                pad = 10usize.saturating_sub(verdict.chars().count())
+                pad = 10usize.saturating_sub(word.chars().count())
             );
             push_painted(
-                &mut out,
-                (&format!("{:<28} ", report.instance.id), verdict, &after),
-                verdict_colour(report.verdict),
+                out,
+                (&format!("{id:<28} "), word, &after),
+                verdict_colour(*row_verdict),
                 style,
             );
         }
         out.push('\n');
     }
-    let count = reports.len();
+    let count = rows.len();
     let noun = super::human::plural(count, "instance", "instances");
     push_painted(
-        &mut out,
+        out,
         ("preflight: ", verdict.as_str(), &format!(" ({count} {noun})")),
         verdict_colour(verdict),
         style,
     );
-    out
 }
 
 /// A check's mark: green when it passes, red when it blocks, yellow when it is unknown or only
