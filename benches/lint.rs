@@ -95,6 +95,7 @@ fn main() {
         });
         println!("one small file, `ramguard lint` process:  {:>8.1} ms", ms(single));
         peak_memory(&binary, &dir);
+        support::preflight_peak_memory(&binary, dir.parent().unwrap_or(&dir));
     } else {
         println!("(build target/release/ramguard to time one file through the binary)");
     }

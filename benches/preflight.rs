@@ -16,23 +16,6 @@ use ramguard::inputs::instances;
 use ramguard::preflight::{self, Caller};
 use support::corpus::Rng;
 
-fn page(count: usize, rng: &mut Rng) -> String {
-    let instances: Vec<String> = (0..count)
-        .map(|i| {
-            let status = if rng.chance(90) { "Normal" } else { "Changing" };
-            let charge = if rng.chance(80) { "PostPaid" } else { "PrePaid" };
-            let env = rng.pick(&["prod", "dev", "test"]);
-            format!(
-                r#"{{"InstanceId": "r-bp1zxszhcgatnx{i:04}", "InstanceName": "cache-{i}", "RegionId": "cn-hangzhou", "InstanceStatus": "{status}", "ChargeType": "{charge}", "GlobalInstanceId": "", "HasRenewChangeOrder": false, "Tags": {{"Tag": [{{"Key": "env", "Value": "{env}"}}]}}}}"#
-            )
-        })
-        .collect();
-    format!(
-        r#"{{"RequestId": "x", "PageNumber": 1, "PageSize": {count}, "TotalCount": {count}, "Instances": {{"KVStoreInstance": [{}]}}}}"#,
-        instances.join(", ")
-    )
-}
-
 fn main() {
     let mut rng = Rng::new(11);
     let policies = support::compiled_policies(&mut rng, 20, 10);
@@ -47,7 +30,7 @@ fn main() {
         context,
     };
     for count in [100, 1_000] {
-        let text = page(count, &mut rng);
+        let text = support::describe_instances(count, &mut rng);
         let time = support::median(11, || {
             let root = ramguard::json::parse(&text).unwrap();
             let instances = instances::read(&root).unwrap();
@@ -59,6 +42,12 @@ fn main() {
             "{count:>5} instances against 20 policies, read and checked: {:.2} ms",
             time.as_secs_f64() * 1e3
         );
+    }
+    let binary = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/ramguard");
+    if binary.exists() {
+        support::preflight_peak_memory(&binary, &std::env::temp_dir());
+    } else {
+        println!("(build target/release/ramguard to measure preflight's peak memory)");
     }
 }
 

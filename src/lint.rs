@@ -84,65 +84,69 @@ pub fn lint_paths(
         return Err(errors);
     }
     let used: Vec<std::sync::atomic::AtomicBool> = config.ignores.iter().map(|_| Default::default()).collect();
-    let outcomes: Vec<Result<FileOutcome, PathError>> = files
-        .par_iter()
-        .map(|Target { path, named }| {
-            let (name, bytes) = read(path)?;
-            let absolute = config::absolute(cwd, path);
-            let relative = config.relative(&absolute);
-            let ignores: Vec<_> = if options.no_ignore {
-                Vec::new()
-            } else {
-                config.ignores_for(relative).collect()
-            };
-            let skipped = |reason: String| SkippedFile {
-                path: path.display().to_string(),
-                reason,
-            };
-            if let Some((i, _)) = ignores.iter().find(|(_, ig)| Config::ignore_skips_file(ig)) {
-                mark(&used, *i);
-                return Ok(Err(skipped("an `[[ignore]]` of ramguard.toml skips it".into())));
+    let lint_one = |Target { path, named }: &Target| {
+        let (name, bytes) = read(path)?;
+        let absolute = config::absolute(cwd, path);
+        let relative = config.relative(&absolute);
+        let ignores: Vec<_> = if options.no_ignore {
+            Vec::new()
+        } else {
+            config.ignores_for(relative).collect()
+        };
+        let skipped = |reason: String| SkippedFile {
+            path: path.display().to_string(),
+            reason,
+        };
+        if let Some((i, _)) = ignores.iter().find(|(_, ig)| Config::ignore_skips_file(ig)) {
+            mark(&used, *i);
+            return Ok(Err(skipped("an `[[ignore]]` of ramguard.toml skips it".into())));
+        }
+        let file = crate::inputs::read_policy_file(name, bytes);
+        // Only a file named on the command line is reported for looking like a policy
+        // without being one; in a walk it is skipped like any other JSON.
+        match &file.content {
+            Content::Unrecognised(unrecognised) if !named => {
+                return Ok(Err(skipped(format!(
+                    "found in a folder, and not a policy ramguard reads: {}",
+                    unrecognised.message
+                ))));
             }
-            let file = crate::inputs::read_policy_file(name, bytes);
-            // Only a file named on the command line is reported for looking like a policy
-            // without being one; in a walk it is skipped like any other JSON.
-            match &file.content {
-                Content::Unrecognised(unrecognised) if !named => {
-                    return Ok(Err(skipped(format!(
-                        "found in a folder, and not a policy ramguard reads: {}",
-                        unrecognised.message
-                    ))));
+            Content::NotPolicy(why) => return Ok(Err(skipped(why.describe().into()))),
+            _ => {}
+        }
+        let Some(findings) = lint_file(&file, &config.settings, &relative.to_string_lossy()) else {
+            return Ok(Err(skipped("not a policy".into())));
+        };
+        let documents = match &file.content {
+            Content::Documents(documents) => documents.len(),
+            _ => 0,
+        };
+        let findings = findings
+            .into_iter()
+            .filter_map(|finding| {
+                if let Some((i, _)) = ignores.iter().find(|(_, ig)| Config::ignore_covers(ig, finding.rule)) {
+                    mark(&used, *i);
+                    return None;
                 }
-                Content::NotPolicy(why) => return Ok(Err(skipped(why.describe().into()))),
-                _ => {}
-            }
-            let Some(findings) = lint_file(&file, &config.settings, &relative.to_string_lossy()) else {
-                return Ok(Err(skipped("not a policy".into())));
-            };
-            let documents = match &file.content {
-                Content::Documents(documents) => documents.len(),
-                _ => 0,
-            };
-            let findings = findings
-                .into_iter()
-                .filter_map(|finding| {
-                    if let Some((i, _)) = ignores.iter().find(|(_, ig)| Config::ignore_covers(ig, finding.rule)) {
-                        mark(&used, *i);
-                        return None;
-                    }
-                    let severity = config.severity(finding.rule, finding.severity)?;
-                    Some(finding.severity(severity))
-                })
-                .collect();
-            Ok(Ok((
-                FileReport {
-                    source: file.source,
-                    findings,
-                },
-                documents,
-            )))
-        })
-        .collect();
+                let severity = config.severity(finding.rule, finding.severity)?;
+                Some(finding.severity(severity))
+            })
+            .collect();
+        Ok(Ok((
+            FileReport {
+                source: file.source,
+                findings,
+            },
+            documents,
+        )))
+    };
+    // One file (a pre-commit hook's usual call) is linted on this thread: starting the pool's
+    // threads would cost more than the file.
+    let outcomes: Vec<Result<FileOutcome, PathError>> = if files.len() == 1 {
+        files.iter().map(lint_one).collect()
+    } else {
+        files.par_iter().map(lint_one).collect()
+    };
     let mut report = LintReport {
         skipped: unreadable.len(),
         skipped_files: unreadable,

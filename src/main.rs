@@ -521,19 +521,28 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
         layers: load_layers(&args.policies, &config)?,
         account_id: args.account_id.clone(),
     };
-    let reports: Vec<_> = instances
-        .iter()
-        .map(|i| ramguard::preflight::check(i, &caller))
-        .collect();
-    match format {
-        PreflightFormat::Json => print(&report::escape::json_text(&report::preflight::json(&reports))),
-        PreflightFormat::Human => print(&report::preflight::human(
-            &reports,
+    let mut each = instances.iter().map(|i| ramguard::preflight::check(i, &caller));
+    // Each instance checked, written and dropped in turn: a response of many thousands of
+    // instances is never held as reports (issue 13). Should stdout fail, the instances not yet
+    // written still decide the exit code.
+    let written = match format {
+        PreflightFormat::Json => Some(report::preflight::write_json_each(
+            &mut std::io::stdout().lock(),
+            &mut each,
+        )),
+        PreflightFormat::Human => Some(report::preflight::write_human_each(
+            &mut std::io::stdout().lock(),
+            &mut each,
             &caller.layers,
             style(global, std::io::stdout().is_terminal()),
         )),
-        PreflightFormat::Github => github_preflight(&reports)?,
+        PreflightFormat::Github => None,
+    };
+    if let Some(written) = written {
+        return Ok(each.map(|r| r.verdict).fold(written, std::cmp::max).exit_code());
     }
+    let reports: Vec<_> = each.collect();
+    github_preflight(&reports)?;
     Ok(report::preflight::exit_code(&reports))
 }
 
@@ -573,7 +582,7 @@ fn run_fetched_preflight(
         GatherError::Policy(error) => Failure::Policy(error),
     })?;
     match format {
-        PreflightFormat::Json => print(&report::escape::json_text(&report::preflight::json(&audit.reports))),
+        PreflightFormat::Json => print_preflight_json(&audit.reports),
         PreflightFormat::Github => github_preflight(&audit.reports)?,
         PreflightFormat::Human => {
             // Whose permission was checked: the identity the CLI's profile resolved to.
@@ -790,6 +799,11 @@ fn render_config_error(error: &ConfigError, style: Style) -> String {
 /// Write to stdout; a closed pipe (`ramguard rules | head`) is not an error.
 fn print(text: &str) {
     let _ = std::io::stdout().write_all(text.as_bytes());
+}
+
+/// `preflight --format json`, written as it is serialized (never held whole: issue 13).
+fn print_preflight_json(reports: &[ramguard::preflight::InstanceReport]) {
+    let _ = report::preflight::write_json(&mut std::io::stdout().lock(), reports);
 }
 
 #[global_allocator]

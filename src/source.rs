@@ -49,15 +49,68 @@ pub struct Spanned<T> {
 pub struct SourceFile {
     pub name: String,
     pub text: Arc<str>,
-    line_starts: Vec<usize>,
-    /// Per line: whether it is all ASCII, so that its columns are byte offsets.
-    ascii_lines: Vec<bool>,
+    /// Where lines start, found the first time a position is asked for: most files linted in a
+    /// run are clean and never need it, and a large file's index is not held while its tree
+    /// and model are (issue 13's memory aim).
+    lines: std::sync::OnceLock<LineIndex>,
+    /// The values of secret-looking keys, found once, when a snippet first needs them.
+    secrets: std::sync::OnceLock<Vec<Span>>,
+}
+
+/// The arithmetic of lines in one text.
+#[derive(Debug, Clone)]
+struct LineIndex {
+    starts: LineStarts,
+    /// The indices of the lines that are not all ASCII, sorted (none, in most files): in every
+    /// other line a column is a byte offset.
+    non_ascii_lines: Vec<usize>,
     /// In lines that are not ASCII, the column of every [`CHECKPOINT_STRIDE`]-th byte or so,
     /// sorted by offset: a column is then counted from the nearest checkpoint, not from the
     /// start of a line that may be megabytes long.
     checkpoints: Vec<Checkpoint>,
-    /// The values of secret-looking keys, found once, when a snippet first needs them.
-    secrets: std::sync::OnceLock<Vec<Span>>,
+}
+
+/// The byte offset where each line starts: 4 bytes a line for any text under 4 GiB.
+#[derive(Debug, Clone)]
+enum LineStarts {
+    Narrow(Vec<u32>),
+    Wide(Vec<usize>),
+}
+
+impl LineStarts {
+    fn of(text: &str) -> Self {
+        let newlines = text.match_indices('\n');
+        match u32::try_from(text.len()) {
+            Ok(_) => Self::Narrow(
+                std::iter::once(0)
+                    .chain(newlines.map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)))
+                    .collect(),
+            ),
+            Err(_) => Self::Wide(std::iter::once(0).chain(newlines.map(|(i, _)| i + 1)).collect()),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Self::Narrow(starts) => starts.len(),
+            Self::Wide(starts) => starts.len(),
+        }
+    }
+
+    fn get(&self, line: usize) -> Option<usize> {
+        match self {
+            Self::Narrow(starts) => starts.get(line).map(|&s| s as usize),
+            Self::Wide(starts) => starts.get(line).copied(),
+        }
+    }
+
+    /// How many lines start at or before `offset`.
+    fn starting_by(&self, offset: usize) -> usize {
+        match self {
+            Self::Narrow(starts) => starts.partition_point(|&start| start as usize <= offset),
+            Self::Wide(starts) => starts.partition_point(|&start| start <= offset),
+        }
+    }
 }
 
 /// A character boundary in a line that is not ASCII, and its 0-based column.
@@ -70,22 +123,22 @@ struct Checkpoint {
 /// Bytes between checkpoints: a column costs at most this many bytes of counting.
 const CHECKPOINT_STRIDE: usize = 256;
 
-impl SourceFile {
-    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
-        let text: Arc<str> = text.into();
-        let line_starts: Vec<usize> = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        let mut ascii_lines = Vec::with_capacity(line_starts.len());
+impl LineIndex {
+    fn of(text: &str) -> Self {
+        let starts = LineStarts::of(text);
+        let mut non_ascii_lines = Vec::new();
         let mut checkpoints = Vec::new();
-        for (i, &start) in line_starts.iter().enumerate() {
-            let end = line_starts.get(i + 1).copied().unwrap_or(text.len());
-            let line = text.get(start..end).unwrap_or_default();
-            let ascii = line.is_ascii();
-            ascii_lines.push(ascii);
-            if !ascii {
+        // Most texts are ASCII throughout: one vectorised test settles every line at once.
+        if !text.is_ascii() {
+            for line in 0..starts.len() {
+                let start = starts.get(line).unwrap_or(0);
+                let end = starts.get(line + 1).unwrap_or(text.len());
+                let Some(text_of_line) = text.get(start..end).filter(|l| !l.is_ascii()) else {
+                    continue;
+                };
+                non_ascii_lines.push(line);
                 let mut last = 0;
-                for (column, (at, _)) in line.char_indices().enumerate() {
+                for (column, (at, _)) in text_of_line.char_indices().enumerate() {
                     if at - last >= CHECKPOINT_STRIDE {
                         checkpoints.push(Checkpoint {
                             offset: start + at,
@@ -97,13 +150,25 @@ impl SourceFile {
             }
         }
         Self {
-            name: name.into(),
-            text,
-            line_starts,
-            ascii_lines,
+            starts,
+            non_ascii_lines,
             checkpoints,
+        }
+    }
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        Self {
+            name: name.into(),
+            text: text.into(),
+            lines: std::sync::OnceLock::new(),
             secrets: std::sync::OnceLock::new(),
         }
+    }
+
+    fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::of(&self.text))
     }
 
     /// 1-based line and 1-based column in characters of a byte offset (clamped to the text).
@@ -113,26 +178,25 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
         let line = self.line_index(offset);
-        let line_start = self.line_starts.get(line).copied().unwrap_or(0);
+        let line_start = self.lines().starts.get(line).unwrap_or(0);
         (line + 1, self.column_in_line(line, line_start, offset) + 1)
     }
 
     /// The 0-based index of the line that holds `offset`.
     pub fn line_index(&self, offset: usize) -> usize {
-        self.line_starts
-            .partition_point(|&start| start <= offset)
-            .saturating_sub(1)
+        self.lines().starts.starting_by(offset).saturating_sub(1)
     }
 
     /// How many lines the text has (a final newline starts an empty last line).
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.lines().starts.len()
     }
 
     /// The byte range of a line (0-based), without its line break (`\n` or `\r\n`).
     pub fn line_span(&self, line: usize) -> Span {
-        let start = self.line_starts.get(line).copied().unwrap_or(self.text.len());
-        let mut end = self.line_starts.get(line + 1).map_or(self.text.len(), |next| next - 1);
+        let starts = &self.lines().starts;
+        let start = starts.get(line).unwrap_or(self.text.len());
+        let mut end = starts.get(line + 1).map_or(self.text.len(), |next| next - 1);
         if end > start && self.text.as_bytes().get(end - 1) == Some(&b'\r') {
             end -= 1;
         }
@@ -152,11 +216,12 @@ impl SourceFile {
 
     /// 0-based column of `offset` (a char boundary) in the line that starts at `line_start`.
     fn column_in_line(&self, line: usize, line_start: usize, offset: usize) -> usize {
-        if self.ascii_lines.get(line).copied().unwrap_or(false) {
+        let lines = self.lines();
+        if lines.non_ascii_lines.binary_search(&line).is_err() {
             return offset - line_start;
         }
-        let nearest = self.checkpoints.partition_point(|c| c.offset <= offset);
-        let (from, column) = match nearest.checked_sub(1).and_then(|i| self.checkpoints.get(i)) {
+        let nearest = lines.checkpoints.partition_point(|c| c.offset <= offset);
+        let (from, column) = match nearest.checked_sub(1).and_then(|i| lines.checkpoints.get(i)) {
             Some(checkpoint) if checkpoint.offset >= line_start => (checkpoint.offset, checkpoint.column),
             _ => (line_start, 0),
         };

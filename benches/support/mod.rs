@@ -65,3 +65,84 @@ pub fn median_and_cpu(runs: usize, f: impl FnMut()) -> (Duration, Option<Duratio
         .map(|(before, after)| after.saturating_sub(before) / u32::try_from(runs.max(1)).unwrap_or(1));
     (wall, cpu)
 }
+
+/// A `DescribeInstances` response of `count` instances, as the API returns a page of them.
+#[allow(dead_code, reason = "not every bench reads instances")]
+pub fn describe_instances(count: usize, rng: &mut corpus::Rng) -> String {
+    let instances: Vec<String> = (0..count)
+        .map(|i| {
+            let status = if rng.chance(90) { "Normal" } else { "Changing" };
+            let charge = if rng.chance(80) { "PostPaid" } else { "PrePaid" };
+            let env = rng.pick(&["prod", "dev", "test"]);
+            format!(
+                r#"{{"InstanceId": "r-bp1zxszhcgatnx{i:04}", "InstanceName": "cache-{i}", "RegionId": "cn-hangzhou", "InstanceStatus": "{status}", "ChargeType": "{charge}", "GlobalInstanceId": "", "HasRenewChangeOrder": false, "Tags": {{"Tag": [{{"Key": "env", "Value": "{env}"}}]}}}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"RequestId": "x", "PageNumber": 1, "PageSize": {count}, "TotalCount": {count}, "Instances": {{"KVStoreInstance": [{}]}}}}"#,
+        instances.join(", ")
+    )
+}
+
+/// The peak resident set of the binary run with `args`, in MB, as `/usr/bin/time -v` reports
+/// it; `None` without GNU time.
+#[allow(dead_code, reason = "not every bench runs the binary")]
+pub fn peak_memory_mb(binary: &std::path::Path, args: &[&std::ffi::OsStr]) -> Option<f64> {
+    let time = std::path::Path::new("/usr/bin/time");
+    if !time.exists() {
+        return None;
+    }
+    let output = std::process::Command::new(time)
+        .arg("-v")
+        .arg(binary)
+        .args(args)
+        .output()
+        .ok()?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let kb: f64 = stderr
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
+        .and_then(|v| v.trim().parse().ok())?;
+    Some(kb / 1e3)
+}
+
+/// Issue 13's memory aim for `preflight`: a generated `DescribeInstances` response of about
+/// 24 MB (the size the issue names) through the binary, its peak memory printed.
+#[allow(dead_code, reason = "not every bench runs the binary")]
+pub fn preflight_peak_memory(binary: &std::path::Path, dir: &std::path::Path) {
+    let mut rng = corpus::Rng::new(13);
+    // About 260 bytes an instance.
+    let text = describe_instances(92_000, &mut rng);
+    let response = dir.join("ramguard-bench-describe-instances.json");
+    let policy = dir.join("ramguard-bench-allow-release.json");
+    if std::fs::write(&response, &text).is_err()
+        || std::fs::write(
+            &policy,
+            r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "kvstore:DeleteInstance", "Resource": "acs:kvstore:cn-hangzhou:*:instance/*"}]}"#,
+        )
+        .is_err()
+    {
+        println!("(cannot write the generated response under {})", dir.display());
+        return;
+    }
+    let input_mb = text.len() as f64 / 1e6;
+    let args = [
+        "preflight".as_ref(),
+        "--instance".as_ref(),
+        response.as_os_str(),
+        "--policy".as_ref(),
+        policy.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ];
+    match peak_memory_mb(binary, &args) {
+        Some(mb) => println!(
+            "peak memory, `ramguard preflight --format json` of a {input_mb:.1} MB DescribeInstances response: {mb:>6.1} MB ({:.1}x the input)",
+            mb / input_mb
+        ),
+        None => println!("peak memory, `ramguard preflight`: not measured (no /usr/bin/time)"),
+    }
+    let _ = std::fs::remove_file(&response);
+    let _ = std::fs::remove_file(&policy);
+}

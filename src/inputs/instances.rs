@@ -286,7 +286,13 @@ fn api_response(instances: &Node) -> Result<Vec<Instance>, ShapeError> {
             "the response holds no instance (wrong region, ID or filter?)",
         ));
     }
-    items.iter().map(|item| api_instance(item, *form)).collect()
+    // Room for exactly the instances: collecting `Result`s would grow the vector by doubling,
+    // up to twice the room of a large page's instances.
+    let mut instances = Vec::with_capacity(items.len());
+    for item in items {
+        instances.push(api_instance(item, *form)?);
+    }
+    Ok(instances)
 }
 
 /// A field as a string, if present; another type is malformed input.
@@ -877,9 +883,10 @@ pub fn load(path: &std::path::Path) -> Result<Vec<Instance>, String> {
     let (name, bytes) = super::read_input(path)?;
     let text =
         String::from_utf8(bytes).map_err(|e| format!("{name}: not UTF-8 (byte {})", e.utf8_error().valid_up_to()))?;
-    let source = crate::source::SourceFile::new(name.clone(), text.as_str());
+    // Lines and columns are counted only for an error: a large response is not copied for them.
+    let line_col = |offset: usize| crate::source::SourceFile::new("", text.as_str()).line_col(offset);
     let at = |span: Span| {
-        let (line, column) = source.line_col(span.start);
+        let (line, column) = line_col(span.start);
         format!("{name}:{line}:{column}")
     };
     let root = crate::json::parse_past_bom(&text)
@@ -887,11 +894,12 @@ pub fn load(path: &std::path::Path) -> Result<Vec<Instance>, String> {
         .map_err(|e| format!("{}: invalid JSON: {}", at(e.span), e.message))?;
     let mut instances = read(&root).map_err(|e| {
         let first = e.first.map_or_else(String::new, |span| {
-            let (line, column) = source.line_col(span.start);
+            let (line, column) = line_col(span.start);
             format!(" (first at line {line}, column {column})")
         });
         format!("{}: {}{first}", at(e.span), e.message)
     })?;
+    drop(root);
     for instance in &mut instances {
         instance.inputs = vec![Input {
             name: name.clone(),
@@ -907,10 +915,16 @@ pub fn load(path: &std::path::Path) -> Result<Vec<Instance>, String> {
 /// a side picked in silence. Instances keep the order in which they first appear.
 pub fn merge(inputs: Vec<Vec<Instance>>) -> Vec<Instance> {
     let mut out: Vec<Instance> = Vec::new();
+    // Where each ID first stands in `out`: a response of many thousands of instances is merged
+    // in linear time, not by a search of every instance before it.
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for instance in inputs.into_iter().flatten() {
-        match out.iter_mut().find(|known| known.id == instance.id) {
+        match at.get(&instance.id).and_then(|&i| out.get_mut(i)) {
             Some(known) => merge_into(known, instance),
-            None => out.push(instance),
+            None => {
+                at.insert(instance.id.clone(), out.len());
+                out.push(instance);
+            }
         }
     }
     out

@@ -51,8 +51,9 @@ pub struct Check {
     pub error_code: Option<&'static str>,
     /// What to do, concretely, when the check does not pass.
     pub remediation: Option<String>,
-    /// For `permission`: the evaluator's answer, with the statements that decided.
-    pub evaluation: Option<Evaluation>,
+    /// For `permission`: the evaluator's answer, with the statements that decided. Boxed: it is
+    /// large, and every check of every instance of a report would hold its room inline.
+    pub evaluation: Option<Box<Evaluation>>,
 }
 
 impl Check {

@@ -113,6 +113,6 @@ pub fn check(instance: &Instance, caller: &Caller) -> Check {
             Check::new(ID, Status::Unknown, message).remediation(remediation)
         }
     };
-    check.evaluation = Some(evaluation);
+    check.evaluation = Some(Box::new(evaluation));
     check
 }

@@ -77,7 +77,7 @@ fn escape(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
 /// characters) written as a JSON escape. They can only stand inside strings, so the document
 /// means exactly what it meant.
 pub fn json(text: String) -> String {
-    if !text.chars().any(|c| is_hidden(c) && c > '\u{1f}') {
+    if !has_hidden_past_c0(&text) {
         return text;
     }
     let mut out = String::with_capacity(text.len() + 16);
@@ -96,9 +96,79 @@ pub fn json(text: String) -> String {
     out
 }
 
+/// Whether `text` holds a hidden character past the C0 controls (which [`json`] escapes).
+/// Every such character is DEL or past ASCII: two vectorised scans settle the common text, an
+/// ASCII one without DEL, and only other text is walked character by character.
+fn has_hidden_past_c0(text: &str) -> bool {
+    if text.is_ascii() {
+        return text.as_bytes().contains(&0x7f);
+    }
+    text.chars().any(|c| is_hidden(c) && c > '\u{1f}')
+}
+
 /// [`json`] of a value serialized with indentation, and a final newline.
 pub fn json_text(value: &impl serde::Serialize) -> String {
     json(serde_json::to_string_pretty(value).unwrap_or_default()) + "\n"
+}
+
+/// [`json_text`] written to `out` as it is serialized, never held whole: a report of many
+/// thousands of instances costs no memory in proportion to its text. The bytes are the same.
+pub fn write_json_text(out: &mut impl std::io::Write, value: &impl serde::Serialize) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    let mut escaper = JsonEscaper {
+        out: &mut out,
+        pending: Vec::new(),
+    };
+    serde_json::to_writer_pretty(&mut escaper, value).map_err(std::io::Error::other)?;
+    // serde writes whole characters: nothing is pending at the end of a document, and
+    // whatever is (it would not be UTF-8) goes out as it came.
+    let pending = std::mem::take(&mut escaper.pending);
+    out.write_all(&pending)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// A writer that applies [`json`]'s escapes to the serialized text passing through it. A
+/// character cut between two writes waits in `pending` for its last bytes.
+struct JsonEscaper<'a, W: std::io::Write> {
+    out: &'a mut W,
+    pending: Vec<u8>,
+}
+
+impl<W: std::io::Write> std::io::Write for JsonEscaper<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let joined;
+        let bytes = if self.pending.is_empty() {
+            buf
+        } else {
+            self.pending.extend_from_slice(buf);
+            joined = std::mem::take(&mut self.pending);
+            &joined
+        };
+        let (text, rest) = match std::str::from_utf8(bytes) {
+            Ok(text) => (text, &[][..]),
+            Err(error) => {
+                let (valid, rest) = bytes.split_at(error.valid_up_to());
+                (std::str::from_utf8(valid).unwrap_or_default(), rest)
+            }
+        };
+        if has_hidden_past_c0(text) {
+            self.out.write_all(json(text.to_string()).as_bytes())?;
+        } else {
+            self.out.write_all(text.as_bytes())?;
+        }
+        match std::str::from_utf8(rest) {
+            // An incomplete character at the end: wait for the rest of it.
+            Err(error) if error.error_len().is_none() && rest.len() < 4 => self.pending.extend_from_slice(rest),
+            _ => self.out.write_all(rest)?,
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 #[cfg(test)]
@@ -117,6 +187,32 @@ mod tests {
         assert!(matches!(line("plain `text`, é 中"), Cow::Borrowed(_)));
         for c in ['\u{0}', '\u{ad}', '\u{2028}', '\u{feff}', '\u{e0001}'] {
             assert_eq!(line(&c.to_string()), format!("\\u{{{:x}}}", u32::from(c)));
+        }
+    }
+
+    #[test]
+    fn written_json_is_the_same_text_whatever_the_cuts() {
+        let value = serde_json::json!({
+            "a": "x\u{1b}\u{9b}\u{202e}\u{e0041}\u{7f}y é 中 \u{1F600}",
+            "b": ["plain", "\u{ad}", 1, null],
+        });
+        let whole = json_text(&value);
+        let mut streamed = Vec::new();
+        write_json_text(&mut streamed, &value).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(String::from_utf8(streamed).unwrap_or_default(), whole);
+        // Characters cut between writes, at every place.
+        let raw = serde_json::to_string_pretty(&value).unwrap_or_default();
+        for cut in 0..raw.len() {
+            let mut out = Vec::new();
+            let mut escaper = JsonEscaper {
+                out: &mut out,
+                pending: Vec::new(),
+            };
+            let (left, right) = raw.as_bytes().split_at(cut);
+            std::io::Write::write_all(&mut escaper, left).unwrap_or_else(|e| unreachable!("{e}"));
+            std::io::Write::write_all(&mut escaper, right).unwrap_or_else(|e| unreachable!("{e}"));
+            assert!(escaper.pending.is_empty());
+            assert_eq!(String::from_utf8(out).unwrap_or_default() + "\n", whole, "cut at {cut}");
         }
     }
 

@@ -13,11 +13,119 @@ use super::human::{Colour, Style};
 use crate::preflight::{InstanceReport, Status, Verdict, overall, permission};
 
 pub fn human(reports: &[InstanceReport], sources: &dyn Sources, style: Style) -> String {
-    let verdict = overall(reports);
     let mut out = String::new();
-    if reports.is_empty() {
+    for report in reports {
+        push_instance(&mut out, report, sources, style);
+    }
+    let rows: Vec<Row<'_>> = reports
+        .iter()
+        .map(|r| (r.instance.id.as_str(), r.verdict, r.open_checks()))
+        .collect();
+    push_summary(&mut out, &rows, overall(reports), style);
+    out
+}
+
+/// [`human`] of the reports `each` makes, written to `out` one instance at a time and each
+/// dropped once written: only the summary's rows are held. The verdict over those written; it
+/// stops early only when `out` fails, leaving the rest in `each`.
+pub fn write_human_each(
+    out: &mut impl std::io::Write,
+    each: &mut impl Iterator<Item = InstanceReport>,
+    sources: &dyn Sources,
+    style: Style,
+) -> Verdict {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    let mut ids = Vec::new();
+    let mut verdicts = Vec::new();
+    let mut open = Vec::new();
+    let mut verdict = Verdict::Go;
+    let mut text = String::new();
+    for report in each.by_ref() {
+        verdict = verdict.max(report.verdict);
+        text.clear();
+        push_instance(&mut text, &report, sources, style);
+        ids.push(report.instance.id.clone());
+        verdicts.push(report.verdict);
+        open.push(report.open_checks());
+        if std::io::Write::write_all(&mut out, text.as_bytes()).is_err() {
+            return verdict;
+        }
+    }
+    let rows: Vec<Row<'_>> = ids
+        .iter()
+        .zip(verdicts)
+        .zip(open)
+        .map(|((id, verdict), open)| (id.as_str(), verdict, open))
+        .collect();
+    text.clear();
+    push_summary(&mut text, &rows, verdict, style);
+    let _ = std::io::Write::write_all(&mut out, text.as_bytes());
+    let _ = std::io::Write::flush(&mut out);
+    verdict
+}
+
+/// One line of the summary table: the instance's ID, its verdict, the checks that block it or
+/// leave it unknown.
+type Row<'a> = (&'a str, Verdict, Vec<&'static str>);
+
+/// One instance's checklist (and the snippet of the statement that decided its permission).
+fn push_instance(out: &mut String, report: &InstanceReport, sources: &dyn Sources, style: Style) {
+    let instance = &report.instance;
+    let mut title = instance.id.clone();
+    if let Some(name) = &instance.name {
+        title.push_str(&format!(" ({name})"));
+    }
+    if let Some((address, _)) = &instance.terraform {
+        title.push_str(&format!(" [{address}]"));
+    }
+    push_painted(
+        out,
+        (&format!("{title}: "), report.verdict.as_str(), ""),
+        verdict_colour(report.verdict),
+        style,
+    );
+    push_line(out, &format!("  {}", report.resource.display()));
+    for check in &report.checks {
+        let code = check.error_code.map_or_else(String::new, |c| format!(" [{c}]"));
+        let mark = check.status.mark().to_string();
         push_painted(
-            &mut out,
+            out,
+            ("  ", &mark, &format!(" {:<21} {}{code}", check.id, check.message)),
+            status_colour(check.status),
+            style,
+        );
+        if let Some(remediation) = check.remediation.as_ref().filter(|_| check.status != Status::Pass) {
+            push_line(out, &format!("    {:<21} → {remediation}", ""));
+        }
+    }
+    if let Some(evaluation) = report
+        .checks
+        .iter()
+        .find(|c| c.id == permission::ID)
+        .and_then(|c| c.evaluation.as_deref())
+    {
+        let snippets = decision::snippets(
+            evaluation,
+            permission::ACTION,
+            &report.resource.display(),
+            sources,
+            style,
+        );
+        if !snippets.is_empty() {
+            out.push('\n');
+            out.push_str(&snippets);
+            return; // a snippet ends with its own blank line
+        }
+    }
+    out.push('\n');
+}
+
+/// The end of the report: the summary table of several instances, and the overall verdict (or,
+/// for no instance at all, that there is nothing to release).
+fn push_summary(out: &mut String, rows: &[Row<'_>], verdict: Verdict, style: Style) {
+    if rows.is_empty() {
+        push_painted(
+            out,
             (
                 "preflight: ",
                 Verdict::Go.as_str(),
@@ -26,66 +134,15 @@ pub fn human(reports: &[InstanceReport], sources: &dyn Sources, style: Style) ->
             verdict_colour(Verdict::Go),
             style,
         );
-        return out;
+        return;
     }
-    for report in reports {
-        let instance = &report.instance;
-        let mut title = instance.id.clone();
-        if let Some(name) = &instance.name {
-            title.push_str(&format!(" ({name})"));
-        }
-        if let Some((address, _)) = &instance.terraform {
-            title.push_str(&format!(" [{address}]"));
-        }
-        push_painted(
-            &mut out,
-            (&format!("{title}: "), report.verdict.as_str(), ""),
-            verdict_colour(report.verdict),
-            style,
-        );
-        push_line(&mut out, &format!("  {}", report.resource.display()));
-        for check in &report.checks {
-            let code = check.error_code.map_or_else(String::new, |c| format!(" [{c}]"));
-            let mark = check.status.mark().to_string();
-            push_painted(
-                &mut out,
-                ("  ", &mark, &format!(" {:<21} {}{code}", check.id, check.message)),
-                status_colour(check.status),
-                style,
-            );
-            if let Some(remediation) = check.remediation.as_ref().filter(|_| check.status != Status::Pass) {
-                push_line(&mut out, &format!("    {:<21} → {remediation}", ""));
-            }
-        }
-        if let Some(evaluation) = report
-            .checks
-            .iter()
-            .find(|c| c.id == permission::ID)
-            .and_then(|c| c.evaluation.as_ref())
-        {
-            let snippets = decision::snippets(
-                evaluation,
-                permission::ACTION,
-                &report.resource.display(),
-                sources,
-                style,
-            );
-            if !snippets.is_empty() {
-                out.push('\n');
-                out.push_str(&snippets);
-                continue; // a snippet ends with its own blank line
-            }
-        }
-        out.push('\n');
-    }
-    if reports.len() > 1 {
+    if rows.len() > 1 {
         push_line(
-            &mut out,
+            out,
             &format!("{:<28} {:<10} {}", "instance", "verdict", "blocking or unknown"),
         );
-        for report in reports {
-            let open = report.open_checks();
-            let verdict = report.verdict.as_str();
+        for (id, row_verdict, open) in rows {
+            let word = row_verdict.as_str();
             // The verdict's column is padded outside its colour.
             let after = format!(
                 "{:pad$} {}",
@@ -95,26 +152,25 @@ pub fn human(reports: &[InstanceReport], sources: &dyn Sources, style: Style) ->
                 } else {
                     open.join(", ")
                 },
-                pad = 10usize.saturating_sub(verdict.chars().count())
+                pad = 10usize.saturating_sub(word.chars().count())
             );
             push_painted(
-                &mut out,
-                (&format!("{:<28} ", report.instance.id), verdict, &after),
-                verdict_colour(report.verdict),
+                out,
+                (&format!("{id:<28} "), word, &after),
+                verdict_colour(*row_verdict),
                 style,
             );
         }
         out.push('\n');
     }
-    let count = reports.len();
+    let count = rows.len();
     let noun = super::human::plural(count, "instance", "instances");
     push_painted(
-        &mut out,
+        out,
         ("preflight: ", verdict.as_str(), &format!(" ({count} {noun})")),
         verdict_colour(verdict),
         style,
     );
-    out
 }
 
 /// A check's mark: green when it passes, red when it blocks, yellow when it is unknown or only
@@ -155,44 +211,121 @@ fn push_line(out: &mut String, text: &str) {
 }
 
 pub fn json(reports: &[InstanceReport]) -> serde_json::Value {
-    let instances: Vec<serde_json::Value> = reports
+    let instances: Vec<serde_json::Value> = reports.iter().map(instance_json).collect();
+    json!({ "verdict": overall(reports).as_str(), "instances": instances })
+}
+
+/// [`json`] written to `out` as [`escape::json_text`] would print it, one instance at a time:
+/// a response of a hundred thousand instances is never held as one tree nor as one text.
+pub fn write_json(out: &mut impl std::io::Write, reports: &[InstanceReport]) -> std::io::Result<()> {
+    escape::write_json_text(out, &Output(reports))
+}
+
+/// [`write_json`] of the reports `each` makes, each dropped once written, so that only one is
+/// held at a time; the verdict over those written (`go` for none). It stops early only when
+/// `out` fails, leaving the rest in `each`.
+pub fn write_json_each(out: &mut impl std::io::Write, each: &mut impl Iterator<Item = InstanceReport>) -> Verdict {
+    let streamed = Streamed {
+        each: std::cell::RefCell::new(each),
+        verdict: std::cell::Cell::new(Verdict::Go),
+    };
+    // A failed write is the caller's to ignore, as `print` does: the verdict is what counts.
+    let _ = escape::write_json_text(out, &streamed);
+    streamed.verdict.get()
+}
+
+/// [`Output`] of reports made as they are written.
+struct Streamed<'a, I> {
+    each: std::cell::RefCell<&'a mut I>,
+    verdict: std::cell::Cell<Verdict>,
+}
+
+impl<I: Iterator<Item = InstanceReport>> serde::Serialize for Streamed<'_, I> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(2))?;
+        // `instances` before `verdict`, as in [`json`] (keys sorted): the verdict is known
+        // once every instance is written.
+        map.serialize_entry("instances", &StreamedInstances(self))?;
+        map.serialize_entry("verdict", self.verdict.get().as_str())?;
+        map.end()
+    }
+}
+
+struct StreamedInstances<'s, 'a, I>(&'s Streamed<'a, I>);
+
+impl<I: Iterator<Item = InstanceReport>> serde::Serialize for StreamedInstances<'_, '_, I> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(None)?;
+        let mut each = self.0.each.borrow_mut();
+        for report in &mut **each {
+            self.0.verdict.set(self.0.verdict.get().max(report.verdict));
+            seq.serialize_element(&instance_json(&report))?;
+        }
+        seq.end()
+    }
+}
+
+/// The object [`json`] builds, serialized with its keys in the same (sorted) order.
+struct Output<'a>(&'a [InstanceReport]);
+
+impl serde::Serialize for Output<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("instances", &Instances(self.0))?;
+        map.serialize_entry("verdict", overall(self.0).as_str())?;
+        map.end()
+    }
+}
+
+struct Instances<'a>(&'a [InstanceReport]);
+
+impl serde::Serialize for Instances<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for report in self.0 {
+            seq.serialize_element(&instance_json(report))?;
+        }
+        seq.end()
+    }
+}
+
+/// One instance of [`json`].
+fn instance_json(report: &InstanceReport) -> serde_json::Value {
+    let checks: Vec<serde_json::Value> = report
+        .checks
         .iter()
-        .map(|report| {
-            let checks: Vec<serde_json::Value> = report
-                .checks
-                .iter()
-                .map(|check| {
-                    let mut value =
-                        json!({ "id": check.id, "status": check.status.as_str(), "message": check.message });
-                    if let Some(code) = check.error_code {
-                        value["error_code"] = json!(code);
-                    }
-                    if let Some(remediation) = check.remediation.as_ref().filter(|_| check.status != Status::Pass) {
-                        value["remediation"] = json!(remediation);
-                    }
-                    if let Some(evaluation) = &check.evaluation {
-                        value["decision"] = json!(evaluation.decision.as_str());
-                        value["statements"] = json!(decision::statements_json(&evaluation.statements));
-                        value["missing_keys"] = json!(evaluation.missing_keys);
-                    }
-                    value
-                })
-                .collect();
-            let mut value = json!({
-                "instance_id": report.instance.id,
-                "region": report.instance.region,
-                "arn": report.resource.display(),
-                "verdict": report.verdict.as_str(),
-                "source": report.instance.form.as_str(),
-                "checks": checks,
-            });
-            if let Some((address, kind)) = &report.instance.terraform {
-                value["terraform"] = json!({ "address": address, "type": kind });
+        .map(|check| {
+            let mut value = json!({ "id": check.id, "status": check.status.as_str(), "message": check.message });
+            if let Some(code) = check.error_code {
+                value["error_code"] = json!(code);
+            }
+            if let Some(remediation) = check.remediation.as_ref().filter(|_| check.status != Status::Pass) {
+                value["remediation"] = json!(remediation);
+            }
+            if let Some(evaluation) = &check.evaluation {
+                value["decision"] = json!(evaluation.decision.as_str());
+                value["statements"] = json!(decision::statements_json(&evaluation.statements));
+                value["missing_keys"] = json!(evaluation.missing_keys);
             }
             value
         })
         .collect();
-    json!({ "verdict": overall(reports).as_str(), "instances": instances })
+    let mut value = json!({
+        "instance_id": report.instance.id,
+        "region": report.instance.region,
+        "arn": report.resource.display(),
+        "verdict": report.verdict.as_str(),
+        "source": report.instance.form.as_str(),
+        "checks": checks,
+    });
+    if let Some((address, kind)) = &report.instance.terraform {
+        value["terraform"] = json!({ "address": address, "type": kind });
+    }
+    value
 }
 
 /// The exit code of a run.
