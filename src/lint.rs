@@ -213,7 +213,14 @@ pub fn lint_file(file: &policy_file::PolicyFile, settings: &Settings, path: &str
         Content::Unparsed => {}
         Content::Documents(documents) => {
             for document in documents {
-                findings.extend(lint_document(&document.root, settings, path));
+                let mut found = lint_document(&document.root, settings, path);
+                if let Some(address) = document.address() {
+                    let address: std::sync::Arc<str> = address.into();
+                    for finding in &mut found {
+                        finding.document = Some(address.clone());
+                    }
+                }
+                findings.extend(found);
             }
         }
     }

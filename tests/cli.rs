@@ -95,7 +95,7 @@ fn every_report_goes_to_stdout() {
     assert!(
         human
             .stdout
-            .contains("1 error, no warnings, no info in 1 file (0 skipped)"),
+            .contains("1 error, no warnings, no info in 1 document in 1 file (0 skipped)"),
         "{}",
         human.stdout
     );

@@ -671,7 +671,7 @@ fn human_text_counts_statements_from_one_and_says_no_info() {
     let lint = ramguard_in(&dir, &["lint", "--color", "never", "deny.json"]);
     assert!(
         lint.stdout
-            .ends_with("no errors, no warnings, no info in 1 file (0 skipped)\n"),
+            .ends_with("no errors, no warnings, no info in 1 document in 1 file (0 skipped)\n"),
         "{}",
         lint.stdout
     );

@@ -304,19 +304,19 @@ fn lint_summaries_count_as_a_sentence_does() {
     };
     assert_eq!(
         summary(&["deny-first.json"]),
-        "no errors, no warnings, no info in 1 file (0 skipped)"
+        "no errors, no warnings, no info in 1 document in 1 file (0 skipped)"
     );
     assert_eq!(
         summary(&["first-lacks-resource.json"]),
-        "1 error, no warnings, no info in 1 file (0 skipped)"
+        "1 error, no warnings, no info in 1 document in 1 file (0 skipped)"
     );
     assert_eq!(
         summary(&["two-typos.json"]),
-        "no errors, 2 warnings, no info in 1 file (0 skipped)"
+        "no errors, 2 warnings, no info in 1 document in 1 file (0 skipped)"
     );
     assert_eq!(
         summary(&["shadowed-first.json", "deny-first.json"]),
-        "no errors, no warnings, 1 info in 2 files (0 skipped)"
+        "no errors, no warnings, 1 info in 2 documents in 2 files (0 skipped)"
     );
 }
 
@@ -423,4 +423,35 @@ fn no_colour_with_never_or_no_color() {
             visible(&run.stdout)
         );
     }
+}
+
+/// A finding in a file that names its documents (Terraform) says which document it is in: the
+/// JSON's `document`, the human header's `in ADDRESS`; a plain JSON file has no `document`.
+#[test]
+fn findings_name_the_document_they_are_in() {
+    let tf = format!("{FIXTURES}/two-documents.tf");
+    let json = printed(&ramguard(&["lint", "--no-ignore", "--format", "json", &tf]));
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap_or_else(|e| unreachable!("{e}: {json}"));
+    let documents: Vec<&str> = value["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["document"].as_str())
+        .collect();
+    assert_eq!(documents, ["alicloud_ram_policy.ops", "local.p"], "{json}");
+    assert_eq!(value["summary"]["documents"], 2, "{json}");
+    let human = printed(&ramguard(&["lint", "--no-ignore", "--color", "never", &tf]));
+    assert!(
+        human.contains("invalid-effect(RG007) in alicloud_ram_policy.ops"),
+        "{human}"
+    );
+    assert!(human.ends_with("in 2 documents in 1 file (0 skipped)\n"), "{human}");
+    let plain = printed(&ramguard(&[
+        "lint",
+        "--no-ignore",
+        "--format",
+        "json",
+        &format!("{FIXTURES}/two-typos.json"),
+    ]));
+    assert!(!plain.contains("\"document\""), "{plain}");
 }

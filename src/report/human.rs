@@ -160,7 +160,10 @@ pub fn render_finding(out: &mut String, source: &SourceFile, finding: &Finding, 
     };
     let snippet = Snippet {
         title: finding.message.clone(),
-        code: Some(format!("{}({})", finding.rule.name, finding.rule.code)),
+        code: Some(match &finding.document {
+            Some(document) => format!("{}({}) in {document}", finding.rule.name, finding.rule.code),
+            None => format!("{}({})", finding.rule.name, finding.rule.code),
+        }),
         severity,
         source: Some(source),
         labels: std::iter::once((finding.span, finding.label.clone()))
@@ -180,11 +183,15 @@ pub fn render(report: &LintReport, style: Style) -> String {
         }
     }
     let summary = super::json::Summary::of(report);
+    // Documents and files both: a Terraform file or a plan holds several documents, and a
+    // file whose only document is unknown holds none that was linted.
     out.push_str(&format!(
-        "{}, {}, {} in {} {} ({} skipped)\n",
+        "{}, {}, {} in {} {} in {} {} ({} skipped)\n",
         counted(summary.errors, "error", "errors"),
         counted(summary.warnings, "warning", "warnings"),
         counted(summary.infos, "info", "infos"),
+        summary.documents,
+        plural(summary.documents, "document", "documents"),
         summary.files,
         plural(summary.files, "file", "files"),
         summary.skipped,

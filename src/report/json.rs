@@ -25,6 +25,9 @@ struct Diagnostic<'a> {
     end_line: usize,
     end_column: usize,
     pointer: &'a str,
+    /// The document's name in its file (a Terraform address), when the file names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    document: Option<&'a str>,
     help: Option<&'a str>,
 }
 
@@ -71,6 +74,7 @@ pub fn render(report: &LintReport) -> String {
                     end_line: at.end_line,
                     end_column: at.end_column,
                     pointer: &finding.pointer,
+                    document: finding.document.as_deref(),
                     help: finding.help.as_deref(),
                 }
             })

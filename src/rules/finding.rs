@@ -38,6 +38,10 @@ pub struct Finding {
     /// dangerous, the first of two duplicate keys).
     pub related: Vec<(Span, String)>,
     pub help: Option<String>,
+    /// The name of the document the finding is in, when its file names its documents (a
+    /// Terraform address: `module.ops.alicloud_ram_policy.p`; a ROS logical ID). Set by the
+    /// linter, not by rules.
+    pub document: Option<std::sync::Arc<str>>,
 }
 
 impl Finding {
@@ -51,6 +55,7 @@ impl Finding {
             pointer: String::new(),
             related: Vec::new(),
             help: None,
+            document: None,
         }
     }
 
