@@ -324,8 +324,8 @@ pub struct FetchArgs {
     after_help = "Checks (`--fail-on-new-access`, `--deny-access`) add to those of `[diff]` in ramguard.toml.\nExit codes: 0 no check failed, 1 a check failed, 2 could not run (usage, a broken NEW policy, git), 3 no check failed but the comparison was not exhaustive."
 )]
 pub struct DiffArgs {
-    /// OLD and NEW (any form `lint` reads); with `--base`, the files or folders to compare
-    /// (default: the current folder)
+    /// OLD and NEW (any form `lint` reads; `FILE#ADDRESS` picks one document of a Terraform file
+    /// or plan); with `--base`, the files or folders to compare (default: the current folder)
     #[arg(value_name = "OLD NEW | PATH")]
     pub paths: Vec<PathBuf>,
     /// Compare each policy file at this git revision (`HEAD`, `origin/main`) with the work tree
