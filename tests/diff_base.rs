@@ -593,3 +593,42 @@ fn a_document_only_terraform_knows_is_not_compared_and_said() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `diff OLD NEW` takes `FILE#ADDRESS` on each side: the two picked documents are compared
+/// with each other whatever their names; an address the file does not hold is refused.
+#[test]
+fn diff_of_two_files_picks_documents_by_address() {
+    let dir = std::env::temp_dir().join(format!("ramguard-diff-address-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| unreachable!("{e}"));
+    let tf = dir.join("main.tf");
+    std::fs::write(
+        &tf,
+        "resource \"alicloud_ram_policy\" \"ops\" {\n  policy_document = jsonencode({ Version = \"1\", Statement = [{ Effect = \"Allow\", Action = \"kvstore:*\", Resource = \"*\" }] })\n}\nlocals {\n  p = jsonencode({ Version = \"1\", Statement = [{ Effect = \"Allow\", Action = \"kvstore:DescribeInstances\", Resource = \"*\" }] })\n}\n",
+    )
+    .unwrap_or_else(|e| unreachable!("{e}"));
+    let run = |old: &str, new: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ramguard"))
+            .args(["diff", "--fail-on-new-access", "--color", "never"])
+            .arg(format!("{}#{old}", tf.display()))
+            .arg(format!("{}#{new}", tf.display()))
+            .output()
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let (code, out) = run("local.p", "alicloud_ram_policy.ops");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("175 new, 0 removed"), "{out}");
+    let (code, out) = run("alicloud_ram_policy.ops", "local.p");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("0 new, 175 removed"), "{out}");
+    let (code, out) = run("local.nope", "local.p");
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.contains("no policy document compared is named `local.nope`"),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

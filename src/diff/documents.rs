@@ -116,6 +116,31 @@ pub fn read_side(name: &str, bytes: Vec<u8>, config: &Config) -> Result<Side, Re
     Ok(Side::Documents(out, left_out))
 }
 
+/// The document `address` names (`FILE#ADDRESS`), unnamed so that the two sides' picks are
+/// compared with each other; all of them without an address. Refused when none is there.
+pub fn pick(documents: Vec<SideDocument>, address: Option<&str>, name: &str) -> Result<Vec<SideDocument>, Refusal> {
+    let Some(address) = address else {
+        return Ok(documents);
+    };
+    let held: Vec<String> = documents.iter().filter_map(|d| d.address.clone()).collect();
+    let picked: Vec<SideDocument> = documents
+        .into_iter()
+        .filter(|d| d.address.as_deref() == Some(address))
+        .map(|d| SideDocument { address: None, ..d })
+        .collect();
+    if picked.is_empty() {
+        let held = if held.is_empty() {
+            "none".to_string()
+        } else {
+            held.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+        };
+        return Err(Refusal::Message(format!(
+            "{name}: no policy document compared is named `{address}` (those compared: {held})"
+        )));
+    }
+    Ok(picked)
+}
+
 /// A policy with no statement: the side of a file that is not there (everything is denied).
 pub fn nothing(name: &str) -> CompiledPolicy {
     CompiledPolicy {

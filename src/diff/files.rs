@@ -72,6 +72,8 @@ pub struct FileChange {
     pub named: bool,
     /// Said of every document of the file (an OLD not compared as it stood).
     pub notes: Vec<String>,
+    /// `FILE#ADDRESS` of `diff OLD NEW`: the one document of each side to compare.
+    pub picked: [Option<String>; 2],
 }
 
 /// Compare the documents of one file's two sides and run the checks on them.
@@ -104,6 +106,14 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
         Side::Documents(documents, left_out) => (documents, left_out),
         Side::Nothing | Side::Unrecognised(_) => (Vec::new(), Vec::new()),
     };
+    let old_name = change.old.as_ref().map_or("", |v| v.name.as_str());
+    let old_documents = match documents::pick(old_documents, change.picked[0].as_deref(), old_name) {
+        Ok(documents) => documents,
+        Err(refusal) => {
+            outcome.refused.push(refusal);
+            return outcome;
+        }
+    };
     let new_side = match &change.new {
         None => Side::Nothing,
         Some(new) => match documents::read_side(&new.name, new.bytes.clone(), config) {
@@ -123,6 +133,14 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
     let (new_documents, new_left_out) = match new_side {
         Side::Documents(documents, left_out) => (documents, left_out),
         Side::Nothing | Side::Unrecognised(_) => (Vec::new(), Vec::new()),
+    };
+    let new_name = change.new.as_ref().map_or("", |v| v.name.as_str());
+    let new_documents = match documents::pick(new_documents, change.picked[1].as_deref(), new_name) {
+        Ok(documents) => documents,
+        Err(refusal) => {
+            outcome.refused.push(refusal);
+            return outcome;
+        }
     };
     notes.extend(old_left_out);
     notes.extend(new_left_out);
@@ -203,9 +221,12 @@ pub fn two_files(old: &Path, new: &Path, config: &Config, checks: &Checks) -> Re
             bytes,
         })
     };
-    let old = read(old)?;
-    let new = read(new)?;
+    let (old, old_address) = crate::inputs::selection::split_address(old);
+    let (new, new_address) = crate::inputs::selection::split_address(new);
+    let old = read(&old)?;
+    let new = read(&new)?;
     let change = FileChange {
+        picked: [old_address, new_address],
         file: new.name.clone(),
         new_shown: Some(new.name.clone()),
         old: Some(old),
@@ -410,6 +431,7 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
                     strict_old: false,
                     named,
                     notes,
+                    picked: [None, None],
                 },
                 refusal,
             )
