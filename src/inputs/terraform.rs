@@ -170,7 +170,7 @@ struct Reader<'t> {
 }
 
 /// What an expression is worth as a policy document.
-enum Read {
+pub(crate) enum Read {
     /// Fully known: the tree, and findings made while reading it (a key given twice in an HCL
     /// object, an invisible character).
     Known(Node, Vec<Finding>),
@@ -469,22 +469,54 @@ fn template_text(text: &str, expr: &Expression) -> Result<Decoded, Read> {
     Ok(decoded)
 }
 
-/// A string with interpolations or directives, as a JSON string value: a [`json::Template`]
-/// of its decoded literal pieces and its unknown parts (`None` when it has none).
-fn template_value(text: &str, expr: &Expression) -> Option<Value> {
+/// The pieces of a string or heredoc, each literal decoded (escapes, `<<-` indentation).
+fn decoded_pieces(text: &str, expr: &Expression) -> (Vec<TextPiece>, usize) {
     let (pieces, quoted, strip) = pieces_of(text, expr);
-    if !pieces.iter().any(|p| matches!(p, Piece::Unknown(..))) {
-        return None;
-    }
-    let parts = pieces
+    let end = pieces.last().map_or_else(
+        || span_of(expr).end,
+        |p| match p {
+            Piece::Literal(range) => range.end,
+            Piece::Unknown(span, _) => span.end,
+        },
+    );
+    let decoded = pieces
         .into_iter()
         .map(|piece| match piece {
             Piece::Literal(range) => {
                 let mut decoded = Decoded::default();
                 decode_literal(text, range.clone(), quoted, strip, &mut decoded);
-                json::Part::Text(decoded.text, Span::new(range.start, range.end))
+                TextPiece::Text(decoded, Span::new(range.start, range.end))
             }
-            Piece::Unknown(span, what) => json::Part::Unknown(what, span),
+            Piece::Unknown(span, what) => TextPiece::Unknown(span, what),
+        })
+        .collect();
+    (decoded, end)
+}
+
+/// A string with interpolations or directives, as a JSON string value: a [`json::Template`]
+/// of its decoded literal pieces and its unknown parts (`None` when it has none).
+fn template_value(text: &str, expr: &Expression) -> Option<Value> {
+    template_of(decoded_pieces(text, expr).0)
+}
+
+/// A piece of a template's text: literal text, decoded, with the file offset of each byte and
+/// the span it was written as; or a part only the tool knows (its span, what to call it).
+pub(crate) enum TextPiece {
+    Text(Decoded, Span),
+    Unknown(Span, String),
+}
+
+/// The pieces of a string as a JSON string value: a [`json::Template`] (`None` when no piece
+/// is unknown).
+pub(crate) fn template_of(pieces: Vec<TextPiece>) -> Option<Value> {
+    if !pieces.iter().any(|p| matches!(p, TextPiece::Unknown(..))) {
+        return None;
+    }
+    let parts = pieces
+        .into_iter()
+        .map(|piece| match piece {
+            TextPiece::Text(decoded, span) => json::Part::Text(decoded.text, span),
+            TextPiece::Unknown(span, what) => json::Part::Unknown(what, span),
         })
         .collect();
     Some(Value::Template(json::Template { parts }))
@@ -497,22 +529,29 @@ fn template_value(text: &str, expr: &Expression) -> Option<Value> {
 /// else (a key, several members, half a token), the text is not JSON without it: the whole
 /// value is unknown, as it was.
 fn parse_with_unknowns(text: &str, expr: &Expression) -> Read {
-    let (pieces, quoted, strip) = pieces_of(text, expr);
-    let unknown_count = pieces.iter().filter(|p| matches!(p, Piece::Unknown(..))).count();
+    let (pieces, end) = decoded_pieces(text, expr);
+    parse_pieces(&pieces, end, span_of(expr))
+}
+
+/// [`parse_with_unknowns`] of the decoded pieces of a template (shared by the readers of
+/// Terraform's two syntaxes); `end` is the file offset where the text ends, `whole` the span
+/// of the whole value.
+pub(crate) fn parse_pieces(pieces: &[TextPiece], end: usize, whole: Span) -> Read {
+    let unknown_count = pieces.iter().filter(|p| matches!(p, TextPiece::Unknown(..))).count();
     let mut decoded = Decoded::default();
     // Each unknown part: its range in `decoded.text`, whether it is inside a JSON string, its
     // span in the file and description.
     let mut holes: Vec<(std::ops::Range<usize>, bool, Span, String)> = Vec::new();
     let mut lexer = JsonStrings::default();
     let mut fallback = None;
-    for piece in &pieces {
+    for piece in pieces {
         match piece {
-            Piece::Literal(range) => {
-                let from = decoded.text.len();
-                decode_literal(text, range.clone(), quoted, strip, &mut decoded);
-                lexer.feed(decoded.text.get(from..).unwrap_or_default());
+            TextPiece::Text(literal, _) => {
+                decoded.text.push_str(&literal.text);
+                decoded.offsets.extend(literal.offsets.iter().take(literal.text.len()));
+                lexer.feed(&literal.text);
             }
-            Piece::Unknown(span, what) => {
+            TextPiece::Unknown(span, what) => {
                 if lexer.escape {
                     // `\${x}`: what the backslash escapes is unknown.
                     fallback.get_or_insert((*span, what.clone()));
@@ -526,19 +565,13 @@ fn parse_with_unknowns(text: &str, expr: &Expression) -> Read {
             }
         }
     }
-    decoded.offsets.push(pieces.last().map_or_else(
-        || span_of(expr).end,
-        |p| match p {
-            Piece::Literal(range) => range.end,
-            Piece::Unknown(span, _) => span.end,
-        },
-    ));
+    decoded.offsets.push(end);
     let first = pieces.iter().find_map(|p| match p {
-        Piece::Unknown(span, what) => Some((*span, what.clone())),
-        Piece::Literal(_) => None,
+        TextPiece::Unknown(span, what) => Some((*span, what.clone())),
+        TextPiece::Text(..) => None,
     });
     let whole_unknown = |looks_like_document: bool| {
-        let (span, what) = first.clone().unwrap_or_else(|| (span_of(expr), "a template".into()));
+        let (span, what) = first.clone().unwrap_or_else(|| (whole, "a template".into()));
         Read::Unknown {
             span,
             what,
@@ -558,6 +591,10 @@ fn parse_with_unknowns(text: &str, expr: &Expression) -> Read {
     let mut used = 0;
     if !fill_holes(&decoded.text, &mut root, &holes, &mut used, 0) || used != holes.len() {
         return whole_unknown(mentions_statement(&decoded.text));
+    }
+    // The text is one interpolation (`"${var.policy}"`): nothing of a document is known.
+    if matches!(root.value, Value::Unknown(_)) {
+        return whole_unknown(false);
     }
     root.remap(&to_file);
     Read::Known(root, findings)
@@ -709,17 +746,17 @@ enum Piece {
 
 /// Decoded text with the file offset of every byte (one more entry for the end).
 #[derive(Default)]
-struct Decoded {
-    text: String,
-    offsets: Vec<usize>,
+pub(crate) struct Decoded {
+    pub(crate) text: String,
+    pub(crate) offsets: Vec<usize>,
 }
 
 impl Decoded {
-    fn file_offset(&self, decoded: usize) -> usize {
+    pub(crate) fn file_offset(&self, decoded: usize) -> usize {
         self.offsets.get(decoded).or(self.offsets.last()).copied().unwrap_or(0)
     }
 
-    fn push(&mut self, c: char, at: usize) {
+    pub(crate) fn push(&mut self, c: char, at: usize) {
         self.offsets.extend(std::iter::repeat_n(at, c.len_utf8()));
         self.text.push(c);
     }
