@@ -103,3 +103,33 @@ fn findings_decided_by_the_known_part_are_raised() {
         insta::assert_snapshot!(name, rendered);
     }
 }
+
+/// Resource policies (OSS bucket, KMS key, endpoint policies) in Terraform are not permission
+/// policies: one info each, no `principal-in-permission-policy` or `missing-element`; an
+/// inline Cloud SSO permission policy is linted as one.
+#[test]
+fn resource_policies_are_said_and_cloud_sso_inline_policies_linted() {
+    for (name, resource_policies) in [("resource_policies.tf", 2), ("resource_policies.tf.json", 2)] {
+        let (source, content, findings) = fixture(name);
+        let rendered = render(&source, &findings);
+        let said: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.rule.name == "unrecognised-document")
+            .collect();
+        assert_eq!(said.len(), resource_policies, "{name}:\n{rendered}");
+        assert!(
+            said.iter()
+                .all(|f| f.severity == Severity::Info && f.message.contains("a resource policy")),
+            "{name}:\n{rendered}"
+        );
+        // The Cloud SSO inline policy is the one document, its `allow` reported.
+        assert_eq!(documents(&content), 1, "{name}:\n{rendered}");
+        let others: Vec<&str> = findings
+            .iter()
+            .filter(|f| f.rule.name != "unrecognised-document")
+            .map(|f| f.rule.name)
+            .collect();
+        assert_eq!(others, ["invalid-effect"], "{name}:\n{rendered}");
+        insta::assert_snapshot!(name, rendered);
+    }
+}

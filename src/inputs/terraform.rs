@@ -24,7 +24,9 @@ use hcl_edit::template::{Element, Template};
 
 use super::policy_file::{Content, Document, NotPolicy, Origin, PolicyFile};
 use crate::json::{self, Member, Node, Value};
-use crate::rules::{Finding, duplicate_key, invalid_json, invisible_character, terraform_unknown_value};
+use crate::rules::{
+    Finding, duplicate_key, invalid_json, invisible_character, terraform_unknown_value, unrecognised_document,
+};
 use crate::source::{SourceFile, Span};
 
 /// Resource attributes that hold a RAM policy document, checked in the provider's schemas
@@ -39,6 +41,40 @@ pub const DOCUMENT_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("alicloud_resource_manager_policy_version", &["policy_document"]),
     ("alicloud_resource_manager_role", &["assume_role_policy_document"]),
 ];
+
+/// Resource attributes that hold a resource policy, in its service's own grammar (checked in
+/// the provider's schemas): never read as an identity or trust policy; each is said once, at
+/// `info`, by `unrecognised-document`.
+pub const RESOURCE_POLICY_ATTRIBUTES: &[(&str, &str, &str)] = &[
+    ("alicloud_oss_bucket", "policy", "an OSS bucket policy"),
+    ("alicloud_oss_bucket_policy", "policy", "an OSS bucket policy"),
+    ("alicloud_kms_key", "policy", "a KMS key policy"),
+    ("alicloud_kms_secret", "policy", "a KMS secret policy"),
+    ("alicloud_log_project", "policy", "a Log Service project policy"),
+    ("alicloud_max_compute_role", "policy", "a MaxCompute role policy"),
+    (
+        "alicloud_privatelink_vpc_endpoint",
+        "policy_document",
+        "a PrivateLink endpoint policy",
+    ),
+    (
+        "alicloud_vpc_gateway_endpoint",
+        "policy_document",
+        "a VPC gateway endpoint policy",
+    ),
+];
+
+/// What resource policy `attribute` of a `kind` resource holds, if it holds one.
+pub(crate) fn resource_policy_kind(kind: &str, attribute: &str) -> Option<&'static str> {
+    RESOURCE_POLICY_ATTRIBUTES
+        .iter()
+        .find(|(k, a, _)| *k == kind && *a == attribute)
+        .map(|(_, _, what)| *what)
+}
+
+/// The resource whose `permission_policies` blocks hold inline RAM permission policies
+/// (`permission_policy_type = "Inline"`, `permission_policy_document`).
+pub(crate) const CLOUD_SSO_ACCESS_CONFIGURATION: &str = "alicloud_cloud_sso_access_configuration";
 
 /// Read `bytes` as a Terraform file named `name`.
 pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
@@ -195,6 +231,11 @@ impl Reader<'_> {
             match structure {
                 Structure::Attribute(attribute) => {
                     let key = attribute.key.as_str();
+                    if let Some(what) = resource.and_then(|kind| resource_policy_kind(kind, key)) {
+                        self.findings
+                            .push(unrecognised_document::resource_policy(span_of(&attribute.value), what));
+                        continue;
+                    }
                     let always = resource.is_some_and(|kind| {
                         DOCUMENT_ATTRIBUTES
                             .iter()
@@ -214,6 +255,20 @@ impl Reader<'_> {
                 {
                     let address = address.map_or_else(|| block_address(block), str::to_string);
                     self.policy_document_blocks(block, false, address);
+                }
+                // Cloud SSO: an inline permission policy of an access configuration.
+                Structure::Block(block)
+                    if resource == Some(CLOUD_SSO_ACCESS_CONFIGURATION)
+                        && block.ident.as_str() == "permission_policies" =>
+                {
+                    let inline = block
+                        .body
+                        .get_attribute("permission_policy_type")
+                        .is_none_or(|t| !matches!(&t.value, Expression::String(s) if s.value().as_str() != "Inline"));
+                    if let (true, Some(document)) = (inline, block.body.get_attribute("permission_policy_document")) {
+                        let address = address.unwrap_or_default().to_string();
+                        self.candidate(&document.value, true, address);
+                    }
                 }
                 Structure::Block(block) => {
                     let kind = (block.ident.as_str() == "resource")

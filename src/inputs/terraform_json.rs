@@ -22,6 +22,7 @@ use super::terraform::{self, DOCUMENT_ATTRIBUTES, Read, TextPiece};
 use crate::json::{self, Member, Node, PathStep, Value};
 use crate::rules::{
     Finding, duplicate_key, invalid_element_type, invalid_json, invisible_character, terraform_unknown_value,
+    unrecognised_document,
 };
 use crate::source::{SourceFile, Span};
 
@@ -233,6 +234,22 @@ impl Reader<'_> {
         let legacy = kind == "alicloud_ram_policy";
         for member in members(body) {
             if legacy && member.key == "statement" {
+                continue;
+            }
+            if let Some(what) = terraform::resource_policy_kind(kind, &member.key) {
+                self.findings
+                    .push(unrecognised_document::resource_policy(member.value.span, what));
+                continue;
+            }
+            if kind == terraform::CLOUD_SSO_ACCESS_CONFIGURATION && member.key == "permission_policies" {
+                for policy in blocks(&member.value) {
+                    let inline = policy
+                        .get("permission_policy_type")
+                        .is_none_or(|t| t.value.as_str().is_none_or(|t| t == "Inline"));
+                    if let (true, Some(document)) = (inline, policy.get("permission_policy_document")) {
+                        self.candidate(&document.value, true, address.to_string());
+                    }
+                }
                 continue;
             }
             let always = attributes.contains(&member.key.as_str());
