@@ -84,72 +84,97 @@ pub fn lint_paths(
         return Err(errors);
     }
     let used: Vec<std::sync::atomic::AtomicBool> = config.ignores.iter().map(|_| Default::default()).collect();
-    let outcomes: Vec<Result<FileOutcome, PathError>> = files
-        .par_iter()
-        .map(|Target { path, named }| {
-            let (name, bytes) = read(path)?;
-            let absolute = config::absolute(cwd, path);
-            let relative = config.relative(&absolute);
-            let ignores: Vec<_> = if options.no_ignore {
-                Vec::new()
-            } else {
-                config.ignores_for(relative).collect()
-            };
-            let skipped = |reason: String| SkippedFile {
-                path: path.display().to_string(),
-                reason,
-            };
-            if let Some((i, _)) = ignores.iter().find(|(_, ig)| Config::ignore_skips_file(ig)) {
-                mark(&used, *i);
-                return Ok(Err(skipped("an `[[ignore]]` of ramguard.toml skips it".into())));
-            }
-            let file = crate::inputs::read_policy_file(name, bytes);
-            // Only a file named on the command line is reported for looking like a policy
-            // without being one; in a walk it is skipped like any other JSON.
-            match &file.content {
-                Content::Unrecognised(unrecognised) if !named => {
-                    return Ok(Err(skipped(format!(
+    // Each file's outcome, and the files its Terraform documents name (`file("x.json")`).
+    let lint_target = |Target { path, named }: &Target| -> Result<(FileOutcome, Vec<PathBuf>), PathError> {
+        let (name, bytes) = read(path)?;
+        let absolute = config::absolute(cwd, path);
+        let relative = config.relative(&absolute);
+        let ignores: Vec<_> = if options.no_ignore {
+            Vec::new()
+        } else {
+            config.ignores_for(relative).collect()
+        };
+        let skipped = |reason: String| SkippedFile {
+            path: path.display().to_string(),
+            reason,
+        };
+        if let Some((i, _)) = ignores.iter().find(|(_, ig)| Config::ignore_skips_file(ig)) {
+            mark(&used, *i);
+            return Ok((
+                Err(skipped("an `[[ignore]]` of ramguard.toml skips it".into())),
+                Vec::new(),
+            ));
+        }
+        let (file, references) = crate::inputs::read_policy_file_with_references(name, bytes);
+        // Only a file named on the command line is reported for looking like a policy
+        // without being one; in a walk it is skipped like any other JSON.
+        match &file.content {
+            Content::Unrecognised(unrecognised) if !named => {
+                return Ok((
+                    Err(skipped(format!(
                         "found in a folder, and not a policy ramguard reads: {}",
                         unrecognised.message
-                    ))));
-                }
-                Content::NotPolicy(why) => return Ok(Err(skipped(why.describe().into()))),
-                _ => {}
+                    ))),
+                    references,
+                ));
             }
-            let Some(findings) = lint_file(&file, &config.settings, &relative.to_string_lossy()) else {
-                return Ok(Err(skipped("not a policy".into())));
-            };
-            let documents = match &file.content {
-                Content::Documents(documents) => documents.len(),
-                _ => 0,
-            };
-            let findings = findings
-                .into_iter()
-                .filter_map(|finding| {
-                    if let Some((i, _)) = ignores.iter().find(|(_, ig)| Config::ignore_covers(ig, finding.rule)) {
-                        mark(&used, *i);
-                        return None;
-                    }
-                    let severity = config.severity(finding.rule, finding.severity)?;
-                    Some(finding.severity(severity))
-                })
-                .collect();
-            Ok(Ok((
+            Content::NotPolicy(why) => return Ok((Err(skipped(why.describe().into())), references)),
+            _ => {}
+        }
+        let Some(findings) = lint_file(&file, &config.settings, &relative.to_string_lossy()) else {
+            return Ok((Err(skipped("not a policy".into())), references));
+        };
+        let documents = match &file.content {
+            Content::Documents(documents) => documents.len(),
+            _ => 0,
+        };
+        let findings = findings
+            .into_iter()
+            .filter_map(|finding| {
+                if let Some((i, _)) = ignores.iter().find(|(_, ig)| Config::ignore_covers(ig, finding.rule)) {
+                    mark(&used, *i);
+                    return None;
+                }
+                let severity = config.severity(finding.rule, finding.severity)?;
+                Some(finding.severity(severity))
+            })
+            .collect();
+        Ok((
+            Ok((
                 FileReport {
                     source: file.source,
                     findings,
                 },
                 documents,
-            )))
-        })
+            )),
+            references,
+        ))
+    };
+    let mut outcomes: Vec<Result<(FileOutcome, Vec<PathBuf>), PathError>> = files.par_iter().map(lint_target).collect();
+    // The files named by `file()` / `templatefile()` in Terraform documents: each linted once,
+    // as a file of its own, unless the walk or the command line already has it.
+    let referenced: Vec<PathBuf> = outcomes
+        .iter_mut()
+        .filter_map(|outcome| outcome.as_mut().ok())
+        .flat_map(|(_, references)| std::mem::take(references))
         .collect();
+    if !referenced.is_empty() {
+        let canonical = |path: &Path| std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let mut seen: std::collections::HashSet<PathBuf> = files.iter().map(|t| canonical(&t.path)).collect();
+        let more: Vec<Target> = referenced
+            .into_iter()
+            .filter(|path| seen.insert(canonical(path)))
+            .map(|path| Target { path, named: false })
+            .collect();
+        outcomes.extend(more.par_iter().map(lint_target).collect::<Vec<_>>());
+    }
     let mut report = LintReport {
         skipped: unreadable.len(),
         skipped_files: unreadable,
         ..LintReport::default()
     };
     for outcome in outcomes {
-        match outcome {
+        match outcome.map(|(outcome, _)| outcome) {
             Ok(Ok((file, documents))) => {
                 report.linted += 1;
                 report.documents += documents;

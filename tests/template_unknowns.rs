@@ -133,3 +133,83 @@ fn resource_policies_are_said_and_cloud_sso_inline_policies_linted() {
         insta::assert_snapshot!(name, rendered);
     }
 }
+
+fn lint_folder(path: &str) -> ramguard::lint::LintReport {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    lint::lint_paths(
+        &[root.join(path)],
+        &ramguard::config::Config::default(),
+        root,
+        lint::LintOptions { no_ignore: true },
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+/// One line per finding of a report: the file (from `files/` on), position, rule, message.
+fn render_report(report: &ramguard::lint::LintReport) -> String {
+    let mut out = String::new();
+    for file in &report.files {
+        let name = file
+            .source
+            .name
+            .rsplit_once("files/")
+            .map_or(file.source.name.as_str(), |(_, n)| n);
+        for line in render(&file.source, &file.findings).lines() {
+            writeln!(out, "{name}: {line}").unwrap();
+        }
+    }
+    out
+}
+
+/// `file("x.json")` and `templatefile("x.json.tpl", ...)` with literal paths: the named file is
+/// linted once, as a file of its own (findings pointing into it), whether the walk found it too
+/// or not; a path that leaves the folder or names nothing stays unknown, and is said so.
+#[test]
+fn files_named_by_file_and_templatefile_are_linted_once() {
+    let folder = "tests/fixtures/template-unknowns/files";
+    for path in [folder.to_string(), format!("{folder}/main.tf")] {
+        let report = lint_folder(&path);
+        let rendered = render_report(&report);
+        let names: Vec<&str> = report.files.iter().map(|f| f.source.name.as_str()).collect();
+        // `a.json` (found by the walk and named twice) is reported once; the template too.
+        for (file, count) in [("policies/a.json", 1), ("policies/b.json.tpl", 1), ("main.tf", 1)] {
+            assert_eq!(
+                names.iter().filter(|n| n.ends_with(file)).count(),
+                count,
+                "{path}: {file}:\n{rendered}"
+            );
+        }
+        let findings = |file: &str| -> Vec<&Finding> {
+            report
+                .files
+                .iter()
+                .filter(|f| f.source.name.ends_with(file))
+                .flat_map(|f| &f.findings)
+                .collect()
+        };
+        let codes = |file: &str| -> Vec<&str> { findings(file).iter().map(|f| f.rule.code).collect() };
+        assert_eq!(codes("policies/a.json"), ["RG007"], "{path}:\n{rendered}");
+        // The template is linted for what is known: `allow`, and RG021 for its unknowns.
+        assert_eq!(codes("policies/b.json.tpl"), ["RG007", "RG021"], "{path}:\n{rendered}");
+        // In `main.tf`, only infos: three documents linted in their own file, two unknown.
+        let main = findings("main.tf");
+        assert!(main.iter().all(|f| f.severity == Severity::Info), "{path}:\n{rendered}");
+        assert_eq!(
+            main.iter()
+                .filter(|f| f.message.contains("linted as a file of its own"))
+                .count(),
+            3,
+            "{path}:\n{rendered}"
+        );
+        assert!(
+            main.iter().any(|f| f.message.contains("leaves the folder")),
+            "{path}:\n{rendered}"
+        );
+        assert!(
+            main.iter().any(|f| f.message.contains("does not exist")),
+            "{path}:\n{rendered}"
+        );
+        assert_eq!(report.documents, 2, "{path}:\n{rendered}");
+        insta::assert_snapshot!("files", rendered);
+    }
+}

@@ -15,6 +15,7 @@
 //! knows (an interpolation, a directive, a reference, another function, a conditional, a `for`)
 //! is not linted; it gets one `terraform-unknown-value` finding naming its first unknown part.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use hcl_edit::Span as _;
@@ -78,6 +79,20 @@ pub(crate) const CLOUD_SSO_ACCESS_CONFIGURATION: &str = "alicloud_cloud_sso_acce
 
 /// Read `bytes` as a Terraform file named `name`.
 pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
+    read_with_references(name, bytes).0
+}
+
+/// [`read`], and the files that documents of it name with `file("x.json")` or
+/// `templatefile("x.json.tpl", ...)` (literal paths relative to the file's folder, checked to
+/// stay inside it and to be regular files): the lint driver lints each once, as a file of its
+/// own.
+pub fn read_with_references(name: String, bytes: Vec<u8>) -> (PolicyFile, Vec<PathBuf>) {
+    let mut references = Vec::new();
+    let file = read_file(name, bytes, &mut references);
+    (file, references)
+}
+
+fn read_file(name: String, bytes: Vec<u8>, references: &mut Vec<PathBuf>) -> PolicyFile {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {
@@ -112,12 +127,15 @@ pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
     };
     let mut reader = Reader {
         text,
+        name: &source.name,
         documents: Vec::new(),
         findings: Vec::new(),
         local_references: Vec::new(),
+        references: Vec::new(),
     };
     reader.body(&body, None, None);
     reader.name_linted_locals();
+    references.append(&mut reader.references);
     let content = if reader.documents.is_empty() && reader.findings.is_empty() {
         Content::NotPolicy(NotPolicy::NoPolicyMark)
     } else {
@@ -197,12 +215,16 @@ fn hcl_error(text: &str, message: &str, at: Span) -> Finding {
 
 struct Reader<'t> {
     text: &'t str,
+    /// The file's name, as it was read (its folder is where `file("x.json")` looks).
+    name: &'t str,
     documents: Vec<Document>,
     findings: Vec<Finding>,
     /// Document attributes that name a `local` (`policy_document = local.policy_json`): the
     /// index of their finding, and the local's address. A local written in the file is linted
     /// where it is written, and the finding says so (see [`Reader::name_linted_locals`]).
     local_references: Vec<(usize, String)>,
+    /// The files named by `file(...)` / `templatefile(...)` with a literal path.
+    references: Vec<PathBuf>,
 }
 
 /// What an expression is worth as a policy document.
@@ -287,6 +309,16 @@ impl Reader<'_> {
     /// An attribute's value: a document when `always` (a document attribute), or when it reads
     /// as an object with a `Statement` key.
     fn candidate(&mut self, expr: &Expression, always: bool, address: String) {
+        if let Some(named) = self.file_reference(expr) {
+            if always {
+                let span = span_of(expr);
+                self.findings.push(match named {
+                    Ok(path) => terraform_unknown_value::linted_in_file(span, &path),
+                    Err(what) => terraform_unknown_value::finding(span, &what, 0),
+                });
+            }
+            return;
+        }
         match self.read(expr) {
             Read::Known(root, findings) => {
                 if always || is_document(&root) {
@@ -317,6 +349,55 @@ impl Reader<'_> {
                         .push(terraform_unknown_value::finding(span, &what, count.saturating_sub(1)));
                 }
             }
+        }
+    }
+
+    /// `file("x.json")` or `templatefile("x.json.tpl", {...})` with a literal path (or
+    /// `"${path.module}/x.json"`): the path as written when the file is there (it is then
+    /// recorded, to be linted as a file of its own), or what the call is and why it stays
+    /// unknown. `None` for anything else.
+    fn file_reference(&mut self, expr: &Expression) -> Option<Result<String, String>> {
+        let Expression::FuncCall(call) = expr else {
+            return None;
+        };
+        let function = call.name.name.as_str();
+        let (extension, arguments) = match function {
+            "file" => (".json", 1),
+            "templatefile" => (".tpl", 2),
+            _ => return None,
+        };
+        if !call.name.namespace.is_empty() || call.args.len() != arguments {
+            return None;
+        }
+        let written = literal_path(self.text, call.args.iter().next()?)?;
+        if !written.ends_with(extension) {
+            return None;
+        }
+        let span = span_of(expr);
+        let unknown = |why: &str| Err(format!("{}, {why}", describe(self.text, expr, span)));
+        if self.name == "<stdin>" {
+            return Some(unknown(
+                "whose folder is unknown (the file was read from standard input)",
+            ));
+        }
+        let relative = std::path::Path::new(&written);
+        if !relative
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir))
+        {
+            return Some(unknown("whose path leaves the folder of this file"));
+        }
+        let path = std::path::Path::new(self.name)
+            .parent()
+            .unwrap_or(std::path::Path::new(""))
+            .join(relative);
+        match std::fs::symlink_metadata(&path) {
+            Ok(metadata) if metadata.is_file() => {
+                self.references.push(path);
+                Some(Ok(written))
+            }
+            Ok(_) => Some(unknown("whose path is not a regular file")),
+            Err(_) => Some(unknown("whose file does not exist")),
         }
     }
 
@@ -637,10 +718,16 @@ pub(crate) fn parse_pieces(pieces: &[TextPiece], end: usize, whole: Span) -> Rea
     if fallback.is_some() {
         return whole_unknown(mentions_statement(&decoded.text));
     }
-    let Ok(mut root) = json::parse(&decoded.text) else {
-        return whole_unknown(mentions_statement(&decoded.text));
-    };
     let to_file = |offset: usize| decoded.file_offset(offset);
+    let mut root = match json::parse(&decoded.text) {
+        Ok(root) => root,
+        // Known text (a template file without interpolations) that is not JSON.
+        Err(mut error) if unknown_count == 0 => {
+            error.span = Span::new(to_file(error.span.start), to_file(error.span.end));
+            return Read::NotJson(error, mentions_statement(&decoded.text));
+        }
+        Err(_) => return whole_unknown(mentions_statement(&decoded.text)),
+    };
     // Placeholders are printable ASCII: the scan sees the known text only.
     let findings = invisible_character::scan(&decoded.text, &root, &to_file);
     let mut used = 0;
@@ -1369,6 +1456,115 @@ fn span_of_ident(ident: &hcl_edit::Decorated<hcl_edit::Ident>) -> Span {
 
 fn span_of(expr: &Expression) -> Span {
     expr.span().map(|r| Span::new(r.start, r.end)).unwrap_or_default()
+}
+
+/// A path written as a literal string, or as `"${path.module}/rest"`.
+fn literal_path(text: &str, expr: &Expression) -> Option<String> {
+    match expr {
+        Expression::String(s) => Some(s.value().to_string()),
+        Expression::StringTemplate(template) => {
+            let mut elements = template.iter();
+            let (Some(first @ Element::Interpolation(_)), Some(Element::Literal(rest)), None) =
+                (elements.next(), elements.next(), elements.next())
+            else {
+                return None;
+            };
+            let range = first.span()?;
+            let raw: String = text.get(range)?.chars().filter(|c| !c.is_whitespace()).collect();
+            (raw == "${path.module}")
+                .then(|| rest.value().strip_prefix('/').map(str::to_string))
+                .flatten()
+        }
+        _ => None,
+    }
+}
+
+/// Read `bytes` as a Terraform template file (`templatefile("x.json.tpl", ...)`): JSON text
+/// whose `${...}` and `%{...}` are values only Terraform knows, linted for what is known as a
+/// heredoc is. Named on the command line, or reached through a `.tf` file.
+pub fn read_template_file(name: String, bytes: Vec<u8>) -> PolicyFile {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let at = error.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            return PolicyFile {
+                source: Arc::new(SourceFile::new(name, lossy)),
+                content: Content::Unparsed,
+                findings: vec![invalid_json::not_utf8(at)],
+            };
+        }
+    };
+    let source = Arc::new(SourceFile::new(name, text));
+    let text: &str = &source.text;
+    let not_policy = |findings: Vec<Finding>| PolicyFile {
+        source: source.clone(),
+        content: if findings.is_empty() {
+            Content::NotPolicy(NotPolicy::NoPolicyMark)
+        } else {
+            Content::Documents(Vec::new())
+        },
+        findings,
+    };
+    let template = match hcl_edit::parser::parse_template(text) {
+        Ok(template) => template,
+        Err(error) => {
+            let at = crate::source::floor_char_boundary(text, error.location().offset().min(text.len()));
+            if !mentions_statement(text) {
+                return not_policy(Vec::new());
+            }
+            let finding = Finding::new(
+                &invalid_json::RULE,
+                Span::new(at, at),
+                format!("the Terraform template is not valid: {}", error.message()),
+            )
+            .label("here")
+            .help("`templatefile` refuses it too; the document in it was not linted");
+            return not_policy(vec![finding]);
+        }
+    };
+    let mut pieces = Vec::new();
+    template_pieces(text, &template, &mut pieces);
+    let decoded = pieces
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Literal(range) => {
+                let mut decoded = Decoded::default();
+                decode_literal(text, range.clone(), false, 0, &mut decoded);
+                TextPiece::Text(decoded, Span::new(range.start, range.end))
+            }
+            Piece::Unknown(span, what) => TextPiece::Unknown(span, what),
+        })
+        .collect::<Vec<_>>();
+    match parse_pieces(&decoded, text.len(), Span::new(0, text.len())) {
+        Read::Known(root, mut findings) if is_document(&root) => {
+            findings.extend(partly_unknown(&root));
+            PolicyFile {
+                source: source.clone(),
+                content: Content::Documents(vec![Document {
+                    root,
+                    origin: Origin::Bare,
+                }]),
+                findings,
+            }
+        }
+        Read::Known(..) => not_policy(Vec::new()),
+        Read::NotJson(error, looks_like_document) => not_policy(if looks_like_document {
+            vec![invalid_json::syntax(&error)]
+        } else {
+            Vec::new()
+        }),
+        Read::Unknown {
+            span,
+            what,
+            count,
+            looks_like_document,
+        } => not_policy(if looks_like_document {
+            vec![terraform_unknown_value::finding(span, &what, count.saturating_sub(1))]
+        } else {
+            Vec::new()
+        }),
+    }
 }
 
 /// `local.NAME` when the expression is exactly that reference.

@@ -19,7 +19,10 @@
 //! reference, a key is computed, an interpolation stands for several members), it is **not
 //! linted** at all, and this finding says so. A document attribute that names a `local` of
 //! the same file (`policy_document = local.policy_json`) says that the local was linted where
-//! it is written.
+//! it is written. A document attribute that is `file("x.json")` or `templatefile("x.json.tpl",
+//! {...})` with a literal path (relative to the `.tf` file's folder, or `${path.module}/...`)
+//! says that the file was linted on its own; a path that leaves that folder, or names no
+//! regular file, stays unknown and is said so.
 //!
 //! In a ROS template (JSON or YAML), a ROS function (`Ref`, `Fn::GetAtt`, any `Fn::*`, or a
 //! YAML short form such as `!Ref`) is a value only ROS resolves when it creates the stack; an
@@ -160,4 +163,17 @@ pub fn linted_where_written(span: Span, local: &str) -> Finding {
     )
     .label("linted at its definition")
     .help("its findings, if any, point at the `locals` block")
+}
+
+/// The finding for a document attribute that is `file("x.json")` or `templatefile("x.json.tpl",
+/// ...)` with a literal path: the file it names is linted as a file of its own (once, however
+/// it was reached), its findings pointing into it.
+pub fn linted_in_file(span: Span, path: &str) -> Finding {
+    Finding::new(
+        &RULE,
+        span,
+        format!("this policy document is the file `{path}`, linted as a file of its own"),
+    )
+    .label("linted in its own file")
+    .help("its findings, if any, point into that file")
 }
