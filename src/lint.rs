@@ -84,7 +84,8 @@ pub fn lint_paths(
         return Err(errors);
     }
     let used: Vec<std::sync::atomic::AtomicBool> = config.ignores.iter().map(|_| Default::default()).collect();
-    let lint_one = |Target { path, named }: &Target| {
+    // Each file's outcome, and the files its Terraform documents name (`file("x.json")`).
+    let lint_target = |Target { path, named }: &Target| -> Result<(FileOutcome, Vec<PathBuf>), PathError> {
         let (name, bytes) = read(path)?;
         let absolute = config::absolute(cwd, path);
         let relative = config.relative(&absolute);
@@ -99,23 +100,29 @@ pub fn lint_paths(
         };
         if let Some((i, _)) = ignores.iter().find(|(_, ig)| Config::ignore_skips_file(ig)) {
             mark(&used, *i);
-            return Ok(Err(skipped("an `[[ignore]]` of ramguard.toml skips it".into())));
+            return Ok((
+                Err(skipped("an `[[ignore]]` of ramguard.toml skips it".into())),
+                Vec::new(),
+            ));
         }
-        let file = crate::inputs::read_policy_file(name, bytes);
+        let (file, references) = crate::inputs::read_policy_file_with_references(name, bytes);
         // Only a file named on the command line is reported for looking like a policy
         // without being one; in a walk it is skipped like any other JSON.
         match &file.content {
             Content::Unrecognised(unrecognised) if !named => {
-                return Ok(Err(skipped(format!(
-                    "found in a folder, and not a policy ramguard reads: {}",
-                    unrecognised.message
-                ))));
+                return Ok((
+                    Err(skipped(format!(
+                        "found in a folder, and not a policy ramguard reads: {}",
+                        unrecognised.message
+                    ))),
+                    references,
+                ));
             }
-            Content::NotPolicy(why) => return Ok(Err(skipped(why.describe().into()))),
+            Content::NotPolicy(why) => return Ok((Err(skipped(why.describe().into())), references)),
             _ => {}
         }
         let Some(findings) = lint_file(&file, &config.settings, &relative.to_string_lossy()) else {
-            return Ok(Err(skipped("not a policy".into())));
+            return Ok((Err(skipped("not a policy".into())), references));
         };
         let documents = match &file.content {
             Content::Documents(documents) => documents.len(),
@@ -132,28 +139,48 @@ pub fn lint_paths(
                 Some(finding.severity(severity))
             })
             .collect();
-        Ok(Ok((
-            FileReport {
-                source: file.source,
-                findings,
-            },
-            documents,
-        )))
+        Ok((
+            Ok((
+                FileReport {
+                    source: file.source,
+                    findings,
+                },
+                documents,
+            )),
+            references,
+        ))
     };
     // One file (a pre-commit hook's usual call) is linted on this thread: starting the pool's
     // threads would cost more than the file.
-    let outcomes: Vec<Result<FileOutcome, PathError>> = if files.len() == 1 {
-        files.iter().map(lint_one).collect()
+    let mut outcomes: Vec<Result<(FileOutcome, Vec<PathBuf>), PathError>> = if files.len() == 1 {
+        files.iter().map(lint_target).collect()
     } else {
-        files.par_iter().map(lint_one).collect()
+        files.par_iter().map(lint_target).collect()
     };
+    // The files named by `file()` / `templatefile()` in Terraform documents: each linted once,
+    // as a file of its own, unless the walk or the command line already has it.
+    let referenced: Vec<PathBuf> = outcomes
+        .iter_mut()
+        .filter_map(|outcome| outcome.as_mut().ok())
+        .flat_map(|(_, references)| std::mem::take(references))
+        .collect();
+    if !referenced.is_empty() {
+        let canonical = |path: &Path| std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let mut seen: std::collections::HashSet<PathBuf> = files.iter().map(|t| canonical(&t.path)).collect();
+        let more: Vec<Target> = referenced
+            .into_iter()
+            .filter(|path| seen.insert(canonical(path)))
+            .map(|path| Target { path, named: false })
+            .collect();
+        outcomes.extend(more.par_iter().map(lint_target).collect::<Vec<_>>());
+    }
     let mut report = LintReport {
         skipped: unreadable.len(),
         skipped_files: unreadable,
         ..LintReport::default()
     };
     for outcome in outcomes {
-        match outcome {
+        match outcome.map(|(outcome, _)| outcome) {
             Ok(Ok((file, documents))) => {
                 report.linted += 1;
                 report.documents += documents;

@@ -138,12 +138,29 @@ pub fn kind_of(kind: std::fs::FileType) -> &'static str {
 /// (`.tf.json`), YAML (`.yaml`, `.yml`: a ROS template, or skipped), or JSON (a policy, an API
 /// response, or a ROS template, told by its content).
 pub fn read_policy_file(name: String, bytes: Vec<u8>) -> policy_file::PolicyFile {
-    match kind_of_name(&name) {
+    read_policy_file_with_references(name, bytes).0
+}
+
+/// [`read_policy_file`], and the files its documents name (a Terraform file's
+/// `file("x.json")`, `templatefile("x.json.tpl", ...)`: see [`terraform::read_with_references`]).
+/// A `.tpl` file is a Terraform template ([`terraform::read_template_file`]).
+pub fn read_policy_file_with_references(
+    name: String,
+    bytes: Vec<u8>,
+) -> (policy_file::PolicyFile, Vec<std::path::PathBuf>) {
+    if name.ends_with(".tpl") {
+        return (terraform::read_template_file(name, bytes), Vec::new());
+    }
+    if kind_of_name(&name) == FileKind::Terraform {
+        return terraform::read_with_references(name, bytes);
+    }
+    let file = match kind_of_name(&name) {
         FileKind::Terraform => terraform::read(name, bytes),
         FileKind::TerraformJson => terraform_json::read(name, bytes),
         FileKind::Yaml => ros::read_yaml(name, bytes),
         FileKind::Json => policy_file::read(name, bytes),
-    }
+    };
+    (file, Vec::new())
 }
 
 /// Whether a file found in a walk is one `lint` reads: `*.json` (`*.tf.json` included), `*.tf`,

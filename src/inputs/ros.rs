@@ -10,9 +10,12 @@
 //! `Resources.<LogicalId>` (`Resources.<LogicalId>.Policies[i]` for an inline policy).
 //!
 //! ROS takes a document as a map, not a string: it stands in the template as an object whose
-//! spans are already the file's. A document that holds a ROS function (`Ref`, `Fn::Sub`, any
-//! `Fn::*`, or a YAML short form such as `!Ref`) holds a value only ROS knows: it is not linted,
-//! and gets one `terraform-unknown-value` finding that names ROS.
+//! spans are already the file's. A ROS function in it (`Ref`, any `Fn::*`, or a YAML short
+//! form such as `!Ref`) is a value only ROS knows ([`Value::Unknown`]); an `Fn::Sub` string, or
+//! an `Fn::Join` of literals and functions, is a string with unknown parts
+//! ([`json::Template`]). What is known is linted, and the document gets one
+//! `terraform-unknown-value` finding that names ROS. A document that is itself a function is
+//! not linted.
 //!
 //! YAML that is not a ROS template is skipped like `package.json`; a ROS template with no RAM
 //! resource is skipped too.
@@ -289,21 +292,35 @@ impl Reader<'_> {
 
     /// A document property's value: a map (as ROS takes it), or a string holding JSON.
     fn document(&mut self, node: &Node, address: &str, path: &str) {
-        let mut unknown = Vec::new();
-        functions(node, &mut unknown);
-        if let Some((span, what)) = unknown.first() {
+        if let Some((span, what)) = function(node) {
+            // The whole document is only known to ROS: nothing of it can be linted.
+            let mut unknown = Vec::new();
+            functions(node, &mut unknown);
             self.findings.push(terraform_unknown_value::finding_for(
                 Tool::Ros,
-                *span,
-                what,
-                unknown.len() - 1,
+                span,
+                &what,
+                unknown.len().saturating_sub(1),
             ));
             return;
         }
         let root = match &node.value {
             Value::Object(_) => {
                 self.findings.extend(self.invisible(node));
-                node.clone()
+                let mut root = node.clone();
+                self.resolve(&mut root, 0);
+                if root.holds_unknown() {
+                    let unknowns = json::unknowns(&root);
+                    if let Some((span, what)) = unknowns.first() {
+                        self.findings.push(terraform_unknown_value::partial_for(
+                            Tool::Ros,
+                            *span,
+                            what,
+                            unknowns.len() - 1,
+                        ));
+                    }
+                }
+                root
             }
             Value::String(value) => match self.parse_string(node, value) {
                 Some(root) => root,
@@ -327,6 +344,130 @@ impl Reader<'_> {
             root,
             origin: Origin::Address(address.to_string()),
         });
+    }
+
+    /// Every ROS function in a document's tree, as what is known of its value: a
+    /// [`Value::Unknown`], or for `Fn::Sub` and `Fn::Join` a [`json::Template`] of literal
+    /// text and unknown parts (a plain string when every part is literal).
+    fn resolve(&self, node: &mut Node, depth: usize) {
+        if depth > json::MAX_DEPTH {
+            return;
+        }
+        if let Some((_, what)) = function(node) {
+            node.value = match self.function_value(node) {
+                Some(parts) => template_or_string(parts),
+                None => Value::Unknown(what),
+            };
+            return;
+        }
+        match &mut node.value {
+            Value::Object(members) => members.iter_mut().for_each(|m| self.resolve(&mut m.value, depth + 1)),
+            Value::Array(items) => items.iter_mut().for_each(|item| self.resolve(item, depth + 1)),
+            _ => {}
+        }
+    }
+
+    /// The parts of the string an `Fn::Sub` or `Fn::Join` renders, when they can be told (a
+    /// literal string to substitute in; a literal delimiter and a literal list); `None` when
+    /// the value is wholly unknown.
+    fn function_value(&self, node: &Node) -> Option<Vec<json::Part>> {
+        let [member] = node.as_object()? else {
+            return None;
+        };
+        match member.key.as_str() {
+            // `{"Fn::Sub": "text"}` or `{"Fn::Sub": ["text", {variables}]}`.
+            "Fn::Sub" => {
+                let text = match &member.value.value {
+                    Value::String(_) => &member.value,
+                    Value::Array(items) if matches!(items.len(), 1 | 2) => items.first()?,
+                    _ => return None,
+                };
+                self.substitution(text)
+            }
+            // `{"Fn::Join": ["delimiter", [items...]]}`.
+            "Fn::Join" => {
+                let [delimiter, list] = member.value.as_array()? else {
+                    return None;
+                };
+                let separator = delimiter.as_str()?;
+                let mut parts = Vec::new();
+                for (i, item) in list.as_array()?.iter().enumerate() {
+                    if i > 0 && !separator.is_empty() {
+                        parts.push(json::Part::Text(separator.to_string(), delimiter.span));
+                    }
+                    match &item.value {
+                        Value::String(s) => parts.push(json::Part::Text(s.clone(), item.span)),
+                        _ => {
+                            let (_, what) = function(item)?;
+                            match self.function_value(item) {
+                                Some(inner) => parts.extend(inner),
+                                None => parts.push(json::Part::Unknown(what, item.span)),
+                            }
+                        }
+                    }
+                }
+                Some(parts)
+            }
+            _ => None,
+        }
+    }
+
+    /// The parts of an `Fn::Sub` string: `${Name}` is unknown, `${!Literal}` the literal text
+    /// `${Literal}` (ROS's escape). Each part at its place in the file; `None` when the string
+    /// cannot be placed (a YAML string with escapes or folded lines) or a `${` is not closed.
+    fn substitution(&self, node: &Node) -> Option<Vec<json::Part>> {
+        let value = node.as_str()?;
+        let placed = match self.syntax {
+            Syntax::Json => {
+                let decoded = json::decode_string_token(self.text, node.span)?;
+                Placed::Offsets((0..=decoded.text.len()).map(|i| decoded.file_offset(i)).collect())
+            }
+            Syntax::Yaml => {
+                // The scalar of a short form (`!Sub 'text'`) is spanned from its tag.
+                let raw = self.text.get(node.span.start..node.span.end)?;
+                let skip = if raw.starts_with('!') {
+                    let tag = raw.find(char::is_whitespace)?;
+                    tag + raw.get(tag..)?.len() - raw.get(tag..)?.trim_start().len()
+                } else {
+                    0
+                };
+                let span = Span::new(node.span.start + skip, node.span.end);
+                Placed::Lines(place_lines(self.text, span, value)?)
+            }
+        };
+        let at = |offset: usize| placed.file_offset(offset);
+        let mut parts = Vec::new();
+        let mut literal = String::new();
+        let mut literal_start = 0;
+        let mut rest_at = 0;
+        while let Some(found) = value.get(rest_at..)?.find("${") {
+            let open = rest_at + found;
+            literal.push_str(value.get(rest_at..open)?);
+            if value.get(open + 2..)?.starts_with('!') {
+                literal.push_str("${");
+                rest_at = open + 3;
+                continue;
+            }
+            let close = open + value.get(open..)?.find('}')? + 1;
+            if !literal.is_empty() {
+                parts.push(json::Part::Text(
+                    std::mem::take(&mut literal),
+                    Span::new(at(literal_start), at(open)),
+                ));
+            }
+            let raw = value.get(open..close)?;
+            parts.push(json::Part::Unknown(
+                format!("the ROS substitution `{}`", short(raw)),
+                Span::new(at(open), at(close)),
+            ));
+            rest_at = close;
+            literal_start = close;
+        }
+        literal.push_str(value.get(rest_at..)?);
+        if !literal.is_empty() {
+            parts.push(json::Part::Text(literal, Span::new(at(literal_start), at(value.len()))));
+        }
+        Some(parts)
     }
 
     /// A document written as a string of JSON: parsed where it stands, every span in the file.
@@ -381,6 +522,21 @@ impl Reader<'_> {
             }
         }
     }
+}
+
+/// A string of parts: a template when one is unknown, the text itself when none is.
+fn template_or_string(parts: Vec<json::Part>) -> Value {
+    if parts.iter().any(|p| matches!(p, json::Part::Unknown(..))) {
+        return Value::Template(json::Template { parts });
+    }
+    Value::String(
+        parts
+            .into_iter()
+            .map(|p| match p {
+                json::Part::Text(text, _) | json::Part::Unknown(text, _) => text,
+            })
+            .collect(),
+    )
 }
 
 /// Where the bytes of a string stand in the file.

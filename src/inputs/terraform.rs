@@ -15,6 +15,7 @@
 //! knows (an interpolation, a directive, a reference, another function, a conditional, a `for`)
 //! is not linted; it gets one `terraform-unknown-value` finding naming its first unknown part.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use hcl_edit::Span as _;
@@ -24,7 +25,9 @@ use hcl_edit::template::{Element, Template};
 
 use super::policy_file::{Content, Document, NotPolicy, Origin, PolicyFile};
 use crate::json::{self, Member, Node, Value};
-use crate::rules::{Finding, duplicate_key, invalid_json, invisible_character, terraform_unknown_value};
+use crate::rules::{
+    Finding, duplicate_key, invalid_json, invisible_character, terraform_unknown_value, unrecognised_document,
+};
 use crate::source::{SourceFile, Span};
 
 /// Resource attributes that hold a RAM policy document, checked in the provider's schemas
@@ -40,8 +43,56 @@ pub const DOCUMENT_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("alicloud_resource_manager_role", &["assume_role_policy_document"]),
 ];
 
+/// Resource attributes that hold a resource policy, in its service's own grammar (checked in
+/// the provider's schemas): never read as an identity or trust policy; each is said once, at
+/// `info`, by `unrecognised-document`.
+pub const RESOURCE_POLICY_ATTRIBUTES: &[(&str, &str, &str)] = &[
+    ("alicloud_oss_bucket", "policy", "an OSS bucket policy"),
+    ("alicloud_oss_bucket_policy", "policy", "an OSS bucket policy"),
+    ("alicloud_kms_key", "policy", "a KMS key policy"),
+    ("alicloud_kms_secret", "policy", "a KMS secret policy"),
+    ("alicloud_log_project", "policy", "a Log Service project policy"),
+    ("alicloud_max_compute_role", "policy", "a MaxCompute role policy"),
+    (
+        "alicloud_privatelink_vpc_endpoint",
+        "policy_document",
+        "a PrivateLink endpoint policy",
+    ),
+    (
+        "alicloud_vpc_gateway_endpoint",
+        "policy_document",
+        "a VPC gateway endpoint policy",
+    ),
+];
+
+/// What resource policy `attribute` of a `kind` resource holds, if it holds one.
+pub(crate) fn resource_policy_kind(kind: &str, attribute: &str) -> Option<&'static str> {
+    RESOURCE_POLICY_ATTRIBUTES
+        .iter()
+        .find(|(k, a, _)| *k == kind && *a == attribute)
+        .map(|(_, _, what)| *what)
+}
+
+/// The resource whose `permission_policies` blocks hold inline RAM permission policies
+/// (`permission_policy_type = "Inline"`, `permission_policy_document`).
+pub(crate) const CLOUD_SSO_ACCESS_CONFIGURATION: &str = "alicloud_cloud_sso_access_configuration";
+
 /// Read `bytes` as a Terraform file named `name`.
 pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
+    read_with_references(name, bytes).0
+}
+
+/// [`read`], and the files that documents of it name with `file("x.json")` or
+/// `templatefile("x.json.tpl", ...)` (literal paths relative to the file's folder, checked to
+/// stay inside it and to be regular files): the lint driver lints each once, as a file of its
+/// own.
+pub fn read_with_references(name: String, bytes: Vec<u8>) -> (PolicyFile, Vec<PathBuf>) {
+    let mut references = Vec::new();
+    let file = read_file(name, bytes, &mut references);
+    (file, references)
+}
+
+fn read_file(name: String, bytes: Vec<u8>, references: &mut Vec<PathBuf>) -> PolicyFile {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {
@@ -76,12 +127,15 @@ pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
     };
     let mut reader = Reader {
         text,
+        name: &source.name,
         documents: Vec::new(),
         findings: Vec::new(),
         local_references: Vec::new(),
+        references: Vec::new(),
     };
     reader.body(&body, None, None);
     reader.name_linted_locals();
+    references.append(&mut reader.references);
     let content = if reader.documents.is_empty() && reader.findings.is_empty() {
         Content::NotPolicy(NotPolicy::NoPolicyMark)
     } else {
@@ -161,16 +215,20 @@ fn hcl_error(text: &str, message: &str, at: Span) -> Finding {
 
 struct Reader<'t> {
     text: &'t str,
+    /// The file's name, as it was read (its folder is where `file("x.json")` looks).
+    name: &'t str,
     documents: Vec<Document>,
     findings: Vec<Finding>,
     /// Document attributes that name a `local` (`policy_document = local.policy_json`): the
     /// index of their finding, and the local's address. A local written in the file is linted
     /// where it is written, and the finding says so (see [`Reader::name_linted_locals`]).
     local_references: Vec<(usize, String)>,
+    /// The files named by `file(...)` / `templatefile(...)` with a literal path.
+    references: Vec<PathBuf>,
 }
 
 /// What an expression is worth as a policy document.
-enum Read {
+pub(crate) enum Read {
     /// Fully known: the tree, and findings made while reading it (a key given twice in an HCL
     /// object, an invisible character).
     Known(Node, Vec<Finding>),
@@ -195,6 +253,11 @@ impl Reader<'_> {
             match structure {
                 Structure::Attribute(attribute) => {
                     let key = attribute.key.as_str();
+                    if let Some(what) = resource.and_then(|kind| resource_policy_kind(kind, key)) {
+                        self.findings
+                            .push(unrecognised_document::resource_policy(span_of(&attribute.value), what));
+                        continue;
+                    }
                     let always = resource.is_some_and(|kind| {
                         DOCUMENT_ATTRIBUTES
                             .iter()
@@ -215,6 +278,20 @@ impl Reader<'_> {
                     let address = address.map_or_else(|| block_address(block), str::to_string);
                     self.policy_document_blocks(block, false, address);
                 }
+                // Cloud SSO: an inline permission policy of an access configuration.
+                Structure::Block(block)
+                    if resource == Some(CLOUD_SSO_ACCESS_CONFIGURATION)
+                        && block.ident.as_str() == "permission_policies" =>
+                {
+                    let inline = block
+                        .body
+                        .get_attribute("permission_policy_type")
+                        .is_none_or(|t| !matches!(&t.value, Expression::String(s) if s.value().as_str() != "Inline"));
+                    if let (true, Some(document)) = (inline, block.body.get_attribute("permission_policy_document")) {
+                        let address = address.unwrap_or_default().to_string();
+                        self.candidate(&document.value, true, address);
+                    }
+                }
                 Structure::Block(block) => {
                     let kind = (block.ident.as_str() == "resource")
                         .then(|| block.labels.first().map(|l| l.as_str()))
@@ -232,6 +309,16 @@ impl Reader<'_> {
     /// An attribute's value: a document when `always` (a document attribute), or when it reads
     /// as an object with a `Statement` key.
     fn candidate(&mut self, expr: &Expression, always: bool, address: String) {
+        if let Some(named) = self.file_reference(expr) {
+            if always {
+                let span = span_of(expr);
+                self.findings.push(match named {
+                    Ok(path) => terraform_unknown_value::linted_in_file(span, &path),
+                    Err(what) => terraform_unknown_value::finding(span, &what, 0),
+                });
+            }
+            return;
+        }
         match self.read(expr) {
             Read::Known(root, findings) => {
                 if always || is_document(&root) {
@@ -262,6 +349,55 @@ impl Reader<'_> {
                         .push(terraform_unknown_value::finding(span, &what, count.saturating_sub(1)));
                 }
             }
+        }
+    }
+
+    /// `file("x.json")` or `templatefile("x.json.tpl", {...})` with a literal path (or
+    /// `"${path.module}/x.json"`): the path as written when the file is there (it is then
+    /// recorded, to be linted as a file of its own), or what the call is and why it stays
+    /// unknown. `None` for anything else.
+    fn file_reference(&mut self, expr: &Expression) -> Option<Result<String, String>> {
+        let Expression::FuncCall(call) = expr else {
+            return None;
+        };
+        let function = call.name.name.as_str();
+        let (extension, arguments) = match function {
+            "file" => (".json", 1),
+            "templatefile" => (".tpl", 2),
+            _ => return None,
+        };
+        if !call.name.namespace.is_empty() || call.args.len() != arguments {
+            return None;
+        }
+        let written = literal_path(self.text, call.args.iter().next()?)?;
+        if !written.ends_with(extension) {
+            return None;
+        }
+        let span = span_of(expr);
+        let unknown = |why: &str| Err(format!("{}, {why}", describe(self.text, expr, span)));
+        if self.name == "<stdin>" {
+            return Some(unknown(
+                "whose folder is unknown (the file was read from standard input)",
+            ));
+        }
+        let relative = std::path::Path::new(&written);
+        if !relative
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir))
+        {
+            return Some(unknown("whose path leaves the folder of this file"));
+        }
+        let path = std::path::Path::new(self.name)
+            .parent()
+            .unwrap_or(std::path::Path::new(""))
+            .join(relative);
+        match std::fs::symlink_metadata(&path) {
+            Ok(metadata) if metadata.is_file() => {
+                self.references.push(path);
+                Some(Ok(written))
+            }
+            Ok(_) => Some(unknown("whose path is not a regular file")),
+            Err(_) => Some(unknown("whose file does not exist")),
         }
     }
 
@@ -469,22 +605,54 @@ fn template_text(text: &str, expr: &Expression) -> Result<Decoded, Read> {
     Ok(decoded)
 }
 
-/// A string with interpolations or directives, as a JSON string value: a [`json::Template`]
-/// of its decoded literal pieces and its unknown parts (`None` when it has none).
-fn template_value(text: &str, expr: &Expression) -> Option<Value> {
+/// The pieces of a string or heredoc, each literal decoded (escapes, `<<-` indentation).
+fn decoded_pieces(text: &str, expr: &Expression) -> (Vec<TextPiece>, usize) {
     let (pieces, quoted, strip) = pieces_of(text, expr);
-    if !pieces.iter().any(|p| matches!(p, Piece::Unknown(..))) {
-        return None;
-    }
-    let parts = pieces
+    let end = pieces.last().map_or_else(
+        || span_of(expr).end,
+        |p| match p {
+            Piece::Literal(range) => range.end,
+            Piece::Unknown(span, _) => span.end,
+        },
+    );
+    let decoded = pieces
         .into_iter()
         .map(|piece| match piece {
             Piece::Literal(range) => {
                 let mut decoded = Decoded::default();
                 decode_literal(text, range.clone(), quoted, strip, &mut decoded);
-                json::Part::Text(decoded.text, Span::new(range.start, range.end))
+                TextPiece::Text(decoded, Span::new(range.start, range.end))
             }
-            Piece::Unknown(span, what) => json::Part::Unknown(what, span),
+            Piece::Unknown(span, what) => TextPiece::Unknown(span, what),
+        })
+        .collect();
+    (decoded, end)
+}
+
+/// A string with interpolations or directives, as a JSON string value: a [`json::Template`]
+/// of its decoded literal pieces and its unknown parts (`None` when it has none).
+fn template_value(text: &str, expr: &Expression) -> Option<Value> {
+    template_of(decoded_pieces(text, expr).0)
+}
+
+/// A piece of a template's text: literal text, decoded, with the file offset of each byte and
+/// the span it was written as; or a part only the tool knows (its span, what to call it).
+pub(crate) enum TextPiece {
+    Text(Decoded, Span),
+    Unknown(Span, String),
+}
+
+/// The pieces of a string as a JSON string value: a [`json::Template`] (`None` when no piece
+/// is unknown).
+pub(crate) fn template_of(pieces: Vec<TextPiece>) -> Option<Value> {
+    if !pieces.iter().any(|p| matches!(p, TextPiece::Unknown(..))) {
+        return None;
+    }
+    let parts = pieces
+        .into_iter()
+        .map(|piece| match piece {
+            TextPiece::Text(decoded, span) => json::Part::Text(decoded.text, span),
+            TextPiece::Unknown(span, what) => json::Part::Unknown(what, span),
         })
         .collect();
     Some(Value::Template(json::Template { parts }))
@@ -497,22 +665,29 @@ fn template_value(text: &str, expr: &Expression) -> Option<Value> {
 /// else (a key, several members, half a token), the text is not JSON without it: the whole
 /// value is unknown, as it was.
 fn parse_with_unknowns(text: &str, expr: &Expression) -> Read {
-    let (pieces, quoted, strip) = pieces_of(text, expr);
-    let unknown_count = pieces.iter().filter(|p| matches!(p, Piece::Unknown(..))).count();
+    let (pieces, end) = decoded_pieces(text, expr);
+    parse_pieces(&pieces, end, span_of(expr))
+}
+
+/// [`parse_with_unknowns`] of the decoded pieces of a template (shared by the readers of
+/// Terraform's two syntaxes); `end` is the file offset where the text ends, `whole` the span
+/// of the whole value.
+pub(crate) fn parse_pieces(pieces: &[TextPiece], end: usize, whole: Span) -> Read {
+    let unknown_count = pieces.iter().filter(|p| matches!(p, TextPiece::Unknown(..))).count();
     let mut decoded = Decoded::default();
     // Each unknown part: its range in `decoded.text`, whether it is inside a JSON string, its
     // span in the file and description.
     let mut holes: Vec<(std::ops::Range<usize>, bool, Span, String)> = Vec::new();
     let mut lexer = JsonStrings::default();
     let mut fallback = None;
-    for piece in &pieces {
+    for piece in pieces {
         match piece {
-            Piece::Literal(range) => {
-                let from = decoded.text.len();
-                decode_literal(text, range.clone(), quoted, strip, &mut decoded);
-                lexer.feed(decoded.text.get(from..).unwrap_or_default());
+            TextPiece::Text(literal, _) => {
+                decoded.text.push_str(&literal.text);
+                decoded.offsets.extend(literal.offsets.iter().take(literal.text.len()));
+                lexer.feed(&literal.text);
             }
-            Piece::Unknown(span, what) => {
+            TextPiece::Unknown(span, what) => {
                 if lexer.escape {
                     // `\${x}`: what the backslash escapes is unknown.
                     fallback.get_or_insert((*span, what.clone()));
@@ -526,19 +701,13 @@ fn parse_with_unknowns(text: &str, expr: &Expression) -> Read {
             }
         }
     }
-    decoded.offsets.push(pieces.last().map_or_else(
-        || span_of(expr).end,
-        |p| match p {
-            Piece::Literal(range) => range.end,
-            Piece::Unknown(span, _) => span.end,
-        },
-    ));
+    decoded.offsets.push(end);
     let first = pieces.iter().find_map(|p| match p {
-        Piece::Unknown(span, what) => Some((*span, what.clone())),
-        Piece::Literal(_) => None,
+        TextPiece::Unknown(span, what) => Some((*span, what.clone())),
+        TextPiece::Text(..) => None,
     });
     let whole_unknown = |looks_like_document: bool| {
-        let (span, what) = first.clone().unwrap_or_else(|| (span_of(expr), "a template".into()));
+        let (span, what) = first.clone().unwrap_or_else(|| (whole, "a template".into()));
         Read::Unknown {
             span,
             what,
@@ -549,15 +718,25 @@ fn parse_with_unknowns(text: &str, expr: &Expression) -> Read {
     if fallback.is_some() {
         return whole_unknown(mentions_statement(&decoded.text));
     }
-    let Ok(mut root) = json::parse(&decoded.text) else {
-        return whole_unknown(mentions_statement(&decoded.text));
-    };
     let to_file = |offset: usize| decoded.file_offset(offset);
+    let mut root = match json::parse(&decoded.text) {
+        Ok(root) => root,
+        // Known text (a template file without interpolations) that is not JSON.
+        Err(mut error) if unknown_count == 0 => {
+            error.span = Span::new(to_file(error.span.start), to_file(error.span.end));
+            return Read::NotJson(error, mentions_statement(&decoded.text));
+        }
+        Err(_) => return whole_unknown(mentions_statement(&decoded.text)),
+    };
     // Placeholders are printable ASCII: the scan sees the known text only.
     let findings = invisible_character::scan(&decoded.text, &root, &to_file);
     let mut used = 0;
     if !fill_holes(&decoded.text, &mut root, &holes, &mut used, 0) || used != holes.len() {
         return whole_unknown(mentions_statement(&decoded.text));
+    }
+    // The text is one interpolation (`"${var.policy}"`): nothing of a document is known.
+    if matches!(root.value, Value::Unknown(_)) {
+        return whole_unknown(false);
     }
     root.remap(&to_file);
     Read::Known(root, findings)
@@ -709,17 +888,17 @@ enum Piece {
 
 /// Decoded text with the file offset of every byte (one more entry for the end).
 #[derive(Default)]
-struct Decoded {
-    text: String,
-    offsets: Vec<usize>,
+pub(crate) struct Decoded {
+    pub(crate) text: String,
+    pub(crate) offsets: Vec<usize>,
 }
 
 impl Decoded {
-    fn file_offset(&self, decoded: usize) -> usize {
+    pub(crate) fn file_offset(&self, decoded: usize) -> usize {
         self.offsets.get(decoded).or(self.offsets.last()).copied().unwrap_or(0)
     }
 
-    fn push(&mut self, c: char, at: usize) {
+    pub(crate) fn push(&mut self, c: char, at: usize) {
         self.offsets.extend(std::iter::repeat_n(at, c.len_utf8()));
         self.text.push(c);
     }
@@ -1277,6 +1456,115 @@ fn span_of_ident(ident: &hcl_edit::Decorated<hcl_edit::Ident>) -> Span {
 
 fn span_of(expr: &Expression) -> Span {
     expr.span().map(|r| Span::new(r.start, r.end)).unwrap_or_default()
+}
+
+/// A path written as a literal string, or as `"${path.module}/rest"`.
+fn literal_path(text: &str, expr: &Expression) -> Option<String> {
+    match expr {
+        Expression::String(s) => Some(s.value().to_string()),
+        Expression::StringTemplate(template) => {
+            let mut elements = template.iter();
+            let (Some(first @ Element::Interpolation(_)), Some(Element::Literal(rest)), None) =
+                (elements.next(), elements.next(), elements.next())
+            else {
+                return None;
+            };
+            let range = first.span()?;
+            let raw: String = text.get(range)?.chars().filter(|c| !c.is_whitespace()).collect();
+            (raw == "${path.module}")
+                .then(|| rest.value().strip_prefix('/').map(str::to_string))
+                .flatten()
+        }
+        _ => None,
+    }
+}
+
+/// Read `bytes` as a Terraform template file (`templatefile("x.json.tpl", ...)`): JSON text
+/// whose `${...}` and `%{...}` are values only Terraform knows, linted for what is known as a
+/// heredoc is. Named on the command line, or reached through a `.tf` file.
+pub fn read_template_file(name: String, bytes: Vec<u8>) -> PolicyFile {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let at = error.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            return PolicyFile {
+                source: Arc::new(SourceFile::new(name, lossy)),
+                content: Content::Unparsed,
+                findings: vec![invalid_json::not_utf8(at)],
+            };
+        }
+    };
+    let source = Arc::new(SourceFile::new(name, text));
+    let text: &str = &source.text;
+    let not_policy = |findings: Vec<Finding>| PolicyFile {
+        source: source.clone(),
+        content: if findings.is_empty() {
+            Content::NotPolicy(NotPolicy::NoPolicyMark)
+        } else {
+            Content::Documents(Vec::new())
+        },
+        findings,
+    };
+    let template = match hcl_edit::parser::parse_template(text) {
+        Ok(template) => template,
+        Err(error) => {
+            let at = crate::source::floor_char_boundary(text, error.location().offset().min(text.len()));
+            if !mentions_statement(text) {
+                return not_policy(Vec::new());
+            }
+            let finding = Finding::new(
+                &invalid_json::RULE,
+                Span::new(at, at),
+                format!("the Terraform template is not valid: {}", error.message()),
+            )
+            .label("here")
+            .help("`templatefile` refuses it too; the document in it was not linted");
+            return not_policy(vec![finding]);
+        }
+    };
+    let mut pieces = Vec::new();
+    template_pieces(text, &template, &mut pieces);
+    let decoded = pieces
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Literal(range) => {
+                let mut decoded = Decoded::default();
+                decode_literal(text, range.clone(), false, 0, &mut decoded);
+                TextPiece::Text(decoded, Span::new(range.start, range.end))
+            }
+            Piece::Unknown(span, what) => TextPiece::Unknown(span, what),
+        })
+        .collect::<Vec<_>>();
+    match parse_pieces(&decoded, text.len(), Span::new(0, text.len())) {
+        Read::Known(root, mut findings) if is_document(&root) => {
+            findings.extend(partly_unknown(&root));
+            PolicyFile {
+                source: source.clone(),
+                content: Content::Documents(vec![Document {
+                    root,
+                    origin: Origin::Bare,
+                }]),
+                findings,
+            }
+        }
+        Read::Known(..) => not_policy(Vec::new()),
+        Read::NotJson(error, looks_like_document) => not_policy(if looks_like_document {
+            vec![invalid_json::syntax(&error)]
+        } else {
+            Vec::new()
+        }),
+        Read::Unknown {
+            span,
+            what,
+            count,
+            looks_like_document,
+        } => not_policy(if looks_like_document {
+            vec![terraform_unknown_value::finding(span, &what, count.saturating_sub(1))]
+        } else {
+            Vec::new()
+        }),
+    }
 }
 
 /// `local.NAME` when the expression is exactly that reference.

@@ -18,10 +18,11 @@
 use std::sync::Arc;
 
 use super::policy_file::{Content, Document, NotPolicy, Origin, PolicyFile};
-use super::terraform::{self, DOCUMENT_ATTRIBUTES};
+use super::terraform::{self, DOCUMENT_ATTRIBUTES, Read, TextPiece};
 use crate::json::{self, Member, Node, PathStep, Value};
 use crate::rules::{
     Finding, duplicate_key, invalid_element_type, invalid_json, invisible_character, terraform_unknown_value,
+    unrecognised_document,
 };
 use crate::source::{SourceFile, Span};
 
@@ -171,20 +172,6 @@ struct Reader<'t> {
     findings: Vec<Finding>,
 }
 
-/// What a value is worth as a policy document.
-enum Read {
-    Known(Node, Vec<Finding>),
-    NotJson(json::SyntaxError, bool),
-    /// Holds parts only Terraform knows: the first one's span and description, how many, and
-    /// whether what is known of it looks like a document.
-    Unknown {
-        span: Span,
-        what: String,
-        count: usize,
-        looks_like_document: bool,
-    },
-}
-
 impl Reader<'_> {
     fn file(&mut self, root: &Node) {
         for member in members(root) {
@@ -249,6 +236,22 @@ impl Reader<'_> {
             if legacy && member.key == "statement" {
                 continue;
             }
+            if let Some(what) = terraform::resource_policy_kind(kind, &member.key) {
+                self.findings
+                    .push(unrecognised_document::resource_policy(member.value.span, what));
+                continue;
+            }
+            if kind == terraform::CLOUD_SSO_ACCESS_CONFIGURATION && member.key == "permission_policies" {
+                for policy in blocks(&member.value) {
+                    let inline = policy
+                        .get("permission_policy_type")
+                        .is_none_or(|t| t.value.as_str().is_none_or(|t| t == "Inline"));
+                    if let (true, Some(document)) = (inline, policy.get("permission_policy_document")) {
+                        self.candidate(&document.value, true, address.to_string());
+                    }
+                }
+                continue;
+            }
             let always = attributes.contains(&member.key.as_str());
             self.candidate(&member.value, always, address.to_string());
         }
@@ -300,6 +303,7 @@ impl Reader<'_> {
             Read::Known(root, findings) => {
                 if always || terraform::is_document(&root) {
                     self.findings.extend(findings);
+                    self.findings.extend(partly_unknown(&root));
                     self.documents.push(Document {
                         root,
                         origin: Origin::Address(address),
@@ -339,20 +343,10 @@ impl Reader<'_> {
                     );
                 };
                 let map = |offset: usize| decoded.file_offset(offset);
-                let unknown = interpolations(value);
-                if let Some(&(start, end)) = unknown.first() {
-                    let raw = value.get(start..end).unwrap_or("${...}");
-                    let kind = if raw.starts_with('%') {
-                        "the template directive"
-                    } else {
-                        "the interpolation"
-                    };
-                    return Read::Unknown {
-                        span: Span::new(map(start), map(end)),
-                        what: format!("{kind} `{}`", short(raw)),
-                        count: unknown.len(),
-                        looks_like_document: terraform::mentions_statement(value),
-                    };
+                if !interpolations(value).is_empty() {
+                    // JSON text with unknown parts: parsed around them, as a `.tf` heredoc is.
+                    let pieces = string_pieces(value, &map);
+                    return terraform::parse_pieces(&pieces, map(value.len()), node.span);
                 }
                 // `$${` and `%%{` stand for `${` and `%{`: dropped with their offsets kept.
                 let (text, offsets) = unescape_templates(value, &map);
@@ -370,21 +364,62 @@ impl Reader<'_> {
                 }
             }
             _ => {
-                let mut unknown = Vec::new();
-                unknown_strings(node, &mut unknown);
-                if let Some((span, what)) = unknown.first() {
+                // The value `jsonencode` renders: its strings are templates, its keys must be
+                // known (where a computed key's value stands is unknown).
+                let mut root = node.clone();
+                let mut unreadable = Vec::new();
+                self.templates(&mut root, &mut unreadable, 0);
+                if let Some((span, what)) = unreadable.first() {
                     return Read::Unknown {
                         span: *span,
                         what: what.clone(),
-                        count: unknown.len(),
+                        count: unreadable.len() + json::unknowns(&root).len(),
                         looks_like_document: terraform::is_document(node),
                     };
                 }
-                let mut root = node.clone();
-                unescape_tree(&mut root);
                 let findings = invisible_character::scan(self.text, node, &|offset| offset);
                 Read::Known(root, findings)
             }
+        }
+    }
+
+    /// The strings of a tree as Terraform reads them, each a template: one with interpolations
+    /// or directives becomes a [`json::Template`] (a [`Value::Unknown`] when it is exactly one),
+    /// `$${`/`%%{` are read as `${`/`%{`. A key with an interpolation is pushed to `unreadable`.
+    fn templates(&self, node: &mut Node, unreadable: &mut Vec<(Span, String)>, depth: usize) {
+        if depth > json::MAX_DEPTH {
+            unreadable.push((node.span, "a value nested too deep".into()));
+            return;
+        }
+        match &mut node.value {
+            Value::String(value) => {
+                if interpolations(value).is_empty() {
+                    unescape_in_place(value);
+                    return;
+                }
+                let Some(decoded) = json::decode_string_token(self.text, node.span) else {
+                    return;
+                };
+                let map = |offset: usize| decoded.file_offset(offset);
+                let mut pieces = string_pieces(value, &map);
+                node.value = match pieces.as_mut_slice() {
+                    [TextPiece::Unknown(_, what)] => Value::Unknown(std::mem::take(what)),
+                    _ => terraform::template_of(pieces).unwrap_or(Value::Null),
+                };
+            }
+            Value::Object(members) => {
+                for member in members {
+                    let mut found = Vec::new();
+                    unknown_string(&member.key, member.key_span, &mut found);
+                    unreadable.extend(found);
+                    unescape_in_place(&mut member.key);
+                    self.templates(&mut member.value, unreadable, depth + 1);
+                }
+            }
+            Value::Array(items) => items
+                .iter_mut()
+                .for_each(|item| self.templates(item, unreadable, depth + 1)),
+            _ => {}
         }
     }
 
@@ -458,6 +493,54 @@ fn interpolations(text: &str) -> Vec<(usize, usize)> {
         i += 1;
     }
     out
+}
+
+/// The pieces of a template string (JSON-decoded; `map` gives the file offset of its bytes):
+/// literal text with `$${`/`%%{` read, and each interpolation or directive.
+fn string_pieces(value: &str, map: &dyn Fn(usize) -> usize) -> Vec<TextPiece> {
+    let mut pieces = Vec::new();
+    let mut at = 0;
+    let literal = |from: usize, to: usize, pieces: &mut Vec<TextPiece>| {
+        if to > from {
+            let (text, mut offsets) = unescape_templates(value.get(from..to).unwrap_or_default(), &|o| map(from + o));
+            offsets.pop();
+            let decoded = terraform::Decoded { text, offsets };
+            pieces.push(TextPiece::Text(decoded, Span::new(map(from), map(to))));
+        }
+    };
+    for (start, end) in interpolations(value) {
+        literal(at, start, &mut pieces);
+        let raw = value.get(start..end).unwrap_or("${...}");
+        let kind = if raw.starts_with('%') {
+            "the template directive"
+        } else {
+            "the interpolation"
+        };
+        pieces.push(TextPiece::Unknown(
+            Span::new(map(start), map(end)),
+            format!("{kind} `{}`", short(raw)),
+        ));
+        at = end;
+    }
+    literal(at, value.len(), &mut pieces);
+    pieces
+}
+
+/// `$${` → `${` and `%%{` → `%{`, in place.
+fn unescape_in_place(s: &mut String) {
+    if s.contains("$${") || s.contains("%%{") {
+        *s = s.replace("$${", "${").replace("%%{", "%{");
+    }
+}
+
+/// The `terraform-unknown-value` finding of a document linted with unknown parts, if any.
+fn partly_unknown(root: &Node) -> Option<Finding> {
+    if !root.holds_unknown() {
+        return None;
+    }
+    let unknowns = json::unknowns(root);
+    let (span, what) = unknowns.first()?;
+    Some(terraform_unknown_value::partial(*span, what, unknowns.len() - 1))
 }
 
 /// `text` with `$${` → `${` and `%%{` → `%{`, and the file offset of every byte left (one more

@@ -19,11 +19,17 @@
 //! reference, a key is computed, an interpolation stands for several members), it is **not
 //! linted** at all, and this finding says so. A document attribute that names a `local` of
 //! the same file (`policy_document = local.policy_json`) says that the local was linted where
-//! it is written.
+//! it is written. A document attribute that is `file("x.json")` or `templatefile("x.json.tpl",
+//! {...})` with a literal path (relative to the `.tf` file's folder, or `${path.module}/...`)
+//! says that the file was linted on its own; a path that leaves that folder, or names no
+//! regular file, stays unknown and is said so.
 //!
-//! In a ROS template (JSON or YAML), a document that holds a ROS function (`Ref`, `Fn::Sub`,
-//! `Fn::Join`, `Fn::GetAtt`, any `Fn::*`, or a YAML short form such as `!Ref`), which only ROS
-//! resolves when it creates the stack, is not linted, and this finding says so, naming ROS.
+//! In a ROS template (JSON or YAML), a ROS function (`Ref`, `Fn::GetAtt`, any `Fn::*`, or a
+//! YAML short form such as `!Ref`) is a value only ROS resolves when it creates the stack; an
+//! `Fn::Sub` string is a string with unknown parts (`${Name}`; `${!Literal}` is a literal
+//! `${Literal}`), and so is an `Fn::Join` of literal strings and functions. The document is
+//! linted for what is known, as in Terraform, and this finding says so, naming ROS. A
+//! document that is itself a function is not linted.
 //!
 //! In a Terraform plan (`terraform show -json`), a document Terraform itself does not know yet
 //! (listed in `after_unknown`, or left out of `planned_values`) is reported the same way, named
@@ -114,17 +120,36 @@ pub fn finding_for(tool: Tool, span: Span, what: &str, more: usize) -> Finding {
 /// `more` is how many others it holds. Every rule read what is known, and raised only what
 /// holds whatever the unknown parts turn out to be.
 pub fn partial(span: Span, what: &str, more: usize) -> Finding {
+    partial_for(Tool::Terraform, span, what, more)
+}
+
+/// The same, for a document of a file that `tool` reads.
+pub fn partial_for(tool: Tool, span: Span, what: &str, more: usize) -> Finding {
+    let name = match tool {
+        Tool::Terraform => "Terraform",
+        Tool::Ros => "ROS",
+    };
     let held = match more {
-        0 => format!("a value only Terraform knows, {what}"),
-        n => format!("{} values only Terraform knows, the first {what}", n + 1),
+        0 => format!("a value only {name} knows, {what}"),
+        n => format!("{} values only {name} knows, the first {what}", n + 1),
+    };
+    let (label, help) = match tool {
+        Tool::Terraform => (
+            "known only when Terraform runs",
+            "lint the plan (`terraform show -json`) to check the document as Terraform renders it",
+        ),
+        Tool::Ros => (
+            "known only when ROS creates the stack",
+            "lint the document ROS creates once the stack exists (`aliyun ram GetPolicyVersion`) to check the rest",
+        ),
     };
     Finding::new(
         &RULE,
         span,
         format!("this policy document holds {held}: what is known was linted"),
     )
-    .label("known only when Terraform runs")
-    .help("lint the plan (`terraform show -json`) to check the document as Terraform renders it")
+    .label(label)
+    .help(help)
 }
 
 /// The finding for a document attribute that is a `local` of the same file (`policy_document =
@@ -138,4 +163,17 @@ pub fn linted_where_written(span: Span, local: &str) -> Finding {
     )
     .label("linted at its definition")
     .help("its findings, if any, point at the `locals` block")
+}
+
+/// The finding for a document attribute that is `file("x.json")` or `templatefile("x.json.tpl",
+/// ...)` with a literal path: the file it names is linted as a file of its own (once, however
+/// it was reached), its findings pointing into it.
+pub fn linted_in_file(span: Span, path: &str) -> Finding {
+    Finding::new(
+        &RULE,
+        span,
+        format!("this policy document is the file `{path}`, linted as a file of its own"),
+    )
+    .label("linted in its own file")
+    .help("its findings, if any, point into that file")
 }

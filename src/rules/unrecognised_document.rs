@@ -11,7 +11,11 @@
 //!
 //! A resource policy (an OSS bucket policy, a KMS key policy: every statement names a
 //! `Principal` and a `Resource`, every action is `oss:` or `kms:`) is not linted either; it is
-//! reported at `info`, since it is in its right shape and its `Principal` is no mistake.
+//! reported at `info`, since it is in its right shape and its `Principal` is no mistake. So is
+//! every Terraform attribute that holds one (`alicloud_oss_bucket.policy`,
+//! `alicloud_oss_bucket_policy.policy`, `alicloud_kms_key.policy`, `alicloud_kms_secret.policy`,
+//! `alicloud_log_project.policy`, `alicloud_max_compute_role.policy`, the `policy_document` of
+//! `alicloud_privatelink_vpc_endpoint` and `alicloud_vpc_gateway_endpoint`), whatever it holds.
 //!
 //! ## Why is this bad?
 //! A file that nobody checked must not pass as a clean one: with `--deny-warnings`, a policy
@@ -46,6 +50,19 @@ pub fn finding(unrecognised: &Unrecognised) -> Finding {
         .severity(unrecognised.severity)
         .label("not read as a policy")
         .help(unrecognised.help.clone())
+}
+
+/// A resource policy (an OSS bucket policy, a KMS key policy, ...) where a Terraform resource
+/// attribute holds it, `kind` naming it ("an OSS bucket policy"): not read, said at `info`.
+pub fn resource_policy(span: Span, kind: &str) -> Finding {
+    Finding::new(
+        &RULE,
+        span,
+        format!("this is {kind}, a resource policy: ramguard lints identity and trust policies, so nothing in it was checked"),
+    )
+    .severity(Severity::Info)
+    .label("not read as a policy")
+    .help("lint its grants with the service's own tools; ramguard reads RAM identity (permission), control, session and trust policies")
 }
 
 /// An item of a list of versions that carries no document.
