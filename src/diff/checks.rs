@@ -185,9 +185,13 @@ impl Checks {
             }
         }
         // A check that found nothing over an incomplete comparison proves nothing: uncertain.
+        // Any note counts for `deny-access` too, not only its own search's bounds: a note may
+        // say that a document of NEW was not compared at all (one only Terraform knows, a
+        // document read as a trust policy), and then nothing was checked there.
+        let incomplete = !report.diff.limits.is_empty();
         let uncertain = failed.is_empty()
-            && ((self.fail_on_new_access.is_some() && !report.diff.limits.is_empty())
-                || (!self.deny_access.is_empty() && !limits.is_empty()));
+            && ((self.fail_on_new_access.is_some() && incomplete)
+                || (!self.deny_access.is_empty() && (incomplete || !limits.is_empty())));
         report.diff.limits.extend(limits);
         (failed, uncertain)
     }
