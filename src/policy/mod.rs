@@ -249,29 +249,49 @@ pub fn statement_nodes(root: &Node) -> Vec<(usize, &Node, String)> {
 }
 
 /// A trust policy is told apart by a statement with `Principal` that allows `sts:AssumeRole`,
-/// or by statements that name a `Principal` where none names a `Resource`, whatever their
-/// action: Terraform users write `sts:AssumeRoleWithOIDC` there (`trust-policy-action` says
-/// so), and reading such a document as a permission policy would report its missing
-/// `Resource` and its `Principal` as errors. A document with both `Principal` and `Resource`
-/// (a bucket policy) is not a trust policy. An action only known when the document is rendered
+/// or by statements that name a `Principal` where none names a `Resource` and every action
+/// beside a `Principal` is of STS: Terraform users write `sts:AssumeRoleWithOIDC` there
+/// (`trust-policy-action` says so), and reading such a document as a permission policy would
+/// report its missing `Resource` and its `Principal` as errors. A permission policy that names
+/// a `Principal` by mistake and allows another service (`kvstore:DeleteInstance`) stays a
+/// permission policy, its errors reported. A document with both `Principal` and `Resource` (a
+/// bucket policy) is not a trust policy. An action only known when the document is rendered
 /// may be `sts:AssumeRole`: beside a `Principal`, the document is read as a trust policy (read
 /// as a permission policy, its `Principal` would be an error the real document may not have).
 fn kind_of(statements: &[(usize, &Node, String)]) -> PolicyKind {
     let is_assume_role =
         |node: &Node| node.is_unknown() || node.as_str().is_some_and(|a| a.eq_ignore_ascii_case("sts:AssumeRole"));
-    let assumes_role = statements.iter().any(|(_, s, _)| {
-        s.get("Principal").is_some()
-            && s.get("Action").is_some_and(|a| match &a.value.value {
-                Value::String(_) | Value::Template(_) | Value::Unknown(_) => is_assume_role(&a.value),
-                Value::Array(items) => items.iter().any(is_assume_role),
-                _ => false,
-            })
+    fn actions(statement: &Node) -> Vec<&Node> {
+        match statement.get("Action").map(|a| &a.value) {
+            Some(Node {
+                value: Value::Array(items),
+                ..
+            }) => items.iter().collect(),
+            Some(node) => vec![node],
+            None => Vec::new(),
+        }
+    }
+    let with_principal = || statements.iter().filter(|(_, s, _)| s.get("Principal").is_some());
+    let assumes_role = with_principal().any(|(_, s, _)| {
+        actions(s)
+            .into_iter()
+            .any(|a| matches!(a.value, Value::String(_) | Value::Template(_) | Value::Unknown(_)) && is_assume_role(a))
     });
-    let names_principal = statements.iter().any(|(_, s, _)| s.get("Principal").is_some());
+    let of_sts = |node: &Node| {
+        node.is_unknown()
+            || node
+                .as_str()
+                .is_some_and(|a| a.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("sts:")))
+    };
+    let only_sts = with_principal().all(|(_, s, _)| {
+        let actions = actions(s);
+        !actions.is_empty() && actions.into_iter().all(of_sts)
+    });
+    let names_principal = with_principal().next().is_some();
     let names_resource = statements
         .iter()
         .any(|(_, s, _)| s.get("Resource").is_some() || s.get("NotResource").is_some());
-    if assumes_role || (names_principal && !names_resource) {
+    if assumes_role || (names_principal && !names_resource && only_sts) {
         PolicyKind::Trust
     } else {
         PolicyKind::Permission
@@ -578,5 +598,39 @@ fn strings_at(node: &Node, base: Arc<str>) -> Vec<Item> {
             })
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(text: &str) -> PolicyKind {
+        let root = crate::json::parse(text).unwrap_or_else(|e| unreachable!("{e:?}"));
+        Policy::from_document(&root).kind
+    }
+
+    #[test]
+    fn a_principal_without_resource_is_a_trust_policy_only_for_sts_actions() {
+        let principal = r#""Principal": {"Federated": ["acs:ram::1234567890123456:oidc-provider/gh"]}"#;
+        let doc = |action: &str, resource: &str| {
+            format!(
+                r#"{{"Version": "1", "Statement": [{{"Effect": "Allow", {principal}, "Action": {action}{resource}}}]}}"#
+            )
+        };
+        assert_eq!(kind(&doc(r#""sts:AssumeRole""#, "")), PolicyKind::Trust);
+        assert_eq!(kind(&doc(r#""sts:AssumeRoleWithOIDC""#, "")), PolicyKind::Trust);
+        assert_eq!(kind(&doc(r#"["STS:AssumeRoleWithSAML"]"#, "")), PolicyKind::Trust);
+        // A permission policy with a `Principal` by mistake keeps its errors.
+        assert_eq!(kind(&doc(r#""kvstore:DeleteInstance""#, "")), PolicyKind::Permission);
+        assert_eq!(
+            kind(&doc(r#"["sts:AssumeRoleWithOIDC", "kvstore:*"]"#, "")),
+            PolicyKind::Permission
+        );
+        // `Principal` and `Resource`: a resource policy's shape, not a trust policy.
+        assert_eq!(
+            kind(&doc(r#""sts:AssumeRoleWithOIDC""#, r#", "Resource": "*""#)),
+            PolicyKind::Permission
+        );
     }
 }

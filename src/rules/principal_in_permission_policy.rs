@@ -3,8 +3,8 @@
 //! ## What it does
 //! Reports `Principal` in a statement of a permission (identity) policy. A document counts as a
 //! trust policy when one of its statements has a `Principal` and the action `sts:AssumeRole`,
-//! or when statements name a `Principal` and none names a `Resource` (`trust-policy-action`
-//! then checks their actions).
+//! or when statements name a `Principal`, none names a `Resource`, and their actions are of STS
+//! (`trust-policy-action` then checks them).
 //!
 //! ## Why is this bad?
 //! An identity policy applies to whoever it is attached to; it has no principal. RAM refuses

@@ -4,8 +4,8 @@
 //! Reports, in a role's trust policy, an `Allow` statement's action that does not cover
 //! `sts:AssumeRole`: most often `sts:AssumeRoleWithOIDC` or `sts:AssumeRoleWithSAML`, written
 //! as AWS writes `sts:AssumeRoleWithWebIdentity`. A document is a trust policy when a statement
-//! names a `Principal` and the action `sts:AssumeRole`, or when statements name a `Principal`
-//! and none names a `Resource`, whatever their actions.
+//! names a `Principal` and the action `sts:AssumeRole`, or when statements name a `Principal`,
+//! none names a `Resource`, and every action beside a `Principal` is of STS.
 //!
 //! ## Why is this bad?
 //! `AssumeRoleWithOIDC` and `AssumeRoleWithSAML` are the names of STS's API operations, not of
