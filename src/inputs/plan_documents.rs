@@ -71,7 +71,21 @@ pub fn looks_like_terraform_text(text: &str) -> bool {
             (before.is_empty() || before.ends_with(['{', ','])) && after.starts_with(':')
         })
     };
-    has("\"terraform_version\"") && (has("\"format_version\"") || has("\"version\"") || has("\"resources\""))
+    // The marks `is_terraform_json` reads: a plan cut down with `jq` may have lost
+    // `terraform_version` and still holds secrets.
+    let shown = has("\"format_version\"")
+        && [
+            "\"terraform_version\"",
+            "\"planned_values\"",
+            "\"resource_changes\"",
+            "\"values\"",
+            "\"prior_state\"",
+            "\"configuration\"",
+        ]
+        .iter()
+        .any(|key| has(key));
+    let raw_state = has("\"terraform_version\"") && (has("\"version\"") || has("\"resources\"") || has("\"lineage\""));
+    shown || raw_state
 }
 
 /// Read Terraform JSON (`root`, parsed from `source`): its documents, and findings, with the

@@ -511,6 +511,14 @@ mod tests {
         assert!(matches!(file.content, Content::Unparsed));
         assert_eq!(file.findings.len(), 1);
         assert!(!file.source.text.contains("hunter2"));
+        // A plan cut down with `jq` (no `terraform_version`), broken: blanked too.
+        let file = read(
+            "x.json".into(),
+            b"{\"format_version\":\"1.2\",\"resource_changes\":[{\"change\":{\"after\":{\"conn\":\"redis://:hunter2@r-x\",}}}]}"
+                .to_vec(),
+        );
+        assert!(matches!(file.content, Content::Unparsed));
+        assert!(!file.source.text.contains("hunter2"));
         // A policy that mentions it in a value is still a policy (with an invalid-json finding).
         assert!(matches!(
             content(r#"{"Version": "1", "Statement": [{"Sid": "\"terraform_version\": \"resources\": x"}"#),
