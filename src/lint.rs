@@ -240,7 +240,7 @@ pub fn lint_file(file: &policy_file::PolicyFile, settings: &Settings, path: &str
         Content::Unparsed => {}
         Content::Documents(documents) => {
             for document in documents {
-                let mut found = lint_document(&document.root, settings, path);
+                let mut found = lint_document_as(&document.root, document.kind_hint(), settings, path);
                 if let Some(address) = document.address() {
                     let address: std::sync::Arc<str> = address.into();
                     for finding in &mut found {
@@ -256,8 +256,19 @@ pub fn lint_file(file: &policy_file::PolicyFile, settings: &Settings, path: &str
 
 /// Run every rule over one document.
 pub fn lint_document(root: &crate::json::Node, settings: &Settings, path: &str) -> Vec<Finding> {
+    lint_document_as(root, None, settings, path)
+}
+
+/// Run every rule over one document, of the kind its place says (a Terraform trust-policy
+/// attribute) when it says one.
+pub fn lint_document_as(
+    root: &crate::json::Node,
+    kind: Option<crate::policy::PolicyKind>,
+    settings: &Settings,
+    path: &str,
+) -> Vec<Finding> {
     let statements = crate::policy::statement_nodes(root);
-    let policy = Policy::from_statement_nodes(&statements);
+    let policy = Policy::from_statement_nodes_as(&statements, kind);
     let ctx = Context::new(root, statements, &policy, settings, path);
     let mut findings = Vec::new();
     for rule in rules::ALL {

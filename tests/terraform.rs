@@ -111,7 +111,7 @@ fn lint_walks_terraform_files_and_counts_their_documents() {
     assert_eq!(code, 1, "{stderr}");
     let out: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let summary = &out["summary"];
-    assert_eq!(summary["files"], 10, "{summary}");
+    assert_eq!(summary["files"], 11, "{summary}");
     assert_eq!(summary["skipped"], 1, "{summary}");
     // `documents` counts the documents of every form (the JSON reporter prints it once the
     // summary field lands; the count is the library's).
@@ -124,7 +124,7 @@ fn lint_walks_terraform_files_and_counts_their_documents() {
     )
     .unwrap();
     // Documents with parts only Terraform knows are linted (and counted) for what is known.
-    assert_eq!(report.documents, 22);
+    assert_eq!(report.documents, 24);
     assert_eq!(report.skipped, 1);
     let first = out["diagnostics"]
         .as_array()
@@ -157,4 +157,21 @@ fn hostile_terraform_is_a_finding_not_a_crash() {
             findings.iter().map(|f| &f.message).collect::<Vec<_>>()
         );
     }
+}
+
+/// The place a document stands in says what it is: a role's `assume_role_policy_document` is a
+/// trust policy even without a `Principal` (which is then missing), and `alicloud_ram_policy`'s
+/// `policy_document` a permission policy even when it looks like a trust policy.
+#[test]
+fn the_attribute_says_whether_a_document_is_a_trust_policy() {
+    let (_, _, findings) = fixture("slots.tf");
+    let found: Vec<(&str, &str)> = findings.iter().map(|f| (f.rule.name, f.message.as_str())).collect();
+    assert!(
+        found.contains(&("missing-element", "statement 1 has no `Principal`")),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("principal-in-permission-policy", "`Principal` in a permission policy")),
+        "{found:?}"
+    );
 }

@@ -11,7 +11,7 @@ use crate::eval::CompiledPolicy;
 use crate::inputs::evaluable::{self, LoadError};
 use crate::inputs::policy_file::Content;
 use crate::lint::FileReport;
-use crate::policy::{Policy, PolicyKind};
+use crate::policy::PolicyKind;
 use crate::rules::terraform_unknown_value;
 use crate::source::SourceFile;
 
@@ -89,7 +89,7 @@ pub fn read_side(name: &str, bytes: Vec<u8>, config: &Config) -> Result<Side, Re
                 "{name}: two documents are named `{address}`: which to compare with which cannot be told"
             )));
         }
-        let policy = Policy::from_document(&document.root);
+        let policy = document.policy();
         if policy.kind == PolicyKind::Trust {
             left_out.push(format!(
                 "{name}{}: a trust policy (who may assume a role) is not compared",

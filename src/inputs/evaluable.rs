@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::eval::compiled::CompiledStatement;
 use crate::eval::{CompiledPolicy, Layer, LayerKind};
 use crate::lint::{self, FileReport};
-use crate::policy::{Effect, Policy, PolicyKind};
+use crate::policy::{Effect, PolicyKind};
 use crate::rules::{Finding, Severity};
 use crate::settings::Settings;
 use crate::source::{SourceFile, Span};
@@ -198,7 +198,7 @@ fn select(
         };
         let unknowns: Vec<&Finding> = held.unknowns().collect();
         return match (documents.as_slice(), unknowns.as_slice()) {
-            ([document], []) => compile_document(name, file, &document.root),
+            ([document], []) => compile_document(name, file, document),
             ([], [unknown]) => Ok(unknown_policy(file.source.clone(), unknown, name)),
             ([], []) => Err(LoadError::NotAPolicy { path: name.into() }),
             // A response that lists several versions is not one policy: which is in force
@@ -235,11 +235,16 @@ fn select(
     let shown = format!("{name}#{address}");
     let mut findings = selected.findings.clone();
     if let [document] = selected.documents.as_slice() {
-        findings.extend(lint::lint_document(&document.root, &settings, name));
+        findings.extend(lint::lint_document_as(
+            &document.root,
+            document.kind_hint(),
+            &settings,
+            name,
+        ));
     }
     refuse_errors(file, findings, config)?;
     match (selected.documents.as_slice(), &selected.unknown) {
-        ([document], None) => compile_document(&shown, file, &document.root),
+        ([document], None) => compile_document(&shown, file, document),
         ([], Some(_)) if selection::names_a_trust_policy(address) => Err(LoadError::TrustPolicy { path: shown }),
         ([], Some(unknown)) => Ok(unknown_policy(file.source.clone(), unknown, &shown)),
         ([], None) => Err(LoadError::NotAPolicy { path: shown }),
@@ -271,8 +276,12 @@ fn refuse_errors(file: &PolicyFile, findings: Vec<Finding>, config: &Config) -> 
     }))
 }
 
-fn compile_document(name: &str, file: &PolicyFile, root: &crate::json::Node) -> Result<CompiledPolicy, LoadError> {
-    let policy = Policy::from_document(root);
+fn compile_document(
+    name: &str,
+    file: &PolicyFile,
+    document: &policy_file::Document,
+) -> Result<CompiledPolicy, LoadError> {
+    let policy = document.policy();
     if policy.kind == PolicyKind::Trust {
         return Err(LoadError::TrustPolicy { path: name.into() });
     }

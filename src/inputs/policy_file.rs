@@ -28,6 +28,18 @@ pub enum Origin {
 }
 
 impl Document {
+    /// What the place the document stands in says it is (`alicloud_ram_role`'s
+    /// `assume_role_policy_document` holds a trust policy, `alicloud_ram_policy`'s
+    /// `policy_document` a permission policy), when the place says it.
+    pub fn kind_hint(&self) -> Option<crate::policy::PolicyKind> {
+        self.address().and_then(super::selection::slot_kind)
+    }
+
+    /// The policy model of the document, of the kind its place says when it says one.
+    pub fn policy(&self) -> crate::policy::Policy {
+        crate::policy::Policy::from_document_as(&self.root, self.kind_hint())
+    }
+
     /// The document's name inside its file, when the file names it (Terraform, ROS).
     pub fn address(&self) -> Option<&str> {
         match &self.origin {

@@ -218,6 +218,20 @@ pub fn names_a_trust_policy(address: &str) -> bool {
         .any(|(k, attributes)| *k == kind && attributes.contains(&"assume_role_policy_document"))
 }
 
+/// What a Terraform address's slot says its document is: a trust policy for the resources
+/// whose document attribute is `assume_role_policy_document`, a permission (or control)
+/// policy for the other resources of [`DOCUMENT_ATTRIBUTES`]; `None` elsewhere (a local, a
+/// variable, a ROS resource: the document's content decides).
+pub fn slot_kind(address: &str) -> Option<crate::policy::PolicyKind> {
+    let kind = resource_type(address);
+    let (_, attributes) = DOCUMENT_ATTRIBUTES.iter().find(|(k, _)| *k == kind)?;
+    Some(if attributes.contains(&"assume_role_policy_document") {
+        crate::policy::PolicyKind::Trust
+    } else {
+        crate::policy::PolicyKind::Permission
+    })
+}
+
 /// The resource type of an address: `module.a["x"].module.b.alicloud_ram_role.r[0]` →
 /// `alicloud_ram_role` (module calls and `data.` skipped).
 fn resource_type(address: &str) -> &str {

@@ -209,10 +209,22 @@ impl Policy {
         Self::from_statement_nodes(&statement_nodes(root))
     }
 
+    /// Build the model of a document whose place says what it is (`kind`: a Terraform
+    /// `assume_role_policy_document` holds a trust policy whatever it says); `None`: by its
+    /// content, as [`Policy::from_document`].
+    pub fn from_document_as(root: &Node, kind: Option<PolicyKind>) -> Self {
+        Self::from_statement_nodes_as(&statement_nodes(root), kind)
+    }
+
     /// Build the model from the document's [`statement_nodes`], for a caller that needs them too.
     pub fn from_statement_nodes(nodes: &[(usize, &Node, String)]) -> Self {
+        Self::from_statement_nodes_as(nodes, None)
+    }
+
+    /// [`Policy::from_statement_nodes`], of the kind the document's place says when it says one.
+    pub fn from_statement_nodes_as(nodes: &[(usize, &Node, String)], kind: Option<PolicyKind>) -> Self {
         Self {
-            kind: kind_of(nodes),
+            kind: kind.unwrap_or_else(|| kind_of(nodes)),
             statements: nodes
                 .iter()
                 .map(|(index, node, pointer)| statement(node, *index, pointer.clone()))
