@@ -718,7 +718,7 @@ fn run_diff(global: &GlobalArgs, args: &ramguard::cli::DiffArgs) -> Result<u8, F
         )),
         DiffFormat::Human => report::diff::human(&outcome.documents, &outcome.failed, outcome.uncertain),
         DiffFormat::Sarif => report::diff::sarif(&outcome.documents, &outcome.failed, &cwd),
-        DiffFormat::Github => report::diff::github(&outcome.documents, &outcome.failed),
+        DiffFormat::Github => report::diff::github(&outcome.documents, &outcome.failed, outcome.uncertain),
     };
     print(&text);
     // A file refused in a `--base` run: the others are reported, the run fails (exit 2).

@@ -591,15 +591,21 @@ fn a_document_only_terraform_knows_is_not_compared_and_said() {
         stdout.contains("the reference `var.doc`") && stdout.contains("not compared"),
         "{stdout}"
     );
-    // `--deny-access` likewise: the document it would check was not compared.
+    // `--deny-access` likewise: the document it would check was not compared; GitHub's log
+    // says the note and the verdict.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_ramguard"))
-        .args(["diff", "--deny-access", "kvstore:DeleteInstance", "--color", "never"])
+        .args(["diff", "--deny-access", "kvstore:DeleteInstance", "--format", "github"])
         .arg(&old)
         .arg(&new)
         .output()
         .unwrap_or_else(|e| unreachable!("{e}"));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(3), "{stdout}");
+    assert!(stdout.contains("::notice title=ramguard diff%3A note::"), "{stdout}");
+    assert!(
+        stdout.contains("::warning title=ramguard diff%3A uncertain::"),
+        "{stdout}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -344,6 +344,16 @@ pub fn sarif(documents: &[DocumentReport], failed: &[Failed], cwd: &std::path::P
             "columnKind": "unicodeCodePoints",
             "originalUriBaseIds": { "%SRCROOT%": { "uri": "./" } },
             "results": results,
+            // Where the comparison was not exhaustive: a result that is absent proves nothing
+            // there.
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": documents
+                    .iter()
+                    .flat_map(|d| d.diff.limits.iter())
+                    .map(|limit| json!({ "level": "note", "message": { "text": limit } }))
+                    .collect::<Vec<_>>(),
+            }],
         }],
     });
     escape::json_text(&sarif)
@@ -351,9 +361,27 @@ pub fn sarif(documents: &[DocumentReport], failed: &[Failed], cwd: &std::path::P
 
 /// `--format github`: an annotation per new access (`warning`) and per failed check (`error`),
 /// on NEW's statement that grants it.
-pub fn github(documents: &[DocumentReport], failed: &[Failed]) -> String {
+pub fn github(documents: &[DocumentReport], failed: &[Failed], uncertain: bool) -> String {
     use super::github::{escape_data, escape_property};
     let mut out = String::new();
+    // Where the comparison was not exhaustive, said as notices; and the verdict that follows
+    // from it, so that exit 3 is never a silent log.
+    for document in documents {
+        for limit in &document.diff.limits {
+            out.push_str(&format!(
+                "::notice title={}::{}\n",
+                escape_property("ramguard diff: note"),
+                escape_data(&escape::line(limit)),
+            ));
+        }
+    }
+    if uncertain {
+        out.push_str(&format!(
+            "::warning title={}::{}\n",
+            escape_property("ramguard diff: uncertain"),
+            escape_data("the checks found nothing, but the comparison was not exhaustive (the notes say where)"),
+        ));
+    }
     for a in annotations(documents, failed) {
         out.push_str(&format!(
             "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
