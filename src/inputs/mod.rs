@@ -157,6 +157,7 @@ pub fn read_policy_file_with_references(
     let file = match kind_of_name(&name) {
         FileKind::Terraform => terraform::read(name, bytes),
         FileKind::TerraformJson => terraform_json::read(name, bytes),
+        FileKind::TerraformVariablesJson => terraform_json::read_variables(name, bytes),
         FileKind::Yaml => ros::read_yaml(name, bytes),
         FileKind::Json => policy_file::read(name, bytes),
     };
@@ -181,6 +182,8 @@ enum FileKind {
     /// (and which pre-commit tags `terraform` too, so the hook hands them over).
     Terraform,
     TerraformJson,
+    /// `.tfvars.json`: variable values in Terraform's JSON syntax.
+    TerraformVariablesJson,
     Yaml,
     Json,
 }
@@ -189,6 +192,8 @@ fn kind_of_name(name: &str) -> FileKind {
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".tf.json") {
         FileKind::TerraformJson
+    } else if lower.ends_with(".tfvars.json") {
+        FileKind::TerraformVariablesJson
     } else if Path::new(name).extension().is_some_and(is_terraform_extension) {
         FileKind::Terraform
     } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
@@ -227,6 +232,17 @@ mod tests {
             "{message}"
         );
         assert_eq!(read_capped(&b"1234"[..], 4).ok(), Some(b"1234".to_vec()));
+    }
+
+    #[test]
+    fn terraform_variable_files_in_json_are_read_for_documents() {
+        let text = r#"{"region": "cn-hangzhou", "policy": {"Version": "1", "Statement": [{"Effect": "allow", "Action": "ecs:*", "Resource": "*"}]}}"#;
+        let file = read_policy_file("prod.tfvars.json".into(), text.as_bytes().to_vec());
+        let policy_file::Content::Documents(documents) = &file.content else {
+            unreachable!("a document expected: {:?}", file.findings)
+        };
+        assert_eq!(documents.len(), 1);
+        assert_eq!(documents[0].address(), Some("var.policy"));
     }
 
     #[test]

@@ -28,6 +28,16 @@ use crate::source::{SourceFile, Span};
 
 /// Read `bytes` as a `.tf.json` file named `name`.
 pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
+    read_as(name, bytes, false)
+}
+
+/// Read `bytes` as a `.tfvars.json` file: each top-level member is a variable's value, a
+/// document when it reads as one (named `var.NAME`).
+pub fn read_variables(name: String, bytes: Vec<u8>) -> PolicyFile {
+    read_as(name, bytes, true)
+}
+
+fn read_as(name: String, bytes: Vec<u8>, variables: bool) -> PolicyFile {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {
@@ -81,7 +91,13 @@ pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
         documents: Vec::new(),
         findings: Vec::new(),
     };
-    reader.file(&root);
+    if variables {
+        for member in members(&root) {
+            reader.candidate(&member.value, false, format!("var.{}", member.key));
+        }
+    } else {
+        reader.file(&root);
+    }
     let content = if reader.documents.is_empty() && reader.findings.is_empty() && findings.is_empty() {
         Content::NotPolicy(NotPolicy::NoPolicyMark)
     } else {
