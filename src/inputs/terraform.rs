@@ -148,6 +148,52 @@ fn read_file(name: String, bytes: Vec<u8>, references: &mut Vec<PathBuf>) -> Pol
     }
 }
 
+/// A statement of `data "alicloud_ram_policy_document"` as the provider renders it: `Effect`,
+/// `Action`, `Resource` as given, then `Principal` (one entity per `principal` block, its
+/// identifiers) and `Condition` (one operator per `condition` block, its variables), each
+/// element at the place of its first block. Shared by the `.tf` and `.tf.json` readers.
+pub(crate) fn rendered_statement(
+    span: Span,
+    elements: [Option<Member>; 3],
+    principals: Vec<(String, Span, Vec<Node>, Span)>,
+    conditions: Vec<(String, Span, Vec<Member>)>,
+) -> Node {
+    let mut members: Vec<Member> = elements.into_iter().flatten().collect();
+    let object = |key: &str, span: Span, entries: Vec<Member>| Member {
+        key: key.into(),
+        key_span: span,
+        value: Node {
+            span,
+            value: Value::Object(entries),
+        },
+    };
+    if let Some(first) = principals.first().map(|p| p.1) {
+        let entries = principals
+            .into_iter()
+            .map(|(entity, entity_span, identifiers, list_span)| Member {
+                key: entity,
+                key_span: entity_span,
+                value: Node {
+                    span: list_span,
+                    value: Value::Array(identifiers),
+                },
+            })
+            .collect();
+        members.push(object("Principal", first, entries));
+    }
+    if let Some(first) = conditions.first().map(|c| c.1) {
+        let operators = conditions
+            .into_iter()
+            .map(|(operator, operator_span, entries)| object(&operator, operator_span, entries))
+            .collect();
+        members.push(object("Condition", first, operators));
+    }
+    Node {
+        span,
+        value: Value::Object(members),
+    }
+}
+
 /// The name Terraform gives a top-level block: `alicloud_ram_policy.p` for a resource,
 /// `data.alicloud_ram_policy_document.d`, `var.v` (its default), `output.o`, `module.m`;
 /// `locals` for a `locals` block, whose attributes are named `local.NAME`.
@@ -1274,68 +1320,23 @@ impl Build<'_> {
                 },
             }),
         };
-        let mut members: Vec<Member> = effect.into_iter().collect();
         // `action` is required by the provider's schema: without it the rules report the
         // missing `Action`, which Terraform refuses too.
-        members.extend(action);
-        members.extend(resource);
-        if !principals.is_empty() {
-            let span = principals.first().map_or(ident_span, |p| p.1);
-            let entries = principals
-                .into_iter()
-                .map(|(entity, entity_span, identifiers, list_span)| Member {
-                    key: entity,
-                    key_span: entity_span,
-                    value: Node {
-                        span: list_span,
-                        value: Value::Array(identifiers),
-                    },
-                })
-                .collect();
-            members.push(Member {
-                key: "Principal".into(),
-                key_span: span,
-                value: Node {
-                    span,
-                    value: Value::Object(entries),
-                },
-            });
-        }
-        if !conditions.is_empty() {
-            let span = conditions.first().map_or(ident_span, |c| c.1);
-            let operators = conditions
-                .into_iter()
-                .map(|(operator, operator_span, entries)| Member {
-                    key: operator,
-                    key_span: operator_span,
-                    value: Node {
-                        span: operator_span,
-                        value: Value::Object(
-                            entries
-                                .into_iter()
-                                .map(|(variable, variable_span, values)| Member {
-                                    key: variable,
-                                    key_span: variable_span,
-                                    value: values,
-                                })
-                                .collect(),
-                        ),
-                    },
-                })
-                .collect();
-            members.push(Member {
-                key: "Condition".into(),
-                key_span: span,
-                value: Node {
-                    span,
-                    value: Value::Object(operators),
-                },
-            });
-        }
-        Node {
-            span: block_span,
-            value: Value::Object(members),
-        }
+        let conditions = conditions
+            .into_iter()
+            .map(|(operator, operator_span, entries)| {
+                let entries = entries
+                    .into_iter()
+                    .map(|(variable, variable_span, values)| Member {
+                        key: variable,
+                        key_span: variable_span,
+                        value: values,
+                    })
+                    .collect();
+                (operator, operator_span, entries)
+            })
+            .collect();
+        rendered_statement(block_span, [effect, action, resource], principals, conditions)
     }
 
     /// A member whose value is the HCL attribute's value.

@@ -782,57 +782,7 @@ impl Build {
                 },
             }),
         };
-        let mut members: Vec<Member> = effect.into_iter().collect();
-        members.extend(action);
-        members.extend(resource);
-        if !principals.is_empty() {
-            let span = principals.first().map_or(block.span, |p| p.1);
-            let entries = principals
-                .into_iter()
-                .map(|(entity, entity_span, identifiers, list_span)| Member {
-                    key: entity,
-                    key_span: entity_span,
-                    value: Node {
-                        span: list_span,
-                        value: Value::Array(identifiers),
-                    },
-                })
-                .collect();
-            members.push(Member {
-                key: "Principal".into(),
-                key_span: span,
-                value: Node {
-                    span,
-                    value: Value::Object(entries),
-                },
-            });
-        }
-        if !conditions.is_empty() {
-            let span = conditions.first().map_or(block.span, |c| c.1);
-            let operators = conditions
-                .into_iter()
-                .map(|(operator, operator_span, entries)| Member {
-                    key: operator,
-                    key_span: operator_span,
-                    value: Node {
-                        span: operator_span,
-                        value: Value::Object(entries),
-                    },
-                })
-                .collect();
-            members.push(Member {
-                key: "Condition".into(),
-                key_span: span,
-                value: Node {
-                    span,
-                    value: Value::Object(operators),
-                },
-            });
-        }
-        Node {
-            span: block.span,
-            value: Value::Object(members),
-        }
+        super::terraform::rendered_statement(block.span, [effect, action, resource], principals, conditions)
     }
 
     /// A member whose value is the attribute's, its strings checked for interpolations.
