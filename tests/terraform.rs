@@ -11,7 +11,7 @@
 
 mod common;
 
-use std::fmt::Write as _;
+use common::findings::{documents, render};
 use std::path::Path;
 
 use ramguard::inputs::{self, policy_file::Content};
@@ -21,44 +21,7 @@ use ramguard::settings::Settings;
 use ramguard::source::SourceFile;
 
 fn fixture(name: &str) -> (std::sync::Arc<SourceFile>, Content, Vec<Finding>) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/terraform")
-        .join(name);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let shown = format!("tests/fixtures/terraform/{name}");
-    let file = inputs::read_policy_file(shown.clone(), bytes);
-    let mut findings = lint::lint_file(&file, &Settings::default(), &shown).unwrap_or_default();
-    lint::sort(&mut findings);
-    (file.source, file.content, findings)
-}
-
-/// One line per finding: where it starts and ends (1-based line:column), the rule, the
-/// message, and the text it underlines.
-fn render(source: &SourceFile, findings: &[Finding]) -> String {
-    let mut out = String::new();
-    for f in findings {
-        let (line, column) = source.line_col(f.span.start);
-        let (end_line, end_column) = source.line_col(f.span.end);
-        let underlined = source.text.get(f.span.start..f.span.end).unwrap_or("<bad span>");
-        let underlined: String = underlined.lines().next().unwrap_or_default().chars().take(50).collect();
-        writeln!(
-            out,
-            "{line}:{column}-{end_line}:{end_column} {} {} {}: {} [{underlined}]",
-            f.rule.code,
-            f.rule.name,
-            f.severity.as_str(),
-            f.message
-        )
-        .unwrap();
-    }
-    out
-}
-
-fn documents(content: &Content) -> usize {
-    match content {
-        Content::Documents(documents) => documents.len(),
-        _ => 0,
-    }
+    common::findings::lint_fixture("terraform", name)
 }
 
 #[test]

@@ -11,8 +11,11 @@
     reason = "a test fails loudly"
 )]
 
-use std::fmt::Write as _;
-use std::path::Path;
+// Only its fixture reading is used here.
+#[allow(dead_code)]
+mod common;
+
+use common::findings::{documents, render};
 
 use ramguard::config::Config;
 use ramguard::eval::{self, Context, Decision, Layer, LayerKind, Resource};
@@ -21,47 +24,6 @@ use ramguard::lint;
 use ramguard::rules::{Finding, Severity};
 use ramguard::settings::Settings;
 use ramguard::source::SourceFile;
-
-fn fixture(name: &str) -> (std::sync::Arc<SourceFile>, Content, Vec<Finding>) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/terraform-unknowns")
-        .join(name);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let shown = format!("tests/fixtures/terraform-unknowns/{name}");
-    let file = inputs::read_policy_file(shown.clone(), bytes);
-    let mut findings = lint::lint_file(&file, &Settings::default(), &shown).unwrap_or_default();
-    lint::sort(&mut findings);
-    (file.source, file.content, findings)
-}
-
-/// One line per finding: where it starts and ends (1-based line:column), the rule, the
-/// message, and the text it underlines.
-fn render(source: &SourceFile, findings: &[Finding]) -> String {
-    let mut out = String::new();
-    for f in findings {
-        let (line, column) = source.line_col(f.span.start);
-        let (end_line, end_column) = source.line_col(f.span.end);
-        let underlined = source.text.get(f.span.start..f.span.end).unwrap_or("<bad span>");
-        let underlined: String = underlined.lines().next().unwrap_or_default().chars().take(50).collect();
-        writeln!(
-            out,
-            "{line}:{column}-{end_line}:{end_column} {} {} {}: {} [{underlined}]",
-            f.rule.code,
-            f.rule.name,
-            f.severity.as_str(),
-            f.message
-        )
-        .unwrap();
-    }
-    out
-}
-
-fn documents(content: &Content) -> usize {
-    match content {
-        Content::Documents(documents) => documents.len(),
-        _ => 0,
-    }
-}
 
 fn codes(findings: &[Finding]) -> Vec<&'static str> {
     findings.iter().map(|f| f.rule.code).collect()
@@ -75,6 +37,10 @@ fn local(expression: &str) -> String {
 fn lint_text(text: &str, settings: &Settings) -> Vec<Finding> {
     let file = terraform::read("main.tf".into(), text.as_bytes().to_vec());
     lint::lint_file(&file, settings, "main.tf").unwrap_or_default()
+}
+
+fn fixture(name: &str) -> (std::sync::Arc<SourceFile>, Content, Vec<Finding>) {
+    common::findings::lint_fixture("terraform-unknowns", name)
 }
 
 #[test]

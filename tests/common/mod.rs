@@ -3,6 +3,10 @@
 use std::path::Path;
 use std::process::Command;
 
+// Not every test file reads fixtures through it.
+#[allow(dead_code)]
+pub mod findings;
+
 /// Run `ramguard` with `args` in the repository's root: exit code, stdout, stderr.
 pub fn run(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_ramguard"))
