@@ -821,6 +821,8 @@ fn arn_classes_of(
             if !Pattern::new(scheme).matches("acs")
                 || parts.iter().take(3).any(|p| p.contains(':'))
                 || (!colon_in_relative && parts.get(3).is_some_and(|p| p.contains(':')))
+                // A relative id with a `:` is matched only by a piece that reads one.
+                || (colon_in_relative && parts.get(3).is_some_and(|p| !p.contains([':', '*', '?'])))
             {
                 continue;
             }
