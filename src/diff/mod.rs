@@ -291,7 +291,7 @@ fn resources_among(
         ));
     }
     let globs: Vec<String> = patterns.into_iter().collect();
-    let (classes, exhaustive) = eval::exact::pattern_classes("Resource", &globs, &seeds);
+    let (classes, exhaustive) = eval::exact::arn_classes(&globs, &seeds);
     if !exhaustive {
         limits.insert("the resource patterns need more automaton states than the search allows: not every class of ARN is compared".to_string());
     }
@@ -359,12 +359,21 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
         })
         .collect();
     let mut by_group: Vec<DocumentDiff> = representatives.iter().map(|_| DocumentDiff::default()).collect();
+    let changed = changed_statements(old, new);
     'requests: for (group, action) in representatives.iter().copied().enumerate() {
         let Some(result) = by_group.get_mut(group) else {
             continue;
         };
         for resource in &resources {
             let arn = Resource::known(resource.clone());
+            // Where no statement that differs between the two may apply, both decide alike
+            // (see `changed_statements`).
+            if let Some(changed) = &changed {
+                let folded = action.to_ascii_lowercase();
+                if changed.iter().all(|s| s.applies(&folded, &arn, &empty) == Truth::No) {
+                    continue;
+                }
+            }
             // Kleene's answer over every context first: a side that allows (or denies) whatever
             // the keys hold needs no search; two such sides need one request at most.
             let before = allowed_whatever(old, action, &arn, &empty);
@@ -451,6 +460,53 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
             .extend(found.undecided.iter().map(|(w, b, a)| (with_action(w, action), *b, *a)));
     }
     result
+}
+
+/// The statements of OLD that NEW does not hold and those of NEW that OLD does not (compared as
+/// compiled, as multisets), when the two share some; `None` when they share none (every request
+/// must then be compared).
+///
+/// Why a request on which none of them may apply needs no comparison: each side's decision is
+/// made from the truths of its statements (`Deny` over `Allow` over nothing), and a statement
+/// whose truth is `No` for every context (what `applies` with no keys supplied answers `No` for)
+/// adds nothing to it. On such a request each side's decision is therefore the decision of the
+/// statements the two share, the same on both sides: no new, removed or undecided access.
+fn changed_statements<'a>(
+    old: &'a CompiledPolicy,
+    new: &'a CompiledPolicy,
+) -> Option<Vec<&'a crate::eval::compiled::CompiledStatement>> {
+    // What a statement's truth depends on (not its place in the file).
+    let meaning = |s: &crate::eval::compiled::CompiledStatement| {
+        format!(
+            "{:?}",
+            (
+                &s.effect,
+                s.not_action,
+                &s.actions,
+                s.not_resource,
+                &s.resources,
+                &s.conditions,
+                &s.unmodelled,
+                s.actions_known
+            )
+        )
+    };
+    let mut unmatched_new: Vec<(String, &crate::eval::compiled::CompiledStatement)> =
+        new.statements.iter().map(|s| (meaning(s), s)).collect();
+    let mut changed = Vec::new();
+    let mut shared = 0usize;
+    for statement in &old.statements {
+        let key = meaning(statement);
+        match unmatched_new.iter().position(|(k, _)| *k == key) {
+            Some(at) => {
+                unmatched_new.swap_remove(at);
+                shared += 1;
+            }
+            None => changed.push(statement),
+        }
+    }
+    changed.extend(unmatched_new.into_iter().map(|(_, s)| s));
+    (shared > 0).then_some(changed)
 }
 
 /// Kleene's answer for one policy alone: `Yes` allowed and `No` denied whatever the condition

@@ -16,10 +16,11 @@
 //! compared as two kinds of value, the search cannot be exhaustive: it still finds witnesses,
 //! but a decision it did not prove stays `conditional`, with the reason said.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::compiled::{CompiledCondition, CompiledPolicy, Values};
+use super::pattern::Pattern;
 use super::request::{Context, Resource};
 use super::truth::Truth;
 use super::{Decision, Evaluation, Layer, Witness, evaluate_in_order};
@@ -662,6 +663,294 @@ pub fn joint_cases(
     (cases, inexact)
 }
 
+// --- Classes of ARNs, part by part ------------------------------------------------------------
+
+/// Most ways one resource pattern is cut into an ARN's five parts.
+const MAX_CUTS: usize = 256;
+/// Most combinations of service, region and account classes tried.
+const MAX_PREFIXES: usize = 1 << 18;
+
+/// Where an ARN's separator `:` falls in a pattern: on a token that reads it (`:` or `?`), or
+/// inside a `*` (which matches any characters, `:` included).
+#[derive(Debug, Clone, Copy)]
+enum Cut {
+    On(usize),
+    InStar(usize),
+}
+
+/// The ways `pattern` matches an ARN `acs:SERVICE:REGION:ACCOUNT:RELATIVE`, each as the five
+/// patterns its parts must match (a `*` that spans a separator is cut into a `*` on each side);
+/// `None` past [`MAX_CUTS`]. A string with that many separators matches `pattern` exactly when
+/// its parts match the five patterns of one cut: every match maps each separator to one token
+/// (a `:`, a `?` or a `*`), and cutting the pattern there gives the parts' matches; and
+/// conversely the parts' matches, joined by the separators, are a match.
+fn cuts(pattern: &str) -> Option<Vec<[String; 5]>> {
+    let tokens: Vec<char> = pattern.chars().collect();
+    let mut out = Vec::new();
+    let mut chosen = Vec::with_capacity(4);
+    fn walk(tokens: &[char], from: Cut, chosen: &mut Vec<Cut>, out: &mut Vec<[String; 5]>) -> bool {
+        if chosen.len() == 4 {
+            if out.len() >= MAX_CUTS {
+                return false;
+            }
+            out.push(pieces(tokens, chosen));
+            return true;
+        }
+        // The next separator lies at or after `from` (inside the same star again, or on a later
+        // token).
+        let first = match from {
+            Cut::On(i) => i,
+            Cut::InStar(i) => i,
+        };
+        for i in first..tokens.len() {
+            let token = tokens.get(i).copied().unwrap_or('\0');
+            let options: &[Cut] = match token {
+                '*' => &[Cut::InStar(i)],
+                ':' | '?' => &[Cut::On(i)],
+                _ => &[],
+            };
+            for &cut in options {
+                chosen.push(cut);
+                let next = match cut {
+                    Cut::On(i) => Cut::On(i + 1),
+                    Cut::InStar(i) => Cut::InStar(i),
+                };
+                let ok = walk(tokens, next, chosen, out);
+                chosen.pop();
+                if !ok {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+    fn pieces(tokens: &[char], cuts: &[Cut]) -> [String; 5] {
+        let mut parts: [String; 5] = Default::default();
+        let mut start = 0;
+        let mut open_star = false;
+        for (part, cut) in parts.iter_mut().zip(cuts.iter().copied().map(Some).chain([None])) {
+            if open_star {
+                part.push('*');
+            }
+            let end = match cut {
+                Some(Cut::On(i) | Cut::InStar(i)) => i,
+                None => tokens.len(),
+            };
+            part.extend(tokens.get(start..end).unwrap_or_default());
+            match cut {
+                Some(Cut::On(i)) => {
+                    start = i + 1;
+                    open_star = false;
+                }
+                Some(Cut::InStar(i)) => {
+                    part.push('*');
+                    start = i + 1;
+                    open_star = true;
+                }
+                None => {}
+            }
+        }
+        parts
+    }
+    walk(&tokens, Cut::On(0), &mut chosen, &mut out).then_some(out)
+}
+
+/// One ARN per class of ARNs that `patterns` tell apart, the seeds first (as
+/// [`pattern_classes`] over the resource patterns, for strings of an ARN's form: `acs:`, a
+/// service, a region, an account and a relative id, the service and relative id not empty); and
+/// whether the split is exhaustive.
+///
+/// The automaton over whole strings needs a state for every combination of the patterns' partial
+/// matches, which a hundred patterns such as `acs:kvstore:*:*:instance/r-bp0123` take past any
+/// bound. Here each part is split on its own, by the pieces of the patterns that fall on it
+/// (see [`cuts`]): a handful of services, regions and accounts, and the relative ids. A class of
+/// ARNs is then a service class, a region class, an account class and a relative-id class whose
+/// pieces make some patterns match: which patterns match depends on the parts' classes only, so
+/// one ARN per combination, kept where it makes a new set of matching patterns, is one per class.
+/// ARNs whose relative id holds `:` are split apart from the others (a `*` may then span
+/// separators in more ways), with the same parts.
+pub fn arn_classes(patterns: &[String], seeds: &[String]) -> (Vec<String>, bool) {
+    let mut all_cuts = Vec::with_capacity(patterns.len());
+    for pattern in patterns {
+        match cuts(pattern) {
+            Some(found) => all_cuts.push(found),
+            // A pattern with too many wildcards: the whole-string automaton, as before.
+            None => return pattern_classes("Resource", patterns, seeds),
+        }
+    }
+    let whole: Vec<Pattern> = patterns.iter().map(|p| Pattern::new(p)).collect();
+    let signature = |text: &str| -> Vec<bool> { whole.iter().map(|p| p.matches(text)).collect() };
+    let mut seen: HashSet<Vec<bool>> = HashSet::new();
+    let mut out = Vec::new();
+    for seed in seeds {
+        if seen.insert(signature(seed)) {
+            out.push(seed.clone());
+        }
+    }
+    let mut exhaustive = true;
+    for colon_in_relative in [false, true] {
+        let found = arn_classes_of(&all_cuts, seeds, colon_in_relative, &mut exhaustive);
+        for (arn, matching) in found {
+            if seen.insert(matching) {
+                out.push(arn);
+            }
+        }
+    }
+    (out, exhaustive)
+}
+
+/// [`arn_classes`] for ARNs whose relative id holds a `:` (`colon_in_relative`) or not: one ARN
+/// per class, with the patterns it matches.
+fn arn_classes_of(
+    all_cuts: &[Vec<[String; 5]>],
+    seeds: &[String],
+    colon_in_relative: bool,
+    exhaustive: &mut bool,
+) -> Vec<(String, Vec<bool>)> {
+    // The cuts that ARNs of this kind can match: the first part reads `acs`, no part before the
+    // relative id holds a `:`, and the relative id holds none unless it may.
+    struct Term {
+        pattern: usize,
+        pieces: [usize; 4],
+    }
+    let mut pieces: [Vec<String>; 4] = Default::default();
+    let mut terms = Vec::new();
+    for (pattern, found) in all_cuts.iter().enumerate() {
+        for cut in found {
+            let [scheme, parts @ ..] = cut;
+            if !Pattern::new(scheme).matches("acs")
+                || parts.iter().take(3).any(|p| p.contains(':'))
+                || (!colon_in_relative && parts.get(3).is_some_and(|p| p.contains(':')))
+                // A relative id with a `:` is matched only by a piece that reads one.
+                || (colon_in_relative && parts.get(3).is_some_and(|p| !p.contains([':', '*', '?'])))
+            {
+                continue;
+            }
+            let mut at = [0usize; 4];
+            for ((slot, list), piece) in at.iter_mut().zip(pieces.iter_mut()).zip(parts) {
+                *slot = list.iter().position(|p| p == piece).unwrap_or_else(|| {
+                    list.push(piece.clone());
+                    list.len() - 1
+                });
+            }
+            terms.push(Term { pattern, pieces: at });
+        }
+    }
+    // The parts of the seeds that have an ARN's form name the classes first.
+    let mut part_seeds: [Vec<String>; 4] = Default::default();
+    for seed in seeds {
+        if let Some(rest) = seed.strip_prefix("acs:") {
+            for (index, (list, part)) in part_seeds.iter_mut().zip(rest.splitn(4, ':')).enumerate() {
+                // A seed names only a class of this kind (else the class would lose its name).
+                let fits = if index == 3 {
+                    part.contains(':') == colon_in_relative
+                } else {
+                    true
+                };
+                if fits && !part.is_empty() {
+                    list.push(part.to_string());
+                }
+            }
+        }
+    }
+    // Each part's classes, split by its pieces (and, for the service and the relative id, by
+    // being empty; for a relative id with a `:`, by holding one), with the pieces each matches.
+    let mut classes: Vec<Vec<(String, Vec<bool>)>> = Vec::with_capacity(4);
+    for (index, (list, seeds)) in pieces.iter().zip(&part_seeds).enumerate() {
+        let matchers: Vec<Pattern> = list.iter().map(|p| Pattern::new(p)).collect();
+        let mut globs: Vec<Glob> = list.iter().map(|p| Glob::pattern(p)).collect();
+        let nonempty = index == 0 || index == 3;
+        if nonempty {
+            globs.push(Glob::pattern("?*"));
+        }
+        if index == 3 && colon_in_relative {
+            globs.push(Glob::pattern("*:*"));
+        }
+        let mut inexact = BTreeSet::new();
+        let found = string_classes("Resource", &globs, seeds, &mut inexact);
+        if !inexact.is_empty() {
+            *exhaustive = false;
+        }
+        classes.push(
+            found
+                .into_iter()
+                .filter(|text| !(nonempty && text.is_empty()))
+                .filter(|text| index != 3 || text.contains(':') == colon_in_relative)
+                .filter(|text| index == 3 || !text.contains(':'))
+                .map(|text| {
+                    let matches = matchers.iter().map(|m| m.matches(&text)).collect();
+                    (text, matches)
+                })
+                .collect(),
+        );
+    }
+    let [services, regions, accounts, relatives] = classes.as_slice() else {
+        return Vec::new();
+    };
+    if services
+        .len()
+        .saturating_mul(regions.len())
+        .saturating_mul(accounts.len())
+        > MAX_PREFIXES
+    {
+        *exhaustive = false;
+    }
+    // The combinations of service, region and account, one per set of cuts they let through.
+    let mut prefixes: HashMap<Vec<bool>, (usize, usize, usize)> = HashMap::new();
+    let mut tried = 0usize;
+    'prefixes: for (s, (_, service)) in services.iter().enumerate() {
+        for (r, (_, region)) in regions.iter().enumerate() {
+            for (a, (_, account)) in accounts.iter().enumerate() {
+                tried += 1;
+                if tried > MAX_PREFIXES {
+                    break 'prefixes;
+                }
+                let through: Vec<bool> = terms
+                    .iter()
+                    .map(|t| {
+                        let [ps, pr, pa, _] = t.pieces;
+                        service.get(ps).copied().unwrap_or(false)
+                            && region.get(pr).copied().unwrap_or(false)
+                            && account.get(pa).copied().unwrap_or(false)
+                    })
+                    .collect();
+                prefixes.entry(through).or_insert((s, r, a));
+            }
+        }
+    }
+    let mut prefixes: Vec<(Vec<bool>, (usize, usize, usize))> = prefixes.into_iter().collect();
+    prefixes.sort_by_key(|(_, at)| *at);
+    let mut out = Vec::new();
+    let mut seen: HashSet<Vec<bool>> = HashSet::new();
+    for (through, (s, r, a)) in &prefixes {
+        for (relative, matches) in relatives {
+            let mut matching = vec![false; all_cuts.len()];
+            for (term, passes) in terms.iter().zip(through) {
+                if *passes
+                    && matches.get(term.pieces[3]).copied().unwrap_or(false)
+                    && let Some(slot) = matching.get_mut(term.pattern)
+                {
+                    *slot = true;
+                }
+            }
+            if seen.insert(matching.clone()) {
+                let part =
+                    |list: &[(String, Vec<bool>)], i: usize| list.get(i).map_or("", |(t, _)| t.as_str()).to_string();
+                out.push((
+                    format!(
+                        "acs:{}:{}:{}:{relative}",
+                        part(services, *s),
+                        part(regions, *r),
+                        part(accounts, *a)
+                    ),
+                    matching,
+                ));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -709,5 +998,105 @@ mod tests {
         assert!(inexact.is_empty());
         // Neither, only the prefix, only the suffix, both, and the constant `vpc-1`.
         assert_eq!(classes.len(), 5, "{classes:?}");
+    }
+
+    /// The ARN classes found part by part are those of the whole-string automaton: every ARN
+    /// (built from the patterns' own pieces, `:`s inside relative ids and wildcards spanning
+    /// separators included) matches the same patterns as one of them, and the automaton's
+    /// classes of ARNs are all found.
+    #[test]
+    fn arn_classes_are_the_whole_string_classes() {
+        let sets: [&[&str]; 5] = [
+            &[
+                "*",
+                "acs:kvstore:*",
+                "acs:kvstore:cn-hangzhou:*:instance/r-1",
+                "acs:kvstore:*:*:instance/*",
+            ],
+            &[
+                "acs:*:instance/r-?",
+                "acs:kvstore:*:*:instance/r-test*",
+                "acs:ecs:*:1:*",
+            ],
+            &[
+                "acs:kvstore:a:b:*",
+                "acs:kvstore:*:d",
+                "acs:*:x:*:y",
+                "acs:oss:*:*:bucket/a:b*",
+            ],
+            &[
+                "acs:kvstore:*:*:*:*:instance/x",
+                "acs:kvstore:?:*:instance/x",
+                "*:instance/x",
+            ],
+            &[
+                "acs:k?store:cn-*:12*:instance/*",
+                "acs:kvstore:cn-hangzhou:12:instance/x",
+                "acs:?:*",
+            ],
+        ];
+        let parts = [
+            "acs",
+            "kvstore",
+            "ecs",
+            "oss",
+            "a",
+            "b",
+            "d",
+            "x",
+            "y",
+            "1",
+            "12",
+            "cn-hangzhou",
+            "instance/r-1",
+            "instance/r-test9",
+            "instance/x",
+            "bucket/a",
+            "bucket/ab",
+            "z",
+            "",
+        ];
+        for set in sets {
+            let patterns: Vec<String> = set.iter().map(|p| p.to_string()).collect();
+            let whole: Vec<Pattern> = patterns.iter().map(|p| Pattern::new(p)).collect();
+            let signature = |text: &str| -> Vec<bool> { whole.iter().map(|p| p.matches(text)).collect() };
+            let (found, exhaustive) = arn_classes(&patterns, &[]);
+            assert!(exhaustive, "{set:?}");
+            let found: HashSet<Vec<bool>> = found.iter().map(|a| signature(a)).collect();
+            let is_arn = |a: &str| {
+                let Some(rest) = a.strip_prefix("acs:") else {
+                    return false;
+                };
+                let mut split = rest.splitn(4, ':');
+                matches!((split.next(), split.next(), split.next(), split.next()),
+                    (Some(s), Some(_), Some(_), Some(r)) if !s.is_empty() && !r.is_empty())
+            };
+            // Probes of 5 to 7 parts.
+            let mut probes = Vec::new();
+            for a in &parts {
+                for b in &parts {
+                    for c in ["", "1", "cn-hangzhou:x"] {
+                        for d in ["instance/r-1", "instance/x", "bucket/a:b9", "y", "x:instance/x", "z:d"] {
+                            probes.push(format!("acs:{a}:{b}:{c}:{d}"));
+                            probes.push(format!("acs:kvstore:{a}:{b}:{c}:{d}"));
+                        }
+                    }
+                }
+            }
+            for probe in probes.iter().filter(|p| is_arn(p)) {
+                assert!(
+                    found.contains(&signature(probe)),
+                    "{set:?}: `{probe}` is in no class found"
+                );
+            }
+            let (automaton, complete) = pattern_classes("Resource", &patterns, &[]);
+            assert!(complete);
+            for class in automaton.iter().filter(|a| is_arn(a)) {
+                assert!(
+                    found.contains(&signature(class)),
+                    "{set:?}: the class of `{class}` is missed"
+                );
+            }
+        }
     }
 }
