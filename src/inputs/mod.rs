@@ -207,6 +207,46 @@ fn is_terraform_extension(extension: &std::ffi::OsStr) -> bool {
     extension.eq_ignore_ascii_case("tf") || extension.eq_ignore_ascii_case("tfvars")
 }
 
+/// The duplicate keys of `node` outside the spans of `linted` documents, with their pointers:
+/// a template's wrapper (ROS, `.tf.json`) is refused with a key written twice, as the tool
+/// refuses it; inside a document the `duplicate-key` rule reports it.
+pub(crate) fn outside_duplicates<'a>(
+    node: &'a crate::json::Node,
+    linted: &[crate::source::Span],
+    path: &mut Vec<crate::json::PathStep<'a>>,
+    out: &mut Vec<crate::rules::Finding>,
+) {
+    use crate::json::{self, PathStep, Value};
+    use crate::rules::duplicate_key;
+    if linted.contains(&node.span) {
+        return;
+    }
+    match &node.value {
+        Value::Object(members) => {
+            let mut repeated = Vec::new();
+            json::repeats(members, &mut repeated);
+            for duplicate in repeated {
+                path.push(PathStep::Key(&duplicate.again.key));
+                out.push(duplicate_key::finding(duplicate, json::pointer_of(path)));
+                path.pop();
+            }
+            for member in members {
+                path.push(PathStep::Key(&member.key));
+                outside_duplicates(&member.value, linted, path, out);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(PathStep::Index(i));
+                outside_duplicates(item, linted, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,7 +27,7 @@ use std::sync::Arc;
 use super::policy_file::{Content, Document, NotPolicy, Origin, PolicyFile};
 use crate::json::{self, Node, PathStep, Value};
 use crate::rules::terraform_unknown_value::{self, Tool};
-use crate::rules::{Finding, duplicate_key, invalid_element_type, invalid_json, invisible_character};
+use crate::rules::{Finding, invalid_element_type, invalid_json, invisible_character};
 use crate::source::{SourceFile, Span};
 
 /// The key that makes a file a ROS template.
@@ -195,41 +195,10 @@ fn read_template(text: &str, root: &Node, syntax: Syntax, findings: &mut Vec<Fin
     // outside the documents is reported here (those inside are the rule's, when it lints them).
     let linted: Vec<Span> = reader.documents.iter().map(|d| d.root.span).collect();
     let mut outside = Vec::new();
-    outside_duplicates(root, &linted, &mut Vec::new(), &mut outside);
+    super::outside_duplicates(root, &linted, &mut Vec::new(), &mut outside);
     findings.extend(outside);
     findings.append(&mut reader.findings);
     Content::Documents(reader.documents)
-}
-
-/// The duplicate keys of `node` outside the spans of `linted` documents, with their pointers.
-fn outside_duplicates<'a>(node: &'a Node, linted: &[Span], path: &mut Vec<PathStep<'a>>, out: &mut Vec<Finding>) {
-    if linted.contains(&node.span) {
-        return;
-    }
-    match &node.value {
-        Value::Object(members) => {
-            let mut repeated = Vec::new();
-            json::repeats(members, &mut repeated);
-            for duplicate in repeated {
-                path.push(PathStep::Key(&duplicate.again.key));
-                out.push(duplicate_key::finding(duplicate, json::pointer_of(path)));
-                path.pop();
-            }
-            for member in members {
-                path.push(PathStep::Key(&member.key));
-                outside_duplicates(&member.value, linted, path, out);
-                path.pop();
-            }
-        }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                path.push(PathStep::Index(i));
-                outside_duplicates(item, linted, path, out);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
 }
 
 impl Reader<'_> {

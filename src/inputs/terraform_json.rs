@@ -19,10 +19,9 @@ use std::sync::Arc;
 
 use super::policy_file::{Content, Document, NotPolicy, Origin, PolicyFile};
 use super::terraform::{self, DOCUMENT_ATTRIBUTES, Read, TextPiece};
-use crate::json::{self, Member, Node, PathStep, Value};
+use crate::json::{self, Member, Node, Value};
 use crate::rules::{
-    Finding, duplicate_key, invalid_element_type, invalid_json, invisible_character, terraform_unknown_value,
-    unrecognised_document,
+    Finding, invalid_element_type, invalid_json, invisible_character, terraform_unknown_value, unrecognised_document,
 };
 use crate::source::{SourceFile, Span};
 
@@ -104,7 +103,7 @@ fn read_as(name: String, bytes: Vec<u8>, variables: bool) -> PolicyFile {
         // A key written twice is refused by Terraform; every one outside the documents is
         // reported here (those inside are the rule's).
         let linted: Vec<Span> = reader.documents.iter().map(|d| d.root.span).collect();
-        outside_duplicates(&root, &linted, &mut Vec::new(), &mut findings);
+        super::outside_duplicates(&root, &linted, &mut Vec::new(), &mut findings);
         findings.append(&mut reader.findings);
         Content::Documents(reader.documents)
     };
@@ -112,37 +111,6 @@ fn read_as(name: String, bytes: Vec<u8>, variables: bool) -> PolicyFile {
         source: source.clone(),
         content,
         findings,
-    }
-}
-
-/// The duplicate keys of `node` outside the spans of `linted` documents.
-fn outside_duplicates<'a>(node: &'a Node, linted: &[Span], path: &mut Vec<PathStep<'a>>, out: &mut Vec<Finding>) {
-    if linted.contains(&node.span) {
-        return;
-    }
-    match &node.value {
-        Value::Object(members) => {
-            let mut repeated = Vec::new();
-            json::repeats(members, &mut repeated);
-            for duplicate in repeated {
-                path.push(PathStep::Key(&duplicate.again.key));
-                out.push(duplicate_key::finding(duplicate, json::pointer_of(path)));
-                path.pop();
-            }
-            for member in members {
-                path.push(PathStep::Key(&member.key));
-                outside_duplicates(&member.value, linted, path, out);
-                path.pop();
-            }
-        }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                path.push(PathStep::Index(i));
-                outside_duplicates(item, linted, path, out);
-                path.pop();
-            }
-        }
-        _ => {}
     }
 }
 
