@@ -148,6 +148,50 @@ fn read_file(name: String, bytes: Vec<u8>, references: &mut Vec<PathBuf>) -> Pol
     }
 }
 
+/// What a reader does with a value it read (`.tf`, `.tf.json`): a document when `always` (a
+/// document attribute) or when it reads as one, with its reading findings and the info that it
+/// holds unknowns; broken JSON and a value only Terraform knows are said when they would have
+/// been a document. Returns whether it said the value is unknown.
+pub(crate) fn accept(
+    read: Read,
+    always: bool,
+    address: String,
+    documents: &mut Vec<Document>,
+    findings: &mut Vec<Finding>,
+) -> bool {
+    match read {
+        Read::Known(root, found) => {
+            if always || is_document(&root) {
+                findings.extend(found);
+                findings.extend(partly_unknown(&root));
+                documents.push(Document {
+                    root,
+                    origin: Origin::Address(address),
+                });
+            }
+            false
+        }
+        Read::NotJson(error, looks_like_document) => {
+            if always || looks_like_document {
+                findings.push(invalid_json::syntax(&error));
+            }
+            false
+        }
+        Read::Unknown {
+            span,
+            what,
+            count,
+            looks_like_document,
+        } => {
+            let said = always || looks_like_document;
+            if said {
+                findings.push(terraform_unknown_value::finding(span, &what, count.saturating_sub(1)));
+            }
+            said
+        }
+    }
+}
+
 /// A statement of `data "alicloud_ram_policy_document"` as the provider renders it: `Effect`,
 /// `Action`, `Resource` as given, then `Principal` (one entity per `principal` block, its
 /// identifiers) and `Condition` (one operator per `condition` block, its variables), each
@@ -365,36 +409,12 @@ impl Reader<'_> {
             }
             return;
         }
-        match self.read(expr) {
-            Read::Known(root, findings) => {
-                if always || is_document(&root) {
-                    self.findings.extend(findings);
-                    self.findings.extend(partly_unknown(&root));
-                    self.documents.push(Document {
-                        root,
-                        origin: Origin::Address(address),
-                    });
-                }
-            }
-            Read::NotJson(error, looks_like_document) => {
-                if always || looks_like_document {
-                    self.findings.push(invalid_json::syntax(&error));
-                }
-            }
-            Read::Unknown {
-                span,
-                what,
-                count,
-                looks_like_document,
-            } => {
-                if always || looks_like_document {
-                    if let Some(local) = local_reference(self.text, expr) {
-                        self.local_references.push((self.findings.len(), local));
-                    }
-                    self.findings
-                        .push(terraform_unknown_value::finding(span, &what, count.saturating_sub(1)));
-                }
-            }
+        let read = self.read(expr);
+        if accept(read, always, address, &mut self.documents, &mut self.findings)
+            && let Some(local) = local_reference(self.text, expr)
+        {
+            // The unknown's finding, just said: it names the local once the local is linted.
+            self.local_references.push((self.findings.len() - 1, local));
         }
     }
 

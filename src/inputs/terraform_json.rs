@@ -283,34 +283,8 @@ impl Reader<'_> {
             }
             _ => return,
         }
-        match self.read(node) {
-            Read::Known(root, findings) => {
-                if always || terraform::is_document(&root) {
-                    self.findings.extend(findings);
-                    self.findings.extend(partly_unknown(&root));
-                    self.documents.push(Document {
-                        root,
-                        origin: Origin::Address(address),
-                    });
-                }
-            }
-            Read::NotJson(error, looks_like_document) => {
-                if always || looks_like_document {
-                    self.findings.push(invalid_json::syntax(&error));
-                }
-            }
-            Read::Unknown {
-                span,
-                what,
-                count,
-                looks_like_document,
-            } => {
-                if always || looks_like_document {
-                    self.findings
-                        .push(terraform_unknown_value::finding(span, &what, count.saturating_sub(1)));
-                }
-            }
-        }
+        let read = self.read(node);
+        terraform::accept(read, always, address, &mut self.documents, &mut self.findings);
     }
 
     /// A string (a template holding JSON text) or an object (the value `jsonencode` renders).
@@ -515,16 +489,6 @@ fn unescape_in_place(s: &mut String) {
     if s.contains("$${") || s.contains("%%{") {
         *s = s.replace("$${", "${").replace("%%{", "%{");
     }
-}
-
-/// The `terraform-unknown-value` finding of a document linted with unknown parts, if any.
-fn partly_unknown(root: &Node) -> Option<Finding> {
-    if !root.holds_unknown() {
-        return None;
-    }
-    let unknowns = json::unknowns(root);
-    let (span, what) = unknowns.first()?;
-    Some(terraform_unknown_value::partial(*span, what, unknowns.len() - 1))
 }
 
 /// `text` with `$${` → `${` and `%%{` → `%{`, and the file offset of every byte left (one more
