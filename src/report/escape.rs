@@ -115,28 +115,32 @@ pub fn json_text(value: &impl serde::Serialize) -> String {
 /// thousands of instances costs no memory in proportion to its text. The bytes are the same.
 pub fn write_json_text(out: &mut impl std::io::Write, value: &impl serde::Serialize) -> std::io::Result<()> {
     use std::io::Write;
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     let mut escaper = JsonEscaper {
-        out: &mut out,
+        out: std::io::BufWriter::with_capacity(1 << 16, out),
         pending: Vec::new(),
     };
-    serde_json::to_writer_pretty(&mut escaper, value).map_err(std::io::Error::other)?;
+    // serde writes token by token: the escaper (which checks its text for UTF-8 and hidden
+    // characters on every write) sees the serialized text in large blocks instead.
+    let mut serialized = std::io::BufWriter::with_capacity(1 << 16, &mut escaper);
+    serde_json::to_writer_pretty(&mut serialized, value).map_err(std::io::Error::other)?;
+    serialized.flush()?;
+    drop(serialized);
     // serde writes whole characters: nothing is pending at the end of a document, and
     // whatever is (it would not be UTF-8) goes out as it came.
     let pending = std::mem::take(&mut escaper.pending);
-    out.write_all(&pending)?;
-    out.write_all(b"\n")?;
-    out.flush()
+    escaper.out.write_all(&pending)?;
+    escaper.out.write_all(b"\n")?;
+    escaper.out.flush()
 }
 
 /// A writer that applies [`json`]'s escapes to the serialized text passing through it. A
 /// character cut between two writes waits in `pending` for its last bytes.
-struct JsonEscaper<'a, W: std::io::Write> {
-    out: &'a mut W,
+struct JsonEscaper<W: std::io::Write> {
+    out: W,
     pending: Vec<u8>,
 }
 
-impl<W: std::io::Write> std::io::Write for JsonEscaper<'_, W> {
+impl<W: std::io::Write> std::io::Write for JsonEscaper<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let joined;
         let bytes = if self.pending.is_empty() {
