@@ -20,6 +20,8 @@ pub(super) fn parse(text: &str) -> Result<Node, SyntaxError> {
         bytes: text.as_bytes(),
         at: 0,
         depth: 0,
+        open_members: Vec::new(),
+        open_items: Vec::new(),
     };
     parser.skip_whitespace();
     if parser.at == parser.bytes.len() {
@@ -41,6 +43,12 @@ struct Parser<'t> {
     bytes: &'t [u8],
     at: usize,
     depth: usize,
+    /// The members and items of the objects and arrays being read, innermost last: each is
+    /// moved into a vector of exactly its length once its container closes. Growing each
+    /// container's own vector would leave up to three quarters of it empty (a one-member
+    /// object holds room for four), twice the tree's size on API responses of small objects.
+    open_members: Vec<Member>,
+    open_items: Vec<Node>,
 }
 
 impl Parser<'_> {
@@ -158,7 +166,7 @@ impl Parser<'_> {
 
     fn object(&mut self) -> Result<Node, SyntaxError> {
         let start = self.enter()?;
-        let mut members = Vec::new();
+        let first = self.open_members.len();
         if self.peek() == Some(b'}') {
             self.at += 1;
         } else {
@@ -174,13 +182,14 @@ impl Parser<'_> {
                 self.at += 1;
                 self.skip_whitespace();
                 let value = self.value()?;
-                members.push(Member { key, key_span, value });
+                self.open_members.push(Member { key, key_span, value });
                 if !self.separator(b'}', "a member")? {
                     break;
                 }
             }
         }
         self.depth -= 1;
+        let members = self.open_members.drain(first..).collect();
         Ok(Node {
             span: Span::new(start, self.at),
             value: Value::Object(members),
@@ -189,18 +198,20 @@ impl Parser<'_> {
 
     fn array(&mut self) -> Result<Node, SyntaxError> {
         let start = self.enter()?;
-        let mut items = Vec::new();
+        let first = self.open_items.len();
         if self.peek() == Some(b']') {
             self.at += 1;
         } else {
             loop {
-                items.push(self.value()?);
+                let item = self.value()?;
+                self.open_items.push(item);
                 if !self.separator(b']', "an element")? {
                     break;
                 }
             }
         }
         self.depth -= 1;
+        let items = self.open_items.drain(first..).collect();
         Ok(Node {
             span: Span::new(start, self.at),
             value: Value::Array(items),
@@ -407,6 +418,28 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::parse;
+    use crate::json::{Node, Value};
+
+    /// Every object and array holds exactly its members and items: no room to grow (the tree of
+    /// a large API response of small objects would be twice its size).
+    #[test]
+    fn containers_hold_no_spare_room() {
+        fn check(node: &Node) {
+            match &node.value {
+                Value::Object(members) => {
+                    assert_eq!(members.capacity(), members.len());
+                    members.iter().for_each(|m| check(&m.value));
+                }
+                Value::Array(items) => {
+                    assert_eq!(items.capacity(), items.len());
+                    items.iter().for_each(check);
+                }
+                _ => {}
+            }
+        }
+        let text = r#"{"a": [{"k": 1}, {"k": 2, "l": [3]}, []], "b": {"c": {"d": [1, 2, 3, 4, 5]}}}"#;
+        check(&parse(text).unwrap_or_else(|e| unreachable!("{}", e.message)));
+    }
 
     fn message(text: &str) -> String {
         parse(text).err().map(|e| e.message).unwrap_or_default()
