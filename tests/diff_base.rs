@@ -609,6 +609,45 @@ fn a_document_only_terraform_knows_is_not_compared_and_said() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A document that only Terraform knows on one side was not removed (or added): what the other
+/// side's document of that address allows is no change to list, and the document's status says
+/// it was not compared. Either way round, `--fail-on-new-access` is uncertain (3), not failed.
+#[test]
+fn a_known_document_against_an_unknown_one_is_neither_new_nor_removed() {
+    let dir = std::env::temp_dir().join(format!("ramguard-diff-unknown-side-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| unreachable!("{e}"));
+    let known = dir.join("known.tf");
+    let unknown = dir.join("unknown.tf");
+    std::fs::write(
+        &known,
+        "resource \"alicloud_ram_policy\" \"p\" {\n  policy_document = jsonencode({ Version = \"1\", Statement = [{ Effect = \"Allow\", Action = \"kvstore:DescribeInstances\", Resource = \"*\" }] })\n}\n",
+    )
+    .unwrap_or_else(|e| unreachable!("{e}"));
+    std::fs::write(
+        &unknown,
+        "resource \"alicloud_ram_policy\" \"p\" {\n  policy_document = var.doc\n}\n",
+    )
+    .unwrap_or_else(|e| unreachable!("{e}"));
+    for (old, new) in [(&known, &unknown), (&unknown, &known)] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ramguard"))
+            .args(["diff", "--fail-on-new-access", "--format", "json"])
+            .arg(old)
+            .arg(new)
+            .output()
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(3), "{stdout}");
+        let value: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| unreachable!("{e}: {stdout}"));
+        let documents = value["documents"].as_array().cloned().unwrap_or_default();
+        assert_eq!(documents.len(), 1, "{stdout}");
+        assert_eq!(documents[0]["address"], "alicloud_ram_policy.p", "{stdout}");
+        assert_eq!(documents[0]["status"], "not-compared", "{stdout}");
+        assert_eq!(documents[0]["new"], serde_json::json!([]), "{stdout}");
+        assert_eq!(documents[0]["removed"], serde_json::json!([]), "{stdout}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `diff OLD NEW` takes `FILE#ADDRESS` on each side: the two picked documents are compared
 /// with each other whatever their names; an address the file does not hold is refused.
 #[test]

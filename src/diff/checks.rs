@@ -20,7 +20,8 @@ pub struct DocumentReport {
     pub new_file: Option<String>,
     /// The document's name inside its file (Terraform), when it has one.
     pub address: Option<String>,
-    /// `added`, `modified` or `deleted` (the document, not only the file).
+    /// `added`, `modified` or `deleted` (the document, not only the file), or `not-compared`
+    /// (a side only Terraform knows, a trust policy: the notes say why).
     pub status: &'static str,
     /// NEW's text, where the reporters find a statement's column.
     pub new_source: Option<Arc<SourceFile>>,

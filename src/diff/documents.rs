@@ -51,14 +51,26 @@ pub enum Side {
     Nothing,
     /// A file that looks like a policy but is not one ramguard reads (why).
     Unrecognised(String),
-    /// Its permission documents, and what was left out (trust policies).
-    Documents(Vec<SideDocument>, Vec<String>),
+    /// Its permission documents, and what was left out.
+    Documents(Documents),
+}
+
+/// The documents of a side that are compared, and those that are not.
+#[derive(Debug, Default)]
+pub struct Documents {
+    pub compared: Vec<SideDocument>,
+    /// What was left out, said (trust policies, documents only Terraform knows).
+    pub left_out: Vec<String>,
+    /// The addresses whose document only Terraform knows: the other side's document of the
+    /// same address was not removed (or added), it is not known.
+    pub unknown: BTreeSet<String>,
 }
 
 /// Read one side of a file as `lint` reads it (JSON or Terraform by the name's extension; the
 /// name is how statements are shown: `HEAD:policies/ops.json`); refused when the linter finds
 /// an error, or when its documents cannot be told apart.
 pub fn read_side(name: &str, bytes: Vec<u8>, config: &Config) -> Result<Side, Refusal> {
+    let regions = crate::inputs::selection::regions(name, &bytes);
     let file = crate::inputs::read_policy_file(name.to_string(), bytes);
     match &file.content {
         Content::NotPolicy(_) => return Ok(Side::Nothing),
@@ -78,8 +90,7 @@ pub fn read_side(name: &str, bytes: Vec<u8>, config: &Config) -> Result<Side, Re
             "{name}: the file carries several policy documents, {unnamed} of them without a name (a `ListPolicyVersions` response?): which to compare with which cannot be told; pass the one in force, e.g. a `GetPolicy` response"
         )));
     }
-    let mut out = Vec::new();
-    let mut left_out = Vec::new();
+    let mut out = Documents::default();
     for document in documents {
         let address = document.address().map(str::to_string);
         if let Some(address) = &address
@@ -91,13 +102,13 @@ pub fn read_side(name: &str, bytes: Vec<u8>, config: &Config) -> Result<Side, Re
         }
         let policy = document.policy();
         if policy.kind == PolicyKind::Trust {
-            left_out.push(format!(
+            out.left_out.push(format!(
                 "{name}{}: a trust policy (who may assume a role) is not compared",
                 address.as_ref().map(|a| format!(" `{a}`")).unwrap_or_default()
             ));
             continue;
         }
-        out.push(SideDocument {
+        out.compared.push(SideDocument {
             address,
             policy: CompiledPolicy::new(file.source.clone(), &policy),
         });
@@ -111,9 +122,14 @@ pub fn read_side(name: &str, bytes: Vec<u8>, config: &Config) -> Result<Side, Re
                 .any(|d| d.root.span.start <= f.span.start && f.span.end <= d.root.span.end)
     }) {
         let what = finding.message.trim_end_matches(": it was not linted");
-        left_out.push(format!("{name}: {what}: not compared"));
+        out.left_out.push(format!("{name}: {what}: not compared"));
+        let within =
+            |region: &crate::source::Span| region.start <= finding.span.start && finding.span.end <= region.end;
+        if let Some((address, _)) = regions.iter().find(|(_, region)| within(region)) {
+            out.unknown.insert(address.clone());
+        }
     }
-    Ok(Side::Documents(out, left_out))
+    Ok(Side::Documents(out))
 }
 
 /// The document `address` names (`FILE#ADDRESS`), unnamed so that the two sides' picks are

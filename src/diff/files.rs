@@ -76,6 +76,9 @@ pub struct FileChange {
     pub picked: [Option<String>; 2],
 }
 
+/// The status of a document that is said in notes but not compared.
+pub const NOT_COMPARED: &str = "not-compared";
+
 /// Compare the documents of one file's two sides and run the checks on them.
 pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, checks: &Checks) -> Outcome {
     let mut outcome = Outcome::default();
@@ -102,10 +105,11 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
             }
         },
     };
-    let (old_documents, old_left_out) = match old_side {
-        Side::Documents(documents, left_out) => (documents, left_out),
-        Side::Nothing | Side::Unrecognised(_) => (Vec::new(), Vec::new()),
+    let old_side = match old_side {
+        Side::Documents(documents) => documents,
+        Side::Nothing | Side::Unrecognised(_) => documents::Documents::default(),
     };
+    let (old_documents, old_left_out, old_unknown) = (old_side.compared, old_side.left_out, old_side.unknown);
     let old_name = change.old.as_ref().map_or("", |v| v.name.as_str());
     let old_documents = match documents::pick(old_documents, change.picked[0].as_deref(), old_name) {
         Ok(documents) => documents,
@@ -130,10 +134,11 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
             }
         },
     };
-    let (new_documents, new_left_out) = match new_side {
-        Side::Documents(documents, left_out) => (documents, left_out),
-        Side::Nothing | Side::Unrecognised(_) => (Vec::new(), Vec::new()),
+    let new_side = match new_side {
+        Side::Documents(documents) => documents,
+        Side::Nothing | Side::Unrecognised(_) => documents::Documents::default(),
     };
+    let (new_documents, new_left_out, new_unknown) = (new_side.compared, new_side.left_out, new_side.unknown);
     let new_name = change.new.as_ref().map_or("", |v| v.name.as_str());
     let new_documents = match documents::pick(new_documents, change.picked[1].as_deref(), new_name) {
         Ok(documents) => documents,
@@ -150,25 +155,38 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
     if pairs.is_empty() && notes.is_empty() {
         return outcome;
     }
+    // A document said in the notes but not compared (all of them, when none is).
+    let said_only = |address: Option<String>| DocumentReport {
+        old_file: old_name.clone(),
+        file: change.file.clone(),
+        new_file: change.new_shown.clone(),
+        address,
+        status: NOT_COMPARED,
+        new_source: None,
+        diff: super::DocumentDiff {
+            limits: notes.iter().cloned().collect(),
+            ..super::DocumentDiff::default()
+        },
+    };
     let mut reports = Vec::new();
     if pairs.is_empty() {
-        reports.push((
-            DocumentReport {
-                old_file: old_name.clone(),
-                file: change.file.clone(),
-                new_file: change.new_shown.clone(),
-                address: None,
-                status: "modified",
-                new_source: None,
-                diff: super::DocumentDiff {
-                    limits: notes.iter().cloned().collect(),
-                    ..super::DocumentDiff::default()
-                },
-            },
-            None,
-        ));
+        reports.push((said_only(None), None));
     }
     for pair in pairs {
+        // One side's document of this address is only known to Terraform: the other side's
+        // was not removed or added, and what changed cannot be told (said in the notes).
+        let unknown_on_missing_side = pair
+            .address
+            .as_ref()
+            .is_some_and(|address| match (&pair.old, &pair.new) {
+                (None, _) => old_unknown.contains(address),
+                (_, None) => new_unknown.contains(address),
+                _ => false,
+            });
+        if unknown_on_missing_side {
+            reports.push((said_only(pair.address), None));
+            continue;
+        }
         let status = match (&pair.old, &pair.new) {
             (_, None) => "deleted",
             (None, Some(_)) => "added",

@@ -151,7 +151,9 @@ pub fn human(documents: &[DocumentReport], failed: &[Failed], uncertain: bool) -
     let mut out = String::new();
     for d in documents {
         out.push_str(&header(d));
-        if d.diff.is_empty() && d.diff.undecided.is_empty() {
+        if d.status == crate::diff::files::NOT_COMPARED {
+            out.push_str("  not compared\n");
+        } else if d.diff.is_empty() && d.diff.undecided.is_empty() {
             out.push_str("  no access added or removed\n");
         }
         for change in &d.diff.new {
