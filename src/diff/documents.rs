@@ -9,9 +9,10 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::eval::CompiledPolicy;
 use crate::inputs::evaluable::{self, LoadError};
-use crate::inputs::policy_file::Content;
+use crate::inputs::policy_file::{Content, Document, PolicyFile};
 use crate::lint::FileReport;
 use crate::policy::PolicyKind;
+use crate::rules::Finding;
 use crate::rules::terraform_unknown_value;
 use crate::source::SourceFile;
 
@@ -61,15 +62,18 @@ pub struct Documents {
     pub compared: Vec<SideDocument>,
     /// What was left out, said (trust policies, documents only Terraform knows).
     pub left_out: Vec<String>,
-    /// The addresses whose document only Terraform knows: the other side's document of the
-    /// same address was not removed (or added), it is not known.
-    pub unknown: BTreeSet<String>,
+    /// The addresses whose document only Terraform knows (`None`: the document picked by
+    /// `FILE#ADDRESS`, compared unnamed): the other side's document of the same address was not
+    /// removed (or added), it is not known.
+    pub unknown: BTreeSet<Option<String>>,
 }
 
 /// Read one side of a file as `lint` reads it (JSON or Terraform by the name's extension; the
 /// name is how statements are shown: `HEAD:policies/ops.json`); refused when the linter finds
-/// an error, or when its documents cannot be told apart.
-pub fn read_side(name: &str, bytes: Vec<u8>, config: &Config) -> Result<Side, Refusal> {
+/// an error, or when its documents cannot be told apart. With `picked` (`FILE#ADDRESS`), only
+/// that document, unnamed so that the two sides' picks are compared with each other whatever
+/// their addresses; the findings of the file's other documents refuse nothing then.
+pub fn read_side(name: &str, bytes: Vec<u8>, picked: Option<&str>, config: &Config) -> Result<Side, Refusal> {
     let regions = crate::inputs::selection::regions(name, &bytes);
     let file = crate::inputs::read_policy_file(name.to_string(), bytes);
     match &file.content {
@@ -77,22 +81,71 @@ pub fn read_side(name: &str, bytes: Vec<u8>, config: &Config) -> Result<Side, Re
         Content::Unrecognised(unrecognised) => return Ok(Side::Unrecognised(unrecognised.message.clone())),
         Content::Documents(_) | Content::Unparsed => {}
     }
-    let documents = match evaluable::checked_documents(name, &file, config) {
-        Ok(documents) => documents,
-        Err(LoadError::Refused(report)) => return Err(Refusal::Findings(report)),
-        Err(LoadError::NotAPolicy { .. }) => return Ok(Side::Nothing),
-        Err(other) => return Err(Refusal::Message(other.message())),
+    let refusal = |error: LoadError| match error {
+        LoadError::Refused(report) => Err(Refusal::Findings(report)),
+        LoadError::NotAPolicy { .. } => Ok(Side::Nothing),
+        other => Err(Refusal::Message(other.message())),
     };
-    let mut seen = BTreeSet::new();
+    if let Some(wanted) = picked {
+        let (address, selected) = match evaluable::checked_documents_at(name, &file, regions, wanted, config) {
+            Ok(found) => found,
+            Err(error) => return refusal(error),
+        };
+        let shown = format!("{name}#{address}");
+        let mut out = compared(&shown, &file, &selected.documents, |_| None)?;
+        if let Some(unknown) = &selected.unknown {
+            out.left_out.push(not_compared(&shown, unknown));
+            out.unknown.insert(None);
+        }
+        return Ok(Side::Documents(out));
+    }
+    let documents: Vec<&Document> = match evaluable::checked_documents(name, &file, config) {
+        Ok(documents) => documents.iter().collect(),
+        Err(error) => return refusal(error),
+    };
     let unnamed = documents.iter().filter(|d| d.address().is_none()).count();
     if unnamed > 0 && documents.len() > 1 {
         return Err(Refusal::Message(format!(
             "{name}: the file carries several policy documents, {unnamed} of them without a name (a `ListPolicyVersions` response?): which to compare with which cannot be told; pass the one in force, e.g. a `GetPolicy` response"
         )));
     }
+    let mut out = compared(name, &file, &documents, |d| d.address().map(str::to_string))?;
+    // A document only Terraform knows (a plan's `after_unknown`, a `.tf` value that cannot be
+    // read around its unknowns) is no document, only a finding: said, never silently equal.
+    for finding in file.findings.iter().filter(|f| {
+        std::ptr::eq(f.rule, &terraform_unknown_value::RULE)
+            && !documents
+                .iter()
+                .any(|d| d.root.span.start <= f.span.start && f.span.end <= d.root.span.end)
+    }) {
+        out.left_out.push(not_compared(name, finding));
+        let within =
+            |region: &crate::source::Span| region.start <= finding.span.start && finding.span.end <= region.end;
+        if let Some((address, _)) = regions.iter().find(|(_, region)| within(region)) {
+            out.unknown.insert(Some(address.clone()));
+        }
+    }
+    Ok(Side::Documents(out))
+}
+
+/// The note for a document only Terraform knows (its `terraform-unknown-value` finding).
+fn not_compared(name: &str, unknown: &Finding) -> String {
+    let what = unknown.message.trim_end_matches(": it was not linted");
+    format!("{name}: {what}: not compared")
+}
+
+/// The permission documents among `documents`, compiled, each named by `address_of`; trust
+/// policies left out (said). Two documents of one name are refused.
+fn compared(
+    name: &str,
+    file: &PolicyFile,
+    documents: &[&Document],
+    address_of: impl Fn(&Document) -> Option<String>,
+) -> Result<Documents, Refusal> {
+    let mut seen = BTreeSet::new();
     let mut out = Documents::default();
     for document in documents {
-        let address = document.address().map(str::to_string);
+        let address = address_of(document);
         if let Some(address) = &address
             && !seen.insert(address.clone())
         {
@@ -113,48 +166,7 @@ pub fn read_side(name: &str, bytes: Vec<u8>, config: &Config) -> Result<Side, Re
             policy: CompiledPolicy::new(file.source.clone(), &policy),
         });
     }
-    // A document only Terraform knows (a plan's `after_unknown`, a `.tf` value that cannot be
-    // read around its unknowns) is no document, only a finding: said, never silently equal.
-    for finding in file.findings.iter().filter(|f| {
-        std::ptr::eq(f.rule, &terraform_unknown_value::RULE)
-            && !documents
-                .iter()
-                .any(|d| d.root.span.start <= f.span.start && f.span.end <= d.root.span.end)
-    }) {
-        let what = finding.message.trim_end_matches(": it was not linted");
-        out.left_out.push(format!("{name}: {what}: not compared"));
-        let within =
-            |region: &crate::source::Span| region.start <= finding.span.start && finding.span.end <= region.end;
-        if let Some((address, _)) = regions.iter().find(|(_, region)| within(region)) {
-            out.unknown.insert(address.clone());
-        }
-    }
-    Ok(Side::Documents(out))
-}
-
-/// The document `address` names (`FILE#ADDRESS`), unnamed so that the two sides' picks are
-/// compared with each other; all of them without an address. Refused when none is there.
-pub fn pick(documents: Vec<SideDocument>, address: Option<&str>, name: &str) -> Result<Vec<SideDocument>, Refusal> {
-    let Some(address) = address else {
-        return Ok(documents);
-    };
-    let held: Vec<String> = documents.iter().filter_map(|d| d.address.clone()).collect();
-    let picked: Vec<SideDocument> = documents
-        .into_iter()
-        .filter(|d| d.address.as_deref() == Some(address))
-        .map(|d| SideDocument { address: None, ..d })
-        .collect();
-    if picked.is_empty() {
-        let held = if held.is_empty() {
-            "none".to_string()
-        } else {
-            held.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
-        };
-        return Err(Refusal::Message(format!(
-            "{name}: no policy document compared is named `{address}` (those compared: {held})"
-        )));
-    }
-    Ok(picked)
+    Ok(out)
 }
 
 /// A policy with no statement: the side of a file that is not there (everything is denied).

@@ -85,7 +85,7 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
     let mut notes = change.notes;
     let old_side = match &change.old {
         None => Side::Nothing,
-        Some(old) => match documents::read_side(&old.name, old.bytes.clone(), config) {
+        Some(old) => match documents::read_side(&old.name, old.bytes.clone(), change.picked[0].as_deref(), config) {
             Ok(Side::Unrecognised(why)) if change.strict_old => {
                 outcome.refused.push(Refusal::Message(format!("{}: {why}", old.name)));
                 return outcome;
@@ -110,17 +110,9 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
         Side::Nothing | Side::Unrecognised(_) => documents::Documents::default(),
     };
     let (old_documents, old_left_out, old_unknown) = (old_side.compared, old_side.left_out, old_side.unknown);
-    let old_name = change.old.as_ref().map_or("", |v| v.name.as_str());
-    let old_documents = match documents::pick(old_documents, change.picked[0].as_deref(), old_name) {
-        Ok(documents) => documents,
-        Err(refusal) => {
-            outcome.refused.push(refusal);
-            return outcome;
-        }
-    };
     let new_side = match &change.new {
         None => Side::Nothing,
-        Some(new) => match documents::read_side(&new.name, new.bytes.clone(), config) {
+        Some(new) => match documents::read_side(&new.name, new.bytes.clone(), change.picked[1].as_deref(), config) {
             Ok(Side::Unrecognised(why)) if change.named || !old_documents.is_empty() => {
                 outcome.refused.push(Refusal::Message(format!("{}: {why}", new.name)));
                 return outcome;
@@ -139,14 +131,6 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
         Side::Nothing | Side::Unrecognised(_) => documents::Documents::default(),
     };
     let (new_documents, new_left_out, new_unknown) = (new_side.compared, new_side.left_out, new_side.unknown);
-    let new_name = change.new.as_ref().map_or("", |v| v.name.as_str());
-    let new_documents = match documents::pick(new_documents, change.picked[1].as_deref(), new_name) {
-        Ok(documents) => documents,
-        Err(refusal) => {
-            outcome.refused.push(refusal);
-            return outcome;
-        }
-    };
     notes.extend(old_left_out);
     notes.extend(new_left_out);
     let old_name = change.old.as_ref().map(|v| v.name.clone());
@@ -175,14 +159,11 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
     for pair in pairs {
         // One side's document of this address is only known to Terraform: the other side's
         // was not removed or added, and what changed cannot be told (said in the notes).
-        let unknown_on_missing_side = pair
-            .address
-            .as_ref()
-            .is_some_and(|address| match (&pair.old, &pair.new) {
-                (None, _) => old_unknown.contains(address),
-                (_, None) => new_unknown.contains(address),
-                _ => false,
-            });
+        let unknown_on_missing_side = match (&pair.old, &pair.new) {
+            (None, _) => old_unknown.contains(&pair.address),
+            (_, None) => new_unknown.contains(&pair.address),
+            _ => false,
+        };
         if unknown_on_missing_side {
             reports.push((said_only(pair.address), None));
             continue;

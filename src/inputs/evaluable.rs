@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::policy_file::{self, Content, PolicyFile};
-use super::selection::{self, Held};
+use super::selection::{self, Held, Selected};
 use crate::config::Config;
 use crate::eval::compiled::CompiledStatement;
 use crate::eval::{CompiledPolicy, Layer, LayerKind};
@@ -210,6 +210,54 @@ fn select(
             }),
         };
     };
+    let (address, selected) = selected_at(name, file, findings, &held, wanted, &settings, config)?;
+    let shown = format!("{name}#{address}");
+    match (selected.documents.as_slice(), &selected.unknown) {
+        ([document], None) => compile_document(&shown, file, document),
+        ([], Some(_)) if selection::names_a_trust_policy(&address) => Err(LoadError::TrustPolicy { path: shown }),
+        ([], Some(unknown)) => Ok(unknown_policy(file.source.clone(), unknown, &shown)),
+        ([], None) => Err(LoadError::NotAPolicy { path: shown }),
+        _ => Err(LoadError::SeveralAtAddress {
+            path: name.into(),
+            address,
+        }),
+    }
+}
+
+/// The documents of `file` at the address `wanted` names (`diff OLD#ADDRESS NEW#ADDRESS`), once
+/// the linter finds nothing that refuses them: the findings of the file's other documents do
+/// not refuse this one. With the address matched (`wanted` may name a resource's instances
+/// collectively only when it has one) and the `terraform-unknown-value` finding that stands for
+/// its document, when only Terraform knows it.
+pub fn checked_documents_at<'f>(
+    name: &str,
+    file: &'f PolicyFile,
+    regions: Vec<(String, Span)>,
+    wanted: &str,
+    config: &Config,
+) -> Result<(String, Selected<'f>), LoadError> {
+    let settings = Settings {
+        requirements: Vec::new(),
+        ..config.settings.clone()
+    };
+    let Some(findings) = lint::lint_file(file, &settings, name) else {
+        return Err(LoadError::NotAPolicy { path: name.into() });
+    };
+    let held = Held::new(file, regions);
+    selected_at(name, file, findings, &held, wanted, &settings, config)
+}
+
+/// The one address `wanted` names among what `file` holds, and its share of the file once its
+/// own findings (and the file's, outside every address) refuse nothing.
+fn selected_at<'f>(
+    name: &str,
+    file: &'f PolicyFile,
+    findings: Vec<Finding>,
+    held: &Held<'f>,
+    wanted: &str,
+    settings: &Settings,
+    config: &Config,
+) -> Result<(String, Selected<'f>), LoadError> {
     // A file that could not be read has no addresses to match: its errors say why.
     if matches!(file.content, Content::Unparsed) {
         refuse_errors(file, findings, config)?;
@@ -232,27 +280,17 @@ fn select(
         });
     };
     let selected = held.select(address);
-    let shown = format!("{name}#{address}");
     let mut findings = selected.findings.clone();
     if let [document] = selected.documents.as_slice() {
         findings.extend(lint::lint_document_as(
             &document.root,
             document.kind_hint(),
-            &settings,
+            settings,
             name,
         ));
     }
     refuse_errors(file, findings, config)?;
-    match (selected.documents.as_slice(), &selected.unknown) {
-        ([document], None) => compile_document(&shown, file, document),
-        ([], Some(_)) if selection::names_a_trust_policy(address) => Err(LoadError::TrustPolicy { path: shown }),
-        ([], Some(unknown)) => Ok(unknown_policy(file.source.clone(), unknown, &shown)),
-        ([], None) => Err(LoadError::NotAPolicy { path: shown }),
-        _ => Err(LoadError::SeveralAtAddress {
-            path: name.into(),
-            address: address.clone(),
-        }),
-    }
+    Ok((address.clone(), selected))
 }
 
 /// Refuse on the rule's own severity, or a stricter configured one.
