@@ -323,3 +323,25 @@ fn decision_snapshots() {
         insta::assert_snapshot!(name, stdout);
     }
 }
+
+/// A document only Terraform knows (a `%{ if }` around a statement) may allow and may deny:
+/// `conditional`, and its place is shown once, not once per effect it may have.
+#[test]
+fn a_document_only_terraform_knows_is_shown_once() {
+    let (code, stdout, _) = simulate(&[
+        "--policy",
+        "tests/fixtures/simulate/deny-inside-if.tf",
+        "--action",
+        "kvstore:DeleteInstance",
+        "--resource",
+        R1,
+        "--color",
+        "never",
+    ]);
+    assert_eq!(code, 3, "{stdout}");
+    assert_eq!(
+        stdout.matches("statement 1 of").count(),
+        2,
+        "the summary and one snippet: {stdout}"
+    );
+}

@@ -135,6 +135,8 @@ pub fn snippets(evaluation: &Evaluation, action: &str, resource: &str, sources: 
         Decision::Conditional => miette::Severity::Warning,
         _ => miette::Severity::Error,
     };
+    // A document only Terraform knows stands as an `Allow` and a `Deny` at one place: shown once.
+    let mut shown = Vec::new();
     for statement in &evaluation.statements {
         let Some(source) = sources.source(statement) else {
             continue;
@@ -144,6 +146,17 @@ pub fn snippets(evaluation: &Evaluation, action: &str, resource: &str, sources: 
             (_, crate::policy::Effect::Deny) => "this statement denies the request".to_string(),
             _ => "this statement allows the request".to_string(),
         };
+        let place = (
+            statement.layer,
+            statement.policy,
+            statement.index,
+            statement.span,
+            label.clone(),
+        );
+        if shown.contains(&place) {
+            continue;
+        }
+        shown.push(place);
         Snippet {
             title: format!(
                 "statement {} of {} ({})",
