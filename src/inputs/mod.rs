@@ -39,6 +39,39 @@ pub fn input_size_limit() -> Result<u64, String> {
     }
 }
 
+/// A file's bytes as its text, shared by the readers and their findings; or, when they are not
+/// UTF-8, what the file is shown as instead.
+pub fn source_of(name: String, bytes: Vec<u8>) -> Result<std::sync::Arc<crate::source::SourceFile>, NotUtf8> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(std::sync::Arc::new(crate::source::SourceFile::new(name, text))),
+        Err(error) => Err(NotUtf8 {
+            at: error.utf8_error().valid_up_to(),
+            lossy: String::from_utf8_lossy(error.as_bytes()).into_owned(),
+            name,
+        }),
+    }
+}
+
+/// A file whose bytes are not UTF-8: its name, its text with each invalid sequence replaced,
+/// and the offset of the first one.
+#[derive(Debug)]
+pub struct NotUtf8 {
+    pub name: String,
+    pub lossy: String,
+    pub at: usize,
+}
+
+impl NotUtf8 {
+    /// The file as read: unparsed, and the finding that says why.
+    pub fn unparsed(self) -> policy_file::PolicyFile {
+        policy_file::PolicyFile {
+            source: std::sync::Arc::new(crate::source::SourceFile::new(self.name, self.lossy)),
+            content: policy_file::Content::Unparsed,
+            findings: vec![crate::rules::invalid_json::not_utf8(self.at)],
+        }
+    }
+}
+
 /// `67108864`, `64MiB`, `64M`, `512KiB`, `512K`, `1GiB`, `1G` → bytes; zero is not a size.
 pub fn parse_size(text: &str) -> Option<u64> {
     let text = text.trim();

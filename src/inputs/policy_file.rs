@@ -118,24 +118,16 @@ pub struct PolicyFile {
 /// Read `bytes` as a policy file named `name`.
 pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
     let mut findings = Vec::new();
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(error) => {
-            let at = error.utf8_error().valid_up_to();
-            let mut lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
+    let source = match super::source_of(name, bytes) {
+        Ok(source) => source,
+        Err(mut not_utf8) => {
             // A damaged plan or state still holds secrets: nothing of it is shown.
-            if plan_documents::looks_like_terraform_text(&lossy) {
-                lossy = plan_documents::blanked(&lossy);
+            if plan_documents::looks_like_terraform_text(&not_utf8.lossy) {
+                not_utf8.lossy = plan_documents::blanked(&not_utf8.lossy);
             }
-            findings.push(invalid_json::not_utf8(at));
-            return PolicyFile {
-                source: Arc::new(SourceFile::new(name, lossy)),
-                content: Content::Unparsed,
-                findings,
-            };
+            return not_utf8.unparsed();
         }
     };
-    let source = Arc::new(SourceFile::new(name, text));
     // A byte-order mark is reported, then read past.
     let (parsed, bom) = json::parse_past_bom(&source.text);
     // Terraform JSON (a plan, a state) is read apart: its RAM documents, the rest of its text

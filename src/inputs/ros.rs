@@ -58,24 +58,17 @@ pub fn is_template(root: &Node) -> bool {
 
 /// Read `bytes` as a YAML file named `name`: a ROS template, or skipped.
 pub fn read_yaml(name: String, bytes: Vec<u8>) -> PolicyFile {
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(error) => {
-            let at = error.utf8_error().valid_up_to();
-            let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
-            let (content, findings) = if lossy.contains(MARK) {
-                (Content::Unparsed, vec![invalid_json::not_utf8(at)])
-            } else {
-                (Content::NotPolicy(NotPolicy::NotRosTemplate), Vec::new())
-            };
+    let source = match super::source_of(name, bytes) {
+        Ok(source) => source,
+        Err(not_utf8) if not_utf8.lossy.contains(MARK) => return not_utf8.unparsed(),
+        Err(not_utf8) => {
             return PolicyFile {
-                source: Arc::new(SourceFile::new(name, lossy)),
-                content,
-                findings,
+                source: Arc::new(SourceFile::new(not_utf8.name, not_utf8.lossy)),
+                content: Content::NotPolicy(NotPolicy::NotRosTemplate),
+                findings: Vec::new(),
             };
         }
     };
-    let source = Arc::new(SourceFile::new(name, text));
     let text: &str = &source.text;
     // YAML allows a byte-order mark; offsets stay the file's.
     let (body, base) = match text.strip_prefix('\u{feff}') {

@@ -16,7 +16,6 @@
 //! is not linted; it gets one `terraform-unknown-value` finding naming its first unknown part.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, ObjectKey};
@@ -28,7 +27,7 @@ use crate::json::{self, Member, Node, Value};
 use crate::rules::{
     Finding, duplicate_key, invalid_json, invisible_character, terraform_unknown_value, unrecognised_document,
 };
-use crate::source::{SourceFile, Span};
+use crate::source::Span;
 
 /// Resource attributes that hold a RAM policy document, checked in the provider's schemas
 /// (`alicloud/resource_alicloud_*.go`; see the README).
@@ -93,19 +92,10 @@ pub fn read_with_references(name: String, bytes: Vec<u8>) -> (PolicyFile, Vec<Pa
 }
 
 fn read_file(name: String, bytes: Vec<u8>, references: &mut Vec<PathBuf>) -> PolicyFile {
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(error) => {
-            let at = error.utf8_error().valid_up_to();
-            let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
-            return PolicyFile {
-                source: Arc::new(SourceFile::new(name, lossy)),
-                content: Content::Unparsed,
-                findings: vec![invalid_json::not_utf8(at)],
-            };
-        }
+    let source = match super::source_of(name, bytes) {
+        Ok(source) => source,
+        Err(not_utf8) => return not_utf8.unparsed(),
     };
-    let source = Arc::new(SourceFile::new(name, text));
     let text: &str = &source.text;
     let body = match hcl_edit::parser::parse_body(text) {
         Ok(body) => body,
@@ -1504,19 +1494,10 @@ fn literal_path(text: &str, expr: &Expression) -> Option<String> {
 /// whose `${...}` and `%{...}` are values only Terraform knows, linted for what is known as a
 /// heredoc is. Named on the command line, or reached through a `.tf` file.
 pub fn read_template_file(name: String, bytes: Vec<u8>) -> PolicyFile {
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(error) => {
-            let at = error.utf8_error().valid_up_to();
-            let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
-            return PolicyFile {
-                source: Arc::new(SourceFile::new(name, lossy)),
-                content: Content::Unparsed,
-                findings: vec![invalid_json::not_utf8(at)],
-            };
-        }
+    let source = match super::source_of(name, bytes) {
+        Ok(source) => source,
+        Err(not_utf8) => return not_utf8.unparsed(),
     };
-    let source = Arc::new(SourceFile::new(name, text));
     let text: &str = &source.text;
     let not_policy = |findings: Vec<Finding>| PolicyFile {
         source: source.clone(),

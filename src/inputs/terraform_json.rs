@@ -15,15 +15,13 @@
 //! `$${`/`%%{`, which stand for `${`/`%{`) is a value only Terraform knows, and the document
 //! that holds one is not linted: it gets one `terraform-unknown-value` finding.
 
-use std::sync::Arc;
-
 use super::policy_file::{Content, Document, NotPolicy, Origin, PolicyFile};
 use super::terraform::{self, DOCUMENT_ATTRIBUTES, Read, TextPiece};
 use crate::json::{self, Member, Node, Value};
 use crate::rules::{
     Finding, invalid_element_type, invalid_json, invisible_character, terraform_unknown_value, unrecognised_document,
 };
-use crate::source::{SourceFile, Span};
+use crate::source::Span;
 
 /// Read `bytes` as a `.tf.json` file named `name`.
 pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
@@ -37,19 +35,10 @@ pub fn read_variables(name: String, bytes: Vec<u8>) -> PolicyFile {
 }
 
 fn read_as(name: String, bytes: Vec<u8>, variables: bool) -> PolicyFile {
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(error) => {
-            let at = error.utf8_error().valid_up_to();
-            let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
-            return PolicyFile {
-                source: Arc::new(SourceFile::new(name, lossy)),
-                content: Content::Unparsed,
-                findings: vec![invalid_json::not_utf8(at)],
-            };
-        }
+    let source = match super::source_of(name, bytes) {
+        Ok(source) => source,
+        Err(not_utf8) => return not_utf8.unparsed(),
     };
-    let source = Arc::new(SourceFile::new(name, text));
     let text: &str = &source.text;
     let (parsed, bom) = json::parse_past_bom(text);
     let mut findings = Vec::new();
