@@ -54,7 +54,7 @@ pub fn regions(name: &str, bytes: &[u8]) -> Vec<(String, Span)> {
 
 /// A `.tf` file's addresses, as [`super::terraform`] names its documents.
 fn terraform_regions(text: &str) -> Vec<(String, Span)> {
-    let Ok(body) = hcl_edit::parser::parse_body(text) else {
+    let Ok(body) = super::terraform::parse_body(text) else {
         return Vec::new();
     };
     let span = |range: Option<std::ops::Range<usize>>| range.map(|r| Span::new(r.start, r.end)).unwrap_or_default();

@@ -15,6 +15,8 @@
 //! knows (an interpolation, a directive, a reference, another function, a conditional, a `for`)
 //! is not linted; it gets one `terraform-unknown-value` finding naming its first unknown part.
 
+mod heredoc;
+
 use std::path::PathBuf;
 
 use hcl_edit::Span as _;
@@ -91,13 +93,47 @@ pub fn read_with_references(name: String, bytes: Vec<u8>) -> (PolicyFile, Vec<Pa
     (file, references)
 }
 
+/// Parse a `.tf` file's text, the heredocs that hold a policy as literal text blanked first
+/// (see [`heredoc`]); unblanked when a placeholder would not stand as an attribute's value, or
+/// when the blanked text does not parse (the error is then the file's own).
+pub(crate) fn parse_body(text: &str) -> Result<Body, hcl_edit::parser::Error> {
+    if let Some((blanked, starts)) = heredoc::blanked(text)
+        && let Ok(body) = hcl_edit::parser::parse_body(&blanked)
+        && heredoc::stand_as_attribute_values(&body, &starts)
+    {
+        return Ok(body);
+    }
+    hcl_edit::parser::parse_body(text)
+}
+
+/// The heredoc a blanked placeholder stands for (see [`heredoc`]): an empty quoted string where
+/// the file's text holds a heredoc.
+fn placeholder(text: &str, expr: &Expression) -> Option<heredoc::Heredoc> {
+    let Expression::String(s) = expr else { return None };
+    let span = s.span()?;
+    if !s.value().is_empty() || span.len() != 2 {
+        return None;
+    }
+    heredoc::at(text, span.start)
+}
+
 fn read_file(name: String, bytes: Vec<u8>, references: &mut Vec<PathBuf>) -> PolicyFile {
+    read_file_parsed_by(name, bytes, references, parse_body)
+}
+
+/// [`read_file`] with the parser given (the tests compare blanked and unblanked reading).
+fn read_file_parsed_by(
+    name: String,
+    bytes: Vec<u8>,
+    references: &mut Vec<PathBuf>,
+    parse: fn(&str) -> Result<Body, hcl_edit::parser::Error>,
+) -> PolicyFile {
     let source = match super::source_of(name, bytes) {
         Ok(source) => source,
         Err(not_utf8) => return not_utf8.unparsed(),
     };
     let text: &str = &source.text;
-    let body = match hcl_edit::parser::parse_body(text) {
+    let body = match parse(text) {
         Ok(body) => body,
         Err(error) => {
             // Terraform refuses the whole file too; a file nobody can read is never a pass.
@@ -334,8 +370,10 @@ impl Reader<'_> {
                 Structure::Attribute(attribute) => {
                     let key = attribute.key.as_str();
                     if let Some(what) = resource.and_then(|kind| resource_policy_kind(kind, key)) {
-                        self.findings
-                            .push(unrecognised_document::resource_policy(span_of(&attribute.value), what));
+                        self.findings.push(unrecognised_document::resource_policy(
+                            value_span(self.text, &attribute.value),
+                            what,
+                        ));
                         continue;
                     }
                     let always = resource.is_some_and(|kind| {
@@ -600,6 +638,11 @@ impl Reader<'_> {
 /// indentation a `<<-` heredoc strips.
 fn pieces_of(text: &str, expr: &Expression) -> (Vec<Piece>, bool, usize) {
     let mut pieces = Vec::new();
+    if let Some(heredoc) = placeholder(text, expr) {
+        pieces.push(Piece::Literal(heredoc.body));
+        let strip = if heredoc.flush { flush_indent(text, &pieces) } else { 0 };
+        return (pieces, false, strip);
+    }
     let flush = match expr {
         Expression::String(s) => {
             // The token's span includes its quotes.
@@ -915,6 +958,10 @@ fn template_pieces(text: &str, template: &Template, pieces: &mut Vec<Piece>) {
 /// The byte range of a string's or heredoc's text when its value is that text unchanged: a
 /// quoted string with no escape, a `<<` heredoc with no interpolation, directive or escape.
 fn verbatim(text: &str, expr: &Expression) -> Option<std::ops::Range<usize>> {
+    if let Some(heredoc) = placeholder(text, expr) {
+        // Blanked only without `${` and `%{`, so without their escapes too.
+        return (!heredoc.flush).then_some(heredoc.body);
+    }
     let range = match expr {
         Expression::String(s) => {
             let span = s.span()?;
@@ -1469,6 +1516,11 @@ fn span_of(expr: &Expression) -> Span {
     expr.span().map(|r| Span::new(r.start, r.end)).unwrap_or_default()
 }
 
+/// [`span_of`], a blanked heredoc's being the heredoc's in `text`.
+fn value_span(text: &str, expr: &Expression) -> Span {
+    placeholder(text, expr).map_or_else(|| span_of(expr), |heredoc| heredoc.span)
+}
+
 /// A path written as a literal string, or as `"${path.module}/rest"`.
 fn literal_path(text: &str, expr: &Expression) -> Option<String> {
     match expr {
@@ -1643,6 +1695,55 @@ pub(crate) fn mentions_statement(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Blanking heredocs changes nothing ramguard reads: every `.tf` fixture, and heredocs of
+    /// every shape, give the same documents, findings and references either way.
+    #[test]
+    fn blanked_heredocs_read_as_hcl_edit_reads_them() {
+        let mut texts: Vec<(String, String)> = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from("tests/fixtures")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "tf") {
+                    let text = std::fs::read_to_string(&path).unwrap_or_default();
+                    texts.push((path.display().to_string(), text));
+                }
+            }
+        }
+        assert!(texts.len() > 20, "the fixtures were not found");
+        let document = "{\n  \"Version\": \"1\",\n  \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"kvstore:*\", \"Resource\": \"*\"}]\n}\n";
+        for shape in [
+            "resource \"alicloud_ram_policy\" \"p\" {\n  policy_document = <<EOT\nDOC\nEOT\n}\n",
+            "locals {\n  p = <<-EOT\n    DOC\n  EOT\n  q = <<EOT\r\nDOC\r\nEOT\r\n}\n",
+            "module \"m\" {\n  source = \"./m\"\n  document = <<POLICY\nDOC\nPOLICY\n}\n",
+            "locals {\n  p = jsonencode({ a = <<EOT\nDOC\nEOT\n })\n}\n",
+            "locals {\n  # <<EOT\n  p = \"<<EOT\"\n  q = <<EOT\nDOC\nEOT\n}\n",
+            "variable \"d\" {\n  default = <<EOT\nDOC\nEOT\n}\nresource \"alicloud_ram_policy\" \"p\" {\n  policy_document = var.d\n}\n",
+            "locals {\n  p = <<EOT\n{\"Statement\": [\"\u{202e}\", 1,]}\nEOT\n}\n",
+        ] {
+            texts.push((shape.to_string(), shape.replace("DOC", document)));
+        }
+        let blanked = texts
+            .iter()
+            .filter(|(_, text)| {
+                heredoc::blanked(text).is_some_and(|(copy, starts)| {
+                    hcl_edit::parser::parse_body(&copy).is_ok_and(|b| heredoc::stand_as_attribute_values(&b, &starts))
+                })
+            })
+            .count();
+        assert!(blanked >= 8, "only {blanked} files read blanked");
+        for (name, text) in texts {
+            let read = |parse| {
+                let mut references = Vec::new();
+                let file = read_file_parsed_by(name.clone(), text.clone().into_bytes(), &mut references, parse);
+                format!("{:?}", (&file.content, &file.findings, references))
+            };
+            assert_eq!(read(parse_body), read(hcl_edit::parser::parse_body), "{name}");
+        }
+    }
 
     /// The decoded text of the value of the first attribute of `text`, and its offset map.
     fn decoded(text: &str) -> Decoded {
