@@ -769,6 +769,11 @@ fn cuts(pattern: &str) -> Option<Vec<[String; 5]>> {
 /// one ARN per combination, kept where it makes a new set of matching patterns, is one per class.
 /// ARNs whose relative id holds `:` are split apart from the others (a `*` may then span
 /// separators in more ways), with the same parts.
+///
+/// No ARN of service `kvstore` whose relative id holds a `:` is a class (see
+/// [`is_kvstore_request_arn`]): no request RAM is asked about has one, and their relative ids,
+/// cut by every `*` of a hundred instance patterns that may absorb a separator, are what took
+/// the search past its bounds.
 pub fn arn_classes(patterns: &[String], seeds: &[String]) -> (Vec<String>, bool) {
     let mut all_cuts = Vec::with_capacity(patterns.len());
     for pattern in patterns {
@@ -782,7 +787,7 @@ pub fn arn_classes(patterns: &[String], seeds: &[String]) -> (Vec<String>, bool)
     let signature = |text: &str| -> Vec<bool> { whole.iter().map(|p| p.matches(text)).collect() };
     let mut seen: HashSet<Vec<bool>> = HashSet::new();
     let mut out = Vec::new();
-    for seed in seeds {
+    for seed in seeds.iter().filter(|s| is_kvstore_request_arn(s)) {
         if seen.insert(signature(seed)) {
             out.push(seed.clone());
         }
@@ -799,8 +804,30 @@ pub fn arn_classes(patterns: &[String], seeds: &[String]) -> (Vec<String>, bool)
     (out, exhaustive)
 }
 
+/// Whether `arn` may be the resource of a request RAM is asked about, as far as the service
+/// `kvstore` goes: every ARN of another service, or of a form that is no ARN, may; a kvstore ARN
+/// may only if its relative id holds no `:`.
+///
+/// Why: kvstore has one resource type that RAM authorizes, the instance, named
+/// `acs:kvstore:<regionId>:<accountId>:instance/<instanceId>` (Alibaba Cloud, "RAM
+/// authorization" of ApsaraDB for Redis / Tair: "the only resource type that can be authorized
+/// in RAM is instance"; the API reference's resource type `DBInstance`; the domain notes,
+/// section 2, [D]); instance ids (`r-bp1...`, `tt-...`) hold no `:`. Other services keep such
+/// ARNs (an OSS object name may hold a `:`). The service is compared exactly: `KVStore` is not
+/// `kvstore`, and keeps its classes.
+pub fn is_kvstore_request_arn(arn: &str) -> bool {
+    match arn.strip_prefix("acs:kvstore:") {
+        Some(rest) => rest
+            .splitn(3, ':')
+            .nth(2)
+            .is_none_or(|relative| !relative.contains(':')),
+        None => true,
+    }
+}
+
 /// [`arn_classes`] for ARNs whose relative id holds a `:` (`colon_in_relative`) or not: one ARN
-/// per class, with the patterns it matches.
+/// per class, with the patterns it matches. With a `:` in the relative id, the service is never
+/// `kvstore` ([`is_kvstore_request_arn`]).
 fn arn_classes_of(
     all_cuts: &[Vec<[String; 5]>],
     seeds: &[String],
@@ -823,6 +850,8 @@ fn arn_classes_of(
                 || (!colon_in_relative && parts.get(3).is_some_and(|p| p.contains(':')))
                 // A relative id with a `:` is matched only by a piece that reads one.
                 || (colon_in_relative && parts.get(3).is_some_and(|p| !p.contains([':', '*', '?'])))
+                // A cut that only a kvstore ARN matches matches no ARN of this kind.
+                || (colon_in_relative && parts.first().is_some_and(|p| p == "kvstore"))
             {
                 continue;
             }
@@ -866,6 +895,10 @@ fn arn_classes_of(
         if index == 3 && colon_in_relative {
             globs.push(Glob::pattern("*:*"));
         }
+        // `kvstore` its own class of services (`k?store` matches others too), left out below.
+        if index == 0 && colon_in_relative {
+            globs.push(Glob::pattern("kvstore"));
+        }
         let mut inexact = BTreeSet::new();
         let found = string_classes("Resource", &globs, seeds, &mut inexact);
         if !inexact.is_empty() {
@@ -877,6 +910,7 @@ fn arn_classes_of(
                 .filter(|text| !(nonempty && text.is_empty()))
                 .filter(|text| index != 3 || text.contains(':') == colon_in_relative)
                 .filter(|text| index == 3 || !text.contains(':'))
+                .filter(|text| !(index == 0 && colon_in_relative && text == "kvstore"))
                 .map(|text| {
                     let matches = matchers.iter().map(|m| m.matches(&text)).collect();
                     (text, matches)
@@ -1083,7 +1117,8 @@ mod tests {
                     }
                 }
             }
-            for probe in probes.iter().filter(|p| is_arn(p)) {
+            // A kvstore ARN with a `:` in its relative id is no request's (`is_kvstore_request_arn`).
+            for probe in probes.iter().filter(|p| is_arn(p) && is_kvstore_request_arn(p)) {
                 assert!(
                     found.contains(&signature(probe)),
                     "{set:?}: `{probe}` is in no class found"
@@ -1091,12 +1126,56 @@ mod tests {
             }
             let (automaton, complete) = pattern_classes("Resource", &patterns, &[]);
             assert!(complete);
-            for class in automaton.iter().filter(|a| is_arn(a)) {
+            for class in automaton.iter().filter(|a| is_arn(a) && is_kvstore_request_arn(a)) {
                 assert!(
                     found.contains(&signature(class)),
                     "{set:?}: the class of `{class}` is missed"
                 );
             }
         }
+    }
+
+    /// No class is a kvstore ARN whose relative id holds a `:`: a hundred instance patterns under
+    /// region and account wildcards (the shape that passed the automaton's bound when those
+    /// were split too) are split exhaustively, and every class is a request's ARN.
+    #[test]
+    fn kvstore_arns_with_a_colon_in_their_relative_id_are_no_class() {
+        let mut patterns: Vec<String> = (0..100)
+            .map(|i| format!("acs:kvstore:*:*:instance/r-bp{:010}", i * 7919))
+            .collect();
+        patterns.push("acs:kvstore:*:*:instance/r-test*".to_string());
+        patterns.push("acs:k?store:*:*:x:y".to_string());
+        patterns.push("*".to_string());
+        let (found, exhaustive) = arn_classes(&patterns, &[]);
+        assert!(exhaustive);
+        assert!(found.iter().all(|a| is_kvstore_request_arn(a)), "{found:?}");
+        // `k?store` still has its class with a `:` in the relative id, outside kvstore.
+        let other = Pattern::new("acs:k?store:*:*:x:y");
+        assert!(found.iter().any(|a| other.matches(a)), "{found:?}");
+        // And a kvstore instance of each pattern is one.
+        let whole: Vec<Pattern> = patterns.iter().map(|p| Pattern::new(p)).collect();
+        let signature = |text: &str| -> Vec<bool> { whole.iter().map(|p| p.matches(text)).collect() };
+        let classes: HashSet<Vec<bool>> = found.iter().map(|a| signature(a)).collect();
+        assert!(classes.contains(&signature("acs:kvstore:cn-hangzhou:1:instance/r-bp0000007919")));
+        assert!(classes.contains(&signature("acs:kvstore:cn-hangzhou:1:instance/r-test-1")));
+        assert!(!is_kvstore_request_arn("acs:kvstore:cn-hangzhou:1:x:instance/r-1"));
+        assert!(is_kvstore_request_arn("acs:KVStore:cn-hangzhou:1:x:instance/r-1"));
+    }
+
+    /// An OSS object name may hold a `:`: such ARNs stay classes of their own.
+    #[test]
+    fn an_oss_object_with_a_colon_is_still_a_class() {
+        let patterns = vec![
+            "acs:oss:*:*:bucket/a:b*".to_string(),
+            "acs:oss:*:*:bucket/*".to_string(),
+        ];
+        let (found, exhaustive) = arn_classes(&patterns, &[]);
+        assert!(exhaustive);
+        let whole: Vec<Pattern> = patterns.iter().map(|p| Pattern::new(p)).collect();
+        assert!(
+            found.iter().any(|a| whole.iter().all(|p| p.matches(a))),
+            "no class of `bucket/a:b...`: {found:?}"
+        );
+        assert!(is_kvstore_request_arn("acs:oss:cn-hangzhou:1:bucket/a:b"));
     }
 }
