@@ -359,76 +359,76 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
         })
         .collect();
     let mut by_group: Vec<DocumentDiff> = representatives.iter().map(|_| DocumentDiff::default()).collect();
-    let changed = changed_statements(old, new);
-    'requests: for (group, action) in representatives.iter().copied().enumerate() {
-        let Some(result) = by_group.get_mut(group) else {
-            continue;
-        };
-        for resource in &resources {
-            let arn = Resource::known(resource.clone());
-            // Where no statement that differs between the two may apply, both decide alike
-            // (see `changed_statements`).
-            if let Some(changed) = &changed {
-                let folded = action.to_ascii_lowercase();
-                if changed.iter().all(|s| s.applies(&folded, &arn, &empty) == Truth::No) {
-                    continue;
+    let changed = changed_statements(old, new).map(|changed| {
+        let mut bits = Bits::new(statements.len());
+        for (i, s) in statements.iter().enumerate() {
+            if changed.iter().any(|c| std::ptr::eq(*c, *s)) {
+                bits.set(i);
+            }
+        }
+        bits
+    });
+    // Which statements each group's actions match, and each class of ARN's resources; a
+    // statement whose conditions are false whatever the keys hold applies to nothing.
+    let conditions_may_hold: Vec<bool> = statements
+        .iter()
+        .map(|s| !s.unmodelled.is_empty() || s.conditions_truth(&empty) != Truth::No)
+        .collect();
+    let mut action_bits: Vec<Bits> = representatives.iter().map(|_| Bits::new(statements.len())).collect();
+    for (signature, &group) in &group_of {
+        if let Some(bits) = action_bits.get_mut(group) {
+            for (i, (&matches, statement)) in signature.iter().zip(&statements).enumerate() {
+                // A statement the evaluator cannot read whole applies, unknown, to every
+                // action unless its actions are known.
+                let unread = !statement.unmodelled.is_empty() && !statement.actions_known;
+                if matches || unread {
+                    bits.set(i);
                 }
             }
-            // Kleene's answer over every context first: a side that allows (or denies) whatever
-            // the keys hold needs no search; two such sides need one request at most.
-            let before = allowed_whatever(old, action, &arn, &empty);
-            let after = allowed_whatever(new, action, &arn, &empty);
-            let cases = match (&before, &after) {
-                (Truth::Yes, Truth::Yes) | (Truth::No, Truth::No) => continue,
-                (Truth::Yes | Truth::No, Truth::Yes | Truth::No) => vec![Vec::new()],
-                _ => {
-                    let (cases, inexact) = eval::exact::joint_cases(&both, action, &arn);
-                    result.limits.extend(inexact);
-                    cases
+        }
+    }
+    let resource_truths = resource_truths(&statements, &resources);
+    let mut memo: HashMap<(Bits, Bits), Outcome> = HashMap::new();
+    'requests: for (group, action) in representatives.iter().copied().enumerate() {
+        let (Some(result), Some(matching_action)) = (by_group.get_mut(group), action_bits.get(group)) else {
+            continue;
+        };
+        for (resource, (resource_may, resource_sure)) in resources.iter().zip(&resource_truths) {
+            // The statements that may apply (for some values of the keys) and those that do
+            // whatever the resource's case (the request's truths, as far as action and
+            // resource go: the decisions on every context depend on them alone).
+            let mut may = matching_action.and(resource_may);
+            for (i, holds) in conditions_may_hold.iter().enumerate() {
+                if !holds {
+                    may.clear(i);
+                }
+            }
+            let sure = may.and(resource_sure);
+            // Where no statement that differs between the two may apply, both decide alike
+            // (see `changed_statements`).
+            if changed.as_ref().is_some_and(|changed| !may.intersects(changed)) {
+                continue;
+            }
+            // Requests with the same truths get the same decisions on every context: the
+            // contexts found for one are checked, not searched again, for the others.
+            let key = (may, sure);
+            let layers = (old_layers.as_slice(), new_layers.as_slice());
+            let confirmed = memo.get(&key).and_then(|seen| confirm(layers, action, resource, seen));
+            let outcome = match confirmed {
+                Some(outcome) => outcome,
+                None => {
+                    let arn = Resource::known(resource.clone());
+                    let outcome = compare((old, new), layers, action, &arn, &mut budget);
+                    stopped = outcome.stopped;
+                    if !stopped {
+                        memo.insert(key, outcome.clone());
+                    }
+                    outcome
                 }
             };
-            let may_be_new = after != Truth::No && before != Truth::Yes;
-            let may_be_removed = before != Truth::No && after != Truth::Yes;
-            let mut found_new = !may_be_new;
-            let mut found_removed = !may_be_removed;
-            let mut found_undecided = false;
-            for context in cases {
-                if found_new && found_removed {
-                    break;
-                }
-                if budget == 0 {
-                    stopped = true;
-                    break 'requests;
-                }
-                budget -= 1;
-                let witness = Witness {
-                    action: action.clone(),
-                    resource: resource.clone(),
-                    context,
-                };
-                let before = decide(&old_layers, &witness);
-                let after = decide(&new_layers, &witness);
-                match (before.decision, after.decision) {
-                    (b, Decision::Allowed) if denied(b) && !found_new => {
-                        found_new = true;
-                        result.new.push(Change {
-                            witness,
-                            statements: after.statements,
-                        });
-                    }
-                    (Decision::Allowed, a) if denied(a) && !found_removed => {
-                        found_removed = true;
-                        result.removed.push(Change {
-                            witness,
-                            statements: before.statements,
-                        });
-                    }
-                    (b, a) if (b == Decision::Conditional) != (a == Decision::Conditional) && !found_undecided => {
-                        found_undecided = true;
-                        result.undecided.push((witness, b, a));
-                    }
-                    _ => {}
-                }
+            record(outcome, result);
+            if stopped {
+                break 'requests;
             }
         }
     }
@@ -460,6 +460,228 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
             .extend(found.undecided.iter().map(|(w, b, a)| (with_action(w, action), *b, *a)));
     }
     result
+}
+
+/// A set of statements (of OLD then NEW), by index.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(len: usize) -> Self {
+        Self(vec![0; len.div_ceil(64)])
+    }
+
+    fn set(&mut self, i: usize) {
+        if let Some(word) = self.0.get_mut(i / 64) {
+            *word |= 1 << (i % 64);
+        }
+    }
+
+    fn clear(&mut self, i: usize) {
+        if let Some(word) = self.0.get_mut(i / 64) {
+            *word &= !(1 << (i % 64));
+        }
+    }
+
+    fn and(&self, other: &Self) -> Self {
+        Self(self.0.iter().zip(&other.0).map(|(a, b)| a & b).collect())
+    }
+
+    fn intersects(&self, other: &Self) -> bool {
+        self.0.iter().zip(&other.0).any(|(a, b)| a & b != 0)
+    }
+}
+
+/// For each ARN, the statements whose resource part may match it and those it matches for sure
+/// (`Resource`/`NotResource` as [`CompiledStatement::resource_truth`] decides; a statement the
+/// evaluator cannot read whole may, never for sure). Each distinct pattern is matched once per
+/// ARN; where case may matter (a capital in the ARN or the statement's patterns) the statement
+/// decides itself.
+///
+/// [`CompiledStatement::resource_truth`]: crate::eval::compiled::CompiledStatement::resource_truth
+fn resource_truths(
+    statements: &[&crate::eval::compiled::CompiledStatement],
+    resources: &[String],
+) -> Vec<(Bits, Bits)> {
+    let mut texts: Vec<&str> = statements
+        .iter()
+        .flat_map(|s| s.resources.iter().map(|r| r.text()))
+        .collect();
+    texts.sort_unstable();
+    texts.dedup();
+    let patterns: Vec<Pattern> = texts.iter().map(|t| Pattern::new(t)).collect();
+    let uppercase = |text: &str| text.bytes().any(|b| b.is_ascii_uppercase());
+    // Each statement's patterns, by index in `texts`; `None` where case may matter.
+    let indices: Vec<Option<Vec<usize>>> = statements
+        .iter()
+        .map(|s| {
+            s.resources
+                .iter()
+                .map(|r| {
+                    (!uppercase(r.text()))
+                        .then(|| texts.binary_search(&r.text()).ok())
+                        .flatten()
+                })
+                .collect()
+        })
+        .collect();
+    resources
+        .iter()
+        .map(|arn| {
+            let matches: Vec<bool> = patterns.iter().map(|p| p.matches(arn)).collect();
+            let (mut may, mut sure) = (Bits::new(statements.len()), Bits::new(statements.len()));
+            let resource = Resource::known(arn.clone());
+            for (i, (statement, indices)) in statements.iter().zip(&indices).enumerate() {
+                let truth = if !statement.unmodelled.is_empty() {
+                    Truth::undecidable("unread")
+                } else {
+                    match indices {
+                        Some(indices) if !uppercase(arn) => {
+                            let matched = indices.iter().any(|&at| matches.get(at).copied().unwrap_or(false));
+                            Truth::from_bool(matched != statement.not_resource)
+                        }
+                        _ => statement.resource_truth(&resource),
+                    }
+                };
+                match truth {
+                    Truth::Yes => {
+                        may.set(i);
+                        sure.set(i);
+                    }
+                    Truth::Unknown(_) => may.set(i),
+                    Truth::No => {}
+                }
+            }
+            (may, sure)
+        })
+        .collect()
+}
+
+/// What one request (an action on an ARN) shows: a context where NEW allows and OLD denies,
+/// one the other way, one where a side stays `conditional`; with the statements that allow
+/// (or the decisions), as the evaluator found them.
+#[derive(Debug, Clone, Default)]
+struct Outcome {
+    new: Option<(Witness, Vec<StatementRef>)>,
+    removed: Option<(Witness, Vec<StatementRef>)>,
+    undecided: Option<(Witness, Decision, Decision)>,
+    limits: BTreeSet<String>,
+    /// Whether the bound on evaluations stopped the search (then the outcome may be partial).
+    stopped: bool,
+}
+
+/// Compare OLD and NEW on `action` and `arn`, over the contexts the exact search splits.
+fn compare(
+    (old, new): (&CompiledPolicy, &CompiledPolicy),
+    (old_layers, new_layers): (&[Layer], &[Layer]),
+    action: &str,
+    arn: &Resource,
+    budget: &mut usize,
+) -> Outcome {
+    let empty = Context::default();
+    let mut outcome = Outcome::default();
+    // Kleene's answer over every context first: a side that allows (or denies) whatever the
+    // keys hold needs no search; two such sides need one request at most.
+    let before = allowed_whatever(old, action, arn, &empty);
+    let after = allowed_whatever(new, action, arn, &empty);
+    let cases = match (&before, &after) {
+        (Truth::Yes, Truth::Yes) | (Truth::No, Truth::No) => return outcome,
+        (Truth::Yes | Truth::No, Truth::Yes | Truth::No) => vec![Vec::new()],
+        _ => {
+            let (cases, inexact) = eval::exact::joint_cases(&[old, new], action, arn);
+            outcome.limits.extend(inexact);
+            cases
+        }
+    };
+    let may_be_new = after != Truth::No && before != Truth::Yes;
+    let may_be_removed = before != Truth::No && after != Truth::Yes;
+    let mut found_new = !may_be_new;
+    let mut found_removed = !may_be_removed;
+    for context in cases {
+        if found_new && found_removed {
+            break;
+        }
+        if *budget == 0 {
+            outcome.stopped = true;
+            break;
+        }
+        *budget -= 1;
+        let witness = Witness {
+            action: action.to_string(),
+            resource: arn.arn.clone(),
+            context,
+        };
+        let before = decide(old_layers, &witness);
+        let after = decide(new_layers, &witness);
+        match (before.decision, after.decision) {
+            (b, Decision::Allowed) if denied(b) && !found_new => {
+                found_new = true;
+                outcome.new = Some((witness, after.statements));
+            }
+            (Decision::Allowed, a) if denied(a) && !found_removed => {
+                found_removed = true;
+                outcome.removed = Some((witness, before.statements));
+            }
+            (b, a) if (b == Decision::Conditional) != (a == Decision::Conditional) && outcome.undecided.is_none() => {
+                outcome.undecided = Some((witness, b, a));
+            }
+            _ => {}
+        }
+    }
+    outcome
+}
+
+/// The outcome of another request with the same truths, for `action` on `resource`: the same
+/// contexts, each checked by the evaluator on both sides (`None` if one is not confirmed).
+fn confirm(layers: (&[Layer], &[Layer]), action: &str, resource: &str, outcome: &Outcome) -> Option<Outcome> {
+    let rewrite = |witness: &Witness| Witness {
+        action: action.to_string(),
+        resource: resource.to_string(),
+        context: witness.context.clone(),
+    };
+    let mut confirmed = Outcome {
+        limits: outcome.limits.clone(),
+        ..Outcome::default()
+    };
+    if let Some((witness, _)) = &outcome.new {
+        let witness = rewrite(witness);
+        let (before, after) = (decide(layers.0, &witness), decide(layers.1, &witness));
+        if !(denied(before.decision) && after.decision == Decision::Allowed) {
+            return None;
+        }
+        confirmed.new = Some((witness, after.statements));
+    }
+    if let Some((witness, _)) = &outcome.removed {
+        let witness = rewrite(witness);
+        let (before, after) = (decide(layers.0, &witness), decide(layers.1, &witness));
+        if !(before.decision == Decision::Allowed && denied(after.decision)) {
+            return None;
+        }
+        confirmed.removed = Some((witness, before.statements));
+    }
+    if let Some((witness, b, a)) = &outcome.undecided {
+        let witness = rewrite(witness);
+        let (before, after) = (decide(layers.0, &witness), decide(layers.1, &witness));
+        if (before.decision, after.decision) != (*b, *a) {
+            return None;
+        }
+        confirmed.undecided = Some((witness, *b, *a));
+    }
+    Some(confirmed)
+}
+
+/// Add an outcome's changes to `result`.
+fn record(outcome: Outcome, result: &mut DocumentDiff) {
+    result.limits.extend(outcome.limits);
+    if let Some((witness, statements)) = outcome.new {
+        result.new.push(Change { witness, statements });
+    }
+    if let Some((witness, statements)) = outcome.removed {
+        result.removed.push(Change { witness, statements });
+    }
+    if let Some(undecided) = outcome.undecided {
+        result.undecided.push(undecided);
+    }
 }
 
 /// The statements of OLD that NEW does not hold and those of NEW that OLD does not (compared as
