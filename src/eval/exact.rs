@@ -451,10 +451,29 @@ fn char_matches(want: char, fold: Fold, x: char) -> bool {
 /// One string per class of values that the globs tell apart: the seeds first (the policy's own
 /// constants read best), then the shortest string of each class no seed reaches.
 fn string_classes(key: &str, globs: &[Glob], seeds: &[String], inexact: &mut BTreeSet<String>) -> Vec<String> {
-    type State = Vec<Vec<u16>>;
-    let start: State = globs.iter().map(Glob::start).collect();
-    let step = |state: &State, x: char| -> State { globs.iter().zip(state).map(|(g, s)| g.step(s, x)).collect() };
-    let class = |state: &State| -> Vec<bool> { globs.iter().zip(state).map(|(g, s)| g.accepts(s)).collect() };
+    // A state: the positions of each glob that can still match, by index (a glob that can no
+    // longer match never can again, and is left out: a hundred literals share few states'
+    // work).
+    type State = Vec<(usize, Vec<u16>)>;
+    let start: State = globs.iter().map(Glob::start).enumerate().collect();
+    let step = |state: &State, x: char| -> State {
+        state
+            .iter()
+            .filter_map(|(i, positions)| {
+                let next = globs.get(*i)?.step(positions, x);
+                (!next.is_empty()).then_some((*i, next))
+            })
+            .collect()
+    };
+    let class = |state: &State| -> Vec<bool> {
+        let mut accepts = vec![false; globs.len()];
+        for (i, positions) in state {
+            if let (Some(slot), Some(glob)) = (accepts.get_mut(*i), globs.get(*i)) {
+                *slot = glob.accepts(positions);
+            }
+        }
+        accepts
+    };
     let mut classes: HashSet<Vec<bool>> = HashSet::new();
     let mut out = Vec::new();
     for seed in seeds {
