@@ -13,6 +13,8 @@ pub mod checks;
 pub mod documents;
 pub mod files;
 pub mod git;
+#[cfg(test)]
+mod reference;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -388,7 +390,8 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
         }
     }
     let resource_truths = resource_truths(&statements, &resources);
-    let mut memo: HashMap<(Bits, Bits), Outcome> = HashMap::new();
+    let meanings = meanings(old, new);
+    let mut memo: HashMap<Vec<(usize, bool)>, Outcome> = HashMap::new();
     'requests: for (group, action) in representatives.iter().copied().enumerate() {
         let (Some(result), Some(matching_action)) = (by_group.get_mut(group), action_bits.get(group)) else {
             continue;
@@ -409,9 +412,13 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
             if changed.as_ref().is_some_and(|changed| !may.intersects(changed)) {
                 continue;
             }
-            // Requests with the same truths get the same decisions on every context: the
-            // contexts found for one are checked, not searched again, for the others.
-            let key = (may, sure);
+            // Requests whose statements that may apply mean the same, in the same order and
+            // as surely, get the same decisions on every context: the contexts found for one
+            // are checked, not searched again, for the others (see `meanings`).
+            let key: Vec<(usize, bool)> = may
+                .ones()
+                .map(|i| (meanings.get(i).copied().unwrap_or(usize::MAX), sure.has(i)))
+                .collect();
             let layers = (old_layers.as_slice(), new_layers.as_slice());
             let confirmed = memo.get(&key).and_then(|seen| confirm(layers, action, resource, seen));
             let outcome = match confirmed {
@@ -490,6 +497,44 @@ impl Bits {
     fn intersects(&self, other: &Self) -> bool {
         self.0.iter().zip(&other.0).any(|(a, b)| a & b != 0)
     }
+
+    fn has(&self, i: usize) -> bool {
+        self.0.get(i / 64).is_some_and(|word| word & (1 << (i % 64)) != 0)
+    }
+
+    /// The indices in the set, in order.
+    fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0
+            .iter()
+            .enumerate()
+            .flat_map(|(w, &word)| (0..64).filter(move |b| word & (1 << b) != 0).map(move |b| w * 64 + b))
+    }
+}
+
+/// For each statement of OLD then NEW, a number that two statements share when, on a request
+/// their actions and resources match alike (both for sure, or both unknown), they apply alike
+/// whatever the context: the same side, `Effect`, conditions and what the evaluator does not
+/// read.
+///
+/// Why two requests whose statements that may apply have the same numbers, in the same order
+/// and as surely, get the same decisions and the same witness contexts: a statement that may
+/// not apply (action, resource, or conditions false whatever the keys hold) applies on no
+/// context; one that may applies exactly when its actions and resources match (for sure, or
+/// unknown) and its conditions hold on the context; each side's decision, Kleene's answer and
+/// the exact search's cases (the conditions of those statements, key by key, in order) are
+/// made from these alone. Only which statements they are differs, and the witnesses are
+/// evaluated again for each request (`confirm`), which names them.
+fn meanings(old: &CompiledPolicy, new: &CompiledPolicy) -> Vec<usize> {
+    let mut ids: HashMap<(bool, String), usize> = HashMap::new();
+    [(false, old), (true, new)]
+        .into_iter()
+        .flat_map(|(side, policy)| policy.statements.iter().map(move |s| (side, s)))
+        .map(|(side, s)| {
+            let meaning = format!("{:?}", (&s.effect, &s.conditions, &s.unmodelled));
+            let next = ids.len();
+            *ids.entry((side, meaning)).or_insert(next)
+        })
+        .collect()
 }
 
 /// For each ARN, the statements whose resource part may match it and those it matches for sure
