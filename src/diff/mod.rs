@@ -391,6 +391,36 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
     }
     let resource_truths = resource_truths(&statements, &resources);
     let meanings = meanings(old, new);
+    let known = Statements {
+        all: statements.clone(),
+        old: old.statements.len(),
+        conditions: statements.iter().map(|s| s.conditions_truth(&empty)).collect(),
+    };
+    // Each group's search evaluates only the statements its actions may match (the others
+    // apply to none of its requests).
+    let only = |policy: &CompiledPolicy, offset: usize, bits: &Bits| CompiledPolicy {
+        source: policy.source.clone(),
+        statements: policy
+            .statements
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| bits.has(offset + i))
+            .map(|(_, s)| s.clone())
+            .collect(),
+    };
+    let group_layers: Vec<([Layer; 1], [Layer; 1])> = action_bits
+        .iter()
+        .map(|bits| {
+            let layer = |policy| Layer {
+                kind: LayerKind::IdentityPolicy,
+                policies: vec![policy],
+            };
+            (
+                [layer(only(old, 0, bits))],
+                [layer(only(new, old.statements.len(), bits))],
+            )
+        })
+        .collect();
     let mut memo: HashMap<Vec<(usize, bool)>, Outcome> = HashMap::new();
     'requests: for (group, action) in representatives.iter().copied().enumerate() {
         let (Some(result), Some(matching_action)) = (by_group.get_mut(group), action_bits.get(group)) else {
@@ -425,7 +455,10 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
                 Some(outcome) => outcome,
                 None => {
                     let arn = Resource::known(resource.clone());
-                    let outcome = compare((old, new), layers, action, &arn, &mut budget);
+                    let in_group = group_layers
+                        .get(group)
+                        .map_or(layers, |(o, n)| (o.as_slice(), n.as_slice()));
+                    let outcome = compare(&known, (&may, &sure), in_group, action, &arn, &mut budget);
                     stopped = outcome.stopped;
                     if !stopped {
                         memo.insert(key, outcome.clone());
@@ -615,27 +648,63 @@ struct Outcome {
     stopped: bool,
 }
 
-/// Compare OLD and NEW on `action` and `arn`, over the contexts the exact search splits.
+/// The statements of OLD then NEW, and what the comparison knows of each before any request.
+struct Statements<'a> {
+    all: Vec<&'a crate::eval::compiled::CompiledStatement>,
+    /// How many are OLD's.
+    old: usize,
+    /// Each one's conditions with no key supplied (Kleene's answer over every context).
+    conditions: Vec<Truth>,
+}
+
+/// Compare OLD and NEW (`layers`: the statements of both whose actions may match `action`) on
+/// `action` and `arn`, over the contexts the exact search splits; `may` and `sure`: the
+/// statements whose action and resource may match the request, and those that match for sure.
 fn compare(
-    (old, new): (&CompiledPolicy, &CompiledPolicy),
+    statements: &Statements,
+    (may, sure): (&Bits, &Bits),
     (old_layers, new_layers): (&[Layer], &[Layer]),
     action: &str,
     arn: &Resource,
     budget: &mut usize,
 ) -> Outcome {
-    let empty = Context::default();
     let mut outcome = Outcome::default();
     // Kleene's answer over every context first: a side that allows (or denies) whatever the
-    // keys hold needs no search; two such sides need one request at most.
-    let before = allowed_whatever(old, action, arn, &empty);
-    let after = allowed_whatever(new, action, arn, &empty);
-    let cases = match (&before, &after) {
+    // keys hold needs no search; two such sides need one request at most. A statement that may
+    // apply does, for each context, when its conditions hold and (unless the match is sure)
+    // for a reason it names: as `CompiledStatement::applies` folds them.
+    let mut sides = [(Truth::No, Truth::No), (Truth::No, Truth::No)];
+    for i in may.ones() {
+        let (Some(statement), Some(conditions)) = (statements.all.get(i), statements.conditions.get(i)) else {
+            continue;
+        };
+        let matched = if statement.unmodelled.is_empty() && sure.has(i) {
+            Truth::Yes
+        } else {
+            Truth::undecidable("")
+        };
+        let truth = if statement.unmodelled.is_empty() {
+            matched.and(conditions.clone())
+        } else {
+            matched
+        };
+        let Some((allow, deny)) = sides.get_mut(usize::from(i >= statements.old)) else {
+            continue;
+        };
+        match statement.effect {
+            crate::policy::Effect::Deny => *deny = deny.clone().or(truth),
+            crate::policy::Effect::Allow => *allow = allow.clone().or(truth),
+        }
+    }
+    let [before, after] = sides.map(|(allow, deny)| allow.and(deny.negate()));
+    let cases: Box<dyn Iterator<Item = eval::exact::Assignment>> = match (&before, &after) {
         (Truth::Yes, Truth::Yes) | (Truth::No, Truth::No) => return outcome,
-        (Truth::Yes | Truth::No, Truth::Yes | Truth::No) => vec![Vec::new()],
+        (Truth::Yes | Truth::No, Truth::Yes | Truth::No) => Box::new(std::iter::once(Vec::new())),
         _ => {
-            let (cases, inexact) = eval::exact::joint_cases(&[old, new], action, arn);
+            let (cases, inexact) =
+                eval::exact::joint_cases_among(may.ones().filter_map(|i| statements.all.get(i).copied()));
             outcome.limits.extend(inexact);
-            cases
+            Box::new(cases)
         }
     };
     let may_be_new = after != Truth::No && before != Truth::Yes;
@@ -774,22 +843,6 @@ fn changed_statements<'a>(
     }
     changed.extend(unmatched_new.into_iter().map(|(_, s)| s));
     (shared > 0).then_some(changed)
-}
-
-/// Kleene's answer for one policy alone: `Yes` allowed and `No` denied whatever the condition
-/// keys hold, `Unknown` when it hangs on them (an `Allow` applies and no `Deny` may apply).
-fn allowed_whatever(policy: &CompiledPolicy, action: &str, resource: &Resource, context: &Context) -> Truth {
-    let folded = action.to_ascii_lowercase();
-    let mut deny = Truth::No;
-    let mut allow = Truth::No;
-    for statement in &policy.statements {
-        let truth = statement.applies(&folded, resource, context);
-        match statement.effect {
-            crate::policy::Effect::Deny => deny = deny.or(truth),
-            crate::policy::Effect::Allow => allow = allow.or(truth),
-        }
-    }
-    allow.and(deny.negate())
 }
 
 /// Most requests one comparison evaluates (on both sides).

@@ -267,3 +267,19 @@ fn the_comparison_reports_what_the_reference_reports() {
         }
     }
 }
+
+/// Kleene's answer for one policy alone: `Yes` allowed and `No` denied whatever the condition
+/// keys hold, `Unknown` when it hangs on them (an `Allow` applies and no `Deny` may apply).
+fn allowed_whatever(policy: &CompiledPolicy, action: &str, resource: &Resource, context: &Context) -> Truth {
+    let folded = action.to_ascii_lowercase();
+    let mut deny = Truth::No;
+    let mut allow = Truth::No;
+    for statement in &policy.statements {
+        let truth = statement.applies(&folded, resource, context);
+        match statement.effect {
+            crate::policy::Effect::Deny => deny = deny.or(truth),
+            crate::policy::Effect::Allow => allow = allow.or(truth),
+        }
+    }
+    allow.and(deny.negate())
+}

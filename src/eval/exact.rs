@@ -19,7 +19,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use super::compiled::{CompiledCondition, CompiledPolicy, Values};
+use super::compiled::{CompiledCondition, CompiledPolicy, CompiledStatement, Values};
 use super::pattern::Pattern;
 use super::request::{Context, Resource};
 use super::truth::Truth;
@@ -34,6 +34,7 @@ pub const MAX_STRING_STATES: usize = 4096;
 pub const MAX_SET_CLASSES: usize = 6;
 
 /// The values one key takes in the search: `None` is the key absent.
+#[derive(Debug)]
 struct KeySpace {
     key: String,
     options: Vec<Option<Vec<String>>>,
@@ -644,9 +645,22 @@ pub fn joint_cases(
 ) -> (Vec<Assignment>, BTreeSet<String>) {
     let folded = action.to_ascii_lowercase();
     let empty = Context::default();
+    let (cases, inexact) = joint_cases_among(
+        policies
+            .iter()
+            .flat_map(|p| &p.statements)
+            .filter(|s| s.applies(&folded, resource, &empty) != Truth::No),
+    );
+    (cases.collect(), inexact)
+}
+
+/// [`joint_cases`] over the statements that may apply (given in order), one case at a time.
+pub fn joint_cases_among<'a>(
+    statements: impl IntoIterator<Item = &'a CompiledStatement>,
+) -> (JointCases, BTreeSet<String>) {
     let mut by_key: BTreeMap<&str, Vec<&CompiledCondition>> = BTreeMap::new();
-    for statement in policies.iter().flat_map(|p| &p.statements) {
-        if !statement.unmodelled.is_empty() || statement.applies(&folded, resource, &empty) == Truth::No {
+    for statement in statements {
+        if !statement.unmodelled.is_empty() {
             continue;
         }
         for condition in &statement.conditions {
@@ -662,24 +676,46 @@ pub fn joint_cases(
             "the search over the condition keys stopped at its bound of {MAX_CASES} cases"
         ));
     }
-    let mut cases = Vec::new();
-    let mut counters = vec![0usize; spaces.len()];
-    for _ in 0..total.min(MAX_CASES) {
-        let case: Assignment = spaces
+    let counters = vec![0usize; spaces.len()];
+    let cases = JointCases {
+        spaces,
+        counters,
+        left: total.min(MAX_CASES),
+    };
+    (cases, inexact)
+}
+
+/// The combinations of the keys' classes, the first key turning fastest.
+#[derive(Debug)]
+pub struct JointCases {
+    spaces: Vec<KeySpace>,
+    counters: Vec<usize>,
+    left: usize,
+}
+
+impl Iterator for JointCases {
+    type Item = Assignment;
+
+    fn next(&mut self) -> Option<Assignment> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let case: Assignment = self
+            .spaces
             .iter()
-            .zip(&counters)
+            .zip(&self.counters)
             .map(|(space, &at)| (space.key.clone(), space.options.get(at).cloned().flatten()))
             .collect();
-        cases.push(case);
-        for (counter, space) in counters.iter_mut().zip(&spaces) {
+        for (counter, space) in self.counters.iter_mut().zip(&self.spaces) {
             *counter += 1;
             if *counter < space.options.len() {
                 break;
             }
             *counter = 0;
         }
+        Some(case)
     }
-    (cases, inexact)
 }
 
 // --- Classes of ARNs, part by part ------------------------------------------------------------
