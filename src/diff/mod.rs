@@ -346,13 +346,29 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
     let statements: Vec<&crate::eval::compiled::CompiledStatement> = both.iter().flat_map(|p| &p.statements).collect();
     let mut group_of: HashMap<Vec<bool>, usize> = HashMap::new();
     let mut representatives: Vec<&String> = Vec::new();
+    // Each distinct action pattern is matched once per action (`action_matches_lowercased`, a
+    // statement at a time).
+    let mut action_patterns: Vec<&Pattern> = statements.iter().flat_map(|s| &s.actions).collect();
+    action_patterns.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    action_patterns.dedup_by(|a, b| a.as_str() == b.as_str());
+    let pattern_indices: Vec<Vec<usize>> = statements
+        .iter()
+        .map(|s| {
+            s.actions
+                .iter()
+                .filter_map(|p| action_patterns.binary_search_by(|q| q.as_str().cmp(p.as_str())).ok())
+                .collect()
+        })
+        .collect();
     let groups: Vec<usize> = actions
         .iter()
         .map(|action| {
             let folded = action.to_ascii_lowercase();
+            let matched: Vec<bool> = action_patterns.iter().map(|p| p.matches_lowercased(&folded)).collect();
             let signature: Vec<bool> = statements
                 .iter()
-                .map(|s| s.action_matches_lowercased(&folded))
+                .zip(&pattern_indices)
+                .map(|(s, indices)| indices.iter().any(|&i| matched.get(i).copied().unwrap_or(false)) != s.not_action)
                 .collect();
             *group_of.entry(signature).or_insert_with(|| {
                 representatives.push(action);
@@ -421,7 +437,7 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
             )
         })
         .collect();
-    let mut memo: HashMap<Vec<(usize, bool)>, Outcome> = HashMap::new();
+    let mut memo: HashMap<Vec<(usize, bool)>, Outcome, std::hash::BuildHasherDefault<QuickHasher>> = HashMap::default();
     'requests: for (group, action) in representatives.iter().copied().enumerate() {
         let (Some(result), Some(matching_action)) = (by_group.get_mut(group), action_bits.get(group)) else {
             continue;
@@ -500,6 +516,35 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
             .extend(found.undecided.iter().map(|(w, b, a)| (with_action(w, action), *b, *a)));
     }
     result
+}
+
+/// A hasher for the memo's keys (short lists of small numbers, made here, not by an
+/// adversary): FxHash's multiply and rotate, not SipHash.
+#[derive(Default)]
+struct QuickHasher(u64);
+
+impl std::hash::Hasher for QuickHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u64(u64::from(byte));
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.write_u64(value as u64);
+    }
+
+    fn write_u8(&mut self, value: u8) {
+        self.write_u64(u64::from(value));
+    }
 }
 
 /// A set of statements (of OLD then NEW), by index.

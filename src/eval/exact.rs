@@ -503,7 +503,25 @@ fn string_classes(key: &str, globs: &[Glob], seeds: &[String], inexact: &mut BTr
         if classes.insert(class(&state)) {
             out.push(text.clone());
         }
+        // The characters that the patterns can read next, here: every other one leads where
+        // the first of them in the alphabet leads, which is the only one tried (it is the one
+        // that would reach that state first anyway).
+        let readable: Vec<(char, Fold)> = state
+            .iter()
+            .flat_map(|(i, positions)| positions.iter().map(move |&p| (*i, p)))
+            .filter_map(|(i, p)| match globs.get(i)?.0.get(usize::from(p))? {
+                Token::Char(c, fold) => Some((*c, *fold)),
+                Token::Star | Token::Any => None,
+            })
+            .collect();
+        let mut other_tried = false;
         for &x in &alphabet {
+            if !readable.iter().any(|&(c, fold)| char_matches(c, fold, x)) {
+                if other_tried {
+                    continue;
+                }
+                other_tried = true;
+            }
             let next = step(&state, x);
             if visited.contains(&next) {
                 continue;
