@@ -465,15 +465,21 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
                 .ones()
                 .map(|i| (meanings.get(i).copied().unwrap_or(usize::MAX), sure.has(i)))
                 .collect();
-            let layers = (old_layers.as_slice(), new_layers.as_slice());
-            let confirmed = memo.get(&key).and_then(|seen| confirm(layers, action, resource, seen));
+            // The evaluator decides on the statements of both that may name the group's
+            // actions: the others apply to none of its requests (as before, a group's changes
+            // then hold for each of its actions).
+            let in_group = group_layers
+                .get(group)
+                .map_or((old_layers.as_slice(), new_layers.as_slice()), |(o, n)| {
+                    (o.as_slice(), n.as_slice())
+                });
+            let confirmed = memo
+                .get(&key)
+                .and_then(|seen| confirm(in_group, action, resource, seen));
             let outcome = match confirmed {
                 Some(outcome) => outcome,
                 None => {
                     let arn = Resource::known(resource.clone());
-                    let in_group = group_layers
-                        .get(group)
-                        .map_or(layers, |(o, n)| (o.as_slice(), n.as_slice()));
                     let outcome = compare(&known, (&may, &sure), in_group, action, &arn, &mut budget);
                     stopped = outcome.stopped;
                     if !stopped {
