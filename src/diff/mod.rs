@@ -407,6 +407,7 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
     }
     let resource_truths = resource_truths(&statements, &resources);
     let meanings = meanings(old, new);
+    let mut key_spaces = eval::exact::KeySpaces::default();
     let known = Statements {
         all: statements.clone(),
         old: old.statements.len(),
@@ -480,7 +481,14 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
                 Some(outcome) => outcome,
                 None => {
                     let arn = Resource::known(resource.clone());
-                    let outcome = compare(&known, (&may, &sure), in_group, action, &arn, &mut budget);
+                    let outcome = compare(
+                        &known,
+                        (&may, &sure),
+                        in_group,
+                        action,
+                        &arn,
+                        (&mut budget, &mut key_spaces),
+                    );
                     stopped = outcome.stopped;
                     if !stopped {
                         memo.insert(key, outcome.clone());
@@ -717,7 +725,7 @@ fn compare(
     (old_layers, new_layers): (&[Layer], &[Layer]),
     action: &str,
     arn: &Resource,
-    budget: &mut usize,
+    (budget, key_spaces): (&mut usize, &mut eval::exact::KeySpaces),
 ) -> Outcome {
     let mut outcome = Outcome::default();
     // Kleene's answer over every context first: a side that allows (or denies) whatever the
@@ -753,7 +761,7 @@ fn compare(
         (Truth::Yes | Truth::No, Truth::Yes | Truth::No) => Box::new(std::iter::once(Vec::new())),
         _ => {
             let (cases, inexact) =
-                eval::exact::joint_cases_among(may.ones().filter_map(|i| statements.all.get(i).copied()));
+                eval::exact::joint_cases_among(may.ones().filter_map(|i| statements.all.get(i).copied()), key_spaces);
             outcome.limits.extend(inexact);
             Box::new(cases)
         }

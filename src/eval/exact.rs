@@ -34,7 +34,7 @@ pub const MAX_STRING_STATES: usize = 4096;
 pub const MAX_SET_CLASSES: usize = 6;
 
 /// The values one key takes in the search: `None` is the key absent.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct KeySpace {
     key: String,
     options: Vec<Option<Vec<String>>>,
@@ -680,13 +680,63 @@ pub fn joint_cases(
             .iter()
             .flat_map(|p| &p.statements)
             .filter(|s| s.applies(&folded, resource, &empty) != Truth::No),
+        &mut KeySpaces::default(),
     );
     (cases.collect(), inexact)
+}
+
+/// The values the search gives each key, kept across searches: by the key and the distinct
+/// conditions that compare it, in the order they first appear (a condition that repeats an
+/// earlier one adds no constant, no seed and no candidate that the first did not, in the same
+/// order: the space is the same).
+#[derive(Debug, Default)]
+pub struct KeySpaces {
+    /// Each condition seen (by address) and the number of its content.
+    ids: HashMap<usize, usize>,
+    contents: HashMap<String, usize>,
+    spaces: HashMap<(String, Vec<usize>), (KeySpace, BTreeSet<String>)>,
+}
+
+impl KeySpaces {
+    fn id(&mut self, condition: &CompiledCondition) -> usize {
+        let address = std::ptr::from_ref(condition) as usize;
+        if let Some(&id) = self.ids.get(&address) {
+            return id;
+        }
+        let content = format!(
+            "{:?}",
+            (&condition.operator, &condition.key, &condition.values, &condition.texts)
+        );
+        let next = self.contents.len();
+        let id = *self.contents.entry(content).or_insert(next);
+        self.ids.insert(address, id);
+        id
+    }
+
+    fn space(&mut self, key: &str, conditions: &[&CompiledCondition], inexact: &mut BTreeSet<String>) -> KeySpace {
+        let mut distinct: Vec<&CompiledCondition> = Vec::with_capacity(conditions.len());
+        let mut ids = Vec::with_capacity(conditions.len());
+        for &condition in conditions {
+            let id = self.id(condition);
+            if !ids.contains(&id) {
+                ids.push(id);
+                distinct.push(condition);
+            }
+        }
+        let entry = self.spaces.entry((key.to_string(), ids)).or_insert_with(|| {
+            let mut found = BTreeSet::new();
+            let space = key_space(key, &distinct, &mut found);
+            (space, found)
+        });
+        inexact.extend(entry.1.iter().cloned());
+        entry.0.clone()
+    }
 }
 
 /// [`joint_cases`] over the statements that may apply (given in order), one case at a time.
 pub fn joint_cases_among<'a>(
     statements: impl IntoIterator<Item = &'a CompiledStatement>,
+    known: &mut KeySpaces,
 ) -> (JointCases, BTreeSet<String>) {
     let mut by_key: BTreeMap<&str, Vec<&CompiledCondition>> = BTreeMap::new();
     for statement in statements {
@@ -700,7 +750,14 @@ pub fn joint_cases_among<'a>(
         }
     }
     let mut inexact = BTreeSet::new();
-    let (spaces, total) = key_spaces(&by_key, &mut inexact);
+    let spaces: Vec<KeySpace> = by_key
+        .iter()
+        .map(|(key, conditions)| known.space(key, conditions, &mut inexact))
+        .collect();
+    let total = spaces
+        .iter()
+        .try_fold(1usize, |acc, s| acc.checked_mul(s.options.len()))
+        .unwrap_or(usize::MAX);
     if total > MAX_CASES {
         inexact.insert(format!(
             "the search over the condition keys stopped at its bound of {MAX_CASES} cases"
