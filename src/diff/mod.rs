@@ -335,7 +335,6 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
     let actions = actions(&both, catalog, &mut result.limits);
     let resources = resources(&both, &actions, &mut result.limits);
     result.action_classes = action_classes(&both, &actions);
-    let (old_layers, new_layers) = (as_layers(old), as_layers(new));
     let mut budget = MAX_EVALUATIONS;
     let mut stopped = false;
     let empty = Context::default();
@@ -440,7 +439,9 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
         .collect();
     let mut memo: HashMap<Vec<(usize, bool)>, Outcome, std::hash::BuildHasherDefault<QuickHasher>> = HashMap::default();
     'requests: for (group, action) in representatives.iter().copied().enumerate() {
-        let (Some(result), Some(matching_action)) = (by_group.get_mut(group), action_bits.get(group)) else {
+        let (Some(result), Some(matching_action), Some(in_group)) =
+            (by_group.get_mut(group), action_bits.get(group), group_layers.get(group))
+        else {
             continue;
         };
         for (resource, (resource_may, resource_sure)) in resources.iter().zip(&resource_truths) {
@@ -469,11 +470,7 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
             // The evaluator decides on the statements of both that may name the group's
             // actions: the others apply to none of its requests (as before, a group's changes
             // then hold for each of its actions).
-            let in_group = group_layers
-                .get(group)
-                .map_or((old_layers.as_slice(), new_layers.as_slice()), |(o, n)| {
-                    (o.as_slice(), n.as_slice())
-                });
+            let in_group = (in_group.0.as_slice(), in_group.1.as_slice());
             let confirmed = memo
                 .get(&key)
                 .and_then(|seen| confirm(in_group, action, resource, seen));
