@@ -424,7 +424,8 @@ impl Glob {
     }
 
     fn step(&self, positions: &[u16], x: char) -> Vec<u16> {
-        let mut next = Vec::new();
+        // Each position stays or advances, and a star reached may add the one after it.
+        let mut next = Vec::with_capacity(2 * positions.len() + 1);
         for &p in positions {
             let advance = match self.0.get(usize::from(p)) {
                 Some(Token::Star) => {
