@@ -21,7 +21,14 @@ use support::corpus::{self, Rng};
 
 fn main() {
     two_policies();
-    repository();
+    if wanted("repository") {
+        repository();
+    }
+}
+
+/// Whether to run a case: all, or those whose name holds `RAMGUARD_BENCH_CASE` (to profile one).
+fn wanted(case: &str) -> bool {
+    std::env::var("RAMGUARD_BENCH_CASE").map_or(true, |only| case.contains(&only))
 }
 
 fn two_policies() {
@@ -45,6 +52,9 @@ fn two_policies() {
         ("two statements changed", &changed),
         ("two unrelated policies", &unrelated),
     ] {
+        if !wanted(what) {
+            continue;
+        }
         let result = diff::diff(&old, new, &catalog);
         let (wall, cpu) = support::median_and_cpu(11, || {
             std::hint::black_box(diff::diff(&old, new, &catalog));

@@ -13,6 +13,8 @@ pub mod checks;
 pub mod documents;
 pub mod files;
 pub mod git;
+#[cfg(test)]
+mod reference;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -333,7 +335,6 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
     let actions = actions(&both, catalog, &mut result.limits);
     let resources = resources(&both, &actions, &mut result.limits);
     result.action_classes = action_classes(&both, &actions);
-    let (old_layers, new_layers) = (as_layers(old), as_layers(new));
     let mut budget = MAX_EVALUATIONS;
     let mut stopped = false;
     let empty = Context::default();
@@ -344,13 +345,29 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
     let statements: Vec<&crate::eval::compiled::CompiledStatement> = both.iter().flat_map(|p| &p.statements).collect();
     let mut group_of: HashMap<Vec<bool>, usize> = HashMap::new();
     let mut representatives: Vec<&String> = Vec::new();
+    // Each distinct action pattern is matched once per action (`action_matches_lowercased`, a
+    // statement at a time).
+    let mut action_patterns: Vec<&Pattern> = statements.iter().flat_map(|s| &s.actions).collect();
+    action_patterns.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    action_patterns.dedup_by(|a, b| a.as_str() == b.as_str());
+    let pattern_indices: Vec<Vec<usize>> = statements
+        .iter()
+        .map(|s| {
+            s.actions
+                .iter()
+                .filter_map(|p| action_patterns.binary_search_by(|q| q.as_str().cmp(p.as_str())).ok())
+                .collect()
+        })
+        .collect();
     let groups: Vec<usize> = actions
         .iter()
         .map(|action| {
             let folded = action.to_ascii_lowercase();
+            let matched: Vec<bool> = action_patterns.iter().map(|p| p.matches_lowercased(&folded)).collect();
             let signature: Vec<bool> = statements
                 .iter()
-                .map(|s| s.action_matches_lowercased(&folded))
+                .zip(&pattern_indices)
+                .map(|(s, indices)| indices.iter().any(|&i| matched.get(i).copied().unwrap_or(false)) != s.not_action)
                 .collect();
             *group_of.entry(signature).or_insert_with(|| {
                 representatives.push(action);
@@ -359,76 +376,126 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
         })
         .collect();
     let mut by_group: Vec<DocumentDiff> = representatives.iter().map(|_| DocumentDiff::default()).collect();
-    let changed = changed_statements(old, new);
-    'requests: for (group, action) in representatives.iter().copied().enumerate() {
-        let Some(result) = by_group.get_mut(group) else {
-            continue;
-        };
-        for resource in &resources {
-            let arn = Resource::known(resource.clone());
-            // Where no statement that differs between the two may apply, both decide alike
-            // (see `changed_statements`).
-            if let Some(changed) = &changed {
-                let folded = action.to_ascii_lowercase();
-                if changed.iter().all(|s| s.applies(&folded, &arn, &empty) == Truth::No) {
-                    continue;
+    let changed = changed_statements(old, new).map(|changed| {
+        let mut bits = Bits::new(statements.len());
+        for (i, s) in statements.iter().enumerate() {
+            if changed.iter().any(|c| std::ptr::eq(*c, *s)) {
+                bits.set(i);
+            }
+        }
+        bits
+    });
+    // Which statements each group's actions match, and each class of ARN's resources; a
+    // statement whose conditions are false whatever the keys hold applies to nothing.
+    let conditions_may_hold: Vec<bool> = statements
+        .iter()
+        .map(|s| !s.unmodelled.is_empty() || s.conditions_truth(&empty) != Truth::No)
+        .collect();
+    let mut action_bits: Vec<Bits> = representatives.iter().map(|_| Bits::new(statements.len())).collect();
+    for (signature, &group) in &group_of {
+        if let Some(bits) = action_bits.get_mut(group) {
+            for (i, (&matches, statement)) in signature.iter().zip(&statements).enumerate() {
+                // A statement the evaluator cannot read whole applies, unknown, to every
+                // action unless its actions are known.
+                let unread = !statement.unmodelled.is_empty() && !statement.actions_known;
+                if matches || unread {
+                    bits.set(i);
                 }
             }
-            // Kleene's answer over every context first: a side that allows (or denies) whatever
-            // the keys hold needs no search; two such sides need one request at most.
-            let before = allowed_whatever(old, action, &arn, &empty);
-            let after = allowed_whatever(new, action, &arn, &empty);
-            let cases = match (&before, &after) {
-                (Truth::Yes, Truth::Yes) | (Truth::No, Truth::No) => continue,
-                (Truth::Yes | Truth::No, Truth::Yes | Truth::No) => vec![Vec::new()],
-                _ => {
-                    let (cases, inexact) = eval::exact::joint_cases(&both, action, &arn);
-                    result.limits.extend(inexact);
-                    cases
+        }
+    }
+    let resource_truths = resource_truths(&statements, &resources);
+    let meanings = meanings(old, new);
+    let mut key_spaces = eval::exact::KeySpaces::default();
+    let known = Statements {
+        all: statements.clone(),
+        old: old.statements.len(),
+        conditions: statements.iter().map(|s| s.conditions_truth(&empty)).collect(),
+    };
+    // Each group's search evaluates only the statements its actions may match (the others
+    // apply to none of its requests).
+    let only = |policy: &CompiledPolicy, offset: usize, bits: &Bits| CompiledPolicy {
+        source: policy.source.clone(),
+        statements: policy
+            .statements
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| bits.has(offset + i))
+            .map(|(_, s)| s.clone())
+            .collect(),
+    };
+    let group_layers: Vec<([Layer; 1], [Layer; 1])> = action_bits
+        .iter()
+        .map(|bits| {
+            let layer = |policy| Layer {
+                kind: LayerKind::IdentityPolicy,
+                policies: vec![policy],
+            };
+            (
+                [layer(only(old, 0, bits))],
+                [layer(only(new, old.statements.len(), bits))],
+            )
+        })
+        .collect();
+    let mut memo: HashMap<Vec<(usize, bool)>, Outcome, std::hash::BuildHasherDefault<QuickHasher>> = HashMap::default();
+    'requests: for (group, action) in representatives.iter().copied().enumerate() {
+        let (Some(result), Some(matching_action), Some(in_group)) =
+            (by_group.get_mut(group), action_bits.get(group), group_layers.get(group))
+        else {
+            continue;
+        };
+        for (resource, (resource_may, resource_sure)) in resources.iter().zip(&resource_truths) {
+            // The statements that may apply (for some values of the keys) and those that do
+            // whatever the resource's case (the request's truths, as far as action and
+            // resource go: the decisions on every context depend on them alone).
+            let mut may = matching_action.and(resource_may);
+            for (i, holds) in conditions_may_hold.iter().enumerate() {
+                if !holds {
+                    may.clear(i);
+                }
+            }
+            let sure = may.and(resource_sure);
+            // Where no statement that differs between the two may apply, both decide alike
+            // (see `changed_statements`).
+            if changed.as_ref().is_some_and(|changed| !may.intersects(changed)) {
+                continue;
+            }
+            // Requests whose statements that may apply mean the same, in the same order and
+            // as surely, get the same decisions on every context: the contexts found for one
+            // are checked, not searched again, for the others (see `meanings`).
+            let key: Vec<(usize, bool)> = may
+                .ones()
+                .map(|i| (meanings.get(i).copied().unwrap_or(usize::MAX), sure.has(i)))
+                .collect();
+            // The evaluator decides on the statements of both that may name the group's
+            // actions: the others apply to none of its requests (as before, a group's changes
+            // then hold for each of its actions).
+            let in_group = (in_group.0.as_slice(), in_group.1.as_slice());
+            let confirmed = memo
+                .get(&key)
+                .and_then(|seen| confirm(in_group, action, resource, seen));
+            let outcome = match confirmed {
+                Some(outcome) => outcome,
+                None => {
+                    let arn = Resource::known(resource.clone());
+                    let outcome = compare(
+                        &known,
+                        (&may, &sure),
+                        in_group,
+                        action,
+                        &arn,
+                        (&mut budget, &mut key_spaces),
+                    );
+                    stopped = outcome.stopped;
+                    if !stopped {
+                        memo.insert(key, outcome.clone());
+                    }
+                    outcome
                 }
             };
-            let may_be_new = after != Truth::No && before != Truth::Yes;
-            let may_be_removed = before != Truth::No && after != Truth::Yes;
-            let mut found_new = !may_be_new;
-            let mut found_removed = !may_be_removed;
-            let mut found_undecided = false;
-            for context in cases {
-                if found_new && found_removed {
-                    break;
-                }
-                if budget == 0 {
-                    stopped = true;
-                    break 'requests;
-                }
-                budget -= 1;
-                let witness = Witness {
-                    action: action.clone(),
-                    resource: resource.clone(),
-                    context,
-                };
-                let before = decide(&old_layers, &witness);
-                let after = decide(&new_layers, &witness);
-                match (before.decision, after.decision) {
-                    (b, Decision::Allowed) if denied(b) && !found_new => {
-                        found_new = true;
-                        result.new.push(Change {
-                            witness,
-                            statements: after.statements,
-                        });
-                    }
-                    (Decision::Allowed, a) if denied(a) && !found_removed => {
-                        found_removed = true;
-                        result.removed.push(Change {
-                            witness,
-                            statements: before.statements,
-                        });
-                    }
-                    (b, a) if (b == Decision::Conditional) != (a == Decision::Conditional) && !found_undecided => {
-                        found_undecided = true;
-                        result.undecided.push((witness, b, a));
-                    }
-                    _ => {}
-                }
+            record(outcome, result);
+            if stopped {
+                break 'requests;
             }
         }
     }
@@ -460,6 +527,331 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
             .extend(found.undecided.iter().map(|(w, b, a)| (with_action(w, action), *b, *a)));
     }
     result
+}
+
+/// A hasher for the memo's keys (short lists of small numbers, made here, not by an
+/// adversary): FxHash's multiply and rotate, not SipHash.
+#[derive(Default)]
+struct QuickHasher(u64);
+
+impl std::hash::Hasher for QuickHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u64(u64::from(byte));
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.write_u64(value as u64);
+    }
+
+    fn write_u8(&mut self, value: u8) {
+        self.write_u64(u64::from(value));
+    }
+}
+
+/// A set of statements (of OLD then NEW), by index.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(len: usize) -> Self {
+        Self(vec![0; len.div_ceil(64)])
+    }
+
+    fn set(&mut self, i: usize) {
+        if let Some(word) = self.0.get_mut(i / 64) {
+            *word |= 1 << (i % 64);
+        }
+    }
+
+    fn clear(&mut self, i: usize) {
+        if let Some(word) = self.0.get_mut(i / 64) {
+            *word &= !(1 << (i % 64));
+        }
+    }
+
+    fn and(&self, other: &Self) -> Self {
+        Self(self.0.iter().zip(&other.0).map(|(a, b)| a & b).collect())
+    }
+
+    fn intersects(&self, other: &Self) -> bool {
+        self.0.iter().zip(&other.0).any(|(a, b)| a & b != 0)
+    }
+
+    fn has(&self, i: usize) -> bool {
+        self.0.get(i / 64).is_some_and(|word| word & (1 << (i % 64)) != 0)
+    }
+
+    /// The indices in the set, in order.
+    fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0
+            .iter()
+            .enumerate()
+            .flat_map(|(w, &word)| (0..64).filter(move |b| word & (1 << b) != 0).map(move |b| w * 64 + b))
+    }
+}
+
+/// For each statement of OLD then NEW, a number that two statements share when, on a request
+/// their actions and resources match alike (both for sure, or both unknown), they apply alike
+/// whatever the context: the same side, `Effect`, conditions and what the evaluator does not
+/// read.
+///
+/// Why two requests whose statements that may apply have the same numbers, in the same order
+/// and as surely, get the same decisions and the same witness contexts: a statement that may
+/// not apply (action, resource, or conditions false whatever the keys hold) applies on no
+/// context; one that may applies exactly when its actions and resources match (for sure, or
+/// unknown) and its conditions hold on the context; each side's decision, Kleene's answer and
+/// the exact search's cases (the conditions of those statements, key by key, in order) are
+/// made from these alone. Only which statements they are differs, and the witnesses are
+/// evaluated again for each request (`confirm`), which names them.
+fn meanings(old: &CompiledPolicy, new: &CompiledPolicy) -> Vec<usize> {
+    let mut ids: HashMap<(bool, String), usize> = HashMap::new();
+    [(false, old), (true, new)]
+        .into_iter()
+        .flat_map(|(side, policy)| policy.statements.iter().map(move |s| (side, s)))
+        .map(|(side, s)| {
+            let meaning = format!("{:?}", (&s.effect, &s.conditions, &s.unmodelled));
+            let next = ids.len();
+            *ids.entry((side, meaning)).or_insert(next)
+        })
+        .collect()
+}
+
+/// For each ARN, the statements whose resource part may match it and those it matches for sure
+/// (`Resource`/`NotResource` as [`CompiledStatement::resource_truth`] decides; a statement the
+/// evaluator cannot read whole may, never for sure). Each distinct pattern is matched once per
+/// ARN; where case may matter (a capital in the ARN or the statement's patterns) the statement
+/// decides itself.
+///
+/// [`CompiledStatement::resource_truth`]: crate::eval::compiled::CompiledStatement::resource_truth
+fn resource_truths(
+    statements: &[&crate::eval::compiled::CompiledStatement],
+    resources: &[String],
+) -> Vec<(Bits, Bits)> {
+    let mut texts: Vec<&str> = statements
+        .iter()
+        .flat_map(|s| s.resources.iter().map(|r| r.text()))
+        .collect();
+    texts.sort_unstable();
+    texts.dedup();
+    let patterns: Vec<Pattern> = texts.iter().map(|t| Pattern::new(t)).collect();
+    let uppercase = |text: &str| text.bytes().any(|b| b.is_ascii_uppercase());
+    // Each statement's patterns, by index in `texts`; `None` where case may matter.
+    let indices: Vec<Option<Vec<usize>>> = statements
+        .iter()
+        .map(|s| {
+            s.resources
+                .iter()
+                .map(|r| {
+                    (!uppercase(r.text()))
+                        .then(|| texts.binary_search(&r.text()).ok())
+                        .flatten()
+                })
+                .collect()
+        })
+        .collect();
+    resources
+        .iter()
+        .map(|arn| {
+            let matches: Vec<bool> = patterns.iter().map(|p| p.matches(arn)).collect();
+            let (mut may, mut sure) = (Bits::new(statements.len()), Bits::new(statements.len()));
+            let resource = Resource::known(arn.clone());
+            for (i, (statement, indices)) in statements.iter().zip(&indices).enumerate() {
+                let truth = if !statement.unmodelled.is_empty() {
+                    Truth::undecidable("unread")
+                } else {
+                    match indices {
+                        Some(indices) if !uppercase(arn) => {
+                            let matched = indices.iter().any(|&at| matches.get(at).copied().unwrap_or(false));
+                            Truth::from_bool(matched != statement.not_resource)
+                        }
+                        _ => statement.resource_truth(&resource),
+                    }
+                };
+                match truth {
+                    Truth::Yes => {
+                        may.set(i);
+                        sure.set(i);
+                    }
+                    Truth::Unknown(_) => may.set(i),
+                    Truth::No => {}
+                }
+            }
+            (may, sure)
+        })
+        .collect()
+}
+
+/// What one request (an action on an ARN) shows: a context where NEW allows and OLD denies,
+/// one the other way, one where a side stays `conditional`; with the statements that allow
+/// (or the decisions), as the evaluator found them.
+#[derive(Debug, Clone, Default)]
+struct Outcome {
+    new: Option<(Witness, Vec<StatementRef>)>,
+    removed: Option<(Witness, Vec<StatementRef>)>,
+    undecided: Option<(Witness, Decision, Decision)>,
+    limits: BTreeSet<String>,
+    /// Whether the bound on evaluations stopped the search (then the outcome may be partial).
+    stopped: bool,
+}
+
+/// The statements of OLD then NEW, and what the comparison knows of each before any request.
+struct Statements<'a> {
+    all: Vec<&'a crate::eval::compiled::CompiledStatement>,
+    /// How many are OLD's.
+    old: usize,
+    /// Each one's conditions with no key supplied (Kleene's answer over every context).
+    conditions: Vec<Truth>,
+}
+
+/// Compare OLD and NEW (`layers`: the statements of both whose actions may match `action`) on
+/// `action` and `arn`, over the contexts the exact search splits; `may` and `sure`: the
+/// statements whose action and resource may match the request, and those that match for sure.
+fn compare(
+    statements: &Statements,
+    (may, sure): (&Bits, &Bits),
+    (old_layers, new_layers): (&[Layer], &[Layer]),
+    action: &str,
+    arn: &Resource,
+    (budget, key_spaces): (&mut usize, &mut eval::exact::KeySpaces),
+) -> Outcome {
+    let mut outcome = Outcome::default();
+    // Kleene's answer over every context first: a side that allows (or denies) whatever the
+    // keys hold needs no search; two such sides need one request at most. A statement that may
+    // apply does, for each context, when its conditions hold and (unless the match is sure)
+    // for a reason it names: as `CompiledStatement::applies` folds them.
+    let mut sides = [(Truth::No, Truth::No), (Truth::No, Truth::No)];
+    for i in may.ones() {
+        let (Some(statement), Some(conditions)) = (statements.all.get(i), statements.conditions.get(i)) else {
+            continue;
+        };
+        let matched = if statement.unmodelled.is_empty() && sure.has(i) {
+            Truth::Yes
+        } else {
+            Truth::undecidable("")
+        };
+        let truth = if statement.unmodelled.is_empty() {
+            matched.and(conditions.clone())
+        } else {
+            matched
+        };
+        let Some((allow, deny)) = sides.get_mut(usize::from(i >= statements.old)) else {
+            continue;
+        };
+        match statement.effect {
+            crate::policy::Effect::Deny => *deny = deny.clone().or(truth),
+            crate::policy::Effect::Allow => *allow = allow.clone().or(truth),
+        }
+    }
+    let [before, after] = sides.map(|(allow, deny)| allow.and(deny.negate()));
+    let cases: Box<dyn Iterator<Item = eval::exact::Assignment>> = match (&before, &after) {
+        (Truth::Yes, Truth::Yes) | (Truth::No, Truth::No) => return outcome,
+        (Truth::Yes | Truth::No, Truth::Yes | Truth::No) => Box::new(std::iter::once(Vec::new())),
+        _ => {
+            let (cases, inexact) =
+                eval::exact::joint_cases_among(may.ones().filter_map(|i| statements.all.get(i).copied()), key_spaces);
+            outcome.limits.extend(inexact);
+            Box::new(cases)
+        }
+    };
+    let may_be_new = after != Truth::No && before != Truth::Yes;
+    let may_be_removed = before != Truth::No && after != Truth::Yes;
+    let mut found_new = !may_be_new;
+    let mut found_removed = !may_be_removed;
+    for context in cases {
+        if found_new && found_removed {
+            break;
+        }
+        if *budget == 0 {
+            outcome.stopped = true;
+            break;
+        }
+        *budget -= 1;
+        let witness = Witness {
+            action: action.to_string(),
+            resource: arn.arn.clone(),
+            context,
+        };
+        let before = decide(old_layers, &witness);
+        let after = decide(new_layers, &witness);
+        match (before.decision, after.decision) {
+            (b, Decision::Allowed) if denied(b) && !found_new => {
+                found_new = true;
+                outcome.new = Some((witness, after.statements));
+            }
+            (Decision::Allowed, a) if denied(a) && !found_removed => {
+                found_removed = true;
+                outcome.removed = Some((witness, before.statements));
+            }
+            (b, a) if (b == Decision::Conditional) != (a == Decision::Conditional) && outcome.undecided.is_none() => {
+                outcome.undecided = Some((witness, b, a));
+            }
+            _ => {}
+        }
+    }
+    outcome
+}
+
+/// The outcome of another request with the same truths, for `action` on `resource`: the same
+/// contexts, each checked by the evaluator on both sides (`None` if one is not confirmed).
+fn confirm(layers: (&[Layer], &[Layer]), action: &str, resource: &str, outcome: &Outcome) -> Option<Outcome> {
+    let rewrite = |witness: &Witness| Witness {
+        action: action.to_string(),
+        resource: resource.to_string(),
+        context: witness.context.clone(),
+    };
+    let mut confirmed = Outcome {
+        limits: outcome.limits.clone(),
+        ..Outcome::default()
+    };
+    if let Some((witness, _)) = &outcome.new {
+        let witness = rewrite(witness);
+        let (before, after) = (decide(layers.0, &witness), decide(layers.1, &witness));
+        if !(denied(before.decision) && after.decision == Decision::Allowed) {
+            return None;
+        }
+        confirmed.new = Some((witness, after.statements));
+    }
+    if let Some((witness, _)) = &outcome.removed {
+        let witness = rewrite(witness);
+        let (before, after) = (decide(layers.0, &witness), decide(layers.1, &witness));
+        if !(before.decision == Decision::Allowed && denied(after.decision)) {
+            return None;
+        }
+        confirmed.removed = Some((witness, before.statements));
+    }
+    if let Some((witness, b, a)) = &outcome.undecided {
+        let witness = rewrite(witness);
+        let (before, after) = (decide(layers.0, &witness), decide(layers.1, &witness));
+        if (before.decision, after.decision) != (*b, *a) {
+            return None;
+        }
+        confirmed.undecided = Some((witness, *b, *a));
+    }
+    Some(confirmed)
+}
+
+/// Add an outcome's changes to `result`.
+fn record(outcome: Outcome, result: &mut DocumentDiff) {
+    result.limits.extend(outcome.limits);
+    if let Some((witness, statements)) = outcome.new {
+        result.new.push(Change { witness, statements });
+    }
+    if let Some((witness, statements)) = outcome.removed {
+        result.removed.push(Change { witness, statements });
+    }
+    if let Some(undecided) = outcome.undecided {
+        result.undecided.push(undecided);
+    }
 }
 
 /// The statements of OLD that NEW does not hold and those of NEW that OLD does not (compared as
@@ -507,22 +899,6 @@ fn changed_statements<'a>(
     }
     changed.extend(unmatched_new.into_iter().map(|(_, s)| s));
     (shared > 0).then_some(changed)
-}
-
-/// Kleene's answer for one policy alone: `Yes` allowed and `No` denied whatever the condition
-/// keys hold, `Unknown` when it hangs on them (an `Allow` applies and no `Deny` may apply).
-fn allowed_whatever(policy: &CompiledPolicy, action: &str, resource: &Resource, context: &Context) -> Truth {
-    let folded = action.to_ascii_lowercase();
-    let mut deny = Truth::No;
-    let mut allow = Truth::No;
-    for statement in &policy.statements {
-        let truth = statement.applies(&folded, resource, context);
-        match statement.effect {
-            crate::policy::Effect::Deny => deny = deny.or(truth),
-            crate::policy::Effect::Allow => allow = allow.or(truth),
-        }
-    }
-    allow.and(deny.negate())
 }
 
 /// Most requests one comparison evaluates (on both sides).

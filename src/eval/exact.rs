@@ -19,7 +19,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use super::compiled::{CompiledCondition, CompiledPolicy, Values};
+use super::compiled::{CompiledCondition, CompiledPolicy, CompiledStatement, Values};
 use super::pattern::Pattern;
 use super::request::{Context, Resource};
 use super::truth::Truth;
@@ -34,6 +34,7 @@ pub const MAX_STRING_STATES: usize = 4096;
 pub const MAX_SET_CLASSES: usize = 6;
 
 /// The values one key takes in the search: `None` is the key absent.
+#[derive(Debug, Clone)]
 struct KeySpace {
     key: String,
     options: Vec<Option<Vec<String>>>,
@@ -296,6 +297,17 @@ fn key_space(key: &str, conditions: &[&CompiledCondition], inexact: &mut BTreeSe
     }
     let mut candidates: Vec<String> = Vec::new();
     if !globs.is_empty() {
+        // A constant that several statements compare with splits the values once: the same
+        // classes, seeds and states, with less work.
+        let mut distinct: Vec<Glob> = Vec::with_capacity(globs.len());
+        for glob in globs {
+            if !distinct.contains(&glob) {
+                distinct.push(glob);
+            }
+        }
+        let globs = distinct;
+        let mut seen = HashSet::new();
+        seeds.retain(|seed| seen.insert(seed.clone()));
         seeds.push("other".to_string());
         candidates.extend(string_classes(key, &globs, &seeds, inexact));
     }
@@ -360,7 +372,7 @@ enum Fold {
     Ascii,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Token {
     Star,
     Any,
@@ -368,6 +380,7 @@ enum Token {
 }
 
 /// A `StringLike` pattern, or a constant as a pattern without wildcards.
+#[derive(PartialEq)]
 struct Glob(Vec<Token>);
 
 impl Glob {
@@ -411,7 +424,8 @@ impl Glob {
     }
 
     fn step(&self, positions: &[u16], x: char) -> Vec<u16> {
-        let mut next = Vec::new();
+        // Each position stays or advances, and a star reached may add the one after it.
+        let mut next = Vec::with_capacity(2 * positions.len() + 1);
         for &p in positions {
             let advance = match self.0.get(usize::from(p)) {
                 Some(Token::Star) => {
@@ -451,10 +465,29 @@ fn char_matches(want: char, fold: Fold, x: char) -> bool {
 /// One string per class of values that the globs tell apart: the seeds first (the policy's own
 /// constants read best), then the shortest string of each class no seed reaches.
 fn string_classes(key: &str, globs: &[Glob], seeds: &[String], inexact: &mut BTreeSet<String>) -> Vec<String> {
-    type State = Vec<Vec<u16>>;
-    let start: State = globs.iter().map(Glob::start).collect();
-    let step = |state: &State, x: char| -> State { globs.iter().zip(state).map(|(g, s)| g.step(s, x)).collect() };
-    let class = |state: &State| -> Vec<bool> { globs.iter().zip(state).map(|(g, s)| g.accepts(s)).collect() };
+    // A state: the positions of each glob that can still match, by index (a glob that can no
+    // longer match never can again, and is left out: a hundred literals share few states'
+    // work).
+    type State = Vec<(usize, Vec<u16>)>;
+    let start: State = globs.iter().map(Glob::start).enumerate().collect();
+    let step = |state: &State, x: char| -> State {
+        state
+            .iter()
+            .filter_map(|(i, positions)| {
+                let next = globs.get(*i)?.step(positions, x);
+                (!next.is_empty()).then_some((*i, next))
+            })
+            .collect()
+    };
+    let class = |state: &State| -> Vec<bool> {
+        let mut accepts = vec![false; globs.len()];
+        for (i, positions) in state {
+            if let (Some(slot), Some(glob)) = (accepts.get_mut(*i), globs.get(*i)) {
+                *slot = glob.accepts(positions);
+            }
+        }
+        accepts
+    };
     let mut classes: HashSet<Vec<bool>> = HashSet::new();
     let mut out = Vec::new();
     for seed in seeds {
@@ -483,7 +516,25 @@ fn string_classes(key: &str, globs: &[Glob], seeds: &[String], inexact: &mut BTr
         if classes.insert(class(&state)) {
             out.push(text.clone());
         }
+        // The characters that the patterns can read next, here: every other one leads where
+        // the first of them in the alphabet leads, which is the only one tried (it is the one
+        // that would reach that state first anyway).
+        let readable: Vec<(char, Fold)> = state
+            .iter()
+            .flat_map(|(i, positions)| positions.iter().map(move |&p| (*i, p)))
+            .filter_map(|(i, p)| match globs.get(i)?.0.get(usize::from(p))? {
+                Token::Char(c, fold) => Some((*c, *fold)),
+                Token::Star | Token::Any => None,
+            })
+            .collect();
+        let mut other_tried = false;
         for &x in &alphabet {
+            if !readable.iter().any(|&(c, fold)| char_matches(c, fold, x)) {
+                if other_tried {
+                    continue;
+                }
+                other_tried = true;
+            }
             let next = step(&state, x);
             if visited.contains(&next) {
                 continue;
@@ -625,9 +676,72 @@ pub fn joint_cases(
 ) -> (Vec<Assignment>, BTreeSet<String>) {
     let folded = action.to_ascii_lowercase();
     let empty = Context::default();
+    let (cases, inexact) = joint_cases_among(
+        policies
+            .iter()
+            .flat_map(|p| &p.statements)
+            .filter(|s| s.applies(&folded, resource, &empty) != Truth::No),
+        &mut KeySpaces::default(),
+    );
+    (cases.collect(), inexact)
+}
+
+/// The values the search gives each key, kept across searches: by the key and the distinct
+/// conditions that compare it, in the order they first appear (a condition that repeats an
+/// earlier one adds no constant, no seed and no candidate that the first did not, in the same
+/// order: the space is the same).
+#[derive(Debug, Default)]
+pub struct KeySpaces {
+    /// Each condition seen (by address) and the number of its content.
+    ids: HashMap<usize, usize>,
+    contents: HashMap<String, usize>,
+    spaces: HashMap<(String, Vec<usize>), (KeySpace, BTreeSet<String>)>,
+}
+
+impl KeySpaces {
+    fn id(&mut self, condition: &CompiledCondition) -> usize {
+        let address = std::ptr::from_ref(condition) as usize;
+        if let Some(&id) = self.ids.get(&address) {
+            return id;
+        }
+        let content = format!(
+            "{:?}",
+            (&condition.operator, &condition.key, &condition.values, &condition.texts)
+        );
+        let next = self.contents.len();
+        let id = *self.contents.entry(content).or_insert(next);
+        self.ids.insert(address, id);
+        id
+    }
+
+    fn space(&mut self, key: &str, conditions: &[&CompiledCondition], inexact: &mut BTreeSet<String>) -> KeySpace {
+        let mut distinct: Vec<&CompiledCondition> = Vec::with_capacity(conditions.len());
+        let mut ids = Vec::with_capacity(conditions.len());
+        for &condition in conditions {
+            let id = self.id(condition);
+            if !ids.contains(&id) {
+                ids.push(id);
+                distinct.push(condition);
+            }
+        }
+        let entry = self.spaces.entry((key.to_string(), ids)).or_insert_with(|| {
+            let mut found = BTreeSet::new();
+            let space = key_space(key, &distinct, &mut found);
+            (space, found)
+        });
+        inexact.extend(entry.1.iter().cloned());
+        entry.0.clone()
+    }
+}
+
+/// [`joint_cases`] over the statements that may apply (given in order), one case at a time.
+pub fn joint_cases_among<'a>(
+    statements: impl IntoIterator<Item = &'a CompiledStatement>,
+    known: &mut KeySpaces,
+) -> (JointCases, BTreeSet<String>) {
     let mut by_key: BTreeMap<&str, Vec<&CompiledCondition>> = BTreeMap::new();
-    for statement in policies.iter().flat_map(|p| &p.statements) {
-        if !statement.unmodelled.is_empty() || statement.applies(&folded, resource, &empty) == Truth::No {
+    for statement in statements {
+        if !statement.unmodelled.is_empty() {
             continue;
         }
         for condition in &statement.conditions {
@@ -637,30 +751,59 @@ pub fn joint_cases(
         }
     }
     let mut inexact = BTreeSet::new();
-    let (spaces, total) = key_spaces(&by_key, &mut inexact);
+    let spaces: Vec<KeySpace> = by_key
+        .iter()
+        .map(|(key, conditions)| known.space(key, conditions, &mut inexact))
+        .collect();
+    let total = spaces
+        .iter()
+        .try_fold(1usize, |acc, s| acc.checked_mul(s.options.len()))
+        .unwrap_or(usize::MAX);
     if total > MAX_CASES {
         inexact.insert(format!(
             "the search over the condition keys stopped at its bound of {MAX_CASES} cases"
         ));
     }
-    let mut cases = Vec::new();
-    let mut counters = vec![0usize; spaces.len()];
-    for _ in 0..total.min(MAX_CASES) {
-        let case: Assignment = spaces
+    let counters = vec![0usize; spaces.len()];
+    let cases = JointCases {
+        spaces,
+        counters,
+        left: total.min(MAX_CASES),
+    };
+    (cases, inexact)
+}
+
+/// The combinations of the keys' classes, the first key turning fastest.
+#[derive(Debug)]
+pub struct JointCases {
+    spaces: Vec<KeySpace>,
+    counters: Vec<usize>,
+    left: usize,
+}
+
+impl Iterator for JointCases {
+    type Item = Assignment;
+
+    fn next(&mut self) -> Option<Assignment> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let case: Assignment = self
+            .spaces
             .iter()
-            .zip(&counters)
+            .zip(&self.counters)
             .map(|(space, &at)| (space.key.clone(), space.options.get(at).cloned().flatten()))
             .collect();
-        cases.push(case);
-        for (counter, space) in counters.iter_mut().zip(&spaces) {
+        for (counter, space) in self.counters.iter_mut().zip(&self.spaces) {
             *counter += 1;
             if *counter < space.options.len() {
                 break;
             }
             *counter = 0;
         }
+        Some(case)
     }
-    (cases, inexact)
 }
 
 // --- Classes of ARNs, part by part ------------------------------------------------------------
@@ -769,6 +912,11 @@ fn cuts(pattern: &str) -> Option<Vec<[String; 5]>> {
 /// one ARN per combination, kept where it makes a new set of matching patterns, is one per class.
 /// ARNs whose relative id holds `:` are split apart from the others (a `*` may then span
 /// separators in more ways), with the same parts.
+///
+/// No ARN of service `kvstore` whose relative id holds a `:` is a class (see
+/// [`is_kvstore_request_arn`]): no request RAM is asked about has one, and their relative ids,
+/// cut by every `*` of a hundred instance patterns that may absorb a separator, are what took
+/// the search past its bounds.
 pub fn arn_classes(patterns: &[String], seeds: &[String]) -> (Vec<String>, bool) {
     let mut all_cuts = Vec::with_capacity(patterns.len());
     for pattern in patterns {
@@ -782,7 +930,7 @@ pub fn arn_classes(patterns: &[String], seeds: &[String]) -> (Vec<String>, bool)
     let signature = |text: &str| -> Vec<bool> { whole.iter().map(|p| p.matches(text)).collect() };
     let mut seen: HashSet<Vec<bool>> = HashSet::new();
     let mut out = Vec::new();
-    for seed in seeds {
+    for seed in seeds.iter().filter(|s| is_kvstore_request_arn(s)) {
         if seen.insert(signature(seed)) {
             out.push(seed.clone());
         }
@@ -799,8 +947,30 @@ pub fn arn_classes(patterns: &[String], seeds: &[String]) -> (Vec<String>, bool)
     (out, exhaustive)
 }
 
+/// Whether `arn` may be the resource of a request RAM is asked about, as far as the service
+/// `kvstore` goes: every ARN of another service, or of a form that is no ARN, may; a kvstore ARN
+/// may only if its relative id holds no `:`.
+///
+/// Why: kvstore has one resource type that RAM authorizes, the instance, named
+/// `acs:kvstore:<regionId>:<accountId>:instance/<instanceId>` (Alibaba Cloud, "RAM
+/// authorization" of ApsaraDB for Redis / Tair: "the only resource type that can be authorized
+/// in RAM is instance"; the API reference's resource type `DBInstance`; the domain notes,
+/// section 2, [D]); instance ids (`r-bp1...`, `tt-...`) hold no `:`. Other services keep such
+/// ARNs (an OSS object name may hold a `:`). The service is compared exactly: `KVStore` is not
+/// `kvstore`, and keeps its classes.
+pub fn is_kvstore_request_arn(arn: &str) -> bool {
+    match arn.strip_prefix("acs:kvstore:") {
+        Some(rest) => rest
+            .splitn(3, ':')
+            .nth(2)
+            .is_none_or(|relative| !relative.contains(':')),
+        None => true,
+    }
+}
+
 /// [`arn_classes`] for ARNs whose relative id holds a `:` (`colon_in_relative`) or not: one ARN
-/// per class, with the patterns it matches.
+/// per class, with the patterns it matches. With a `:` in the relative id, the service is never
+/// `kvstore` ([`is_kvstore_request_arn`]).
 fn arn_classes_of(
     all_cuts: &[Vec<[String; 5]>],
     seeds: &[String],
@@ -823,6 +993,8 @@ fn arn_classes_of(
                 || (!colon_in_relative && parts.get(3).is_some_and(|p| p.contains(':')))
                 // A relative id with a `:` is matched only by a piece that reads one.
                 || (colon_in_relative && parts.get(3).is_some_and(|p| !p.contains([':', '*', '?'])))
+                // A cut that only a kvstore ARN matches matches no ARN of this kind.
+                || (colon_in_relative && parts.first().is_some_and(|p| p == "kvstore"))
             {
                 continue;
             }
@@ -866,6 +1038,10 @@ fn arn_classes_of(
         if index == 3 && colon_in_relative {
             globs.push(Glob::pattern("*:*"));
         }
+        // `kvstore` its own class of services (`k?store` matches others too), left out below.
+        if index == 0 && colon_in_relative {
+            globs.push(Glob::pattern("kvstore"));
+        }
         let mut inexact = BTreeSet::new();
         let found = string_classes("Resource", &globs, seeds, &mut inexact);
         if !inexact.is_empty() {
@@ -877,6 +1053,7 @@ fn arn_classes_of(
                 .filter(|text| !(nonempty && text.is_empty()))
                 .filter(|text| index != 3 || text.contains(':') == colon_in_relative)
                 .filter(|text| index == 3 || !text.contains(':'))
+                .filter(|text| !(index == 0 && colon_in_relative && text == "kvstore"))
                 .map(|text| {
                     let matches = matchers.iter().map(|m| m.matches(&text)).collect();
                     (text, matches)
@@ -1083,7 +1260,8 @@ mod tests {
                     }
                 }
             }
-            for probe in probes.iter().filter(|p| is_arn(p)) {
+            // A kvstore ARN with a `:` in its relative id is no request's (`is_kvstore_request_arn`).
+            for probe in probes.iter().filter(|p| is_arn(p) && is_kvstore_request_arn(p)) {
                 assert!(
                     found.contains(&signature(probe)),
                     "{set:?}: `{probe}` is in no class found"
@@ -1091,12 +1269,56 @@ mod tests {
             }
             let (automaton, complete) = pattern_classes("Resource", &patterns, &[]);
             assert!(complete);
-            for class in automaton.iter().filter(|a| is_arn(a)) {
+            for class in automaton.iter().filter(|a| is_arn(a) && is_kvstore_request_arn(a)) {
                 assert!(
                     found.contains(&signature(class)),
                     "{set:?}: the class of `{class}` is missed"
                 );
             }
         }
+    }
+
+    /// No class is a kvstore ARN whose relative id holds a `:`: a hundred instance patterns under
+    /// region and account wildcards (the shape that passed the automaton's bound when those
+    /// were split too) are split exhaustively, and every class is a request's ARN.
+    #[test]
+    fn kvstore_arns_with_a_colon_in_their_relative_id_are_no_class() {
+        let mut patterns: Vec<String> = (0..100)
+            .map(|i| format!("acs:kvstore:*:*:instance/r-bp{:010}", i * 7919))
+            .collect();
+        patterns.push("acs:kvstore:*:*:instance/r-test*".to_string());
+        patterns.push("acs:k?store:*:*:x:y".to_string());
+        patterns.push("*".to_string());
+        let (found, exhaustive) = arn_classes(&patterns, &[]);
+        assert!(exhaustive);
+        assert!(found.iter().all(|a| is_kvstore_request_arn(a)), "{found:?}");
+        // `k?store` still has its class with a `:` in the relative id, outside kvstore.
+        let other = Pattern::new("acs:k?store:*:*:x:y");
+        assert!(found.iter().any(|a| other.matches(a)), "{found:?}");
+        // And a kvstore instance of each pattern is one.
+        let whole: Vec<Pattern> = patterns.iter().map(|p| Pattern::new(p)).collect();
+        let signature = |text: &str| -> Vec<bool> { whole.iter().map(|p| p.matches(text)).collect() };
+        let classes: HashSet<Vec<bool>> = found.iter().map(|a| signature(a)).collect();
+        assert!(classes.contains(&signature("acs:kvstore:cn-hangzhou:1:instance/r-bp0000007919")));
+        assert!(classes.contains(&signature("acs:kvstore:cn-hangzhou:1:instance/r-test-1")));
+        assert!(!is_kvstore_request_arn("acs:kvstore:cn-hangzhou:1:x:instance/r-1"));
+        assert!(is_kvstore_request_arn("acs:KVStore:cn-hangzhou:1:x:instance/r-1"));
+    }
+
+    /// An OSS object name may hold a `:`: such ARNs stay classes of their own.
+    #[test]
+    fn an_oss_object_with_a_colon_is_still_a_class() {
+        let patterns = vec![
+            "acs:oss:*:*:bucket/a:b*".to_string(),
+            "acs:oss:*:*:bucket/*".to_string(),
+        ];
+        let (found, exhaustive) = arn_classes(&patterns, &[]);
+        assert!(exhaustive);
+        let whole: Vec<Pattern> = patterns.iter().map(|p| Pattern::new(p)).collect();
+        assert!(
+            found.iter().any(|a| whole.iter().all(|p| p.matches(a))),
+            "no class of `bucket/a:b...`: {found:?}"
+        );
+        assert!(is_kvstore_request_arn("acs:oss:cn-hangzhou:1:bucket/a:b"));
     }
 }
