@@ -1723,6 +1723,10 @@ mod tests {
             "locals {\n  # <<EOT\n  p = \"<<EOT\"\n  q = <<EOT\nDOC\nEOT\n}\n",
             "variable \"d\" {\n  default = <<EOT\nDOC\nEOT\n}\nresource \"alicloud_ram_policy\" \"p\" {\n  policy_document = var.d\n}\n",
             "locals {\n  p = <<EOT\n{\"Statement\": [\"\u{202e}\", 1,]}\nEOT\n}\n",
+            "/* x = <<EOT\nDOC\nEOT\n */\nlocals {\n  p = 1\n}\n",
+            "locals {\n  p = (<<EOT\nDOC\nEOT\n  )\n  q = true ? <<EOT\nDOC\nEOT\n  : null\n}\n",
+            "locals {\n  p = <<EOT\nDOC\nEOT # said\n  q = <<EOT\nDOC\nEOT",
+            "locals {\n  p = <<EOT\nDOC\nEOT y = 1\n}\n",
         ] {
             texts.push((shape.to_string(), shape.replace("DOC", document)));
         }
