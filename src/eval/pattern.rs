@@ -216,6 +216,52 @@ impl Pattern {
     }
 }
 
+/// Whether `pattern`, ignoring ASCII case, matches `lowercased` (a text already in ASCII
+/// lowercase): what `Pattern::ignoring_case(pattern).matches_lowercased(lowercased)` answers,
+/// without compiling the pattern (no allocation), for rules that ask whether an entry of the
+/// model names one action. The classic walk that returns to the last star: O(pattern × text) at
+/// worst, meant for a short text (an action). Text past ASCII goes through [`Pattern`], where a
+/// character is not a byte.
+pub fn matches_ignoring_case(pattern: &str, lowercased: &str) -> bool {
+    if !pattern.is_ascii() || !lowercased.is_ascii() {
+        return Pattern::ignoring_case(pattern).matches_lowercased(lowercased);
+    }
+    let (pattern, text) = (pattern.as_bytes(), lowercased.as_bytes());
+    if !pattern.contains(&b'*') {
+        // The common case, an action named in full: one character for one.
+        return pattern.len() == text.len()
+            && pattern
+                .iter()
+                .zip(text)
+                .all(|(&want, &got)| want == b'?' || want.to_ascii_lowercase() == got);
+    }
+    let (mut p, mut t) = (0, 0);
+    // Where to resume after the last star: the pattern past it, and the text it last took to.
+    let mut star: Option<(usize, usize)> = None;
+    while let Some(&got) = text.get(t) {
+        match pattern.get(p) {
+            Some(b'*') => {
+                p += 1;
+                star = Some((p, t));
+            }
+            Some(&want) if want == b'?' || want.to_ascii_lowercase() == got => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                // The star takes one more character, and the rest is tried again.
+                Some((after, took)) => {
+                    p = after;
+                    t = took + 1;
+                    star = Some((after, took + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern.get(p..).unwrap_or_default().iter().all(|&b| b == b'*')
+}
+
 /// The first place `needle` stands in `haystack` (through `str::find`'s Two-Way search when both
 /// are UTF-8, which ASCII is).
 fn memmem(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -295,6 +341,53 @@ mod tests {
             for text in texts {
                 let t: Vec<char> = text.chars().collect();
                 assert_eq!(m(pattern, text), reference(&p, &t), "{pattern:?} on {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn matching_without_compiling_agrees_with_the_compiled_pattern() {
+        let alphabet = ['a', 'B', '*', '?', 'é'];
+        let texts = [
+            "",
+            "a",
+            "b",
+            "ab",
+            "ba",
+            "aab",
+            "abab",
+            "bbba",
+            "abba",
+            "aaaa",
+            "éa",
+            "aé",
+            "kvstore:deleteinstance",
+        ];
+        let mut patterns = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = patterns
+                .iter()
+                .flat_map(|p| alphabet.iter().map(move |c| format!("{p}{c}")))
+                .collect();
+            patterns.extend(longer);
+        }
+        patterns.extend(
+            [
+                "KVSTORE:Delete*",
+                "kvstore:*Instance",
+                "*:delete?nstance",
+                "kvstore:DeleteInstance",
+            ]
+            .map(String::from),
+        );
+        for pattern in &patterns {
+            let compiled = Pattern::ignoring_case(pattern);
+            for text in texts {
+                assert_eq!(
+                    matches_ignoring_case(pattern, text),
+                    compiled.matches_lowercased(text),
+                    "{pattern:?} on {text:?}"
+                );
             }
         }
     }

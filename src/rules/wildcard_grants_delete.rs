@@ -82,9 +82,11 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             .iter()
             .any(|resource| compiled.resource_truth(resource) != Truth::No);
         let denied_everywhere = *denied_everywhere.get_or_init(|| {
-            candidates
-                .iter()
-                .all(|resource| allowed_by(ctx.compiled(), DELETE_INSTANCE, resource, &nobody) == Truth::No)
+            // Only the statements that may apply to the release can deny it.
+            let about_delete = ctx.compiled_for(DELETE_INSTANCE);
+            candidates.iter().all(|resource| {
+                allowed_by(about_delete.iter().copied(), DELETE_INSTANCE, resource, &nobody) == Truth::No
+            })
         });
         if !reaches_instances || denied_everywhere {
             continue;
