@@ -90,17 +90,35 @@ impl Pattern {
     }
 
     fn build(source: String, ignore_case: bool) -> Self {
+        // One pass over the bytes: a star ends a chunk; a character starts at every byte that
+        // does not continue a UTF-8 sequence.
         let mut chunks = Vec::with_capacity(2);
-        let mut start = 0;
-        for piece in source.split('*') {
-            chunks.push(Chunk {
-                start,
-                end: start + piece.len(),
-                chars: piece.chars().count(),
-                has_question: piece.contains('?'),
-            });
-            start += piece.len() + 1;
+        let (mut start, mut chars, mut has_question) = (0, 0, false);
+        for (at, &byte) in source.as_bytes().iter().enumerate() {
+            match byte {
+                b'*' => {
+                    chunks.push(Chunk {
+                        start,
+                        end: at,
+                        chars,
+                        has_question,
+                    });
+                    (start, chars, has_question) = (at + 1, 0, false);
+                }
+                b'?' => {
+                    chars += 1;
+                    has_question = true;
+                }
+                _ if byte & 0xC0 != 0x80 => chars += 1,
+                _ => {}
+            }
         }
+        chunks.push(Chunk {
+            start,
+            end: source.len(),
+            chars,
+            has_question,
+        });
         Self {
             source,
             chunks,
@@ -262,9 +280,24 @@ pub fn matches_ignoring_case(pattern: &str, lowercased: &str) -> bool {
     pattern.get(p..).unwrap_or_default().iter().all(|&b| b == b'*')
 }
 
+/// The longest text [`memmem`] searches by trying every place: at most this many comparisons of
+/// the needle, so a pattern still matches in time linear in its length.
+const SHORT_TEXT: usize = 64;
+
 /// The first place `needle` stands in `haystack` (through `str::find`'s Two-Way search when both
 /// are UTF-8, which ASCII is).
 fn memmem(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    // In the short texts policies match (an ARN, an action), trying every place costs less
+    // than setting the Two-Way search up; past this length, Two-Way keeps matching linear.
+    if haystack.len() <= SHORT_TEXT {
+        let (&first, rest) = needle.split_first()?;
+        let last_start = haystack.len().checked_sub(needle.len())?;
+        return (0..=last_start)
+            .find(|&at| haystack.get(at) == Some(&first) && haystack.get(at + 1..at + needle.len()) == Some(rest));
+    }
     match (std::str::from_utf8(haystack), std::str::from_utf8(needle)) {
         (Ok(h), Ok(n)) => h.find(n),
         _ => None,

@@ -40,27 +40,33 @@ pub fn may_allow(statement: &Statement) -> bool {
 }
 
 /// Instance ARNs a document's resources may name: each `acs:kvstore:` pattern with its
-/// wildcards filled in, and the probe, in the order of the statements, each once. "Some
+/// wildcards filled in, and the probe, in the order of the statements, each text once. "Some
 /// instance" questions are asked of these.
 pub fn instance_candidates(policy: &Policy) -> Vec<String> {
     let mut candidates = vec![super::PROBE_INSTANCE.to_string()];
+    // Each text once (two texts that fill in alike give the same candidate twice, which
+    // changes no answer: the candidates are searched, never counted).
     let mut seen = std::collections::HashSet::new();
     for resource in policy.statements.iter().flat_map(|s| s.resources.iter().flatten()) {
-        // Filling wildcards in never makes or unmakes the prefix (`*` and `?` become letters
-        // that cannot spell it), so other resources are passed over unfilled.
         let text = resource.value.as_str();
-        if !text.starts_with("acs:kvstore:") {
+        if !text.starts_with("acs:kvstore:") || !seen.insert(text) {
             continue;
         }
-        let filled = if text.contains(['*', '?']) {
-            text.replace('*', "ramguardprobe").replace('?', "x")
-        } else {
-            text.to_string()
-        };
-        if !seen.contains(filled.as_str()) {
-            seen.insert(filled.clone());
-            candidates.push(filled);
+        // Filling wildcards in never makes or unmakes the prefix (`*` and `?` become letters
+        // that cannot spell it), so other resources are passed over unfilled.
+        let mut filled = String::with_capacity(text.len() + 16);
+        let mut rest = text;
+        while let Some(at) = rest.find(['*', '?']) {
+            filled.push_str(rest.get(..at).unwrap_or_default());
+            filled.push_str(if rest.get(at..=at) == Some("*") {
+                "ramguardprobe"
+            } else {
+                "x"
+            });
+            rest = rest.get(at + 1..).unwrap_or_default();
         }
+        filled.push_str(rest);
+        candidates.push(filled);
     }
     candidates
 }
