@@ -83,13 +83,6 @@ impl<'a> Context<'a> {
         })
     }
 
-    /// The statements compiled for the evaluator, in order (each compiled once per document,
-    /// on first use). A statement without a valid `Effect` is compiled twice, as an `Allow` and
-    /// as a `Deny` ([`CompiledPolicy::statements_of`]).
-    pub fn compiled(&self) -> impl Iterator<Item = &CompiledStatement> + '_ {
-        (0..self.policy.statements.len()).flat_map(|at| self.compiled_at(at))
-    }
-
     /// The compiled statements that may apply to `action` ([`reach::may_apply_to`]): those
     /// the evaluator can answer anything but `No` for, asked of that action; the others are
     /// not compiled.
@@ -218,11 +211,17 @@ pub const MODIFY_INSTANCE_ATTRIBUTE: &str = "kvstore:ModifyInstanceAttribute";
 /// An instance no policy names: a statement that covers it covers every instance.
 pub const PROBE_INSTANCE: &str = "acs:kvstore:zz-ramguard-probe:0000000000000000:instance/r-ramguardprobe";
 
+/// Whether a text has a RAM wildcard (`*` or `?`): a test of bytes, for it runs on every
+/// action of every document.
+pub fn has_wildcard(text: &str) -> bool {
+    text.bytes().any(|b| b == b'*' || b == b'?')
+}
+
 /// Whether an action entry may stand for an action of `service` (cheaply, on the text: the
 /// service part is `service`, or a wildcard). Rules use it to skip compiling what cannot matter.
 pub fn may_be_of_service(action: &str, service: &str) -> bool {
     let (prefix, _) = split_action(action);
-    prefix.eq_ignore_ascii_case(service) || prefix.contains(['*', '?'])
+    prefix.eq_ignore_ascii_case(service) || has_wildcard(prefix)
 }
 
 /// `Allow` of `*` on `*`: `full-admin` reports it, and the other security rules say no more.

@@ -56,7 +56,7 @@ pub fn instance_candidates(policy: &Policy) -> Vec<String> {
         // that cannot spell it), so other resources are passed over unfilled.
         let mut filled = String::with_capacity(text.len() + 16);
         let mut rest = text;
-        while let Some(at) = rest.find(['*', '?']) {
+        while let Some(at) = rest.bytes().position(|b| b == b'*' || b == b'?') {
             filled.push_str(rest.get(..at).unwrap_or_default());
             filled.push_str(if rest.get(at..=at) == Some("*") {
                 "ramguardprobe"

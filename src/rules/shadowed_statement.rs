@@ -37,7 +37,7 @@ pub static RULE: Rule = Rule {
 /// Whether `covering` matches every string `covered` matches: the covered pattern's wildcards
 /// become a character no policy writes, which only a `*` of the covering pattern can take.
 fn covers(covering: &Pattern, covering_text: &str, covered: &str) -> bool {
-    if covering_text.contains('?') && covered.contains(['*', '?']) {
+    if covering_text.contains('?') && super::has_wildcard(covered) {
         return false;
     }
     covering.matches(&covered.replace(['*', '?'], "\u{0}"))

@@ -44,7 +44,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     let catalog = &ctx.settings.catalog;
     for (statement, actions, item, catalogued) in ctx.catalogued_action_items() {
         let (service, _) = split_action(&item.value);
-        if item.value == "*" || service.is_empty() || service.contains(['*', '?']) || !item.value.contains(':') {
+        if item.value == "*" || service.is_empty() || super::has_wildcard(service) || !item.value.contains(':') {
             continue;
         }
         if catalogued.knows_service {
