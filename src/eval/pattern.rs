@@ -76,6 +76,8 @@ pub struct Pattern {
     chunks: Vec<Chunk>,
     /// Whether matching ignores ASCII case (actions).
     ignore_case: bool,
+    /// Whether the pattern is ASCII (nearly all are): then a character is a byte.
+    ascii: bool,
 }
 
 impl Pattern {
@@ -94,6 +96,7 @@ impl Pattern {
         // does not continue a UTF-8 sequence.
         let mut chunks = Vec::with_capacity(2);
         let (mut start, mut chars, mut has_question) = (0, 0, false);
+        let ascii = source.is_ascii();
         for (at, &byte) in source.as_bytes().iter().enumerate() {
             match byte {
                 b'*' => {
@@ -123,6 +126,7 @@ impl Pattern {
             source,
             chunks,
             ignore_case,
+            ascii,
         }
     }
 
@@ -158,7 +162,7 @@ impl Pattern {
     }
 
     fn matches_folded(&self, text: &str) -> bool {
-        if text.is_ascii() && self.source.is_ascii() {
+        if self.ascii && text.is_ascii() {
             return self.matches_ascii(text.as_bytes());
         }
         self.matches_chars(text)

@@ -58,12 +58,12 @@ pub fn check_form(action: &str) -> Result<(), &'static str> {
     let allowed = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'*' | b'?');
     // The common case in one pass over the bytes: allowed characters around one colon that is
     // neither first nor last. Anything else is told apart below, in the order of the messages.
-    let colons = action.bytes().filter(|&b| b == b':').count();
-    if colons == 1
-        && !action.starts_with(':')
-        && !action.ends_with(':')
-        && action.bytes().all(|b| b == b':' || allowed(b))
-    {
+    let mut colons = 0;
+    let common = action.bytes().all(|b| {
+        colons += usize::from(b == b':');
+        b == b':' || allowed(b)
+    });
+    if common && colons == 1 && !action.starts_with(':') && !action.ends_with(':') {
         return Ok(());
     }
     let Some((service, name)) = action.split_once(':') else {
