@@ -31,6 +31,9 @@ pub struct Context<'a> {
     /// evaluator about one action compile only the statements that may apply to it.
     compiled: Vec<std::cell::OnceCell<Vec<CompiledStatement>>>,
     candidates: std::cell::OnceCell<Vec<Resource>>,
+    /// Per model statement, whether it names [`DELETE_INSTANCE`] and [`MODIFY_INSTANCE_ATTRIBUTE`]
+    /// ([`reach::names_action`]): the security rules ask it of both, again and again.
+    names_kvstore: std::cell::OnceCell<Vec<[bool; 2]>>,
     catalogued: std::cell::OnceCell<Vec<Catalogued<'a>>>,
 }
 
@@ -69,6 +72,7 @@ impl<'a> Context<'a> {
                 .collect(),
             compiled: policy.statements.iter().map(|_| std::cell::OnceCell::new()).collect(),
             candidates: std::cell::OnceCell::new(),
+            names_kvstore: std::cell::OnceCell::new(),
             catalogued: std::cell::OnceCell::new(),
         }
     }
@@ -87,14 +91,54 @@ impl<'a> Context<'a> {
     /// the evaluator can answer anything but `No` for, asked of that action; the others are
     /// not compiled.
     pub fn compiled_for(&self, action: &str) -> Vec<&CompiledStatement> {
-        let lowercased = action.to_ascii_lowercase();
         self.policy
             .statements
             .iter()
             .enumerate()
-            .filter(|(_, s)| reach::may_apply_to(s, &lowercased))
+            .filter(|(_, s)| self.may_apply_to(s, action))
             .flat_map(|(at, _)| self.compiled_at(at))
             .collect()
+    }
+
+    /// [`reach::names_action`] of `action`, from what was worked out once for the document
+    /// when it is one of the two the security rules ask about.
+    pub fn names_action(&self, statement: &Statement, action: &str) -> bool {
+        let which = if action == DELETE_INSTANCE {
+            0
+        } else if action == MODIFY_INSTANCE_ATTRIBUTE {
+            1
+        } else {
+            return reach::names_action(statement, &action.to_ascii_lowercase());
+        };
+        let names = self.names_kvstore.get_or_init(|| {
+            let (delete, modify) = (
+                DELETE_INSTANCE.to_ascii_lowercase(),
+                MODIFY_INSTANCE_ATTRIBUTE.to_ascii_lowercase(),
+            );
+            self.policy
+                .statements
+                .iter()
+                .map(|s| [reach::names_action(s, &delete), reach::names_action(s, &modify)])
+                .collect()
+        });
+        self.position(statement)
+            .and_then(|at| names.get(at))
+            .and_then(|both| both.get(which))
+            .copied()
+            .unwrap_or_else(|| reach::names_action(statement, &action.to_ascii_lowercase()))
+    }
+
+    /// [`reach::may_apply_to`], through [`Context::names_action`].
+    pub fn may_apply_to(&self, statement: &Statement, action: &str) -> bool {
+        !reach::decided_by_action(statement) || self.names_action(statement, action)
+    }
+
+    /// Where a statement of the model stands in it.
+    fn position(&self, statement: &Statement) -> Option<usize> {
+        self.policy
+            .statements
+            .binary_search_by_key(&statement.index, |s| s.index)
+            .ok()
     }
 
     /// The compiled statement of a model statement (the `Allow` of one without a valid
@@ -106,13 +150,9 @@ impl<'a> Context<'a> {
     /// The compiled forms of a model statement: one, or two for a statement without a valid
     /// `Effect` (the `Allow` first).
     pub fn compiled_forms(&self, statement: &Statement) -> &[CompiledStatement] {
-        match self
-            .policy
-            .statements
-            .binary_search_by_key(&statement.index, |s| s.index)
-        {
-            Ok(at) => self.compiled_at(at),
-            Err(_) => &[],
+        match self.position(statement) {
+            Some(at) => self.compiled_at(at),
+            None => &[],
         }
     }
 

@@ -22,15 +22,20 @@ pub fn names_action(statement: &Statement, lowercased: &str) -> bool {
 
 /// Whether the statement may apply to a request for `lowercased` (an action in ASCII
 /// lowercase): `false` only where `CompiledStatement::applies` answers `No` for that action
-/// whatever the resource and context — the statement is read whole, or its `Effect` and actions
-/// are known ([`Statement::actions_are_known`]), and its actions do not name the action.
+/// whatever the resource and context — the statement is [`decided_by_action`], and its actions
+/// do not name the action.
 pub fn may_apply_to(statement: &Statement, lowercased: &str) -> bool {
+    !decided_by_action(statement) || names_action(statement, lowercased)
+}
+
+/// Whether an action the statement does not name is one it surely does not apply to: it is
+/// read whole, or its `Effect` and actions are known ([`Statement::actions_are_known`]).
+pub fn decided_by_action(statement: &Statement) -> bool {
     let read_whole = statement.effect.is_some()
         && statement.unmodelled.is_empty()
         && statement.actions.is_some()
         && statement.resources.is_some();
-    let decided_by_action = read_whole || statement.actions_are_known();
-    !decided_by_action || names_action(statement, lowercased)
+    read_whole || statement.actions_are_known()
 }
 
 /// Whether the statement may be an `Allow` (the evaluator reads a statement without a valid

@@ -56,17 +56,13 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         return;
     }
     // The common case, decided without the evaluator: no `Allow` grants both actions.
-    let (delete, modify) = (
-        DELETE_INSTANCE.to_ascii_lowercase(),
-        MODIFY_INSTANCE_ATTRIBUTE.to_ascii_lowercase(),
-    );
     let grants = |action: &str| {
         ctx.policy
             .statements
             .iter()
-            .any(|s| reach::may_allow(s) && reach::names_action(s, action))
+            .any(|s| reach::may_allow(s) && ctx.names_action(s, action))
     };
-    if !grants(&delete) || !grants(&modify) {
+    if !grants(DELETE_INSTANCE) || !grants(MODIFY_INSTANCE_ATTRIBUTE) {
         return;
     }
     let nobody = RequestContext::default();
@@ -75,11 +71,11 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         ctx.policy
             .statements
             .iter()
-            .filter(|s| reach::names_action(s, action))
+            .filter(|s| ctx.names_action(s, action))
             .flat_map(|s| ctx.compiled_forms(s))
             .collect()
     };
-    let (about_delete, about_modify) = (about(&delete), about(&modify));
+    let (about_delete, about_modify) = (about(DELETE_INSTANCE), about(MODIFY_INSTANCE_ATTRIBUTE));
     let both = ctx.instance_candidates().iter().find(|resource| {
         allowed_by(about_delete.iter().copied(), DELETE_INSTANCE, resource, &nobody) != Truth::No
             && allowed_by(
@@ -91,10 +87,9 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     });
     let Some(resource) = both else { return };
     let granting = |action: &str| {
-        let lowercased = action.to_ascii_lowercase();
         ctx.policy.statements.iter().find(|s| {
             s.is_allow()
-                && reach::may_apply_to(s, &lowercased)
+                && ctx.may_apply_to(s, action)
                 && ctx
                     .compiled_of(s)
                     .is_some_and(|c| c.applies(action, resource, &nobody) != Truth::No)
