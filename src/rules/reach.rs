@@ -48,15 +48,23 @@ pub fn may_allow(statement: &Statement) -> bool {
 /// wildcards filled in, and the probe, in the order of the statements, each text once. "Some
 /// instance" questions are asked of these.
 pub fn instance_candidates(policy: &Policy) -> Vec<String> {
-    let mut candidates = vec![super::PROBE_INSTANCE.to_string()];
-    // Each text once (two texts that fill in alike give the same candidate twice, which
-    // changes no answer: the candidates are searched, never counted).
-    let mut seen = std::collections::HashSet::new();
-    for resource in policy.statements.iter().flat_map(|s| s.resources.iter().flatten()) {
-        let text = resource.value.as_str();
-        if !text.starts_with("acs:kvstore:") || !seen.insert(text) {
-            continue;
-        }
+    // Each text once, where it first stands: sorted by text (no hashing of what the input
+    // chose), then back in order. Two texts that fill in alike give the same candidate twice,
+    // which changes no answer: the candidates are searched, never counted.
+    let mut texts: Vec<(usize, &str)> = policy
+        .statements
+        .iter()
+        .flat_map(|s| s.resources.iter().flatten())
+        .map(|r| r.value.as_str())
+        .filter(|text| text.starts_with("acs:kvstore:"))
+        .enumerate()
+        .collect();
+    texts.sort_unstable_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(&b.0)));
+    texts.dedup_by(|later, earlier| later.1 == earlier.1);
+    texts.sort_unstable_by_key(|&(at, _)| at);
+    let mut candidates = Vec::with_capacity(texts.len() + 1);
+    candidates.push(super::PROBE_INSTANCE.to_string());
+    for (_, text) in texts {
         // Filling wildcards in never makes or unmakes the prefix (`*` and `?` become letters
         // that cannot spell it), so other resources are passed over unfilled.
         let mut filled = String::with_capacity(text.len() + 16);
@@ -74,4 +82,76 @@ pub fn instance_candidates(policy: &Policy) -> Vec<String> {
         candidates.push(filled);
     }
     candidates
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::{CompiledPolicy, Context, Resource, Truth};
+
+    fn policy(text: &str) -> Policy {
+        Policy::from_document(&crate::json::parse(text).unwrap_or_else(|e| unreachable!("{e:?}")))
+    }
+
+    /// The rules leave out what these say cannot matter: they must agree with the evaluator.
+    #[test]
+    fn what_the_model_says_is_what_the_compiled_statement_says() {
+        let policy = policy(
+            r#"{"Version": "1", "Statement": [
+                {"Effect": "Allow", "Action": "kvstore:*", "Resource": "*"},
+                {"Effect": "Allow", "Action": ["KVSTORE:Delete*", "ecs:*"], "Resource": "acs:kvstore:*:*:instance/*"},
+                {"Effect": "Deny", "NotAction": "kvstore:Describe*", "Resource": "*"},
+                {"Effect": "Deny", "NotAction": "kvstore:DeleteInstance", "Resource": "*"},
+                {"Effect": "Maybe", "Action": "ecs:DescribeInstances", "Resource": "*"},
+                {"Effect": "Allow", "Resource": "*"},
+                {"Effect": "Allow", "Action": "ecs:DescribeInstances"},
+                {"Effect": "Allow", "Action": "ecs:DescribeInstances", "Resource": "*", "Surprise": 1},
+                {"Effect": "Allow", "Action": "kvstore:ModifyInstance?ttribute", "Resource": "*"},
+                {"Effect": "Allow", "Action": ["kvstore:DeleteInstance", "ecs:*"], "Resource": "*", "Condition": {"Bool": {"acs:MFAPresent": "true"}}}
+            ]}"#,
+        );
+        let resource = Resource::known(crate::rules::PROBE_INSTANCE);
+        for statement in &policy.statements {
+            let one = Policy {
+                kind: policy.kind,
+                statements: vec![statement.clone()],
+            };
+            for compiled in CompiledPolicy::statements_of(&one) {
+                for action in [
+                    "kvstore:deleteinstance",
+                    "kvstore:modifyinstanceattribute",
+                    "ecs:describeinstances",
+                ] {
+                    let at = statement.index;
+                    assert_eq!(
+                        names_action(statement, action),
+                        compiled.action_matches_lowercased(action),
+                        "statement {at}, {action}"
+                    );
+                    let applies = compiled.applies(action, &resource, &Context::default());
+                    if !may_apply_to(statement, action) {
+                        assert_eq!(applies, Truth::No, "statement {at}, {action}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn candidates_are_each_kvstore_text_once_filled_in_in_order() {
+        let policy = policy(
+            r#"{"Version": "1", "Statement": [
+                {"Effect": "Allow", "Action": "kvstore:*", "Resource": ["acs:kvstore:*:1:instance/r-b", "acs:ecs:*:*:*"]},
+                {"Effect": "Allow", "Action": "kvstore:*", "Resource": ["acs:kvstore:cn-?:*:instance/*", "acs:kvstore:*:1:instance/r-b"]}
+            ]}"#,
+        );
+        assert_eq!(
+            instance_candidates(&policy),
+            [
+                crate::rules::PROBE_INSTANCE,
+                "acs:kvstore:ramguardprobe:1:instance/r-b",
+                "acs:kvstore:cn-x:ramguardprobe:instance/ramguardprobe",
+            ]
+        );
+    }
 }
