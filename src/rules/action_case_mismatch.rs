@@ -33,7 +33,7 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     for (_, _, item, catalogued) in ctx.catalogued_action_items() {
         let (service, name) = split_action(&item.value);
-        if !item.value.contains(':') || super::has_wildcard(service) || !catalogued.knows_service {
+        if !catalogued.knows_service || !item.value.contains(':') || super::has_wildcard(service) {
             continue;
         }
         let service_in_case = !service.bytes().any(|b| b.is_ascii_uppercase());
