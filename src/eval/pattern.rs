@@ -76,6 +76,8 @@ pub struct Pattern {
     chunks: Vec<Chunk>,
     /// Whether matching ignores ASCII case (actions).
     ignore_case: bool,
+    /// Whether the pattern is ASCII (nearly all are): then a character is a byte.
+    ascii: bool,
 }
 
 impl Pattern {
@@ -90,21 +92,41 @@ impl Pattern {
     }
 
     fn build(source: String, ignore_case: bool) -> Self {
+        // One pass over the bytes: a star ends a chunk; a character starts at every byte that
+        // does not continue a UTF-8 sequence.
         let mut chunks = Vec::with_capacity(2);
-        let mut start = 0;
-        for piece in source.split('*') {
-            chunks.push(Chunk {
-                start,
-                end: start + piece.len(),
-                chars: piece.chars().count(),
-                has_question: piece.contains('?'),
-            });
-            start += piece.len() + 1;
+        let (mut start, mut chars, mut has_question) = (0, 0, false);
+        let ascii = source.is_ascii();
+        for (at, &byte) in source.as_bytes().iter().enumerate() {
+            match byte {
+                b'*' => {
+                    chunks.push(Chunk {
+                        start,
+                        end: at,
+                        chars,
+                        has_question,
+                    });
+                    (start, chars, has_question) = (at + 1, 0, false);
+                }
+                b'?' => {
+                    chars += 1;
+                    has_question = true;
+                }
+                _ if byte & 0xC0 != 0x80 => chars += 1,
+                _ => {}
+            }
         }
+        chunks.push(Chunk {
+            start,
+            end: source.len(),
+            chars,
+            has_question,
+        });
         Self {
             source,
             chunks,
             ignore_case,
+            ascii,
         }
     }
 
@@ -140,7 +162,7 @@ impl Pattern {
     }
 
     fn matches_folded(&self, text: &str) -> bool {
-        if text.is_ascii() && self.source.is_ascii() {
+        if self.ascii && text.is_ascii() {
             return self.matches_ascii(text.as_bytes());
         }
         self.matches_chars(text)
@@ -216,9 +238,70 @@ impl Pattern {
     }
 }
 
+/// Whether `pattern`, ignoring ASCII case, matches `lowercased` (a text already in ASCII
+/// lowercase): what `Pattern::ignoring_case(pattern).matches_lowercased(lowercased)` answers,
+/// without compiling the pattern (no allocation), for rules that ask whether an entry of the
+/// model names one action. The classic walk that returns to the last star: O(pattern × text) at
+/// worst, meant for a short text (an action). Text past ASCII goes through [`Pattern`], where a
+/// character is not a byte.
+pub fn matches_ignoring_case(pattern: &str, lowercased: &str) -> bool {
+    if !pattern.is_ascii() || !lowercased.is_ascii() {
+        return Pattern::ignoring_case(pattern).matches_lowercased(lowercased);
+    }
+    let (pattern, text) = (pattern.as_bytes(), lowercased.as_bytes());
+    if !pattern.contains(&b'*') {
+        // The common case, an action named in full: one character for one.
+        return pattern.len() == text.len()
+            && pattern
+                .iter()
+                .zip(text)
+                .all(|(&want, &got)| want == b'?' || want.to_ascii_lowercase() == got);
+    }
+    let (mut p, mut t) = (0, 0);
+    // Where to resume after the last star: the pattern past it, and the text it last took to.
+    let mut star: Option<(usize, usize)> = None;
+    while let Some(&got) = text.get(t) {
+        match pattern.get(p) {
+            Some(b'*') => {
+                p += 1;
+                star = Some((p, t));
+            }
+            Some(&want) if want == b'?' || want.to_ascii_lowercase() == got => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                // The star takes one more character, and the rest is tried again.
+                Some((after, took)) => {
+                    p = after;
+                    t = took + 1;
+                    star = Some((after, took + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern.get(p..).unwrap_or_default().iter().all(|&b| b == b'*')
+}
+
+/// The longest text [`memmem`] searches by trying every place: at most this many comparisons of
+/// the needle, so a pattern still matches in time linear in its length.
+const SHORT_TEXT: usize = 64;
+
 /// The first place `needle` stands in `haystack` (through `str::find`'s Two-Way search when both
 /// are UTF-8, which ASCII is).
 fn memmem(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    // In the short texts policies match (an ARN, an action), trying every place costs less
+    // than setting the Two-Way search up; past this length, Two-Way keeps matching linear.
+    if haystack.len() <= SHORT_TEXT {
+        let (&first, rest) = needle.split_first()?;
+        let last_start = haystack.len().checked_sub(needle.len())?;
+        return (0..=last_start)
+            .find(|&at| haystack.get(at) == Some(&first) && haystack.get(at + 1..at + needle.len()) == Some(rest));
+    }
     match (std::str::from_utf8(haystack), std::str::from_utf8(needle)) {
         (Ok(h), Ok(n)) => h.find(n),
         _ => None,
@@ -295,6 +378,53 @@ mod tests {
             for text in texts {
                 let t: Vec<char> = text.chars().collect();
                 assert_eq!(m(pattern, text), reference(&p, &t), "{pattern:?} on {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn matching_without_compiling_agrees_with_the_compiled_pattern() {
+        let alphabet = ['a', 'B', '*', '?', 'é'];
+        let texts = [
+            "",
+            "a",
+            "b",
+            "ab",
+            "ba",
+            "aab",
+            "abab",
+            "bbba",
+            "abba",
+            "aaaa",
+            "éa",
+            "aé",
+            "kvstore:deleteinstance",
+        ];
+        let mut patterns = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = patterns
+                .iter()
+                .flat_map(|p| alphabet.iter().map(move |c| format!("{p}{c}")))
+                .collect();
+            patterns.extend(longer);
+        }
+        patterns.extend(
+            [
+                "KVSTORE:Delete*",
+                "kvstore:*Instance",
+                "*:delete?nstance",
+                "kvstore:DeleteInstance",
+            ]
+            .map(String::from),
+        );
+        for pattern in &patterns {
+            let compiled = Pattern::ignoring_case(pattern);
+            for text in texts {
+                assert_eq!(
+                    matches_ignoring_case(pattern, text),
+                    compiled.matches_lowercased(text),
+                    "{pattern:?} on {text:?}"
+                );
             }
         }
     }

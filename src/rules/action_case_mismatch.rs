@@ -33,10 +33,14 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     for (_, _, item, catalogued) in ctx.catalogued_action_items() {
         let (service, name) = split_action(&item.value);
-        if !item.value.contains(':') || service.contains(['*', '?']) || !catalogued.knows_service {
+        let service_in_case = !service.bytes().any(|b| b.is_ascii_uppercase());
+        // The common case first, settled by the lookup already made: nothing in another case.
+        if service_in_case && !matches!(catalogued.lookup, Lookup::OtherCase(_)) {
             continue;
         }
-        let service_in_case = !service.bytes().any(|b| b.is_ascii_uppercase());
+        if !catalogued.knows_service || !item.value.contains(':') || super::has_wildcard(service) {
+            continue;
+        }
         let canonical = match catalogued.lookup {
             Lookup::OtherCase(action) => format!("{}:{}", service.to_ascii_lowercase(), action.name),
             Lookup::Known(_) | Lookup::NotCatalogued if !service_in_case => {

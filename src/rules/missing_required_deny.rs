@@ -78,7 +78,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             };
             // A `Resource` that covers the probe covers every resource; a `NotResource` covers
             // every one only when none of its entries may name one of the service.
-            let denied = ctx.compiled().iter().any(|s| {
+            let denied = ctx.compiled_for(action).into_iter().any(|s| {
                 s.effect == Effect::Deny
                     && s.conditions.is_empty()
                     && s.unmodelled.is_empty()

@@ -5,6 +5,7 @@
 //! the catalogue of services and actions, RG2xx for security, RG9xx for the configuration.
 
 mod finding;
+pub mod reach;
 mod registry;
 
 pub use finding::{Finding, Severity};
@@ -26,8 +27,13 @@ pub struct Context<'a> {
     /// match it).
     pub path: &'a str,
     statements: Vec<(&'a Node, String)>,
-    compiled: std::cell::OnceCell<Vec<CompiledStatement>>,
+    /// Each model statement compiled for the evaluator, on first use: the rules that ask the
+    /// evaluator about one action compile only the statements that may apply to it.
+    compiled: Vec<std::cell::OnceCell<Vec<CompiledStatement>>>,
     candidates: std::cell::OnceCell<Vec<Resource>>,
+    /// Per model statement, whether it names [`DELETE_INSTANCE`] and [`MODIFY_INSTANCE_ATTRIBUTE`]
+    /// ([`reach::names_action`]): the security rules ask it of both, again and again.
+    names_kvstore: std::cell::OnceCell<Vec<[bool; 2]>>,
     catalogued: std::cell::OnceCell<Vec<Catalogued<'a>>>,
 }
 
@@ -64,33 +70,104 @@ impl<'a> Context<'a> {
                 .filter(|(_, node, _)| node.as_object().is_some())
                 .map(|(_, node, pointer)| (node, pointer))
                 .collect(),
-            compiled: std::cell::OnceCell::new(),
+            compiled: policy.statements.iter().map(|_| std::cell::OnceCell::new()).collect(),
             candidates: std::cell::OnceCell::new(),
+            names_kvstore: std::cell::OnceCell::new(),
             catalogued: std::cell::OnceCell::new(),
         }
     }
 
-    /// The instances the document's resources may name ([`instance_candidates`]), once.
+    /// The instances the document's resources may name ([`reach::instance_candidates`]), once.
     pub fn instance_candidates(&self) -> &[Resource] {
         self.candidates.get_or_init(|| {
-            instance_candidates(self.compiled())
+            reach::instance_candidates(self.policy)
                 .into_iter()
                 .map(Resource::known)
                 .collect()
         })
     }
 
-    /// The statements compiled for the evaluator (once per document, for the rules that ask).
-    pub fn compiled(&self) -> &[CompiledStatement] {
-        self.compiled.get_or_init(|| CompiledPolicy::statements_of(self.policy))
+    /// The compiled statements that may apply to `action` ([`reach::may_apply_to`]): those
+    /// the evaluator can answer anything but `No` for, asked of that action; the others are
+    /// not compiled.
+    pub fn compiled_for(&self, action: &str) -> Vec<&CompiledStatement> {
+        self.policy
+            .statements
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| self.may_apply_to(s, action))
+            .flat_map(|(at, _)| self.compiled_at(at))
+            .collect()
     }
 
-    /// The compiled statement of a model statement.
+    /// [`reach::names_action`] of `action`, from what was worked out once for the document
+    /// when it is one of the two the security rules ask about.
+    pub fn names_action(&self, statement: &Statement, action: &str) -> bool {
+        let which = if action == DELETE_INSTANCE {
+            0
+        } else if action == MODIFY_INSTANCE_ATTRIBUTE {
+            1
+        } else {
+            return reach::names_action(statement, &action.to_ascii_lowercase());
+        };
+        let names = self.names_kvstore.get_or_init(|| {
+            let (delete, modify) = (
+                DELETE_INSTANCE.to_ascii_lowercase(),
+                MODIFY_INSTANCE_ATTRIBUTE.to_ascii_lowercase(),
+            );
+            self.policy
+                .statements
+                .iter()
+                .map(|s| [reach::names_action(s, &delete), reach::names_action(s, &modify)])
+                .collect()
+        });
+        self.position(statement)
+            .and_then(|at| names.get(at))
+            .and_then(|both| both.get(which))
+            .copied()
+            .unwrap_or_else(|| reach::names_action(statement, &action.to_ascii_lowercase()))
+    }
+
+    /// [`reach::may_apply_to`], through [`Context::names_action`].
+    pub fn may_apply_to(&self, statement: &Statement, action: &str) -> bool {
+        !reach::decided_by_action(statement) || self.names_action(statement, action)
+    }
+
+    /// Where a statement of the model stands in it.
+    fn position(&self, statement: &Statement) -> Option<usize> {
+        self.policy
+            .statements
+            .binary_search_by_key(&statement.index, |s| s.index)
+            .ok()
+    }
+
+    /// The compiled statement of a model statement (the `Allow` of one without a valid
+    /// `Effect`).
     pub fn compiled_of(&self, statement: &Statement) -> Option<&CompiledStatement> {
-        // Compiled in the order of the statements, some left out: sorted by index.
-        let compiled = self.compiled();
-        let at = compiled.binary_search_by_key(&statement.index, |c| c.index).ok()?;
-        compiled.get(at)
+        self.compiled_forms(statement).first()
+    }
+
+    /// The compiled forms of a model statement: one, or two for a statement without a valid
+    /// `Effect` (the `Allow` first).
+    pub fn compiled_forms(&self, statement: &Statement) -> &[CompiledStatement] {
+        match self.position(statement) {
+            Some(at) => self.compiled_at(at),
+            None => &[],
+        }
+    }
+
+    /// The compiled form of the statement at `at` in the model.
+    fn compiled_at(&self, at: usize) -> &[CompiledStatement] {
+        let Some(cell) = self.compiled.get(at) else {
+            return &[];
+        };
+        cell.get_or_init(|| {
+            let one = Policy {
+                kind: self.policy.kind,
+                statements: self.policy.statements.get(at).cloned().into_iter().collect(),
+            };
+            CompiledPolicy::statements_of(&one)
+        })
     }
 
     /// Every entry of `Action` / `NotAction`, with its statement and list.
@@ -174,38 +251,17 @@ pub const MODIFY_INSTANCE_ATTRIBUTE: &str = "kvstore:ModifyInstanceAttribute";
 /// An instance no policy names: a statement that covers it covers every instance.
 pub const PROBE_INSTANCE: &str = "acs:kvstore:zz-ramguard-probe:0000000000000000:instance/r-ramguardprobe";
 
-/// Instance ARNs a statement's resources may name: each pattern with its wildcards filled in,
-/// and the probe. "Some instance" questions are asked of these.
-pub fn instance_candidates(statements: &[CompiledStatement]) -> Vec<String> {
-    let mut candidates = vec![PROBE_INSTANCE.to_string()];
-    let mut seen = std::collections::HashSet::new();
-    for statement in statements {
-        for resource in &statement.resources {
-            // Filling wildcards in never makes or unmakes the prefix (`*` and `?` become
-            // letters that cannot spell it), so other resources are passed over unfilled.
-            let text = resource.text();
-            if !text.starts_with("acs:kvstore:") {
-                continue;
-            }
-            let filled = if text.contains(['*', '?']) {
-                text.replace('*', "ramguardprobe").replace('?', "x")
-            } else {
-                text.to_string()
-            };
-            if !seen.contains(filled.as_str()) {
-                seen.insert(filled.clone());
-                candidates.push(filled);
-            }
-        }
-    }
-    candidates
+/// Whether a text has a RAM wildcard (`*` or `?`): a test of bytes, for it runs on every
+/// action of every document.
+pub fn has_wildcard(text: &str) -> bool {
+    text.bytes().any(|b| b == b'*' || b == b'?')
 }
 
 /// Whether an action entry may stand for an action of `service` (cheaply, on the text: the
 /// service part is `service`, or a wildcard). Rules use it to skip compiling what cannot matter.
 pub fn may_be_of_service(action: &str, service: &str) -> bool {
     let (prefix, _) = split_action(action);
-    prefix.eq_ignore_ascii_case(service) || prefix.contains(['*', '?'])
+    prefix.eq_ignore_ascii_case(service) || has_wildcard(prefix)
 }
 
 /// `Allow` of `*` on `*`: `full-admin` reports it, and the other security rules say no more.

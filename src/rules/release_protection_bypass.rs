@@ -27,7 +27,7 @@
 //! ```
 //! in the teardown role, and `kvstore:ModifyInstanceAttribute` in the owners' policy.
 
-use super::{Context, DELETE_INSTANCE, Finding, MODIFY_INSTANCE_ATTRIBUTE, Rule, Severity, effect_label};
+use super::{Context, DELETE_INSTANCE, Finding, MODIFY_INSTANCE_ATTRIBUTE, Rule, Severity, effect_label, reach};
 use crate::eval::compiled::CompiledStatement;
 use crate::eval::{Context as RequestContext, Truth, allowed_by};
 
@@ -57,27 +57,25 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     }
     // The common case, decided without the evaluator: no `Allow` grants both actions.
     let grants = |action: &str| {
-        let action = action.to_ascii_lowercase();
-        ctx.compiled()
+        ctx.policy
+            .statements
             .iter()
-            .any(|s| s.effect == crate::policy::Effect::Allow && s.action_matches_lowercased(&action))
+            .any(|s| reach::may_allow(s) && ctx.names_action(s, action))
     };
     if !grants(DELETE_INSTANCE) || !grants(MODIFY_INSTANCE_ATTRIBUTE) {
         return;
     }
     let nobody = RequestContext::default();
     // Only the statements about either action can change the answer for it.
-    let (delete, modify) = (
-        DELETE_INSTANCE.to_ascii_lowercase(),
-        MODIFY_INSTANCE_ATTRIBUTE.to_ascii_lowercase(),
-    );
     let about = |action: &str| -> Vec<&CompiledStatement> {
-        ctx.compiled()
+        ctx.policy
+            .statements
             .iter()
-            .filter(|s| s.action_matches_lowercased(action))
+            .filter(|s| ctx.names_action(s, action))
+            .flat_map(|s| ctx.compiled_forms(s))
             .collect()
     };
-    let (about_delete, about_modify) = (about(&delete), about(&modify));
+    let (about_delete, about_modify) = (about(DELETE_INSTANCE), about(MODIFY_INSTANCE_ATTRIBUTE));
     let both = ctx.instance_candidates().iter().find(|resource| {
         allowed_by(about_delete.iter().copied(), DELETE_INSTANCE, resource, &nobody) != Truth::No
             && allowed_by(
@@ -91,6 +89,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     let granting = |action: &str| {
         ctx.policy.statements.iter().find(|s| {
             s.is_allow()
+                && ctx.may_apply_to(s, action)
                 && ctx
                     .compiled_of(s)
                     .is_some_and(|c| c.applies(action, resource, &nobody) != Truth::No)

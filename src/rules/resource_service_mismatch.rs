@@ -26,7 +26,7 @@
 //! ```
 
 use super::{Context, Finding, Rule, Severity, effect_label, split_action};
-use crate::eval::pattern::Pattern;
+use crate::eval::pattern::matches_ignoring_case;
 
 pub static RULE: Rule = Rule {
     code: "RG105",
@@ -57,16 +57,17 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             continue;
         }
         // The one service of every action, if there is one and it has no wildcard.
-        let mut services = actions
-            .items
-            .iter()
-            .map(|i| split_action(&i.value).0.to_ascii_lowercase());
-        let Some(service) = services.next() else { continue };
-        if !SELF_CONTAINED.contains(&service.as_str()) || !services.all(|s| s == service) {
+        // Compared ignoring case, without a lowercase copy of each.
+        let mut services = actions.items.iter().map(|i| split_action(&i.value).0);
+        let Some(first) = services.next() else { continue };
+        if !SELF_CONTAINED.iter().any(|s| s.eq_ignore_ascii_case(first))
+            || !services.all(|s| s.eq_ignore_ascii_case(first))
+        {
             continue;
         }
+        let service = first.to_ascii_lowercase();
         let may_belong = |arn: &str| match arn.strip_prefix("acs:").and_then(|rest| rest.split(':').next()) {
-            Some(resource_service) => Pattern::ignoring_case(resource_service).matches(&service),
+            Some(resource_service) => matches_ignoring_case(resource_service, &service),
             None => true, // `*`, or not an ARN (`invalid-resource`)
         };
         if resources.iter().any(|r| may_belong(&r.value)) {

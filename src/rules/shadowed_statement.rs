@@ -37,7 +37,10 @@ pub static RULE: Rule = Rule {
 /// Whether `covering` matches every string `covered` matches: the covered pattern's wildcards
 /// become a character no policy writes, which only a `*` of the covering pattern can take.
 fn covers(covering: &Pattern, covering_text: &str, covered: &str) -> bool {
-    if covering_text.contains('?') && covered.contains(['*', '?']) {
+    if !super::has_wildcard(covered) {
+        return covering.matches(covered); // the common case, without a copy
+    }
+    if covering_text.contains('?') {
         return false;
     }
     covering.matches(&covered.replace(['*', '?'], "\u{0}"))
@@ -87,17 +90,25 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         if actions.items.is_empty() || resources.is_empty() {
             continue;
         }
-        let shadowing = denies.iter().find(|(_, action_patterns, resource_patterns)| {
-            actions.items.iter().all(|a| {
-                let lowercase = if a.value.bytes().any(|b| b.is_ascii_uppercase()) {
+        // Each action lowercased once, for every `Deny` to compare.
+        let lowercase: Vec<std::borrow::Cow<'_, str>> = actions
+            .items
+            .iter()
+            .map(|a| {
+                if a.value.bytes().any(|b| b.is_ascii_uppercase()) {
                     std::borrow::Cow::Owned(a.value.to_ascii_lowercase())
                 } else {
                     std::borrow::Cow::Borrowed(a.value.as_str())
-                };
-                action_patterns.iter().any(|(p, t)| covers(p, t, &lowercase))
-            }) && resources
+                }
+            })
+            .collect();
+        let shadowing = denies.iter().find(|(_, action_patterns, resource_patterns)| {
+            lowercase
                 .iter()
-                .all(|r| resource_patterns.iter().any(|(p, t)| covers(p, t, &r.value)))
+                .all(|a| action_patterns.iter().any(|(p, t)| covers(p, t, a)))
+                && resources
+                    .iter()
+                    .all(|r| resource_patterns.iter().any(|(p, t)| covers(p, t, &r.value)))
         });
         let shadowing = shadowing.map(|(deny, _, _)| *deny);
         let Some(deny) = shadowing else { continue };

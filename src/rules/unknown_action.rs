@@ -41,7 +41,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     let mut suggestions: HashMap<(&str, &str), Option<&str>> = HashMap::new();
     for (statement, actions, item, catalogued) in ctx.catalogued_action_items() {
         let (service, name) = split_action(&item.value);
-        if item.value.contains(['*', '?']) || !item.value.contains(':') || catalogued.lookup != Lookup::Unknown {
+        if catalogued.lookup != Lookup::Unknown || super::has_wildcard(&item.value) || !item.value.contains(':') {
             continue;
         }
         let consequence = match (statement.effect.map(|(e, _)| e), actions.negated) {

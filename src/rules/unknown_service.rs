@@ -44,10 +44,13 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     let catalog = &ctx.settings.catalog;
     for (statement, actions, item, catalogued) in ctx.catalogued_action_items() {
         let (service, _) = split_action(&item.value);
-        if item.value == "*" || service.is_empty() || service.contains(['*', '?']) || !item.value.contains(':') {
-            continue;
-        }
-        if catalogued.knows_service {
+        // A known service first: the common case, settled by the lookup already made.
+        if catalogued.knows_service
+            || item.value == "*"
+            || service.is_empty()
+            || super::has_wildcard(service)
+            || !item.value.contains(':')
+        {
             continue;
         }
         let (effect_span, effect_text) = effect_label(statement);

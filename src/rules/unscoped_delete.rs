@@ -78,7 +78,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     };
     let denied_everywhere = || {
         if !ctx.too_large_for_pairwise() {
-            return ctx.compiled().iter().any(covers_every_instance);
+            return ctx.compiled_for(DELETE_INSTANCE).into_iter().any(covers_every_instance);
         }
         // A document too large for the pairwise rules is not compiled whole by them: compile
         // only what can count here, the unconditional `Deny`s the model reads fully (the

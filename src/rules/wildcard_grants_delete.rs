@@ -28,6 +28,7 @@
 //! or list the actions the principal needs.
 
 use super::{Context, DELETE_INSTANCE, Finding, Rule, Severity, effect_label};
+use crate::eval::pattern::matches_ignoring_case;
 use crate::eval::{Context as RequestContext, Truth, allowed_by};
 
 pub static RULE: Rule = Rule {
@@ -63,30 +64,36 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         if !actions
             .items
             .iter()
-            .any(|i| i.value.contains(['*', '?']) && super::may_be_of_service(&i.value, "kvstore"))
+            .any(|i| super::has_wildcard(&i.value) && super::may_be_of_service(&i.value, "kvstore"))
         {
             continue; // decided on the text, without compiling the document
         }
-        let Some(compiled) = ctx.compiled_of(statement) else {
+        // The wildcard is found on the text; the statement is compiled only when there is one.
+        let wildcard = actions
+            .items
+            .iter()
+            .find(|item| super::has_wildcard(&item.value) && matches_ignoring_case(&item.value, &lowercase_delete));
+        let Some(wildcard) = wildcard else {
             continue;
         };
-        // The compiled patterns stand in the order of the items.
-        let wildcard = actions.items.iter().zip(&compiled.actions).find(|(item, pattern)| {
-            pattern.has_wildcard() && pattern.matches_lowercased(&lowercase_delete) && !item.value.is_empty()
-        });
-        let Some((wildcard, _)) = wildcard else {
+        let Some(compiled) = ctx.compiled_of(statement) else {
             continue;
         };
         let candidates = ctx.instance_candidates();
         let reaches_instances = candidates
             .iter()
             .any(|resource| compiled.resource_truth(resource) != Truth::No);
+        if !reaches_instances {
+            continue;
+        }
         let denied_everywhere = *denied_everywhere.get_or_init(|| {
-            candidates
-                .iter()
-                .all(|resource| allowed_by(ctx.compiled(), DELETE_INSTANCE, resource, &nobody) == Truth::No)
+            // Only the statements that may apply to the release can deny it.
+            let about_delete = ctx.compiled_for(DELETE_INSTANCE);
+            candidates.iter().all(|resource| {
+                allowed_by(about_delete.iter().copied(), DELETE_INSTANCE, resource, &nobody) == Truth::No
+            })
         });
-        if !reaches_instances || denied_everywhere {
+        if denied_everywhere {
             continue;
         }
         let (effect_span, effect_text) = effect_label(statement);

@@ -33,11 +33,11 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     let catalog = &ctx.settings.catalog;
     for (_, _, item) in ctx.action_items() {
-        if !item.value.contains(['*', '?']) || !item.value.contains(':') {
+        if !super::has_wildcard(&item.value) || !item.value.contains(':') {
             continue;
         }
         let (service, name) = split_action(&item.value);
-        let problem = if service.contains(['*', '?']) {
+        let problem = if super::has_wildcard(service) {
             let pattern = Pattern::ignoring_case(service);
             if catalog.services().any(|s| pattern.matches(s)) {
                 continue;
@@ -50,7 +50,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             // The common wildcard, `Describe*` or `*`, matches an action exactly when one
             // starts with its text: a binary search, not a match against every action.
             let lowercase = name.to_ascii_lowercase();
-            let prefix = lowercase.strip_suffix('*').filter(|p| !p.contains(['*', '?']));
+            let prefix = lowercase.strip_suffix('*').filter(|p| !super::has_wildcard(p));
             let matches_some = match prefix {
                 Some(prefix) => catalog.has_action_starting_with(service, prefix).unwrap_or(false),
                 None => {
