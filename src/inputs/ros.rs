@@ -574,7 +574,10 @@ fn yaml_invisible<'a>(text: &str, node: &'a Node, path: &mut Vec<PathStep<'a>>, 
 /// One string of [`yaml_invisible`], written at `span`.
 fn yaml_invisible_in(text: &str, value: &str, span: Span, path: &[PathStep<'_>], out: &mut Vec<Finding>) {
     {
-        if value.chars().all(|c| invisible_character::invisible(c).is_none()) {
+        // Printable ASCII shows (every invisible character is a control or past ASCII): one
+        // pass over the bytes settles the common value.
+        let printable_ascii = value.bytes().all(|b| (0x20..0x7f).contains(&b));
+        if printable_ascii || value.chars().all(|c| invisible_character::invisible(c).is_none()) {
             return;
         }
         let token = serde_json::to_string(value).unwrap_or_default();
