@@ -153,6 +153,17 @@ pub fn checked_documents<'f>(
     file: &'f PolicyFile,
     config: &Config,
 ) -> Result<&'f [policy_file::Document], LoadError> {
+    let (_, findings) = linted(name, file, config)?;
+    refuse_errors(file, findings, config)?;
+    let Content::Documents(documents) = &file.content else {
+        return Err(LoadError::NotAPolicy { path: name.into() });
+    };
+    Ok(documents)
+}
+
+/// The file linted as `lint` would lint it, but for the repository's requirements
+/// (`[[require]]` is `lint`'s business), with the settings used.
+fn linted(name: &str, file: &PolicyFile, config: &Config) -> Result<(Settings, Vec<Finding>), LoadError> {
     let settings = Settings {
         requirements: Vec::new(),
         ..config.settings.clone()
@@ -160,11 +171,7 @@ pub fn checked_documents<'f>(
     let Some(findings) = lint::lint_file(file, &settings, name) else {
         return Err(LoadError::NotAPolicy { path: name.into() });
     };
-    refuse_errors(file, findings, config)?;
-    let Content::Documents(documents) = &file.content else {
-        return Err(LoadError::NotAPolicy { path: name.into() });
-    };
-    Ok(documents)
+    Ok((settings, findings))
 }
 
 /// The document of `file` at `address` (or its only one), linted and compiled.
@@ -175,13 +182,7 @@ fn select(
     address: Option<&str>,
     config: &Config,
 ) -> Result<CompiledPolicy, LoadError> {
-    let settings = Settings {
-        requirements: Vec::new(),
-        ..config.settings.clone()
-    };
-    let Some(findings) = lint::lint_file(file, &settings, name) else {
-        return Err(LoadError::NotAPolicy { path: name.into() });
-    };
+    let (settings, findings) = linted(name, file, config)?;
     let held = Held::new(file, regions);
     let Some(wanted) = address else {
         // Which document is meant comes before whether it is sound.
@@ -236,13 +237,7 @@ pub fn checked_documents_at<'f>(
     wanted: &str,
     config: &Config,
 ) -> Result<(String, Selected<'f>), LoadError> {
-    let settings = Settings {
-        requirements: Vec::new(),
-        ..config.settings.clone()
-    };
-    let Some(findings) = lint::lint_file(file, &settings, name) else {
-        return Err(LoadError::NotAPolicy { path: name.into() });
-    };
+    let (settings, findings) = linted(name, file, config)?;
     let held = Held::new(file, regions);
     selected_at(name, file, findings, &held, wanted, &settings, config)
 }
