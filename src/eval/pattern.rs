@@ -360,11 +360,8 @@ mod tests {
         assert!(m("[abc]", "[abc]"), "brackets are literal");
     }
 
-    #[test]
-    fn agrees_with_the_definition() {
-        let alphabet = ['a', 'b', '*', '?'];
-        let texts = ["", "a", "b", "ab", "ba", "aab", "abab", "bbba", "abba", "aaaa"];
-        // Every pattern of up to 4 symbols over the alphabet.
+    /// Every pattern of up to 4 symbols over `alphabet`.
+    fn every_pattern(alphabet: &[char]) -> Vec<String> {
         let mut patterns = vec![String::new()];
         for _ in 0..4 {
             let longer: Vec<String> = patterns
@@ -373,6 +370,14 @@ mod tests {
                 .collect();
             patterns.extend(longer);
         }
+        patterns
+    }
+
+    #[test]
+    fn agrees_with_the_definition() {
+        let alphabet = ['a', 'b', '*', '?'];
+        let texts = ["", "a", "b", "ab", "ba", "aab", "abab", "bbba", "abba", "aaaa"];
+        let patterns = every_pattern(&alphabet);
         for pattern in &patterns {
             let p: Vec<char> = pattern.chars().collect();
             for text in texts {
@@ -400,14 +405,7 @@ mod tests {
             "aé",
             "kvstore:deleteinstance",
         ];
-        let mut patterns = vec![String::new()];
-        for _ in 0..4 {
-            let longer: Vec<String> = patterns
-                .iter()
-                .flat_map(|p| alphabet.iter().map(move |c| format!("{p}{c}")))
-                .collect();
-            patterns.extend(longer);
-        }
+        let mut patterns = every_pattern(&alphabet);
         patterns.extend(
             [
                 "KVSTORE:Delete*",
