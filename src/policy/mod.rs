@@ -595,10 +595,11 @@ fn strings_at(node: &Node, base: Arc<str>) -> Vec<Item> {
             span: node.span,
             pointer: Pointer { base, index: None },
         }],
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, n)| {
+        Value::Array(items) => {
+            // Room for exactly the strings: collecting a filtered list would leave room to grow
+            // (four for one), and the model of a large policy holds many short lists.
+            let mut out = Vec::with_capacity(items.iter().filter(|n| n.as_str().is_some()).count());
+            out.extend(items.iter().enumerate().filter_map(|(i, n)| {
                 n.as_str().map(|s| Item {
                     value: s.to_string(),
                     span: n.span,
@@ -607,8 +608,9 @@ fn strings_at(node: &Node, base: Arc<str>) -> Vec<Item> {
                         index: Some(i),
                     },
                 })
-            })
-            .collect(),
+            }));
+            out
+        }
         _ => Vec::new(),
     }
 }
