@@ -15,8 +15,6 @@ mod support;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use ramguard::config::Config;
-use ramguard::lint::{self, LintOptions};
 use serde_json::Value;
 
 const FILES: usize = 5_000;
@@ -57,23 +55,7 @@ fn main() {
         let pretty = serde_json::to_string_pretty(&template).unwrap();
         std::fs::write(folder(&ros_json_dir).join(format!("p{i}.json")), pretty).unwrap();
     }
-    let config = Config::default();
-    let time = |dir: &std::path::Path| {
-        let mut documents = 0;
-        let mut findings = 0;
-        let median = support::median(RUNS, || {
-            let report = lint::lint_paths(
-                std::slice::from_ref(&dir.to_path_buf()),
-                &config,
-                dir,
-                LintOptions::default(),
-            )
-            .unwrap();
-            documents = report.documents;
-            findings = report.files.iter().map(|f| f.findings.len()).sum::<usize>();
-        });
-        (median, documents, findings)
-    };
+    let time = |dir: &std::path::Path| support::lint_median(dir, RUNS);
     let (json, json_documents, json_findings) = time(&json_dir);
     let (yaml, yaml_documents, yaml_findings) = time(&yaml_dir);
     let (ros_json, ros_json_documents, ros_json_findings) = time(&ros_json_dir);

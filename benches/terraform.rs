@@ -13,9 +13,6 @@ mod support;
 
 use std::time::Duration;
 
-use ramguard::config::Config;
-use ramguard::lint::{self, LintOptions};
-
 const FILES: usize = 5_000;
 const RUNS: usize = 7;
 
@@ -33,23 +30,7 @@ fn main() {
         std::fs::create_dir_all(&folder).unwrap();
         std::fs::write(folder.join(format!("p{i}.tf")), tf).unwrap();
     }
-    let config = Config::default();
-    let time = |dir: &std::path::Path| {
-        let mut documents = 0;
-        let mut findings = 0;
-        let median = support::median(RUNS, || {
-            let report = lint::lint_paths(
-                std::slice::from_ref(&dir.to_path_buf()),
-                &config,
-                dir,
-                LintOptions::default(),
-            )
-            .unwrap();
-            documents = report.documents;
-            findings = report.files.iter().map(|f| f.findings.len()).sum::<usize>();
-        });
-        (median, documents, findings)
-    };
+    let time = |dir: &std::path::Path| support::lint_median(dir, RUNS);
     let (json, json_documents, json_findings) = time(&json_dir);
     let (tf, tf_documents, tf_findings) = time(&tf_dir);
     println!(

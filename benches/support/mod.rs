@@ -26,6 +26,27 @@ pub fn compiled_policies(rng: &mut corpus::Rng, count: usize, statements: usize)
         .collect()
 }
 
+/// `ramguard lint` (the library, default configuration) of every file under `dir`: the median
+/// time of `runs` runs, and the documents and findings of the last.
+#[allow(dead_code, reason = "not every bench lints a folder")]
+pub fn lint_median(dir: &std::path::Path, runs: usize) -> (Duration, usize, usize) {
+    let config = ramguard::config::Config::default();
+    let mut documents = 0;
+    let mut findings = 0;
+    let median = median(runs, || {
+        let report = ramguard::lint::lint_paths(
+            std::slice::from_ref(&dir.to_path_buf()),
+            &config,
+            dir,
+            ramguard::lint::LintOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        documents = report.documents;
+        findings = report.files.iter().map(|f| f.findings.len()).sum::<usize>();
+    });
+    (median, documents, findings)
+}
+
 /// The median of `runs` timings of `f`.
 #[allow(dead_code, reason = "not every bench times this way")]
 pub fn median(runs: usize, mut f: impl FnMut()) -> Duration {
