@@ -332,32 +332,16 @@ pub fn sarif(documents: &[DocumentReport], failed: &[Failed], cwd: &std::path::P
             })
         })
         .collect();
-    let sarif = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "ramguard",
-                "informationUri": "https://github.com/ramguard/ramguard",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "rules": rules,
-            } },
-            "columnKind": "unicodeCodePoints",
-            "originalUriBaseIds": { "%SRCROOT%": { "uri": "./" } },
-            "results": results,
-            // Where the comparison was not exhaustive: a result that is absent proves nothing
-            // there.
-            "invocations": [{
-                "executionSuccessful": true,
-                "toolExecutionNotifications": documents
-                    .iter()
-                    .flat_map(|d| d.diff.limits.iter())
-                    .map(|limit| json!({ "level": "note", "message": { "text": limit } }))
-                    .collect::<Vec<_>>(),
-            }],
-        }],
+    // Where the comparison was not exhaustive: a result that is absent proves nothing there.
+    let invocation = json!({
+        "executionSuccessful": true,
+        "toolExecutionNotifications": documents
+            .iter()
+            .flat_map(|d| d.diff.limits.iter())
+            .map(|limit| json!({ "level": "note", "message": { "text": limit } }))
+            .collect::<Vec<_>>(),
     });
+    let sarif = super::sarif::log(rules, results, Some(invocation));
     escape::json_text(&sarif)
 }
 

@@ -59,23 +59,33 @@ pub fn render(report: &LintReport, cwd: &std::path::Path) -> String {
             }));
         }
     }
-    let sarif = json!({
+    let sarif = log(Value::from(rules), results, None);
+    super::escape::json_text(&sarif)
+}
+
+/// A SARIF log of one run of ramguard with its rules and results, and the invocation when the
+/// command has something to say about the run itself (`diff`'s notes).
+pub(crate) fn log(rules: Value, results: Vec<Value>, invocation: Option<Value>) -> Value {
+    let mut run = json!({
+        "tool": { "driver": {
+            "name": "ramguard",
+            "informationUri": "https://github.com/ramguard/ramguard",
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "rules": rules,
+        } },
+        "columnKind": "unicodeCodePoints",
+        "originalUriBaseIds": { "%SRCROOT%": { "uri": "./" } },
+        "results": results,
+    });
+    if let (Some(invocation), Some(run)) = (invocation, run.as_object_mut()) {
+        run.insert("invocations".to_string(), json!([invocation]));
+    }
+    json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "ramguard",
-                "informationUri": "https://github.com/ramguard/ramguard",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "rules": rules,
-            } },
-            "columnKind": "unicodeCodePoints",
-            "originalUriBaseIds": { "%SRCROOT%": { "uri": "./" } },
-            "results": results,
-        }],
-    });
-    super::escape::json_text(&sarif)
+        "runs": [run],
+    })
 }
 
 fn level(severity: Severity) -> &'static str {
