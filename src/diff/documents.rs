@@ -10,10 +10,10 @@ use crate::config::Config;
 use crate::eval::CompiledPolicy;
 use crate::inputs::evaluable::{self, LoadError};
 use crate::inputs::policy_file::{Content, Document, PolicyFile};
+use crate::inputs::selection::Held;
 use crate::lint::FileReport;
 use crate::policy::PolicyKind;
 use crate::rules::Finding;
-use crate::rules::terraform_unknown_value;
 use crate::source::SourceFile;
 
 /// Why a file is not compared.
@@ -54,6 +54,16 @@ pub enum Side {
     Unrecognised(String),
     /// Its permission documents, and what was left out.
     Documents(Documents),
+}
+
+impl Side {
+    /// The documents compared and left out (none, for a side that holds no policy).
+    pub fn into_documents(self) -> Documents {
+        match self {
+            Self::Documents(documents) => documents,
+            Self::Nothing | Self::Unrecognised(_) => Documents::default(),
+        }
+    }
 }
 
 /// The documents of a side that are compared, and those that are not.
@@ -112,17 +122,10 @@ pub fn read_side(name: &str, bytes: Vec<u8>, picked: Option<&str>, config: &Conf
     let mut out = compared(name, &file, &documents, |d| d.address().map(str::to_string))?;
     // A document only Terraform knows (a plan's `after_unknown`, a `.tf` value that cannot be
     // read around its unknowns) is no document, only a finding: said, never silently equal.
-    for finding in file.findings.iter().filter(|f| {
-        std::ptr::eq(f.rule, &terraform_unknown_value::RULE)
-            && !documents
-                .iter()
-                .any(|d| d.root.span.start <= f.span.start && f.span.end <= d.root.span.end)
-    }) {
+    for (finding, address) in Held::new(&file, regions).unknowns_by_address() {
         out.left_out.push(not_compared(name, finding));
-        let within =
-            |region: &crate::source::Span| region.start <= finding.span.start && finding.span.end <= region.end;
-        if let Some((address, _)) = regions.iter().find(|(_, region)| within(region)) {
-            out.unknown.insert(Some(address.clone()));
+        if let Some(address) = address {
+            out.unknown.insert(Some(address.to_string()));
         }
     }
     Ok(Side::Documents(out))

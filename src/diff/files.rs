@@ -105,11 +105,11 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
             }
         },
     };
-    let old_side = match old_side {
-        Side::Documents(documents) => documents,
-        Side::Nothing | Side::Unrecognised(_) => documents::Documents::default(),
-    };
-    let (old_documents, old_left_out, old_unknown) = (old_side.compared, old_side.left_out, old_side.unknown);
+    let documents::Documents {
+        compared: old_documents,
+        left_out: old_left_out,
+        unknown: old_unknown,
+    } = old_side.into_documents();
     let new_side = match &change.new {
         None => Side::Nothing,
         Some(new) => match documents::read_side(&new.name, new.bytes.clone(), change.picked[1].as_deref(), config) {
@@ -126,11 +126,11 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
             }
         },
     };
-    let new_side = match new_side {
-        Side::Documents(documents) => documents,
-        Side::Nothing | Side::Unrecognised(_) => documents::Documents::default(),
-    };
-    let (new_documents, new_left_out, new_unknown) = (new_side.compared, new_side.left_out, new_side.unknown);
+    let documents::Documents {
+        compared: new_documents,
+        left_out: new_left_out,
+        unknown: new_unknown,
+    } = new_side.into_documents();
     notes.extend(old_left_out);
     notes.extend(new_left_out);
     let old_name = change.old.as_ref().map(|v| v.name.clone());

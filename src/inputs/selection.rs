@@ -127,6 +127,19 @@ impl<'f> Held<'f> {
             .filter(|f| is_unknown(f) && !self.documents.iter().any(|d| within(f.span, d.root.span)))
     }
 
+    /// [`Self::unknowns`], each with the address whose region holds it (`None`: outside every
+    /// address, or a file without addresses).
+    pub fn unknowns_by_address(&self) -> impl Iterator<Item = (&Finding, Option<&str>)> {
+        self.unknowns().map(|finding| {
+            let address = self
+                .regions
+                .iter()
+                .find(|(_, region)| within(finding.span, *region))
+                .map(|(address, _)| address.as_str());
+            (finding, address)
+        })
+    }
+
     /// Every address that holds a document, read or not, in file order, each once.
     pub fn addresses(&self) -> Vec<String> {
         let mut found: Vec<(usize, String)> = self
