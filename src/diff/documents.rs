@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::eval::CompiledPolicy;
 use crate::inputs::evaluable::{self, LoadError};
 use crate::inputs::policy_file::{Content, Document, PolicyFile};
-use crate::inputs::selection::Held;
+use crate::inputs::selection::{self, Held};
 use crate::lint::FileReport;
 use crate::policy::PolicyKind;
 use crate::rules::Finding;
@@ -84,8 +84,10 @@ pub struct Documents {
 /// that document, unnamed so that the two sides' picks are compared with each other whatever
 /// their addresses; the findings of the file's other documents refuse nothing then.
 pub fn read_side(name: &str, bytes: Vec<u8>, picked: Option<&str>, config: &Config) -> Result<Side, Refusal> {
-    let regions = crate::inputs::selection::regions(name, &bytes);
-    let file = crate::inputs::read_policy_file(name.to_string(), bytes);
+    // Where each address stands, found (a second parse) only for a file that needs it: a pick,
+    // or a document only Terraform knows.
+    let file = crate::inputs::read_policy_file(name.to_string(), bytes.clone());
+    let regions = || selection::regions(name, &bytes);
     match &file.content {
         Content::NotPolicy(_) => return Ok(Side::Nothing),
         Content::Unrecognised(unrecognised) => return Ok(Side::Unrecognised(unrecognised.message.clone())),
@@ -97,7 +99,7 @@ pub fn read_side(name: &str, bytes: Vec<u8>, picked: Option<&str>, config: &Conf
         other => Err(Refusal::Message(other.message())),
     };
     if let Some(wanted) = picked {
-        let (address, selected) = match evaluable::checked_documents_at(name, &file, regions, wanted, config) {
+        let (address, selected) = match evaluable::checked_documents_at(name, &file, regions(), wanted, config) {
             Ok(found) => found,
             Err(error) => return refusal(error),
         };
@@ -122,6 +124,12 @@ pub fn read_side(name: &str, bytes: Vec<u8>, picked: Option<&str>, config: &Conf
     let mut out = compared(name, &file, &documents, |d| d.address().map(str::to_string))?;
     // A document only Terraform knows (a plan's `after_unknown`, a `.tf` value that cannot be
     // read around its unknowns) is no document, only a finding: said, never silently equal.
+    let unknown = |f: &Finding| std::ptr::eq(f.rule, &crate::rules::terraform_unknown_value::RULE);
+    let regions = if file.findings.iter().any(unknown) {
+        regions()
+    } else {
+        Vec::new()
+    };
     for (finding, address) in Held::new(&file, regions).unknowns_by_address() {
         out.left_out.push(not_compared(name, finding));
         if let Some(address) = address {

@@ -214,7 +214,7 @@ impl<'f> Held<'f> {
     }
 }
 
-fn is_unknown(finding: &Finding) -> bool {
+pub(crate) fn is_unknown(finding: &Finding) -> bool {
     std::ptr::eq(finding.rule, &terraform_unknown_value::RULE)
 }
 
