@@ -78,6 +78,8 @@ pub struct Pattern {
     ignore_case: bool,
     /// Whether the pattern is ASCII (nearly all are): then a character is a byte.
     ascii: bool,
+    /// Whether the pattern has a `?`.
+    has_question: bool,
 }
 
 impl Pattern {
@@ -122,11 +124,13 @@ impl Pattern {
             chars,
             has_question,
         });
+        let has_question = chunks.iter().any(|c| c.has_question);
         Self {
             source,
             chunks,
             ignore_case,
             ascii,
+            has_question,
         }
     }
 
@@ -162,7 +166,10 @@ impl Pattern {
     }
 
     fn matches_folded(&self, text: &str) -> bool {
-        if self.ascii && text.is_ascii() {
+        // Bytes are characters when both are ASCII. Without a `?` (one character, however many
+        // bytes) they give the same answer whatever the text holds: an ASCII pattern's literal
+        // parts can only meet a UTF-8 text at character boundaries.
+        if self.ascii && (!self.has_question || text.is_ascii()) {
             return self.matches_ascii(text.as_bytes());
         }
         self.matches_chars(text)
@@ -175,6 +182,9 @@ impl Pattern {
         let chunk = |c: Chunk| source.get(c.start..c.end).unwrap_or_default();
         let exactly = |c: Chunk, got: &[u8]| {
             let want = chunk(c);
+            if !c.has_question {
+                return want == got;
+            }
             want.len() == got.len() && want.iter().zip(got).all(|(w, g)| *w == b'?' || w == g)
         };
         let (&first, rest) = match self.chunks.split_first() {
@@ -376,7 +386,11 @@ mod tests {
     #[test]
     fn agrees_with_the_definition() {
         let alphabet = ['a', 'b', '*', '?'];
-        let texts = ["", "a", "b", "ab", "ba", "aab", "abab", "bbba", "abba", "aaaa"];
+        // Non-ASCII texts too: an ASCII pattern without `?` matches them byte by byte.
+        let texts = [
+            "", "a", "b", "ab", "ba", "aab", "abab", "bbba", "abba", "aaaa", "é", "aé", "éb", "aéb", "éaé", "ab中",
+            "中中",
+        ];
         let patterns = every_pattern(&alphabet);
         for pattern in &patterns {
             let p: Vec<char> = pattern.chars().collect();
