@@ -7,7 +7,8 @@
 //! resources are one ARN per class that the two policies' resource patterns tell apart
 //! (`NotResource` included); the contexts are the exact search's classes of the condition keys,
 //! split by the constants of both policies. Every witness is checked by the ordinary evaluator
-//! on both sides before it is reported. What the split cannot reach is said in `limits`.
+//! on both sides before it is reported, on the statements that may apply to its request (see
+//! `diff`). What the split cannot reach is said in `limits`.
 
 pub mod checks;
 pub mod documents;
@@ -126,7 +127,11 @@ pub fn actions(policies: &[&CompiledPolicy], catalog: &Catalog, limits: &mut BTr
     let mut patterns: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
     let mut unscoped = BTreeSet::new();
     let mut literal_kvstore = Vec::new();
-    for pattern in policies.iter().flat_map(|p| &p.statements).flat_map(|s| &s.actions) {
+    for pattern in policies
+        .iter()
+        .flat_map(|p| &p.statements)
+        .flat_map(|s| s.actions.iter())
+    {
         let text = pattern.as_str();
         let lower = text.to_ascii_lowercase();
         match lower.split_once(':') {
@@ -278,7 +283,7 @@ fn resources_among(
     let patterns: BTreeSet<String> = policies
         .iter()
         .flat_map(|p| &p.statements)
-        .flat_map(|s| &s.resources)
+        .flat_map(|s| s.resources.iter())
         .map(|r| r.text().to_string())
         .chain(extra.map(str::to_string))
         .collect();
@@ -347,7 +352,7 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
     let mut representatives: Vec<&String> = Vec::new();
     // Each distinct action pattern is matched once per action (`action_matches_lowercased`, a
     // statement at a time).
-    let mut action_patterns: Vec<&Pattern> = statements.iter().flat_map(|s| &s.actions).collect();
+    let mut action_patterns: Vec<&Pattern> = statements.iter().flat_map(|s| s.actions.iter()).collect();
     action_patterns.sort_by(|a, b| a.as_str().cmp(b.as_str()));
     action_patterns.dedup_by(|a, b| a.as_str() == b.as_str());
     let pattern_indices: Vec<Vec<usize>> = statements
@@ -412,36 +417,35 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
         old: old.statements.len(),
         conditions: statements.iter().map(|s| s.conditions_truth(&empty)).collect(),
     };
-    // Each group's search evaluates only the statements its actions may match (the others
-    // apply to none of its requests).
-    let only = |policy: &CompiledPolicy, offset: usize, bits: &Bits| CompiledPolicy {
-        source: policy.source.clone(),
-        statements: policy
-            .statements
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| bits.has(offset + i))
-            .map(|(_, s)| s.clone())
-            .collect(),
-    };
-    let group_layers: Vec<([Layer; 1], [Layer; 1])> = action_bits
-        .iter()
-        .map(|bits| {
-            let layer = |policy| Layer {
+    // The evaluator decides each request on the statements of both that may apply to it: the
+    // others apply to none of its contexts (their action, resource or conditions are false
+    // whatever the keys hold; see `may` below), so its decision and the statements it names are
+    // those of all of them. Requests with the same such statements share the layers (a clone of
+    // a compiled statement shares its patterns and conditions).
+    let layers_among = |may: &Bits| {
+        let (mut of_old, mut of_new) = (Vec::new(), Vec::new());
+        for i in may.ones() {
+            match i.checked_sub(old.statements.len()) {
+                None => of_old.extend(old.statements.get(i).cloned()),
+                Some(j) => of_new.extend(new.statements.get(j).cloned()),
+            }
+        }
+        let layer = |policy: &CompiledPolicy, statements| {
+            [Layer {
                 kind: LayerKind::IdentityPolicy,
-                policies: vec![policy],
-            };
-            (
-                [layer(only(old, 0, bits))],
-                [layer(only(new, old.statements.len(), bits))],
-            )
-        })
-        .collect();
+                policies: vec![CompiledPolicy {
+                    source: policy.source.clone(),
+                    statements,
+                }],
+            }]
+        };
+        (layer(old, of_old), layer(new, of_new))
+    };
+    let mut layers_of: HashMap<Bits, ([Layer; 1], [Layer; 1]), std::hash::BuildHasherDefault<QuickHasher>> =
+        HashMap::default();
     let mut memo: HashMap<Vec<(usize, bool)>, Outcome, std::hash::BuildHasherDefault<QuickHasher>> = HashMap::default();
     'requests: for (group, action) in representatives.iter().copied().enumerate() {
-        let (Some(result), Some(matching_action), Some(in_group)) =
-            (by_group.get_mut(group), action_bits.get(group), group_layers.get(group))
-        else {
+        let (Some(result), Some(matching_action)) = (by_group.get_mut(group), action_bits.get(group)) else {
             continue;
         };
         for (resource, (resource_may, resource_sure)) in resources.iter().zip(&resource_truths) {
@@ -467,13 +471,14 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
                 .ones()
                 .map(|i| (meanings.get(i).copied().unwrap_or(usize::MAX), sure.has(i)))
                 .collect();
-            // The evaluator decides on the statements of both that may name the group's
-            // actions: the others apply to none of its requests (as before, a group's changes
-            // then hold for each of its actions).
-            let in_group = (in_group.0.as_slice(), in_group.1.as_slice());
-            let confirmed = memo
-                .get(&key)
-                .and_then(|seen| confirm(in_group, action, resource, seen));
+            if !layers_of.contains_key(&may) {
+                layers_of.insert(may.clone(), layers_among(&may));
+            }
+            let Some((old_layers, new_layers)) = layers_of.get(&may) else {
+                continue;
+            };
+            let layers = (old_layers.as_slice(), new_layers.as_slice());
+            let confirmed = memo.get(&key).and_then(|seen| confirm(layers, action, resource, seen));
             let outcome = match confirmed {
                 Some(outcome) => outcome,
                 None => {
@@ -481,7 +486,7 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
                     let outcome = compare(
                         &known,
                         (&may, &sure),
-                        in_group,
+                        layers,
                         action,
                         &arn,
                         (&mut budget, &mut key_spaces),

@@ -54,11 +54,13 @@ pub struct CompiledStatement {
     pub span: Span,
     pub effect_span: Span,
     pub not_action: bool,
-    pub actions: Vec<Pattern>,
+    /// Shared, as are resources and conditions: a statement is cloned into the layers of a
+    /// narrower question (`diff`'s requests) at the cost of a few counts.
+    pub actions: Arc<[Pattern]>,
     /// Whether `resources` are `NotResource`'s: the statement is about every other resource.
     pub not_resource: bool,
-    pub resources: Vec<ResourcePattern>,
-    pub conditions: Vec<CompiledCondition>,
+    pub resources: Arc<[ResourcePattern]>,
+    pub conditions: Arc<[CompiledCondition]>,
     /// What of the statement the evaluator does not model ([`Statement::unmodelled`], and a
     /// missing `Effect`, actions or resources): when there is any, the statement's truth is
     /// unknown, whatever the request.

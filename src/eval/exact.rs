@@ -102,7 +102,7 @@ pub(super) fn decide(
         if !statement.unmodelled.is_empty() {
             continue;
         }
-        for condition in &statement.conditions {
+        for condition in statement.conditions.iter() {
             let evaluable = condition.operator.is_some() && !matches!(condition.values, Values::Unevaluable(_));
             if evaluable && context.is_unknown(&condition.key) {
                 by_key.entry(condition.key.as_str()).or_default().push(condition);
@@ -744,7 +744,7 @@ pub fn joint_cases_among<'a>(
         if !statement.unmodelled.is_empty() {
             continue;
         }
-        for condition in &statement.conditions {
+        for condition in statement.conditions.iter() {
             if condition.operator.is_some() && !matches!(condition.values, Values::Unevaluable(_)) {
                 by_key.entry(condition.key.as_str()).or_default().push(condition);
             }

@@ -334,10 +334,10 @@ fn unknown_policy(source: Arc<SourceFile>, unknown: &Finding, name: &str) -> Com
         span: unknown.span,
         effect_span: unknown.span,
         not_action: false,
-        actions: Vec::new(),
+        actions: Arc::new([]),
         not_resource: false,
-        resources: Vec::new(),
-        conditions: Vec::new(),
+        resources: Arc::new([]),
+        conditions: Arc::new([]),
         unmodelled: vec![why.clone()],
         // Nothing of the document is known, its actions neither.
         actions_known: false,
