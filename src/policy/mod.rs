@@ -10,6 +10,7 @@
 pub mod condition;
 
 use std::fmt;
+use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use crate::json::{Node, Template, Value, pointer_token};
@@ -30,7 +31,9 @@ pub struct Item {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pointer {
     base: Arc<str>,
-    index: Option<usize>,
+    /// The element's index in the list plus one, in four bytes rather than an
+    /// `Option<usize>`'s sixteen: a large policy's model holds one pointer a string.
+    index: Option<NonZeroU32>,
 }
 
 impl Pointer {
@@ -40,13 +43,26 @@ impl Pointer {
             index: None,
         }
     }
+
+    /// The pointer of element `index` of the list at `base`.
+    fn element(base: Arc<str>, index: usize) -> Self {
+        let stored = index
+            .checked_add(1)
+            .and_then(|i| u32::try_from(i).ok())
+            .and_then(NonZeroU32::new);
+        match stored {
+            Some(_) => Self { base, index: stored },
+            // An index past four billion (never in a policy RAM takes): the text is written out.
+            None => Self::new(child(&base, &index.to_string())),
+        }
+    }
 }
 
 impl fmt::Display for Pointer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.base)?;
         match self.index {
-            Some(i) => write!(f, "/{i}"),
+            Some(i) => write!(f, "/{}", i.get() - 1),
             None => Ok(()),
         }
     }
@@ -244,12 +260,19 @@ pub fn statement_nodes(root: &Node) -> Vec<(usize, &Node, String)> {
         Some(Node {
             value: Value::Array(items),
             ..
-        }) => items
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| matches!(n.value, Value::Object(_) | Value::Unknown(_)))
-            .map(|(i, n)| (i, n, format!("/Statement/{i}")))
-            .collect(),
+        }) => {
+            let statement = |n: &Node| matches!(n.value, Value::Object(_) | Value::Unknown(_));
+            // Room for exactly the statements: a filtered collect would leave up to half empty.
+            let mut out = Vec::with_capacity(items.iter().filter(|n| statement(n)).count());
+            out.extend(
+                items
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| statement(n))
+                    .map(|(i, n)| (i, n, format!("/Statement/{i}"))),
+            );
+            out
+        }
         Some(
             node @ Node {
                 value: Value::Object(_) | Value::Unknown(_),
@@ -518,14 +541,21 @@ fn is_strings(node: &Node) -> bool {
 }
 
 fn conditions(node: &Node, pointer: &str, unmodelled: &mut Vec<String>, unknowns: bool) -> Vec<Condition> {
-    let mut out = Vec::new();
     let Some(operators) = node.as_object() else {
         unmodelled.push(match first_unknown(node).filter(|_| unknowns) {
             Some(what) => format!("`Condition` is {what}, {KNOWN_WHEN_RENDERED}"),
             None => "`Condition` is not an object".to_string(),
         });
-        return out;
+        return Vec::new();
     };
+    // Room for exactly one condition a key: a condition is ~180 bytes, and a pushed-to vector
+    // holds room for four from its first.
+    let mut out = Vec::with_capacity(
+        operators
+            .iter()
+            .map(|op| op.value.as_object().map_or(0, <[crate::json::Member]>::len))
+            .sum(),
+    );
     unmodelled.extend(repeated(operators).map(|op| format!("the condition operator `{op}` appears twice")));
     for op in operators {
         let op_pointer: Arc<str> = child(pointer, &pointer_token(&op.key)).into();
@@ -603,10 +633,7 @@ fn strings_at(node: &Node, base: Arc<str>) -> Vec<Item> {
                 n.as_str().map(|s| Item {
                     value: s.to_string(),
                     span: n.span,
-                    pointer: Pointer {
-                        base: base.clone(),
-                        index: Some(i),
-                    },
+                    pointer: Pointer::element(base.clone(), i),
                 })
             }));
             out
@@ -622,6 +649,51 @@ mod tests {
     fn kind(text: &str) -> PolicyKind {
         let root = crate::json::parse(text).unwrap_or_else(|e| unreachable!("{e:?}"));
         Policy::from_document(&root).kind
+    }
+
+    /// A large policy's model is mostly conditions and items: none holds room it does not use.
+    #[test]
+    fn the_model_holds_no_spare_room() {
+        let text = r#"{"Version": "1", "Statement": [
+            {"Effect": "Allow", "Action": "ecs:Describe*", "Resource": "*",
+             "Condition": {"Bool": {"acs:MFAPresent": "true"}, "IpAddress": {"acs:SourceIp": ["10.0.0.0/8"]}}},
+            1,
+            {"Effect": "Deny", "Action": ["kvstore:DeleteInstance", "kvstore:FlushInstance"], "Resource": "*",
+             "Condition": {"StringEquals": {"acs:ResourceTag/env": "prod"}}}
+        ]}"#;
+        let root = crate::json::parse(text).unwrap_or_else(|e| unreachable!("{e:?}"));
+        let nodes = statement_nodes(&root);
+        assert_eq!(nodes.len(), 2);
+        assert_eq!(nodes.capacity(), nodes.len());
+        let policy = Policy::from_statement_nodes(&nodes);
+        let conditions: Vec<usize> = policy.statements.iter().map(|s| s.conditions.len()).collect();
+        assert_eq!(conditions, [2, 1]);
+        for statement in &policy.statements {
+            assert_eq!(statement.conditions.capacity(), statement.conditions.len());
+        }
+        assert!(
+            std::mem::size_of::<Pointer>() <= 24,
+            "{}",
+            std::mem::size_of::<Pointer>()
+        );
+    }
+
+    #[test]
+    fn pointers_name_their_element() {
+        let root = crate::json::parse(r#"{"Statement": [{"Action": ["a:b", 1, "c:d"]}]}"#)
+            .unwrap_or_else(|e| unreachable!("{e:?}"));
+        let policy = Policy::from_document(&root);
+        let pointers: Vec<String> = policy
+            .statements
+            .iter()
+            .flat_map(|s| s.actions.iter().flat_map(|a| &a.items))
+            .map(|item| item.pointer.to_string())
+            .collect();
+        assert_eq!(pointers, ["/Statement/0/Action/0", "/Statement/0/Action/2"]);
+        // An index past what four bytes hold is written out whole.
+        for index in [0, 41, u32::MAX as usize - 1, u32::MAX as usize, usize::MAX] {
+            assert_eq!(Pointer::element("/a".into(), index).to_string(), format!("/a/{index}"));
+        }
     }
 
     #[test]
