@@ -26,41 +26,92 @@ pub struct Item {
     pub pointer: Pointer,
 }
 
-/// A JSON pointer, built into text only when a finding needs it: the elements of one list
-/// share their base.
+/// A JSON pointer, built into text only when a finding needs it: the entries of a statement's
+/// lists share the statement's base, a condition's operator shares its key's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pointer {
     base: Arc<str>,
+    tail: Tail,
     /// The element's index in the list plus one, in four bytes rather than an
     /// `Option<usize>`'s sixteen: a large policy's model holds one pointer a string.
     index: Option<NonZeroU32>,
 }
 
+/// What a [`Pointer`] adds to its base, before the index: one byte, where a base of its own
+/// would cost an allocation for every list of every statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tail {
+    None,
+    /// The base without its last token: a condition's operator, from its key's pointer.
+    Parent,
+    /// One of the statement's lists (its place in [`LIST_ELEMENTS`]), the base being the
+    /// statement's.
+    Element(u8),
+}
+
+/// The lists of a statement whose entries point through the statement's base ([`Tail::Element`]).
+const LIST_ELEMENTS: [&str; 4] = ["Action", "NotAction", "Resource", "NotResource"];
+
 impl Pointer {
     pub fn new(base: impl Into<Arc<str>>) -> Self {
         Self {
             base: base.into(),
+            tail: Tail::None,
             index: None,
         }
     }
 
-    /// The pointer of element `index` of the list at `base`.
-    fn element(base: Arc<str>, index: usize) -> Self {
+    /// This pointer's element `index` (the pointer is a list's).
+    fn element(&self, index: usize) -> Self {
         let stored = index
             .checked_add(1)
             .and_then(|i| u32::try_from(i).ok())
             .and_then(NonZeroU32::new);
         match stored {
-            Some(_) => Self { base, index: stored },
+            Some(_) => Self {
+                index: stored,
+                ..self.clone()
+            },
             // An index past four billion (never in a policy RAM takes): the text is written out.
-            None => Self::new(child(&base, &index.to_string())),
+            None => Self::new(child(&self.to_string(), &index.to_string())),
+        }
+    }
+
+    /// The pointer of `list` (one of [`LIST_ELEMENTS`]) of the statement at `statement`.
+    fn list(statement: &Arc<str>, list: &str) -> Self {
+        match LIST_ELEMENTS.iter().position(|&name| name == list) {
+            Some(at) => Self {
+                base: statement.clone(),
+                tail: Tail::Element(at as u8),
+                index: None,
+            },
+            None => Self::new(child(statement, &pointer_token(list))),
+        }
+    }
+
+    /// The pointer this one's last token is under (the pointer has no index).
+    fn parent(&self) -> Self {
+        match self.tail {
+            Tail::None if self.index.is_none() && self.base.contains('/') => Self {
+                tail: Tail::Parent,
+                ..self.clone()
+            },
+            _ => Self::new(self.to_string().rsplit_once('/').map_or("", |(parent, _)| parent)),
         }
     }
 }
 
 impl fmt::Display for Pointer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.base)?;
+        match self.tail {
+            Tail::None => f.write_str(&self.base)?,
+            // Every token of a pointer is escaped (`/` written `~1`): the last `/` starts the last.
+            Tail::Parent => f.write_str(self.base.rsplit_once('/').map_or("", |(parent, _)| parent))?,
+            Tail::Element(at) => {
+                let name = LIST_ELEMENTS.get(usize::from(at)).copied().unwrap_or_default();
+                write!(f, "{}/{name}", self.base)?;
+            }
+        }
         match self.index {
             Some(i) => write!(f, "/{}", i.get() - 1),
             None => Ok(()),
@@ -345,6 +396,9 @@ fn statement(node: &Node, index: usize, pointer: String) -> Statement {
         };
         Some((effect, m.value.span))
     });
+    // The statement's base, shared by the pointers of its lists' entries: made once, if any.
+    let mut base: Option<Arc<str>> = None;
+    let mut list = |key: &str| Pointer::list(base.get_or_insert_with(|| pointer.as_str().into()), key);
     let actions = node.as_object().and_then(|members| {
         members
             .iter()
@@ -352,7 +406,7 @@ fn statement(node: &Node, index: usize, pointer: String) -> Statement {
             .map(|m| ActionList {
                 negated: m.key == "NotAction",
                 key_span: m.key_span,
-                items: strings_at(&m.value, child(&pointer, &m.key).into()),
+                items: strings_at(&m.value, list(&m.key)),
             })
     });
     let resource_member = node
@@ -365,7 +419,7 @@ fn statement(node: &Node, index: usize, pointer: String) -> Statement {
                 Value::String(_) | Value::Array(_) | Value::Template(_) | Value::Unknown(_)
             )
         })
-        .map(|m| strings_at(&m.value, child(&pointer, &m.key).into()));
+        .map(|m| strings_at(&m.value, list(&m.key)));
     // The values only known when the document is rendered (never, in a JSON file), found while
     // checking what the model reads: a list of plain strings is not searched twice.
     let mut unknown = Vec::new();
@@ -558,7 +612,7 @@ fn conditions(node: &Node, pointer: &str, unmodelled: &mut Vec<String>, unknowns
     );
     unmodelled.extend(repeated(operators).map(|op| format!("the condition operator `{op}` appears twice")));
     for op in operators {
-        let op_pointer: Arc<str> = child(pointer, &pointer_token(&op.key)).into();
+        let op_pointer = child(pointer, &pointer_token(&op.key));
         let Some(keys) = op.value.as_object() else {
             unmodelled.push(match first_unknown(&op.value).filter(|_| unknowns) {
                 Some(what) => format!(
@@ -572,7 +626,7 @@ fn conditions(node: &Node, pointer: &str, unmodelled: &mut Vec<String>, unknowns
         unmodelled
             .extend(repeated(keys).map(|key| format!("the condition key `{key}` appears twice under `{}`", op.key)));
         for key in keys {
-            let key_pointer: Arc<str> = child(&op_pointer, &pointer_token(&key.key)).into();
+            let key_pointer = Pointer::new(child(&op_pointer, &pointer_token(&key.key)));
             // The evaluator leaves a condition unevaluated when its values are among these
             // (`eval::compiled::ambiguity`): the model keeps known strings only.
             if let Some(what) = unknowns.then(|| first_unknown(&key.value)).flatten() {
@@ -587,13 +641,13 @@ fn conditions(node: &Node, pointer: &str, unmodelled: &mut Vec<String>, unknowns
                 operator: Item {
                     value: op.key.clone(),
                     span: op.key_span,
-                    pointer: Pointer::new(op_pointer.clone()),
+                    pointer: key_pointer.parent(),
                 },
                 parsed: Operator::parse(&op.key),
                 key: Item {
                     value: key.key.clone(),
                     span: key.key_span,
-                    pointer: Pointer::new(key_pointer.clone()),
+                    pointer: key_pointer.clone(),
                 },
                 values: strings_at(&key.value, key_pointer),
             });
@@ -614,16 +668,16 @@ fn child(pointer: &str, token: &str) -> String {
 
 /// A string, or the strings of an array (other elements are left out), with their pointers.
 pub fn strings(node: &Node, pointer: &str) -> Vec<Item> {
-    strings_at(node, pointer.into())
+    strings_at(node, Pointer::new(pointer))
 }
 
-/// [`strings`], the pointer already shared.
-fn strings_at(node: &Node, base: Arc<str>) -> Vec<Item> {
+/// [`strings`], the pointer already made (and shared by the entries).
+fn strings_at(node: &Node, pointer: Pointer) -> Vec<Item> {
     match &node.value {
         Value::String(s) => vec![Item {
             value: s.clone(),
             span: node.span,
-            pointer: Pointer { base, index: None },
+            pointer,
         }],
         Value::Array(items) => {
             // Room for exactly the strings: collecting a filtered list would leave room to grow
@@ -633,7 +687,7 @@ fn strings_at(node: &Node, base: Arc<str>) -> Vec<Item> {
                 n.as_str().map(|s| Item {
                     value: s.to_string(),
                     span: n.span,
-                    pointer: Pointer::element(base.clone(), i),
+                    pointer: pointer.element(i),
                 })
             }));
             out
@@ -690,9 +744,43 @@ mod tests {
             .map(|item| item.pointer.to_string())
             .collect();
         assert_eq!(pointers, ["/Statement/0/Action/0", "/Statement/0/Action/2"]);
+        let root = crate::json::parse(
+            r#"{"Statement": {"NotAction": "x", "NotResource": ["r", "s"],
+                "Condition": {"StringEquals": {"acs:ResourceTag/a~b": ["v", "w"], "k": "u"}}}}"#,
+        )
+        .unwrap_or_else(|e| unreachable!("{e:?}"));
+        let policy = Policy::from_document(&root);
+        let statement = policy.statements.first().unwrap_or_else(|| unreachable!());
+        let mut pointers: Vec<String> = statement
+            .actions
+            .iter()
+            .flat_map(|a| &a.items)
+            .map(|i| i.pointer.to_string())
+            .collect();
+        pointers.extend(statement.resources.iter().flatten().map(|i| i.pointer.to_string()));
+        for condition in &statement.conditions {
+            pointers.push(condition.operator.pointer.to_string());
+            pointers.push(condition.key.pointer.to_string());
+            pointers.extend(condition.values.iter().map(|i| i.pointer.to_string()));
+        }
+        assert_eq!(
+            pointers,
+            [
+                "/Statement/NotAction",
+                "/Statement/NotResource/0",
+                "/Statement/NotResource/1",
+                "/Statement/Condition/StringEquals",
+                "/Statement/Condition/StringEquals/acs:ResourceTag~1a~0b",
+                "/Statement/Condition/StringEquals/acs:ResourceTag~1a~0b/0",
+                "/Statement/Condition/StringEquals/acs:ResourceTag~1a~0b/1",
+                "/Statement/Condition/StringEquals",
+                "/Statement/Condition/StringEquals/k",
+                "/Statement/Condition/StringEquals/k",
+            ]
+        );
         // An index past what four bytes hold is written out whole.
         for index in [0, 41, u32::MAX as usize - 1, u32::MAX as usize, usize::MAX] {
-            assert_eq!(Pointer::element("/a".into(), index).to_string(), format!("/a/{index}"));
+            assert_eq!(Pointer::new("/a").element(index).to_string(), format!("/a/{index}"));
         }
     }
 
