@@ -154,7 +154,7 @@ impl Effect {
 pub struct ActionList {
     pub negated: bool,
     pub key_span: Span,
-    pub items: Vec<Item>,
+    pub items: Box<[Item]>,
 }
 
 /// One condition: an operator, a key and the values (OR among them).
@@ -178,26 +178,26 @@ pub struct Statement {
     /// The entries of `Resource`, or of `NotResource` when `not_resource` says so (both: the
     /// first written, and `conflicting-elements` reports it). `None` when the statement has
     /// neither, well-typed.
-    pub resources: Option<Vec<Item>>,
+    pub resources: Option<Box<[Item]>>,
     /// Whether `resources` are `NotResource`'s: the statement is about every resource but those.
     /// A rule that reads `resources` as "what the statement is about" must look at this first.
     pub not_resource: bool,
-    pub conditions: Vec<Condition>,
+    pub conditions: Box<[Condition]>,
     pub principal: Option<Span>,
     /// What the statement says that the model does not capture, in words: an element it does
     /// not know, a value of the wrong type, two elements where one is allowed. The evaluator
     /// treats such a statement as applying or not for reasons it cannot know.
-    pub unmodelled: Vec<String>,
+    pub unmodelled: Box<[String]>,
     /// The same for the parts of `Condition` that are not an operator over keys and string
     /// values: conditions the evaluator cannot evaluate (they only ever narrow the statement).
-    pub unmodelled_conditions: Vec<String>,
+    pub unmodelled_conditions: Box<[String]>,
     /// The values of the statement that only the tool rendering the document knows (Terraform),
     /// in document order; a statement that is itself unknown has one, in `Statement`. Such
     /// values are not in `actions`, `resources` or a condition's `values` (those hold known
     /// strings only), and each is in `unmodelled` (or `unmodelled_conditions`), so that the
     /// evaluator never decides on a guess. A rule that says "none of the resources..." or "no
     /// condition" must look here first.
-    pub unknown: Vec<UnknownValue>,
+    pub unknown: Box<[UnknownValue]>,
 }
 
 /// A value of a statement that is known only when the document is rendered (see
@@ -444,12 +444,12 @@ fn statement(node: &Node, index: usize, pointer: String) -> Statement {
         actions,
         resources,
         not_resource: resource_member.is_some_and(|m| m.key == "NotResource"),
-        conditions,
+        conditions: conditions.into(),
         principal: node.get("Principal").map(|m| m.value.span),
-        unknown,
+        unknown: unknown.into(),
         pointer,
-        unmodelled,
-        unmodelled_conditions,
+        unmodelled: unmodelled.into(),
+        unmodelled_conditions: unmodelled_conditions.into(),
     }
 }
 
@@ -462,18 +462,18 @@ fn unknown_statement(node: &Node, what: &str, index: usize, pointer: String) -> 
         actions: None,
         resources: None,
         not_resource: false,
-        conditions: Vec::new(),
+        conditions: Box::default(),
         principal: None,
-        unknown: vec![UnknownValue {
+        unknown: Box::new([UnknownValue {
             element: "Statement".into(),
             what: what.to_string(),
             span: node.span,
             pointer: pointer.clone(),
             template: None,
-        }],
+        }]),
         pointer,
-        unmodelled: vec![format!("the statement is {what}, {KNOWN_WHEN_RENDERED}")],
-        unmodelled_conditions: Vec::new(),
+        unmodelled: Box::new([format!("the statement is {what}, {KNOWN_WHEN_RENDERED}")]),
+        unmodelled_conditions: Box::default(),
     }
 }
 
@@ -649,7 +649,7 @@ fn conditions(node: &Node, pointer: &str, unmodelled: &mut Vec<String>, unknowns
                     span: key.key_span,
                     pointer: key_pointer.clone(),
                 },
-                values: strings_at(&key.value, key_pointer),
+                values: strings_at(&key.value, key_pointer).into_vec(),
             });
         }
     }
@@ -668,17 +668,17 @@ fn child(pointer: &str, token: &str) -> String {
 
 /// A string, or the strings of an array (other elements are left out), with their pointers.
 pub fn strings(node: &Node, pointer: &str) -> Vec<Item> {
-    strings_at(node, Pointer::new(pointer))
+    strings_at(node, Pointer::new(pointer)).into_vec()
 }
 
 /// [`strings`], the pointer already made (and shared by the entries).
-fn strings_at(node: &Node, pointer: Pointer) -> Vec<Item> {
+fn strings_at(node: &Node, pointer: Pointer) -> Box<[Item]> {
     match &node.value {
-        Value::String(s) => vec![Item {
+        Value::String(s) => Box::new([Item {
             value: s.clone(),
             span: node.span,
             pointer,
-        }],
+        }]),
         Value::Array(items) => {
             // Room for exactly the strings: collecting a filtered list would leave room to grow
             // (four for one), and the model of a large policy holds many short lists.
@@ -690,9 +690,9 @@ fn strings_at(node: &Node, pointer: Pointer) -> Vec<Item> {
                     pointer: pointer.element(i),
                 })
             }));
-            out
+            out.into_boxed_slice()
         }
-        _ => Vec::new(),
+        _ => Box::default(),
     }
 }
 
@@ -722,9 +722,6 @@ mod tests {
         let policy = Policy::from_statement_nodes(&nodes);
         let conditions: Vec<usize> = policy.statements.iter().map(|s| s.conditions.len()).collect();
         assert_eq!(conditions, [2, 1]);
-        for statement in &policy.statements {
-            assert_eq!(statement.conditions.capacity(), statement.conditions.len());
-        }
         assert!(
             std::mem::size_of::<Pointer>() <= 24,
             "{}",
