@@ -172,7 +172,8 @@ pub struct Statement {
     /// Position in `Statement`, 0-based.
     pub index: usize,
     pub span: Span,
-    pub pointer: String,
+    /// The statement's JSON pointer, shared as the base of its lists' entries' pointers.
+    pub pointer: Arc<str>,
     pub effect: Option<(Effect, Span)>,
     pub actions: Option<ActionList>,
     /// The entries of `Resource`, or of `NotResource` when `not_resource` says so (both: the
@@ -294,7 +295,7 @@ impl Policy {
             kind: kind.unwrap_or_else(|| kind_of(nodes)),
             statements: nodes
                 .iter()
-                .map(|(index, node, pointer)| statement(node, *index, pointer.clone()))
+                .map(|(index, node, pointer)| statement(node, *index, pointer.as_str().into()))
                 .collect(),
         }
     }
@@ -384,7 +385,7 @@ fn kind_of(statements: &[(usize, &Node, String)]) -> PolicyKind {
     }
 }
 
-fn statement(node: &Node, index: usize, pointer: String) -> Statement {
+fn statement(node: &Node, index: usize, pointer: Arc<str>) -> Statement {
     if let Value::Unknown(what) = &node.value {
         return unknown_statement(node, what, index, pointer);
     }
@@ -396,9 +397,8 @@ fn statement(node: &Node, index: usize, pointer: String) -> Statement {
         };
         Some((effect, m.value.span))
     });
-    // The statement's base, shared by the pointers of its lists' entries: made once, if any.
-    let mut base: Option<Arc<str>> = None;
-    let mut list = |key: &str| Pointer::list(base.get_or_insert_with(|| pointer.as_str().into()), key);
+    // The statement's pointer is the base of its lists' entries' pointers.
+    let list = |key: &str| Pointer::list(&pointer, key);
     let actions = node.as_object().and_then(|members| {
         members
             .iter()
@@ -454,7 +454,7 @@ fn statement(node: &Node, index: usize, pointer: String) -> Statement {
 }
 
 /// A statement that is itself known only when the document is rendered: it may say anything.
-fn unknown_statement(node: &Node, what: &str, index: usize, pointer: String) -> Statement {
+fn unknown_statement(node: &Node, what: &str, index: usize, pointer: Arc<str>) -> Statement {
     Statement {
         index,
         span: node.span,
@@ -468,7 +468,7 @@ fn unknown_statement(node: &Node, what: &str, index: usize, pointer: String) -> 
             element: "Statement".into(),
             what: what.to_string(),
             span: node.span,
-            pointer: pointer.clone(),
+            pointer: pointer.to_string(),
             template: None,
         }]),
         pointer,
