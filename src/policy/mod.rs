@@ -285,17 +285,17 @@ impl Policy {
     }
 
     /// Build the model from the document's [`statement_nodes`], for a caller that needs them too.
-    pub fn from_statement_nodes(nodes: &[(usize, &Node, String)]) -> Self {
+    pub fn from_statement_nodes(nodes: &[(usize, &Node, Arc<str>)]) -> Self {
         Self::from_statement_nodes_as(nodes, None)
     }
 
     /// [`Policy::from_statement_nodes`], of the kind the document's place says when it says one.
-    pub fn from_statement_nodes_as(nodes: &[(usize, &Node, String)], kind: Option<PolicyKind>) -> Self {
+    pub fn from_statement_nodes_as(nodes: &[(usize, &Node, Arc<str>)], kind: Option<PolicyKind>) -> Self {
         Self {
             kind: kind.unwrap_or_else(|| kind_of(nodes)),
             statements: nodes
                 .iter()
-                .map(|(index, node, pointer)| statement(node, *index, pointer.as_str().into()))
+                .map(|(index, node, pointer)| statement(node, *index, pointer.clone()))
                 .collect(),
         }
     }
@@ -307,7 +307,7 @@ impl Policy {
 /// objects are left out (`invalid-element-type` reports them), except a value only known when
 /// the document is rendered ([`Value::Unknown`]: a Terraform `for` expression, a `dynamic`
 /// block), which the model keeps as a statement that may say anything.
-pub fn statement_nodes(root: &Node) -> Vec<(usize, &Node, String)> {
+pub fn statement_nodes(root: &Node) -> Vec<(usize, &Node, Arc<str>)> {
     match root.get("Statement").map(|m| &m.value) {
         Some(Node {
             value: Value::Array(items),
@@ -321,7 +321,7 @@ pub fn statement_nodes(root: &Node) -> Vec<(usize, &Node, String)> {
                     .iter()
                     .enumerate()
                     .filter(|(_, n)| statement(n))
-                    .map(|(i, n)| (i, n, format!("/Statement/{i}"))),
+                    .map(|(i, n)| (i, n, format!("/Statement/{i}").into())),
             );
             out
         }
@@ -330,7 +330,7 @@ pub fn statement_nodes(root: &Node) -> Vec<(usize, &Node, String)> {
                 value: Value::Object(_) | Value::Unknown(_),
                 ..
             },
-        ) => vec![(0, node, "/Statement".to_string())],
+        ) => vec![(0, node, "/Statement".into())],
         _ => Vec::new(),
     }
 }
@@ -345,7 +345,7 @@ pub fn statement_nodes(root: &Node) -> Vec<(usize, &Node, String)> {
 /// bucket policy) is not a trust policy. An action only known when the document is rendered
 /// may be `sts:AssumeRole`: beside a `Principal`, the document is read as a trust policy (read
 /// as a permission policy, its `Principal` would be an error the real document may not have).
-fn kind_of(statements: &[(usize, &Node, String)]) -> PolicyKind {
+fn kind_of(statements: &[(usize, &Node, Arc<str>)]) -> PolicyKind {
     let is_assume_role =
         |node: &Node| node.is_unknown() || node.as_str().is_some_and(|a| a.eq_ignore_ascii_case("sts:AssumeRole"));
     fn actions(statement: &Node) -> Vec<&Node> {
