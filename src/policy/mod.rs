@@ -10,6 +10,7 @@
 pub mod condition;
 
 use std::fmt;
+use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use crate::json::{Node, Template, Value, pointer_token};
@@ -25,28 +26,94 @@ pub struct Item {
     pub pointer: Pointer,
 }
 
-/// A JSON pointer, built into text only when a finding needs it: the elements of one list
-/// share their base.
+/// A JSON pointer, built into text only when a finding needs it: the entries of a statement's
+/// lists share the statement's base, a condition's operator shares its key's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pointer {
     base: Arc<str>,
-    index: Option<usize>,
+    tail: Tail,
+    /// The element's index in the list plus one, in four bytes rather than an
+    /// `Option<usize>`'s sixteen: a large policy's model holds one pointer a string.
+    index: Option<NonZeroU32>,
 }
+
+/// What a [`Pointer`] adds to its base, before the index: one byte, where a base of its own
+/// would cost an allocation for every list of every statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tail {
+    None,
+    /// The base without its last token: a condition's operator, from its key's pointer.
+    Parent,
+    /// One of the statement's lists (its place in [`LIST_ELEMENTS`]), the base being the
+    /// statement's.
+    Element(u8),
+}
+
+/// The lists of a statement whose entries point through the statement's base ([`Tail::Element`]).
+const LIST_ELEMENTS: [&str; 4] = ["Action", "NotAction", "Resource", "NotResource"];
 
 impl Pointer {
     pub fn new(base: impl Into<Arc<str>>) -> Self {
         Self {
             base: base.into(),
+            tail: Tail::None,
             index: None,
+        }
+    }
+
+    /// This pointer's element `index` (the pointer is a list's).
+    fn element(&self, index: usize) -> Self {
+        let stored = index
+            .checked_add(1)
+            .and_then(|i| u32::try_from(i).ok())
+            .and_then(NonZeroU32::new);
+        match stored {
+            Some(_) => Self {
+                index: stored,
+                ..self.clone()
+            },
+            // An index past four billion (never in a policy RAM takes): the text is written out.
+            None => Self::new(child(&self.to_string(), &index.to_string())),
+        }
+    }
+
+    /// The pointer of `list` (one of [`LIST_ELEMENTS`]) of the statement at `statement`.
+    fn list(statement: &Arc<str>, list: &str) -> Self {
+        match LIST_ELEMENTS.iter().position(|&name| name == list) {
+            Some(at) => Self {
+                base: statement.clone(),
+                tail: Tail::Element(at as u8),
+                index: None,
+            },
+            None => Self::new(child(statement, &pointer_token(list))),
+        }
+    }
+
+    /// The pointer this one's last token is under (the pointer has no index).
+    fn parent(&self) -> Self {
+        match self.tail {
+            Tail::None if self.index.is_none() && self.base.contains('/') => Self {
+                tail: Tail::Parent,
+                ..self.clone()
+            },
+            _ => Self::new(self.to_string().rsplit_once('/').map_or("", |(parent, _)| parent)),
         }
     }
 }
 
 impl fmt::Display for Pointer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.base)?;
+        match self.tail {
+            Tail::None => f.write_str(&self.base)?,
+            // Every token of a pointer is escaped (`/` written `~1`): the last `/` starts the last.
+            Tail::Parent => f.write_str(self.base.rsplit_once('/').map_or("", |(parent, _)| parent))?,
+            Tail::Element(at) => {
+                let name = LIST_ELEMENTS.get(usize::from(at)).copied().unwrap_or_default();
+                write!(f, "{}/{name}", self.base)?;
+            }
+        }
         match self.index {
-            Some(i) => write!(f, "/{i}"),
+            Some(i) => write!(f, "/{}", i.get() - 1),
             None => Ok(()),
         }
     }
@@ -87,7 +154,7 @@ impl Effect {
 pub struct ActionList {
     pub negated: bool,
     pub key_span: Span,
-    pub items: Vec<Item>,
+    pub items: Box<[Item]>,
 }
 
 /// One condition: an operator, a key and the values (OR among them).
@@ -105,32 +172,33 @@ pub struct Statement {
     /// Position in `Statement`, 0-based.
     pub index: usize,
     pub span: Span,
-    pub pointer: String,
+    /// The statement's JSON pointer, shared as the base of its lists' entries' pointers.
+    pub pointer: Arc<str>,
     pub effect: Option<(Effect, Span)>,
     pub actions: Option<ActionList>,
     /// The entries of `Resource`, or of `NotResource` when `not_resource` says so (both: the
     /// first written, and `conflicting-elements` reports it). `None` when the statement has
     /// neither, well-typed.
-    pub resources: Option<Vec<Item>>,
+    pub resources: Option<Box<[Item]>>,
     /// Whether `resources` are `NotResource`'s: the statement is about every resource but those.
     /// A rule that reads `resources` as "what the statement is about" must look at this first.
     pub not_resource: bool,
-    pub conditions: Vec<Condition>,
+    pub conditions: Box<[Condition]>,
     pub principal: Option<Span>,
     /// What the statement says that the model does not capture, in words: an element it does
     /// not know, a value of the wrong type, two elements where one is allowed. The evaluator
     /// treats such a statement as applying or not for reasons it cannot know.
-    pub unmodelled: Vec<String>,
+    pub unmodelled: Box<[String]>,
     /// The same for the parts of `Condition` that are not an operator over keys and string
     /// values: conditions the evaluator cannot evaluate (they only ever narrow the statement).
-    pub unmodelled_conditions: Vec<String>,
+    pub unmodelled_conditions: Box<[String]>,
     /// The values of the statement that only the tool rendering the document knows (Terraform),
     /// in document order; a statement that is itself unknown has one, in `Statement`. Such
     /// values are not in `actions`, `resources` or a condition's `values` (those hold known
     /// strings only), and each is in `unmodelled` (or `unmodelled_conditions`), so that the
     /// evaluator never decides on a guess. A rule that says "none of the resources..." or "no
     /// condition" must look here first.
-    pub unknown: Vec<UnknownValue>,
+    pub unknown: Box<[UnknownValue]>,
 }
 
 /// A value of a statement that is known only when the document is rendered (see
@@ -217,12 +285,12 @@ impl Policy {
     }
 
     /// Build the model from the document's [`statement_nodes`], for a caller that needs them too.
-    pub fn from_statement_nodes(nodes: &[(usize, &Node, String)]) -> Self {
+    pub fn from_statement_nodes(nodes: &[(usize, &Node, Arc<str>)]) -> Self {
         Self::from_statement_nodes_as(nodes, None)
     }
 
     /// [`Policy::from_statement_nodes`], of the kind the document's place says when it says one.
-    pub fn from_statement_nodes_as(nodes: &[(usize, &Node, String)], kind: Option<PolicyKind>) -> Self {
+    pub fn from_statement_nodes_as(nodes: &[(usize, &Node, Arc<str>)], kind: Option<PolicyKind>) -> Self {
         Self {
             kind: kind.unwrap_or_else(|| kind_of(nodes)),
             statements: nodes
@@ -239,23 +307,30 @@ impl Policy {
 /// objects are left out (`invalid-element-type` reports them), except a value only known when
 /// the document is rendered ([`Value::Unknown`]: a Terraform `for` expression, a `dynamic`
 /// block), which the model keeps as a statement that may say anything.
-pub fn statement_nodes(root: &Node) -> Vec<(usize, &Node, String)> {
+pub fn statement_nodes(root: &Node) -> Vec<(usize, &Node, Arc<str>)> {
     match root.get("Statement").map(|m| &m.value) {
         Some(Node {
             value: Value::Array(items),
             ..
-        }) => items
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| matches!(n.value, Value::Object(_) | Value::Unknown(_)))
-            .map(|(i, n)| (i, n, format!("/Statement/{i}")))
-            .collect(),
+        }) => {
+            let statement = |n: &Node| matches!(n.value, Value::Object(_) | Value::Unknown(_));
+            // Room for exactly the statements: a filtered collect would leave up to half empty.
+            let mut out = Vec::with_capacity(items.iter().filter(|n| statement(n)).count());
+            out.extend(
+                items
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| statement(n))
+                    .map(|(i, n)| (i, n, format!("/Statement/{i}").into())),
+            );
+            out
+        }
         Some(
             node @ Node {
                 value: Value::Object(_) | Value::Unknown(_),
                 ..
             },
-        ) => vec![(0, node, "/Statement".to_string())],
+        ) => vec![(0, node, "/Statement".into())],
         _ => Vec::new(),
     }
 }
@@ -270,7 +345,7 @@ pub fn statement_nodes(root: &Node) -> Vec<(usize, &Node, String)> {
 /// bucket policy) is not a trust policy. An action only known when the document is rendered
 /// may be `sts:AssumeRole`: beside a `Principal`, the document is read as a trust policy (read
 /// as a permission policy, its `Principal` would be an error the real document may not have).
-fn kind_of(statements: &[(usize, &Node, String)]) -> PolicyKind {
+fn kind_of(statements: &[(usize, &Node, Arc<str>)]) -> PolicyKind {
     let is_assume_role =
         |node: &Node| node.is_unknown() || node.as_str().is_some_and(|a| a.eq_ignore_ascii_case("sts:AssumeRole"));
     fn actions(statement: &Node) -> Vec<&Node> {
@@ -310,7 +385,7 @@ fn kind_of(statements: &[(usize, &Node, String)]) -> PolicyKind {
     }
 }
 
-fn statement(node: &Node, index: usize, pointer: String) -> Statement {
+fn statement(node: &Node, index: usize, pointer: Arc<str>) -> Statement {
     if let Value::Unknown(what) = &node.value {
         return unknown_statement(node, what, index, pointer);
     }
@@ -322,6 +397,8 @@ fn statement(node: &Node, index: usize, pointer: String) -> Statement {
         };
         Some((effect, m.value.span))
     });
+    // The statement's pointer is the base of its lists' entries' pointers.
+    let list = |key: &str| Pointer::list(&pointer, key);
     let actions = node.as_object().and_then(|members| {
         members
             .iter()
@@ -329,7 +406,7 @@ fn statement(node: &Node, index: usize, pointer: String) -> Statement {
             .map(|m| ActionList {
                 negated: m.key == "NotAction",
                 key_span: m.key_span,
-                items: strings_at(&m.value, child(&pointer, &m.key).into()),
+                items: strings_at(&m.value, list(&m.key)),
             })
     });
     let resource_member = node
@@ -342,7 +419,7 @@ fn statement(node: &Node, index: usize, pointer: String) -> Statement {
                 Value::String(_) | Value::Array(_) | Value::Template(_) | Value::Unknown(_)
             )
         })
-        .map(|m| strings_at(&m.value, child(&pointer, &m.key).into()));
+        .map(|m| strings_at(&m.value, list(&m.key)));
     // The values only known when the document is rendered (never, in a JSON file), found while
     // checking what the model reads: a list of plain strings is not searched twice.
     let mut unknown = Vec::new();
@@ -367,17 +444,17 @@ fn statement(node: &Node, index: usize, pointer: String) -> Statement {
         actions,
         resources,
         not_resource: resource_member.is_some_and(|m| m.key == "NotResource"),
-        conditions,
+        conditions: conditions.into(),
         principal: node.get("Principal").map(|m| m.value.span),
-        unknown,
+        unknown: unknown.into(),
         pointer,
-        unmodelled,
-        unmodelled_conditions,
+        unmodelled: unmodelled.into(),
+        unmodelled_conditions: unmodelled_conditions.into(),
     }
 }
 
 /// A statement that is itself known only when the document is rendered: it may say anything.
-fn unknown_statement(node: &Node, what: &str, index: usize, pointer: String) -> Statement {
+fn unknown_statement(node: &Node, what: &str, index: usize, pointer: Arc<str>) -> Statement {
     Statement {
         index,
         span: node.span,
@@ -385,18 +462,18 @@ fn unknown_statement(node: &Node, what: &str, index: usize, pointer: String) -> 
         actions: None,
         resources: None,
         not_resource: false,
-        conditions: Vec::new(),
+        conditions: Box::default(),
         principal: None,
-        unknown: vec![UnknownValue {
+        unknown: Box::new([UnknownValue {
             element: "Statement".into(),
             what: what.to_string(),
             span: node.span,
-            pointer: pointer.clone(),
+            pointer: pointer.to_string(),
             template: None,
-        }],
+        }]),
         pointer,
-        unmodelled: vec![format!("the statement is {what}, {KNOWN_WHEN_RENDERED}")],
-        unmodelled_conditions: Vec::new(),
+        unmodelled: Box::new([format!("the statement is {what}, {KNOWN_WHEN_RENDERED}")]),
+        unmodelled_conditions: Box::default(),
     }
 }
 
@@ -518,17 +595,24 @@ fn is_strings(node: &Node) -> bool {
 }
 
 fn conditions(node: &Node, pointer: &str, unmodelled: &mut Vec<String>, unknowns: bool) -> Vec<Condition> {
-    let mut out = Vec::new();
     let Some(operators) = node.as_object() else {
         unmodelled.push(match first_unknown(node).filter(|_| unknowns) {
             Some(what) => format!("`Condition` is {what}, {KNOWN_WHEN_RENDERED}"),
             None => "`Condition` is not an object".to_string(),
         });
-        return out;
+        return Vec::new();
     };
+    // Room for exactly one condition a key: a condition is ~180 bytes, and a pushed-to vector
+    // holds room for four from its first.
+    let mut out = Vec::with_capacity(
+        operators
+            .iter()
+            .map(|op| op.value.as_object().map_or(0, <[crate::json::Member]>::len))
+            .sum(),
+    );
     unmodelled.extend(repeated(operators).map(|op| format!("the condition operator `{op}` appears twice")));
     for op in operators {
-        let op_pointer: Arc<str> = child(pointer, &pointer_token(&op.key)).into();
+        let op_pointer = child(pointer, &pointer_token(&op.key));
         let Some(keys) = op.value.as_object() else {
             unmodelled.push(match first_unknown(&op.value).filter(|_| unknowns) {
                 Some(what) => format!(
@@ -542,7 +626,7 @@ fn conditions(node: &Node, pointer: &str, unmodelled: &mut Vec<String>, unknowns
         unmodelled
             .extend(repeated(keys).map(|key| format!("the condition key `{key}` appears twice under `{}`", op.key)));
         for key in keys {
-            let key_pointer: Arc<str> = child(&op_pointer, &pointer_token(&key.key)).into();
+            let key_pointer = Pointer::new(child(&op_pointer, &pointer_token(&key.key)));
             // The evaluator leaves a condition unevaluated when its values are among these
             // (`eval::compiled::ambiguity`): the model keeps known strings only.
             if let Some(what) = unknowns.then(|| first_unknown(&key.value)).flatten() {
@@ -557,15 +641,15 @@ fn conditions(node: &Node, pointer: &str, unmodelled: &mut Vec<String>, unknowns
                 operator: Item {
                     value: op.key.clone(),
                     span: op.key_span,
-                    pointer: Pointer::new(op_pointer.clone()),
+                    pointer: key_pointer.parent(),
                 },
                 parsed: Operator::parse(&op.key),
                 key: Item {
                     value: key.key.clone(),
                     span: key.key_span,
-                    pointer: Pointer::new(key_pointer.clone()),
+                    pointer: key_pointer.clone(),
                 },
-                values: strings_at(&key.value, key_pointer),
+                values: strings_at(&key.value, key_pointer).into_vec(),
             });
         }
     }
@@ -584,17 +668,17 @@ fn child(pointer: &str, token: &str) -> String {
 
 /// A string, or the strings of an array (other elements are left out), with their pointers.
 pub fn strings(node: &Node, pointer: &str) -> Vec<Item> {
-    strings_at(node, pointer.into())
+    strings_at(node, Pointer::new(pointer)).into_vec()
 }
 
-/// [`strings`], the pointer already shared.
-fn strings_at(node: &Node, base: Arc<str>) -> Vec<Item> {
+/// [`strings`], the pointer already made (and shared by the entries).
+fn strings_at(node: &Node, pointer: Pointer) -> Box<[Item]> {
     match &node.value {
-        Value::String(s) => vec![Item {
+        Value::String(s) => Box::new([Item {
             value: s.clone(),
             span: node.span,
-            pointer: Pointer { base, index: None },
-        }],
+            pointer,
+        }]),
         Value::Array(items) => {
             // Room for exactly the strings: collecting a filtered list would leave room to grow
             // (four for one), and the model of a large policy holds many short lists.
@@ -603,15 +687,12 @@ fn strings_at(node: &Node, base: Arc<str>) -> Vec<Item> {
                 n.as_str().map(|s| Item {
                     value: s.to_string(),
                     span: n.span,
-                    pointer: Pointer {
-                        base: base.clone(),
-                        index: Some(i),
-                    },
+                    pointer: pointer.element(i),
                 })
             }));
-            out
+            out.into_boxed_slice()
         }
-        _ => Vec::new(),
+        _ => Box::default(),
     }
 }
 
@@ -622,6 +703,82 @@ mod tests {
     fn kind(text: &str) -> PolicyKind {
         let root = crate::json::parse(text).unwrap_or_else(|e| unreachable!("{e:?}"));
         Policy::from_document(&root).kind
+    }
+
+    /// A large policy's model is mostly conditions and items: none holds room it does not use.
+    #[test]
+    fn the_model_holds_no_spare_room() {
+        let text = r#"{"Version": "1", "Statement": [
+            {"Effect": "Allow", "Action": "ecs:Describe*", "Resource": "*",
+             "Condition": {"Bool": {"acs:MFAPresent": "true"}, "IpAddress": {"acs:SourceIp": ["10.0.0.0/8"]}}},
+            1,
+            {"Effect": "Deny", "Action": ["kvstore:DeleteInstance", "kvstore:FlushInstance"], "Resource": "*",
+             "Condition": {"StringEquals": {"acs:ResourceTag/env": "prod"}}}
+        ]}"#;
+        let root = crate::json::parse(text).unwrap_or_else(|e| unreachable!("{e:?}"));
+        let nodes = statement_nodes(&root);
+        assert_eq!(nodes.len(), 2);
+        assert_eq!(nodes.capacity(), nodes.len());
+        let policy = Policy::from_statement_nodes(&nodes);
+        let conditions: Vec<usize> = policy.statements.iter().map(|s| s.conditions.len()).collect();
+        assert_eq!(conditions, [2, 1]);
+        assert!(
+            std::mem::size_of::<Pointer>() <= 24,
+            "{}",
+            std::mem::size_of::<Pointer>()
+        );
+    }
+
+    #[test]
+    fn pointers_name_their_element() {
+        let root = crate::json::parse(r#"{"Statement": [{"Action": ["a:b", 1, "c:d"]}]}"#)
+            .unwrap_or_else(|e| unreachable!("{e:?}"));
+        let policy = Policy::from_document(&root);
+        let pointers: Vec<String> = policy
+            .statements
+            .iter()
+            .flat_map(|s| s.actions.iter().flat_map(|a| &a.items))
+            .map(|item| item.pointer.to_string())
+            .collect();
+        assert_eq!(pointers, ["/Statement/0/Action/0", "/Statement/0/Action/2"]);
+        let root = crate::json::parse(
+            r#"{"Statement": {"NotAction": "x", "NotResource": ["r", "s"],
+                "Condition": {"StringEquals": {"acs:ResourceTag/a~b": ["v", "w"], "k": "u"}}}}"#,
+        )
+        .unwrap_or_else(|e| unreachable!("{e:?}"));
+        let policy = Policy::from_document(&root);
+        let statement = policy.statements.first().unwrap_or_else(|| unreachable!());
+        let mut pointers: Vec<String> = statement
+            .actions
+            .iter()
+            .flat_map(|a| &a.items)
+            .map(|i| i.pointer.to_string())
+            .collect();
+        pointers.extend(statement.resources.iter().flatten().map(|i| i.pointer.to_string()));
+        for condition in &statement.conditions {
+            pointers.push(condition.operator.pointer.to_string());
+            pointers.push(condition.key.pointer.to_string());
+            pointers.extend(condition.values.iter().map(|i| i.pointer.to_string()));
+        }
+        assert_eq!(
+            pointers,
+            [
+                "/Statement/NotAction",
+                "/Statement/NotResource/0",
+                "/Statement/NotResource/1",
+                "/Statement/Condition/StringEquals",
+                "/Statement/Condition/StringEquals/acs:ResourceTag~1a~0b",
+                "/Statement/Condition/StringEquals/acs:ResourceTag~1a~0b/0",
+                "/Statement/Condition/StringEquals/acs:ResourceTag~1a~0b/1",
+                "/Statement/Condition/StringEquals",
+                "/Statement/Condition/StringEquals/k",
+                "/Statement/Condition/StringEquals/k",
+            ]
+        );
+        // An index past what four bytes hold is written out whole.
+        for index in [0, 41, u32::MAX as usize - 1, u32::MAX as usize, usize::MAX] {
+            assert_eq!(Pointer::new("/a").element(index).to_string(), format!("/a/{index}"));
+        }
     }
 
     #[test]

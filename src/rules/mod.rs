@@ -26,7 +26,7 @@ pub struct Context<'a> {
     /// The file's path relative to the folder of `ramguard.toml` (organisation requirements
     /// match it).
     pub path: &'a str,
-    statements: Vec<(&'a Node, String)>,
+    statements: Vec<(&'a Node, std::sync::Arc<str>)>,
     /// Each model statement compiled for the evaluator, on first use: the rules that ask the
     /// evaluator about one action compile only the statements that may apply to it.
     compiled: Vec<std::cell::OnceCell<Vec<CompiledStatement>>>,
@@ -53,7 +53,7 @@ impl<'a> Context<'a> {
     /// built from: read once, used by both.
     pub fn new(
         root: &'a Node,
-        statements: Vec<(usize, &'a Node, String)>,
+        statements: Vec<(usize, &'a Node, std::sync::Arc<str>)>,
         policy: &'a Policy,
         settings: &'a Settings,
         path: &'a str,
@@ -212,7 +212,7 @@ impl<'a> Context<'a> {
 
     /// The statement objects of the document with their pointers (a lone object too).
     pub fn statement_nodes(&self) -> impl Iterator<Item = (&'a Node, &str)> {
-        self.statements.iter().map(|(node, pointer)| (*node, pointer.as_str()))
+        self.statements.iter().map(|(node, pointer)| (*node, &**pointer))
     }
 }
 

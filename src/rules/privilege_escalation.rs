@@ -173,7 +173,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             });
             match item {
                 Some(item) => (item.span, item.pointer.to_string()),
-                None => (actions.key_span, statement.pointer.clone()),
+                None => (actions.key_span, statement.pointer.to_string()),
             }
         };
         let list: Vec<String> = granted
