@@ -101,7 +101,7 @@ pub fn parse_size(text: &str) -> Option<u64> {
 pub fn read_input(path: &Path) -> Result<(String, Vec<u8>), String> {
     let limit = input_size_limit()?;
     if path == Path::new("-") {
-        let bytes = read_capped(std::io::stdin().lock(), limit).map_err(|e| format!("<stdin>: {e}"))?;
+        let bytes = read_capped(std::io::stdin().lock(), limit, 0).map_err(|e| format!("<stdin>: {e}"))?;
         return Ok(("<stdin>".to_string(), bytes));
     }
     let shown = path.display();
@@ -116,15 +116,19 @@ pub fn read_input(path: &Path) -> Result<(String, Vec<u8>), String> {
         return Err(too_large(&shown.to_string(), limit));
     }
     let file = std::fs::File::open(path).map_err(|e| format!("{shown}: {e}"))?;
-    let bytes = read_capped(file, limit).map_err(|e| format!("{shown}: {e}"))?;
+    let bytes = read_capped(file, limit, metadata.len()).map_err(|e| format!("{shown}: {e}"))?;
     let name = path.to_string_lossy();
     Ok((name.strip_prefix("./").unwrap_or(&name).to_string(), bytes))
 }
 
 /// Read at most `limit` bytes; one byte more means the input is too large (a file may grow
-/// between its metadata and its reading, and standard input has no size).
-fn read_capped(reader: impl Read, limit: u64) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
+/// between its metadata and its reading, and standard input has no size). `expected`: the size
+/// the file says it has, the room read first (through `take`, `read_to_end` does not ask the
+/// file: it would double its buffer up to twice the input).
+fn read_capped(reader: impl Read, limit: u64, expected: u64) -> Result<Vec<u8>, String> {
+    // One byte more, where the read that finds the end lands.
+    let room = usize::try_from(expected.min(limit)).map_or(0, |n| n.saturating_add(1));
+    let mut bytes = Vec::with_capacity(room);
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
@@ -299,12 +303,20 @@ mod tests {
     #[test]
     fn reading_stops_one_byte_past_the_limit() {
         let endless = std::io::repeat(0);
-        let message = read_capped(endless, 1024).err().unwrap_or_default();
+        let message = read_capped(endless, 1024, 0).err().unwrap_or_default();
         assert!(
             message.contains("larger than the input size limit of 1024 bytes"),
             "{message}"
         );
-        assert_eq!(read_capped(&b"1234"[..], 4).ok(), Some(b"1234".to_vec()));
+        assert_eq!(read_capped(&b"1234"[..], 4, 4).ok(), Some(b"1234".to_vec()));
+    }
+
+    #[test]
+    fn a_file_is_read_into_room_for_its_size() {
+        // A 20 MB policy was read into a buffer doubled to 32 MiB, then copied.
+        let text = vec![b'x'; 100_000];
+        let bytes = read_capped(&text[..], 1 << 20, 100_000).unwrap_or_default();
+        assert_eq!((bytes.len(), bytes.capacity()), (100_000, 100_001));
     }
 
     #[test]

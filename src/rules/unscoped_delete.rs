@@ -84,24 +84,26 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         // only what can count here, the unconditional `Deny`s the model reads fully (the
         // evaluator gives every other statement a condition or something unmodelled). On a
         // 20 MB policy the compiled patterns were half of the peak memory.
-        let denies = crate::policy::Policy {
-            kind: ctx.policy.kind,
-            statements: ctx
-                .policy
-                .statements
-                .iter()
-                .filter(|s| {
-                    matches!(s.effect, Some((Effect::Deny, _)))
-                        && s.conditions.is_empty()
-                        && s.unmodelled_conditions.is_empty()
-                        && s.unmodelled.is_empty()
-                })
-                .cloned()
-                .collect(),
-        };
-        crate::eval::CompiledPolicy::statements_of(&denies)
+        // One statement at a time: compiled whole, the `Deny`s of a 20 MB policy were 15 MB at
+        // the peak.
+        ctx.policy
+            .statements
             .iter()
-            .any(covers_every_instance)
+            .filter(|s| {
+                matches!(s.effect, Some((Effect::Deny, _)))
+                    && s.conditions.is_empty()
+                    && s.unmodelled_conditions.is_empty()
+                    && s.unmodelled.is_empty()
+            })
+            .any(|s| {
+                let one = crate::policy::Policy {
+                    kind: ctx.policy.kind,
+                    statements: vec![s.clone()],
+                };
+                crate::eval::CompiledPolicy::statements_of(&one)
+                    .iter()
+                    .any(covers_every_instance)
+            })
     };
     // A statement that may be a `Deny` (or may be anything) with parts only known when the
     // document is rendered may deny the release everywhere: nothing said would surely hold.
