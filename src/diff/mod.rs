@@ -109,6 +109,17 @@ pub fn decide(layers: &[Layer], witness: &Witness) -> eval::Evaluation {
     )
 }
 
+/// The decisions of OLD's and NEW's layers for one request (its resource and context built once
+/// for both).
+fn decide_both((old, new): (&[Layer], &[Layer]), witness: &Witness) -> (eval::Evaluation, eval::Evaluation) {
+    let resource = Resource::known(witness.resource.clone());
+    let context = witness.context();
+    (
+        eval::evaluate(old, &witness.action, &resource, &context),
+        eval::evaluate(new, &witness.action, &resource, &context),
+    )
+}
+
 fn denied(decision: Decision) -> bool {
     matches!(decision, Decision::ImplicitDeny | Decision::ExplicitDeny)
 }
@@ -786,8 +797,7 @@ fn compare(
             resource: arn.arn.clone(),
             context,
         };
-        let before = decide(old_layers, &witness);
-        let after = decide(new_layers, &witness);
+        let (before, after) = decide_both((old_layers, new_layers), &witness);
         match (before.decision, after.decision) {
             (b, Decision::Allowed) if denied(b) && !found_new => {
                 found_new = true;
@@ -820,7 +830,7 @@ fn confirm(layers: (&[Layer], &[Layer]), action: &str, resource: &str, outcome: 
     };
     if let Some((witness, _)) = &outcome.new {
         let witness = rewrite(witness);
-        let (before, after) = (decide(layers.0, &witness), decide(layers.1, &witness));
+        let (before, after) = decide_both(layers, &witness);
         if !(denied(before.decision) && after.decision == Decision::Allowed) {
             return None;
         }
@@ -828,7 +838,7 @@ fn confirm(layers: (&[Layer], &[Layer]), action: &str, resource: &str, outcome: 
     }
     if let Some((witness, _)) = &outcome.removed {
         let witness = rewrite(witness);
-        let (before, after) = (decide(layers.0, &witness), decide(layers.1, &witness));
+        let (before, after) = decide_both(layers, &witness);
         if !(before.decision == Decision::Allowed && denied(after.decision)) {
             return None;
         }
@@ -836,7 +846,7 @@ fn confirm(layers: (&[Layer], &[Layer]), action: &str, resource: &str, outcome: 
     }
     if let Some((witness, b, a)) = &outcome.undecided {
         let witness = rewrite(witness);
-        let (before, after) = (decide(layers.0, &witness), decide(layers.1, &witness));
+        let (before, after) = decide_both(layers, &witness);
         if (before.decision, after.decision) != (*b, *a) {
             return None;
         }
