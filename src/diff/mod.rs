@@ -515,6 +515,19 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
             }
         }
     }
+    spread_over_actions(&mut result, stopped, &actions, &groups, &by_group);
+    result
+}
+
+/// The end of a comparison: the bound's note if it stopped, and each group's changes stated for
+/// every action of the group (`groups`: each action's group), in the actions' order.
+fn spread_over_actions(
+    result: &mut DocumentDiff,
+    stopped: bool,
+    actions: &[String],
+    groups: &[usize],
+    by_group: &[DocumentDiff],
+) {
     if stopped {
         result.limits.insert(format!(
             "the comparison stopped at its bound of {MAX_EVALUATIONS} requests: the access it lists is real, but it may not be all"
@@ -525,7 +538,7 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
         action: action.clone(),
         ..witness.clone()
     };
-    for (action, group) in actions.iter().zip(groups) {
+    for (action, &group) in actions.iter().zip(groups) {
         let Some(found) = by_group.get(group) else {
             continue;
         };
@@ -542,7 +555,6 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
             .undecided
             .extend(found.undecided.iter().map(|(w, b, a)| (with_action(w, action), *b, *a)));
     }
-    result
 }
 
 /// A hasher for the memo's keys (short lists of small numbers, made here, not by an

@@ -114,33 +114,7 @@ fn reference_diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog)
             }
         }
     }
-    if stopped {
-        result.limits.insert(format!(
-            "the comparison stopped at its bound of {MAX_EVALUATIONS} requests: the access it lists is real, but it may not be all"
-        ));
-    }
-    // Each group's changes, for every action of the group, in the actions' order.
-    let with_action = |witness: &Witness, action: &String| Witness {
-        action: action.clone(),
-        ..witness.clone()
-    };
-    for (action, group) in actions.iter().zip(groups) {
-        let Some(found) = by_group.get(group) else {
-            continue;
-        };
-        result.limits.extend(found.limits.iter().cloned());
-        result.new.extend(found.new.iter().map(|c| Change {
-            witness: with_action(&c.witness, action),
-            statements: c.statements.clone(),
-        }));
-        result.removed.extend(found.removed.iter().map(|c| Change {
-            witness: with_action(&c.witness, action),
-            statements: c.statements.clone(),
-        }));
-        result
-            .undecided
-            .extend(found.undecided.iter().map(|(w, b, a)| (with_action(w, action), *b, *a)));
-    }
+    super::spread_over_actions(&mut result, stopped, &actions, &groups, &by_group);
     result
 }
 
