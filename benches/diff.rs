@@ -1,7 +1,8 @@
 //! `cargo bench --bench diff`: `ramguard diff` on two 100-statement policies (the aim: at most
 //! 50 ms), on two unrelated policies as large as RAM accepts (6,144 characters minified: a
 //! 100-statement policy of the generator's statements is about 3.5 times that, and `lint`
-//! refuses it), and `diff --base HEAD` over a git repository of 1,000 policy files of which 5 %
+//! refuses it), on two unrelated 100-statement policies that RAM accepts (short statements,
+//! as 6,144 characters force), and `diff --base HEAD` over a git repository of 1,000 policy files of which 5 %
 //! changed in the work tree (the aim: at most 2 s), git's work included.
 
 #![allow(
@@ -47,10 +48,16 @@ fn two_policies() {
     }
     let changed = compiled("changed.json", edited);
     let [largest_old, largest_new] = [(); 2].map(|()| at_size_limit(&mut rng));
+    let [small_old, small_new] = [(); 2].map(|()| hundred_within_size_limit(&mut rng));
     for (what, old, new) in [
         ("two statements changed", &old, &changed),
         ("two unrelated policies", &old, &unrelated),
         ("two unrelated policies at RAM's size limit", &largest_old, &largest_new),
+        (
+            "two unrelated 100-statement policies within RAM's size limit",
+            &small_old,
+            &small_new,
+        ),
     ] {
         if !wanted(what) {
             continue;
@@ -119,6 +126,60 @@ fn at_size_limit(rng: &mut Rng) -> ramguard::eval::CompiledPolicy {
         statements.join(",\n")
     );
     compiled("largest.json", text)
+}
+
+/// A policy of 100 statements that RAM accepts (6,144 characters minified leave about 60 per
+/// statement): a generator's statement wherever the room left allows one, and elsewhere a
+/// short one, a service's wildcard or action on every resource.
+fn hundred_within_size_limit(rng: &mut Rng) -> ramguard::eval::CompiledPolicy {
+    const LIMIT: usize = 6_144;
+    const STATEMENTS: usize = 100;
+    const SHORT_ACTIONS: &[&str] = &[
+        "kvstore:*",
+        "kvstore:Delete*",
+        "kvstore:Modify*",
+        "kvstore:Create*",
+        "kvstore:Flush*",
+        "ecs:Describe*",
+        "ecs:*",
+        "oss:Get*",
+        "oss:Put*",
+        "ram:List*",
+        "rds:Describe*",
+        "vpc:*",
+        "slb:*",
+        "kms:Decrypt",
+        "sts:AssumeRole",
+    ];
+    let minified = |text: &str| text.chars().filter(|c| !c.is_whitespace()).count();
+    let short = |rng: &mut Rng| {
+        let effect = if rng.chance(20) { "Deny" } else { "Allow" };
+        format!(
+            "    {{\"Effect\": \"{effect}\", \"Action\": \"{}\", \"Resource\": \"*\"}}",
+            rng.pick(SHORT_ACTIONS)
+        )
+    };
+    // The longest short statement, kept free for every slot still to fill.
+    let room_per_short = minified(r#"{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"},"#);
+    let mut size = minified("{\"Version\":\"1\",\"Statement\":[]}");
+    let mut statements: Vec<String> = Vec::with_capacity(STATEMENTS);
+    while statements.len() < STATEMENTS {
+        let still_to_fill = STATEMENTS - statements.len() - 1;
+        let generated = corpus::statement(rng);
+        let statement = if size + minified(&generated) + 1 + still_to_fill * room_per_short <= LIMIT {
+            generated
+        } else {
+            short(rng)
+        };
+        size += minified(&statement) + usize::from(!statements.is_empty());
+        statements.push(statement);
+    }
+    assert!(size <= LIMIT, "{size} characters");
+    let text = format!(
+        "{{\n  \"Version\": \"1\",\n  \"Statement\": [\n{}\n  ]\n}}\n",
+        statements.join(",\n")
+    );
+    compiled("hundred.json", text)
 }
 
 fn git(dir: &Path, args: &[&str]) {
