@@ -129,47 +129,51 @@ fn at_size_limit(rng: &mut Rng) -> ramguard::eval::CompiledPolicy {
 }
 
 /// A policy of 100 statements that RAM accepts (6,144 characters minified leave about 60 per
-/// statement): a generator's statement wherever the room left allows one, and elsewhere a
-/// short one, a service's wildcard or action on every resource.
+/// statement): now and then a generator's statement, mostly a statement of one action on every
+/// resource (a kvstore action, another service's, or a wildcard) within its share of the room
+/// left, else the shortest; every slot still to fill keeps room for the shortest.
 fn hundred_within_size_limit(rng: &mut Rng) -> ramguard::eval::CompiledPolicy {
     const LIMIT: usize = 6_144;
     const STATEMENTS: usize = 100;
-    const SHORT_ACTIONS: &[&str] = &[
+    const WILDCARDS: &[&str] = &[
         "kvstore:*",
         "kvstore:Delete*",
         "kvstore:Modify*",
         "kvstore:Create*",
-        "kvstore:Flush*",
+        "kvstore:Describe*",
         "ecs:Describe*",
         "ecs:*",
         "oss:Get*",
-        "oss:Put*",
         "ram:List*",
-        "rds:Describe*",
+        "rds:*",
         "vpc:*",
-        "slb:*",
-        "kms:Decrypt",
-        "sts:AssumeRole",
     ];
     let minified = |text: &str| text.chars().filter(|c| !c.is_whitespace()).count();
-    let short = |rng: &mut Rng| {
-        let effect = if rng.chance(20) { "Deny" } else { "Allow" };
-        format!(
-            "    {{\"Effect\": \"{effect}\", \"Action\": \"{}\", \"Resource\": \"*\"}}",
-            rng.pick(SHORT_ACTIONS)
-        )
+    let one_action = |effect: &str, action: &str| {
+        format!("    {{\"Effect\": \"{effect}\", \"Action\": \"{action}\", \"Resource\": \"*\"}}")
     };
-    // The longest short statement, kept free for every slot still to fill.
-    let room_per_short = minified(r#"{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"},"#);
+    let shortest = one_action("Deny", "vpc:*");
+    let reserve = minified(&shortest) + 1;
     let mut size = minified("{\"Version\":\"1\",\"Statement\":[]}");
     let mut statements: Vec<String> = Vec::with_capacity(STATEMENTS);
     while statements.len() < STATEMENTS {
-        let still_to_fill = STATEMENTS - statements.len() - 1;
+        let room = LIMIT - size - (STATEMENTS - statements.len() - 1) * reserve;
+        let effect = if rng.chance(20) { "Deny" } else { "Allow" };
+        let action = match rng.below(3) {
+            0 => format!("kvstore:{}", rng.pick(corpus::KVSTORE)),
+            1 => rng.pick(corpus::OTHER).to_string(),
+            _ => rng.pick(WILDCARDS).to_string(),
+        };
+        // A one-action statement within its share of what is left (a little over, at times),
+        // a generator's statement now and then.
+        let share = (LIMIT - size) / (STATEMENTS - statements.len()) + 8;
         let generated = corpus::statement(rng);
-        let statement = if size + minified(&generated) + 1 + still_to_fill * room_per_short <= LIMIT {
+        let statement = if rng.chance(10) && minified(&generated) < room {
             generated
         } else {
-            short(rng)
+            Some(one_action(effect, &action))
+                .filter(|candidate| minified(candidate) < room.min(share))
+                .unwrap_or_else(|| shortest.clone())
         };
         size += minified(&statement) + usize::from(!statements.is_empty());
         statements.push(statement);

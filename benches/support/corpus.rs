@@ -33,7 +33,7 @@ impl Rng {
     }
 }
 
-const KVSTORE: &[&str] = &[
+pub const KVSTORE: &[&str] = &[
     "DescribeInstances",
     "DescribeInstanceAttribute",
     "DescribeAccounts",
@@ -50,7 +50,7 @@ const KVSTORE: &[&str] = &[
     "Describe*",
     "*",
 ];
-const OTHER: &[&str] = &[
+pub const OTHER: &[&str] = &[
     "ecs:DescribeInstances",
     "ecs:StartInstance",
     "ecs:StopInstance",
