@@ -14,6 +14,33 @@ use crate::source::Span;
 /// level, so this is 127: a text one accepts the other accepts too.
 pub const MAX_DEPTH: usize = 127;
 
+/// Where the run of plain string bytes from `at` ends: at the first quote, backslash or raw
+/// control character, or where fewer than eight bytes are left (the caller's byte loop then
+/// decides). Eight bytes at a time, as serde_json scans: string tokens are most of a policy's
+/// bytes.
+fn plain_run_end(bytes: &[u8], mut at: usize) -> usize {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    // Bit 7 of each byte of the result is set where the byte of `word` is zero. A borrow may
+    // also mark bytes after the first such one, never before it: the lowest mark is exact.
+    let zero_bytes = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let quote = zero_bytes(word ^ (ONES * u64::from(b'"')));
+        let backslash = zero_bytes(word ^ (ONES * u64::from(b'\\')));
+        // Below 0x20: `byte - 0x20` sets the high bit, and `!word` keeps bytes of 0x80 and
+        // more out.
+        let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+        let stops = quote | backslash | control;
+        if stops != 0 {
+            // Little-endian: the first byte of the chunk is the lowest.
+            return at + (stops.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at
+}
+
 pub(super) fn parse(text: &str) -> Result<Node, SyntaxError> {
     let mut parser = Parser {
         text,
@@ -290,6 +317,7 @@ impl Parser<'_> {
         // Fast path: no escape, the value is the text between the quotes.
         let body = self.at;
         loop {
+            self.at = plain_run_end(self.bytes, self.at);
             match self.peek() {
                 Some(b'"') => {
                     let value = self.text.get(body..self.at).unwrap_or_default().to_string();
@@ -306,6 +334,7 @@ impl Parser<'_> {
         loop {
             let run = self.at;
             loop {
+                self.at = plain_run_end(self.bytes, self.at);
                 match self.peek() {
                     Some(b'"' | b'\\') => break,
                     Some(0..=0x1f) => return Err(self.raw_control()),
@@ -417,8 +446,43 @@ impl Parser<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use super::{parse, plain_run_end};
     use crate::json::{Node, Value};
+
+    /// The eight-byte scan stops exactly where a byte at a time would, or leaves the last
+    /// bytes (fewer than eight) to the byte loop: every byte value, at every place in a chunk.
+    #[test]
+    fn the_plain_run_ends_at_the_first_quote_backslash_or_control() {
+        let stops = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
+        for special in 0..=255u8 {
+            for place in 0..20 {
+                for filler in [b'a', b' ', b'!', 0x7f, 0x80, 0xff] {
+                    let mut bytes = vec![filler; 24];
+                    if let Some(b) = bytes.get_mut(place) {
+                        *b = special;
+                    }
+                    // A later stop must not move the answer.
+                    if let Some(b) = bytes.get_mut(place + 3) {
+                        *b = b'"';
+                    }
+                    for from in [0, 1, 5] {
+                        let end = plain_run_end(&bytes, from);
+                        let exact = (from..bytes.len()).find(|&i| bytes.get(i).is_some_and(|&b| stops(b)));
+                        if end + 8 <= bytes.len() {
+                            assert_eq!(Some(end), exact, "{special:#x} at {place} from {from}");
+                        } else {
+                            // The tail, left to the byte loop: no stop passed over.
+                            assert!(
+                                exact.is_none_or(|stop| stop >= end),
+                                "{special:#x} at {place} from {from}"
+                            );
+                        }
+                        assert!(bytes.get(from..end).unwrap_or_default().iter().all(|&b| !stops(b)));
+                    }
+                }
+            }
+        }
+    }
 
     /// Every object and array holds exactly its members and items: no room to grow (the tree of
     /// a large API response of small objects would be twice its size).
