@@ -22,17 +22,17 @@ impl CompiledPolicy {
     pub fn new(source: Arc<SourceFile>, policy: &Policy) -> Self {
         Self {
             source,
-            statements: Self::statements_of(policy),
+            statements: Self::statements_of(policy.statements.iter()),
         }
     }
 
-    /// The statements of a policy, compiled. Nothing is left out: a statement the model could
+    /// Statements of a policy, compiled. Nothing is left out: a statement the model could
     /// not read whole (no valid `Effect`, no actions, an element it does not know) is kept, and
     /// applies or not for reasons the evaluator cannot know. One without a valid `Effect` is
     /// kept twice, as an `Allow` and as a `Deny`: it might be either.
-    pub fn statements_of(policy: &Policy) -> Vec<CompiledStatement> {
-        let mut out = Vec::with_capacity(policy.statements.len());
-        for statement in &policy.statements {
+    pub fn statements_of<'s>(statements: impl ExactSizeIterator<Item = &'s Statement>) -> Vec<CompiledStatement> {
+        let mut out = Vec::with_capacity(statements.len());
+        for statement in statements {
             match statement.effect {
                 Some((effect, span)) => out.push(CompiledStatement::new(statement, effect, span, Vec::new())),
                 None => {

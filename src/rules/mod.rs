@@ -161,13 +161,7 @@ impl<'a> Context<'a> {
         let Some(cell) = self.compiled.get(at) else {
             return &[];
         };
-        cell.get_or_init(|| {
-            let one = Policy {
-                kind: self.policy.kind,
-                statements: self.policy.statements.get(at).cloned().into_iter().collect(),
-            };
-            CompiledPolicy::statements_of(&one)
-        })
+        cell.get_or_init(|| CompiledPolicy::statements_of(self.policy.statements.get(at).into_iter()))
     }
 
     /// Every entry of `Action` / `NotAction`, with its statement and list.

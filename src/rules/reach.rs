@@ -112,11 +112,7 @@ mod tests {
         );
         let resource = Resource::known(crate::rules::PROBE_INSTANCE);
         for statement in &policy.statements {
-            let one = Policy {
-                kind: policy.kind,
-                statements: vec![statement.clone()],
-            };
-            for compiled in CompiledPolicy::statements_of(&one) {
+            for compiled in CompiledPolicy::statements_of(std::iter::once(statement)) {
                 for action in [
                     "kvstore:deleteinstance",
                     "kvstore:modifyinstanceattribute",

@@ -96,11 +96,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
                     && s.unmodelled.is_empty()
             })
             .any(|s| {
-                let one = crate::policy::Policy {
-                    kind: ctx.policy.kind,
-                    statements: vec![s.clone()],
-                };
-                crate::eval::CompiledPolicy::statements_of(&one)
+                crate::eval::CompiledPolicy::statements_of(std::iter::once(s))
                     .iter()
                     .any(covers_every_instance)
             })
