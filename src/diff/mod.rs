@@ -944,18 +944,20 @@ pub fn allows_somewhere(
     let layers = as_layers(policy);
     let resources = match resource {
         Some(resource) if !resource.contains(['*', '?']) => vec![resource.to_string()],
-        // A pattern (`acs:kvstore:*:*:instance/prod-*`): one ARN per class inside it.
-        // An ARN with more `:` than the pattern (`acs:kvstore:::instance/prod-:instance/test-`,
-        // which `instance/test-*` matches too) names no instance: not a witness.
+        // `*`: every resource, as without one (a filter on the pattern's shape would keep the
+        // ARN `*` alone).
+        Some("*") | None => resources(&[policy], &[action.to_string()], limits),
+        // A pattern (`acs:kvstore:*:*:instance/prod-*`): one ARN per class inside it. A kvstore
+        // ARN whose relative id holds a `:` (`acs:kvstore:::instance/prod-:instance/test-`,
+        // which `instance/test-*` matches too) names no instance: not a witness (the README's
+        // assumption on kvstore ARNs).
         Some(pattern) => {
             let within = crate::eval::pattern::Pattern::new(pattern);
-            let colons = pattern.matches(':').count();
             resources_among(&[policy], Some(pattern), &[action.to_string()], limits)
                 .into_iter()
-                .filter(|arn| within.matches(arn) && arn.matches(':').count() == colons)
+                .filter(|arn| within.matches(arn) && !(arn.starts_with("acs:kvstore:") && arn.matches(':').count() > 4))
                 .collect()
         }
-        None => resources(&[policy], &[action.to_string()], limits),
     };
     for resource in resources {
         let (cases, inexact) = eval::exact::joint_cases(&[policy], action, &Resource::known(resource.clone()));

@@ -1,0 +1,47 @@
+//! `ramguard diff` tried as an attacker would: changes that grant access through a door the
+//! comparison once left unwatched (a hostile test's findings, each kept as a test).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail loudly"
+)]
+
+mod common;
+
+use serde_json::Value;
+
+const DESCRIBE: &str = "tests/fixtures/diff_fail_open/describe.json";
+const DELETE_ONE: &str = "tests/fixtures/diff_fail_open/delete-one.json";
+
+fn json_diff(args: &[&str]) -> (i32, Value) {
+    let mut all = vec!["diff", "--format", "json"];
+    all.extend(args);
+    let (code, out, err) = common::run(&all);
+    let value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
+    (code, value)
+}
+
+/// `@*` is "on any resource": it must see `DeleteInstance` allowed on one instance only.
+#[test]
+fn deny_access_on_any_resource_sees_an_action_allowed_on_one_instance() {
+    for resource in ["*", "acs:kvstore:*:*:*", "acs:*:*:*:*"] {
+        let check = format!("kvstore:DeleteInstance@{resource}");
+        let (code, value) = json_diff(&["--deny-access", &check, DESCRIBE, DELETE_ONE]);
+        assert_eq!(code, 1, "{check}: {value}");
+        assert_eq!(
+            value["failed_checks"][0]["witness"]["resource"],
+            "acs:kvstore:cn-hangzhou:1234567890123456:instance/r-prod1",
+            "{check}: {value}"
+        );
+    }
+    // Outside the pattern: not allowed there.
+    let (code, value) = json_diff(&[
+        "--deny-access",
+        "kvstore:DeleteInstance@acs:kvstore:*:*:instance/r-dev*",
+        DESCRIBE,
+        DELETE_ONE,
+    ]);
+    assert_eq!(code, 0, "{value}");
+}
