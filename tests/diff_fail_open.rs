@@ -45,3 +45,47 @@ fn deny_access_on_any_resource_sees_an_action_allowed_on_one_instance() {
     ]);
     assert_eq!(code, 0, "{value}");
 }
+
+/// An `Allow` with `NotAction` grants every service it does not name: RAM, ECS and the rest.
+#[test]
+fn not_action_grants_the_services_no_pattern_names() {
+    let not_action = "tests/fixtures/diff_fail_open/not-action.json";
+    for old in [DESCRIBE, "tests/fixtures/diff_fail_open/kvstore-all.json"] {
+        let (code, value) = json_diff(&["--fail-on-new-access", old, not_action]);
+        assert_eq!(code, 1, "{old}: {value}");
+        let new = value["documents"][0]["new"].as_array().cloned().unwrap_or_default();
+        let unnamed = new
+            .iter()
+            .find(|change| change["witness"]["action"] == "ram:anyaction")
+            .unwrap_or_else(|| panic!("{old}: {value}"));
+        assert!(
+            unnamed["description"]
+                .as_str()
+                .is_some_and(|d| d.contains("every service the policies do not name")),
+            "{unnamed}"
+        );
+        // The witness is what simulate answers.
+        let (code, out, _) = common::run(&[
+            "simulate",
+            "--policy",
+            not_action,
+            "--action",
+            "ram:anyaction",
+            "--resource",
+            "*",
+        ]);
+        assert_eq!(code, 0, "{out}");
+    }
+}
+
+/// `*` names every service alike: an unchanged guard of `Deny *` leaves nothing uncompared.
+#[test]
+fn a_deny_of_everything_is_compared_exactly() {
+    let (code, value) = json_diff(&[
+        "--fail-on-new-access",
+        "tests/fixtures/diff_fail_open/guarded.json",
+        "tests/fixtures/diff_fail_open/guarded-reordered.json",
+    ]);
+    assert_eq!(code, 0, "{value}");
+    assert_eq!(value["documents"][0]["limits"], serde_json::json!([]), "{value}");
+}

@@ -138,12 +138,22 @@ pub fn actions(policies: &[&CompiledPolicy], catalog: &Catalog, limits: &mut BTr
     let mut patterns: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
     let mut unscoped = BTreeSet::new();
     let mut literal_kvstore = Vec::new();
+    // A `NotAction` covers every service it does not name, and `*` every service: then the
+    // services no pattern names are one class, compared through one of them.
+    let mut covers_unnamed_services = false;
+    for statement in policies.iter().flat_map(|p| &p.statements) {
+        covers_unnamed_services |= statement.not_action;
+    }
     for pattern in policies
         .iter()
         .flat_map(|p| &p.statements)
         .flat_map(|s| s.actions.iter())
     {
         let text = pattern.as_str();
+        if text == "*" {
+            covers_unnamed_services = true;
+            continue;
+        }
         let lower = text.to_ascii_lowercase();
         match lower.split_once(':') {
             Some((service, _)) if !service.contains(['*', '?']) && !service.is_empty() => {
@@ -165,6 +175,19 @@ pub fn actions(policies: &[&CompiledPolicy], catalog: &Catalog, limits: &mut BTr
                 unscoped.insert(text.to_string());
             }
         }
+    }
+    if covers_unnamed_services {
+        // Exact while every pattern names its service or is `*` (another unscoped pattern is a
+        // limit below): no pattern then tells two services no pattern names apart, nor two
+        // actions of one. `ram` where it is free: the service whose actions escalate.
+        let named = |service: &str| service == "kvstore" || patterns.contains_key(service);
+        let mut services: Vec<&str> = catalog.services().collect();
+        services.sort_unstable();
+        let unnamed = std::iter::once("ram")
+            .chain(services)
+            .find(|service| !named(service))
+            .unwrap_or("ramguard-unnamed");
+        out.push(format!("{unnamed}:{UNNAMED_SERVICE_ACTION}"));
     }
     for (service, (mut globs, mut seeds)) in patterns {
         let prefix = format!("{service}:");
@@ -204,6 +227,9 @@ pub fn actions(policies: &[&CompiledPolicy], catalog: &Catalog, limits: &mut BTr
     out
 }
 
+/// The action name that stands for every action of the services no pattern names.
+const UNNAMED_SERVICE_ACTION: &str = "anyaction";
+
 /// For each compared action of a service without a catalogue that no policy names literally,
 /// the class it stands for, in words: the patterns of its service that match it and those that
 /// do not (`service:*` left out, as it matches all): "`ecs:` actions outside `ecs:Describe*`",
@@ -227,6 +253,15 @@ pub fn action_classes(policies: &[&CompiledPolicy], actions: &[String]) -> BTree
             continue;
         }
         let prefix = format!("{service}:");
+        if action.ends_with(&format!(":{UNNAMED_SERVICE_ACTION}"))
+            && !patterns.iter().any(|p| p.to_ascii_lowercase().starts_with(&prefix))
+        {
+            out.insert(
+                action.clone(),
+                format!("actions of every service the policies do not name (`{prefix}` among them)"),
+            );
+            continue;
+        }
         let of_service: Vec<&String> = patterns
             .iter()
             .filter(|p| {

@@ -7,7 +7,7 @@ use crate::diff::{Change, Witness};
 use crate::eval::StatementRef;
 
 /// What `diff` compares, said in every output: where it is exact, and what it leaves out.
-pub const COVERAGE: &str = "actions: every kvstore action of the catalogue, and for every other service a policy names, one action per class of names its patterns split (e.g. `ecs:` outside `ecs:Describe*`); services that no pattern names by its service are not compared. resources: one ARN per class the patterns of both policies split (`NotResource` included). contexts: the exact search's classes of the condition keys of both policies. each document evaluated as the caller's only identity policy";
+pub const COVERAGE: &str = "actions: every kvstore action of the catalogue, and for every other service a policy names, one action per class of names its patterns split (e.g. `ecs:` outside `ecs:Describe*`); the services no pattern names, where a `NotAction` or `*` covers them, as one class (one of them stands for all), and otherwise not compared, as no statement applies to them. resources: one ARN per class the patterns of both policies split (`NotResource` included). contexts: the exact search's classes of the condition keys of both policies. each document evaluated as the caller's only identity policy";
 
 pub use crate::diff::checks::{DocumentReport, Failed};
 
