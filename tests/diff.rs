@@ -368,6 +368,38 @@ fn check_witnesses(old: &CompiledPolicy, new: &CompiledPolicy, result: &Document
         assert_eq!(diff::decide(&old_layers, &change.witness).decision, Decision::Allowed);
         assert!(denied(diff::decide(&new_layers, &change.witness).decision));
     }
+    // A lifted denial: OLD denies it explicitly; NEW neither denies it explicitly nor allows it
+    // alone for sure (that would be `new`); and beside a policy that allows everything, NEW
+    // allows it.
+    let text = r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
+    let root = ramguard::json::parse(text).unwrap_or_else(|e| panic!("{e:?}"));
+    let everything = CompiledPolicy::new(
+        Arc::new(SourceFile::new("other.json", text)),
+        &Policy::from_document(&root),
+    );
+    let beside = |policy: &CompiledPolicy| {
+        [ramguard::eval::Layer {
+            kind: ramguard::eval::LayerKind::IdentityPolicy,
+            policies: vec![policy.clone(), everything.clone()],
+        }]
+    };
+    for change in &result.lifted {
+        assert_eq!(
+            diff::decide(&old_layers, &change.witness).decision,
+            Decision::ExplicitDeny
+        );
+        let alone = diff::decide(&new_layers, &change.witness).decision;
+        assert!(
+            matches!(alone, Decision::ImplicitDeny | Decision::Conditional),
+            "{alone:?}"
+        );
+        assert_eq!(diff::decide(&beside(new), &change.witness).decision, Decision::Allowed);
+        assert_eq!(
+            diff::decide(&beside(old), &change.witness).decision,
+            Decision::ExplicitDeny
+        );
+        assert!(!change.statements.is_empty());
+    }
 }
 
 proptest! {
@@ -410,12 +442,29 @@ proptest! {
             }
         }
 
+        // Removing a `Deny` that applies somewhere lifts it, or the access it guarded is new.
+        let mut guarded = b.clone();
+        guarded.push(Spec { allow: false, ..deny.clone() });
+        let guarded = compile("old.json", &guarded);
+        let unguarded = diff::diff(&guarded, &new, &catalog);
+        check_witnesses(&guarded, &new, &unguarded);
+        for (action, resource, context) in probes() {
+            let witness = diff::Witness { action: action.to_string(), resource: resource.to_string(), context };
+            let before = diff::decide(&diff::as_layers(&guarded), &witness).decision;
+            let after = diff::decide(&diff::as_layers(&new), &witness).decision;
+            if before == Decision::ExplicitDeny && after == Decision::ImplicitDeny {
+                // As lifted, or as new access where NEW allows it in other contexts.
+                let reported = unguarded.lifted.iter().chain(&unguarded.new).any(|c| c.witness.action.eq_ignore_ascii_case(action));
+                prop_assert!(reported, "missed a lifted denial {:?}", witness);
+            }
+        }
+
         // Adding only a `Deny` grants nothing.
         let mut with_deny = a.clone();
         with_deny.push(Spec { allow: false, ..deny });
         let denied_more = compile("new.json", &with_deny);
         let added = diff::diff(&old, &denied_more, &catalog);
-        prop_assert!(added.new.is_empty(), "{:?}", added.new);
+        prop_assert!(added.new.is_empty() && added.lifted.is_empty(), "{:?} {:?}", added.new, added.lifted);
         check_witnesses(&old, &denied_more, &added);
     }
 }

@@ -89,3 +89,52 @@ fn a_deny_of_everything_is_compared_exactly() {
     assert_eq!(code, 0, "{value}");
     assert_eq!(value["documents"][0]["limits"], serde_json::json!([]), "{value}");
 }
+
+/// A guard narrowed (or removed) grants what it denied to anyone another policy allows, though
+/// neither version allows anything alone.
+#[test]
+fn a_deny_narrowed_is_new_access_for_other_policies() {
+    let (guard, narrowed) = (
+        "tests/fixtures/diff_fail_open/guard.json",
+        "tests/fixtures/diff_fail_open/guard-narrowed.json",
+    );
+    let (code, value) = json_diff(&["--fail-on-new-access", guard, narrowed]);
+    assert_eq!(code, 1, "{value}");
+    let lifted = &value["documents"][0]["lifted"][0];
+    assert_eq!(lifted["witness"]["action"], "kvstore:DeleteInstance", "{value}");
+    assert_eq!(lifted["statements"][0]["file"], guard, "{value}");
+    assert_eq!(value["summary"]["lifted"], 1, "{value}");
+    assert_eq!(value["summary"]["new"], 0, "{value}");
+    // The witness, beside a policy that allows everything: denied before, allowed now.
+    let resource = lifted["witness"]["resource"].as_str().unwrap_or_default();
+    let everything = "tests/fixtures/diff_fail_open/allow-everything.json";
+    for (policy, expected) in [(guard, 1), (narrowed, 0)] {
+        let (code, out, _) = common::run(&[
+            "simulate",
+            "--policy",
+            policy,
+            "--policy",
+            everything,
+            "--action",
+            "kvstore:DeleteInstance",
+            "--resource",
+            resource,
+        ]);
+        assert_eq!(code, expected, "{policy}: {out}");
+    }
+    // The human report says so.
+    let (code, out, _) = common::run(&["diff", "--fail-on-new-access", guard, narrowed]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("no longer denied (denied before by statement 1 of"),
+        "{out}"
+    );
+    assert!(
+        out.contains("0 new, 0 removed, 1 no longer denied (1 failed check)"),
+        "{out}"
+    );
+    // Tightening it back lifts nothing.
+    let (code, value) = json_diff(&["--fail-on-new-access", narrowed, guard]);
+    assert_eq!(code, 0, "{value}");
+    assert_eq!(value["summary"]["lifted"], 0, "{value}");
+}

@@ -140,21 +140,39 @@ impl Checks {
             };
             failed.push(Failed {
                 check: "fail-on-new-access".into(),
-                message: format!(
-                    "{}: `{new_shown}`{} allows {} request(s) that {before}{}",
-                    match origin {
-                        Origin::CommandLine => "--fail-on-new-access",
-                        Origin::Config => "fail-on-new-access (ramguard.toml)",
-                    },
-                    report.address.as_ref().map(|a| format!(" `{a}`")).unwrap_or_default(),
-                    diff.new.len(),
-                    match conditional {
-                        0 => String::new(),
-                        n => format!(", and may allow {n} more (conditional)"),
+                message: {
+                    let mut what = Vec::new();
+                    if !diff.new.is_empty() || conditional == 0 && diff.lifted.is_empty() {
+                        what.push(format!("allows {} request(s) that {before}", diff.new.len()));
                     }
-                ),
+                    if conditional > 0 {
+                        what.push(format!(
+                            "may allow {conditional} request(s) that {before} (conditional)"
+                        ));
+                    }
+                    if !diff.lifted.is_empty() {
+                        what.push(format!(
+                            "no longer denies {} request(s) that {} denied (a policy that allows them now grants them)",
+                            diff.lifted.len(),
+                            report
+                                .old_file
+                                .as_deref()
+                                .map_or_else(|| "OLD".to_string(), |old| format!("`{old}`"))
+                        ));
+                    }
+                    format!(
+                        "{}: `{new_shown}`{} {}",
+                        match origin {
+                            Origin::CommandLine => "--fail-on-new-access",
+                            Origin::Config => "fail-on-new-access (ramguard.toml)",
+                        },
+                        report.address.as_ref().map(|a| format!(" `{a}`")).unwrap_or_default(),
+                        what.join(", and ")
+                    )
+                },
                 names_witness: false,
-                witness: diff.new.first().map(|c| c.witness.clone()),
+                witness: diff.new.first().or(diff.lifted.first()).map(|c| c.witness.clone()),
+                // NEW's statements that allow it: a lifted denial has none in NEW.
                 statements: diff.new.first().map(|c| c.statements.clone()).unwrap_or_default(),
                 source: report.new_source.clone(),
             });

@@ -64,6 +64,9 @@ pub struct DocumentDiff {
     pub new: Vec<Change>,
     /// Allowed by OLD, denied by NEW.
     pub removed: Vec<Change>,
+    /// Denied explicitly by OLD and not by NEW: access for a principal whom another policy
+    /// allows (a guard removed or narrowed). `statements` are OLD's that denied it.
+    pub lifted: Vec<Change>,
     /// Requests where one side's answer stays `conditional` (not reported as a change either
     /// way), with OLD's and NEW's decisions.
     pub undecided: Vec<(Witness, Decision, Decision)>,
@@ -77,13 +80,14 @@ pub struct DocumentDiff {
 
 impl DocumentDiff {
     pub fn is_empty(&self) -> bool {
-        self.new.is_empty() && self.removed.is_empty()
+        self.new.is_empty() && self.removed.is_empty() && self.lifted.is_empty()
     }
 
-    /// Whether NEW may allow something OLD denies: a new access, or a request NEW answers
-    /// `conditional` where OLD does not allow it (fail closed).
+    /// Whether NEW may allow something OLD denies: a new access, a denial lifted, or a request
+    /// NEW answers `conditional` where OLD does not allow it (fail closed).
     pub fn may_add_access(&self) -> bool {
         !self.new.is_empty()
+            || !self.lifted.is_empty()
             || self
                 .undecided
                 .iter()
@@ -379,8 +383,80 @@ fn fill(pattern: &str) -> String {
     parts.join(":")
 }
 
-/// Compare OLD and NEW (each one policy document, evaluated as an identity policy on its own).
+/// Compare OLD and NEW: each one policy document, evaluated as the caller's only identity
+/// policy ([`compare_alone`]), and then for the denials NEW lifts ([`lifted_denials`]).
 pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> DocumentDiff {
+    let mut result = compare_alone(old, new, catalog);
+    lifted_denials(old, new, catalog, &mut result);
+    result
+}
+
+/// The requests OLD denies explicitly and NEW does not. Each document is also one policy among
+/// the caller's others: a `Deny` removed or narrowed gives access wherever another policy
+/// allows, though neither document allows anything alone. Found by the same comparison, each
+/// side with one `Allow` of everything beside its statements (the access any other policy may
+/// grant; the classes stay split by every pattern of both): what NEW' allows and OLD' does not
+/// is then what OLD denied and NEW no longer does. Access NEW allows alone is already `new`;
+/// where NEW allows a request in some contexts, its other contexts are not searched again.
+fn lifted_denials(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog, result: &mut DocumentDiff) {
+    // A `Deny` denies by itself alone: one that NEW keeps as it was lifts nothing.
+    let kept_in_new =
+        |deny: &crate::eval::compiled::CompiledStatement| new.statements.iter().any(|s| same_meaning(s, deny));
+    if old
+        .statements
+        .iter()
+        .filter(|s| s.effect == crate::policy::Effect::Deny)
+        .all(kept_in_new)
+    {
+        return;
+    }
+    let background = allow_everything();
+    let beside = |policy: &CompiledPolicy| {
+        let mut statements = policy.statements.clone();
+        statements.extend(background.iter().cloned());
+        CompiledPolicy {
+            source: policy.source.clone(),
+            statements,
+        }
+    };
+    let lifted = compare_alone(&beside(old), &beside(new), catalog);
+    let (old_alone, new_alone) = (as_layers(old), as_layers(new));
+    for change in lifted.new {
+        let (before, after) = decide_both((&old_alone, &new_alone), &change.witness);
+        if after.decision == Decision::Allowed || before.decision != Decision::ExplicitDeny {
+            continue; // NEW allows it alone: `new` says it
+        }
+        result.lifted.push(Change {
+            witness: change.witness,
+            statements: before.statements,
+        });
+    }
+    let may_lift = lifted
+        .undecided
+        .iter()
+        .filter(|(_, old, new)| *new == Decision::Conditional && *old != Decision::Allowed)
+        .count();
+    if may_lift > 0 {
+        result.limits.insert(format!(
+            "NEW may lift OLD's denial of {may_lift} request(s), depending on values known only when the document is rendered"
+        ));
+    }
+    result.limits.extend(lifted.limits);
+    for (action, class) in lifted.action_classes {
+        result.action_classes.entry(action).or_insert(class);
+    }
+}
+
+/// An `Allow` of every action on every resource: what the caller's other policies may grant.
+fn allow_everything() -> Vec<crate::eval::compiled::CompiledStatement> {
+    let text = r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
+    crate::json::parse(text)
+        .map(|root| CompiledPolicy::statements_of(crate::policy::Policy::from_document(&root).statements.iter()))
+        .unwrap_or_default()
+}
+
+/// Compare OLD and NEW, each one policy document evaluated as the caller's only identity policy.
+pub fn compare_alone(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> DocumentDiff {
     let both = [old, new];
     let mut result = DocumentDiff::default();
     let actions = actions(&both, catalog, &mut result.limits);
@@ -925,26 +1001,33 @@ fn record(outcome: Outcome, result: &mut DocumentDiff) {
 /// whose truth is `No` for every context (what `applies` with no keys supplied answers `No` for)
 /// adds nothing to it. On such a request each side's decision is therefore the decision of the
 /// statements the two share, the same on both sides: no new, removed or undecided access.
+/// What a statement's truth depends on (not its place in the file), as a text to compare.
+fn meaning_of(s: &crate::eval::compiled::CompiledStatement) -> String {
+    format!(
+        "{:?}",
+        (
+            &s.effect,
+            s.not_action,
+            &s.actions,
+            s.not_resource,
+            &s.resources,
+            &s.conditions,
+            &s.unmodelled,
+            s.actions_known
+        )
+    )
+}
+
+/// Whether two statements are true of the same requests, wherever they stand.
+fn same_meaning(a: &crate::eval::compiled::CompiledStatement, b: &crate::eval::compiled::CompiledStatement) -> bool {
+    meaning_of(a) == meaning_of(b)
+}
+
 fn changed_statements<'a>(
     old: &'a CompiledPolicy,
     new: &'a CompiledPolicy,
 ) -> Option<Vec<&'a crate::eval::compiled::CompiledStatement>> {
-    // What a statement's truth depends on (not its place in the file).
-    let meaning = |s: &crate::eval::compiled::CompiledStatement| {
-        format!(
-            "{:?}",
-            (
-                &s.effect,
-                s.not_action,
-                &s.actions,
-                s.not_resource,
-                &s.resources,
-                &s.conditions,
-                &s.unmodelled,
-                s.actions_known
-            )
-        )
-    };
+    let meaning = meaning_of;
     let mut unmatched_new: Vec<(String, &crate::eval::compiled::CompiledStatement)> =
         new.statements.iter().map(|s| (meaning(s), s)).collect();
     let mut changed = Vec::new();

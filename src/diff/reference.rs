@@ -234,7 +234,7 @@ fn the_comparison_reports_what_the_reference_reports() {
             };
             let what = format!("round {round}, {what}");
             assert_same(
-                &diff(&old, &new, &catalog),
+                &compare_alone(&old, &new, &catalog),
                 &reference_diff(&old, &new, &catalog),
                 &what,
             );

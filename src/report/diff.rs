@@ -7,7 +7,7 @@ use crate::diff::{Change, Witness};
 use crate::eval::StatementRef;
 
 /// What `diff` compares, said in every output: where it is exact, and what it leaves out.
-pub const COVERAGE: &str = "actions: every kvstore action of the catalogue, and for every other service a policy names, one action per class of names its patterns split (e.g. `ecs:` outside `ecs:Describe*`); the services no pattern names, where a `NotAction` or `*` covers them, as one class (one of them stands for all), and otherwise not compared, as no statement applies to them. resources: one ARN per class the patterns of both policies split (`NotResource` included). contexts: the exact search's classes of the condition keys of both policies. each document evaluated as the caller's only identity policy";
+pub const COVERAGE: &str = "actions: every kvstore action of the catalogue, and for every other service a policy names, one action per class of names its patterns split (e.g. `ecs:` outside `ecs:Describe*`); the services no pattern names, where a `NotAction` or `*` covers them, as one class (one of them stands for all), and otherwise not compared, as no statement applies to them. resources: one ARN per class the patterns of both policies split (`NotResource` included). contexts: the exact search's classes of the condition keys of both policies. each document evaluated as the caller's only identity policy, and as one policy among others that may allow anything (a denial OLD makes and NEW does not is new access: `lifted`)";
 
 pub use crate::diff::checks::{DocumentReport, Failed};
 
@@ -58,6 +58,7 @@ pub fn json(documents: &[DocumentReport], failed: &[Failed], uncertain: bool) ->
                 "status": d.status,
                 "new": d.diff.new.iter().map(|c| change_json(c, &d.diff.action_classes)).collect::<Vec<_>>(),
                 "removed": d.diff.removed.iter().map(|c| change_json(c, &d.diff.action_classes)).collect::<Vec<_>>(),
+                "lifted": d.diff.lifted.iter().map(|c| change_json(c, &d.diff.action_classes)).collect::<Vec<_>>(),
                 "undecided": d.diff.undecided.iter().map(|(w, old, new)| json!({
                     "witness": witness_json(w),
                     "description": d.diff.action_classes.get(&w.action),
@@ -86,6 +87,7 @@ pub fn json(documents: &[DocumentReport], failed: &[Failed], uncertain: bool) ->
         "summary": {
             "new": documents.iter().map(|d| d.diff.new.len()).sum::<usize>(),
             "removed": documents.iter().map(|d| d.diff.removed.len()).sum::<usize>(),
+            "lifted": documents.iter().map(|d| d.diff.lifted.len()).sum::<usize>(),
             "undecided": documents.iter().map(|d| d.diff.undecided.len()).sum::<usize>(),
             "failed_checks": failed.len(),
             "uncertain": uncertain,
@@ -120,15 +122,29 @@ pub fn describe_in(witness: &Witness, classes: &std::collections::BTreeMap<Strin
 }
 
 fn by(statements: &[StatementRef]) -> String {
-    let refs: Vec<String> = statements
+    match refs(statements) {
+        refs if refs.is_empty() => String::new(),
+        refs => format!(" (allowed by {refs})"),
+    }
+}
+
+/// A lifted denial's statements: OLD's that denied it.
+fn denied_before_by(statements: &[StatementRef]) -> String {
+    format!(
+        " no longer denied (denied before by {}): a policy that allows it now grants it",
+        match refs(statements) {
+            refs if refs.is_empty() => "OLD".to_string(),
+            refs => refs,
+        }
+    )
+}
+
+fn refs(statements: &[StatementRef]) -> String {
+    statements
         .iter()
         .map(|s| format!("statement {} of {}:{}", s.index + 1, escape::line(&s.file), s.line))
-        .collect();
-    if refs.is_empty() {
-        String::new()
-    } else {
-        format!(" (allowed by {})", refs.join(", "))
-    }
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `OLD -> NEW` of one document, with its address: `HEAD:main.tf -> main.tf: `alicloud_ram_policy.p``.
@@ -163,6 +179,13 @@ pub fn human(documents: &[DocumentReport], failed: &[Failed], uncertain: bool) -
                 by(&change.statements)
             ));
         }
+        for change in &d.diff.lifted {
+            out.push_str(&format!(
+                "  + {}{}\n",
+                describe_in(&change.witness, &d.diff.action_classes),
+                denied_before_by(&change.statements)
+            ));
+        }
         for change in &d.diff.removed {
             out.push_str(&format!(
                 "  - {}{}\n",
@@ -192,8 +215,12 @@ pub fn human(documents: &[DocumentReport], failed: &[Failed], uncertain: bool) -
     }
     let new: usize = documents.iter().map(|d| d.diff.new.len()).sum();
     let removed: usize = documents.iter().map(|d| d.diff.removed.len()).sum();
+    let lifted = match documents.iter().map(|d| d.diff.lifted.len()).sum::<usize>() {
+        0 => String::new(),
+        n => format!(", {n} no longer denied"),
+    };
     out.push_str(&format!(
-        "{new} new, {removed} removed ({})\ncoverage: {COVERAGE}\n",
+        "{new} new, {removed} removed{lifted} ({})\ncoverage: {COVERAGE}\n",
         super::human::counted(failed.len(), "failed check", "failed checks")
     ));
     out
@@ -276,6 +303,21 @@ fn annotations(documents: &[DocumentReport], failed: &[Failed]) -> Vec<Annotatio
                 ),
                 place: place(&d.file, d.new_source.as_ref(), &change.statements),
                 key: format!("{} {}", change.witness.action, change.witness.resource),
+            });
+        }
+        // OLD's statement is gone or changed: the annotation stands on NEW's file.
+        for change in &d.diff.lifted {
+            let address = d.address.as_ref().map(|a| format!(" (`{a}`)")).unwrap_or_default();
+            out.push(Annotation {
+                rule: "new-access",
+                error: false,
+                message: format!(
+                    "new access{address}: {}{}",
+                    describe_in(&change.witness, &d.diff.action_classes),
+                    denied_before_by(&change.statements)
+                ),
+                place: place(&d.file, None, &[]),
+                key: format!("lifted {} {}", change.witness.action, change.witness.resource),
             });
         }
     }
