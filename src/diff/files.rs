@@ -3,7 +3,7 @@
 //! ignored paths skipped, `ramguard.toml`'s `[[ignore]]` skips honoured). Files git reports
 //! unchanged are not read.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -345,17 +345,23 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
     selected.dedup_by(|a, b| a.0.path == b.0.path);
 
     let limit = crate::inputs::input_size_limit()?;
-    let ids: BTreeSet<String> = selected
-        .iter()
-        .flat_map(|(c, _)| [c.old.as_ref(), c.new_blob.as_ref()])
-        .flatten()
-        .filter(|(_, mode)| mode != SYMBOLIC_LINK)
-        .map(|(id, _)| id.clone())
-        .collect();
-    let mut blobs = repo.blobs(&ids)?;
+    // How many sides use each blob: two files with the same content share one.
+    let mut uses: BTreeMap<String, usize> = BTreeMap::new();
+    for (change, _) in &selected {
+        for (id, mode) in [change.old.as_ref(), change.new_blob.as_ref()].into_iter().flatten() {
+            if mode != SYMBOLIC_LINK {
+                *uses.entry(id.clone()).or_default() += 1;
+            }
+        }
+    }
+    let ids: BTreeSet<String> = uses.keys().cloned().collect();
+    let mut blobs = Blobs {
+        bytes: repo.blobs(&ids)?,
+        uses,
+    };
     let work: Vec<(FileChange, Option<Refusal>)> = selected
         .into_iter()
-        .map(|(change, named)| {
+        .map(|(change, named)| -> Result<_, String> {
             let file = shown(&change.path, &cwd_in_root);
             let mut notes = Vec::new();
             let old_name = format!("{}:{}", options.rev, change.path);
@@ -365,15 +371,15 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
                     notes.push(compared_as_nothing(&old_name, "a symbolic link at that revision"));
                     None
                 }
-                Some((id, _)) => match blobs.remove(id) {
-                    Some(bytes) if u64::try_from(bytes.len()).is_ok_and(|n| n <= limit) => {
+                Some((id, _)) => {
+                    let bytes = blobs.take(id)?;
+                    if within(&bytes, limit) {
                         Some(Version { name: old_name, bytes })
-                    }
-                    _ => {
+                    } else {
                         notes.push(compared_as_nothing(&old_name, "larger than the input size limit"));
                         None
                     }
-                },
+                }
             };
             let (new, refusal) = if change.status == Status::Deleted {
                 (None, None)
@@ -385,21 +391,25 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
                             "{file}: a symbolic link in the index; name the file it points to"
                         ))),
                     ),
-                    Some((id, _)) => match blobs.remove(id) {
-                        Some(bytes) if u64::try_from(bytes.len()).is_ok_and(|n| n <= limit) => (
-                            Some(Version {
-                                name: file.clone(),
-                                bytes,
-                            }),
-                            None,
-                        ),
-                        _ => (
-                            None,
-                            Some(Refusal::Message(format!(
-                                "{file}: larger than the input size limit of {limit} bytes"
-                            ))),
-                        ),
-                    },
+                    Some((id, _)) => {
+                        let bytes = blobs.take(id)?;
+                        if within(&bytes, limit) {
+                            (
+                                Some(Version {
+                                    name: file.clone(),
+                                    bytes,
+                                }),
+                                None,
+                            )
+                        } else {
+                            (
+                                None,
+                                Some(Refusal::Message(format!(
+                                    "{file}: larger than the input size limit of {limit} bytes"
+                                ))),
+                            )
+                        }
+                    }
                     None => (None, None),
                 }
             } else {
@@ -421,7 +431,7 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
                     file.clone()
                 }
             });
-            (
+            Ok((
                 FileChange {
                     file,
                     old,
@@ -433,9 +443,9 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
                     picked: [None, None],
                 },
                 refusal,
-            )
+            ))
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     let outcomes: Vec<Outcome> = work
         .into_par_iter()
         .map(|(change, refusal)| match refusal {
@@ -451,6 +461,36 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
         outcome.merge(part);
     }
     Ok(outcome)
+}
+
+/// The blobs read from git, each handed to every side that uses it: two changed files with the
+/// same content (at REV or in the index) share one blob, and each must get it.
+struct Blobs {
+    bytes: BTreeMap<String, Vec<u8>>,
+    /// The sides still to be handed each blob: the last one takes it, the others a copy.
+    uses: BTreeMap<String, usize>,
+}
+
+impl Blobs {
+    fn take(&mut self, id: &str) -> Result<Vec<u8>, String> {
+        let last = match self.uses.get_mut(id) {
+            Some(left) => {
+                *left = left.saturating_sub(1);
+                *left == 0
+            }
+            None => true,
+        };
+        let bytes = if last {
+            self.bytes.remove(id)
+        } else {
+            self.bytes.get(id).cloned()
+        };
+        bytes.ok_or_else(|| format!("git did not give the blob `{id}`"))
+    }
+}
+
+fn within(bytes: &[u8], limit: u64) -> bool {
+    u64::try_from(bytes.len()).is_ok_and(|n| n <= limit)
 }
 
 const SYMBOLIC_LINK: &str = "120000";
