@@ -4,8 +4,9 @@
     clippy::expect_used,
     reason = "a test fails loudly"
 )]
-//! `diff --base` against what a hostile test found (notes/hostile.md, item 6): files that share
-//! a git blob each get their content.
+//! `diff --base` against what a hostile test found (notes/hostile.md, items 4 and 6): files
+//! that share a git blob each get their content; a changed file git tracks is compared whatever
+//! `.gitignore` says.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -265,5 +266,42 @@ fn the_size_limit_is_said_only_of_a_blob_over_it() {
         limited,
         [("a.json".into(), 0), ("b.json".into(), 0), ("large.json".into(), 1)],
         "{value}"
+    );
+}
+
+// Item 4: changed files that `.gitignore` matched were dropped without a word, and the run
+// passed (exit 0) under every check.
+
+#[test]
+fn a_tracked_file_that_gitignore_matches_is_compared() {
+    let repo = Repo::new("gitignore");
+    repo.write("policies/p.json", &allow("kvstore:DescribeInstances"));
+    repo.commit_all();
+    repo.write("policies/p.json", &allow("kvstore:DeleteInstance"));
+    repo.write(".gitignore", "policies/\n");
+    // Untracked and ignored: git leaves it out, and so does the comparison.
+    repo.write("policies/untracked.json", &allow("*"));
+
+    let checks = ["--fail-on-new-access", "--deny-access", "kvstore:DeleteInstance"];
+    for paths in [&[][..], &["policies"][..], &["."][..]] {
+        let mut args = vec!["diff", "--base", "HEAD"];
+        args.extend(checks);
+        args.extend(paths);
+        let (code, out, _) = repo.run(&args);
+        assert_eq!(code, 1, "{paths:?}: {out}");
+        assert!(out.contains("+ `kvstore:DeleteInstance` on `*`"), "{out}");
+        assert!(!out.contains("untracked.json"), "{out}");
+    }
+
+    // The same change, committed as a pre-commit hook would see it.
+    repo.git(&["add", ".gitignore"]);
+    repo.git(&["add", "--force", "policies/p.json"]);
+    let mut args = vec!["diff", "--base", "HEAD", "--staged"];
+    args.extend(checks);
+    let (code, out, _) = repo.run(&args);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("HEAD:policies/p.json -> policies/p.json (staged)\n"),
+        "{out}"
     );
 }

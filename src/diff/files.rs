@@ -1,7 +1,7 @@
 //! Files compared: `diff OLD NEW` (two files), and `diff --base REV [PATH]...` (every policy
-//! file that changed since REV, found as `lint` walks: the same kinds of file, hidden and
-//! ignored paths skipped, `ramguard.toml`'s `[[ignore]]` skips honoured). Files git reports
-//! unchanged are not read.
+//! file that changed since REV, found as `lint` walks: the same kinds of file, hidden paths
+//! skipped, `ramguard.toml`'s `[[ignore]]` skips honoured). A file git reports changed is
+//! compared whatever `.gitignore` says. Files git reports unchanged are not read.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -315,7 +315,9 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
         }
     }
     // Which changes `lint`'s walk would read: a file named as a PATH always; below a folder,
-    // the kinds lint reads, not hidden, not ignored by git or by `ramguard.toml`.
+    // the kinds lint reads, not hidden, not skipped by `ramguard.toml`. `.gitignore` drops none
+    // of them: every change here is one git reports (tracked at REV or in the index, or untracked
+    // and not ignored), and git's word that a tracked file changed stands whatever a pattern says.
     let named = |path: &str| specs.iter().any(|s| s == path);
     let walked: Vec<&git::Change> = changes
         .iter()
@@ -323,7 +325,6 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
         .filter(|c| crate::inputs::is_read_by_lint(Path::new(&c.path)))
         .filter(|c| specs.iter().filter(|s| under(&c.path, s)).any(|s| !hidden(&c.path, s)))
         .collect();
-    let ignored = repo.ignored(&walked.iter().map(|c| c.path.as_str()).collect::<Vec<_>>())?;
     let skipped_by_config = |path: &str| {
         let absolute = root.join(path);
         config
@@ -337,7 +338,7 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
         .chain(
             walked
                 .into_iter()
-                .filter(|c| !ignored.contains(&c.path) && !skipped_by_config(&c.path))
+                .filter(|c| !skipped_by_config(&c.path))
                 .map(|c| (c.clone(), false)),
         )
         .collect();
