@@ -6,7 +6,8 @@
 )]
 //! `diff --base` against what a hostile test found (notes/hostile.md, items 4 and 6): files
 //! that share a git blob each get their content; a changed file git tracks is compared whatever
-//! `.gitignore` says.
+//! `.gitignore` says; a changed policy that `ramguard.toml`'s `[[ignore]]` skips is said as not
+//! compared, so a check over it is uncertain (exit 3), never a clean pass.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -269,8 +270,8 @@ fn the_size_limit_is_said_only_of_a_blob_over_it() {
     );
 }
 
-// Item 4: changed files that `.gitignore` matched were dropped without a word, and the run
-// passed (exit 0) under every check.
+// Item 4: changed files that `.gitignore` or `[[ignore]]` matched were dropped without a word,
+// and the run passed (exit 0) under every check.
 
 #[test]
 fn a_tracked_file_that_gitignore_matches_is_compared() {
@@ -304,4 +305,75 @@ fn a_tracked_file_that_gitignore_matches_is_compared() {
         out.contains("HEAD:policies/p.json -> policies/p.json (staged)\n"),
         "{out}"
     );
+}
+
+#[test]
+fn a_changed_policy_that_ramguard_toml_skips_is_said_and_leaves_the_checks_uncertain() {
+    let repo = Repo::new("config-ignore");
+    repo.write("policies/p.json", &allow("kvstore:DescribeInstances"));
+    repo.write("policies/package.json", "{\"name\": \"x\"}\n");
+    repo.commit_all();
+    // The change widens the policy and skips it in the same breath.
+    repo.write("policies/p.json", &allow("kvstore:DeleteInstance"));
+    repo.write("policies/package.json", "{\"name\": \"y\"}\n");
+    repo.write(
+        "ramguard.toml",
+        "[[ignore]]\npath = \"policies/**\"\nreason = \"legacy\"\n",
+    );
+
+    let note = "policies/p.json: skipped by the `[[ignore]]` of `policies/**` in ramguard.toml (reason: `legacy`), so not compared; name the file to compare it";
+    let (code, value) = repo.json(&["diff", "--base", "HEAD"]);
+    assert_eq!(code, 0, "no check, nothing failed: {value}");
+    assert_eq!(
+        documents(&value),
+        [(
+            "policies/p.json".into(),
+            "not-compared".into(),
+            vec![],
+            vec![],
+            strings(&[note])
+        )],
+        "a package.json is plainly no policy and stays skipped: {value}"
+    );
+    assert_eq!(value["documents"][0]["old_file"], "HEAD:policies/p.json");
+    assert_eq!(value["documents"][0]["new_file"], "policies/p.json");
+
+    for check in [
+        &["--fail-on-new-access"][..],
+        &["--deny-access", "kvstore:DeleteInstance"][..],
+    ] {
+        let mut args = vec!["diff", "--base", "HEAD"];
+        args.extend(check);
+        let (code, out, _) = repo.run(&args);
+        assert_eq!(code, 3, "{check:?}: {out}");
+        assert!(
+            out.contains("HEAD:policies/p.json -> policies/p.json\n  not compared\n"),
+            "{out}"
+        );
+        assert!(out.contains(&format!("  note: {note}\n")), "{out}");
+        assert!(out.contains("uncertain: "), "{out}");
+    }
+
+    // Staged, a new file under the ignored folder too.
+    repo.write("policies/new.json", &allow("*"));
+    repo.git(&["add", "--all"]);
+    let (code, value) = repo.json(&["diff", "--base", "HEAD", "--staged", "--fail-on-new-access"]);
+    assert_eq!(code, 3, "{value}");
+    let shown: Vec<(String, String)> = documents(&value).into_iter().map(|d| (d.0, d.1)).collect();
+    assert_eq!(
+        shown,
+        [
+            ("policies/new.json".into(), "not-compared".into()),
+            ("policies/p.json".into(), "not-compared".into()),
+        ],
+        "{value}"
+    );
+    assert_eq!(value["summary"]["uncertain"], true);
+    assert_eq!(value["documents"][0]["old_file"], Value::Null);
+    assert_eq!(value["documents"][0]["new_file"], "policies/new.json (staged)");
+
+    // A file named on the command line is compared, as the note says.
+    let (code, out, _) = repo.run(&["diff", "--base", "HEAD", "--fail-on-new-access", "policies/p.json"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("+ `kvstore:DeleteInstance` on `*`"), "{out}");
 }
