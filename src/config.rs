@@ -111,6 +111,15 @@ pub struct Ignore {
     rules: Option<Vec<&'static Rule>>,
     pub span: Span,
     pub expired: Option<String>,
+    /// Why the entry is there, as written (`diff --base` says it of a changed file it skips).
+    pub reason: String,
+}
+
+impl Ignore {
+    /// The `path` pattern, as written.
+    pub fn path(&self) -> &str {
+        self.pattern.as_str()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -238,6 +247,7 @@ impl Config {
                 rules,
                 span,
                 expired,
+                reason: entry.reason.get_ref().trim().to_string(),
             });
         }
         let mut settings = Settings::default();

@@ -169,6 +169,8 @@ fn the_work_tree_against_a_revision_compares_only_the_changed_policies() {
             ("policies/gone.json", "deleted", 0),
             ("policies/new.json", "added", describe_actions),
             ("policies/ops.json", "modified", 176 - describe_actions),
+            // Skipped by `[[ignore]]`: said, not compared (tests/diff_base_hostile.rs).
+            ("skipped/p.json", "not-compared", 0),
         ],
         "{value}"
     );

@@ -1,9 +1,10 @@
 //! Files compared: `diff OLD NEW` (two files), and `diff --base REV [PATH]...` (every policy
-//! file that changed since REV, found as `lint` walks: the same kinds of file, hidden and
-//! ignored paths skipped, `ramguard.toml`'s `[[ignore]]` skips honoured). Files git reports
-//! unchanged are not read.
+//! file that changed since REV, found as `lint` walks: the same kinds of file, hidden paths
+//! skipped). A file git reports changed is compared whatever `.gitignore` says; one that
+//! `ramguard.toml`'s `[[ignore]]` skips is said as not compared. Files git reports unchanged
+//! are not read.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -13,6 +14,7 @@ use super::documents::{self, Refusal, Side};
 use super::git::{self, Repo, Status};
 use crate::catalog::Catalog;
 use crate::config::{self, Config};
+use crate::inputs::policy_file::Content;
 
 /// What a run compared, what failed, and what it could not compare.
 #[derive(Debug, Default)]
@@ -314,136 +316,184 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
             ));
         }
     }
-    // Which changes `lint`'s walk would read: a file named as a PATH always; below a folder,
-    // the kinds lint reads, not hidden, not ignored by git or by `ramguard.toml`.
+    // Which changes are compared: a file named as a PATH always; below a folder, the kinds
+    // `lint`'s walk reads, not hidden. `.gitignore` drops none of them: every change here is one
+    // git reports (tracked at REV or in the index, or untracked and not ignored), and git's word
+    // that a tracked file changed stands whatever a pattern says. A change that `ramguard.toml`'s
+    // `[[ignore]]` skips is not compared but said, so that a check over it is not a clean pass.
     let named = |path: &str| specs.iter().any(|s| s == path);
-    let walked: Vec<&git::Change> = changes
-        .iter()
-        .filter(|c| !named(&c.path))
-        .filter(|c| crate::inputs::is_read_by_lint(Path::new(&c.path)))
-        .filter(|c| specs.iter().filter(|s| under(&c.path, s)).any(|s| !hidden(&c.path, s)))
-        .collect();
-    let ignored = repo.ignored(&walked.iter().map(|c| c.path.as_str()).collect::<Vec<_>>())?;
-    let skipped_by_config = |path: &str| {
-        let absolute = root.join(path);
-        config
-            .ignores_for(config.relative(&absolute))
-            .any(|(_, ignore)| Config::ignore_skips_file(ignore))
+    let walked = |path: &str| {
+        crate::inputs::is_read_by_lint(Path::new(path))
+            && specs.iter().filter(|s| under(path, s)).any(|s| !hidden(path, s))
     };
-    let mut selected: Vec<(git::Change, bool)> = changes
+    let mut selected: Vec<(git::Change, Selection)> = changes
         .iter()
-        .filter(|c| named(&c.path))
-        .map(|c| (c.clone(), true))
-        .chain(
-            walked
-                .into_iter()
-                .filter(|c| !ignored.contains(&c.path) && !skipped_by_config(&c.path))
-                .map(|c| (c.clone(), false)),
-        )
+        .filter_map(|c| {
+            let selection = if named(&c.path) {
+                Selection::Named
+            } else if !walked(&c.path) {
+                return None;
+            } else {
+                match skipped_by(config, &root.join(&c.path), &shown(&c.path, &cwd_in_root)) {
+                    Some(note) => Selection::Skipped(note),
+                    None => Selection::Walked,
+                }
+            };
+            Some((c.clone(), selection))
+        })
         .collect();
     selected.sort_by(|a, b| a.0.path.cmp(&b.0.path));
     selected.dedup_by(|a, b| a.0.path == b.0.path);
 
     let limit = crate::inputs::input_size_limit()?;
-    let ids: BTreeSet<String> = selected
-        .iter()
-        .flat_map(|(c, _)| [c.old.as_ref(), c.new_blob.as_ref()])
-        .flatten()
-        .filter(|(_, mode)| mode != SYMBOLIC_LINK)
-        .map(|(id, _)| id.clone())
-        .collect();
-    let mut blobs = repo.blobs(&ids)?;
-    let work: Vec<(FileChange, Option<Refusal>)> = selected
-        .into_iter()
-        .map(|(change, named)| {
-            let file = shown(&change.path, &cwd_in_root);
-            let mut notes = Vec::new();
-            let old_name = format!("{}:{}", options.rev, change.path);
-            let old = match &change.old {
-                None => None,
-                Some((_, mode)) if mode == SYMBOLIC_LINK => {
-                    notes.push(compared_as_nothing(&old_name, "a symbolic link at that revision"));
+    // How many sides use each blob: two files with the same content share one.
+    let mut uses: BTreeMap<String, usize> = BTreeMap::new();
+    for (change, _) in &selected {
+        for (id, mode) in [change.old.as_ref(), change.new_blob.as_ref()].into_iter().flatten() {
+            if mode != SYMBOLIC_LINK {
+                *uses.entry(id.clone()).or_default() += 1;
+            }
+        }
+    }
+    let ids: BTreeSet<String> = uses.keys().cloned().collect();
+    let mut blobs = Blobs {
+        bytes: repo.blobs(&ids)?,
+        uses,
+    };
+    let mut work = Vec::new();
+    for (change, selection) in selected {
+        let file = shown(&change.path, &cwd_in_root);
+        let mut notes = Vec::new();
+        let old_name = format!("{}:{}", options.rev, change.path);
+        let old = match &change.old {
+            None => None,
+            Some((_, mode)) if mode == SYMBOLIC_LINK => {
+                notes.push(compared_as_nothing(&old_name, "a symbolic link at that revision"));
+                None
+            }
+            Some((id, _)) => {
+                let bytes = blobs.take(id)?;
+                if within(&bytes, limit) {
+                    Some(Version { name: old_name, bytes })
+                } else {
+                    notes.push(compared_as_nothing(&old_name, "larger than the input size limit"));
                     None
                 }
-                Some((id, _)) => match blobs.remove(id) {
-                    Some(bytes) if u64::try_from(bytes.len()).is_ok_and(|n| n <= limit) => {
-                        Some(Version { name: old_name, bytes })
-                    }
-                    _ => {
-                        notes.push(compared_as_nothing(&old_name, "larger than the input size limit"));
-                        None
-                    }
-                },
-            };
-            let (new, refusal) = if change.status == Status::Deleted {
-                (None, None)
-            } else if options.staged {
-                match &change.new_blob {
-                    Some((_, mode)) if mode == SYMBOLIC_LINK => (
-                        None,
-                        Some(Refusal::Message(format!(
-                            "{file}: a symbolic link in the index; name the file it points to"
-                        ))),
-                    ),
-                    Some((id, _)) => match blobs.remove(id) {
-                        Some(bytes) if u64::try_from(bytes.len()).is_ok_and(|n| n <= limit) => (
+            }
+        };
+        let (new, refusal) = if change.status == Status::Deleted {
+            (None, None)
+        } else if options.staged {
+            match &change.new_blob {
+                Some((_, mode)) if mode == SYMBOLIC_LINK => (
+                    None,
+                    Some(Refusal::Message(format!(
+                        "{file}: a symbolic link in the index; name the file it points to"
+                    ))),
+                ),
+                Some((id, _)) => {
+                    let bytes = blobs.take(id)?;
+                    if within(&bytes, limit) {
+                        (
                             Some(Version {
                                 name: file.clone(),
                                 bytes,
                             }),
                             None,
-                        ),
-                        _ => (
+                        )
+                    } else {
+                        (
                             None,
                             Some(Refusal::Message(format!(
                                 "{file}: larger than the input size limit of {limit} bytes"
                             ))),
-                        ),
-                    },
-                    None => (None, None),
+                        )
+                    }
                 }
-            } else {
-                match crate::inputs::read_input(&root.join(&change.path)) {
-                    Ok((_, bytes)) => (
-                        Some(Version {
-                            name: file.clone(),
-                            bytes,
-                        }),
-                        None,
-                    ),
-                    Err(e) => (None, Some(Refusal::Message(format!("{file}: {e}")))),
-                }
-            };
-            let new_shown = new.as_ref().map(|_| {
+                None => (None, None),
+            }
+        } else {
+            match crate::inputs::read_input(&root.join(&change.path)) {
+                Ok((_, bytes)) => (
+                    Some(Version {
+                        name: file.clone(),
+                        bytes,
+                    }),
+                    None,
+                ),
+                Err(e) => (None, Some(Refusal::Message(format!("{file}: {e}")))),
+            }
+        };
+        let new_shown = |present: bool| {
+            present.then(|| {
                 if options.staged {
                     format!("{file} (staged)")
                 } else {
                     file.clone()
                 }
-            });
-            (
-                FileChange {
+            })
+        };
+        let named = match selection {
+            Selection::Named => true,
+            Selection::Walked => false,
+            Selection::Skipped(note) => {
+                // Plainly no policy on either side (a `package.json`): skipped, as `lint` would
+                // skip it even without the ignore. Anything else (a side that could not be read
+                // included) is said.
+                let sides = [old.as_ref(), new.as_ref()];
+                if notes.is_empty() && refusal.is_none() && sides.into_iter().flatten().all(plainly_no_policy) {
+                    continue;
+                }
+                work.push(Work::NotCompared(DocumentReport {
+                    old_file: change
+                        .old
+                        .is_some()
+                        .then_some(format!("{}:{}", options.rev, change.path)),
+                    new_file: new_shown(change.status != Status::Deleted),
                     file,
-                    old,
-                    new,
-                    new_shown,
-                    strict_old: false,
-                    named,
-                    notes,
-                    picked: [None, None],
-                },
-                refusal,
-            )
-        })
-        .collect();
+                    address: None,
+                    status: NOT_COMPARED,
+                    new_source: None,
+                    diff: super::DocumentDiff {
+                        limits: BTreeSet::from([note]),
+                        ..super::DocumentDiff::default()
+                    },
+                }));
+                continue;
+            }
+        };
+        if let Some(refusal) = refusal {
+            work.push(Work::Refused(refusal));
+            continue;
+        }
+        work.push(Work::Compare(FileChange {
+            new_shown: new_shown(new.is_some()),
+            file,
+            old,
+            new,
+            strict_old: false,
+            named,
+            notes,
+            picked: [None, None],
+        }));
+    }
     let outcomes: Vec<Outcome> = work
         .into_par_iter()
-        .map(|(change, refusal)| match refusal {
-            Some(refusal) => Outcome {
+        .map(|work| match work {
+            Work::Compare(change) => compare_file(change, config, &config.settings.catalog, checks),
+            Work::Refused(refusal) => Outcome {
                 refused: vec![refusal],
                 ..Outcome::default()
             },
-            None => compare_file(change, config, &config.settings.catalog, checks),
+            Work::NotCompared(mut report) => {
+                let (failed, uncertain) = checks.check(&mut report, None);
+                Outcome {
+                    documents: vec![report],
+                    failed,
+                    uncertain,
+                    refused: Vec::new(),
+                }
+            }
         })
         .collect();
     let mut outcome = Outcome::default();
@@ -451,6 +501,82 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
         outcome.merge(part);
     }
     Ok(outcome)
+}
+
+/// Why a change of `diff --base` is read.
+enum Selection {
+    /// Named on the command line.
+    Named,
+    /// Found below a folder.
+    Walked,
+    /// Found below a folder, and skipped by `ramguard.toml`: the note that says so.
+    Skipped(String),
+}
+
+/// What becomes of one change.
+enum Work {
+    Compare(FileChange),
+    Refused(Refusal),
+    /// Said, not compared (a file `ramguard.toml` skips).
+    NotCompared(DocumentReport),
+}
+
+/// The blobs read from git, each handed to every side that uses it: two changed files with the
+/// same content (at REV or in the index) share one blob, and each must get it.
+struct Blobs {
+    bytes: BTreeMap<String, Vec<u8>>,
+    /// The sides still to be handed each blob: the last one takes it, the others a copy.
+    uses: BTreeMap<String, usize>,
+}
+
+impl Blobs {
+    fn take(&mut self, id: &str) -> Result<Vec<u8>, String> {
+        let last = match self.uses.get_mut(id) {
+            Some(left) => {
+                *left = left.saturating_sub(1);
+                *left == 0
+            }
+            None => true,
+        };
+        let bytes = if last {
+            self.bytes.remove(id)
+        } else {
+            self.bytes.get(id).cloned()
+        };
+        bytes.ok_or_else(|| format!("git did not give the blob `{id}`"))
+    }
+}
+
+fn within(bytes: &[u8], limit: u64) -> bool {
+    u64::try_from(bytes.len()).is_ok_and(|n| n <= limit)
+}
+
+/// The note for a file below a folder (`shown` as the report shows it) that a whole-file
+/// `[[ignore]]` of the configuration skips (the first such entry); `None` when none does.
+fn skipped_by(config: &Config, absolute: &Path, shown: &str) -> Option<String> {
+    let (_, ignore) = config
+        .ignores_for(config.relative(absolute))
+        .find(|(_, ignore)| Config::ignore_skips_file(ignore))?;
+    let settings = config
+        .source
+        .as_ref()
+        .map_or_else(|| "ramguard.toml".to_string(), |s| s.name.clone());
+    Some(format!(
+        "{shown}: skipped by the `[[ignore]]` of `{}` in {settings} (reason: `{}`), so not compared; name the file to compare it",
+        ignore.path(),
+        ignore.reason,
+    ))
+}
+
+/// Whether a side is plainly not a policy document: a JSON or YAML file ramguard tells apart
+/// from a policy, or a Terraform file that holds no document and no finding.
+fn plainly_no_policy(version: &Version) -> bool {
+    let file = crate::inputs::read_policy_file(version.name.clone(), version.bytes.clone());
+    match &file.content {
+        Content::NotPolicy(_) => true,
+        Content::Documents(documents) => documents.is_empty() && file.findings.is_empty(),
+        Content::Unrecognised(_) | Content::Unparsed => false,
+    }
 }
 
 const SYMBOLIC_LINK: &str = "120000";

@@ -227,47 +227,6 @@ impl Repo {
             .collect())
     }
 
-    /// Which of `paths` the ignore files (`.gitignore`, `.git/info/exclude`, the global one)
-    /// match, tracked or not: what `lint`'s walk skips.
-    pub fn ignored(&self, paths: &[&str]) -> Result<BTreeSet<String>, String> {
-        if paths.is_empty() {
-            return Ok(BTreeSet::new());
-        }
-        let mut command = git(Some(&self.root));
-        // check-ignore takes paths, not pathspecs, and refuses the literal magic.
-        command
-            .env_remove("GIT_LITERAL_PATHSPECS")
-            .args(["check-ignore", "--no-index", "-z", "--stdin"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = command.spawn().map_err(|e| format!("cannot run `git`: {e}"))?;
-        let mut input = Vec::new();
-        for path in paths {
-            input.extend_from_slice(path.as_bytes());
-            input.push(0);
-        }
-        let writer = child.stdin.take().map(|mut stdin| {
-            std::thread::spawn(move || {
-                let _ = stdin.write_all(&input);
-            })
-        });
-        let out = child.wait_with_output().map_err(|e| format!("cannot run `git`: {e}"))?;
-        if let Some(writer) = writer {
-            let _ = writer.join();
-        }
-        // Exit 1: none is ignored.
-        if !out.status.success() && out.status.code() != Some(1) {
-            return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
-        }
-        Ok(out
-            .stdout
-            .split(|&b| b == 0)
-            .filter(|p| !p.is_empty())
-            .map(|p| String::from_utf8_lossy(p).into_owned())
-            .collect())
-    }
-
     /// The contents of blobs, by id, in one `git cat-file --batch`.
     pub fn blobs(&self, ids: &BTreeSet<String>) -> Result<BTreeMap<String, Vec<u8>>, String> {
         let mut blobs = BTreeMap::new();
