@@ -679,6 +679,11 @@ fn run_diff(global: &GlobalArgs, args: &ramguard::cli::DiffArgs) -> Result<u8, F
     for check in command_line {
         checks.add_deny_access(check);
     }
+    for check in &checks.deny_access {
+        check
+            .check_catalogued(&config.settings.catalog)
+            .map_err(|e| Failure::Usage(format!("{}: {e}", check.name())))?;
+    }
     let cwd = std::env::current_dir().map_err(|e| Failure::Usage(format!("cannot read the working directory: {e}")))?;
     let outcome = match &args.base {
         Some(rev) => files::base(

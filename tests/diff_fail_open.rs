@@ -138,3 +138,42 @@ fn a_deny_narrowed_is_new_access_for_other_policies() {
     assert_eq!(code, 0, "{value}");
     assert_eq!(value["summary"]["lifted"], 0, "{value}");
 }
+
+/// A check of an action no policy can name passes whatever NEW says: refused, with what was
+/// meant.
+#[test]
+fn deny_access_of_an_action_the_catalogue_does_not_know_is_refused() {
+    for (check, meant) in [
+        ("r-kvstore:DeleteInstance", "write `kvstore:DeleteInstance`"),
+        ("kvstore:DeleteInstances", "did you mean `kvstore:DeleteInstance`?"),
+        ("kvstor:DeleteInstance", "write `kvstore:DeleteInstance`"),
+        (
+            "kvstore:DeleteInstance@acs:r-kvstore:*:*:instance/*",
+            "write `acs:kvstore:...`",
+        ),
+    ] {
+        let (code, out, err) = common::run(&["diff", "--deny-access", check, DESCRIBE, DELETE_ONE]);
+        assert_eq!(code, 2, "{check}: {out}{err}");
+        assert!(err.contains(meant), "{check}: {err}");
+    }
+    // RAM matches actions ignoring case: another case is the same action.
+    let (code, out, _) = common::run(&["diff", "--deny-access", "KVSTORE:deleteinstance", DESCRIBE, DELETE_ONE]);
+    assert_eq!(code, 1, "{out}");
+}
+
+/// One document fails a check while another is uncertain: the run failed, and "the checks
+/// found nothing" would be false.
+#[test]
+fn a_failed_check_is_not_called_uncertain() {
+    let (old, new) = (
+        "tests/fixtures/diff_fail_open/two-old.tf",
+        "tests/fixtures/diff_fail_open/two-new.tf",
+    );
+    let (code, out, _) = common::run(&["diff", "--fail-on-new-access", old, new]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("note: `*:describe*` name no single service"), "{out}");
+    assert!(!out.contains("uncertain"), "{out}");
+    let (code, value) = json_diff(&["--fail-on-new-access", old, new]);
+    assert_eq!(code, 1, "{value}");
+    assert_eq!(value["summary"]["uncertain"], false, "{value}");
+}

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::{DocumentDiff, Witness};
+use crate::catalog::Catalog;
 use crate::eval::{CompiledPolicy, Decision, StatementRef};
 use crate::source::SourceFile;
 
@@ -88,7 +89,57 @@ impl DenyAccess {
         })
     }
 
-    fn name(&self) -> String {
+    /// A check of an action the catalogue does not know would pass whatever NEW says (a
+    /// `r-kvstore:` prefix, a typo): refused, with what was meant. A service without an action
+    /// list, and an action written in another case (RAM ignores it), pass.
+    pub fn check_catalogued(&self, catalog: &Catalog) -> Result<(), String> {
+        let (service, name) = crate::rules::split_action(&self.action);
+        let write = |code: &str| format!("write `{code}:{name}`");
+        if !catalog.knows_service(service) {
+            return Err(match catalog.alias(service) {
+                Some(code) => format!(
+                    "`{service}` is not a RAM service code, so no policy allows `{}`: {}",
+                    self.action,
+                    write(code)
+                ),
+                None => {
+                    let add = format!("if `{service}` is right, add it to `[catalog] services` in ramguard.toml");
+                    match crate::suggest::did_you_mean(service, catalog.services()) {
+                        Some(code) => format!(
+                            "`{service}` is not in ramguard's catalogue of services: {}, or {add}",
+                            write(code)
+                        ),
+                        None => format!("`{service}` is not in ramguard's catalogue of services: {add}"),
+                    }
+                }
+            });
+        }
+        if let crate::catalog::Lookup::Unknown = catalog.lookup(service, name) {
+            let names = catalog
+                .actions(service)
+                .unwrap_or_default()
+                .iter()
+                .map(|a| a.name.as_str());
+            let meant = crate::suggest::did_you_mean(name, names)
+                .map(|n| format!("did you mean `{service}:{n}`? "))
+                .unwrap_or_default();
+            return Err(format!(
+                "`{}` is not a `{service}` action in ramguard's catalogue, so the check would pass whatever the policy says: {meant}if the action is new, add it to `[catalog] actions` in ramguard.toml",
+                self.action
+            ));
+        }
+        if let Some(resource_service) = self.resource.as_deref().and_then(|r| r.split(':').nth(1))
+            && !resource_service.contains(['*', '?'])
+            && let Some(code) = catalog.alias(resource_service)
+        {
+            return Err(format!(
+                "`{resource_service}` in the ARN is not a RAM service code, so no policy names that resource: write `acs:{code}:...`"
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn name(&self) -> String {
         match self.origin {
             Origin::CommandLine => format!("--deny-access `{}`", self.text),
             Origin::Config => format!("deny-access `{}` (ramguard.toml)", self.text),

@@ -47,6 +47,8 @@ fn change_json(change: &Change, classes: &std::collections::BTreeMap<String, Str
 
 /// `uncertain`: a check found nothing, but the comparison was not exhaustive (its `limits`).
 pub fn json(documents: &[DocumentReport], failed: &[Failed], uncertain: bool) -> Value {
+    // "The checks found nothing" is false where one failed (another document may be uncertain).
+    let uncertain = uncertain && failed.is_empty();
     let docs: Vec<Value> = documents
         .iter()
         .map(|d| {
@@ -164,6 +166,8 @@ fn header(d: &DocumentReport) -> String {
 }
 
 pub fn human(documents: &[DocumentReport], failed: &[Failed], uncertain: bool) -> String {
+    // "The checks found nothing" is false where one failed (another document may be uncertain).
+    let uncertain = uncertain && failed.is_empty();
     let mut out = String::new();
     for d in documents {
         out.push_str(&header(d));
@@ -390,6 +394,8 @@ pub fn sarif(documents: &[DocumentReport], failed: &[Failed], cwd: &std::path::P
 /// `--format github`: an annotation per new access (`warning`) and per failed check (`error`),
 /// on NEW's statement that grants it.
 pub fn github(documents: &[DocumentReport], failed: &[Failed], uncertain: bool) -> String {
+    // "The checks found nothing" is false where one failed (another document may be uncertain).
+    let uncertain = uncertain && failed.is_empty();
     use super::github::{escape_data, escape_property};
     let mut out = String::new();
     // Where the comparison was not exhaustive, said as notices; and the verdict that follows
