@@ -76,6 +76,8 @@ fn ros_templates_are_linted_at_exact_positions() {
         ("invalid.yaml", &[][..]),
         ("not_utf8.yaml", &[][..]),
         ("clean.yaml", &["Resources.Reader"][..]),
+        // A control policy's document is JSON text.
+        ("control_policy.yaml", &["Resources.NoRelease"][..]),
     ] {
         let (source, content, findings) = fixture("ros", name);
         assert_eq!(documents(&content), expected, "{name}");

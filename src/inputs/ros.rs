@@ -49,6 +49,10 @@ pub const RAM_RESOURCES: &[(&str, &[&str], bool)] = &[
     ("ALIYUN::RAM::Role", &["AssumeRolePolicyDocument"], true),
     ("ALIYUN::RAM::User", &[], true),
     ("ALIYUN::RAM::Group", &[], true),
+    // A control policy of Resource Directory, as JSON text (ROS's resource reference,
+    // "ALIYUN::ResourceManager::ControlPolicy": `PolicyDocument`, a String of up to 2,048
+    // characters), as Terraform's `alicloud_resource_manager_control_policy` is read.
+    ("ALIYUN::ResourceManager::ControlPolicy", &["PolicyDocument"], false),
 ];
 
 /// Whether a parsed file is a ROS template: an object with a top-level `ROSTemplateFormatVersion`.
