@@ -174,7 +174,7 @@ fn lint_walks_yaml_and_terraform_json_and_says_why_it_skipped() {
     assert_eq!(code, 1, "{stderr}");
     let out: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let summary = &out["summary"];
-    assert_eq!(summary["files"], 20, "{summary}");
+    assert_eq!(summary["files"], 21, "{summary}");
     assert_eq!(summary["skipped"], 3, "{summary}");
     let at = |file: &str| {
         out["diagnostics"]
