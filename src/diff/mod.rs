@@ -394,9 +394,9 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
 /// The requests OLD denies explicitly and NEW does not. Each document is also one policy among
 /// the caller's others: a `Deny` removed or narrowed gives access wherever another policy
 /// allows, though neither document allows anything alone. Found by the same comparison, each
-/// side with one `Allow` of everything beside its statements (the access any other policy may
-/// grant; the classes stay split by every pattern of both): what NEW' allows and OLD' does not
-/// is then what OLD denied and NEW no longer does. Access NEW allows alone is already `new`;
+/// side's `Deny`s with one `Allow` of everything beside them (the access any other policy may
+/// grant), over the classes every pattern of both tells apart: what NEW' allows and OLD' does
+/// not is then what OLD denied and NEW no longer does. Access NEW allows alone is already `new`;
 /// where NEW allows a request in some contexts, its other contexts are not searched again.
 fn lifted_denials(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog, result: &mut DocumentDiff) {
     // A `Deny` denies by itself alone: one that NEW keeps as it was lifts nothing.
@@ -410,26 +410,83 @@ fn lifted_denials(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog,
     {
         return;
     }
-    let background = allow_everything();
-    let beside = |policy: &CompiledPolicy| {
-        let mut statements = policy.statements.clone();
-        statements.extend(background.iter().cloned());
+    // Beside an `Allow` of everything, a side's own `Allow`s change no decision: only its
+    // `Deny`s are evaluated (so only requests a changed `Deny` may decide are), over the
+    // classes every pattern of both tells apart.
+    let background = CompiledPolicy {
+        source: old.source.clone(),
+        statements: allow_everything(),
+    };
+    let denies_beside = |policy: &CompiledPolicy| {
+        let mut statements: Vec<_> = policy
+            .statements
+            .iter()
+            .filter(|s| s.effect == crate::policy::Effect::Deny)
+            .cloned()
+            .collect();
+        statements.extend(background.statements.iter().cloned());
         CompiledPolicy {
             source: policy.source.clone(),
             statements,
         }
     };
-    let lifted = compare_alone(&beside(old), &beside(new), catalog);
-    let (old_alone, new_alone) = (as_layers(old), as_layers(new));
-    for change in lifted.new {
-        let (before, after) = decide_both((&old_alone, &new_alone), &change.witness);
-        if after.decision == Decision::Allowed || before.decision != Decision::ExplicitDeny {
-            continue; // NEW allows it alone: `new` says it
-        }
-        result.lifted.push(Change {
-            witness: change.witness,
-            statements: before.statements,
+    let lifted = compare_over_classes_of(
+        &[old, new, &background],
+        &denies_beside(old),
+        &denies_beside(new),
+        catalog,
+    );
+    // Each entry of `lifted.new` is a request OLD's `Deny`s deny for sure and NEW's do not
+    // (beside an `Allow` of everything, NEW' allows it for sure): it is lifted unless NEW's own
+    // `Allow`s allow it (then it is `new`). So only OLD's `Deny`s (which name the statements)
+    // and NEW's `Allow`s that name the action are evaluated, once per group of actions that
+    // every statement of both matches alike, resource and context (a group is spread over
+    // its actions: thousands of entries for unrelated policies).
+    let all: Vec<&crate::eval::compiled::CompiledStatement> = old.statements.iter().chain(&new.statements).collect();
+    let mut signatures: HashMap<&str, usize> = HashMap::new();
+    let mut groups: HashMap<Vec<bool>, usize> = HashMap::new();
+    let mut layers: Vec<([Layer; 1], [Layer; 1])> = Vec::new();
+    let mut decided: HashMap<(usize, &str, &[(String, Option<Vec<String>>)]), Option<Vec<StatementRef>>> =
+        HashMap::new();
+    let only = |policy: &CompiledPolicy, keep: &dyn Fn(&crate::eval::compiled::CompiledStatement) -> bool| {
+        as_layers(&CompiledPolicy {
+            source: policy.source.clone(),
+            statements: policy.statements.iter().filter(|s| keep(s)).cloned().collect(),
+        })
+    };
+    for change in &lifted.new {
+        let action = change.witness.action.as_str();
+        let group = *signatures.entry(action).or_insert_with(|| {
+            let folded = action.to_ascii_lowercase();
+            let signature: Vec<bool> = all.iter().map(|s| s.action_matches_lowercased(&folded)).collect();
+            let next = groups.len();
+            *groups.entry(signature).or_insert_with(|| {
+                let names = |s: &crate::eval::compiled::CompiledStatement| {
+                    s.action_matches_lowercased(&folded) || (!s.unmodelled.is_empty() && !s.actions_known)
+                };
+                let deny = crate::policy::Effect::Deny;
+                layers.push((
+                    only(old, &|s| s.effect == deny && names(s)),
+                    only(new, &|s| s.effect != deny && names(s)),
+                ));
+                next
+            })
         });
+        let key = (group, change.witness.resource.as_str(), change.witness.context.as_slice());
+        let Some((old_denies, new_allows)) = layers.get(group) else {
+            continue;
+        };
+        let denied_before = decided.entry(key).or_insert_with(|| {
+            let (before, after) = decide_both((old_denies, new_allows), &change.witness);
+            (after.decision != Decision::Allowed && before.decision == Decision::ExplicitDeny)
+                .then_some(before.statements)
+        });
+        if let Some(statements) = denied_before {
+            result.lifted.push(Change {
+                witness: change.witness.clone(),
+                statements: statements.clone(),
+            });
+        }
     }
     let may_lift = lifted
         .undecided
@@ -457,11 +514,22 @@ fn allow_everything() -> Vec<crate::eval::compiled::CompiledStatement> {
 
 /// Compare OLD and NEW, each one policy document evaluated as the caller's only identity policy.
 pub fn compare_alone(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> DocumentDiff {
+    compare_over_classes_of(&[old, new], old, new, catalog)
+}
+
+/// [`compare_alone`] of OLD and NEW, over the classes of actions and resources that the
+/// patterns of `patterns_of` tell apart (OLD's and NEW's own, or more).
+fn compare_over_classes_of(
+    patterns_of: &[&CompiledPolicy],
+    old: &CompiledPolicy,
+    new: &CompiledPolicy,
+    catalog: &Catalog,
+) -> DocumentDiff {
     let both = [old, new];
     let mut result = DocumentDiff::default();
-    let actions = actions(&both, catalog, &mut result.limits);
-    let resources = resources(&both, &actions, &mut result.limits);
-    result.action_classes = action_classes(&both, &actions);
+    let actions = actions(patterns_of, catalog, &mut result.limits);
+    let resources = resources(patterns_of, &actions, &mut result.limits);
+    result.action_classes = action_classes(patterns_of, &actions);
     let mut budget = MAX_EVALUATIONS;
     let mut stopped = false;
     let empty = Context::default();
