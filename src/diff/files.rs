@@ -2,7 +2,10 @@
 //! file that changed since REV, found as `lint` walks: the same kinds of file, hidden paths
 //! skipped). A file git reports changed is compared whatever `.gitignore` says; one that
 //! `ramguard.toml`'s `[[ignore]]` skips is said as not compared. Files git reports unchanged
-//! are not read.
+//! are not read, except `.tf` files, searched for the changed files they read with `file()` /
+//! `templatefile()`: such a file is compared as a file of its own, as `lint` lints it, or said
+//! as not compared when it holds no document (a list of ARNs). A changed Terraform variables
+//! file is said as not compared: the documents its values feed are unknown to diff.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -304,6 +307,10 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
             });
         }
     }
+    // The changed files a `.tf` file reads with `file()` / `templatefile()`: lint reads each
+    // as a file of its own, whatever its extension, and so does this comparison.
+    let changed: Vec<&str> = changes.iter().map(|c| c.path.as_str()).collect();
+    let read_by = read_by_terraform(&repo, &commit, options.rev, options.staged, &changed, &cwd_in_root)?;
     // A PATH that names nothing, here or at REV, is a mistake (a typo would pass silently).
     for (path, spec) in paths.iter().zip(&specs) {
         let absolute = config::absolute(&cwd, path);
@@ -331,7 +338,7 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
         .filter_map(|c| {
             let selection = if named(&c.path) {
                 Selection::Named
-            } else if !walked(&c.path) {
+            } else if !walked(&c.path) && !read_by.contains_key(&c.path) {
                 return None;
             } else {
                 match skipped_by(config, &root.join(&c.path), &shown(&c.path, &cwd_in_root)) {
@@ -363,6 +370,11 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
     let mut work = Vec::new();
     for (change, selection) in selected {
         let file = shown(&change.path, &cwd_in_root);
+        let feeds = Feeds {
+            read_by: read_by.get(&change.path).cloned(),
+            variables: is_variables_file(&change.path),
+        };
+        let old_file = change.old.is_some().then(|| format!("{}:{}", options.rev, change.path));
         let mut notes = Vec::new();
         let old_name = format!("{}:{}", options.rev, change.path);
         let old = match &change.old {
@@ -433,6 +445,25 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
                 }
             })
         };
+        // A file read only because a `.tf` file reads it (`arns.txt`, `policy.tpl`): compared
+        // when a side holds a policy document; otherwise not a policy ramguard reads (no false
+        // `invalid-json` for a list of ARNs), and said.
+        let followed_only = !named(&change.path) && !walked(&change.path);
+        if followed_only
+            && refusal.is_none()
+            && !matches!(selection, Selection::Skipped(_))
+            && ![old.as_ref(), new.as_ref()].into_iter().flatten().any(holds_documents)
+        {
+            let mut report = said(
+                &file,
+                old_file,
+                new_shown(change.status != Status::Deleted),
+                feeds.note(&file, false).unwrap_or_default(),
+            );
+            report.diff.limits.extend(notes);
+            work.push(Work::NotCompared(report));
+            continue;
+        }
         let named = match selection {
             Selection::Named => true,
             Selection::Walked => false,
@@ -440,25 +471,20 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
                 // Plainly no policy on either side (a `package.json`): skipped, as `lint` would
                 // skip it even without the ignore. Anything else (a side that could not be read
                 // included) is said.
+                // A file that feeds a document (variable values, a `file()` target) is said
+                // even so.
                 let sides = [old.as_ref(), new.as_ref()];
-                if notes.is_empty() && refusal.is_none() && sides.into_iter().flatten().all(plainly_no_policy) {
+                let fed_note = feeds.note(&file, false);
+                if notes.is_empty()
+                    && refusal.is_none()
+                    && fed_note.is_none()
+                    && sides.into_iter().flatten().all(plainly_no_policy)
+                {
                     continue;
                 }
-                work.push(Work::NotCompared(DocumentReport {
-                    old_file: change
-                        .old
-                        .is_some()
-                        .then_some(format!("{}:{}", options.rev, change.path)),
-                    new_file: new_shown(change.status != Status::Deleted),
-                    file,
-                    address: None,
-                    status: NOT_COMPARED,
-                    new_source: None,
-                    diff: super::DocumentDiff {
-                        limits: BTreeSet::from([note]),
-                        ..super::DocumentDiff::default()
-                    },
-                }));
+                let mut report = said(&file, old_file, new_shown(change.status != Status::Deleted), note);
+                report.diff.limits.extend(fed_note);
+                work.push(Work::NotCompared(report));
                 continue;
             }
         };
@@ -466,21 +492,42 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
             work.push(Work::Refused(refusal));
             continue;
         }
-        work.push(Work::Compare(FileChange {
-            new_shown: new_shown(new.is_some()),
-            file,
-            old,
-            new,
-            strict_old: false,
-            named,
-            notes,
-            picked: [None, None],
-        }));
+        let fed = said(
+            &file,
+            old_file,
+            new_shown(change.status != Status::Deleted),
+            String::new(),
+        );
+        work.push(Work::Compare(
+            Box::new((fed, feeds)),
+            FileChange {
+                new_shown: new_shown(new.is_some()),
+                file,
+                old,
+                new,
+                strict_old: false,
+                named,
+                notes,
+                picked: [None, None],
+            },
+        ));
     }
     let outcomes: Vec<Outcome> = work
         .into_par_iter()
         .map(|work| match work {
-            Work::Compare(change) => compare_file(change, config, &config.settings.catalog, checks),
+            Work::Compare(fed, change) => {
+                let (mut report, feeds) = *fed;
+                let mut outcome = compare_file(change, config, &config.settings.catalog, checks);
+                let compared = !outcome.documents.is_empty() || !outcome.refused.is_empty();
+                if let Some(note) = feeds.note(&report.file, compared) {
+                    report.diff.limits = BTreeSet::from([note]);
+                    let (failed, uncertain) = checks.check(&mut report, None);
+                    outcome.documents.push(report);
+                    outcome.failed.extend(failed);
+                    outcome.uncertain |= uncertain;
+                }
+                outcome
+            }
             Work::Refused(refusal) => Outcome {
                 refused: vec![refusal],
                 ..Outcome::default()
@@ -515,10 +562,169 @@ enum Selection {
 
 /// What becomes of one change.
 enum Work {
-    Compare(FileChange),
+    /// Compared; then, when what it feeds is not compared, said with the report given.
+    Compare(Box<(DocumentReport, Feeds)>, FileChange),
     Refused(Refusal),
     /// Said, not compared (a file `ramguard.toml` skips).
     NotCompared(DocumentReport),
+}
+
+/// What a changed file may feed besides its own documents: documents of `.tf` files that are
+/// not compared when it changes.
+struct Feeds {
+    /// The `file()` / `templatefile()` call of a `.tf` file that reads it, as the note says it.
+    read_by: Option<String>,
+    /// A Terraform variables file (`*.tfvars`, `*.tfvars.json`).
+    variables: bool,
+}
+
+impl Feeds {
+    /// The note that says what is not compared because `file` changed; `compared`: the file's
+    /// own comparison gave a document (or a refusal). A variables file is always said: its
+    /// values feed documents elsewhere. A file a `.tf` file reads is said when it holds no
+    /// document of its own that was compared (a list of ARNs read by `jsondecode(file(...))`).
+    fn note(&self, file: &str, compared: bool) -> Option<String> {
+        if self.variables {
+            return Some(format!(
+                "{file} changed: the values of Terraform variables are not known to diff, so the documents that use them are not compared; review them by hand"
+            ));
+        }
+        let read_by = self.read_by.as_ref().filter(|_| !compared)?;
+        Some(format!(
+            "{file} changed, and {read_by}: it holds no policy document ramguard reads, so the documents that use it are not compared; review them by hand"
+        ))
+    }
+}
+
+/// A file said but not compared, with one note.
+fn said(file: &str, old_file: Option<String>, new_file: Option<String>, note: String) -> DocumentReport {
+    DocumentReport {
+        old_file,
+        new_file,
+        file: file.to_string(),
+        address: None,
+        status: NOT_COMPARED,
+        new_source: None,
+        diff: super::DocumentDiff {
+            limits: BTreeSet::from([note]),
+            ..super::DocumentDiff::default()
+        },
+    }
+}
+
+/// Whether a path is a Terraform variables file (`terraform.tfvars`, `*.auto.tfvars`,
+/// `*.tfvars.json`, or any other a `-var-file` may name with those extensions).
+fn is_variables_file(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".tfvars") || lower.ends_with(".tfvars.json")
+}
+
+/// Whether a path is a Terraform file of its own kind (never the target of `file()` worth
+/// following: its own documents, if any, are compared as it is).
+fn is_terraform_file(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".tf") || lower.ends_with(".tf.json") || is_variables_file(path)
+}
+
+/// The changed files (root-relative) that a `.tf` file of the repository names through
+/// `file("...")` or `templatefile("...", ...)` with a literal path, at REV or now (the work
+/// tree, or the index with `staged`): for each, the first such call, as a note says it
+/// (`` `templatefile("q.json.tpl", ...)` in main.tf reads it ``). Only `.tf` files that hold a
+/// changed file's name are parsed.
+fn read_by_terraform(
+    repo: &Repo,
+    commit: &str,
+    rev: &str,
+    staged: bool,
+    changed: &[&str],
+    cwd_in_root: &str,
+) -> Result<BTreeMap<String, String>, String> {
+    let candidates: BTreeSet<&str> = changed.iter().copied().filter(|p| !is_terraform_file(p)).collect();
+    let mut found = BTreeMap::new();
+    if candidates.is_empty() {
+        return Ok(found);
+    }
+    let names: BTreeSet<&str> = candidates
+        .iter()
+        .filter_map(|p| p.rsplit('/').next())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let is_tf = |path: &str| path.to_ascii_lowercase().ends_with(".tf");
+    let regular = |mode: &str| mode.starts_with("100");
+    // Each `.tf` file, at REV then now: its path, its bytes, and how the note names it.
+    let mut sources: Vec<(String, Vec<u8>, String)> = Vec::new();
+    let mut blob_files = |staged: bool, label: &dyn Fn(&str) -> String| -> Result<(), String> {
+        let files: Vec<(String, String, String)> = repo
+            .files_with_blobs(commit, staged)?
+            .into_iter()
+            .filter(|(path, _, mode)| is_tf(path) && regular(mode))
+            .collect();
+        let ids: BTreeSet<String> = files.iter().map(|(_, id, _)| id.clone()).collect();
+        let blobs = repo.blobs(&ids)?;
+        for (path, id, _) in files {
+            if let Some(bytes) = blobs.get(&id) {
+                let shown = label(&path);
+                sources.push((path, bytes.clone(), shown));
+            }
+        }
+        Ok(())
+    };
+    blob_files(false, &|path| format!("{rev}:{path}"))?;
+    if staged {
+        blob_files(true, &|path| format!("{} (staged)", shown(path, cwd_in_root)))?;
+    } else {
+        for path in repo.work_tree_files()?.into_iter().filter(|p| is_tf(p)) {
+            let absolute = repo.root.join(&path);
+            if std::fs::symlink_metadata(&absolute).is_ok_and(|m| m.is_file())
+                && let Ok(bytes) = std::fs::read(&absolute)
+            {
+                let shown = shown(&path, cwd_in_root);
+                sources.push((path, bytes, shown));
+            }
+        }
+    }
+    for (path, bytes, tf_shown) in sources {
+        let mentions = |name: &str| bytes.windows(name.len()).any(|w| w == name.as_bytes());
+        if !names.iter().any(|n| mentions(n)) {
+            continue;
+        }
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            continue;
+        };
+        let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
+        for (function, written) in crate::inputs::terraform::named_files(text) {
+            let Some(target) = resolve(folder, &written) else {
+                continue;
+            };
+            if candidates.contains(target.as_str()) && !found.contains_key(&target) {
+                let arguments = if function == "templatefile" { ", …" } else { "" };
+                found.insert(
+                    target,
+                    format!("`{function}(\"{written}\"{arguments})` in {tf_shown} reads it"),
+                );
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// `written` (a path `file()` is given) from `folder` (root-relative), as a root-relative path;
+/// `None` when it is absolute or leaves the repository.
+fn resolve(folder: &str, written: &str) -> Option<String> {
+    if written.starts_with('/') || written.contains('\\') {
+        return None;
+    }
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for part in written.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// The blobs read from git, each handed to every side that uses it: two changed files with the
@@ -579,6 +785,13 @@ fn plainly_no_policy(version: &Version) -> bool {
     }
 }
 
+/// Whether a side holds a policy document as `lint` reads it (by its name: `.tpl` is a
+/// Terraform template, anything else JSON).
+fn holds_documents(version: &Version) -> bool {
+    let file = crate::inputs::read_policy_file(version.name.clone(), version.bytes.clone());
+    matches!(&file.content, Content::Documents(documents) if !documents.is_empty())
+}
+
 const SYMBOLIC_LINK: &str = "120000";
 
 /// `path` relative to `root`, `/`-separated; `None` outside it.
@@ -630,6 +843,21 @@ mod tests {
         assert_eq!(shown("policies/a.json", "policies"), "a.json");
         assert_eq!(shown("other/a.json", "policies/x"), "../../other/a.json");
         assert_eq!(shown("policiesx/a.json", "policies"), "../policiesx/a.json");
+    }
+
+    #[test]
+    fn file_paths_resolve_from_the_folder_of_the_tf_file() {
+        assert_eq!(resolve("", "p.tpl").as_deref(), Some("p.tpl"));
+        assert_eq!(
+            resolve("infra", "./policies/p.tpl").as_deref(),
+            Some("infra/policies/p.tpl")
+        );
+        assert_eq!(
+            resolve("infra/a", "../shared/p.json").as_deref(),
+            Some("infra/shared/p.json")
+        );
+        assert_eq!(resolve("", "../p.json"), None);
+        assert_eq!(resolve("infra", "/etc/p.json"), None);
     }
 
     #[test]

@@ -1542,6 +1542,40 @@ fn literal_path(text: &str, expr: &Expression) -> Option<String> {
     }
 }
 
+/// Every file a Terraform file's text names through `file("...")` or `templatefile("...", ...)`,
+/// anywhere in it (a document attribute or not, inside `jsondecode`, `merge`, an interpolation),
+/// with a literal path or `"${path.module}/..."`: each call's function and the path as written,
+/// whatever its extension and whether or not it exists. Empty for a text that does not parse.
+/// `diff --base` follows a changed file back to the `.tf` files it feeds with it.
+pub fn named_files(text: &str) -> Vec<(String, String)> {
+    struct Calls<'t> {
+        text: &'t str,
+        named: Vec<(String, String)>,
+    }
+    impl hcl_edit::visit::Visit for Calls<'_> {
+        fn visit_func_call(&mut self, call: &hcl_edit::expr::FuncCall) {
+            let function = call.name.name.as_str();
+            if call.name.namespace.is_empty()
+                && matches!(function, "file" | "templatefile")
+                && let Some(path) = call.args.iter().next().and_then(|arg| literal_path(self.text, arg))
+            {
+                self.named.push((function.to_string(), path));
+            }
+            hcl_edit::visit::visit_func_call(self, call);
+        }
+    }
+    // Unblanked first: a call inside a heredoc's interpolation counts too.
+    let Ok(body) = hcl_edit::parser::parse_body(text).or_else(|_| parse_body(text)) else {
+        return Vec::new();
+    };
+    let mut calls = Calls {
+        text,
+        named: Vec::new(),
+    };
+    hcl_edit::visit::Visit::visit_body(&mut calls, &body);
+    calls.named
+}
+
 /// Read `bytes` as a Terraform template file (`templatefile("x.json.tpl", ...)`): JSON text
 /// whose `${...}` and `%{...}` are values only Terraform knows, linted for what is known as a
 /// heredoc is. Named on the command line, or reached through a `.tf` file.
@@ -1791,6 +1825,20 @@ mod tests {
     fn mentions_of_statement_are_keys_only() {
         assert!(mentions_statement(r#"{"Statement" : ["#));
         assert!(!mentions_statement(r#"{"a": "Statement"}"#));
+    }
+
+    #[test]
+    fn named_files_are_found_in_any_expression() {
+        let text = "resource \"alicloud_ram_policy\" \"p\" {\n  policy_document = file(\"${path.module}/p.tpl\")\n}\nlocals {\n  arns = jsondecode(file(\"arns.json\"))\n  q = \"${templatefile(\"../q.json.tpl\", {})}\"\n  r = file(var.path)\n}\n";
+        assert_eq!(
+            named_files(text),
+            [
+                ("file".to_string(), "p.tpl".to_string()),
+                ("file".to_string(), "arns.json".to_string()),
+                ("templatefile".to_string(), "../q.json.tpl".to_string()),
+            ]
+        );
+        assert!(named_files("resource {").is_empty());
     }
 
     #[test]
