@@ -314,3 +314,87 @@ fn an_unrelated_change_adds_nothing() {
     assert_eq!(code, 0, "{value}");
     assert_eq!(documents(&value), [], "{value}");
 }
+
+#[test]
+fn a_changed_variable_default_or_local_that_a_document_uses_makes_a_check_uncertain() {
+    let repo = Repo::new("defaults");
+    repo.write(
+        "main.tf",
+        "resource \"alicloud_ram_policy\" \"p\" {\n  policy_name     = \"p\"\n  policy_document = jsonencode({\n    Version = \"1\"\n    Statement = [{ Effect = \"Allow\", Action = [\"kvstore:DeleteInstance\"], Resource = concat(var.arns, local.more) }]\n  })\n  tags = local.tags\n}\n",
+    );
+    let variables = |arns: &str, more: &str, tags: &str| {
+        format!(
+            "variable \"arns\" {{\n  type    = list(string)\n  default = [\"{arns}\"]\n}}\nlocals {{\n  more = [\"{more}\"]\n  tags = {{ team = \"{tags}\" }}\n}}\n"
+        )
+    };
+    let dev = "acs:kvstore:cn-hangzhou:1234567890123456:instance/r-dev1";
+    repo.write("variables.tf", &variables(dev, dev, "ops"));
+    repo.commit_all();
+
+    // A local no document mentions: nothing to say.
+    repo.write("variables.tf", &variables(dev, dev, "platform"));
+    let (code, value) = repo.json(&["diff", "--base", "HEAD", "--fail-on-new-access"]);
+    assert_eq!((code, documents(&value)), (0, vec![]), "{value}");
+
+    for (arns, more, named) in [("*", dev, "`var.arns`"), (dev, "*", "`local.more`")] {
+        repo.write("variables.tf", &variables(arns, more, "ops"));
+        let (code, value) = repo.json(&["diff", "--base", "HEAD", "--fail-on-new-access"]);
+        assert_eq!(code, 3, "{value}");
+        let shown = documents(&value);
+        assert_eq!(shown.len(), 1, "{value}");
+        assert_eq!(
+            (shown[0].0.as_str(), shown[0].1.as_str()),
+            ("variables.tf", "not-compared")
+        );
+        assert!(
+            shown[0]
+                .4
+                .iter()
+                .any(|l| l.contains(&format!("variables.tf changes the value of {named}"))),
+            "{value}"
+        );
+    }
+}
+
+#[test]
+fn a_variable_that_is_a_document_is_compared_as_one() {
+    let repo = Repo::new("document-default");
+    let policy = |action: &str| {
+        format!(
+            "variable \"policy\" {{\n  default = <<EOT\n{}EOT\n}}\nresource \"alicloud_ram_policy\" \"p\" {{\n  policy_name     = \"p\"\n  policy_document = var.policy\n}}\n",
+            allow(action)
+        )
+    };
+    repo.write("main.tf", &policy(DESCRIBE));
+    repo.commit_all();
+    repo.write("main.tf", &policy(DELETE));
+    let (code, value) = repo.json(&["diff", "--base", "HEAD", "--fail-on-new-access"]);
+    assert_eq!(code, 1, "{value}");
+    let shown = documents(&value);
+    assert!(
+        shown
+            .iter()
+            .all(|d| !d.4.iter().any(|l| l.contains("changes the value of"))),
+        "{value}"
+    );
+}
+
+#[test]
+fn a_variable_used_through_a_local_is_followed() {
+    let repo = Repo::new("through-local");
+    repo.write(
+        "main.tf",
+        "locals {\n  targets = [for arn in var.arns : arn]\n}\ndata \"alicloud_ram_policy_document\" \"d\" {\n  statement {\n    effect   = \"Allow\"\n    action   = [\"kvstore:DeleteInstance\"]\n    resource = local.targets\n  }\n}\n",
+    );
+    let variables = |arns: &str| format!("variable \"arns\" {{\n  default = [\"{arns}\"]\n}}\n");
+    repo.write(
+        "variables.tf",
+        &variables("acs:kvstore:cn-hangzhou:1234567890123456:instance/r-dev1"),
+    );
+    repo.commit_all();
+    repo.write("variables.tf", &variables("*"));
+    repo.git(&["add", "variables.tf"]);
+    let (code, out, err) = repo.run(&["diff", "--base", "HEAD", "--staged", "--fail-on-new-access"]);
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(out.contains("variables.tf changes the value of `var.arns`"), "{out}");
+}

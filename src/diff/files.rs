@@ -5,7 +5,8 @@
 //! are not read, except `.tf` files, searched for the changed files they read with `file()` /
 //! `templatefile()`: such a file is compared as a file of its own, as `lint` lints it, or said
 //! as not compared when it holds no document (a list of ARNs). A changed Terraform variables
-//! file is said as not compared: the documents its values feed are unknown to diff.
+//! file is said as not compared: the documents its values feed are unknown to diff; so is a
+//! changed `.tf` file whose variable defaults or locals a document of its folder uses.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -309,8 +310,27 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
     }
     // The changed files a `.tf` file reads with `file()` / `templatefile()`: lint reads each
     // as a file of its own, whatever its extension, and so does this comparison.
-    let changed: Vec<&str> = changes.iter().map(|c| c.path.as_str()).collect();
-    let read_by = read_by_terraform(&repo, &commit, options.rev, options.staged, &changed, &cwd_in_root)?;
+    // And the changed `.tf` files whose variables or locals feed documents of their folder.
+    // The repository's `.tf` files are read only when a change may need them.
+    let followed: BTreeSet<&str> = changes
+        .iter()
+        .map(|c| c.path.as_str())
+        .filter(|p| !is_terraform_file(p))
+        .collect();
+    let changed_tf: BTreeSet<&str> = changes
+        .iter()
+        .map(|c| c.path.as_str())
+        .filter(|p| p.to_ascii_lowercase().ends_with(".tf"))
+        .collect();
+    let (read_by, values) = if followed.is_empty() && changed_tf.is_empty() {
+        (BTreeMap::new(), BTreeMap::new())
+    } else {
+        let sources = terraform_sources(&repo, &commit, options.rev, options.staged, &cwd_in_root)?;
+        (
+            read_by_terraform(&sources, &followed),
+            values_changed(&sources, &changed_tf),
+        )
+    };
     // A PATH that names nothing, here or at REV, is a mistake (a typo would pass silently).
     for (path, spec) in paths.iter().zip(&specs) {
         let absolute = config::absolute(&cwd, path);
@@ -373,6 +393,7 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
         let feeds = Feeds {
             read_by: read_by.get(&change.path).cloned(),
             variables: is_variables_file(&change.path),
+            values: values.get(&change.path).cloned().unwrap_or_default(),
         };
         let old_file = change.old.is_some().then(|| format!("{}:{}", options.rev, change.path));
         let mut notes = Vec::new();
@@ -576,6 +597,9 @@ struct Feeds {
     read_by: Option<String>,
     /// A Terraform variables file (`*.tfvars`, `*.tfvars.json`).
     variables: bool,
+    /// The variables and locals of a `.tf` file whose value changed, that documents of its
+    /// folder mention.
+    values: Vec<String>,
 }
 
 impl Feeds {
@@ -587,6 +611,15 @@ impl Feeds {
         if self.variables {
             return Some(format!(
                 "{file} changed: the values of Terraform variables are not known to diff, so the documents that use them are not compared; review them by hand"
+            ));
+        }
+        if let Some(first) = self.values.first() {
+            let more = match self.values.len() - 1 {
+                0 => String::new(),
+                n => format!(" (and {n} more)"),
+            };
+            return Some(format!(
+                "{file} changes the value of `{first}`{more}, which a policy document of its folder mentions: the values of Terraform variables and locals are not known to diff, so the documents that use them are not compared; review them by hand"
             ));
         }
         let read_by = self.read_by.as_ref().filter(|_| !compared)?;
@@ -626,86 +659,230 @@ fn is_terraform_file(path: &str) -> bool {
     lower.ends_with(".tf") || lower.ends_with(".tf.json") || is_variables_file(path)
 }
 
-/// The changed files (root-relative) that a `.tf` file of the repository names through
-/// `file("...")` or `templatefile("...", ...)` with a literal path, at REV or now (the work
-/// tree, or the index with `staged`): for each, the first such call, as a note says it
-/// (`` `templatefile("q.json.tpl", ...)` in main.tf reads it ``). Only `.tf` files that hold a
-/// changed file's name are parsed.
-fn read_by_terraform(
+/// A `.tf` file of the repository, at REV or now (the work tree, or the index).
+struct TerraformSource {
+    /// Root-relative.
+    path: String,
+    bytes: Vec<u8>,
+    /// As a note names it (`HEAD:main.tf`, `main.tf`).
+    shown: String,
+    at_rev: bool,
+}
+
+impl TerraformSource {
+    fn folder(&self) -> &str {
+        folder_of(&self.path)
+    }
+
+    fn mentions(&self, text: &str) -> bool {
+        !text.is_empty() && self.bytes.windows(text.len()).any(|w| w == text.as_bytes())
+    }
+}
+
+fn folder_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(folder, _)| folder)
+}
+
+/// Every `.tf` file of the repository at `commit`, then now (the work tree: tracked, or
+/// untracked and not ignored; the index with `staged`).
+fn terraform_sources(
     repo: &Repo,
     commit: &str,
     rev: &str,
     staged: bool,
-    changed: &[&str],
     cwd_in_root: &str,
-) -> Result<BTreeMap<String, String>, String> {
-    let candidates: BTreeSet<&str> = changed.iter().copied().filter(|p| !is_terraform_file(p)).collect();
-    let mut found = BTreeMap::new();
-    if candidates.is_empty() {
-        return Ok(found);
-    }
-    let names: BTreeSet<&str> = candidates
-        .iter()
-        .filter_map(|p| p.rsplit('/').next())
-        .filter(|n| !n.is_empty())
-        .collect();
+) -> Result<Vec<TerraformSource>, String> {
     let is_tf = |path: &str| path.to_ascii_lowercase().ends_with(".tf");
-    let regular = |mode: &str| mode.starts_with("100");
-    // Each `.tf` file, at REV then now: its path, its bytes, and how the note names it.
-    let mut sources: Vec<(String, Vec<u8>, String)> = Vec::new();
-    let mut blob_files = |staged: bool, label: &dyn Fn(&str) -> String| -> Result<(), String> {
+    let mut sources = Vec::new();
+    for at_rev in [true, false] {
+        if !at_rev && !staged {
+            for path in repo.work_tree_files()?.into_iter().filter(|p| is_tf(p)) {
+                let absolute = repo.root.join(&path);
+                if std::fs::symlink_metadata(&absolute).is_ok_and(|m| m.is_file())
+                    && let Ok(bytes) = std::fs::read(&absolute)
+                {
+                    let shown = shown(&path, cwd_in_root);
+                    sources.push(TerraformSource {
+                        path,
+                        bytes,
+                        shown,
+                        at_rev,
+                    });
+                }
+            }
+            continue;
+        }
         let files: Vec<(String, String, String)> = repo
-            .files_with_blobs(commit, staged)?
+            .files_with_blobs(commit, !at_rev)?
             .into_iter()
-            .filter(|(path, _, mode)| is_tf(path) && regular(mode))
+            .filter(|(path, _, mode)| is_tf(path) && mode.starts_with("100"))
             .collect();
         let ids: BTreeSet<String> = files.iter().map(|(_, id, _)| id.clone()).collect();
         let blobs = repo.blobs(&ids)?;
         for (path, id, _) in files {
             if let Some(bytes) = blobs.get(&id) {
-                let shown = label(&path);
-                sources.push((path, bytes.clone(), shown));
-            }
-        }
-        Ok(())
-    };
-    blob_files(false, &|path| format!("{rev}:{path}"))?;
-    if staged {
-        blob_files(true, &|path| format!("{} (staged)", shown(path, cwd_in_root)))?;
-    } else {
-        for path in repo.work_tree_files()?.into_iter().filter(|p| is_tf(p)) {
-            let absolute = repo.root.join(&path);
-            if std::fs::symlink_metadata(&absolute).is_ok_and(|m| m.is_file())
-                && let Ok(bytes) = std::fs::read(&absolute)
-            {
-                let shown = shown(&path, cwd_in_root);
-                sources.push((path, bytes, shown));
+                let shown = if at_rev {
+                    format!("{rev}:{path}")
+                } else {
+                    format!("{} (staged)", shown(&path, cwd_in_root))
+                };
+                sources.push(TerraformSource {
+                    path,
+                    bytes: bytes.clone(),
+                    shown,
+                    at_rev,
+                });
             }
         }
     }
-    for (path, bytes, tf_shown) in sources {
-        let mentions = |name: &str| bytes.windows(name.len()).any(|w| w == name.as_bytes());
-        if !names.iter().any(|n| mentions(n)) {
+    Ok(sources)
+}
+
+/// The changed files (root-relative) that a `.tf` file names through `file("...")` or
+/// `templatefile("...", ...)` with a literal path, at REV or now: for each, the first such
+/// call, as a note says it (`` `templatefile("q.json.tpl", …)` in main.tf reads it ``). Only
+/// `.tf` files that hold a changed file's name are parsed.
+fn read_by_terraform(sources: &[TerraformSource], candidates: &BTreeSet<&str>) -> BTreeMap<String, String> {
+    let mut found = BTreeMap::new();
+    let names: BTreeSet<&str> = candidates
+        .iter()
+        .filter_map(|p| p.rsplit('/').next())
+        .filter(|n| !n.is_empty())
+        .collect();
+    for source in sources {
+        if !names.iter().any(|n| source.mentions(n)) {
             continue;
         }
-        let Ok(text) = std::str::from_utf8(&bytes) else {
+        let Ok(text) = std::str::from_utf8(&source.bytes) else {
             continue;
         };
-        let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
         for (function, written) in crate::inputs::terraform::named_files(text) {
-            let Some(target) = resolve(folder, &written) else {
+            let Some(target) = resolve(source.folder(), &written) else {
                 continue;
             };
             if candidates.contains(target.as_str()) && !found.contains_key(&target) {
                 let arguments = if function == "templatefile" { ", …" } else { "" };
                 found.insert(
                     target,
-                    format!("`{function}(\"{written}\"{arguments})` in {tf_shown} reads it"),
+                    format!("`{function}(\"{written}\"{arguments})` in {} reads it", source.shown),
                 );
             }
         }
     }
-    Ok(found)
+    found
+}
+
+/// For each changed `.tf` file, the variables (`var.NAME`) and locals (`local.NAME`) whose
+/// value differs between REV and now, that are not documents of their own (compared as such)
+/// and that a document of the same folder uses ([`used_by_documents`]): those documents may
+/// change with them, unseen.
+fn values_changed(sources: &[TerraformSource], changed: &BTreeSet<&str>) -> BTreeMap<String, Vec<String>> {
+    let mut found = BTreeMap::new();
+    let mut used_in: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for path in changed {
+        let sides: Vec<&TerraformSource> = sources.iter().filter(|s| s.path == *path).collect();
+        let values = |at_rev: bool| -> BTreeMap<String, String> {
+            sides
+                .iter()
+                .filter(|s| s.at_rev == at_rev)
+                .filter_map(|s| std::str::from_utf8(&s.bytes).ok())
+                .flat_map(crate::inputs::terraform::named_values)
+                // Layout is no change (`terraform fmt` aligning the `=`).
+                .map(|(name, value)| (name, value.split_whitespace().collect::<Vec<_>>().join(" ")))
+                .collect()
+        };
+        let (old, new) = (values(true), values(false));
+        let documents: BTreeSet<String> = sides
+            .iter()
+            .flat_map(
+                |s| match crate::inputs::read_policy_file(s.shown.clone(), s.bytes.clone()).content {
+                    Content::Documents(documents) => documents
+                        .iter()
+                        .filter_map(|d| d.address().map(str::to_string))
+                        .collect(),
+                    _ => Vec::new(),
+                },
+            )
+            .collect();
+        let differ: BTreeSet<&String> = old
+            .keys()
+            .chain(new.keys())
+            .filter(|name| old.get(*name) != new.get(*name) && !documents.contains(*name))
+            .collect();
+        if differ.is_empty() {
+            continue;
+        }
+        let folder = folder_of(path);
+        let used = used_in
+            .entry(folder)
+            .or_insert_with(|| used_by_documents(sources.iter().filter(|s| s.folder() == folder)));
+        let named: Vec<String> = differ.into_iter().filter(|n| used.contains(*n)).cloned().collect();
+        if !named.is_empty() {
+            found.insert((*path).to_string(), named);
+        }
+    }
+    found
+}
+
+/// The variables and locals the policy documents of a folder's `.tf` files (at REV and now)
+/// use: referenced in a document, or in a document only Terraform knows (its
+/// `terraform-unknown-value` finding, a `templatefile` call's variables included), or in the
+/// value of a local so used.
+fn used_by_documents<'a>(sources: impl Iterator<Item = &'a TerraformSource>) -> BTreeSet<String> {
+    let mut used = BTreeSet::new();
+    let mut locals: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for source in sources {
+        let file = crate::inputs::read_policy_file(source.shown.clone(), source.bytes.clone());
+        let text: &str = &file.source.text;
+        let unknown = &crate::rules::terraform_unknown_value::RULE;
+        let mut spans: Vec<crate::source::Span> = file
+            .findings
+            .iter()
+            .filter(|f| std::ptr::eq(f.rule, unknown))
+            .map(|f| f.span)
+            .collect();
+        if let Content::Documents(documents) = &file.content {
+            spans.extend(documents.iter().map(|d| d.root.span));
+        }
+        for span in spans {
+            used.extend(references(text.get(span.start..span.end).unwrap_or_default()));
+        }
+        for (name, value) in crate::inputs::terraform::named_values(text) {
+            if name.starts_with("local.") {
+                locals.entry(name).or_default().extend(references(&value));
+            }
+        }
+    }
+    // A local a document uses uses what its value references.
+    let mut todo: Vec<String> = used.iter().cloned().collect();
+    while let Some(name) = todo.pop() {
+        for next in locals.get(&name).into_iter().flatten() {
+            if used.insert(next.clone()) {
+                todo.push(next.clone());
+            }
+        }
+    }
+    used
+}
+
+/// The `var.NAME` and `local.NAME` references written in `text`.
+fn references(text: &str) -> BTreeSet<String> {
+    let identifier = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    let mut found = BTreeSet::new();
+    for prefix in ["var.", "local."] {
+        for (at, _) in text.match_indices(prefix) {
+            let before = text.get(..at).and_then(|t| t.chars().next_back());
+            if before.is_some_and(|c| identifier(c) || c == '.') {
+                continue;
+            }
+            let rest = text.get(at + prefix.len()..).unwrap_or_default();
+            let name: String = rest.chars().take_while(|&c| identifier(c)).collect();
+            if !name.is_empty() {
+                found.insert(format!("{prefix}{name}"));
+            }
+        }
+    }
+    found
 }
 
 /// `written` (a path `file()` is given) from `folder` (root-relative), as a root-relative path;
@@ -858,6 +1035,16 @@ mod tests {
         );
         assert_eq!(resolve("", "../p.json"), None);
         assert_eq!(resolve("infra", "/etc/p.json"), None);
+    }
+
+    #[test]
+    fn references_are_whole_names() {
+        let found = references("concat(var.arns, local.more_arns) module.var.x var.a-b [var.c]");
+        let expected: BTreeSet<String> = ["var.arns", "local.more_arns", "var.a-b", "var.c"]
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        assert_eq!(found, expected);
     }
 
     #[test]

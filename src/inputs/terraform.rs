@@ -1576,6 +1576,33 @@ pub fn named_files(text: &str) -> Vec<(String, String)> {
     calls.named
 }
 
+/// The values a Terraform file's text defines for others to use: each `variable` block
+/// (`var.NAME`, its whole text) and each attribute of a `locals` block (`local.NAME`, its
+/// value's text), as written. Empty for a text that does not parse.
+/// `diff --base` tells with it which of them a change touches.
+pub fn named_values(text: &str) -> Vec<(String, String)> {
+    let Ok(body) = hcl_edit::parser::parse_body(text).or_else(|_| parse_body(text)) else {
+        return Vec::new();
+    };
+    let written = |span: Span| text.get(span.start..span.end).unwrap_or_default().to_string();
+    let mut values = Vec::new();
+    for block in body.blocks() {
+        match (block.ident.as_str(), block.labels.as_slice()) {
+            ("variable", [name]) => values.push((format!("var.{}", name.as_str()), written(span_of_block(block)))),
+            ("locals", []) => {
+                for attribute in block.body.attributes() {
+                    values.push((
+                        format!("local.{}", attribute.key.as_str()),
+                        written(span_of(&attribute.value)),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    values
+}
+
 /// Read `bytes` as a Terraform template file (`templatefile("x.json.tpl", ...)`): JSON text
 /// whose `${...}` and `%{...}` are values only Terraform knows, linted for what is known as a
 /// heredoc is. Named on the command line, or reached through a `.tf` file.
@@ -1839,6 +1866,21 @@ mod tests {
             ]
         );
         assert!(named_files("resource {").is_empty());
+    }
+
+    #[test]
+    fn named_values_are_variables_and_locals() {
+        let text = "variable \"arns\" {\n  default = [\"*\"]\n}\nlocals {\n  tags = { a = 1 }\n}\nresource \"x\" \"y\" {\n  z = 1\n}\n";
+        assert_eq!(
+            named_values(text),
+            [
+                (
+                    "var.arns".to_string(),
+                    "variable \"arns\" {\n  default = [\"*\"]\n}".to_string()
+                ),
+                ("local.tags".to_string(), "{ a = 1 }".to_string()),
+            ]
+        );
     }
 
     #[test]
