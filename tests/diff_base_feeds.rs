@@ -398,3 +398,30 @@ fn a_variable_used_through_a_local_is_followed() {
     assert_eq!(code, 3, "{out}{err}");
     assert!(out.contains("variables.tf changes the value of `var.arns`"), "{out}");
 }
+
+#[test]
+fn a_document_that_names_another_unknown_value_is_not_a_clean_pass() {
+    let repo = Repo::new("other-unknown");
+    let policy = |instance: &str| {
+        format!(
+            "resource \"alicloud_ram_policy\" \"p\" {{\n  policy_name     = \"p\"\n  policy_document = jsonencode({{\n    Version   = \"1\"\n    Statement = [{{ Effect = \"Allow\", Action = [\"kvstore:DeleteInstance\"], Resource = [\"acs:kvstore:*:*:instance/${{alicloud_kvstore_instance.{instance}.id}}\"] }}]\n  }})\n}}\n"
+        )
+    };
+    repo.write("main.tf", &policy("dev"));
+    repo.commit_all();
+    // Unchanged: compared, and equal.
+    let (code, value) = repo.json(&["diff", "--base", "HEAD", "--fail-on-new-access"]);
+    assert_eq!((code, documents(&value)), (0, vec![]), "{value}");
+    repo.write("main.tf", &policy("prod"));
+    let (code, value) = repo.json(&["diff", "--base", "HEAD", "--fail-on-new-access"]);
+    assert_eq!(code, 3, "{value}");
+    let shown = documents(&value);
+    assert_eq!(shown.len(), 1, "{value}");
+    assert!(
+        shown[0].4.iter().any(
+            |l| l.contains("the values only Terraform knows differ between OLD and NEW")
+                && l.contains("alicloud_kvstore_instance.prod.id")
+        ),
+        "{value}"
+    );
+}

@@ -141,6 +141,7 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
     notes.extend(new_left_out);
     let old_name = change.old.as_ref().map(|v| v.name.clone());
     let new_name = change.new.as_ref().map(|v| v.name.clone());
+    let unknowns = [change.old.as_ref(), change.new.as_ref()].map(|v| v.map(unknowns_by_address).unwrap_or_default());
     let pairs = documents::pair(old_documents, new_documents);
     if pairs.is_empty() && notes.is_empty() {
         return outcome;
@@ -188,6 +189,9 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
             .unwrap_or_else(|| documents::nothing(new_name.as_deref().unwrap_or(&change.file)));
         let mut diff = super::diff(&old, &new, catalog);
         diff.limits.extend(notes.iter().cloned());
+        if status == "modified" {
+            diff.limits.extend(unknowns_differ(&pair.address, &unknowns));
+        }
         reports.push((
             DocumentReport {
                 old_file: old_name.clone().filter(|_| status != "added"),
@@ -208,6 +212,53 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
         outcome.documents.push(report);
     }
     outcome
+}
+
+/// For each document of a Terraform side (by address) that holds values only Terraform knows,
+/// what they are as written (`` the reference `var.arns` ``), in document order. Empty for a file
+/// of another kind (their readers make no unknown).
+fn unknowns_by_address(version: &Version) -> BTreeMap<Option<String>, Vec<String>> {
+    let lower = version.name.to_ascii_lowercase();
+    let terraform = [".tf", ".tfvars", ".tf.json", ".tfvars.json", ".tpl"]
+        .iter()
+        .any(|extension| lower.ends_with(extension));
+    if !terraform {
+        return BTreeMap::new();
+    }
+    let file = crate::inputs::read_policy_file(version.name.clone(), version.bytes.clone());
+    let Content::Documents(documents) = &file.content else {
+        return BTreeMap::new();
+    };
+    documents
+        .iter()
+        .filter(|d| d.root.holds_unknown())
+        .map(|d| {
+            let whats = crate::json::unknowns(&d.root)
+                .into_iter()
+                .map(|(_, what)| what.to_string())
+                .collect();
+            (d.address().map(str::to_string), whats)
+        })
+        .collect()
+}
+
+/// The note for a document whose values only Terraform knows are not the same on both sides
+/// (`Resource = var.dev_arns`, now `var.prod_arns`): the evaluator takes each for any value, so
+/// two of them compare alike and the change would pass unseen.
+fn unknowns_differ(address: &Option<String>, unknowns: &[BTreeMap<Option<String>, Vec<String>>; 2]) -> Option<String> {
+    let [old, new] = unknowns
+        .each_ref()
+        .map(|side| side.get(address).map(Vec::as_slice).unwrap_or_default());
+    if old == new {
+        return None;
+    }
+    let at = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let shown = |side: &[String]| side.get(at).map_or_else(|| "nothing".to_string(), String::clone);
+    Some(format!(
+        "the values only Terraform knows differ between OLD and NEW ({} in OLD, {} in NEW): each stands for any value, so what they grant is not compared; review it by hand",
+        shown(old),
+        shown(new),
+    ))
 }
 
 fn compared_as_nothing(name: &str, why: &str) -> String {
