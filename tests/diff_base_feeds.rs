@@ -425,3 +425,30 @@ fn a_document_that_names_another_unknown_value_is_not_a_clean_pass() {
         "{value}"
     );
 }
+
+#[test]
+fn a_module_call_or_a_variable_it_passes_feeds_the_modules_documents() {
+    let repo = Repo::new("module");
+    repo.write(
+        "modules/kv/main.tf",
+        "variable \"targets\" {\n  type = list(string)\n}\nresource \"alicloud_ram_policy\" \"p\" {\n  policy_name     = \"p\"\n  policy_document = jsonencode({\n    Version   = \"1\"\n    Statement = [{ Effect = \"Allow\", Action = [\"kvstore:DeleteInstance\"], Resource = var.targets }]\n  })\n}\n",
+    );
+    let root = |targets: &str, arns: &str| {
+        format!(
+            "variable \"arns\" {{\n  default = [\"{arns}\"]\n}}\nmodule \"kv\" {{\n  source  = \"./modules/kv\"\n  targets = {targets}\n}}\n"
+        )
+    };
+    let dev = "acs:kvstore:cn-hangzhou:1234567890123456:instance/r-dev1";
+    repo.write("main.tf", &root("var.arns", dev));
+    repo.commit_all();
+    // The default of a variable the call passes.
+    repo.write("main.tf", &root("var.arns", "*"));
+    let (code, out, err) = repo.run(&["diff", "--base", "HEAD", "--fail-on-new-access"]);
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(out.contains("main.tf changes the value of `var.arns`"), "{out}");
+    // The call's argument itself.
+    repo.write("main.tf", &root("[\"*\"]", dev));
+    let (code, out, err) = repo.run(&["diff", "--base", "HEAD", "--fail-on-new-access"]);
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(out.contains("main.tf changes the value of `module.kv`"), "{out}");
+}

@@ -823,13 +823,17 @@ fn read_by_terraform(sources: &[TerraformSource], candidates: &BTreeSet<&str>) -
     found
 }
 
-/// For each changed `.tf` file, the variables (`var.NAME`) and locals (`local.NAME`) whose
-/// value differs between REV and now, that are not documents of their own (compared as such)
-/// and that a document of the same folder uses ([`used_by_documents`]): those documents may
-/// change with them, unseen.
+/// For each changed `.tf` file, the variables (`var.NAME`), locals (`local.NAME`) and module
+/// calls (`module.NAME`) whose value differs between REV and now, that are not documents of
+/// their own (compared as such) and that documents of the same folder use ([`Usage`]): those
+/// documents may change with them, unseen.
 fn values_changed(sources: &[TerraformSource], changed: &BTreeSet<&str>) -> BTreeMap<String, Vec<String>> {
     let mut found = BTreeMap::new();
-    let mut used_in: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    let mut usage = Usage {
+        sources,
+        known: BTreeMap::new(),
+        open: BTreeSet::new(),
+    };
     for path in changed {
         let sides: Vec<&TerraformSource> = sources.iter().filter(|s| s.path == *path).collect();
         let values = |at_rev: bool| -> BTreeMap<String, String> {
@@ -863,10 +867,7 @@ fn values_changed(sources: &[TerraformSource], changed: &BTreeSet<&str>) -> BTre
         if differ.is_empty() {
             continue;
         }
-        let folder = folder_of(path);
-        let used = used_in
-            .entry(folder)
-            .or_insert_with(|| used_by_documents(sources.iter().filter(|s| s.folder() == folder)));
+        let used = usage.of(folder_of(path));
         let named: Vec<String> = differ.into_iter().filter(|n| used.contains(*n)).cloned().collect();
         if !named.is_empty() {
             found.insert((*path).to_string(), named);
@@ -875,45 +876,76 @@ fn values_changed(sources: &[TerraformSource], changed: &BTreeSet<&str>) -> BTre
     found
 }
 
-/// The variables and locals the policy documents of a folder's `.tf` files (at REV and now)
-/// use: referenced in a document, or in a document only Terraform knows (its
+/// The variables, locals and module calls the policy documents of a folder's `.tf` files (at
+/// REV and now) use: referenced in a document, or in a document only Terraform knows (its
 /// `terraform-unknown-value` finding, a `templatefile` call's variables included), or in the
-/// value of a local so used.
-fn used_by_documents<'a>(sources: impl Iterator<Item = &'a TerraformSource>) -> BTreeSet<String> {
-    let mut used = BTreeSet::new();
-    let mut locals: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for source in sources {
-        let file = crate::inputs::read_policy_file(source.shown.clone(), source.bytes.clone());
-        let text: &str = &file.source.text;
-        let unknown = &crate::rules::terraform_unknown_value::RULE;
-        let mut spans: Vec<crate::source::Span> = file
-            .findings
-            .iter()
-            .filter(|f| std::ptr::eq(f.rule, unknown))
-            .map(|f| f.span)
-            .collect();
-        if let Content::Documents(documents) = &file.content {
-            spans.extend(documents.iter().map(|d| d.root.span));
+/// value of a local so used; and a call of a module in the repository (`source = "./kv"`) whose
+/// documents use its variables, with what its arguments reference.
+struct Usage<'a> {
+    sources: &'a [TerraformSource],
+    known: BTreeMap<String, BTreeSet<String>>,
+    /// The folders being looked at (a module that calls itself, through others, stops there).
+    open: BTreeSet<String>,
+}
+
+impl Usage<'_> {
+    fn of(&mut self, folder: &str) -> BTreeSet<String> {
+        if let Some(used) = self.known.get(folder) {
+            return used.clone();
         }
-        for span in spans {
-            used.extend(references(text.get(span.start..span.end).unwrap_or_default()));
+        if !self.open.insert(folder.to_string()) {
+            return BTreeSet::new();
         }
-        for (name, value) in crate::inputs::terraform::named_values(text) {
-            if name.starts_with("local.") {
-                locals.entry(name).or_default().extend(references(&value));
+        let mut used = BTreeSet::new();
+        let mut locals: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let sources = self.sources;
+        for source in sources.iter().filter(|s| s.folder() == folder) {
+            let file = crate::inputs::read_policy_file(source.shown.clone(), source.bytes.clone());
+            let text: &str = &file.source.text;
+            let unknown = &crate::rules::terraform_unknown_value::RULE;
+            let mut spans: Vec<crate::source::Span> = file
+                .findings
+                .iter()
+                .filter(|f| std::ptr::eq(f.rule, unknown))
+                .map(|f| f.span)
+                .collect();
+            if let Content::Documents(documents) = &file.content {
+                spans.extend(documents.iter().map(|d| d.root.span));
+            }
+            for span in spans {
+                used.extend(references(text.get(span.start..span.end).unwrap_or_default()));
+            }
+            for (name, value) in crate::inputs::terraform::named_values(text) {
+                if name.starts_with("local.") {
+                    locals.entry(name).or_default().extend(references(&value));
+                }
+            }
+            for (name, source, written) in crate::inputs::terraform::module_calls(text) {
+                let Some(child) = source
+                    .filter(|s| s.starts_with("./") || s.starts_with("../"))
+                    .and_then(|s| resolve(folder, &s))
+                else {
+                    continue;
+                };
+                if self.of(&child).iter().any(|n| n.starts_with("var.")) {
+                    used.insert(format!("module.{name}"));
+                    used.extend(references(&written));
+                }
             }
         }
-    }
-    // A local a document uses uses what its value references.
-    let mut todo: Vec<String> = used.iter().cloned().collect();
-    while let Some(name) = todo.pop() {
-        for next in locals.get(&name).into_iter().flatten() {
-            if used.insert(next.clone()) {
-                todo.push(next.clone());
+        // A local a document uses uses what its value references.
+        let mut todo: Vec<String> = used.iter().cloned().collect();
+        while let Some(name) = todo.pop() {
+            for next in locals.get(&name).into_iter().flatten() {
+                if used.insert(next.clone()) {
+                    todo.push(next.clone());
+                }
             }
         }
+        self.open.remove(folder);
+        self.known.insert(folder.to_string(), used.clone());
+        used
     }
-    used
 }
 
 /// The `var.NAME` and `local.NAME` references written in `text`.

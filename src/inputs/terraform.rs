@@ -1577,8 +1577,9 @@ pub fn named_files(text: &str) -> Vec<(String, String)> {
 }
 
 /// The values a Terraform file's text defines for others to use: each `variable` block
-/// (`var.NAME`, its whole text) and each attribute of a `locals` block (`local.NAME`, its
-/// value's text), as written. Empty for a text that does not parse.
+/// (`var.NAME`, its whole text), each attribute of a `locals` block (`local.NAME`, its
+/// value's text), and each `module` call (`module.NAME`, its whole text: the values it passes),
+/// as written. Empty for a text that does not parse.
 /// `diff --base` tells with it which of them a change touches.
 pub fn named_values(text: &str) -> Vec<(String, String)> {
     let Ok(body) = hcl_edit::parser::parse_body(text).or_else(|_| parse_body(text)) else {
@@ -1589,6 +1590,7 @@ pub fn named_values(text: &str) -> Vec<(String, String)> {
     for block in body.blocks() {
         match (block.ident.as_str(), block.labels.as_slice()) {
             ("variable", [name]) => values.push((format!("var.{}", name.as_str()), written(span_of_block(block)))),
+            ("module", [name]) => values.push((format!("module.{}", name.as_str()), written(span_of_block(block)))),
             ("locals", []) => {
                 for attribute in block.body.attributes() {
                     values.push((
@@ -1601,6 +1603,29 @@ pub fn named_values(text: &str) -> Vec<(String, String)> {
         }
     }
     values
+}
+
+/// Each `module` call of a Terraform file's text: its name, its `source` when a literal
+/// string, and its whole text as written. Empty for a text that does not parse.
+pub fn module_calls(text: &str) -> Vec<(String, Option<String>, String)> {
+    let Ok(body) = hcl_edit::parser::parse_body(text).or_else(|_| parse_body(text)) else {
+        return Vec::new();
+    };
+    body.blocks()
+        .filter(|block| block.ident.as_str() == "module")
+        .filter_map(|block| {
+            let [name] = block.labels.as_slice() else {
+                return None;
+            };
+            let source = block.body.get_attribute("source").and_then(|a| match &a.value {
+                Expression::String(s) => Some(s.value().to_string()),
+                _ => None,
+            });
+            let span = span_of_block(block);
+            let written = text.get(span.start..span.end).unwrap_or_default().to_string();
+            Some((name.as_str().to_string(), source, written))
+        })
+        .collect()
 }
 
 /// Read `bytes` as a Terraform template file (`templatefile("x.json.tpl", ...)`): JSON text
@@ -1870,7 +1895,12 @@ mod tests {
 
     #[test]
     fn named_values_are_variables_and_locals() {
-        let text = "variable \"arns\" {\n  default = [\"*\"]\n}\nlocals {\n  tags = { a = 1 }\n}\nresource \"x\" \"y\" {\n  z = 1\n}\n";
+        let text = "variable \"arns\" {\n  default = [\"*\"]\n}\nlocals {\n  tags = { a = 1 }\n}\nresource \"x\" \"y\" {\n  z = 1\n}\nmodule \"kv\" {\n  source = \"./kv\"\n}\n";
+        let module = "module \"kv\" {\n  source = \"./kv\"\n}".to_string();
+        assert_eq!(
+            module_calls(text),
+            [("kv".to_string(), Some("./kv".to_string()), module.clone())]
+        );
         assert_eq!(
             named_values(text),
             [
@@ -1879,6 +1909,7 @@ mod tests {
                     "variable \"arns\" {\n  default = [\"*\"]\n}".to_string()
                 ),
                 ("local.tags".to_string(), "{ a = 1 }".to_string()),
+                ("module.kv".to_string(), module),
             ]
         );
     }
