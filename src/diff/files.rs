@@ -2,7 +2,11 @@
 //! file that changed since REV, found as `lint` walks: the same kinds of file, hidden paths
 //! skipped). A file git reports changed is compared whatever `.gitignore` says; one that
 //! `ramguard.toml`'s `[[ignore]]` skips is said as not compared. Files git reports unchanged
-//! are not read.
+//! are not read, except `.tf` files, searched for the changed files they read with `file()` /
+//! `templatefile()`: such a file is compared as a file of its own, as `lint` lints it, or said
+//! as not compared when it holds no document (a list of ARNs). A changed Terraform variables
+//! file is said as not compared: the documents its values feed are unknown to diff; so is a
+//! changed `.tf` file whose variable defaults or locals a document of its folder uses.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -137,6 +141,7 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
     notes.extend(new_left_out);
     let old_name = change.old.as_ref().map(|v| v.name.clone());
     let new_name = change.new.as_ref().map(|v| v.name.clone());
+    let unknowns = [change.old.as_ref(), change.new.as_ref()].map(|v| v.map(unknowns_by_address).unwrap_or_default());
     let pairs = documents::pair(old_documents, new_documents);
     if pairs.is_empty() && notes.is_empty() {
         return outcome;
@@ -184,6 +189,9 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
             .unwrap_or_else(|| documents::nothing(new_name.as_deref().unwrap_or(&change.file)));
         let mut diff = super::diff(&old, &new, catalog);
         diff.limits.extend(notes.iter().cloned());
+        if status == "modified" {
+            diff.limits.extend(unknowns_differ(&pair.address, &unknowns));
+        }
         reports.push((
             DocumentReport {
                 old_file: old_name.clone().filter(|_| status != "added"),
@@ -204,6 +212,53 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
         outcome.documents.push(report);
     }
     outcome
+}
+
+/// For each document of a Terraform side (by address) that holds values only Terraform knows,
+/// what they are as written (`` the reference `var.arns` ``), in document order. Empty for a file
+/// of another kind (their readers make no unknown).
+fn unknowns_by_address(version: &Version) -> BTreeMap<Option<String>, Vec<String>> {
+    let lower = version.name.to_ascii_lowercase();
+    let terraform = [".tf", ".tfvars", ".tf.json", ".tfvars.json", ".tpl"]
+        .iter()
+        .any(|extension| lower.ends_with(extension));
+    if !terraform {
+        return BTreeMap::new();
+    }
+    let file = crate::inputs::read_policy_file(version.name.clone(), version.bytes.clone());
+    let Content::Documents(documents) = &file.content else {
+        return BTreeMap::new();
+    };
+    documents
+        .iter()
+        .filter(|d| d.root.holds_unknown())
+        .map(|d| {
+            let whats = crate::json::unknowns(&d.root)
+                .into_iter()
+                .map(|(_, what)| what.to_string())
+                .collect();
+            (d.address().map(str::to_string), whats)
+        })
+        .collect()
+}
+
+/// The note for a document whose values only Terraform knows are not the same on both sides
+/// (`Resource = var.dev_arns`, now `var.prod_arns`): the evaluator takes each for any value, so
+/// two of them compare alike and the change would pass unseen.
+fn unknowns_differ(address: &Option<String>, unknowns: &[BTreeMap<Option<String>, Vec<String>>; 2]) -> Option<String> {
+    let [old, new] = unknowns
+        .each_ref()
+        .map(|side| side.get(address).map(Vec::as_slice).unwrap_or_default());
+    if old == new {
+        return None;
+    }
+    let at = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let shown = |side: &[String]| side.get(at).map_or_else(|| "nothing".to_string(), String::clone);
+    Some(format!(
+        "the values only Terraform knows differ between OLD and NEW ({} in OLD, {} in NEW): each stands for any value, so what they grant is not compared; review it by hand",
+        shown(old),
+        shown(new),
+    ))
 }
 
 fn compared_as_nothing(name: &str, why: &str) -> String {
@@ -304,6 +359,29 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
             });
         }
     }
+    // The changed files a `.tf` file reads with `file()` / `templatefile()`: lint reads each
+    // as a file of its own, whatever its extension, and so does this comparison.
+    // And the changed `.tf` files whose variables or locals feed documents of their folder.
+    // The repository's `.tf` files are read only when a change may need them.
+    let followed: BTreeSet<&str> = changes
+        .iter()
+        .map(|c| c.path.as_str())
+        .filter(|p| !is_terraform_file(p))
+        .collect();
+    let changed_tf: BTreeSet<&str> = changes
+        .iter()
+        .map(|c| c.path.as_str())
+        .filter(|p| p.to_ascii_lowercase().ends_with(".tf"))
+        .collect();
+    let (read_by, values) = if followed.is_empty() && changed_tf.is_empty() {
+        (BTreeMap::new(), BTreeMap::new())
+    } else {
+        let sources = terraform_sources(&repo, &commit, options.rev, options.staged, &cwd_in_root)?;
+        (
+            read_by_terraform(&sources, &followed),
+            values_changed(&sources, &changed_tf),
+        )
+    };
     // A PATH that names nothing, here or at REV, is a mistake (a typo would pass silently).
     for (path, spec) in paths.iter().zip(&specs) {
         let absolute = config::absolute(&cwd, path);
@@ -331,7 +409,7 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
         .filter_map(|c| {
             let selection = if named(&c.path) {
                 Selection::Named
-            } else if !walked(&c.path) {
+            } else if !walked(&c.path) && !read_by.contains_key(&c.path) {
                 return None;
             } else {
                 match skipped_by(config, &root.join(&c.path), &shown(&c.path, &cwd_in_root)) {
@@ -363,6 +441,12 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
     let mut work = Vec::new();
     for (change, selection) in selected {
         let file = shown(&change.path, &cwd_in_root);
+        let feeds = Feeds {
+            read_by: read_by.get(&change.path).cloned(),
+            variables: is_variables_file(&change.path),
+            values: values.get(&change.path).cloned().unwrap_or_default(),
+        };
+        let old_file = change.old.is_some().then(|| format!("{}:{}", options.rev, change.path));
         let mut notes = Vec::new();
         let old_name = format!("{}:{}", options.rev, change.path);
         let old = match &change.old {
@@ -433,6 +517,25 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
                 }
             })
         };
+        // A file read only because a `.tf` file reads it (`arns.txt`, `policy.tpl`): compared
+        // when a side holds a policy document; otherwise not a policy ramguard reads (no false
+        // `invalid-json` for a list of ARNs), and said.
+        let followed_only = !named(&change.path) && !walked(&change.path);
+        if followed_only
+            && refusal.is_none()
+            && !matches!(selection, Selection::Skipped(_))
+            && ![old.as_ref(), new.as_ref()].into_iter().flatten().any(holds_documents)
+        {
+            let mut report = said(
+                &file,
+                old_file,
+                new_shown(change.status != Status::Deleted),
+                feeds.note(&file, false).unwrap_or_default(),
+            );
+            report.diff.limits.extend(notes);
+            work.push(Work::NotCompared(report));
+            continue;
+        }
         let named = match selection {
             Selection::Named => true,
             Selection::Walked => false,
@@ -440,25 +543,20 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
                 // Plainly no policy on either side (a `package.json`): skipped, as `lint` would
                 // skip it even without the ignore. Anything else (a side that could not be read
                 // included) is said.
+                // A file that feeds a document (variable values, a `file()` target) is said
+                // even so.
                 let sides = [old.as_ref(), new.as_ref()];
-                if notes.is_empty() && refusal.is_none() && sides.into_iter().flatten().all(plainly_no_policy) {
+                let fed_note = feeds.note(&file, false);
+                if notes.is_empty()
+                    && refusal.is_none()
+                    && fed_note.is_none()
+                    && sides.into_iter().flatten().all(plainly_no_policy)
+                {
                     continue;
                 }
-                work.push(Work::NotCompared(DocumentReport {
-                    old_file: change
-                        .old
-                        .is_some()
-                        .then_some(format!("{}:{}", options.rev, change.path)),
-                    new_file: new_shown(change.status != Status::Deleted),
-                    file,
-                    address: None,
-                    status: NOT_COMPARED,
-                    new_source: None,
-                    diff: super::DocumentDiff {
-                        limits: BTreeSet::from([note]),
-                        ..super::DocumentDiff::default()
-                    },
-                }));
+                let mut report = said(&file, old_file, new_shown(change.status != Status::Deleted), note);
+                report.diff.limits.extend(fed_note);
+                work.push(Work::NotCompared(report));
                 continue;
             }
         };
@@ -466,21 +564,42 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
             work.push(Work::Refused(refusal));
             continue;
         }
-        work.push(Work::Compare(FileChange {
-            new_shown: new_shown(new.is_some()),
-            file,
-            old,
-            new,
-            strict_old: false,
-            named,
-            notes,
-            picked: [None, None],
-        }));
+        let fed = said(
+            &file,
+            old_file,
+            new_shown(change.status != Status::Deleted),
+            String::new(),
+        );
+        work.push(Work::Compare(
+            Box::new((fed, feeds)),
+            FileChange {
+                new_shown: new_shown(new.is_some()),
+                file,
+                old,
+                new,
+                strict_old: false,
+                named,
+                notes,
+                picked: [None, None],
+            },
+        ));
     }
     let outcomes: Vec<Outcome> = work
         .into_par_iter()
         .map(|work| match work {
-            Work::Compare(change) => compare_file(change, config, &config.settings.catalog, checks),
+            Work::Compare(fed, change) => {
+                let (mut report, feeds) = *fed;
+                let mut outcome = compare_file(change, config, &config.settings.catalog, checks);
+                let compared = !outcome.documents.is_empty() || !outcome.refused.is_empty();
+                if let Some(note) = feeds.note(&report.file, compared) {
+                    report.diff.limits = BTreeSet::from([note]);
+                    let (failed, uncertain) = checks.check(&mut report, None);
+                    outcome.documents.push(report);
+                    outcome.failed.extend(failed);
+                    outcome.uncertain |= uncertain;
+                }
+                outcome
+            }
             Work::Refused(refusal) => Outcome {
                 refused: vec![refusal],
                 ..Outcome::default()
@@ -515,10 +634,357 @@ enum Selection {
 
 /// What becomes of one change.
 enum Work {
-    Compare(FileChange),
+    /// Compared; then, when what it feeds is not compared, said with the report given.
+    Compare(Box<(DocumentReport, Feeds)>, FileChange),
     Refused(Refusal),
     /// Said, not compared (a file `ramguard.toml` skips).
     NotCompared(DocumentReport),
+}
+
+/// What a changed file may feed besides its own documents: documents of `.tf` files that are
+/// not compared when it changes.
+struct Feeds {
+    /// The `file()` / `templatefile()` call of a `.tf` file that reads it, as the note says it.
+    read_by: Option<String>,
+    /// A Terraform variables file (`*.tfvars`, `*.tfvars.json`).
+    variables: bool,
+    /// The variables and locals of a `.tf` file whose value changed, that documents of its
+    /// folder mention.
+    values: Vec<String>,
+}
+
+impl Feeds {
+    /// The note that says what is not compared because `file` changed; `compared`: the file's
+    /// own comparison gave a document (or a refusal). A variables file is always said: its
+    /// values feed documents elsewhere. A file a `.tf` file reads is said when it holds no
+    /// document of its own that was compared (a list of ARNs read by `jsondecode(file(...))`).
+    fn note(&self, file: &str, compared: bool) -> Option<String> {
+        if self.variables {
+            return Some(format!(
+                "{file} changed: the values of Terraform variables are not known to diff, so the documents that use them are not compared; review them by hand"
+            ));
+        }
+        if let Some(first) = self.values.first() {
+            let more = match self.values.len() - 1 {
+                0 => String::new(),
+                n => format!(" (and {n} more)"),
+            };
+            return Some(format!(
+                "{file} changes the value of `{first}`{more}, which a policy document of its folder mentions: the values of Terraform variables and locals are not known to diff, so the documents that use them are not compared; review them by hand"
+            ));
+        }
+        let read_by = self.read_by.as_ref().filter(|_| !compared)?;
+        Some(format!(
+            "{file} changed, and {read_by}: it holds no policy document ramguard reads, so the documents that use it are not compared; review them by hand"
+        ))
+    }
+}
+
+/// A file said but not compared, with one note.
+fn said(file: &str, old_file: Option<String>, new_file: Option<String>, note: String) -> DocumentReport {
+    DocumentReport {
+        old_file,
+        new_file,
+        file: file.to_string(),
+        address: None,
+        status: NOT_COMPARED,
+        new_source: None,
+        diff: super::DocumentDiff {
+            limits: BTreeSet::from([note]),
+            ..super::DocumentDiff::default()
+        },
+    }
+}
+
+/// Whether a path is a Terraform variables file (`terraform.tfvars`, `*.auto.tfvars`,
+/// `*.tfvars.json`, or any other a `-var-file` may name with those extensions).
+fn is_variables_file(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".tfvars") || lower.ends_with(".tfvars.json")
+}
+
+/// Whether a path is a Terraform file of its own kind (never the target of `file()` worth
+/// following: its own documents, if any, are compared as it is).
+fn is_terraform_file(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".tf") || lower.ends_with(".tf.json") || is_variables_file(path)
+}
+
+/// A `.tf` file of the repository, at REV or now (the work tree, or the index).
+struct TerraformSource {
+    /// Root-relative.
+    path: String,
+    bytes: Vec<u8>,
+    /// As a note names it (`HEAD:main.tf`, `main.tf`).
+    shown: String,
+    at_rev: bool,
+}
+
+impl TerraformSource {
+    fn folder(&self) -> &str {
+        folder_of(&self.path)
+    }
+
+    fn mentions(&self, text: &str) -> bool {
+        !text.is_empty() && self.bytes.windows(text.len()).any(|w| w == text.as_bytes())
+    }
+}
+
+fn folder_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(folder, _)| folder)
+}
+
+/// Every `.tf` file of the repository at `commit`, then now (the work tree: tracked, or
+/// untracked and not ignored; the index with `staged`).
+fn terraform_sources(
+    repo: &Repo,
+    commit: &str,
+    rev: &str,
+    staged: bool,
+    cwd_in_root: &str,
+) -> Result<Vec<TerraformSource>, String> {
+    let is_tf = |path: &str| path.to_ascii_lowercase().ends_with(".tf");
+    let mut sources = Vec::new();
+    for at_rev in [true, false] {
+        if !at_rev && !staged {
+            for path in repo.work_tree_files()?.into_iter().filter(|p| is_tf(p)) {
+                let absolute = repo.root.join(&path);
+                if std::fs::symlink_metadata(&absolute).is_ok_and(|m| m.is_file())
+                    && let Ok(bytes) = std::fs::read(&absolute)
+                {
+                    let shown = shown(&path, cwd_in_root);
+                    sources.push(TerraformSource {
+                        path,
+                        bytes,
+                        shown,
+                        at_rev,
+                    });
+                }
+            }
+            continue;
+        }
+        let files: Vec<(String, String, String)> = repo
+            .files_with_blobs(commit, !at_rev)?
+            .into_iter()
+            .filter(|(path, _, mode)| is_tf(path) && mode.starts_with("100"))
+            .collect();
+        let ids: BTreeSet<String> = files.iter().map(|(_, id, _)| id.clone()).collect();
+        let blobs = repo.blobs(&ids)?;
+        for (path, id, _) in files {
+            if let Some(bytes) = blobs.get(&id) {
+                let shown = if at_rev {
+                    format!("{rev}:{path}")
+                } else {
+                    format!("{} (staged)", shown(&path, cwd_in_root))
+                };
+                sources.push(TerraformSource {
+                    path,
+                    bytes: bytes.clone(),
+                    shown,
+                    at_rev,
+                });
+            }
+        }
+    }
+    Ok(sources)
+}
+
+/// The changed files (root-relative) that a `.tf` file names through `file("...")` or
+/// `templatefile("...", ...)` with a literal path, at REV or now: for each, the first such
+/// call, as a note says it (`` `templatefile("q.json.tpl", …)` in main.tf reads it ``). Only
+/// `.tf` files that hold a changed file's name are parsed.
+fn read_by_terraform(sources: &[TerraformSource], candidates: &BTreeSet<&str>) -> BTreeMap<String, String> {
+    let mut found = BTreeMap::new();
+    let names: BTreeSet<&str> = candidates
+        .iter()
+        .filter_map(|p| p.rsplit('/').next())
+        .filter(|n| !n.is_empty())
+        .collect();
+    for source in sources {
+        if !names.iter().any(|n| source.mentions(n)) {
+            continue;
+        }
+        let Ok(text) = std::str::from_utf8(&source.bytes) else {
+            continue;
+        };
+        for (function, written) in crate::inputs::terraform::named_files(text) {
+            let Some(target) = resolve(source.folder(), &written) else {
+                continue;
+            };
+            if candidates.contains(target.as_str()) && !found.contains_key(&target) {
+                let arguments = if function == "templatefile" { ", …" } else { "" };
+                found.insert(
+                    target,
+                    format!("`{function}(\"{written}\"{arguments})` in {} reads it", source.shown),
+                );
+            }
+        }
+    }
+    found
+}
+
+/// For each changed `.tf` file, the variables (`var.NAME`), locals (`local.NAME`) and module
+/// calls (`module.NAME`) whose value differs between REV and now, that are not documents of
+/// their own (compared as such) and that documents of the same folder use ([`Usage`]): those
+/// documents may change with them, unseen.
+fn values_changed(sources: &[TerraformSource], changed: &BTreeSet<&str>) -> BTreeMap<String, Vec<String>> {
+    let mut found = BTreeMap::new();
+    let mut usage = Usage {
+        sources,
+        known: BTreeMap::new(),
+        open: BTreeSet::new(),
+    };
+    for path in changed {
+        let sides: Vec<&TerraformSource> = sources.iter().filter(|s| s.path == *path).collect();
+        let values = |at_rev: bool| -> BTreeMap<String, String> {
+            sides
+                .iter()
+                .filter(|s| s.at_rev == at_rev)
+                .filter_map(|s| std::str::from_utf8(&s.bytes).ok())
+                .flat_map(crate::inputs::terraform::named_values)
+                // Layout is no change (`terraform fmt` aligning the `=`).
+                .map(|(name, value)| (name, value.split_whitespace().collect::<Vec<_>>().join(" ")))
+                .collect()
+        };
+        let (old, new) = (values(true), values(false));
+        let documents: BTreeSet<String> = sides
+            .iter()
+            .flat_map(
+                |s| match crate::inputs::read_policy_file(s.shown.clone(), s.bytes.clone()).content {
+                    Content::Documents(documents) => documents
+                        .iter()
+                        .filter_map(|d| d.address().map(str::to_string))
+                        .collect(),
+                    _ => Vec::new(),
+                },
+            )
+            .collect();
+        let differ: BTreeSet<&String> = old
+            .keys()
+            .chain(new.keys())
+            .filter(|name| old.get(*name) != new.get(*name) && !documents.contains(*name))
+            .collect();
+        if differ.is_empty() {
+            continue;
+        }
+        let used = usage.of(folder_of(path));
+        let named: Vec<String> = differ.into_iter().filter(|n| used.contains(*n)).cloned().collect();
+        if !named.is_empty() {
+            found.insert((*path).to_string(), named);
+        }
+    }
+    found
+}
+
+/// The variables, locals and module calls the policy documents of a folder's `.tf` files (at
+/// REV and now) use: referenced in a document, or in a document only Terraform knows (its
+/// `terraform-unknown-value` finding, a `templatefile` call's variables included), or in the
+/// value of a local so used; and a call of a module in the repository (`source = "./kv"`) whose
+/// documents use its variables, with what its arguments reference.
+struct Usage<'a> {
+    sources: &'a [TerraformSource],
+    known: BTreeMap<String, BTreeSet<String>>,
+    /// The folders being looked at (a module that calls itself, through others, stops there).
+    open: BTreeSet<String>,
+}
+
+impl Usage<'_> {
+    fn of(&mut self, folder: &str) -> BTreeSet<String> {
+        if let Some(used) = self.known.get(folder) {
+            return used.clone();
+        }
+        if !self.open.insert(folder.to_string()) {
+            return BTreeSet::new();
+        }
+        let mut used = BTreeSet::new();
+        let mut locals: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let sources = self.sources;
+        for source in sources.iter().filter(|s| s.folder() == folder) {
+            let file = crate::inputs::read_policy_file(source.shown.clone(), source.bytes.clone());
+            let text: &str = &file.source.text;
+            let unknown = &crate::rules::terraform_unknown_value::RULE;
+            let mut spans: Vec<crate::source::Span> = file
+                .findings
+                .iter()
+                .filter(|f| std::ptr::eq(f.rule, unknown))
+                .map(|f| f.span)
+                .collect();
+            if let Content::Documents(documents) = &file.content {
+                spans.extend(documents.iter().map(|d| d.root.span));
+            }
+            for span in spans {
+                used.extend(references(text.get(span.start..span.end).unwrap_or_default()));
+            }
+            for (name, value) in crate::inputs::terraform::named_values(text) {
+                if name.starts_with("local.") {
+                    locals.entry(name).or_default().extend(references(&value));
+                }
+            }
+            for (name, source, written) in crate::inputs::terraform::module_calls(text) {
+                let Some(child) = source
+                    .filter(|s| s.starts_with("./") || s.starts_with("../"))
+                    .and_then(|s| resolve(folder, &s))
+                else {
+                    continue;
+                };
+                if self.of(&child).iter().any(|n| n.starts_with("var.")) {
+                    used.insert(format!("module.{name}"));
+                    used.extend(references(&written));
+                }
+            }
+        }
+        // A local a document uses uses what its value references.
+        let mut todo: Vec<String> = used.iter().cloned().collect();
+        while let Some(name) = todo.pop() {
+            for next in locals.get(&name).into_iter().flatten() {
+                if used.insert(next.clone()) {
+                    todo.push(next.clone());
+                }
+            }
+        }
+        self.open.remove(folder);
+        self.known.insert(folder.to_string(), used.clone());
+        used
+    }
+}
+
+/// The `var.NAME` and `local.NAME` references written in `text`.
+fn references(text: &str) -> BTreeSet<String> {
+    let identifier = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    let mut found = BTreeSet::new();
+    for prefix in ["var.", "local."] {
+        for (at, _) in text.match_indices(prefix) {
+            let before = text.get(..at).and_then(|t| t.chars().next_back());
+            if before.is_some_and(|c| identifier(c) || c == '.') {
+                continue;
+            }
+            let rest = text.get(at + prefix.len()..).unwrap_or_default();
+            let name: String = rest.chars().take_while(|&c| identifier(c)).collect();
+            if !name.is_empty() {
+                found.insert(format!("{prefix}{name}"));
+            }
+        }
+    }
+    found
+}
+
+/// `written` (a path `file()` is given) from `folder` (root-relative), as a root-relative path;
+/// `None` when it is absolute or leaves the repository.
+fn resolve(folder: &str, written: &str) -> Option<String> {
+    if written.starts_with('/') || written.contains('\\') {
+        return None;
+    }
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for part in written.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// The blobs read from git, each handed to every side that uses it: two changed files with the
@@ -579,6 +1045,13 @@ fn plainly_no_policy(version: &Version) -> bool {
     }
 }
 
+/// Whether a side holds a policy document as `lint` reads it (by its name: `.tpl` is a
+/// Terraform template, anything else JSON).
+fn holds_documents(version: &Version) -> bool {
+    let file = crate::inputs::read_policy_file(version.name.clone(), version.bytes.clone());
+    matches!(&file.content, Content::Documents(documents) if !documents.is_empty())
+}
+
 const SYMBOLIC_LINK: &str = "120000";
 
 /// `path` relative to `root`, `/`-separated; `None` outside it.
@@ -630,6 +1103,31 @@ mod tests {
         assert_eq!(shown("policies/a.json", "policies"), "a.json");
         assert_eq!(shown("other/a.json", "policies/x"), "../../other/a.json");
         assert_eq!(shown("policiesx/a.json", "policies"), "../policiesx/a.json");
+    }
+
+    #[test]
+    fn file_paths_resolve_from_the_folder_of_the_tf_file() {
+        assert_eq!(resolve("", "p.tpl").as_deref(), Some("p.tpl"));
+        assert_eq!(
+            resolve("infra", "./policies/p.tpl").as_deref(),
+            Some("infra/policies/p.tpl")
+        );
+        assert_eq!(
+            resolve("infra/a", "../shared/p.json").as_deref(),
+            Some("infra/shared/p.json")
+        );
+        assert_eq!(resolve("", "../p.json"), None);
+        assert_eq!(resolve("infra", "/etc/p.json"), None);
+    }
+
+    #[test]
+    fn references_are_whole_names() {
+        let found = references("concat(var.arns, local.more_arns) module.var.x var.a-b [var.c]");
+        let expected: BTreeSet<String> = ["var.arns", "local.more_arns", "var.a-b", "var.c"]
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        assert_eq!(found, expected);
     }
 
     #[test]

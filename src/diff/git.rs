@@ -227,6 +227,49 @@ impl Repo {
             .collect())
     }
 
+    /// Every file of the repository at `commit` (`staged`: in the index), with its blob and
+    /// mode (`git ls-tree -r`, `git ls-files --stage`).
+    pub fn files_with_blobs(&self, commit: &str, staged: bool) -> Result<Vec<(String, String, String)>, String> {
+        let mut command = git(Some(&self.root));
+        if staged {
+            command.args(["ls-files", "--stage", "-z"]);
+        } else {
+            command.args(["ls-tree", "-r", "-z", "--full-tree", commit]);
+        }
+        let out = output(command)?;
+        let mut files = Vec::new();
+        for entry in out.split(|&b| b == 0).filter(|e| !e.is_empty()) {
+            let entry = String::from_utf8_lossy(entry);
+            // `<mode> blob <id>\t<path>` (ls-tree), `<mode> <id> <stage>\t<path>` (ls-files).
+            let Some((meta, path)) = entry.split_once('\t') else {
+                return Err(format!("unexpected output of git: `{entry}`"));
+            };
+            let parts: Vec<&str> = meta.split(' ').collect();
+            let (mode, id) = match (staged, parts.as_slice()) {
+                (false, [mode, "blob", id]) | (true, [mode, id, _]) => (*mode, *id),
+                // A submodule (`commit`) is no file.
+                (false, [_, _, _]) => continue,
+                _ => return Err(format!("unexpected output of git: `{entry}`")),
+            };
+            files.push((path.to_string(), id.to_string(), mode.to_string()));
+        }
+        Ok(files)
+    }
+
+    /// Every file of the work tree that git tracks, or does not track and does not ignore.
+    pub fn work_tree_files(&self) -> Result<Vec<String>, String> {
+        let mut command = git(Some(&self.root));
+        command.args(["ls-files", "--cached", "--others", "--exclude-standard", "-z"]);
+        let out = output(command)?;
+        let mut files: Vec<String> = out
+            .split(|&b| b == 0)
+            .filter(|p| !p.is_empty())
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+            .collect();
+        files.dedup();
+        Ok(files)
+    }
+
     /// The contents of blobs, by id, in one `git cat-file --batch`.
     pub fn blobs(&self, ids: &BTreeSet<String>) -> Result<BTreeMap<String, Vec<u8>>, String> {
         let mut blobs = BTreeMap::new();

@@ -1542,6 +1542,92 @@ fn literal_path(text: &str, expr: &Expression) -> Option<String> {
     }
 }
 
+/// Every file a Terraform file's text names through `file("...")` or `templatefile("...", ...)`,
+/// anywhere in it (a document attribute or not, inside `jsondecode`, `merge`, an interpolation),
+/// with a literal path or `"${path.module}/..."`: each call's function and the path as written,
+/// whatever its extension and whether or not it exists. Empty for a text that does not parse.
+/// `diff --base` follows a changed file back to the `.tf` files it feeds with it.
+pub fn named_files(text: &str) -> Vec<(String, String)> {
+    struct Calls<'t> {
+        text: &'t str,
+        named: Vec<(String, String)>,
+    }
+    impl hcl_edit::visit::Visit for Calls<'_> {
+        fn visit_func_call(&mut self, call: &hcl_edit::expr::FuncCall) {
+            let function = call.name.name.as_str();
+            if call.name.namespace.is_empty()
+                && matches!(function, "file" | "templatefile")
+                && let Some(path) = call.args.iter().next().and_then(|arg| literal_path(self.text, arg))
+            {
+                self.named.push((function.to_string(), path));
+            }
+            hcl_edit::visit::visit_func_call(self, call);
+        }
+    }
+    // Unblanked first: a call inside a heredoc's interpolation counts too.
+    let Ok(body) = hcl_edit::parser::parse_body(text).or_else(|_| parse_body(text)) else {
+        return Vec::new();
+    };
+    let mut calls = Calls {
+        text,
+        named: Vec::new(),
+    };
+    hcl_edit::visit::Visit::visit_body(&mut calls, &body);
+    calls.named
+}
+
+/// The values a Terraform file's text defines for others to use: each `variable` block
+/// (`var.NAME`, its whole text), each attribute of a `locals` block (`local.NAME`, its
+/// value's text), and each `module` call (`module.NAME`, its whole text: the values it passes),
+/// as written. Empty for a text that does not parse.
+/// `diff --base` tells with it which of them a change touches.
+pub fn named_values(text: &str) -> Vec<(String, String)> {
+    let Ok(body) = hcl_edit::parser::parse_body(text).or_else(|_| parse_body(text)) else {
+        return Vec::new();
+    };
+    let written = |span: Span| text.get(span.start..span.end).unwrap_or_default().to_string();
+    let mut values = Vec::new();
+    for block in body.blocks() {
+        match (block.ident.as_str(), block.labels.as_slice()) {
+            ("variable", [name]) => values.push((format!("var.{}", name.as_str()), written(span_of_block(block)))),
+            ("module", [name]) => values.push((format!("module.{}", name.as_str()), written(span_of_block(block)))),
+            ("locals", []) => {
+                for attribute in block.body.attributes() {
+                    values.push((
+                        format!("local.{}", attribute.key.as_str()),
+                        written(span_of(&attribute.value)),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    values
+}
+
+/// Each `module` call of a Terraform file's text: its name, its `source` when a literal
+/// string, and its whole text as written. Empty for a text that does not parse.
+pub fn module_calls(text: &str) -> Vec<(String, Option<String>, String)> {
+    let Ok(body) = hcl_edit::parser::parse_body(text).or_else(|_| parse_body(text)) else {
+        return Vec::new();
+    };
+    body.blocks()
+        .filter(|block| block.ident.as_str() == "module")
+        .filter_map(|block| {
+            let [name] = block.labels.as_slice() else {
+                return None;
+            };
+            let source = block.body.get_attribute("source").and_then(|a| match &a.value {
+                Expression::String(s) => Some(s.value().to_string()),
+                _ => None,
+            });
+            let span = span_of_block(block);
+            let written = text.get(span.start..span.end).unwrap_or_default().to_string();
+            Some((name.as_str().to_string(), source, written))
+        })
+        .collect()
+}
+
 /// Read `bytes` as a Terraform template file (`templatefile("x.json.tpl", ...)`): JSON text
 /// whose `${...}` and `%{...}` are values only Terraform knows, linted for what is known as a
 /// heredoc is. Named on the command line, or reached through a `.tf` file.
@@ -1791,6 +1877,41 @@ mod tests {
     fn mentions_of_statement_are_keys_only() {
         assert!(mentions_statement(r#"{"Statement" : ["#));
         assert!(!mentions_statement(r#"{"a": "Statement"}"#));
+    }
+
+    #[test]
+    fn named_files_are_found_in_any_expression() {
+        let text = "resource \"alicloud_ram_policy\" \"p\" {\n  policy_document = file(\"${path.module}/p.tpl\")\n}\nlocals {\n  arns = jsondecode(file(\"arns.json\"))\n  q = \"${templatefile(\"../q.json.tpl\", {})}\"\n  r = file(var.path)\n}\n";
+        assert_eq!(
+            named_files(text),
+            [
+                ("file".to_string(), "p.tpl".to_string()),
+                ("file".to_string(), "arns.json".to_string()),
+                ("templatefile".to_string(), "../q.json.tpl".to_string()),
+            ]
+        );
+        assert!(named_files("resource {").is_empty());
+    }
+
+    #[test]
+    fn named_values_are_variables_and_locals() {
+        let text = "variable \"arns\" {\n  default = [\"*\"]\n}\nlocals {\n  tags = { a = 1 }\n}\nresource \"x\" \"y\" {\n  z = 1\n}\nmodule \"kv\" {\n  source = \"./kv\"\n}\n";
+        let module = "module \"kv\" {\n  source = \"./kv\"\n}".to_string();
+        assert_eq!(
+            module_calls(text),
+            [("kv".to_string(), Some("./kv".to_string()), module.clone())]
+        );
+        assert_eq!(
+            named_values(text),
+            [
+                (
+                    "var.arns".to_string(),
+                    "variable \"arns\" {\n  default = [\"*\"]\n}".to_string()
+                ),
+                ("local.tags".to_string(), "{ a = 1 }".to_string()),
+                ("module.kv".to_string(), module),
+            ]
+        );
     }
 
     #[test]
