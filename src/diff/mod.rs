@@ -446,8 +446,8 @@ fn lifted_denials(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog,
     let mut signatures: HashMap<&str, usize> = HashMap::new();
     let mut groups: HashMap<Vec<bool>, usize> = HashMap::new();
     let mut layers: Vec<([Layer; 1], [Layer; 1])> = Vec::new();
-    let mut decided: HashMap<(usize, &str, &[(String, Option<Vec<String>>)]), Option<Vec<StatementRef>>> =
-        HashMap::new();
+    // By (group, resource, context): OLD's statements that deny it, where it is lifted.
+    let mut decided: HashMap<(usize, &str, &eval::exact::Assignment), Option<Vec<StatementRef>>> = HashMap::new();
     let only = |policy: &CompiledPolicy, keep: &dyn Fn(&crate::eval::compiled::CompiledStatement) -> bool| {
         as_layers(&CompiledPolicy {
             source: policy.source.clone(),
@@ -472,7 +472,7 @@ fn lifted_denials(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog,
                 next
             })
         });
-        let key = (group, change.witness.resource.as_str(), change.witness.context.as_slice());
+        let key = (group, change.witness.resource.as_str(), &change.witness.context);
         let Some((old_denies, new_allows)) = layers.get(group) else {
             continue;
         };
