@@ -177,3 +177,73 @@ fn a_failed_check_is_not_called_uncertain() {
     assert_eq!(code, 1, "{value}");
     assert_eq!(value["summary"]["uncertain"], false, "{value}");
 }
+
+/// A guard whose denial hangs on what ramguard cannot settle (a value only Terraform knows, a
+/// key that may be absent) and that NEW no longer makes: "conditional before, allowed after"
+/// may be a lifted denial, and fails the check.
+#[test]
+fn a_guard_that_may_have_denied_and_no_longer_does_fails_the_check() {
+    for (old, new) in [
+        (
+            "tests/fixtures/diff_fail_open/var-guard-old.tf",
+            "tests/fixtures/diff_fail_open/var-guard-new.tf",
+        ),
+        (
+            "tests/fixtures/diff_fail_open/absent-key-guard.json",
+            "tests/fixtures/diff_fail_open/absent-key-guard-loosened.json",
+        ),
+    ] {
+        let (code, value) = json_diff(&["--fail-on-new-access", old, new]);
+        assert_eq!(code, 1, "{old}: {value}");
+        let may_lift = &value["documents"][0]["may_lift"][0];
+        assert_eq!(may_lift["witness"]["action"], "kvstore:DeleteInstance", "{value}");
+        assert_eq!(may_lift["old"], "conditional", "{value}");
+        assert_eq!(value["summary"]["may_lift"], 1, "{value}");
+        let (code, out, _) = common::run(&["diff", "--fail-on-new-access", old, new]);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("may no longer be denied"), "{out}");
+    }
+}
+
+/// NEW allows for sure what OLD may have denied: possible new access, which fails the check.
+#[test]
+fn allowed_where_old_may_have_denied_fails_the_check() {
+    let (code, value) = json_diff(&[
+        "--fail-on-new-access",
+        "tests/fixtures/diff_fail_open/allow-with-absent-key-guard.json",
+        "tests/fixtures/diff_fail_open/allow-with-absent-key-guard-loosened.json",
+    ]);
+    assert_eq!(code, 1, "{value}");
+    let undecided = &value["documents"][0]["undecided"][0];
+    assert_eq!(
+        (&undecided["old"], &undecided["new"]),
+        (&"conditional".into(), &"allowed".into()),
+        "{value}"
+    );
+    assert!(
+        value["failed_checks"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("may allow 1 request(s)")),
+        "{value}"
+    );
+}
+
+/// A lifted denial has no statement in NEW: its failed check stands on NEW's file, not on none.
+#[test]
+fn a_lifted_denial_is_annotated_on_the_new_file() {
+    let args = [
+        "diff",
+        "--fail-on-new-access",
+        "--format",
+        "github",
+        "tests/fixtures/diff_fail_open/guard.json",
+        "tests/fixtures/diff_fail_open/guard-narrowed.json",
+    ];
+    let (code, out, _) = common::run(&args);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("::error file=tests/fixtures/diff_fail_open/guard-narrowed.json,line=1")),
+        "{out}"
+    );
+}

@@ -180,11 +180,7 @@ impl Checks {
         if let Some(origin) = self.fail_on_new_access
             && diff.may_add_access()
         {
-            let conditional = diff
-                .undecided
-                .iter()
-                .filter(|(_, old, new)| *new == Decision::Conditional && *old != Decision::Allowed)
-                .count();
+            let conditional = diff.conditional_new();
             let before = match &report.old_file {
                 Some(old) => format!("`{old}` denies"),
                 None => "nothing allowed before (a new document)".to_string(),
@@ -193,12 +189,22 @@ impl Checks {
                 check: "fail-on-new-access".into(),
                 message: {
                     let mut what = Vec::new();
-                    if !diff.new.is_empty() || conditional == 0 && diff.lifted.is_empty() {
+                    if !diff.new.is_empty() || conditional == 0 && diff.lifted.is_empty() && diff.may_lift.is_empty() {
                         what.push(format!("allows {} request(s) that {before}", diff.new.len()));
                     }
                     if conditional > 0 {
                         what.push(format!(
                             "may allow {conditional} request(s) that {before} (conditional)"
+                        ));
+                    }
+                    if !diff.may_lift.is_empty() {
+                        what.push(format!(
+                            "may no longer deny {} request(s) that {} may have denied (conditional)",
+                            diff.may_lift.len(),
+                            report
+                                .old_file
+                                .as_deref()
+                                .map_or_else(|| "OLD".to_string(), |old| format!("`{old}`"))
                         ));
                     }
                     if !diff.lifted.is_empty() {

@@ -67,6 +67,10 @@ pub struct DocumentDiff {
     /// Denied explicitly by OLD and not by NEW: access for a principal whom another policy
     /// allows (a guard removed or narrowed). `statements` are OLD's that denied it.
     pub lifted: Vec<Change>,
+    /// Requests whose denial NEW may lift, where one side's answer is `conditional` (a `Deny`
+    /// with a value only Terraform knows, a condition on a key that may be absent), with
+    /// OLD's and NEW's decisions beside an `Allow` of everything.
+    pub may_lift: Vec<(Witness, Decision, Decision)>,
     /// Requests where one side's answer stays `conditional` (not reported as a change either
     /// way), with OLD's and NEW's decisions.
     pub undecided: Vec<(Witness, Decision, Decision)>,
@@ -86,13 +90,24 @@ impl DocumentDiff {
     /// Whether NEW may allow something OLD denies: a new access, a denial lifted, or a request
     /// NEW answers `conditional` where OLD does not allow it (fail closed).
     pub fn may_add_access(&self) -> bool {
-        !self.new.is_empty()
-            || !self.lifted.is_empty()
-            || self
-                .undecided
-                .iter()
-                .any(|(_, old, new)| *new == Decision::Conditional && *old != Decision::Allowed)
+        !self.new.is_empty() || !self.lifted.is_empty() || !self.may_lift.is_empty() || self.conditional_new() > 0
     }
+
+    /// The undecided requests that NEW may allow and OLD may not have allowed.
+    pub fn conditional_new(&self) -> usize {
+        self.undecided
+            .iter()
+            .filter(|(_, old, new)| may_be_new(*old, *new))
+            .count()
+    }
+}
+
+/// Whether a request with these decisions (one of them `conditional`) may be access NEW gives
+/// and OLD did not: NEW may allow where OLD denied, or NEW allows where OLD only may have
+/// (OLD's `conditional` may resolve to a denial: a `Deny` with a value only Terraform knows).
+pub fn may_be_new(old: Decision, new: Decision) -> bool {
+    (new == Decision::Conditional && old != Decision::Allowed)
+        || (old == Decision::Conditional && new == Decision::Allowed)
 }
 
 /// A policy as the caller's only identity policy.
@@ -488,15 +503,13 @@ fn lifted_denials(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog,
             });
         }
     }
-    let may_lift = lifted
-        .undecided
-        .iter()
-        .filter(|(_, old, new)| *new == Decision::Conditional && *old != Decision::Allowed)
-        .count();
-    if may_lift > 0 {
-        result.limits.insert(format!(
-            "NEW may lift OLD's denial of {may_lift} request(s), depending on values known only when the document is rendered"
-        ));
+    // Beside an `Allow` of everything, "allowed" is "not denied": a request OLD may have
+    // denied and NEW may not deny (one of them `conditional`) may be lifted. Access NEW
+    // allows alone is `new` or undecided already.
+    for (witness, old_decision, new_decision) in lifted.undecided {
+        if may_be_new(old_decision, new_decision) && decide(&as_layers(new), &witness).decision != Decision::Allowed {
+            result.may_lift.push((witness, old_decision, new_decision));
+        }
     }
     result.limits.extend(lifted.limits);
     for (action, class) in lifted.action_classes {

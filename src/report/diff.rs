@@ -61,6 +61,12 @@ pub fn json(documents: &[DocumentReport], failed: &[Failed], uncertain: bool) ->
                 "new": d.diff.new.iter().map(|c| change_json(c, &d.diff.action_classes)).collect::<Vec<_>>(),
                 "removed": d.diff.removed.iter().map(|c| change_json(c, &d.diff.action_classes)).collect::<Vec<_>>(),
                 "lifted": d.diff.lifted.iter().map(|c| change_json(c, &d.diff.action_classes)).collect::<Vec<_>>(),
+                "may_lift": d.diff.may_lift.iter().map(|(w, old, new)| json!({
+                    "witness": witness_json(w),
+                    "description": d.diff.action_classes.get(&w.action),
+                    "old": old.as_str(),
+                    "new": new.as_str(),
+                })).collect::<Vec<_>>(),
                 "undecided": d.diff.undecided.iter().map(|(w, old, new)| json!({
                     "witness": witness_json(w),
                     "description": d.diff.action_classes.get(&w.action),
@@ -90,6 +96,7 @@ pub fn json(documents: &[DocumentReport], failed: &[Failed], uncertain: bool) ->
             "new": documents.iter().map(|d| d.diff.new.len()).sum::<usize>(),
             "removed": documents.iter().map(|d| d.diff.removed.len()).sum::<usize>(),
             "lifted": documents.iter().map(|d| d.diff.lifted.len()).sum::<usize>(),
+            "may_lift": documents.iter().map(|d| d.diff.may_lift.len()).sum::<usize>(),
             "undecided": documents.iter().map(|d| d.diff.undecided.len()).sum::<usize>(),
             "failed_checks": failed.len(),
             "uncertain": uncertain,
@@ -173,7 +180,7 @@ pub fn human(documents: &[DocumentReport], failed: &[Failed], uncertain: bool) -
         out.push_str(&header(d));
         if d.status == crate::diff::files::NOT_COMPARED {
             out.push_str("  not compared\n");
-        } else if d.diff.is_empty() && d.diff.undecided.is_empty() {
+        } else if d.diff.is_empty() && d.diff.undecided.is_empty() && d.diff.may_lift.is_empty() {
             out.push_str("  no access added or removed\n");
         }
         for change in &d.diff.new {
@@ -200,6 +207,14 @@ pub fn human(documents: &[DocumentReport], failed: &[Failed], uncertain: bool) -
         for (witness, old, new) in &d.diff.undecided {
             out.push_str(&format!(
                 "  ? {} (old: {}, new: {})\n",
+                describe_in(witness, &d.diff.action_classes),
+                old.as_str(),
+                new.as_str()
+            ));
+        }
+        for (witness, old, new) in &d.diff.may_lift {
+            out.push_str(&format!(
+                "  ? {} may no longer be denied (beside a policy that allows it, old: {}, new: {})\n",
                 describe_in(witness, &d.diff.action_classes),
                 old.as_str(),
                 new.as_str()
@@ -283,7 +298,13 @@ struct Annotation {
 fn annotations(documents: &[DocumentReport], failed: &[Failed]) -> Vec<Annotation> {
     let mut out = Vec::new();
     for failure in failed {
-        let file = failure.statements.first().map_or("", |s| s.file.as_str());
+        // A check without NEW's statement (a lifted denial, a document gone) stands on NEW's file.
+        let file = failure
+            .statements
+            .first()
+            .map(|s| s.file.as_str())
+            .or(failure.source.as_ref().map(|s| s.name.as_str()))
+            .unwrap_or_default();
         out.push(Annotation {
             rule: "failed-check",
             error: true,
