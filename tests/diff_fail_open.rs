@@ -247,3 +247,26 @@ fn a_lifted_denial_is_annotated_on_the_new_file() {
         "{out}"
     );
 }
+
+/// A guard given `count = 0` is destroyed by Terraform though its document reads the same:
+/// said, and never a clean pass under a check.
+#[test]
+fn a_changed_count_or_for_each_is_not_a_clean_pass() {
+    let (code, value) = json_diff(&[
+        "--fail-on-new-access",
+        "tests/fixtures/diff_fail_open/count-old.tf",
+        "tests/fixtures/diff_fail_open/count-new.tf",
+    ]);
+    assert_eq!(code, 3, "{value}");
+    let guard = value["documents"]
+        .as_array()
+        .and_then(|d| d.iter().find(|d| d["address"] == "alicloud_ram_policy.guard"))
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        guard["limits"][0]
+            .as_str()
+            .is_some_and(|n| n.contains("(none in OLD, `count = 0` in NEW)")),
+        "{value}"
+    );
+}

@@ -142,6 +142,8 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
     let old_name = change.old.as_ref().map(|v| v.name.clone());
     let new_name = change.new.as_ref().map(|v| v.name.clone());
     let unknowns = [change.old.as_ref(), change.new.as_ref()].map(|v| v.map(unknowns_by_address).unwrap_or_default());
+    let multiplicities =
+        [change.old.as_ref(), change.new.as_ref()].map(|v| v.map(multiplicities_by_address).unwrap_or_default());
     let pairs = documents::pair(old_documents, new_documents);
     if pairs.is_empty() && notes.is_empty() {
         return outcome;
@@ -192,6 +194,7 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
         if status == "modified" {
             diff.limits.extend(unknowns_differ(&pair.address, &unknowns));
         }
+        diff.limits.extend(multiplicity_differs(&pair.address, &multiplicities));
         reports.push((
             DocumentReport {
                 old_file: old_name.clone().filter(|_| status != "added"),
@@ -240,6 +243,39 @@ fn unknowns_by_address(version: &Version) -> BTreeMap<Option<String>, Vec<String
             (d.address().map(str::to_string), whats)
         })
         .collect()
+}
+
+/// For each resource or data block of a `.tf` side with `count` or `for_each`, by address, the
+/// meta-arguments as written. Empty for a file of another kind.
+fn multiplicities_by_address(version: &Version) -> BTreeMap<String, String> {
+    if !version.name.to_ascii_lowercase().ends_with(".tf") {
+        return BTreeMap::new();
+    }
+    std::str::from_utf8(&version.bytes)
+        .map(crate::inputs::terraform::multiplicities)
+        .unwrap_or_default()
+}
+
+/// The note for a document whose resource's `count` or `for_each` is not the same on both
+/// sides (a guard given `count = 0` is destroyed, though its document reads the same): how many
+/// of it Terraform makes is not compared, and the change would pass unseen.
+fn multiplicity_differs(address: &Option<String>, multiplicities: &[BTreeMap<String, String>; 2]) -> Option<String> {
+    let address = address.as_deref()?;
+    // A document of a resource (`alicloud_ram_policy.guard`) or of a data source.
+    let [old, new] = multiplicities.each_ref().map(|side| {
+        side.iter()
+            .find(|(block, _)| address == block.as_str() || address.starts_with(&format!("{block}.")))
+            .map(|(_, meta)| meta.as_str())
+    });
+    if old == new {
+        return None;
+    }
+    let shown = |meta: Option<&str>| meta.map_or_else(|| "none".to_string(), |m| format!("`{m}`"));
+    Some(format!(
+        "`{address}`'s `count` / `for_each` differ between OLD and NEW ({} in OLD, {} in NEW): how many of the document Terraform makes, none included, is not compared; review it by hand",
+        shown(old),
+        shown(new)
+    ))
 }
 
 /// The note for a document whose values only Terraform knows are not the same on both sides

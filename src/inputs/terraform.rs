@@ -1605,6 +1605,34 @@ pub fn named_values(text: &str) -> Vec<(String, String)> {
     values
 }
 
+/// For each `resource` and `data` block of a Terraform file's text that has a `count` or
+/// `for_each` (its address, `alicloud_ram_policy.guard` or `data.x.y`), the meta-arguments as
+/// written (`count = 0`): how many of its documents Terraform makes, which only Terraform knows.
+pub fn multiplicities(text: &str) -> std::collections::BTreeMap<String, String> {
+    let Ok(body) = hcl_edit::parser::parse_body(text).or_else(|_| parse_body(text)) else {
+        return std::collections::BTreeMap::new();
+    };
+    let written = |span: Span| text.get(span.start..span.end).unwrap_or_default().trim().to_string();
+    let mut out = std::collections::BTreeMap::new();
+    for block in body.blocks() {
+        let address = match (block.ident.as_str(), block.labels.as_slice()) {
+            ("resource", [kind, name]) => format!("{}.{}", kind.as_str(), name.as_str()),
+            ("data", [kind, name]) => format!("data.{}.{}", kind.as_str(), name.as_str()),
+            _ => continue,
+        };
+        let meta: Vec<String> = block
+            .body
+            .attributes()
+            .filter(|a| matches!(a.key.as_str(), "count" | "for_each"))
+            .map(|a| format!("{} = {}", a.key.as_str(), written(span_of(&a.value))))
+            .collect();
+        if !meta.is_empty() {
+            out.insert(address, meta.join(", "));
+        }
+    }
+    out
+}
+
 /// Each `module` call of a Terraform file's text: its name, its `source` when a literal
 /// string, and its whole text as written. Empty for a text that does not parse.
 pub fn module_calls(text: &str) -> Vec<(String, Option<String>, String)> {
