@@ -270,3 +270,21 @@ fn a_changed_count_or_for_each_is_not_a_clean_pass() {
         "{value}"
     );
 }
+
+/// Two files named: a local the document reads, widened in the same file, is said (it
+/// compared alike, exit 0).
+#[test]
+fn a_changed_local_of_the_same_file_is_not_a_clean_pass() {
+    let (code, value) = json_diff(&[
+        "--fail-on-new-access",
+        "tests/fixtures/diff_fail_open/local-old.tf",
+        "tests/fixtures/diff_fail_open/local-new.tf",
+    ]);
+    assert_eq!(code, 3, "{value}");
+    assert!(
+        value["documents"][0]["limits"].as_array().is_some_and(|notes| notes
+            .iter()
+            .any(|n| n.as_str().is_some_and(|n| n.contains("`local.arns`")))),
+        "{value}"
+    );
+}

@@ -144,6 +144,7 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
     let unknowns = [change.old.as_ref(), change.new.as_ref()].map(|v| v.map(unknowns_by_address).unwrap_or_default());
     let multiplicities =
         [change.old.as_ref(), change.new.as_ref()].map(|v| v.map(multiplicities_by_address).unwrap_or_default());
+    let values_differ = differing_values(change.old.as_ref(), change.new.as_ref());
     let pairs = documents::pair(old_documents, new_documents);
     if pairs.is_empty() && notes.is_empty() {
         return outcome;
@@ -195,6 +196,15 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
             diff.limits.extend(unknowns_differ(&pair.address, &unknowns));
         }
         diff.limits.extend(multiplicity_differs(&pair.address, &multiplicities));
+        // A value of the file itself that a document may read (`Resource = local.arns`, the
+        // local widened): the document reads the same, what it grants does not.
+        if !values_differ.is_empty() && unknowns.iter().any(|side| side.contains_key(&pair.address)) {
+            let listed: Vec<String> = values_differ.iter().map(|n| format!("`{n}`")).collect();
+            diff.limits.insert(format!(
+                "{} of the file differ between OLD and NEW, and the document has values only Terraform knows: what they grant is not compared; review it by hand",
+                listed.join(", ")
+            ));
+        }
         reports.push((
             DocumentReport {
                 old_file: old_name.clone().filter(|_| status != "added"),
@@ -242,6 +252,27 @@ fn unknowns_by_address(version: &Version) -> BTreeMap<Option<String>, Vec<String
                 .collect();
             (d.address().map(str::to_string), whats)
         })
+        .collect()
+}
+
+/// The variables, locals and module calls of a `.tf` file whose value differs between OLD and
+/// NEW (layout aside). Empty for files of other kinds.
+fn differing_values(old: Option<&Version>, new: Option<&Version>) -> BTreeSet<String> {
+    let values = |version: Option<&Version>| -> BTreeMap<String, String> {
+        version
+            .filter(|v| v.name.to_ascii_lowercase().ends_with(".tf"))
+            .and_then(|v| std::str::from_utf8(&v.bytes).ok())
+            .map(crate::inputs::terraform::named_values)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, value)| (name, value.split_whitespace().collect::<Vec<_>>().join(" ")))
+            .collect()
+    };
+    let (old, new) = (values(old), values(new));
+    old.keys()
+        .chain(new.keys())
+        .filter(|name| old.get(*name) != new.get(*name))
+        .cloned()
         .collect()
 }
 
