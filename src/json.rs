@@ -43,6 +43,38 @@ pub enum Value {
     Template(Template),
 }
 
+/// A value as JSON text without layout or places (members in the order written; an unknown
+/// as what it is): two values that read the same give the same text.
+pub fn written_without_layout(node: &Node) -> String {
+    match &node.value {
+        Value::Null => "null".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.clone(),
+        Value::String(s) => format!("{s:?}"),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(written_without_layout).collect::<Vec<_>>().join(",")
+        ),
+        Value::Object(members) => format!(
+            "{{{}}}",
+            members
+                .iter()
+                .map(|m| format!("{:?}:{}", m.key, written_without_layout(&m.value)))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        Value::Unknown(what) => format!("<{what}>"),
+        Value::Template(template) => template
+            .parts
+            .iter()
+            .map(|part| match part {
+                Part::Text(text, _) => text.clone(),
+                Part::Unknown(what, _) => format!("<{what}>"),
+            })
+            .collect(),
+    }
+}
+
 /// A string with unknown parts (see [`Value::Template`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {

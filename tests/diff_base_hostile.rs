@@ -377,3 +377,33 @@ fn a_changed_policy_that_ramguard_toml_skips_is_said_and_leaves_the_checks_uncer
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("+ `kvstore:DeleteInstance` on `*`"), "{out}");
 }
+
+/// A file that only attaches policies holds no document, but detaching a guard grants what it
+/// denied: said, never a clean pass under a check (it was skipped, exit 0).
+#[test]
+fn a_changed_attachment_is_said() {
+    let repo = Repo::new("attachment");
+    let attachment = |policy: &str| {
+        format!(
+            "resource \"alicloud_ram_user_policy_attachment\" \"guard\" {{\n  policy_name = \"{policy}\"\n  policy_type = \"Custom\"\n  user_name   = \"ops\"\n}}\n"
+        )
+    };
+    repo.write("attachments.tf", &attachment("guard"));
+    repo.commit_all();
+    repo.write("attachments.tf", &attachment("nothing"));
+    let (code, out, err) = repo.run_with(&[], &["diff", "--base", "HEAD", "--fail-on-new-access"]);
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(
+        out.contains("the policy attachments `alicloud_ram_user_policy_attachment.guard` differ"),
+        "{out}"
+    );
+    // Layout alone is no change.
+    repo.write(
+        "attachments.tf",
+        &attachment("guard")
+            .replace("  user_name   =", "  user_name =")
+            .replace("\n}", "\n\n}"),
+    );
+    let (code, out, err) = repo.run_with(&[], &["diff", "--base", "HEAD", "--fail-on-new-access"]);
+    assert_eq!(code, 0, "{out}{err}");
+}

@@ -288,3 +288,21 @@ fn a_changed_local_of_the_same_file_is_not_a_clean_pass() {
         "{value}"
     );
 }
+
+/// A ROS guard detached from its user (`Users: [ops]` -> `[]`): the documents read the same,
+/// the access does not.
+#[test]
+fn a_detached_guard_is_not_a_clean_pass() {
+    let (code, value) = json_diff(&[
+        "--fail-on-new-access",
+        "tests/fixtures/diff_fail_open/attached.yaml",
+        "tests/fixtures/diff_fail_open/detached.yaml",
+    ]);
+    assert_eq!(code, 3, "{value}");
+    assert!(
+        value
+            .to_string()
+            .contains("the policy attachments `Resources.Guard.Properties.Users` differ"),
+        "{value}"
+    );
+}

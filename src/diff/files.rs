@@ -145,6 +145,7 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
     let multiplicities =
         [change.old.as_ref(), change.new.as_ref()].map(|v| v.map(multiplicities_by_address).unwrap_or_default());
     let values_differ = differing_values(change.old.as_ref(), change.new.as_ref());
+    notes.extend(attachments_differ(change.old.as_ref(), change.new.as_ref()));
     let pairs = documents::pair(old_documents, new_documents);
     if pairs.is_empty() && notes.is_empty() {
         return outcome;
@@ -253,6 +254,51 @@ fn unknowns_by_address(version: &Version) -> BTreeMap<Option<String>, Vec<String
             (d.address().map(str::to_string), whats)
         })
         .collect()
+}
+
+/// What a Terraform file or ROS template attaches ([`crate::inputs::terraform::policy_attachments`],
+/// [`crate::inputs::ros::policy_attachments`]). Empty for files of other kinds.
+fn attachments_of(version: &Version) -> BTreeMap<String, String> {
+    let lower = version.name.to_ascii_lowercase();
+    let Ok(text) = std::str::from_utf8(&version.bytes) else {
+        return BTreeMap::new();
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if lower.ends_with(".tf") {
+        return crate::inputs::terraform::policy_attachments(text);
+    }
+    let root = if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        crate::inputs::ros::yaml::parse(text, 0).ok()
+    } else if lower.ends_with(".json") {
+        crate::json::parse(text).ok()
+    } else {
+        None
+    };
+    root.filter(crate::inputs::ros::is_template)
+        .map(|root| crate::inputs::ros::policy_attachments(&root))
+        .unwrap_or_default()
+}
+
+/// The note for a file whose attachments of policies differ between OLD and NEW: `diff`
+/// compares documents, not who holds them, and detaching a guard (or attaching `*`) would pass
+/// as no change.
+fn attachments_differ(old: Option<&Version>, new: Option<&Version>) -> Option<String> {
+    let [old, new] = [old, new].map(|v| v.map(attachments_of).unwrap_or_default());
+    let differing: Vec<String> = old
+        .keys()
+        .chain(new.keys())
+        .filter(|key| old.get(*key) != new.get(*key))
+        .map(|key| format!("`{key}`"))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if differing.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "the policy attachments {} differ between OLD and NEW: who holds a policy is not compared, only what the documents say; review it by hand",
+        differing.join(", ")
+    ))
 }
 
 /// The variables, locals and module calls of a `.tf` file whose value differs between OLD and

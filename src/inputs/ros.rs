@@ -55,6 +55,50 @@ pub const RAM_RESOURCES: &[(&str, &[&str], bool)] = &[
     ("ALIYUN::ResourceManager::ControlPolicy", &["PolicyDocument"], false),
 ];
 
+/// ROS resource types that attach a policy to a principal or a folder.
+const ATTACHMENT_RESOURCES: &[&str] = &[
+    "ALIYUN::RAM::AttachPolicyToUser",
+    "ALIYUN::RAM::AttachPolicyToGroup",
+    "ALIYUN::RAM::AttachPolicyToRole",
+    "ALIYUN::ResourceManager::ControlPolicyAttachment",
+    "ALIYUN::ResourceManager::PolicyAttachment",
+];
+
+/// What a ROS template attaches, by where it says it: each attachment resource's `Properties`,
+/// and a `ManagedPolicy`'s `Users`, `Groups` and `Roles`, written without layout. `diff`
+/// compares documents, and says when these change.
+pub fn policy_attachments(root: &Node) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    let resources = root
+        .get("Resources")
+        .and_then(|m| m.value.as_object())
+        .unwrap_or_default();
+    for resource in resources {
+        let kind = resource
+            .value
+            .get("Type")
+            .and_then(|m| m.value.as_str())
+            .unwrap_or_default();
+        let properties = resource.value.get("Properties").map(|m| &m.value);
+        if ATTACHMENT_RESOURCES.contains(&kind) {
+            out.insert(
+                format!("Resources.{}", resource.key),
+                properties.map(json::written_without_layout).unwrap_or_default(),
+            );
+        } else if kind == "ALIYUN::RAM::ManagedPolicy" {
+            for key in ["Users", "Groups", "Roles"] {
+                if let Some(member) = properties.and_then(|p| p.get(key)) {
+                    out.insert(
+                        format!("Resources.{}.Properties.{key}", resource.key),
+                        json::written_without_layout(&member.value),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Whether a parsed file is a ROS template: an object with a top-level `ROSTemplateFormatVersion`.
 pub fn is_template(root: &Node) -> bool {
     root.get(MARK).is_some()

@@ -1633,6 +1633,29 @@ pub fn multiplicities(text: &str) -> std::collections::BTreeMap<String, String> 
     out
 }
 
+/// Each block of a Terraform file's text that attaches a policy (`alicloud_ram_user_policy_attachment`,
+/// `alicloud_resource_manager_control_policy_attachment`, any `*_policy_attachment` resource),
+/// by address, as written with its layout collapsed: `diff` compares documents, and says when
+/// these change.
+pub fn policy_attachments(text: &str) -> std::collections::BTreeMap<String, String> {
+    let Ok(body) = hcl_edit::parser::parse_body(text).or_else(|_| parse_body(text)) else {
+        return std::collections::BTreeMap::new();
+    };
+    body.blocks()
+        .filter_map(|block| match (block.ident.as_str(), block.labels.as_slice()) {
+            ("resource", [kind, name]) if kind.as_str().ends_with("_policy_attachment") => {
+                let span = span_of_block(block);
+                let written = text.get(span.start..span.end).unwrap_or_default();
+                Some((
+                    format!("{}.{}", kind.as_str(), name.as_str()),
+                    written.split_whitespace().collect::<Vec<_>>().join(" "),
+                ))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// Each `module` call of a Terraform file's text: its name, its `source` when a literal
 /// string, and its whole text as written. Empty for a text that does not parse.
 pub fn module_calls(text: &str) -> Vec<(String, Option<String>, String)> {
