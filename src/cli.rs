@@ -238,6 +238,35 @@ pub struct PolicyArgs {
     /// A condition key of the request, `KEY=VALUE` (repeatable; a key given twice has two values)
     #[arg(long = "context", value_name = "KEY=VALUE")]
     pub context: Vec<String>,
+    /// A condition key the request does not carry (repeatable): a witness of `diff` or of a
+    /// `conditional` answer may need one absent, which no `--context` can say
+    #[arg(long = "absent", value_name = "KEY")]
+    pub absent: Vec<String>,
+}
+
+impl PolicyArgs {
+    /// The request's context: `--context` values and `--absent` keys (a key given both ways is
+    /// refused: it cannot be both).
+    pub fn request_context(&self) -> Result<crate::eval::Context, String> {
+        let mut context = crate::eval::Context::from_assignments(&self.context)?;
+        for key in &self.absent {
+            let key = key.trim();
+            if key.is_empty() {
+                return Err("`--absent` takes a condition key".to_string());
+            }
+            if self
+                .context
+                .iter()
+                .any(|a| a.split_once('=').is_some_and(|(k, _)| k.trim() == key))
+            {
+                return Err(format!(
+                    "`{key}` is given both a value (`--context`) and as absent (`--absent`)"
+                ));
+            }
+            context.mark_absent(key);
+        }
+        Ok(context)
+    }
 }
 
 #[derive(Debug, Args)]

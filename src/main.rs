@@ -11,7 +11,7 @@ use ramguard::cli::{
     ReportFormat, RulesArgs, SimulateArgs,
 };
 use ramguard::config::{self, Config, ConfigError, Selection};
-use ramguard::eval::{self, Context, Decision, Layer, Resource};
+use ramguard::eval::{self, Decision, Layer, Resource};
 use ramguard::inputs::evaluable::{self, LoadError};
 use ramguard::inputs::identifiers;
 use ramguard::lint::{self, LintOptions, LintReport};
@@ -437,7 +437,7 @@ fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure>
             "give the caller's identity policies with --policy FILE".into(),
         ));
     }
-    let context = Context::from_assignments(&args.policies.context).map_err(Failure::Usage)?;
+    let context = args.policies.request_context().map_err(Failure::Usage)?;
     let layers = load_layers(&args.policies, &config)?;
     let evaluation = eval::evaluate(&layers, action, &Resource::known(resource), &context);
     match format {
@@ -517,7 +517,7 @@ fn run_preflight(global: &GlobalArgs, args: &PreflightArgs) -> Result<u8, Failur
         }
     };
     let caller = ramguard::preflight::Caller {
-        context: Context::from_assignments(&args.policies.context).map_err(Failure::Usage)?,
+        context: args.policies.request_context().map_err(Failure::Usage)?,
         layers: load_layers(&args.policies, &config)?,
         account_id: args.account_id.clone(),
     };

@@ -306,3 +306,47 @@ fn a_detached_guard_is_not_a_clean_pass() {
         "{value}"
     );
 }
+
+/// A witness that needs a key absent is replayed with `--absent`: the old side beside an
+/// `Allow` of everything stays conditional, the new side is allowed, as `may_lift` says.
+#[test]
+fn a_witness_with_an_absent_key_is_replayed_with_absent() {
+    let everything = "tests/fixtures/diff_fail_open/allow-everything.json";
+    let replay = |policy: &str| {
+        common::run(&[
+            "simulate",
+            "--format",
+            "json",
+            "--policy",
+            policy,
+            "--policy",
+            everything,
+            "--action",
+            "kvstore:DeleteInstance",
+            "--resource",
+            "*",
+            "--absent",
+            "acs:ResourceTag/env",
+        ])
+    };
+    let (code, out, _) = replay("tests/fixtures/diff_fail_open/absent-key-guard.json");
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("\"decision\": \"conditional\""), "{out}");
+    let (code, out, _) = replay("tests/fixtures/diff_fail_open/absent-key-guard-loosened.json");
+    assert_eq!(code, 0, "{out}");
+    // A key cannot be both.
+    let (code, _, err) = common::run(&[
+        "simulate",
+        "--policy",
+        everything,
+        "--action",
+        "kvstore:DeleteInstance",
+        "--resource",
+        "*",
+        "--context",
+        "acs:ResourceTag/env=dev",
+        "--absent",
+        "acs:ResourceTag/env",
+    ]);
+    assert_eq!(code, 2, "{err}");
+}
