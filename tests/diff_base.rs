@@ -8,10 +8,12 @@
 //! repositories; documents matched by address; SARIF and GitHub output; `[diff]` in
 //! ramguard.toml.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
+
+mod common;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/diff-base");
 
@@ -19,90 +21,7 @@ fn fixture(name: &str) -> String {
     std::fs::read_to_string(Path::new(FIXTURES).join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-/// A git repository in a fresh temporary folder, removed when dropped.
-struct Repo {
-    dir: PathBuf,
-}
-
-impl Drop for Repo {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-impl Repo {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("ramguard-diff-base-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let repo = Self { dir };
-        repo.git(&["init", "--quiet", "--initial-branch=main"]);
-        // Local identity: nothing depends on the machine's global git configuration.
-        repo.git(&["config", "user.name", "ramguard test"]);
-        repo.git(&["config", "user.email", "test@example.com"]);
-        repo.git(&["config", "commit.gpgsign", "false"]);
-        repo
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        let out = Command::new("git")
-            .args(args)
-            .current_dir(&self.dir)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("HOME", &self.dir)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn write(&self, path: &str, text: &str) {
-        let path = self.dir.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-
-    fn commit_all(&self) {
-        self.git(&["add", "--all"]);
-        self.git(&["commit", "--quiet", "-m", "policies"]);
-    }
-
-    /// `ramguard` in the repository (or a folder of it): exit code, stdout, stderr.
-    fn run_in(&self, folder: &str, args: &[&str]) -> (i32, String, String) {
-        let out = Command::new(env!("CARGO_BIN_EXE_ramguard"))
-            .args(args)
-            .current_dir(self.dir.join(folder))
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("HOME", &self.dir)
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_INDEX_FILE")
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    }
-
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
-        self.run_in("", args)
-    }
-
-    fn json(&self, args: &[&str]) -> (i32, Value) {
-        let mut all = args.to_vec();
-        all.extend(["--format", "json"]);
-        let (code, out, err) = self.run(&all);
-        (
-            code,
-            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}")),
-        )
-    }
-}
+use common::repo::Repo;
 
 /// (file, status, new actions) of each compared document.
 fn documents(value: &Value) -> Vec<(String, String, Vec<String>)> {

@@ -185,6 +185,11 @@ impl Checks {
                 Some(old) => format!("`{old}` denies"),
                 None => "nothing allowed before (a new document)".to_string(),
             };
+            // A denial can only be lifted from a document that was there.
+            let old_shown = report
+                .old_file
+                .as_deref()
+                .map_or_else(|| "OLD".to_string(), |old| format!("`{old}`"));
             failed.push(Failed {
                 check: "fail-on-new-access".into(),
                 message: {
@@ -199,22 +204,14 @@ impl Checks {
                     }
                     if !diff.may_lift.is_empty() {
                         what.push(format!(
-                            "may no longer deny {} request(s) that {} may have denied (conditional)",
-                            diff.may_lift.len(),
-                            report
-                                .old_file
-                                .as_deref()
-                                .map_or_else(|| "OLD".to_string(), |old| format!("`{old}`"))
+                            "may no longer deny {} request(s) that {old_shown} may have denied (conditional)",
+                            diff.may_lift.len()
                         ));
                     }
                     if !diff.lifted.is_empty() {
                         what.push(format!(
-                            "no longer denies {} request(s) that {} denied (a policy that allows them now grants them)",
-                            diff.lifted.len(),
-                            report
-                                .old_file
-                                .as_deref()
-                                .map_or_else(|| "OLD".to_string(), |old| format!("`{old}`"))
+                            "no longer denies {} request(s) that {old_shown} denied (a policy that allows them now grants them)",
+                            diff.lifted.len()
                         ));
                     }
                     format!(

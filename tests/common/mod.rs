@@ -6,8 +6,12 @@ use std::process::Command;
 // Not every test file reads fixtures through it.
 #[allow(dead_code)]
 pub mod findings;
+// Only the `diff --base` tests make repositories, and not all of them use every helper.
+#[allow(dead_code)]
+pub mod repo;
 
 /// Run `ramguard` with `args` in the repository's root: exit code, stdout, stderr.
+#[allow(dead_code, reason = "the tests of `diff --base` run it in their own repositories")]
 pub fn run(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_ramguard"))
         .args(args)
