@@ -414,14 +414,20 @@ pub fn diff(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog) -> Do
 /// not is then what OLD denied and NEW no longer does. Access NEW allows alone is already `new`;
 /// where NEW allows a request in some contexts, its other contexts are not searched again.
 fn lifted_denials(old: &CompiledPolicy, new: &CompiledPolicy, catalog: &Catalog, result: &mut DocumentDiff) {
-    // A `Deny` denies by itself alone: one that NEW keeps as it was lifts nothing.
-    let kept_in_new =
-        |deny: &crate::eval::compiled::CompiledStatement| new.statements.iter().any(|s| same_meaning(s, deny));
+    // A `Deny` denies by itself alone: one that NEW keeps as it was lifts nothing. (Each
+    // meaning is written once: it is a long text.)
+    let deny = crate::policy::Effect::Deny;
+    let kept: std::collections::HashSet<String> = new
+        .statements
+        .iter()
+        .filter(|s| s.effect == deny)
+        .map(meaning_of)
+        .collect();
     if old
         .statements
         .iter()
-        .filter(|s| s.effect == crate::policy::Effect::Deny)
-        .all(kept_in_new)
+        .filter(|s| s.effect == deny)
+        .all(|s| kept.contains(&meaning_of(s)))
     {
         return;
     }
@@ -1097,11 +1103,6 @@ fn meaning_of(s: &crate::eval::compiled::CompiledStatement) -> String {
             s.actions_known
         )
     )
-}
-
-/// Whether two statements are true of the same requests, wherever they stand.
-fn same_meaning(a: &crate::eval::compiled::CompiledStatement, b: &crate::eval::compiled::CompiledStatement) -> bool {
-    meaning_of(a) == meaning_of(b)
 }
 
 fn changed_statements<'a>(
