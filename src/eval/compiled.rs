@@ -231,6 +231,9 @@ fn ambiguity(statement: &Statement, condition: &Condition) -> Option<String> {
     }
     // The model's words for values it left out (`policy::conditions`): values that are not
     // strings, or values known only when the document is rendered.
+    if statement.unmodelled_conditions.is_empty() {
+        return None; // the common case, without making the words
+    }
     let values_of = format!("the values of condition key `{}` ", key.value);
     statement
         .unmodelled_conditions

@@ -94,43 +94,41 @@ impl Pattern {
     }
 
     fn build(source: String, ignore_case: bool) -> Self {
-        // One pass over the bytes: a star ends a chunk; a character starts at every byte that
-        // does not continue a UTF-8 sequence.
-        let mut chunks = Vec::with_capacity(2);
-        let (mut start, mut chars, mut has_question) = (0, 0, false);
+        // A chunk ends at each star; only the wildcards are visited (found by a vector search),
+        // and characters are counted byte by byte only past ASCII.
+        let bytes = source.as_bytes();
         let ascii = source.is_ascii();
-        for (at, &byte) in source.as_bytes().iter().enumerate() {
-            match byte {
-                b'*' => {
-                    chunks.push(Chunk {
-                        start,
-                        end: at,
-                        chars,
-                        has_question,
-                    });
-                    (start, chars, has_question) = (at + 1, 0, false);
-                }
-                b'?' => {
-                    chars += 1;
-                    has_question = true;
-                }
-                _ if byte & 0xC0 != 0x80 => chars += 1,
-                _ => {}
+        let chars_in = |from: usize, to: usize| match bytes.get(from..to) {
+            Some(run) if !ascii => run.iter().filter(|&&b| b & 0xC0 != 0x80).count(),
+            _ => to - from,
+        };
+        let mut chunks = Vec::with_capacity(2);
+        let (mut start, mut any_question, mut question_in_chunk) = (0, false, false);
+        for at in memchr::memchr2_iter(b'*', b'?', bytes) {
+            if bytes.get(at) == Some(&b'?') {
+                (any_question, question_in_chunk) = (true, true);
+                continue;
             }
+            chunks.push(Chunk {
+                start,
+                end: at,
+                chars: chars_in(start, at),
+                has_question: question_in_chunk,
+            });
+            (start, question_in_chunk) = (at + 1, false);
         }
         chunks.push(Chunk {
             start,
-            end: source.len(),
-            chars,
-            has_question,
+            end: bytes.len(),
+            chars: chars_in(start, bytes.len()),
+            has_question: question_in_chunk,
         });
-        let has_question = chunks.iter().any(|c| c.has_question);
         Self {
             source,
             chunks,
             ignore_case,
             ascii,
-            has_question,
+            has_question: any_question,
         }
     }
 
@@ -255,12 +253,26 @@ impl Pattern {
 /// worst, meant for a short text (an action). Text past ASCII goes through [`Pattern`], where a
 /// character is not a byte.
 pub fn matches_ignoring_case(pattern: &str, lowercased: &str) -> bool {
+    let (bytes, text) = (pattern.as_bytes(), lowercased.as_bytes());
+    // The literal head, up to the first wildcard, is compared byte for byte (folded) on its
+    // own: most calls ask about another action named in full, and end at its first letter or
+    // after the service, without scanning for wildcards first.
+    let head = bytes
+        .iter()
+        .zip(text)
+        .take_while(|&(&want, &got)| want != b'*' && want != b'?' && want.to_ascii_lowercase() == got)
+        .count();
+    match bytes.get(head) {
+        None => return head == text.len(), // no wildcard at all
+        Some(b'*' | b'?') => {}
+        Some(_) => return false, // a letter that differs, or the text ended first
+    }
     if !pattern.is_ascii() || !lowercased.is_ascii() {
         return Pattern::ignoring_case(pattern).matches_lowercased(lowercased);
     }
-    let (pattern, text) = (pattern.as_bytes(), lowercased.as_bytes());
+    let (pattern, text) = (bytes, text);
     if !pattern.contains(&b'*') {
-        // The common case, an action named in full: one character for one.
+        // Only `?`s: one character for one.
         return pattern.len() == text.len()
             && pattern
                 .iter()

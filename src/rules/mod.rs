@@ -214,9 +214,9 @@ impl<'a> Context<'a> {
 
 /// `service:Name` split at the colon (`*` alone is `("*", "*")`).
 pub fn split_action(action: &str) -> (&str, &str) {
-    // A byte search rather than `split_once`: it runs for every action of every document, and
-    // the library's search is made for long texts.
-    match action.bytes().position(|b| b == b':') {
+    // A vector search of bytes rather than `split_once`'s searcher: it runs for every action of
+    // every document, in several rules.
+    match memchr::memchr(b':', action.as_bytes()) {
         Some(colon) => (
             action.get(..colon).unwrap_or_default(),
             action.get(colon + 1..).unwrap_or_default(),
@@ -247,10 +247,10 @@ pub const MODIFY_INSTANCE_ATTRIBUTE: &str = "kvstore:ModifyInstanceAttribute";
 /// An instance no policy names: a statement that covers it covers every instance.
 pub const PROBE_INSTANCE: &str = "acs:kvstore:zz-ramguard-probe:0000000000000000:instance/r-ramguardprobe";
 
-/// Whether a text has a RAM wildcard (`*` or `?`): a test of bytes, for it runs on every
-/// action of every document.
+/// Whether a text has a RAM wildcard (`*` or `?`): a vector search of bytes, for it runs on
+/// every action of every document, in several rules.
 pub fn has_wildcard(text: &str) -> bool {
-    text.bytes().any(|b| b == b'*' || b == b'?')
+    memchr::memchr2(b'*', b'?', text.as_bytes()).is_some()
 }
 
 /// Whether an action entry may stand for an action of `service` (cheaply, on the text: the
