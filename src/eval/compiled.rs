@@ -183,17 +183,30 @@ impl CompiledStatement {
 
     /// Whether the statement applies to the request.
     pub fn applies(&self, action: &str, resource: &Resource, context: &Context) -> Truth {
+        if !self.may_apply_to_action(action) {
+            return Truth::No;
+        }
+        self.applies_past_action(resource, context)
+    }
+
+    /// Whether the statement may apply to a request for `action`: `false` when the action alone
+    /// settles that [`CompiledStatement::applies`] answers `No`, whatever the resource and context.
+    pub fn may_apply_to_action(&self, action: &str) -> bool {
         if !self.unmodelled.is_empty() {
-            if self.actions_known && !self.action_matches(action) {
-                return Truth::No;
-            }
+            return !self.actions_known || self.action_matches(action);
+        }
+        self.action_matches(action)
+    }
+
+    /// [`CompiledStatement::applies`] for a request whose action it may apply to
+    /// ([`CompiledStatement::may_apply_to_action`]): asked of many resources, the action is
+    /// matched once.
+    pub fn applies_past_action(&self, resource: &Resource, context: &Context) -> Truth {
+        if !self.unmodelled.is_empty() {
             return self
                 .unmodelled
                 .iter()
                 .fold(Truth::Yes, |acc, why| acc.and(Truth::undecidable(why.clone())));
-        }
-        if !self.action_matches(action) {
-            return Truth::No;
         }
         match self.resource_truth(resource) {
             Truth::No => Truth::No,

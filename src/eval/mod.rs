@@ -341,20 +341,42 @@ pub fn allowed_by<'s>(
     resource: &Resource,
     context: &Context,
 ) -> Truth {
-    let folded = action.to_ascii_lowercase();
-    let action = folded.as_str();
-    let mut deny = Truth::No;
-    let mut allow = Truth::No;
-    for statement in statements {
-        let truth = statement.applies(action, resource, context);
-        match statement.effect {
-            Effect::Deny => deny = deny.or(truth),
-            Effect::Allow => allow = allow.or(truth),
+    ActionQuery::new(statements, action).allowed(resource, context)
+}
+
+/// [`allowed_by`] for one action, asked of many resources: the statements the action cannot
+/// apply to are left out once, and the others are not matched against it again.
+#[derive(Debug)]
+pub struct ActionQuery<'s> {
+    statements: Vec<&'s compiled::CompiledStatement>,
+}
+
+impl<'s> ActionQuery<'s> {
+    pub fn new(statements: impl IntoIterator<Item = &'s compiled::CompiledStatement>, action: &str) -> Self {
+        let folded = action.to_ascii_lowercase();
+        Self {
+            statements: statements
+                .into_iter()
+                .filter(|s| s.may_apply_to_action(&folded))
+                .collect(),
         }
     }
-    // Allowed when no `Deny` applies and an `Allow` does: a `Deny` that may apply leaves even a
-    // certain `Allow` unknown, never allowed.
-    deny.negate().and(allow)
+
+    /// [`allowed_by`] of the action on `resource`.
+    pub fn allowed(&self, resource: &Resource, context: &Context) -> Truth {
+        let mut deny = Truth::No;
+        let mut allow = Truth::No;
+        for statement in &self.statements {
+            let truth = statement.applies_past_action(resource, context);
+            match statement.effect {
+                Effect::Deny => deny = deny.or(truth),
+                Effect::Allow => allow = allow.or(truth),
+            }
+        }
+        // Allowed when no `Deny` applies and an `Allow` does: a `Deny` that may apply leaves even a
+        // certain `Allow` unknown, never allowed.
+        deny.negate().and(allow)
+    }
 }
 
 fn evaluate_layer(layer: &Layer, action: &str, resource: &Resource, context: &Context) -> LayerVerdict {

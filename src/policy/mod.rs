@@ -321,7 +321,7 @@ pub fn statement_nodes(root: &Node) -> Vec<(usize, &Node, Arc<str>)> {
                     .iter()
                     .enumerate()
                     .filter(|(_, n)| statement(n))
-                    .map(|(i, n)| (i, n, format!("/Statement/{i}").into())),
+                    .map(|(i, n)| (i, n, statement_pointer(i))),
             );
             out
         }
@@ -333,6 +333,30 @@ pub fn statement_nodes(root: &Node) -> Vec<(usize, &Node, Arc<str>)> {
         ) => vec![(0, node, "/Statement".into())],
         _ => Vec::new(),
     }
+}
+
+/// `/Statement/{index}`, written on the stack and allocated once at its size (it is made for
+/// every statement of every document: `format!` and the copy into an `Arc` cost more).
+fn statement_pointer(index: usize) -> Arc<str> {
+    const PREFIX: &[u8] = b"/Statement/";
+    // The prefix, then room for the twenty digits of the largest `usize`.
+    let mut text = *b"/Statement/--------------------";
+    let mut start = text.len();
+    let mut rest = index;
+    // The digits last first, from the end; then the prefix moved up to meet them.
+    loop {
+        start -= 1;
+        if let Some(digit) = text.get_mut(start) {
+            *digit = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let from = start - PREFIX.len();
+    text.copy_within(..PREFIX.len(), from);
+    Arc::from(std::str::from_utf8(text.get(from..).unwrap_or_default()).unwrap_or_default())
 }
 
 /// A trust policy is told apart by a statement with `Principal` that allows `sts:AssumeRole`,
@@ -699,6 +723,13 @@ fn strings_at(node: &Node, pointer: Pointer) -> Box<[Item]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statement_pointers_are_written_out() {
+        for index in [0, 7, 10, 99, 1_000, 123_456_789, usize::MAX] {
+            assert_eq!(&*statement_pointer(index), format!("/Statement/{index}"));
+        }
+    }
 
     fn kind(text: &str) -> PolicyKind {
         let root = crate::json::parse(text).unwrap_or_else(|e| unreachable!("{e:?}"));

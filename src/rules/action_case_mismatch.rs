@@ -32,12 +32,12 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     for (_, _, item, catalogued) in ctx.catalogued_action_items() {
-        let (service, name) = split_action(&item.value);
-        let service_in_case = !service.bytes().any(|b| b.is_ascii_uppercase());
         // The common case first, settled by the lookup already made: nothing in another case.
-        if service_in_case && !matches!(catalogued.lookup, Lookup::OtherCase(_)) {
+        if catalogued.service_in_lowercase && !matches!(catalogued.lookup, Lookup::OtherCase(_)) {
             continue;
         }
+        let (service, name) = split_action(&item.value);
+        let service_in_case = catalogued.service_in_lowercase;
         if !catalogued.knows_service || !item.value.contains(':') || super::has_wildcard(service) {
             continue;
         }

@@ -46,6 +46,8 @@ pub struct Catalogued<'c> {
     pub knows_service: bool,
     /// `Catalog::lookup` of the service and name parts.
     pub lookup: crate::catalog::Lookup<'c>,
+    /// Whether the service part has no ASCII capital (`action-case-mismatch` asks).
+    pub service_in_lowercase: bool,
 }
 
 impl<'a> Context<'a> {
@@ -187,6 +189,7 @@ impl<'a> Context<'a> {
                 Catalogued {
                     knows_service: catalog.knows_service(service),
                     lookup: catalog.lookup(service, name),
+                    service_in_lowercase: !service.bytes().any(|b| b.is_ascii_uppercase()),
                 }
             }));
             out

@@ -29,7 +29,7 @@
 
 use super::{Context, DELETE_INSTANCE, Finding, MODIFY_INSTANCE_ATTRIBUTE, Rule, Severity, effect_label, reach};
 use crate::eval::compiled::CompiledStatement;
-use crate::eval::{Context as RequestContext, Truth, allowed_by};
+use crate::eval::{ActionQuery, Context as RequestContext, Truth};
 
 pub static RULE: Rule = Rule {
     code: "RG204",
@@ -75,15 +75,10 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             .flat_map(|s| ctx.compiled_forms(s))
             .collect()
     };
-    let (about_delete, about_modify) = (about(DELETE_INSTANCE), about(MODIFY_INSTANCE_ATTRIBUTE));
+    let delete = ActionQuery::new(about(DELETE_INSTANCE), DELETE_INSTANCE);
+    let modify = ActionQuery::new(about(MODIFY_INSTANCE_ATTRIBUTE), MODIFY_INSTANCE_ATTRIBUTE);
     let both = ctx.instance_candidates().iter().find(|resource| {
-        allowed_by(about_delete.iter().copied(), DELETE_INSTANCE, resource, &nobody) != Truth::No
-            && allowed_by(
-                about_modify.iter().copied(),
-                MODIFY_INSTANCE_ATTRIBUTE,
-                resource,
-                &nobody,
-            ) != Truth::No
+        delete.allowed(resource, &nobody) != Truth::No && modify.allowed(resource, &nobody) != Truth::No
     });
     let Some(resource) = both else { return };
     let granting = |action: &str| {

@@ -75,6 +75,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     if denies.is_empty() {
         return;
     }
+    let (mut lowered, mut ends) = (String::new(), Vec::new());
     for allow in ctx
         .policy
         .statements
@@ -90,22 +91,26 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         if actions.items.is_empty() || resources.is_empty() {
             continue;
         }
-        // Each action lowercased once, for every `Deny` to compare.
-        let lowercase: Vec<std::borrow::Cow<'_, str>> = actions
-            .items
-            .iter()
-            .map(|a| {
-                if a.value.bytes().any(|b| b.is_ascii_uppercase()) {
-                    std::borrow::Cow::Owned(a.value.to_ascii_lowercase())
-                } else {
-                    std::borrow::Cow::Borrowed(a.value.as_str())
-                }
-            })
-            .collect();
+        // Each action lowercased once, for every `Deny` to compare: into one buffer kept across
+        // statements, each action a range of it.
+        lowered.clear();
+        ends.clear();
+        for action in actions.items.iter() {
+            let start = lowered.len();
+            lowered.push_str(&action.value);
+            if let Some(added) = lowered.get_mut(start..) {
+                added.make_ascii_lowercase();
+            }
+            ends.push(lowered.len());
+        }
+        let lowercase = || {
+            std::iter::once(0)
+                .chain(ends.iter().copied())
+                .zip(ends.iter().copied())
+                .map(|(start, end)| lowered.get(start..end).unwrap_or_default())
+        };
         let shadowing = denies.iter().find(|(_, action_patterns, resource_patterns)| {
-            lowercase
-                .iter()
-                .all(|a| action_patterns.iter().any(|(p, t)| covers(p, t, a)))
+            lowercase().all(|a| action_patterns.iter().any(|(p, t)| covers(p, t, a)))
                 && resources
                     .iter()
                     .all(|r| resource_patterns.iter().any(|(p, t)| covers(p, t, &r.value)))

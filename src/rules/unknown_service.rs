@@ -43,14 +43,12 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     let catalog = &ctx.settings.catalog;
     for (statement, actions, item, catalogued) in ctx.catalogued_action_items() {
-        let (service, _) = split_action(&item.value);
         // A known service first: the common case, settled by the lookup already made.
-        if catalogued.knows_service
-            || item.value == "*"
-            || service.is_empty()
-            || super::has_wildcard(service)
-            || !item.value.contains(':')
-        {
+        if catalogued.knows_service {
+            continue;
+        }
+        let (service, _) = split_action(&item.value);
+        if item.value == "*" || service.is_empty() || super::has_wildcard(service) || !item.value.contains(':') {
             continue;
         }
         let (effect_span, effect_text) = effect_label(statement);

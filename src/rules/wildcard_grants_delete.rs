@@ -29,7 +29,7 @@
 
 use super::{Context, DELETE_INSTANCE, Finding, Rule, Severity, effect_label};
 use crate::eval::pattern::matches_ignoring_case;
-use crate::eval::{Context as RequestContext, Truth, allowed_by};
+use crate::eval::{ActionQuery, Context as RequestContext, Truth};
 
 pub static RULE: Rule = Rule {
     code: "RG201",
@@ -88,10 +88,10 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         }
         let denied_everywhere = *denied_everywhere.get_or_init(|| {
             // Only the statements that may apply to the release can deny it.
-            let about_delete = ctx.compiled_for(DELETE_INSTANCE);
-            candidates.iter().all(|resource| {
-                allowed_by(about_delete.iter().copied(), DELETE_INSTANCE, resource, &nobody) == Truth::No
-            })
+            let delete = ActionQuery::new(ctx.compiled_for(DELETE_INSTANCE), DELETE_INSTANCE);
+            candidates
+                .iter()
+                .all(|resource| delete.allowed(resource, &nobody) == Truth::No)
         });
         if denied_everywhere {
             continue;
