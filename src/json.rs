@@ -459,17 +459,46 @@ pub fn strings_are_printable_ascii(text: &str) -> bool {
 
 /// RFC 6901: escape one reference token of a JSON pointer.
 pub fn pointer_token(key: &str) -> std::borrow::Cow<'_, str> {
-    // A vector search: `contains` with a set of characters decodes them one by one.
-    if memchr::memchr2(b'~', b'/', key.as_bytes()).is_some() {
-        key.replace('~', "~0").replace('/', "~1").into()
-    } else {
-        key.into()
+    // Found by a vector search, copied in runs between them (a condition key such as
+    // `acs:ResourceTag/env` is escaped for every statement that names it).
+    let mut marks = memchr::memchr2_iter(b'~', b'/', key.as_bytes()).peekable();
+    if marks.peek().is_none() {
+        return key.into();
     }
+    let mut out = String::with_capacity(key.len() + 4);
+    let mut copied = 0;
+    for at in marks {
+        out.push_str(key.get(copied..at).unwrap_or_default());
+        out.push_str(if key.as_bytes().get(at) == Some(&b'~') {
+            "~0"
+        } else {
+            "~1"
+        });
+        copied = at + 1;
+    }
+    out.push_str(key.get(copied..).unwrap_or_default());
+    out.into()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pointer_tokens_escape_tilde_then_slash() {
+        for (key, token) in [
+            ("Action", "Action"),
+            ("", ""),
+            ("acs:ResourceTag/env", "acs:ResourceTag~1env"),
+            ("~", "~0"),
+            ("/", "~1"),
+            ("a~/b/~é", "a~0~1b~1~0é"),
+            ("~1", "~01"),
+        ] {
+            assert_eq!(pointer_token(key), token, "{key:?}");
+            assert_eq!(pointer_token(key), key.replace('~', "~0").replace('/', "~1"), "{key:?}");
+        }
+    }
 
     fn err(text: &str) -> SyntaxError {
         parse(text).err().unwrap_or_else(|| SyntaxError {
