@@ -485,8 +485,13 @@ fn selected(selectors: &[String]) -> Result<std::collections::BTreeSet<&'static 
 
 /// `cwd.join(path)` with `.` and `..` folded, without touching the file system.
 pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
+    let joined = cwd.join(path);
+    // The common case, every file of a walk: nothing to fold, and no components to split.
+    if joined.to_str().is_some_and(is_folded) {
+        return joined;
+    }
     let mut out = PathBuf::new();
-    for component in cwd.join(path).components() {
+    for component in joined.components() {
         match component {
             Component::CurDir => {}
             Component::ParentDir => {
@@ -496,6 +501,13 @@ pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// Whether a path's text is what folding its components gives back: from the root, each
+/// component a name (not empty, `.` or `..`), without a slash at the end.
+fn is_folded(text: &str) -> bool {
+    text.strip_prefix('/')
+        .is_some_and(|rest| !rest.is_empty() && rest.split('/').all(|c| !c.is_empty() && c != "." && c != ".."))
 }
 
 /// `YYYY-MM-DD` as a comparable triple.
@@ -524,6 +536,43 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::parse("ramguard.toml", text, PathBuf::from("/repo"), (2026, 11, 26))
+    }
+
+    /// The text a path is left as, when it is, is the one folding its components gives.
+    #[test]
+    fn a_path_left_unfolded_is_already_folded() {
+        let fold = |joined: &Path| {
+            let mut out = PathBuf::new();
+            for component in joined.components() {
+                match component {
+                    Component::CurDir => {}
+                    Component::ParentDir => {
+                        out.pop();
+                    }
+                    other => out.push(other),
+                }
+            }
+            out
+        };
+        let pieces = ["/", "a", ".", "..", "b.json", ".x", "..y", ""];
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            texts = texts
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            for text in &texts {
+                let path = Path::new(text);
+                assert_eq!(
+                    absolute(Path::new("/cwd"), path),
+                    fold(&Path::new("/cwd").join(path)),
+                    "{text:?}"
+                );
+                if is_folded(text) {
+                    assert_eq!(fold(path).to_str(), Some(text.as_str()), "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]

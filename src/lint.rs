@@ -84,9 +84,10 @@ pub fn lint_paths(
         return Err(errors);
     }
     let used: Vec<std::sync::atomic::AtomicBool> = config.ignores.iter().map(|_| Default::default()).collect();
+    let limit = crate::inputs::input_size_limit();
     // Each file's outcome, and the files its Terraform documents name (`file("x.json")`).
     let lint_target = |Target { path, named }: &Target| -> Result<(FileOutcome, Vec<PathBuf>), PathError> {
-        let (name, bytes) = read(path)?;
+        let (name, bytes) = read(path, &limit)?;
         let absolute = config::absolute(cwd, path);
         let relative = config.relative(&absolute);
         let ignores: Vec<_> = if options.no_ignore {
@@ -282,8 +283,11 @@ pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| (a.span.start, a.span.end, a.rule.code).cmp(&(b.span.start, b.span.end, b.rule.code)));
 }
 
-fn read(path: &Path) -> Result<(String, Vec<u8>), PathError> {
-    crate::inputs::read_input(path).map_err(|message| PathError {
+fn read(path: &Path, limit: &Result<u64, String>) -> Result<(String, Vec<u8>), PathError> {
+    let read = limit
+        .clone()
+        .and_then(|limit| crate::inputs::read_input_within(path, limit));
+    read.map_err(|message| PathError {
         path: path.display().to_string(),
         message,
     })

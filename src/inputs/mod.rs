@@ -99,7 +99,11 @@ pub fn parse_size(text: &str) -> Option<u64> {
 /// it is opened, since opening a FIFO blocks already. Standard input may be anything, a pipe
 /// above all. Nothing past the size limit is read: a larger input is refused.
 pub fn read_input(path: &Path) -> Result<(String, Vec<u8>), String> {
-    let limit = input_size_limit()?;
+    read_input_within(path, input_size_limit()?)
+}
+
+/// [`read_input`] under a limit read once (`lint` reads thousands of files).
+pub fn read_input_within(path: &Path, limit: u64) -> Result<(String, Vec<u8>), String> {
     if path == Path::new("-") {
         let bytes = read_capped(std::io::stdin().lock(), limit, 0).map_err(|e| format!("<stdin>: {e}"))?;
         return Ok(("<stdin>".to_string(), bytes));
