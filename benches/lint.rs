@@ -18,13 +18,12 @@ use ramguard::config::Config;
 use ramguard::lint::{self, LintOptions};
 use rayon::prelude::*;
 
-const FILES: usize = 5_000;
+use support::corpus::FILES;
+
 const RUNS: usize = 7;
 
 fn main() {
-    let dir = std::env::temp_dir().join("ramguard-bench-corpus");
-    let _ = std::fs::remove_dir_all(&dir);
-    let paths = support::corpus::write(&dir, FILES, 42).unwrap();
+    let (dir, paths) = support::corpus::fresh("ramguard-bench-corpus").unwrap();
     let bytes: u64 = paths.iter().map(|p| std::fs::metadata(p).unwrap().len()).sum();
     println!(
         "corpus: {FILES} files, {:.1} MB, in {}",

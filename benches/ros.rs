@@ -17,17 +17,17 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-const FILES: usize = 5_000;
+use support::corpus::FILES;
+
 const RUNS: usize = 7;
 
 fn main() {
-    let json_dir = std::env::temp_dir().join("ramguard-bench-corpus-json-ros");
+    let (json_dir, paths) = support::corpus::fresh("ramguard-bench-corpus-json-ros").unwrap();
     let yaml_dir = std::env::temp_dir().join("ramguard-bench-corpus-ros-yaml");
     let ros_json_dir = std::env::temp_dir().join("ramguard-bench-corpus-ros-json");
-    for dir in [&json_dir, &yaml_dir, &ros_json_dir] {
+    for dir in [&yaml_dir, &ros_json_dir] {
         let _ = std::fs::remove_dir_all(dir);
     }
-    let paths = support::corpus::write(&json_dir, FILES, 42).unwrap();
     for (i, path) in paths.iter().enumerate() {
         let text = std::fs::read_to_string(path).unwrap();
         let value: Value = serde_json::from_str(&text).unwrap();

@@ -21,13 +21,12 @@ use ramguard::policy::{Policy, PolicyKind};
 use ramguard::rules::{self, Context};
 use ramguard::settings::Settings;
 
-const FILES: usize = 5_000;
+use support::corpus::FILES;
+
 const RUNS: usize = 5;
 
 fn main() {
-    let dir = std::env::temp_dir().join("ramguard-bench-rules-corpus");
-    let _ = std::fs::remove_dir_all(&dir);
-    let paths = support::corpus::write(&dir, FILES, 42).unwrap();
+    let (_, paths) = support::corpus::fresh("ramguard-bench-rules-corpus").unwrap();
     let texts: Vec<(String, Vec<u8>)> = paths
         .iter()
         .map(|p| (p.display().to_string(), std::fs::read(p).unwrap()))

@@ -13,15 +13,14 @@ mod support;
 
 use std::time::Duration;
 
-const FILES: usize = 5_000;
+use support::corpus::FILES;
+
 const RUNS: usize = 7;
 
 fn main() {
-    let json_dir = std::env::temp_dir().join("ramguard-bench-corpus-json");
+    let (json_dir, paths) = support::corpus::fresh("ramguard-bench-corpus-json").unwrap();
     let tf_dir = std::env::temp_dir().join("ramguard-bench-corpus-tf");
-    let _ = std::fs::remove_dir_all(&json_dir);
     let _ = std::fs::remove_dir_all(&tf_dir);
-    let paths = support::corpus::write(&json_dir, FILES, 42).unwrap();
     for (i, path) in paths.iter().enumerate() {
         let text = std::fs::read_to_string(path).unwrap();
         assert!(!text.contains("${") && !text.contains("%{") && !text.contains("\nEOF"));

@@ -490,8 +490,13 @@ pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
     if joined.to_str().is_some_and(is_folded) {
         return joined;
     }
+    folded(&joined)
+}
+
+/// A path with `.` and `..` folded, component by component.
+fn folded(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
-    for component in joined.components() {
+    for component in path.components() {
         match component {
             Component::CurDir => {}
             Component::ParentDir => {
@@ -541,36 +546,13 @@ mod tests {
     /// The text a path is left as, when it is, is the one folding its components gives.
     #[test]
     fn a_path_left_unfolded_is_already_folded() {
-        let fold = |joined: &Path| {
-            let mut out = PathBuf::new();
-            for component in joined.components() {
-                match component {
-                    Component::CurDir => {}
-                    Component::ParentDir => {
-                        out.pop();
-                    }
-                    other => out.push(other),
-                }
-            }
-            out
-        };
         let pieces = ["/", "a", ".", "..", "b.json", ".x", "..y", ""];
-        let mut texts = vec![String::new()];
-        for _ in 0..5 {
-            texts = texts
-                .iter()
-                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
-                .collect();
-            for text in &texts {
-                let path = Path::new(text);
-                assert_eq!(
-                    absolute(Path::new("/cwd"), path),
-                    fold(&Path::new("/cwd").join(path)),
-                    "{text:?}"
-                );
-                if is_folded(text) {
-                    assert_eq!(fold(path).to_str(), Some(text.as_str()), "{text:?}");
-                }
+        for text in &crate::concatenations(&pieces, 5) {
+            let path = Path::new(text);
+            let joined = Path::new("/cwd").join(path);
+            assert_eq!(absolute(Path::new("/cwd"), path), folded(&joined), "{text:?}");
+            if is_folded(text) {
+                assert_eq!(folded(path).to_str(), Some(text.as_str()), "{text:?}");
             }
         }
     }

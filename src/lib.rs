@@ -32,3 +32,19 @@ pub mod settings;
 pub mod source;
 pub mod suggest;
 pub mod values;
+
+/// Every text made of at most `count` of `pieces` (repeats allowed): the inputs on which a test
+/// holds a byte-level check to the one it replaced.
+#[cfg(test)]
+pub(crate) fn concatenations(pieces: &[&str], count: usize) -> Vec<String> {
+    let mut all = vec![String::new()];
+    let mut last = all.clone();
+    for _ in 0..count {
+        last = last
+            .iter()
+            .flat_map(|text| pieces.iter().map(move |piece| format!("{text}{piece}")))
+            .collect();
+        all.extend(last.iter().cloned());
+    }
+    all
+}

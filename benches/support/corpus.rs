@@ -130,6 +130,19 @@ pub fn file(rng: &mut Rng) -> String {
 }
 
 /// Write `count` files under `dir` (in subfolders of 100), and return their paths.
+/// The benchmarks' corpus: how many files, from which seed (the lint, rules, terraform and ros
+/// benches read the same documents).
+pub const FILES: usize = 5_000;
+const SEED: u64 = 42;
+
+/// The corpus written afresh in the temporary folder `name`: the folder and the files' paths.
+pub fn fresh(name: &str) -> std::io::Result<(PathBuf, Vec<PathBuf>)> {
+    let dir = std::env::temp_dir().join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    let paths = write(&dir, FILES, SEED)?;
+    Ok((dir, paths))
+}
+
 pub fn write(dir: &Path, count: usize, seed: u64) -> std::io::Result<Vec<PathBuf>> {
     let mut rng = Rng::new(seed);
     let mut paths = Vec::with_capacity(count);

@@ -156,15 +156,8 @@ mod tests {
         let pieces = [
             "acs:", ":", "kvstore", "*", "", " ", "\u{b}", "\u{85}", "\u{a0}", "é", "a/b", "::",
         ];
-        let mut texts = vec![String::new()];
-        for _ in 0..4 {
-            texts = texts
-                .iter()
-                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
-                .collect();
-            for text in &texts {
-                assert_eq!(check_form(text), reference(text), "{text:?}");
-            }
+        for text in &crate::concatenations(&pieces, 4) {
+            assert_eq!(check_form(text), reference(text), "{text:?}");
         }
     }
 }
