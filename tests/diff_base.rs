@@ -25,22 +25,9 @@ use common::repo::Repo;
 
 /// (file, status, new actions) of each compared document.
 fn documents(value: &Value) -> Vec<(String, String, Vec<String>)> {
-    value["documents"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{value}"))
-        .iter()
-        .map(|d| {
-            (
-                d["file"].as_str().unwrap_or_default().to_string(),
-                d["status"].as_str().unwrap_or_default().to_string(),
-                d["new"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|c| c["witness"]["action"].as_str().unwrap_or_default().to_string())
-                    .collect(),
-            )
-        })
+    common::repo::documents(value)
+        .into_iter()
+        .map(|(file, status, new, _, _)| (file, status, new))
         .collect()
 }
 

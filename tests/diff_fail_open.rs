@@ -23,6 +23,18 @@ fn json_diff(args: &[&str]) -> (i32, Value) {
     (code, value)
 }
 
+/// `diff --fail-on-new-access` of two fixtures of `tests/fixtures/diff_fail_open`: a change the
+/// check cannot call clean (exit 3), and its JSON report.
+fn noted(old: &str, new: &str) -> Value {
+    let (old, new) = (
+        format!("tests/fixtures/diff_fail_open/{old}"),
+        format!("tests/fixtures/diff_fail_open/{new}"),
+    );
+    let (code, value) = json_diff(&["--fail-on-new-access", &old, &new]);
+    assert_eq!(code, 3, "{value}");
+    value
+}
+
 /// `@*` is "on any resource": it must see `DeleteInstance` allowed on one instance only.
 #[test]
 fn deny_access_on_any_resource_sees_an_action_allowed_on_one_instance() {
@@ -252,12 +264,7 @@ fn a_lifted_denial_is_annotated_on_the_new_file() {
 /// said, and never a clean pass under a check.
 #[test]
 fn a_changed_count_or_for_each_is_not_a_clean_pass() {
-    let (code, value) = json_diff(&[
-        "--fail-on-new-access",
-        "tests/fixtures/diff_fail_open/count-old.tf",
-        "tests/fixtures/diff_fail_open/count-new.tf",
-    ]);
-    assert_eq!(code, 3, "{value}");
+    let value = noted("count-old.tf", "count-new.tf");
     let guard = value["documents"]
         .as_array()
         .and_then(|d| d.iter().find(|d| d["address"] == "alicloud_ram_policy.guard"))
@@ -275,12 +282,7 @@ fn a_changed_count_or_for_each_is_not_a_clean_pass() {
 /// compared alike, exit 0).
 #[test]
 fn a_changed_local_of_the_same_file_is_not_a_clean_pass() {
-    let (code, value) = json_diff(&[
-        "--fail-on-new-access",
-        "tests/fixtures/diff_fail_open/local-old.tf",
-        "tests/fixtures/diff_fail_open/local-new.tf",
-    ]);
-    assert_eq!(code, 3, "{value}");
+    let value = noted("local-old.tf", "local-new.tf");
     assert!(
         value["documents"][0]["limits"].as_array().is_some_and(|notes| notes
             .iter()
@@ -293,12 +295,7 @@ fn a_changed_local_of_the_same_file_is_not_a_clean_pass() {
 /// the access does not.
 #[test]
 fn a_detached_guard_is_not_a_clean_pass() {
-    let (code, value) = json_diff(&[
-        "--fail-on-new-access",
-        "tests/fixtures/diff_fail_open/attached.yaml",
-        "tests/fixtures/diff_fail_open/detached.yaml",
-    ]);
-    assert_eq!(code, 3, "{value}");
+    let value = noted("attached.yaml", "detached.yaml");
     assert!(
         value
             .to_string()
