@@ -15,7 +15,7 @@
 use std::sync::Arc;
 
 use proptest::prelude::*;
-use ramguard::eval::{self, CompiledPolicy, Context, Decision, Layer, LayerKind, Resource};
+use ramguard::eval::{self, ActionQuery, BareTruth, CompiledPolicy, Context, Decision, Layer, LayerKind, Resource};
 use ramguard::policy::Policy;
 use ramguard::source::SourceFile;
 
@@ -244,6 +244,62 @@ proptest! {
             prop_assert_ne!(after.decision, Decision::Conditional, "still hangs on {:?}", after.missing_keys);
         } else {
             prop_assert!(before.missing_keys.is_empty());
+        }
+    }
+}
+
+/// Statements beyond the lowercase, well-formed ones above, for the law that the rules' bare
+/// truth is the truth: ARNs that differ in case, a statement without `Effect`, one with an
+/// element the evaluator does not model, a `NotResource` `Deny`.
+const ODD_STATEMENTS: [&str; 4] = [
+    r#"{"Effect": "Allow", "Action": "kvstore:*", "Resource": "acs:kvstore:*:*:instance/R-*"}"#,
+    r#"{"Effect": "Deny", "NotAction": "ecs:*", "NotResource": "acs:KVSTORE:*:*:instance/r-1"}"#,
+    r#"{"Action": "kvstore:DeleteInstance", "Resource": "*"}"#,
+    r#"{"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"StringNotEquals": {"acs:ResourceTag/env": "dev"}}, "Surprise": 1}"#,
+];
+
+/// The requests' resources, one that differs from a pattern only in case, and ones whose
+/// account or region is not known.
+fn bare_law_resources() -> Vec<Resource> {
+    let mut resources: Vec<Resource> = REQUEST_RESOURCES.iter().map(|arn| Resource::known(*arn)).collect();
+    resources.push(Resource::known("acs:kvstore:cn-hangzhou:1234567890123456:instance/R-1"));
+    resources.push(Resource::with_unknown_account("kvstore", "cn-hangzhou", "instance/r-1"));
+    resources.push(Resource::parts("kvstore", None, None, "instance/r-1"));
+    resources
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// The lint rules ask the evaluator in `BareTruth` (without what an unknown hangs on): its
+    /// answer must be the full truth's, bare, for every statement, action and resource.
+    #[test]
+    fn the_bare_truth_is_the_truth_without_its_unknowns(statements in prop::collection::vec(statement_spec(), 1..6), odd in prop::collection::vec(0..ODD_STATEMENTS.len(), 0..3), request in request_spec()) {
+        let body: Vec<String> = statements
+            .iter()
+            .map(render)
+            .chain(odd.iter().map(|&i| ODD_STATEMENTS[i].to_string()))
+            .collect();
+        let text = format!(r#"{{"Version": "1", "Statement": [{}]}}"#, body.join(", "));
+        let root = ramguard::json::parse(&text).unwrap();
+        let compiled = CompiledPolicy::new(Arc::new(SourceFile::new("p.json", text)), &Policy::from_document(&root));
+        let ctx = context(&request);
+        for resource in bare_law_resources() {
+            for action in REQUEST_ACTIONS {
+                for statement in &compiled.statements {
+                    prop_assert_eq!(
+                        statement.applies_as::<BareTruth>(action, &resource, &ctx),
+                        statement.applies(action, &resource, &ctx).bare(),
+                        "statement {} on {} of {}", statement.index, action, resource.arn
+                    );
+                    prop_assert_eq!(
+                        statement.resource_truth_as::<BareTruth>(&resource),
+                        statement.resource_truth(&resource).bare()
+                    );
+                }
+                let query = ActionQuery::new(&compiled.statements, action);
+                prop_assert_eq!(query.allowed_as::<BareTruth>(&resource, &ctx), query.allowed(&resource, &ctx).bare());
+            }
         }
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::pattern::Pattern;
 use super::request::{Context, KeyState, Resource};
-use super::truth::Truth;
+use super::truth::{BareTruth, Logic, Truth};
 use crate::policy::condition::ValueKind;
 use crate::policy::{Condition, Effect, Operator, OperatorBase, Policy, SetQualifier, Statement};
 use crate::source::{SourceFile, Span};
@@ -131,11 +131,15 @@ impl CompiledStatement {
 
     /// Whether the statement is about `resource`, as RAM matches ARNs (case-sensitively, the
     /// unverified assumption of the domain notes), `NotResource` negating.
-    fn resource_truth_in(&self, resource: &Resource, case: Case) -> Truth {
-        let matched = self
-            .resources
-            .iter()
-            .fold(Truth::No, |acc, pattern| acc.or(pattern.truth_in(resource, case)));
+    fn resource_truth_in<L: Logic>(&self, resource: &Resource, case: Case) -> L {
+        // `Yes` wins a disjunction whatever else it holds: the patterns after one are not asked.
+        let mut matched = L::NO;
+        for pattern in self.resources.iter() {
+            matched = matched.or(pattern.truth_in(resource, case));
+            if matched.bare() == BareTruth::Yes {
+                break;
+            }
+        }
         if self.not_resource { matched.negate() } else { matched }
     }
 
@@ -145,9 +149,14 @@ impl CompiledStatement {
     /// the answer is unknown, never the wider one. (An `Allow` that differs only in case is not
     /// taken as allowing: that would be the wider answer.)
     pub fn resource_truth(&self, resource: &Resource) -> Truth {
-        let exact = self.resource_truth_in(resource, Case::Exact);
-        let case_may_matter = match (self.effect, &exact) {
-            (Effect::Deny, Truth::No) | (Effect::Allow, Truth::Yes) => {
+        self.resource_truth_as(resource)
+    }
+
+    /// [`CompiledStatement::resource_truth`] in any [`Logic`].
+    pub fn resource_truth_as<L: Logic>(&self, resource: &Resource) -> L {
+        let exact: L = self.resource_truth_in(resource, Case::Exact);
+        let case_may_matter = match (self.effect, exact.bare()) {
+            (Effect::Deny, BareTruth::No) | (Effect::Allow, BareTruth::Yes) => {
                 self.resources.iter().any(|p| p.has_uppercase) || resource.arn.bytes().any(|b| b.is_ascii_uppercase())
             }
             _ => false,
@@ -155,36 +164,55 @@ impl CompiledStatement {
         if !case_may_matter {
             return exact;
         }
-        let ignoring_case = self.resource_truth_in(resource, Case::Ignored);
-        if ignoring_case == exact {
+        let ignoring_case: L = self.resource_truth_in(resource, Case::Ignored);
+        // `exact` is known here, so its bare truth says all of it.
+        if ignoring_case.bare() == exact.bare() {
             return exact;
         }
-        let element = if self.not_resource { "NotResource" } else { "Resource" };
-        let differing = self
-            .resources
-            .iter()
-            .find(|p| p.truth_in(resource, Case::Exact) != p.truth_in(resource, Case::Ignored))
-            .map_or("", ResourcePattern::text);
-        Truth::undecidable(format!(
-            "its `{element}` `{differing}` differs from `{}` only in case, and whether RAM matches ARNs ignoring case is not documented",
-            resource.display()
-        ))
-        .and(match ignoring_case {
-            Truth::Unknown(_) => ignoring_case,
-            _ => Truth::Yes,
+        let differing = || {
+            let element = if self.not_resource { "NotResource" } else { "Resource" };
+            let differing = self
+                .resources
+                .iter()
+                .find(|p| p.truth_in::<Truth>(resource, Case::Exact) != p.truth_in(resource, Case::Ignored))
+                .map_or("", ResourcePattern::text);
+            format!(
+                "its `{element}` `{differing}` differs from `{}` only in case, and whether RAM matches ARNs ignoring case is not documented",
+                resource.display()
+            )
+        };
+        L::undecidable_because(differing).and(match ignoring_case.bare() {
+            BareTruth::Unknown => ignoring_case,
+            _ => L::YES,
         })
     }
 
     pub fn conditions_truth(&self, context: &Context) -> Truth {
-        self.conditions
-            .iter()
-            .fold(Truth::Yes, |acc, c| acc.and(c.truth(context)))
+        self.conditions_truth_as(context)
+    }
+
+    /// [`CompiledStatement::conditions_truth`] in any [`Logic`].
+    pub fn conditions_truth_as<L: Logic>(&self, context: &Context) -> L {
+        // `No` wins a conjunction whatever else it holds: the conditions after one are not asked.
+        let mut truth = L::YES;
+        for condition in self.conditions.iter() {
+            truth = truth.and(condition.truth_as(context));
+            if truth.bare() == BareTruth::No {
+                break;
+            }
+        }
+        truth
     }
 
     /// Whether the statement applies to the request.
     pub fn applies(&self, action: &str, resource: &Resource, context: &Context) -> Truth {
+        self.applies_as(action, resource, context)
+    }
+
+    /// [`CompiledStatement::applies`] in any [`Logic`].
+    pub fn applies_as<L: Logic>(&self, action: &str, resource: &Resource, context: &Context) -> L {
         if !self.may_apply_to_action(action) {
-            return Truth::No;
+            return L::NO;
         }
         self.applies_past_action(resource, context)
     }
@@ -201,16 +229,16 @@ impl CompiledStatement {
     /// [`CompiledStatement::applies`] for a request whose action it may apply to
     /// ([`CompiledStatement::may_apply_to_action`]): asked of many resources, the action is
     /// matched once.
-    pub fn applies_past_action(&self, resource: &Resource, context: &Context) -> Truth {
+    pub fn applies_past_action<L: Logic>(&self, resource: &Resource, context: &Context) -> L {
         if !self.unmodelled.is_empty() {
             return self
                 .unmodelled
                 .iter()
-                .fold(Truth::Yes, |acc, why| acc.and(Truth::undecidable(why.clone())));
+                .fold(L::YES, |acc, why| acc.and(L::undecidable_because(|| why.clone())));
         }
-        match self.resource_truth(resource) {
-            Truth::No => Truth::No,
-            resource => resource.and(self.conditions_truth(context)),
+        match self.resource_truth_as::<L>(resource) {
+            truth if truth.bare() == BareTruth::No => truth,
+            resource => resource.and(self.conditions_truth_as(context)),
         }
     }
 }
@@ -335,18 +363,18 @@ impl ResourcePattern {
         self.truth_in(resource, Case::Exact)
     }
 
-    fn truth_in(&self, resource: &Resource, case: Case) -> Truth {
+    fn truth_in<L: Logic>(&self, resource: &Resource, case: Case) -> L {
         let whole = self.whole_in(case);
         if (resource.account_known && resource.region_known) || whole.is_match_all() {
-            return Truth::from_bool(whole.matches(&resource.arn));
+            return L::from_bool(whole.matches(&resource.arn));
         }
         let unknown = || {
-            let mut truth = Truth::Yes;
+            let mut truth = L::YES;
             if !resource.region_known {
-                truth = truth.and(Truth::unknown("region"));
+                truth = truth.and(L::unknown_key("region"));
             }
             if !resource.account_known {
-                truth = truth.and(Truth::unknown("account"));
+                truth = truth.and(L::unknown_key("account"));
             }
             truth
         };
@@ -360,13 +388,13 @@ impl ResourcePattern {
             return unknown();
         };
         if !s.matches(service) || !rel.matches(relative) {
-            return Truth::No;
+            return L::NO;
         }
         // A known part matches or not; an unknown one matches only a `*`, else it is unknown.
         let part = |known: bool, matches: bool, any: bool, name: &str| match (known, any) {
-            (true, _) => Truth::from_bool(matches),
-            (false, true) => Truth::Yes,
-            (false, false) => Truth::unknown(name),
+            (true, _) => L::from_bool(matches),
+            (false, true) => L::YES,
+            (false, false) => L::unknown_key(name),
         };
         part(resource.region_known, r.matches(region), r.is_match_all(), "region").and(part(
             resource.account_known,
@@ -515,30 +543,35 @@ impl CompiledCondition {
     /// qualifier a positive operator needs one to match and a negated one needs none to;
     /// `ForAnyValue:` needs one value to pass, `ForAllValues:` every value.
     pub fn truth(&self, context: &Context) -> Truth {
+        self.truth_as(context)
+    }
+
+    /// [`CompiledCondition::truth`] in any [`Logic`].
+    pub fn truth_as<L: Logic>(&self, context: &Context) -> L {
         let (Some(operator), false) = (self.operator, matches!(self.values, Values::Unevaluable(_))) else {
-            return match &self.values {
-                Values::Unevaluable(why) => Truth::undecidable(why.clone()),
-                _ => Truth::undecidable(format!(
+            return L::undecidable_because(|| match &self.values {
+                Values::Unevaluable(why) => why.clone(),
+                _ => format!(
                     "the condition operator `{}` is not one the evaluator knows",
                     self.operator_text
-                )),
-            };
+                ),
+            });
         };
         let negated = operator.base.is_negated();
         match context.get(&self.key) {
-            KeyState::Unknown => Truth::unknown(&self.key),
+            KeyState::Unknown => L::unknown_key(&self.key),
             // A missing key makes a positive condition false. What RAM does for a negated
             // operator or `ForAllValues:` on a missing key is not documented: unknown.
             KeyState::Absent => {
                 if negated || operator.set == Some(SetQualifier::ForAllValues) {
-                    Truth::unknown(&self.key)
+                    L::unknown_key(&self.key)
                 } else {
-                    Truth::No
+                    L::NO
                 }
             }
             KeyState::Values(values) => {
                 let passes = |v: &String| self.matches_positively(operator, v) != negated;
-                Truth::from_bool(match operator.set {
+                L::from_bool(match operator.set {
                     Some(SetQualifier::ForAllValues) => values.iter().all(passes),
                     Some(SetQualifier::ForAnyValue) => values.iter().any(passes),
                     None if negated => values.iter().all(passes),

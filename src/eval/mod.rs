@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 
 pub use compiled::CompiledPolicy;
 pub use request::{Context, Resource};
-pub use truth::Truth;
+pub use truth::{BareTruth, Logic, Truth};
 
 use crate::policy::Effect;
 use crate::source::Span;
@@ -364,13 +364,21 @@ impl<'s> ActionQuery<'s> {
 
     /// [`allowed_by`] of the action on `resource`.
     pub fn allowed(&self, resource: &Resource, context: &Context) -> Truth {
-        let mut deny = Truth::No;
-        let mut allow = Truth::No;
+        self.allowed_as(resource, context)
+    }
+
+    /// [`ActionQuery::allowed`] in any [`Logic`]: a rule asks it bare.
+    pub fn allowed_as<L: Logic>(&self, resource: &Resource, context: &Context) -> L {
+        let mut deny = L::NO;
+        let mut allow = L::NO;
         for statement in &self.statements {
-            let truth = statement.applies_past_action(resource, context);
+            let truth: L = statement.applies_past_action(resource, context);
             match statement.effect {
                 Effect::Deny => deny = deny.or(truth),
                 Effect::Allow => allow = allow.or(truth),
+            }
+            if deny.bare() == BareTruth::Yes {
+                break; // denied, whatever the other statements say
             }
         }
         // Allowed when no `Deny` applies and an `Allow` does: a `Deny` that may apply leaves even a

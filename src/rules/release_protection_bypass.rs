@@ -29,7 +29,7 @@
 
 use super::{Context, DELETE_INSTANCE, Finding, MODIFY_INSTANCE_ATTRIBUTE, Rule, Severity, effect_label, reach};
 use crate::eval::compiled::CompiledStatement;
-use crate::eval::{ActionQuery, Context as RequestContext, Truth};
+use crate::eval::{ActionQuery, BareTruth, Context as RequestContext};
 
 pub static RULE: Rule = Rule {
     code: "RG204",
@@ -78,7 +78,8 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     let delete = ActionQuery::new(about(DELETE_INSTANCE), DELETE_INSTANCE);
     let modify = ActionQuery::new(about(MODIFY_INSTANCE_ATTRIBUTE), MODIFY_INSTANCE_ATTRIBUTE);
     let both = ctx.instance_candidates().iter().find(|resource| {
-        delete.allowed(resource, &nobody) != Truth::No && modify.allowed(resource, &nobody) != Truth::No
+        delete.allowed_as::<BareTruth>(resource, &nobody) != BareTruth::No
+            && modify.allowed_as::<BareTruth>(resource, &nobody) != BareTruth::No
     });
     let Some(resource) = both else { return };
     let granting = |action: &str| {
@@ -87,7 +88,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
                 && ctx.may_apply_to(s, action)
                 && ctx
                     .compiled_of(s)
-                    .is_some_and(|c| c.applies(action, resource, &nobody) != Truth::No)
+                    .is_some_and(|c| c.applies_as::<BareTruth>(action, resource, &nobody) != BareTruth::No)
         })
     };
     let (Some(delete), Some(modify)) = (granting(DELETE_INSTANCE), granting(MODIFY_INSTANCE_ATTRIBUTE)) else {

@@ -29,7 +29,8 @@
 
 use super::{Context, DELETE_INSTANCE, Finding, Rule, Severity, effect_label};
 use crate::eval::pattern::matches_ignoring_case;
-use crate::eval::{ActionQuery, Context as RequestContext, Truth};
+use crate::eval::{ActionQuery, BareTruth, Context as RequestContext};
+use crate::policy::Effect;
 
 pub static RULE: Rule = Rule {
     code: "RG201",
@@ -82,16 +83,26 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         let candidates = ctx.instance_candidates();
         let reaches_instances = candidates
             .iter()
-            .any(|resource| compiled.resource_truth(resource) != Truth::No);
+            .any(|resource| compiled.resource_truth_as::<BareTruth>(resource) != BareTruth::No);
         if !reaches_instances {
             continue;
         }
         let denied_everywhere = *denied_everywhere.get_or_init(|| {
+            // Where this `Allow` may apply, only a `Deny` that applies can deny: without a
+            // `Deny` that may apply to the release, nothing needs compiling.
+            let may_deny = ctx
+                .policy
+                .statements
+                .iter()
+                .any(|s| matches!(s.effect, Some((Effect::Deny, _))) && ctx.may_apply_to(s, DELETE_INSTANCE));
+            if !may_deny {
+                return false;
+            }
             // Only the statements that may apply to the release can deny it.
             let delete = ActionQuery::new(ctx.compiled_for(DELETE_INSTANCE), DELETE_INSTANCE);
             candidates
                 .iter()
-                .all(|resource| delete.allowed(resource, &nobody) == Truth::No)
+                .all(|resource| delete.allowed_as::<BareTruth>(resource, &nobody) == BareTruth::No)
         });
         if denied_everywhere {
             continue;
