@@ -30,7 +30,9 @@ impl CompiledPolicy {
     /// not read whole (no valid `Effect`, no actions, an element it does not know) is kept, and
     /// applies or not for reasons the evaluator cannot know. One without a valid `Effect` is
     /// kept twice, as an `Allow` and as a `Deny`: it might be either.
-    pub fn statements_of<'s>(statements: impl ExactSizeIterator<Item = &'s Statement>) -> Vec<CompiledStatement> {
+    pub fn statements_of<'s, 'a: 's>(
+        statements: impl ExactSizeIterator<Item = &'s Statement<'a>>,
+    ) -> Vec<CompiledStatement> {
         let mut out = Vec::with_capacity(statements.len());
         for statement in statements {
             match statement.effect {
@@ -89,14 +91,14 @@ impl CompiledStatement {
             effect_span,
             not_action: actions.is_some_and(|a| a.negated),
             actions: actions
-                .map(|a| a.items.iter().map(|a| Pattern::ignoring_case(&a.value)).collect())
+                .map(|a| a.items.iter().map(|a| Pattern::ignoring_case(a.value)).collect())
                 .unwrap_or_default(),
             not_resource: statement.not_resource,
             resources: statement
                 .resources
                 .iter()
                 .flatten()
-                .map(|r| ResourcePattern::new(&r.value))
+                .map(|r| ResourcePattern::new(r.value))
                 .collect(),
             conditions: statement
                 .conditions
@@ -447,10 +449,10 @@ impl CompiledCondition {
     fn new(condition: &Condition) -> Self {
         let compiled = |values| Self {
             operator: condition.parsed,
-            operator_text: condition.operator.value.clone(),
-            key: condition.key.value.clone(),
+            operator_text: condition.operator.value.to_string(),
+            key: condition.key.value.to_string(),
             values,
-            texts: condition.values.iter().map(|v| v.value.clone()).collect(),
+            texts: condition.values.iter().map(|v| v.value.to_string()).collect(),
         };
         let Some(operator) = condition.parsed else {
             return compiled(Values::Unevaluable(format!(
@@ -465,7 +467,7 @@ impl CompiledCondition {
                 condition.operator.value, condition.key.value
             )));
         }
-        let texts = || condition.values.iter().map(|v| v.value.as_str());
+        let texts = || condition.values.iter().map(|v| v.value);
         let unparsed = |what: &str| {
             Values::Unevaluable(format!(
                 "a value of the condition `{}` on `{}` is not {what}",

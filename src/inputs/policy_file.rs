@@ -36,7 +36,7 @@ impl Document {
     }
 
     /// The policy model of the document, of the kind its place says when it says one.
-    pub fn policy(&self) -> crate::policy::Policy {
+    pub fn policy(&self) -> crate::policy::Policy<'_> {
         crate::policy::Policy::from_document_as(&self.root, self.kind_hint())
     }
 

@@ -18,10 +18,12 @@ use crate::source::Span;
 
 pub use condition::{Operator, OperatorBase, SetQualifier};
 
-/// A string of the document, where it stands and its JSON pointer in the document.
+/// A string of the document, where it stands and its JSON pointer in the document. The model
+/// borrows its strings from the tree it is built from: a model is made for every document
+/// linted, and copying each string again cost as much as reading it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Item {
-    pub value: String,
+pub struct Item<'a> {
+    pub value: &'a str,
     pub span: Span,
     pub pointer: Pointer,
 }
@@ -151,39 +153,39 @@ impl Effect {
 /// `Action` or `NotAction`, whichever the statement has (both: the first written, and
 /// `conflicting-elements` reports it).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ActionList {
+pub struct ActionList<'a> {
     pub negated: bool,
     pub key_span: Span,
-    pub items: Box<[Item]>,
+    pub items: Box<[Item<'a>]>,
 }
 
 /// One condition: an operator, a key and the values (OR among them).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Condition {
-    pub operator: Item,
+pub struct Condition<'a> {
+    pub operator: Item<'a>,
     /// `None` when RAM has no such operator (`unknown-condition-operator` reports it).
     pub parsed: Option<Operator>,
-    pub key: Item,
-    pub values: Vec<Item>,
+    pub key: Item<'a>,
+    pub values: Vec<Item<'a>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Statement {
+pub struct Statement<'a> {
     /// Position in `Statement`, 0-based.
     pub index: usize,
     pub span: Span,
     /// The statement's JSON pointer, shared as the base of its lists' entries' pointers.
     pub pointer: Arc<str>,
     pub effect: Option<(Effect, Span)>,
-    pub actions: Option<ActionList>,
+    pub actions: Option<ActionList<'a>>,
     /// The entries of `Resource`, or of `NotResource` when `not_resource` says so (both: the
     /// first written, and `conflicting-elements` reports it). `None` when the statement has
     /// neither, well-typed.
-    pub resources: Option<Box<[Item]>>,
+    pub resources: Option<Box<[Item<'a>]>>,
     /// Whether `resources` are `NotResource`'s: the statement is about every resource but those.
     /// A rule that reads `resources` as "what the statement is about" must look at this first.
     pub not_resource: bool,
-    pub conditions: Box<[Condition]>,
+    pub conditions: Box<[Condition<'a>]>,
     pub principal: Option<Span>,
     /// What the statement says that the model does not capture, in words: an element it does
     /// not know, a value of the wrong type, two elements where one is allowed. The evaluator
@@ -226,7 +228,7 @@ impl UnknownValue {
 
 impl Eq for UnknownValue {}
 
-impl Statement {
+impl Statement<'_> {
     /// The unknown values of the statement in any of `elements`.
     pub fn unknown_in<'s>(&'s self, elements: &'s [&str]) -> impl Iterator<Item = &'s UnknownValue> + 's {
         self.unknown
@@ -261,36 +263,36 @@ impl Statement {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Policy {
+pub struct Policy<'a> {
     pub kind: PolicyKind,
-    pub statements: Vec<Statement>,
+    pub statements: Vec<Statement<'a>>,
 }
 
-impl Policy {
+impl<'a> Policy<'a> {
     /// Whether a statement holds a value only known when the document is rendered.
     pub fn has_unknown(&self) -> bool {
         self.statements.iter().any(|s| !s.unknown.is_empty())
     }
 
     /// Build the model of a document root (an object; anything else gives no statements).
-    pub fn from_document(root: &Node) -> Self {
+    pub fn from_document(root: &'a Node) -> Self {
         Self::from_statement_nodes(&statement_nodes(root))
     }
 
     /// Build the model of a document whose place says what it is (`kind`: a Terraform
     /// `assume_role_policy_document` holds a trust policy whatever it says); `None`: by its
     /// content, as [`Policy::from_document`].
-    pub fn from_document_as(root: &Node, kind: Option<PolicyKind>) -> Self {
+    pub fn from_document_as(root: &'a Node, kind: Option<PolicyKind>) -> Self {
         Self::from_statement_nodes_as(&statement_nodes(root), kind)
     }
 
     /// Build the model from the document's [`statement_nodes`], for a caller that needs them too.
-    pub fn from_statement_nodes(nodes: &[(usize, &Node, Arc<str>)]) -> Self {
+    pub fn from_statement_nodes(nodes: &[(usize, &'a Node, Arc<str>)]) -> Self {
         Self::from_statement_nodes_as(nodes, None)
     }
 
     /// [`Policy::from_statement_nodes`], of the kind the document's place says when it says one.
-    pub fn from_statement_nodes_as(nodes: &[(usize, &Node, Arc<str>)], kind: Option<PolicyKind>) -> Self {
+    pub fn from_statement_nodes_as(nodes: &[(usize, &'a Node, Arc<str>)], kind: Option<PolicyKind>) -> Self {
         Self {
             kind: kind.unwrap_or_else(|| kind_of(nodes)),
             statements: nodes
@@ -409,7 +411,7 @@ fn kind_of(statements: &[(usize, &Node, Arc<str>)]) -> PolicyKind {
     }
 }
 
-fn statement(node: &Node, index: usize, pointer: Arc<str>) -> Statement {
+fn statement(node: &Node, index: usize, pointer: Arc<str>) -> Statement<'_> {
     if let Value::Unknown(what) = &node.value {
         return unknown_statement(node, what, index, pointer);
     }
@@ -478,7 +480,7 @@ fn statement(node: &Node, index: usize, pointer: Arc<str>) -> Statement {
 }
 
 /// A statement that is itself known only when the document is rendered: it may say anything.
-fn unknown_statement(node: &Node, what: &str, index: usize, pointer: Arc<str>) -> Statement {
+fn unknown_statement<'a>(node: &Node, what: &str, index: usize, pointer: Arc<str>) -> Statement<'a> {
     Statement {
         index,
         span: node.span,
@@ -618,7 +620,7 @@ fn is_strings(node: &Node) -> bool {
     }
 }
 
-fn conditions(node: &Node, pointer: &str, unmodelled: &mut Vec<String>, unknowns: bool) -> Vec<Condition> {
+fn conditions<'a>(node: &'a Node, pointer: &str, unmodelled: &mut Vec<String>, unknowns: bool) -> Vec<Condition<'a>> {
     let Some(operators) = node.as_object() else {
         unmodelled.push(match first_unknown(node).filter(|_| unknowns) {
             Some(what) => format!("`Condition` is {what}, {KNOWN_WHEN_RENDERED}"),
@@ -663,13 +665,13 @@ fn conditions(node: &Node, pointer: &str, unmodelled: &mut Vec<String>, unknowns
             }
             out.push(Condition {
                 operator: Item {
-                    value: op.key.clone(),
+                    value: &op.key,
                     span: op.key_span,
                     pointer: key_pointer.parent(),
                 },
                 parsed: Operator::parse(&op.key),
                 key: Item {
-                    value: key.key.clone(),
+                    value: &key.key,
                     span: key.key_span,
                     pointer: key_pointer.clone(),
                 },
@@ -691,15 +693,15 @@ fn child(pointer: &str, token: &str) -> String {
 }
 
 /// A string, or the strings of an array (other elements are left out), with their pointers.
-pub fn strings(node: &Node, pointer: &str) -> Vec<Item> {
+pub fn strings<'a>(node: &'a Node, pointer: &str) -> Vec<Item<'a>> {
     strings_at(node, Pointer::new(pointer)).into_vec()
 }
 
 /// [`strings`], the pointer already made (and shared by the entries).
-fn strings_at(node: &Node, pointer: Pointer) -> Box<[Item]> {
+fn strings_at(node: &Node, pointer: Pointer) -> Box<[Item<'_>]> {
     match &node.value {
         Value::String(s) => Box::new([Item {
-            value: s.clone(),
+            value: s,
             span: node.span,
             pointer,
         }]),
@@ -709,7 +711,7 @@ fn strings_at(node: &Node, pointer: Pointer) -> Box<[Item]> {
             let mut out = Vec::with_capacity(items.iter().filter(|n| n.as_str().is_some()).count());
             out.extend(items.iter().enumerate().filter_map(|(i, n)| {
                 n.as_str().map(|s| Item {
-                    value: s.to_string(),
+                    value: s,
                     span: n.span,
                     pointer: pointer.element(i),
                 })

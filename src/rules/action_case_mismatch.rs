@@ -36,7 +36,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         if catalogued.service_in_lowercase && !matches!(catalogued.lookup, Lookup::OtherCase(_)) {
             continue;
         }
-        let (service, name) = split_action(&item.value);
+        let (service, name) = split_action(item.value);
         let service_in_case = catalogued.service_in_lowercase;
         if !catalogued.knows_service || !item.value.contains(':') || super::has_wildcard(service) {
             continue;

@@ -55,7 +55,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             && ctx
                 .compiled_of(statement)
                 .is_some_and(|c| c.action_matches(DELETE_INSTANCE))
-            && (everywhere || resources.iter().any(|r| may_name_a_resource_of(&r.value, "kvstore")));
+            && (everywhere || resources.iter().any(|r| may_name_a_resource_of(r.value, "kvstore")));
         let except = match (&actions.items[..], statement.unknown_in(&["NotAction"]).next()) {
             (_, Some(unknown)) => format!("those listed (with {})", unknown.what),
             ([only], None) => format!("`{}`", only.value),

@@ -34,7 +34,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         if item.value.is_empty() {
             continue; // `empty-value`
         }
-        if let Err(problem) = check_form(&item.value) {
+        if let Err(problem) = check_form(item.value) {
             sink.push(
                 Finding::new(
                     &RULE,

@@ -40,10 +40,10 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             for value in &condition.values {
                 let problem = match kind {
                     ValueKind::String => continue,
-                    ValueKind::Ip => IpBlock::parse(&value.value).err(),
-                    ValueKind::Date => Instant::parse(&value.value).err(),
-                    ValueKind::Number => Decimal::parse(&value.value).err(),
-                    ValueKind::Bool => parse_bool(&value.value).err(),
+                    ValueKind::Ip => IpBlock::parse(value.value).err(),
+                    ValueKind::Date => Instant::parse(value.value).err(),
+                    ValueKind::Number => Decimal::parse(value.value).err(),
+                    ValueKind::Bool => parse_bool(value.value).err(),
                 };
                 if let Some(problem) = problem {
                     let (label, help) = match kind {

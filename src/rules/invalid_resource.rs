@@ -63,7 +63,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             if item.value.is_empty() {
                 continue; // `empty-value`
             }
-            if let Err(problem) = check_form(&item.value) {
+            if let Err(problem) = check_form(item.value) {
                 let consequence = match statement.effect {
                     _ if statement.not_resource => "as written it excludes nothing from `NotResource`",
                     Some((Effect::Deny, _)) => "as written it matches nothing, so this `Deny` protects nothing",

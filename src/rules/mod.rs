@@ -21,7 +21,7 @@ use crate::settings::Settings;
 #[derive(Debug)]
 pub struct Context<'a> {
     pub root: &'a Node,
-    pub policy: &'a Policy,
+    pub policy: &'a Policy<'a>,
     pub settings: &'a Settings,
     /// The file's path relative to the folder of `ramguard.toml` (organisation requirements
     /// match it).
@@ -56,7 +56,7 @@ impl<'a> Context<'a> {
     pub fn new(
         root: &'a Node,
         statements: Vec<(usize, &'a Node, std::sync::Arc<str>)>,
-        policy: &'a Policy,
+        policy: &'a Policy<'a>,
         settings: &'a Settings,
         path: &'a str,
     ) -> Self {
@@ -167,7 +167,7 @@ impl<'a> Context<'a> {
     }
 
     /// Every entry of `Action` / `NotAction`, with its statement and list.
-    pub fn action_items(&self) -> impl Iterator<Item = (&'a Statement, &'a ActionList, &'a Item)> {
+    pub fn action_items(&self) -> impl Iterator<Item = (&'a Statement<'a>, &'a ActionList<'a>, &'a Item<'a>)> {
         self.policy
             .statements
             .iter()
@@ -178,14 +178,14 @@ impl<'a> Context<'a> {
     /// [`Context::action_items`], each with what the catalogue says of it (looked up once).
     pub fn catalogued_action_items(
         &self,
-    ) -> impl Iterator<Item = (&'a Statement, &'a ActionList, &'a Item, Catalogued<'a>)> + '_ {
+    ) -> impl Iterator<Item = (&'a Statement<'a>, &'a ActionList<'a>, &'a Item<'a>, Catalogued<'a>)> + '_ {
         let catalog: &'a crate::catalog::Catalog = &self.settings.catalog;
         let catalogued = self.catalogued.get_or_init(|| {
             // Room for exactly one entry each: collected from a flattened iterator, the vector
             // would double past the count (a 20 MB policy's 264,000 entries took 12.6 MB, not 6.3).
             let mut out = Vec::with_capacity(self.action_items().count());
             out.extend(self.action_items().map(|(_, _, item)| {
-                let (service, name) = split_action(&item.value);
+                let (service, name) = split_action(item.value);
                 Catalogued {
                     knows_service: catalog.knows_service(service),
                     lookup: catalog.lookup(service, name),

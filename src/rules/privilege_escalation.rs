@@ -135,7 +135,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         {
             continue;
         }
-        if !actions.negated && !actions.items.iter().any(|i| super::may_be_of_service(&i.value, "ram")) {
+        if !actions.negated && !actions.items.iter().any(|i| super::may_be_of_service(i.value, "ram")) {
             continue; // no RAM action: the common case, decided on the text
         }
         let Some(compiled) = ctx.compiled_of(statement) else {
@@ -152,7 +152,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             .resources
             .iter()
             .flatten()
-            .map(|r| Pattern::new(&r.value))
+            .map(|r| Pattern::new(r.value))
             .collect();
         let granted: Vec<&(&str, &str, &str)> = by_action
             .into_iter()
@@ -168,7 +168,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             (actions.key_span, format!("{}/NotAction", statement.pointer))
         } else {
             let item = actions.items.iter().find(|i| {
-                let pattern = crate::eval::pattern::Pattern::ignoring_case(&i.value);
+                let pattern = crate::eval::pattern::Pattern::ignoring_case(i.value);
                 granted.iter().any(|(action, _, _)| pattern.matches(action))
             });
             match item {

@@ -15,7 +15,7 @@ pub fn names_action(statement: &Statement, lowercased: &str) -> bool {
         actions
             .items
             .iter()
-            .any(|item| matches_ignoring_case(&item.value, lowercased))
+            .any(|item| matches_ignoring_case(item.value, lowercased))
             != actions.negated
     })
 }
@@ -55,7 +55,7 @@ pub fn instance_candidates(policy: &Policy) -> Vec<String> {
         .statements
         .iter()
         .flat_map(|s| s.resources.iter().flatten())
-        .map(|r| r.value.as_str())
+        .map(|r| r.value)
         .filter(|text| text.starts_with("acs:kvstore:"))
         .enumerate()
         .collect();
@@ -89,14 +89,14 @@ mod tests {
     use super::*;
     use crate::eval::{CompiledPolicy, Context, Resource, Truth};
 
-    fn policy(text: &str) -> Policy {
-        Policy::from_document(&crate::json::parse(text).unwrap_or_else(|e| unreachable!("{e:?}")))
+    fn tree(text: &str) -> crate::json::Node {
+        crate::json::parse(text).unwrap_or_else(|e| unreachable!("{e:?}"))
     }
 
     /// The rules leave out what these say cannot matter: they must agree with the evaluator.
     #[test]
     fn what_the_model_says_is_what_the_compiled_statement_says() {
-        let policy = policy(
+        let root = tree(
             r#"{"Version": "1", "Statement": [
                 {"Effect": "Allow", "Action": "kvstore:*", "Resource": "*"},
                 {"Effect": "Allow", "Action": ["KVSTORE:Delete*", "ecs:*"], "Resource": "acs:kvstore:*:*:instance/*"},
@@ -110,6 +110,7 @@ mod tests {
                 {"Effect": "Allow", "Action": ["kvstore:DeleteInstance", "ecs:*"], "Resource": "*", "Condition": {"Bool": {"acs:MFAPresent": "true"}}}
             ]}"#,
         );
+        let policy = Policy::from_document(&root);
         let resource = Resource::known(crate::rules::PROBE_INSTANCE);
         for statement in &policy.statements {
             for compiled in CompiledPolicy::statements_of(std::iter::once(statement)) {
@@ -135,12 +136,13 @@ mod tests {
 
     #[test]
     fn candidates_are_each_kvstore_text_once_filled_in_in_order() {
-        let policy = policy(
+        let root = tree(
             r#"{"Version": "1", "Statement": [
                 {"Effect": "Allow", "Action": "kvstore:*", "Resource": ["acs:kvstore:*:1:instance/r-b", "acs:ecs:*:*:*"]},
                 {"Effect": "Allow", "Action": "kvstore:*", "Resource": ["acs:kvstore:cn-?:*:instance/*", "acs:kvstore:*:1:instance/r-b"]}
             ]}"#,
         );
+        let policy = Policy::from_document(&root);
         assert_eq!(
             instance_candidates(&policy),
             [

@@ -122,7 +122,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             if !item.value.bytes().any(|b| b.is_ascii_uppercase()) {
                 continue;
             }
-            let Some(canonical) = canonical(&item.value).filter(|c| *c != item.value) else {
+            let Some(canonical) = canonical(item.value).filter(|c| *c != item.value) else {
                 continue;
             };
             let (effect_span, effect_text) = effect_label(statement);

@@ -58,7 +58,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         }
         // The one service of every action, if there is one and it has no wildcard.
         // Compared ignoring case, without a lowercase copy of each.
-        let mut services = actions.items.iter().map(|i| split_action(&i.value).0);
+        let mut services = actions.items.iter().map(|i| split_action(i.value).0);
         let Some(first) = services.next() else { continue };
         if !SELF_CONTAINED.iter().any(|s| s.eq_ignore_ascii_case(first))
             || !services.all(|s| s.eq_ignore_ascii_case(first))
@@ -70,7 +70,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             Some(resource_service) => matches_ignoring_case(resource_service, &service),
             None => true, // `*`, or not an ARN (`invalid-resource`)
         };
-        if resources.iter().any(|r| may_belong(&r.value)) {
+        if resources.iter().any(|r| may_belong(r.value)) {
             continue;
         }
         let Some(first) = resources.first() else { continue };

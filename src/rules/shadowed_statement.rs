@@ -63,12 +63,9 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             let action_patterns = actions
                 .items
                 .iter()
-                .map(|i| (Pattern::ignoring_case(&i.value), i.value.as_str()))
+                .map(|i| (Pattern::ignoring_case(i.value), i.value))
                 .collect();
-            let resource_patterns = resources
-                .iter()
-                .map(|i| (Pattern::new(&i.value), i.value.as_str()))
-                .collect();
+            let resource_patterns = resources.iter().map(|i| (Pattern::new(i.value), i.value)).collect();
             Some((s, action_patterns, resource_patterns))
         })
         .collect();
@@ -97,7 +94,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         ends.clear();
         for action in actions.items.iter() {
             let start = lowered.len();
-            lowered.push_str(&action.value);
+            lowered.push_str(action.value);
             if let Some(added) = lowered.get_mut(start..) {
                 added.make_ascii_lowercase();
             }
@@ -113,7 +110,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             lowercase().all(|a| action_patterns.iter().any(|(p, t)| covers(p, t, a)))
                 && resources
                     .iter()
-                    .all(|r| resource_patterns.iter().any(|(p, t)| covers(p, t, &r.value)))
+                    .all(|r| resource_patterns.iter().any(|(p, t)| covers(p, t, r.value)))
         });
         let shadowing = shadowing.map(|(deny, _, _)| *deny);
         let Some(deny) = shadowing else { continue };

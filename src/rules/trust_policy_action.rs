@@ -51,7 +51,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             continue;
         };
         for item in &actions.items {
-            if Pattern::ignoring_case(&item.value).matches("sts:assumerole") {
+            if Pattern::ignoring_case(item.value).matches("sts:assumerole") {
                 continue;
             }
             let federation = [

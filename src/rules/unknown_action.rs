@@ -40,10 +40,10 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     // One "did you mean" search per distinct misspelling: a generated policy repeats one often.
     let mut suggestions: HashMap<(&str, &str), Option<&str>> = HashMap::new();
     for (statement, actions, item, catalogued) in ctx.catalogued_action_items() {
-        if catalogued.lookup != Lookup::Unknown || super::has_wildcard(&item.value) || !item.value.contains(':') {
+        if catalogued.lookup != Lookup::Unknown || super::has_wildcard(item.value) || !item.value.contains(':') {
             continue;
         }
-        let (service, name) = split_action(&item.value);
+        let (service, name) = split_action(item.value);
         let consequence = match (statement.effect.map(|(e, _)| e), actions.negated) {
             (_, true) => "excluding it excludes nothing".to_string(),
             (Some(Effect::Deny), false) => "this `Deny` protects nothing".to_string(),

@@ -37,7 +37,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     for statement in &ctx.policy.statements {
         for condition in &statement.conditions {
             let key = &condition.key;
-            let (message, help) = match conditions::classify(&key.value) {
+            let (message, help) = match conditions::classify(key.value) {
                 KeyClass::Known => continue,
                 // Say which key it resembles in the message itself: the case is the whole problem.
                 KeyClass::WrongCase(known) => (
@@ -46,7 +46,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
                 ),
                 KeyClass::Unknown => (
                     format!("`{}` is not a known condition key", key.value),
-                    match did_you_mean(&key.value, GLOBAL_KEYS.iter().map(|(k, _)| *k)) {
+                    match did_you_mean(key.value, GLOBAL_KEYS.iter().map(|(k, _)| *k)) {
                         Some(known) => format!("did you mean `{known}`?"),
                         None => "use a global key (`acs:SourceIp`, `acs:CurrentTime`, `acs:MFAPresent`, `acs:ResourceTag/<key>`, ...) or a service key `service:key`".to_string(),
                     },

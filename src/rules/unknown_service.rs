@@ -47,12 +47,12 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         if catalogued.knows_service {
             continue;
         }
-        let (service, _) = split_action(&item.value);
+        let (service, _) = split_action(item.value);
         if item.value == "*" || service.is_empty() || super::has_wildcard(service) || !item.value.contains(':') {
             continue;
         }
         let (effect_span, effect_text) = effect_label(statement);
-        let name = split_action(&item.value).1;
+        let name = split_action(item.value).1;
         let finding = match catalog.alias(service) {
             // A known near miss: ramguard knows the code that was meant, so it knows this one
             // matches nothing.

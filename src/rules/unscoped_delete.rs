@@ -135,9 +135,9 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             items
                 .clone()
                 .next()
-                .filter(|_| !items.clone().any(|r| every_instance(&r.value)))
+                .filter(|_| !items.clone().any(|r| every_instance(r.value)))
         } else {
-            statement.resources.iter().flatten().find(|r| every_instance(&r.value))
+            statement.resources.iter().flatten().find(|r| every_instance(r.value))
         };
         // No known entry is every instance: one only known when rendered may be, at worst.
         let assumed = match resource {

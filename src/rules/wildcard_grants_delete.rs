@@ -65,7 +65,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         if !actions
             .items
             .iter()
-            .any(|i| super::has_wildcard(&i.value) && super::may_be_of_service(&i.value, "kvstore"))
+            .any(|i| super::has_wildcard(i.value) && super::may_be_of_service(i.value, "kvstore"))
         {
             continue; // decided on the text, without compiling the document
         }
@@ -73,7 +73,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         let wildcard = actions
             .items
             .iter()
-            .find(|item| super::has_wildcard(&item.value) && matches_ignoring_case(&item.value, &lowercase_delete));
+            .find(|item| super::has_wildcard(item.value) && matches_ignoring_case(item.value, &lowercase_delete));
         let Some(wildcard) = wildcard else {
             continue;
         };

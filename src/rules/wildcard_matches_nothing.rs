@@ -33,10 +33,10 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     let catalog = &ctx.settings.catalog;
     for (_, _, item) in ctx.action_items() {
-        if !super::has_wildcard(&item.value) || !item.value.contains(':') {
+        if !super::has_wildcard(item.value) || !item.value.contains(':') {
             continue;
         }
-        let (service, name) = split_action(&item.value);
+        let (service, name) = split_action(item.value);
         let problem = if super::has_wildcard(service) {
             let pattern = Pattern::ignoring_case(service);
             if catalog.services().any(|s| pattern.matches(s)) {
