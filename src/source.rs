@@ -80,14 +80,18 @@ enum LineStarts {
 impl LineStarts {
     fn of(text: &str) -> Self {
         let bytes = text.as_bytes();
+        // Counted first (a vectorised pass): growing the list line by line cost more than that.
+        let lines = memchr::memchr_iter(b'\n', bytes).count() + 1;
         match u32::try_from(text.len()) {
             Ok(_) => {
-                let mut starts = vec![0];
+                let mut starts = Vec::with_capacity(lines);
+                starts.push(0);
                 for_each_newline(bytes, |at| starts.push(u32::try_from(at + 1).unwrap_or(u32::MAX)));
                 Self::Narrow(starts)
             }
             Err(_) => {
-                let mut starts = vec![0];
+                let mut starts = Vec::with_capacity(lines);
+                starts.push(0);
                 for_each_newline(bytes, |at| starts.push(at + 1));
                 Self::Wide(starts)
             }

@@ -67,7 +67,9 @@ pub fn instance_candidates(policy: &Policy) -> Vec<String> {
     for (_, text) in texts {
         // Filling wildcards in never makes or unmakes the prefix (`*` and `?` become letters
         // that cannot spell it), so other resources are passed over unfilled.
-        let mut filled = String::with_capacity(text.len() + 16);
+        // Room for every `*` to become `ramguardprobe`, so that the string never grows.
+        let mut filled =
+            String::with_capacity(text.len() + 12 * memchr::memchr2_iter(b'*', b'?', text.as_bytes()).count());
         let mut rest = text;
         while let Some(at) = rest.bytes().position(|b| b == b'*' || b == b'?') {
             filled.push_str(rest.get(..at).unwrap_or_default());
