@@ -390,6 +390,26 @@ impl Config {
         Ok(())
     }
 
+    /// The settings `lint` runs its rules with: a rule that is off (in `ramguard.toml`, or left
+    /// out by `--select` / `--ignore`) is not run at all, for its findings would all be dropped
+    /// (`--select RG2` then costs only the security rules). Unless an `[[ignore]]` names it:
+    /// an ignore that silences one of its findings is used, and `unused-ignore` counts that.
+    pub fn lint_settings(&self) -> Settings {
+        let named_by_an_ignore = |rule: &Rule| {
+            self.ignores
+                .iter()
+                .any(|ignore| ignore.rules.as_ref().is_some_and(|rules| rules.contains(&rule)))
+        };
+        Settings {
+            rules_not_run: rules::ALL
+                .iter()
+                .filter(|rule| self.severity(rule, rule.severity).is_none() && !named_by_an_ignore(rule))
+                .map(|rule| rule.code)
+                .collect(),
+            ..self.settings.clone()
+        }
+    }
+
     /// The level a rule runs at under this configuration (for `ramguard rules`).
     pub fn level(&self, rule: &Rule) -> Level {
         self.levels.get(rule.code).copied().unwrap_or(match rule.severity {

@@ -84,6 +84,7 @@ pub fn lint_paths(
         return Err(errors);
     }
     let used: Vec<std::sync::atomic::AtomicBool> = config.ignores.iter().map(|_| Default::default()).collect();
+    let settings = config.lint_settings();
     let limit = crate::inputs::input_size_limit();
     // Each file's outcome, and the files its Terraform documents name (`file("x.json")`).
     let lint_target = |Target { path, named }: &Target| -> Result<(FileOutcome, Vec<PathBuf>), PathError> {
@@ -122,7 +123,7 @@ pub fn lint_paths(
             Content::NotPolicy(why) => return Ok((Err(skipped(why.describe().into())), references)),
             _ => {}
         }
-        let Some(findings) = lint_file(&file, &config.settings, &relative.to_string_lossy()) else {
+        let Some(findings) = lint_file(&file, &settings, &relative.to_string_lossy()) else {
             return Ok((Err(skipped("not a policy".into())), references));
         };
         let documents = match &file.content {
@@ -272,7 +273,7 @@ pub fn lint_document_as(
     let policy = Policy::from_statement_nodes_as(&statements, kind);
     let ctx = Context::new(root, statements, &policy, settings, path);
     let mut findings = Vec::new();
-    for rule in rules::ALL {
+    for rule in rules::ALL.iter().filter(|rule| settings.runs(rule)) {
         (rule.check)(&ctx, &mut findings);
     }
     findings

@@ -20,6 +20,16 @@ pub struct Settings {
     pub policy_size_limit: usize,
     pub catalog: Arc<Catalog>,
     pub requirements: Vec<Requirement>,
+    /// The codes of rules not run: every finding of theirs would be dropped (see
+    /// `Config::lint_settings`). Empty, as every command but `lint` has it: all rules run.
+    pub rules_not_run: Vec<&'static str>,
+}
+
+impl Settings {
+    /// Whether `rule` runs.
+    pub fn runs(&self, rule: &crate::rules::Rule) -> bool {
+        !self.rules_not_run.contains(&rule.code)
+    }
 }
 
 impl Default for Settings {
@@ -28,6 +38,7 @@ impl Default for Settings {
             policy_size_limit: DEFAULT_POLICY_SIZE_LIMIT,
             catalog: Catalog::shared(),
             requirements: Vec::new(),
+            rules_not_run: Vec::new(),
         }
     }
 }

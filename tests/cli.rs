@@ -422,6 +422,56 @@ fn configuration_levels_ignores_and_their_own_findings() {
     );
 }
 
+/// A rule outside `--select` is not run at all (its findings would all be dropped); the findings
+/// of the rules that are run are the same as in a full run. A rule an ignore names still runs,
+/// so that the ignore is still counted as used.
+#[test]
+fn select_runs_only_the_selected_rules_and_what_ignores_name() {
+    let codes = |out: &Value, prefix: &str| -> Vec<String> {
+        out["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"].as_str().unwrap().starts_with(prefix))
+            .map(|d| d.to_string())
+            .collect()
+    };
+    let all = json(&ramguard(&["lint", "--format", "json", "--no-ignore", "policies"]).stdout);
+    let security = json(&ramguard(&["lint", "--format", "json", "--no-ignore", "--select", "RG2", "policies"]).stdout);
+    assert!(!codes(&all, "RG2").is_empty() && !codes(&all, "RG0").is_empty());
+    assert_eq!(codes(&security, ""), codes(&all, "RG2"));
+
+    let dir = scratch(
+        "select-ignore",
+        &[
+            (
+                "ramguard.toml",
+                b"[[ignore]]\npath = \"w.json\"\nrules = [\"unsupported-element\"]\nreason = \"a Sid is fine here\"\n",
+            ),
+            ("w.json", WARNING_ONLY),
+        ],
+    );
+    let run = ramguard_in(
+        &dir,
+        &[
+            "lint",
+            "--format",
+            "json",
+            "--select",
+            "RG2",
+            "--extend-select",
+            "unused-ignore",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(
+        json(&run.stdout)["diagnostics"],
+        serde_json::json!([]),
+        "the ignore was used: no unused-ignore"
+    );
+}
+
 #[test]
 fn a_bad_configuration_is_exit_2_with_the_place() {
     let dir = scratch(
