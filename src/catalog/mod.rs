@@ -138,6 +138,36 @@ impl ServiceActions {
     }
 }
 
+/// What the catalogue says of one service code ([`Catalog::service`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ServiceEntry<'c> {
+    /// [`Catalog::knows_service`] of the code.
+    pub known: bool,
+    actions: Option<&'c ServiceActions>,
+}
+
+impl<'c> ServiceEntry<'c> {
+    /// [`Catalog::lookup`] of an action name of this service.
+    pub fn lookup(&self, name: &str) -> Lookup<'c> {
+        let Some(actions) = self.actions else {
+            return Lookup::NotCatalogued;
+        };
+        // The documented spelling, the common case, needs no folding.
+        if let Some(action) = actions.exact.get(name).and_then(|&i| actions.list.get(i)) {
+            return Lookup::Known(action);
+        }
+        match actions
+            .folded
+            .get(&name.to_ascii_lowercase())
+            .and_then(|&i| actions.list.get(i))
+        {
+            Some(action) if action.name == name => Lookup::Known(action),
+            Some(action) => Lookup::OtherCase(action),
+            None => Lookup::Unknown,
+        }
+    }
+}
+
 /// What the catalogue says of one action name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lookup<'a> {
@@ -251,24 +281,19 @@ impl Catalog {
     }
 
     pub fn lookup(&self, service: &str, name: &str) -> Lookup<'_> {
-        let Some(actions) = self.actions.get(service) else {
-            if service.bytes().any(|b| b.is_ascii_uppercase()) {
-                return self.lookup(&service.to_ascii_lowercase(), name);
-            }
-            return Lookup::NotCatalogued;
+        self.service(service).lookup(name)
+    }
+
+    /// What the catalogue says of a service code: [`Catalog::knows_service`], and the actions
+    /// [`ServiceEntry::lookup`] looks names up in. A document names few services, many times.
+    pub fn service(&self, code: &str) -> ServiceEntry<'_> {
+        let actions = match self.actions.get(code) {
+            None if code.bytes().any(|b| b.is_ascii_uppercase()) => self.actions.get(&code.to_ascii_lowercase()),
+            actions => actions,
         };
-        // The documented spelling, the common case, needs no folding.
-        if let Some(action) = actions.exact.get(name).and_then(|&i| actions.list.get(i)) {
-            return Lookup::Known(action);
-        }
-        match actions
-            .folded
-            .get(&name.to_ascii_lowercase())
-            .and_then(|&i| actions.list.get(i))
-        {
-            Some(action) if action.name == name => Lookup::Known(action),
-            Some(action) => Lookup::OtherCase(action),
-            None => Lookup::Unknown,
+        ServiceEntry {
+            known: self.knows_service(code),
+            actions,
         }
     }
 

@@ -37,6 +37,9 @@ pub struct Context<'a> {
     catalogued: std::cell::OnceCell<Vec<Catalogued<'a>>>,
 }
 
+/// How many service codes of a document [`Context::catalogued_action_items`] remembers.
+const SERVICES_REMEMBERED: usize = 16;
+
 /// What the catalogue says of one action entry (split with [`split_action`]): looked up once
 /// per document for the rules that ask (`unknown-service`, `unknown-action`,
 /// `action-case-mismatch`), instead of once per rule.
@@ -184,11 +187,24 @@ impl<'a> Context<'a> {
             // Room for exactly one entry each: collected from a flattened iterator, the vector
             // would double past the count (a 20 MB policy's 264,000 entries took 12.6 MB, not 6.3).
             let mut out = Vec::with_capacity(self.action_items().count());
+            // A document names a few services many times: the first few codes are looked up
+            // once each (a bounded list, so that a document of many codes stays linear).
+            let mut services: Vec<(&str, crate::catalog::ServiceEntry<'_>)> = Vec::with_capacity(SERVICES_REMEMBERED);
             out.extend(self.action_items().map(|(_, _, item)| {
                 let (service, name) = split_action(item.value);
+                let entry = match services.iter().find(|(code, _)| *code == service) {
+                    Some(&(_, entry)) => entry,
+                    None => {
+                        let entry = catalog.service(service);
+                        if services.len() < SERVICES_REMEMBERED {
+                            services.push((service, entry));
+                        }
+                        entry
+                    }
+                };
                 Catalogued {
-                    knows_service: catalog.knows_service(service),
-                    lookup: catalog.lookup(service, name),
+                    knows_service: entry.known,
+                    lookup: entry.lookup(name),
                     service_in_lowercase: !service.bytes().any(|b| b.is_ascii_uppercase()),
                 }
             }));
