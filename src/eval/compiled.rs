@@ -133,6 +133,7 @@ impl CompiledStatement {
 
     /// Whether the statement is about `resource`, as RAM matches ARNs (case-sensitively, the
     /// unverified assumption of the domain notes), `NotResource` negating.
+    #[inline]
     fn resource_truth_in<L: Logic>(&self, resource: &Resource, case: Case) -> L {
         // `Yes` wins a disjunction whatever else it holds: the patterns after one are not asked.
         let mut matched = L::NO;
