@@ -37,13 +37,12 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             continue;
         }
         let (service, name) = split_action(item.value);
-        let service_in_case = catalogued.service_in_lowercase;
         if !catalogued.knows_service || !item.value.contains(':') || super::has_wildcard(service) {
             continue;
         }
         let canonical = match catalogued.lookup {
             Lookup::OtherCase(action) => format!("{}:{}", service.to_ascii_lowercase(), action.name),
-            Lookup::Known(_) | Lookup::NotCatalogued if !service_in_case => {
+            Lookup::Known(_) | Lookup::NotCatalogued if !catalogued.service_in_lowercase => {
                 format!("{}:{name}", service.to_ascii_lowercase())
             }
             _ => continue,
