@@ -149,22 +149,27 @@ pub struct ServiceEntry<'c> {
 impl<'c> ServiceEntry<'c> {
     /// [`Catalog::lookup`] of an action name of this service.
     pub fn lookup(&self, name: &str) -> Lookup<'c> {
-        let Some(actions) = self.actions else {
-            return Lookup::NotCatalogued;
-        };
-        // The documented spelling, the common case, needs no folding.
-        if let Some(action) = actions.exact.get(name).and_then(|&i| actions.list.get(i)) {
-            return Lookup::Known(action);
-        }
-        match actions
-            .folded
-            .get(&name.to_ascii_lowercase())
-            .and_then(|&i| actions.list.get(i))
-        {
-            Some(action) if action.name == name => Lookup::Known(action),
-            Some(action) => Lookup::OtherCase(action),
-            None => Lookup::Unknown,
-        }
+        lookup_in(self.actions, name)
+    }
+}
+
+/// An action name among a service's actions (`None`: a service without an action list).
+fn lookup_in<'c>(actions: Option<&'c ServiceActions>, name: &str) -> Lookup<'c> {
+    let Some(actions) = actions else {
+        return Lookup::NotCatalogued;
+    };
+    // The documented spelling, the common case, needs no folding.
+    if let Some(action) = actions.exact.get(name).and_then(|&i| actions.list.get(i)) {
+        return Lookup::Known(action);
+    }
+    match actions
+        .folded
+        .get(&name.to_ascii_lowercase())
+        .and_then(|&i| actions.list.get(i))
+    {
+        Some(action) if action.name == name => Lookup::Known(action),
+        Some(action) => Lookup::OtherCase(action),
+        None => Lookup::Unknown,
     }
 }
 
@@ -259,41 +264,38 @@ impl Catalog {
 
     /// The actions of a catalogued service.
     pub fn actions(&self, service: &str) -> Option<&[Action]> {
-        let actions = if service.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.actions.get(&service.to_ascii_lowercase())
+        self.service_actions(service).map(|s| s.list.as_slice())
+    }
+
+    /// The actions of a catalogued service, its code written in any case (the catalogue keeps
+    /// codes in lowercase).
+    fn service_actions(&self, code: &str) -> Option<&ServiceActions> {
+        if code.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.actions.get(&code.to_ascii_lowercase())
         } else {
-            self.actions.get(service)
-        };
-        actions.map(|s| s.list.as_slice())
+            self.actions.get(code)
+        }
     }
 
     /// Whether some action of a catalogued service starts with `prefix` (ASCII lowercase), as
     /// the wildcard `prefix*` asks; `None` for a service without an action list.
     pub fn has_action_starting_with(&self, service: &str, prefix: &str) -> Option<bool> {
-        let actions = if service.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.actions.get(&service.to_ascii_lowercase())
-        } else {
-            self.actions.get(service)
-        }?;
+        let actions = self.service_actions(service)?;
         let sorted = &actions.sorted_lowercase;
         let first_not_below = sorted.partition_point(|name| name.as_str() < prefix);
         Some(sorted.get(first_not_below).is_some_and(|name| name.starts_with(prefix)))
     }
 
     pub fn lookup(&self, service: &str, name: &str) -> Lookup<'_> {
-        self.service(service).lookup(name)
+        lookup_in(self.service_actions(service), name)
     }
 
     /// What the catalogue says of a service code: [`Catalog::knows_service`], and the actions
     /// [`ServiceEntry::lookup`] looks names up in. A document names few services, many times.
     pub fn service(&self, code: &str) -> ServiceEntry<'_> {
-        let actions = match self.actions.get(code) {
-            None if code.bytes().any(|b| b.is_ascii_uppercase()) => self.actions.get(&code.to_ascii_lowercase()),
-            actions => actions,
-        };
         ServiceEntry {
             known: self.knows_service(code),
-            actions,
+            actions: self.service_actions(code),
         }
     }
 

@@ -68,19 +68,19 @@ pub fn instance_candidates(policy: &Policy) -> Vec<String> {
         // Filling wildcards in never makes or unmakes the prefix (`*` and `?` become letters
         // that cannot spell it), so other resources are passed over unfilled.
         // Room for every `*` to become `ramguardprobe`, so that the string never grows.
-        let mut filled =
-            String::with_capacity(text.len() + 12 * memchr::memchr2_iter(b'*', b'?', text.as_bytes()).count());
-        let mut rest = text;
-        while let Some(at) = rest.bytes().position(|b| b == b'*' || b == b'?') {
-            filled.push_str(rest.get(..at).unwrap_or_default());
-            filled.push_str(if rest.get(at..=at) == Some("*") {
+        let bytes = text.as_bytes();
+        let mut filled = String::with_capacity(text.len() + 12 * memchr::memchr2_iter(b'*', b'?', bytes).count());
+        let mut from = 0;
+        for at in memchr::memchr2_iter(b'*', b'?', bytes) {
+            filled.push_str(text.get(from..at).unwrap_or_default());
+            filled.push_str(if bytes.get(at) == Some(&b'*') {
                 "ramguardprobe"
             } else {
                 "x"
             });
-            rest = rest.get(at + 1..).unwrap_or_default();
+            from = at + 1;
         }
-        filled.push_str(rest);
+        filled.push_str(text.get(from..).unwrap_or_default());
         candidates.push(filled);
     }
     candidates
