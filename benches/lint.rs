@@ -20,7 +20,8 @@ use rayon::prelude::*;
 
 use support::corpus::FILES;
 
-const RUNS: usize = 7;
+/// Runs of each measurement: the median is reported.
+const RUNS: usize = 11;
 
 fn main() {
     let (dir, paths) = support::corpus::fresh("ramguard-bench-corpus").unwrap();
@@ -31,24 +32,31 @@ fn main() {
         dir.display()
     );
 
-    let (floor_serial, floor_cpu) = support::median_and_cpu(RUNS, || {
-        for path in &paths {
-            let text = std::fs::read(path).unwrap();
-            let _: serde_json::Value = serde_json::from_slice(&text).unwrap();
-        }
-    });
+    let config = Config::default();
+    let mut findings = 0;
+    // The floor and ramguard in turns, so that both see the same machine.
+    let [(floor_serial, floor_cpu), (ramguard, ramguard_cpu)] = support::side_by_side(
+        RUNS,
+        [
+            &mut || {
+                for path in &paths {
+                    let text = std::fs::read(path).unwrap();
+                    let _: serde_json::Value = serde_json::from_slice(&text).unwrap();
+                }
+            },
+            &mut || {
+                let report =
+                    lint::lint_paths(std::slice::from_ref(&dir), &config, &dir, LintOptions::default()).unwrap();
+                assert_eq!(report.linted, FILES);
+                findings = report.files.iter().map(|f| f.findings.len()).sum();
+            },
+        ],
+    );
     let floor_parallel = support::median(RUNS, || {
         paths.par_iter().for_each(|path| {
             let text = std::fs::read(path).unwrap();
             let _: serde_json::Value = serde_json::from_slice(&text).unwrap();
         });
-    });
-    let config = Config::default();
-    let mut findings = 0;
-    let (ramguard, ramguard_cpu) = support::median_and_cpu(RUNS, || {
-        let report = lint::lint_paths(std::slice::from_ref(&dir), &config, &dir, LintOptions::default()).unwrap();
-        assert_eq!(report.linted, FILES);
-        findings = report.files.iter().map(|f| f.findings.len()).sum();
     });
     println!("floor, serde_json read+parse, 1 thread:   {:>8.1} ms", ms(floor_serial));
     println!(
@@ -84,15 +92,24 @@ fn main() {
     let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/ramguard");
     if binary.exists() {
         let one = &paths[0];
-        let single = support::median(RUNS, || {
-            let status = std::process::Command::new(&binary)
-                .args(["lint", "--format", "json"])
-                .arg(one)
-                .output()
-                .unwrap();
+        let run = |args: &[&std::ffi::OsStr]| {
+            let status = std::process::Command::new(&binary).args(args).output().unwrap();
             assert!(status.status.code().is_some());
-        });
+        };
+        // The process alone (start, command line, catalogue, exit) beside the lint of one file:
+        // what is left is the lint's own share.
+        let [(single, _), (start_only, _)] = support::side_by_side(
+            RUNS,
+            [
+                &mut || run(&["lint".as_ref(), "--format".as_ref(), "json".as_ref(), one.as_os_str()]),
+                &mut || run(&["--version".as_ref()]),
+            ],
+        );
         println!("one small file, `ramguard lint` process:  {:>8.1} ms", ms(single));
+        println!(
+            "  of which the process alone (`--version`): {:>7.1} ms (start, command line, catalogue, exit)",
+            ms(start_only)
+        );
         peak_memory(&binary, &dir);
         support::preflight_peak_memory(&binary, dir.parent().unwrap_or(&dir));
     } else {

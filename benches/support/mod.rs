@@ -26,25 +26,41 @@ pub fn compiled_policies(rng: &mut corpus::Rng, count: usize, statements: usize)
         .collect()
 }
 
-/// `ramguard lint` (the library, default configuration) of every file under `dir`: the median
-/// time of `runs` runs, and the documents and findings of the last.
-#[allow(dead_code, reason = "not every bench lints a folder")]
-pub fn lint_median(dir: &std::path::Path, runs: usize) -> (Duration, usize, usize) {
+/// `ramguard lint` (the library, default configuration) of every file under each of `dirs`,
+/// the folders linted in turns ([`side_by_side`]): per folder, the median time of `runs` runs,
+/// and the documents and findings of the last.
+#[allow(dead_code, reason = "not every bench lints folders")]
+pub fn lint_side_by_side<const N: usize>(dirs: [&std::path::Path; N], runs: usize) -> [(Duration, usize, usize); N] {
     let config = ramguard::config::Config::default();
-    let mut documents = 0;
-    let mut findings = 0;
-    let median = median(runs, || {
-        let report = ramguard::lint::lint_paths(
-            std::slice::from_ref(&dir.to_path_buf()),
-            &config,
-            dir,
-            ramguard::lint::LintOptions::default(),
-        )
-        .unwrap_or_else(|e| panic!("{e:?}"));
-        documents = report.documents;
-        findings = report.files.iter().map(|f| f.findings.len()).sum::<usize>();
+    let counts: [std::cell::Cell<(usize, usize)>; N] = std::array::from_fn(|_| std::cell::Cell::new((0, 0)));
+    let mut jobs: [_; N] = std::array::from_fn(|i| {
+        let (dir, counts, config) = (dirs.get(i).copied(), counts.get(i), &config);
+        move || {
+            let (Some(dir), Some(counts)) = (dir, counts) else {
+                return;
+            };
+            let report = ramguard::lint::lint_paths(
+                std::slice::from_ref(&dir.to_path_buf()),
+                config,
+                dir,
+                ramguard::lint::LintOptions::default(),
+            )
+            .unwrap_or_else(|e| panic!("{e:?}"));
+            counts.set((
+                report.documents,
+                report.files.iter().map(|f| f.findings.len()).sum::<usize>(),
+            ));
+        }
     });
-    (median, documents, findings)
+    let times = side_by_side(runs, jobs.each_mut().map(|job| job as &mut dyn FnMut()));
+    std::array::from_fn(|i| {
+        let (documents, findings) = counts.get(i).map(std::cell::Cell::get).unwrap_or_default();
+        (
+            times.get(i).map(|(wall, _)| *wall).unwrap_or_default(),
+            documents,
+            findings,
+        )
+    })
 }
 
 /// The median of `runs` timings of `f`.
@@ -85,6 +101,44 @@ pub fn median_and_cpu(runs: usize, f: impl FnMut()) -> (Duration, Option<Duratio
         .zip(cpu_time())
         .map(|(before, after)| after.saturating_sub(before) / u32::try_from(runs.max(1)).unwrap_or(1));
     (wall, cpu)
+}
+
+/// The median wall time and the mean CPU time (user + system) of one run of each job, the
+/// jobs run in turns: one unmeasured run of each first, then a run of each, `runs` times over.
+/// Jobs compared side by side then see the same machine (the same page cache, the same
+/// neighbours' load) rather than one of them the moments after the corpus was written, when
+/// the floor's times swung from 57 to 97 ms between runs of the bench.
+#[allow(dead_code, reason = "not every bench compares jobs")]
+pub fn side_by_side<const N: usize>(runs: usize, mut jobs: [&mut dyn FnMut(); N]) -> [(Duration, Option<Duration>); N] {
+    for job in jobs.iter_mut() {
+        job();
+    }
+    let mut walls: [Vec<Duration>; N] = std::array::from_fn(|_| Vec::with_capacity(runs));
+    let mut cpu: [Option<Duration>; N] = [Some(Duration::ZERO); N];
+    for _ in 0..runs {
+        for (i, job) in jobs.iter_mut().enumerate() {
+            let cpu_before = cpu_time();
+            let start = Instant::now();
+            job();
+            let wall = start.elapsed();
+            let used = cpu_before
+                .zip(cpu_time())
+                .map(|(before, after)| after.saturating_sub(before));
+            if let Some(times) = walls.get_mut(i) {
+                times.push(wall);
+            }
+            if let Some(total) = cpu.get_mut(i) {
+                *total = total.zip(used).map(|(total, used)| total + used);
+            }
+        }
+    }
+    let runs_u32 = u32::try_from(runs.max(1)).unwrap_or(1);
+    std::array::from_fn(|i| {
+        let mut times = walls.get(i).cloned().unwrap_or_default();
+        times.sort();
+        let median = times.get(times.len() / 2).copied().unwrap_or_default();
+        (median, cpu.get(i).copied().flatten().map(|total| total / runs_u32))
+    })
 }
 
 /// A `DescribeInstances` response of `count` instances, as the API returns a page of them.
