@@ -98,11 +98,10 @@ fn two_policies() {
 }
 
 fn compiled(name: &str, text: String) -> ramguard::eval::CompiledPolicy {
-    let root = ramguard::json::parse(&text).expect("valid JSON");
-    ramguard::eval::CompiledPolicy::new(
-        std::sync::Arc::new(ramguard::source::SourceFile::new(name, text)),
-        &ramguard::policy::Policy::from_document(&root),
-    )
+    let source = std::sync::Arc::new(ramguard::source::SourceFile::new(name, text));
+    let root = ramguard::json::parse(&source.text).expect("valid JSON");
+    let policy = ramguard::policy::Policy::from_document(&root);
+    ramguard::eval::CompiledPolicy::new(std::sync::Arc::clone(&source), &policy)
 }
 
 /// A policy of as many generated statements as fit in RAM's limit of 6,144 characters, counted

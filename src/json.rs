@@ -7,30 +7,37 @@
 //! trailing commas, raw control characters in strings, invalid escapes, lone surrogates, bad
 //! numbers, and nesting past [`MAX_DEPTH`].
 //!
+//! The tree borrows from the text it was read from: a string or key written without escapes
+//! (nearly all of them) is a slice of it, not a copy. A tree that must outlive its text is made
+//! to own its strings with [`Node::into_owned`].
+//!
 //! A policy document carried as an encoded string inside a RAM API response is parsed on its
 //! own and still has every span point into the file (see [`decode_string_token`]).
 
 mod parser;
 
+use std::borrow::Cow;
+
 use crate::source::Span;
 
 /// A JSON value with the byte span of its text.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub struct Node<'a> {
     pub span: Span,
-    pub value: Value,
+    pub value: Value<'a>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     Null,
     Bool(bool),
     /// The number as written, so that nothing is lost to floating point.
-    Number(String),
-    String(String),
-    Array(Vec<Node>),
+    Number(Cow<'a, str>),
+    /// Borrowed from the text it was read from when written without escapes (most are).
+    String(Cow<'a, str>),
+    Array(Vec<Node<'a>>),
     /// Members in the order written; duplicates are kept.
-    Object(Vec<Member>),
+    Object(Vec<Member<'a>>),
     /// A whole value that only the tool rendering the document knows (a Terraform reference,
     /// a function call, a `for` expression, an interpolation standing for a value), described
     /// for a message: "the reference `var.arns`". It may be of any type; as an item of an array
@@ -49,7 +56,7 @@ pub fn written_without_layout(node: &Node) -> String {
     match &node.value {
         Value::Null => "null".to_string(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.clone(),
+        Value::Number(n) => n.to_string(),
         Value::String(s) => format!("{s:?}"),
         Value::Array(items) => format!(
             "[{}]",
@@ -137,13 +144,13 @@ impl Template {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Member {
-    pub key: String,
+pub struct Member<'a> {
+    pub key: Cow<'a, str>,
     pub key_span: Span,
-    pub value: Node,
+    pub value: Node<'a>,
 }
 
-impl Node {
+impl<'a> Node<'a> {
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
             Value::String(s) => Some(s),
@@ -151,14 +158,14 @@ impl Node {
         }
     }
 
-    pub fn as_object(&self) -> Option<&[Member]> {
+    pub fn as_object(&self) -> Option<&[Member<'a>]> {
         match &self.value {
             Value::Object(members) => Some(members),
             _ => None,
         }
     }
 
-    pub fn as_array(&self) -> Option<&[Node]> {
+    pub fn as_array(&self) -> Option<&[Node<'a>]> {
         match &self.value {
             Value::Array(items) => Some(items),
             _ => None,
@@ -199,7 +206,7 @@ impl Node {
     }
 
     /// The first member named `key` (duplicates are the `duplicate-key` rule's business).
-    pub fn get(&self, key: &str) -> Option<&Member> {
+    pub fn get(&self, key: &str) -> Option<&Member<'a>> {
         self.as_object()?.iter().find(|m| m.key == key)
     }
 
@@ -240,9 +247,40 @@ impl Node {
     }
 }
 
+impl Node<'_> {
+    /// The tree with every string its own: for a tree that outlives the text it was read from
+    /// (a document decoded out of a string token, a text padded past a byte-order mark). Its
+    /// arrays and objects keep their vectors (collected in place); recursion is bounded by the
+    /// readers' depth limit ([`MAX_DEPTH`]).
+    pub fn into_owned(self) -> Node<'static> {
+        Node {
+            span: self.span,
+            value: match self.value {
+                Value::Null => Value::Null,
+                Value::Bool(b) => Value::Bool(b),
+                Value::Number(n) => Value::Number(Cow::Owned(n.into_owned())),
+                Value::String(s) => Value::String(Cow::Owned(s.into_owned())),
+                Value::Array(items) => Value::Array(items.into_iter().map(Node::into_owned).collect()),
+                Value::Object(members) => Value::Object(
+                    members
+                        .into_iter()
+                        .map(|m| Member {
+                            key: Cow::Owned(m.key.into_owned()),
+                            key_span: m.key_span,
+                            value: m.value.into_owned(),
+                        })
+                        .collect(),
+                ),
+                Value::Unknown(what) => Value::Unknown(what),
+                Value::Template(template) => Value::Template(template),
+            },
+        }
+    }
+}
+
 /// Every unknown part of a tree, in document order: its span and description. Empty for
 /// anything the JSON reader made.
-pub fn unknowns(root: &Node) -> Vec<(Span, &str)> {
+pub fn unknowns<'n>(root: &'n Node<'_>) -> Vec<(Span, &'n str)> {
     let mut out = Vec::new();
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
@@ -264,15 +302,15 @@ pub fn unknowns(root: &Node) -> Vec<(Span, &str)> {
 /// repeats it.
 #[derive(Debug, Clone, Copy)]
 pub struct Duplicate<'a> {
-    pub first: &'a Member,
-    pub again: &'a Member,
+    pub first: &'a Member<'a>,
+    pub again: &'a Member<'a>,
 }
 
 /// Every repeated key in the tree, depth first. Readers that take values from the tree
 /// (instances, API responses) refuse the input on the first one: JSON leaves the meaning of a
 /// duplicate open, and jq, Python and Terraform take the last value where a naive reader takes
 /// the first.
-pub fn duplicates(root: &Node) -> Vec<Duplicate<'_>> {
+pub fn duplicates<'n>(root: &'n Node<'n>) -> Vec<Duplicate<'n>> {
     let mut out = Vec::new();
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
@@ -290,7 +328,7 @@ pub fn duplicates(root: &Node) -> Vec<Duplicate<'_>> {
 
 /// The repeated keys of one object. Small objects (all of a real policy's) are scanned
 /// directly; large ones through a map, so that a hostile 100,000-key object stays linear.
-pub fn repeats<'a>(members: &'a [Member], out: &mut Vec<Duplicate<'a>>) {
+pub fn repeats<'a>(members: &'a [Member<'a>], out: &mut Vec<Duplicate<'a>>) {
     if members.len() <= 16 {
         for (i, again) in members.iter().enumerate() {
             if let Some(first) = members
@@ -304,7 +342,7 @@ pub fn repeats<'a>(members: &'a [Member], out: &mut Vec<Duplicate<'a>>) {
         let mut seen: std::collections::HashMap<&str, &Member> =
             std::collections::HashMap::with_capacity(members.len());
         for again in members {
-            match seen.get(again.key.as_str()) {
+            match seen.get(&*again.key) {
                 Some(first) => out.push(Duplicate { first, again }),
                 None => {
                     seen.insert(&again.key, again);
@@ -322,16 +360,17 @@ pub struct SyntaxError {
 }
 
 /// Parse `text` strictly (RFC 8259), in one pass. Spans are byte offsets into `text`.
-pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
     parser::parse(text)
 }
 
 /// Parse a file's text that may start with a UTF-8 byte-order mark: the mark is read past, with
 /// every offset kept in place (three spaces stand where its three bytes were). The flag says
 /// whether there was one, for those who report it.
-pub fn parse_past_bom(text: &str) -> (Result<Node, SyntaxError>, bool) {
+pub fn parse_past_bom(text: &str) -> (Result<Node<'_>, SyntaxError>, bool) {
     match text.strip_prefix('\u{feff}') {
-        Some(rest) => (parse(&format!("   {rest}")), true),
+        // The tree is made to own its strings: the padded text is gone once it is read.
+        Some(rest) => (parse(&format!("   {rest}")).map(Node::into_owned), true),
         None => (parse(text), false),
     }
 }
@@ -354,7 +393,7 @@ impl DecodedString {
     }
 
     /// Parse the decoded text as JSON and move every span into the file.
-    pub fn parse(&self) -> Result<Node, SyntaxError> {
+    pub fn parse(&self) -> Result<Node<'_>, SyntaxError> {
         let map = |offset: usize| self.file_offset(offset);
         match parse(&self.text) {
             Ok(mut node) => {

@@ -107,50 +107,52 @@ pub fn lint_paths(
                 Vec::new(),
             ));
         }
-        let (file, references) = crate::inputs::read_policy_file_with_references(name, bytes);
-        // Only a file named on the command line is reported for looking like a policy
-        // without being one; in a walk it is skipped like any other JSON.
-        match &file.content {
-            Content::Unrecognised(unrecognised) if !named => {
-                return Ok((
-                    Err(skipped(format!(
-                        "found in a folder, and not a policy ramguard reads: {}",
-                        unrecognised.message
-                    ))),
-                    references,
-                ));
-            }
-            Content::NotPolicy(why) => return Ok((Err(skipped(why.describe().into())), references)),
-            _ => {}
-        }
-        let Some(findings) = lint_file(&file, &settings, &relative.to_string_lossy()) else {
-            return Ok((Err(skipped("not a policy".into())), references));
-        };
-        let documents = match &file.content {
-            Content::Documents(documents) => documents.len(),
-            _ => 0,
-        };
-        let findings = findings
-            .into_iter()
-            .filter_map(|finding| {
-                if let Some((i, _)) = ignores.iter().find(|(_, ig)| Config::ignore_covers(ig, finding.rule)) {
-                    mark(&used, *i);
-                    return None;
+        // A JSON file's tree borrows its strings from its text while the file is linted.
+        crate::inputs::with_policy_file(name, bytes, |file, references| {
+            // Only a file named on the command line is reported for looking like a policy
+            // without being one; in a walk it is skipped like any other JSON.
+            match &file.content {
+                Content::Unrecognised(unrecognised) if !named => {
+                    return Ok((
+                        Err(skipped(format!(
+                            "found in a folder, and not a policy ramguard reads: {}",
+                            unrecognised.message
+                        ))),
+                        references,
+                    ));
                 }
-                let severity = config.severity(finding.rule, finding.severity)?;
-                Some(finding.severity(severity))
-            })
-            .collect();
-        Ok((
+                Content::NotPolicy(why) => return Ok((Err(skipped(why.describe().into())), references)),
+                _ => {}
+            }
+            let Some(findings) = lint_file(&file, &settings, &relative.to_string_lossy()) else {
+                return Ok((Err(skipped("not a policy".into())), references));
+            };
+            let documents = match &file.content {
+                Content::Documents(documents) => documents.len(),
+                _ => 0,
+            };
+            let findings = findings
+                .into_iter()
+                .filter_map(|finding| {
+                    if let Some((i, _)) = ignores.iter().find(|(_, ig)| Config::ignore_covers(ig, finding.rule)) {
+                        mark(&used, *i);
+                        return None;
+                    }
+                    let severity = config.severity(finding.rule, finding.severity)?;
+                    Some(finding.severity(severity))
+                })
+                .collect();
             Ok((
-                FileReport {
-                    source: file.source,
-                    findings,
-                },
-                documents,
-            )),
-            references,
-        ))
+                Ok((
+                    FileReport {
+                        source: file.source,
+                        findings,
+                    },
+                    documents,
+                )),
+                references,
+            ))
+        })
     };
     // One file (a pre-commit hook's usual call) is linted on this thread: starting the pool's
     // threads would cost more than the file.

@@ -305,7 +305,10 @@ fn compile(name: &str, specs: &[Spec]) -> CompiledPolicy {
     let body: Vec<String> = specs.iter().map(render).collect();
     let text = format!(r#"{{"Version": "1", "Statement": [{}]}}"#, body.join(", "));
     let root = ramguard::json::parse(&text).unwrap_or_else(|e| panic!("{e:?}: {text}"));
-    CompiledPolicy::new(Arc::new(SourceFile::new(name, text)), &Policy::from_document(&root))
+    CompiledPolicy::new(
+        Arc::new(SourceFile::new(name, text.clone())),
+        &Policy::from_document(&root),
+    )
 }
 
 /// Requests to probe the diff's completeness with: a few actions, concrete ARNs, and values of

@@ -367,7 +367,7 @@ fn compile(statements: &[StatementSpec]) -> CompiledPolicy {
     let text = format!(r#"{{"Version": "1", "Statement": [{}]}}"#, body.join(", "));
     let root = ramguard::json::parse(&text).unwrap_or_else(|e| panic!("{e:?}: {text}"));
     CompiledPolicy::new(
-        Arc::new(SourceFile::new("fuzz.json", text)),
+        Arc::new(SourceFile::new("fuzz.json", text.clone())),
         &Policy::from_document(&root),
     )
 }

@@ -17,12 +17,12 @@ fn to_serde(node: &Node) -> serde_json::Value {
         Value::Null => serde_json::Value::Null,
         Value::Bool(b) => serde_json::Value::Bool(*b),
         Value::Number(n) => serde_json::from_str(n).unwrap_or(serde_json::Value::Null),
-        Value::String(s) => serde_json::Value::String(s.clone()),
+        Value::String(s) => serde_json::Value::String(s.to_string()),
         Value::Array(items) => serde_json::Value::Array(items.iter().map(to_serde).collect()),
         Value::Object(members) => {
             let mut map = serde_json::Map::new();
             for m in members {
-                map.insert(m.key.clone(), to_serde(&m.value));
+                map.insert(m.key.to_string(), to_serde(&m.value));
             }
             serde_json::Value::Object(map)
         }

@@ -119,7 +119,7 @@ fn compile(files: &[Vec<StatementSpec>]) -> Vec<CompiledPolicy> {
             let text = format!(r#"{{"Version": "1", "Statement": [{}]}}"#, body.join(", "));
             let root = ramguard::json::parse(&text).unwrap();
             CompiledPolicy::new(
-                Arc::new(SourceFile::new(format!("p{i}.json"), text)),
+                Arc::new(SourceFile::new(format!("p{i}.json"), text.clone())),
                 &Policy::from_document(&root),
             )
         })
@@ -282,7 +282,7 @@ proptest! {
             .collect();
         let text = format!(r#"{{"Version": "1", "Statement": [{}]}}"#, body.join(", "));
         let root = ramguard::json::parse(&text).unwrap();
-        let compiled = CompiledPolicy::new(Arc::new(SourceFile::new("p.json", text)), &Policy::from_document(&root));
+        let compiled = CompiledPolicy::new(Arc::new(SourceFile::new("p.json", text.clone())), &Policy::from_document(&root));
         let ctx = context(&request);
         for resource in bare_law_resources() {
             for action in REQUEST_ACTIONS {

@@ -29,7 +29,7 @@ fn settings_for(rule: &str) -> Settings {
     settings
 }
 
-fn lint_fixture(path: &Path, settings: &Settings) -> (policy_file::PolicyFile, Vec<Finding>) {
+fn lint_fixture(path: &Path, settings: &Settings) -> (policy_file::PolicyFile<'static>, Vec<Finding>) {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let name = path
         .strip_prefix(env!("CARGO_MANIFEST_DIR"))

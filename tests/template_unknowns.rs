@@ -24,7 +24,7 @@ use ramguard::lint;
 use ramguard::rules::{Finding, Severity};
 use ramguard::source::SourceFile;
 
-fn fixture(name: &str) -> (std::sync::Arc<SourceFile>, Content, Vec<Finding>) {
+fn fixture(name: &str) -> (std::sync::Arc<SourceFile>, Content<'static>, Vec<Finding>) {
     common::findings::lint_fixture("template-unknowns", name)
 }
 

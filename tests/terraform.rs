@@ -20,7 +20,7 @@ use ramguard::rules::{Finding, Severity};
 use ramguard::settings::Settings;
 use ramguard::source::SourceFile;
 
-fn fixture(name: &str) -> (std::sync::Arc<SourceFile>, Content, Vec<Finding>) {
+fn fixture(name: &str) -> (std::sync::Arc<SourceFile>, Content<'static>, Vec<Finding>) {
     common::findings::lint_fixture("terraform", name)
 }
 

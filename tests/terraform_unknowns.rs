@@ -39,7 +39,7 @@ fn lint_text(text: &str, settings: &Settings) -> Vec<Finding> {
     lint::lint_file(&file, settings, "main.tf").unwrap_or_default()
 }
 
-fn fixture(name: &str) -> (std::sync::Arc<SourceFile>, Content, Vec<Finding>) {
+fn fixture(name: &str) -> (std::sync::Arc<SourceFile>, Content<'static>, Vec<Finding>) {
     common::findings::lint_fixture("terraform-unknowns", name)
 }
 

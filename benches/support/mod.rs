@@ -16,12 +16,10 @@ use ramguard::source::SourceFile;
 pub fn compiled_policies(rng: &mut corpus::Rng, count: usize, statements: usize) -> Vec<CompiledPolicy> {
     (0..count)
         .map(|i| {
-            let text = corpus::document(rng, statements);
-            let root = ramguard::json::parse(&text).expect("the generator writes valid JSON");
-            CompiledPolicy::new(
-                Arc::new(SourceFile::new(format!("p{i}.json"), text)),
-                &Policy::from_document(&root),
-            )
+            let source = Arc::new(SourceFile::new(format!("p{i}.json"), corpus::document(rng, statements)));
+            let root = ramguard::json::parse(&source.text).expect("the generator writes valid JSON");
+            let policy = Policy::from_document(&root);
+            CompiledPolicy::new(Arc::clone(&source), &policy)
         })
         .collect()
 }

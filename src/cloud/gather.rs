@@ -138,7 +138,7 @@ impl crate::report::decision::Sources for Audit {
 /// A response read as strictly as any input: UTF-8, strict JSON, no duplicate key.
 struct Response {
     call: Call,
-    root: Node,
+    root: Node<'static>,
 }
 
 /// Make `call`: `Ok(Err(code))` when the API refused it (the check it feeds becomes unknown).
@@ -164,6 +164,7 @@ fn fetch(api: &dyn Api, call: Call) -> Result<Result<Response, Option<String>>, 
     if root.as_object().is_none() {
         return Err(not_understood(format!("a JSON {}, not an object", root.type_name())));
     }
+    let root = root.into_owned();
     Ok(Ok(Response { call, root }))
 }
 
@@ -210,7 +211,7 @@ impl Response {
 
     /// The objects of a RAM list, `{"Policies": {"Policy": [...]}}`; refuses a list that says it
     /// is truncated, since these APIs document no paging.
-    fn list(&self, outer: &str, inner: &str) -> Result<Result<&[Node], String>, GatherError> {
+    fn list(&self, outer: &str, inner: &str) -> Result<Result<&[Node<'static>], String>, GatherError> {
         if let Some(truncated) = self.root.get("IsTruncated") {
             match truncated.value.value {
                 json::Value::Bool(false) => {}

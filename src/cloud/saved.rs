@@ -160,7 +160,7 @@ impl Replay {
         let string = |node: &Node, key: &str| -> Result<Option<String>, String> {
             match node.get(key).map(|m| &m.value.value) {
                 None | Some(json::Value::Null) => Ok(None),
-                Some(json::Value::String(s)) => Ok(Some(s.clone())),
+                Some(json::Value::String(s)) => Ok(Some(s.to_string())),
                 Some(_) => Err(bad(&format!("`{key}` is not a string"))),
             }
         };

@@ -196,8 +196,10 @@ fn statement(rng: &mut Rng) -> String {
 
 fn policy(name: &str, statements: &[String]) -> CompiledPolicy {
     let text = format!(r#"{{"Version": "1", "Statement": [{}]}}"#, statements.join(", "));
-    let root = crate::json::parse(&text).unwrap_or_else(|e| unreachable!("{e:?}: {text}"));
-    CompiledPolicy::new(Arc::new(SourceFile::new(name, text)), &Policy::from_document(&root))
+    let source = Arc::new(SourceFile::new(name, text));
+    let root = crate::json::parse(&source.text).unwrap_or_else(|e| unreachable!("{e:?}: {}", source.text));
+    let policy = Policy::from_document(&root);
+    CompiledPolicy::new(Arc::clone(&source), &policy)
 }
 
 fn assert_same(found: &DocumentDiff, expected: &DocumentDiff, what: &str) {

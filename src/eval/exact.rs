@@ -105,7 +105,7 @@ pub(super) fn decide(
         for condition in statement.conditions.iter() {
             let evaluable = condition.operator.is_some() && !matches!(condition.values, Values::Unevaluable(_));
             if evaluable && context.is_unknown(&condition.key) {
-                by_key.entry(condition.key.as_str()).or_default().push(condition);
+                by_key.entry(condition.key.as_ref()).or_default().push(condition);
             }
         }
     }
@@ -746,7 +746,7 @@ pub fn joint_cases_among<'a>(
         }
         for condition in statement.conditions.iter() {
             if condition.operator.is_some() && !matches!(condition.values, Values::Unevaluable(_)) {
-                by_key.entry(condition.key.as_str()).or_default().push(condition);
+                by_key.entry(condition.key.as_ref()).or_default().push(condition);
             }
         }
     }

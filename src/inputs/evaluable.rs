@@ -135,9 +135,10 @@ pub fn load(path: &Path, config: &Config) -> Result<CompiledPolicy, LoadError> {
         message,
     })?;
     let regions = selection::regions(&display, &bytes);
-    let file = super::read_policy_file(display, bytes);
     let shown = file_path.display().to_string();
-    select(&shown, &file, regions, address.as_deref(), config)
+    super::with_policy_file(display, bytes, |file, _| {
+        select(&shown, &file, regions, address.as_deref(), config)
+    })
 }
 
 /// Lint and compile a policy file already read: a file named on the command line, or a
@@ -150,9 +151,9 @@ pub fn compile(name: &str, file: &PolicyFile, config: &Config) -> Result<Compile
 /// compiles each document of a file that holds several).
 pub fn checked_documents<'f>(
     name: &str,
-    file: &'f PolicyFile,
+    file: &'f PolicyFile<'f>,
     config: &Config,
-) -> Result<&'f [policy_file::Document], LoadError> {
+) -> Result<&'f [policy_file::Document<'f>], LoadError> {
     let (_, findings) = linted(name, file, config)?;
     refuse_errors(file, findings, config)?;
     let Content::Documents(documents) = &file.content else {
@@ -232,7 +233,7 @@ fn select(
 /// its document, when only Terraform knows it.
 pub fn checked_documents_at<'f>(
     name: &str,
-    file: &'f PolicyFile,
+    file: &'f PolicyFile<'f>,
     regions: Vec<(String, Span)>,
     wanted: &str,
     config: &Config,
@@ -246,7 +247,7 @@ pub fn checked_documents_at<'f>(
 /// own findings (and the file's, outside every address) refuse nothing.
 fn selected_at<'f>(
     name: &str,
-    file: &'f PolicyFile,
+    file: &'f PolicyFile<'f>,
     findings: Vec<Finding>,
     held: &Held<'f>,
     wanted: &str,

@@ -233,7 +233,7 @@ pub fn read(root: &Node) -> Result<Vec<Instance>, ShapeError> {
             .as_object()
             .unwrap_or_default()
             .iter()
-            .find(|m| !EMPTY_STATE_KEYS.contains(&m.key.as_str()))
+            .find(|m| !EMPTY_STATE_KEYS.contains(&m.key.as_ref()))
         {
             return Err(ShapeError {
                 message: format!(
@@ -304,7 +304,7 @@ fn string(object: &Node, key: &str) -> Result<Option<String>, ShapeError> {
         Some(Node {
             value: Value::String(s),
             ..
-        }) => Ok(Some(s.clone())),
+        }) => Ok(Some(s.to_string())),
         Some(other) => Err(error(other, format!("`{key}` is {}, not a string", other.type_name()))),
     }
 }
@@ -315,7 +315,7 @@ fn required_string(object: &Node, key: &str, what: &str) -> Result<String, Shape
 }
 
 /// A field that must be there, as an array.
-fn required_array<'a>(object: &'a Node, key: &str, what: &str) -> Result<&'a [Node], ShapeError> {
+fn required_array<'a>(object: &'a Node<'a>, key: &str, what: &str) -> Result<&'a [Node<'a>], ShapeError> {
     let node = object
         .get(key)
         .map(|m| &m.value)
@@ -325,7 +325,7 @@ fn required_array<'a>(object: &'a Node, key: &str, what: &str) -> Result<&'a [No
 }
 
 /// A field that may be absent, but if present is an array.
-fn optional_array<'a>(object: &'a Node, key: &str) -> Result<&'a [Node], ShapeError> {
+fn optional_array<'a>(object: &'a Node<'a>, key: &str) -> Result<&'a [Node<'a>], ShapeError> {
     match object.get(key).map(|m| &m.value) {
         None => Ok(&[]),
         Some(node) => node
@@ -335,7 +335,7 @@ fn optional_array<'a>(object: &'a Node, key: &str) -> Result<&'a [Node], ShapeEr
 }
 
 /// A field that must be there, as an object.
-fn required_object<'a>(object: &'a Node, key: &str, what: &str) -> Result<&'a Node, ShapeError> {
+fn required_object<'a>(object: &'a Node<'a>, key: &str, what: &str) -> Result<&'a Node<'a>, ShapeError> {
     let node = object
         .get(key)
         .map(|m| &m.value)
@@ -368,7 +368,7 @@ fn boolean(object: &Node, key: &str) -> Result<Option<bool>, ShapeError> {
                 value: Value::String(s),
                 ..
             },
-        ) => match s.as_str() {
+        ) => match s.as_ref() {
             "true" => Ok(Some(true)),
             "false" => Ok(Some(false)),
             _ => Err(error(node, format!("`{key}` is `{}`, not true or false", shown(s)))),
@@ -458,7 +458,7 @@ fn tags(node: Option<&Node>) -> Result<Option<Vec<(String, String)>>, ShapeError
                     .value
                     .as_str()
                     .ok_or_else(|| error(&m.value, format!("tag `{}` is not a string", shown(&m.key))))?;
-                out.insert(m.key.clone(), value.to_string());
+                out.insert(m.key.to_string(), value.to_string());
             }
         }
         Value::Array(list) => insert_listed(list, &mut out)?,

@@ -63,7 +63,7 @@ pub struct NotUtf8 {
 
 impl NotUtf8 {
     /// The file as read: unparsed, and the finding that says why.
-    pub fn unparsed(self) -> policy_file::PolicyFile {
+    pub fn unparsed(self) -> policy_file::PolicyFile<'static> {
         policy_file::PolicyFile {
             source: std::sync::Arc::new(crate::source::SourceFile::new(self.name, self.lossy)),
             content: policy_file::Content::Unparsed,
@@ -178,7 +178,7 @@ pub fn kind_of(kind: std::fs::FileType) -> &'static str {
 /// Read a file `lint` was given, by its name: Terraform (`.tf`), Terraform's JSON syntax
 /// (`.tf.json`), YAML (`.yaml`, `.yml`: a ROS template, or skipped), or JSON (a policy, an API
 /// response, or a ROS template, told by its content).
-pub fn read_policy_file(name: String, bytes: Vec<u8>) -> policy_file::PolicyFile {
+pub fn read_policy_file(name: String, bytes: Vec<u8>) -> policy_file::PolicyFile<'static> {
     read_policy_file_with_references(name, bytes).0
 }
 
@@ -188,7 +188,7 @@ pub fn read_policy_file(name: String, bytes: Vec<u8>) -> policy_file::PolicyFile
 pub fn read_policy_file_with_references(
     name: String,
     bytes: Vec<u8>,
-) -> (policy_file::PolicyFile, Vec<std::path::PathBuf>) {
+) -> (policy_file::PolicyFile<'static>, Vec<std::path::PathBuf>) {
     if name.ends_with(".tpl") {
         return (terraform::read_template_file(name, bytes), Vec::new());
     }
@@ -203,6 +203,25 @@ pub fn read_policy_file_with_references(
         FileKind::Json => policy_file::read(name, bytes),
     };
     (file, Vec::new())
+}
+
+/// Read a file as [`read_policy_file_with_references`] does and hand it to `f`, a JSON file's
+/// tree borrowing its strings from the file's text ([`policy_file::read_source`]), which lives
+/// until `f` returns: `lint` and the commands that compile a policy keep a file only as long as
+/// they read it, and copy none of its strings.
+pub fn with_policy_file<R>(
+    name: String,
+    bytes: Vec<u8>,
+    f: impl FnOnce(policy_file::PolicyFile<'_>, Vec<std::path::PathBuf>) -> R,
+) -> R {
+    if !name.ends_with(".tpl") && kind_of_name(&name) == FileKind::Json {
+        return match policy_file::source(name, bytes) {
+            Ok(source) => f(policy_file::read_source(&source), Vec::new()),
+            Err(unparsed) => f(unparsed, Vec::new()),
+        };
+    }
+    let (file, references) = read_policy_file_with_references(name, bytes);
+    f(file, references)
 }
 
 /// Whether a file found in a walk is one `lint` reads: `*.json` (`*.tf.json` included), `*.tf`,

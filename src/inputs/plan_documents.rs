@@ -90,7 +90,7 @@ pub fn looks_like_terraform_text(text: &str) -> bool {
 
 /// Read Terraform JSON (`root`, parsed from `source`): its documents, and findings, with the
 /// source blanked but for the documents.
-pub fn read(source: &SourceFile, root: &Node) -> PolicyFile {
+pub fn read(source: &SourceFile, root: &Node) -> PolicyFile<'static> {
     let mut reader = Reader::new(&source.text);
     let outcome = reader.terraform(root);
     let content = match outcome {
@@ -119,7 +119,7 @@ pub fn read(source: &SourceFile, root: &Node) -> PolicyFile {
 }
 
 /// Terraform JSON that is not valid JSON: an error finding, the file shown wholly blanked.
-pub fn broken(source: &SourceFile, error: &SyntaxError) -> PolicyFile {
+pub fn broken(source: &SourceFile, error: &SyntaxError) -> PolicyFile<'static> {
     let finding = Finding::new(
         &invalid_json::RULE,
         error.span,
@@ -183,7 +183,7 @@ enum From {
 #[derive(Debug, Clone, Copy)]
 enum Attribute<'a> {
     /// A non-empty string: the document, encoded.
-    Known(&'a Node),
+    Known(&'a Node<'a>),
     /// Null or an empty string: no document.
     Empty,
     /// Known only after apply; the span stands for it in the file.
@@ -208,7 +208,7 @@ fn malformed(node: &Node, message: impl Into<String>) -> Malformed {
 
 struct Reader<'t> {
     text: &'t str,
-    documents: Vec<Document>,
+    documents: Vec<Document<'static>>,
     findings: Vec<Finding>,
     /// What of the file a snippet may show: the documents' string tokens, and the keys and
     /// `true`s the reader's own findings point at.
@@ -535,7 +535,8 @@ impl<'t> Reader<'t> {
                     .extend(invisible_character::scan(&decoded.text, &root, &to_file));
                 root.remap(&to_file);
                 self.documents.push(Document {
-                    root,
+                    // The decoded text is gone once the document is read.
+                    root: root.into_owned(),
                     origin: Origin::Address(address.to_string()),
                 });
             }
@@ -560,7 +561,7 @@ fn unknown_after_apply(span: Span, address: &str) -> Finding {
     )
 }
 
-fn known<'a>(attribute: &Attribute<'a>) -> Option<&'a Node> {
+fn known<'a>(attribute: &Attribute<'a>) -> Option<&'a Node<'a>> {
     match attribute {
         Attribute::Known(node) => Some(node),
         Attribute::Empty | Attribute::Unknown(_) => None,
@@ -568,7 +569,7 @@ fn known<'a>(attribute: &Attribute<'a>) -> Option<&'a Node> {
 }
 
 /// A document attribute's value: a string, or null.
-fn attribute<'a>(node: &'a Node, address: &str, name: &str) -> Read<Attribute<'a>> {
+fn attribute<'a>(node: &'a Node<'a>, address: &str, name: &str) -> Read<Attribute<'a>> {
     match &node.value {
         Value::Null => Ok(Attribute::Empty),
         Value::String(text) if text.is_empty() => Ok(Attribute::Empty),
@@ -615,7 +616,7 @@ fn mode(resource: &Node) -> Read<Mode> {
 }
 
 /// A member's value; a `null` is no value.
-fn member<'a>(object: &'a Node, key: &str) -> Option<&'a Node> {
+fn member<'a>(object: &'a Node<'a>, key: &str) -> Option<&'a Node<'a>> {
     object
         .get(key)
         .map(|m| &m.value)
@@ -632,30 +633,30 @@ fn expect_object(node: &Node, what: &str) -> Read<()> {
     }
 }
 
-fn array<'a>(node: &'a Node, what: &str) -> Read<&'a [Node]> {
+fn array<'a>(node: &'a Node<'a>, what: &str) -> Read<&'a [Node<'a>]> {
     node.as_array()
         .ok_or_else(|| malformed(node, format!("{what} is {}, not an array", node.type_name())))
 }
 
-fn optional_array<'a>(object: &'a Node, key: &str) -> Read<&'a [Node]> {
+fn optional_array<'a>(object: &'a Node<'a>, key: &str) -> Read<&'a [Node<'a>]> {
     match member(object, key) {
         None => Ok(&[]),
         Some(node) => array(node, &format!("`{key}`")),
     }
 }
 
-fn required_array<'a>(object: &'a Node, key: &str, what: &str) -> Read<&'a [Node]> {
+fn required_array<'a>(object: &'a Node<'a>, key: &str, what: &str) -> Read<&'a [Node<'a>]> {
     let node = member(object, key).ok_or_else(|| malformed(object, format!("{what} without `{key}`")))?;
     array(node, &format!("`{key}` of {what}"))
 }
 
-fn required_object<'a>(object: &'a Node, key: &str, what: &str) -> Read<&'a Node> {
+fn required_object<'a>(object: &'a Node<'a>, key: &str, what: &str) -> Read<&'a Node<'a>> {
     let node = member(object, key).ok_or_else(|| malformed(object, format!("{what} without `{key}`")))?;
     expect_object(node, &format!("`{key}` of {what}"))?;
     Ok(node)
 }
 
-fn required_str<'a>(object: &'a Node, key: &str, what: &str) -> Read<&'a str> {
+fn required_str<'a>(object: &'a Node<'a>, key: &str, what: &str) -> Read<&'a str> {
     let node = member(object, key).ok_or_else(|| malformed(object, format!("{what} without `{key}`")))?;
     node.as_str()
         .ok_or_else(|| malformed(node, format!("`{key}` of {what} is {}, not a string", node.type_name())))
@@ -720,7 +721,7 @@ fn blank(text: &str, out: &mut String) {
 mod tests {
     use super::*;
 
-    fn read_text(text: &str) -> PolicyFile {
+    fn read_text(text: &str) -> PolicyFile<'static> {
         super::super::policy_file::read("plan.json".into(), text.as_bytes().to_vec())
     }
 

@@ -27,7 +27,7 @@ pub enum Origin {
     Address(String),
 }
 
-impl Document {
+impl Document<'_> {
     /// What the place the document stands in says it is (`alicloud_ram_role`'s
     /// `assume_role_policy_document` holds a trust policy, `alicloud_ram_policy`'s
     /// `policy_document` a permission policy), when the place says it.
@@ -51,8 +51,8 @@ impl Document {
 
 /// One policy document of a file, its spans in the file.
 #[derive(Debug)]
-pub struct Document {
-    pub root: Node,
+pub struct Document<'a> {
+    pub root: Node<'a>,
     pub origin: Origin,
 }
 
@@ -95,7 +95,7 @@ pub struct Unrecognised {
 }
 
 #[derive(Debug)]
-pub enum Content {
+pub enum Content<'a> {
     /// Valid JSON that is plainly not a policy: skipped and counted.
     NotPolicy(NotPolicy),
     /// Looks like a policy, but not in a form ramguard reads.
@@ -103,40 +103,51 @@ pub enum Content {
     /// The file (or a document inside it) could not be parsed; `findings` say why.
     Unparsed,
     /// One document or more (a `ListPolicyVersions` response carries every version).
-    Documents(Vec<Document>),
+    Documents(Vec<Document<'a>>),
 }
 
 #[derive(Debug)]
-pub struct PolicyFile {
+pub struct PolicyFile<'a> {
     pub source: Arc<SourceFile>,
-    pub content: Content,
+    pub content: Content<'a>,
     /// Findings made while reading: invalid JSON, a byte-order mark, a duplicate key in an API
     /// response's wrapper, an invisible character.
     pub findings: Vec<Finding>,
 }
 
-/// Read `bytes` as a policy file named `name`.
-pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
-    let mut findings = Vec::new();
-    let source = match super::source_of(name, bytes) {
-        Ok(source) => source,
-        Err(mut not_utf8) => {
-            // A damaged plan or state still holds secrets: nothing of it is shown.
-            if plan_documents::looks_like_terraform_text(&not_utf8.lossy) {
-                not_utf8.lossy = plan_documents::blanked(&not_utf8.lossy);
-            }
-            return not_utf8.unparsed();
+/// Read `bytes` as a policy file named `name`, the file's tree owning its strings.
+pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile<'static> {
+    match source(name, bytes) {
+        Ok(source) => read_source(&source).into_owned(),
+        Err(unparsed) => unparsed,
+    }
+}
+
+/// A JSON file's bytes as its text, for [`read_source`]; bytes that are not UTF-8 are the file
+/// read already (unparsed, and the finding that says why).
+pub fn source(name: String, bytes: Vec<u8>) -> Result<Arc<SourceFile>, PolicyFile<'static>> {
+    super::source_of(name, bytes).map_err(|mut not_utf8| {
+        // A damaged plan or state still holds secrets: nothing of it is shown.
+        if plan_documents::looks_like_terraform_text(&not_utf8.lossy) {
+            not_utf8.lossy = plan_documents::blanked(&not_utf8.lossy);
         }
-    };
+        not_utf8.unparsed()
+    })
+}
+
+/// Read a file's text as a policy file whose trees borrow their strings from it: the caller
+/// keeps the text as long as it reads the file ([`super::with_policy_file`]).
+pub fn read_source(source: &Arc<SourceFile>) -> PolicyFile<'_> {
+    let mut findings = Vec::new();
     // A byte-order mark is reported, then read past.
     let (parsed, bom) = json::parse_past_bom(&source.text);
     // Terraform JSON (a plan, a state) is read apart: its RAM documents, the rest of its text
     // (secrets included) never shown.
     match &parsed {
         Err(error) if plan_documents::looks_like_terraform_text(&source.text) => {
-            return plan_documents::broken(&source, error);
+            return plan_documents::broken(source, error);
         }
-        Ok(root) if plan_documents::is_terraform_json(root) => return plan_documents::read(&source, root),
+        Ok(root) if plan_documents::is_terraform_json(root) => return plan_documents::read(source, root),
         _ => {}
     }
     let content = match parsed {
@@ -150,13 +161,37 @@ pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
         findings.insert(0, invalid_json::byte_order_mark());
     }
     PolicyFile {
-        source,
+        source: Arc::clone(source),
         content,
         findings,
     }
 }
 
-fn recognise(text: &str, root: Node, findings: &mut Vec<Finding>) -> Content {
+impl PolicyFile<'_> {
+    /// The file with every document's tree owning its strings, for a file kept past its text.
+    pub fn into_owned(self) -> PolicyFile<'static> {
+        PolicyFile {
+            source: self.source,
+            content: match self.content {
+                Content::Documents(documents) => Content::Documents(
+                    documents
+                        .into_iter()
+                        .map(|d| Document {
+                            root: d.root.into_owned(),
+                            origin: d.origin,
+                        })
+                        .collect(),
+                ),
+                Content::NotPolicy(why) => Content::NotPolicy(why),
+                Content::Unrecognised(unrecognised) => Content::Unrecognised(unrecognised),
+                Content::Unparsed => Content::Unparsed,
+            },
+            findings: self.findings,
+        }
+    }
+}
+
+fn recognise<'a>(text: &str, root: Node<'a>, findings: &mut Vec<Finding>) -> Content<'a> {
     if super::ros::is_template(&root) {
         return super::ros::read_json_template(text, &root, findings);
     }
@@ -242,7 +277,7 @@ const RESPONSES: &[(&str, &[Step])] = &[
 
 /// Every document a known response shape carries. A key repeated in an object on the way is a
 /// `duplicate-key` finding, and every value it holds is read: JSON leaves open which one counts.
-fn read_responses(text: &str, root: &Node, findings: &mut Vec<Finding>) -> Vec<Document> {
+fn read_responses<'a>(text: &str, root: &Node<'a>, findings: &mut Vec<Finding>) -> Vec<Document<'a>> {
     let mut documents = Vec::new();
     // `GetPolicy` documents `Policy.PolicyDocument` as deprecated: when the current
     // `DefaultPolicyVersion.PolicyDocument` is there, the old field is not read.
@@ -253,8 +288,8 @@ fn read_responses(text: &str, root: &Node, findings: &mut Vec<Finding>) -> Vec<D
             continue;
         }
         // The objects the path went through, for their duplicate keys.
-        let mut through: Vec<(&Node, String)> = Vec::new();
-        let mut at: Vec<(&Node, String)> = vec![(root, String::new())];
+        let mut through: Vec<(&Node<'a>, String)> = Vec::new();
+        let mut at: Vec<(&Node<'a>, String)> = vec![(root, String::new())];
         for (i, step) in steps.iter().enumerate() {
             let in_list = i > 0 && matches!(steps.get(i - 1), Some(Each));
             let mut next = Vec::new();
@@ -321,7 +356,7 @@ fn report_duplicates(members: &[json::Member], pointer: &str, findings: &mut Vec
 
 /// The document a response carries at `node`: an encoded string (as the API returns it), or
 /// an object (some tools decode it for you).
-fn read_carried(text: &str, node: &Node, origin: &Origin, findings: &mut Vec<Finding>) -> Option<Node> {
+fn read_carried<'a>(text: &str, node: &Node<'a>, origin: &Origin, findings: &mut Vec<Finding>) -> Option<Node<'a>> {
     match &node.value {
         Value::String(_) => {
             let Some(decoded) = json::decode_string_token(text, node.span) else {
@@ -338,7 +373,8 @@ fn read_carried(text: &str, node: &Node, origin: &Origin, findings: &mut Vec<Fin
                 Ok(mut root) => {
                     findings.extend(invisible_character::scan(&decoded.text, &root, &to_file));
                     root.remap(&to_file);
-                    Some(root)
+                    // The decoded text is gone once the document is read: the tree owns its strings.
+                    Some(root.into_owned())
                 }
                 Err(mut error) => {
                     error.span = Span::new(to_file(error.span.start), to_file(error.span.end));
@@ -463,7 +499,7 @@ fn policy_mark(root: &Node) -> Option<Unrecognised> {
 /// The first key (in document order) named like a RAM document, and its pointer. The path is
 /// kept as tokens so that a pointer is only built for the key found; recursion is bounded by
 /// the parser's `json::MAX_DEPTH`.
-fn document_key<'a>(node: &'a Node, path: &mut Vec<std::borrow::Cow<'a, str>>) -> Option<(Span, String)> {
+fn document_key<'a>(node: &'a Node<'a>, path: &mut Vec<std::borrow::Cow<'a, str>>) -> Option<(Span, String)> {
     match &node.value {
         Value::Object(members) => members.iter().find_map(|member| {
             path.push(json::pointer_token(&member.key));
@@ -491,7 +527,7 @@ fn document_key<'a>(node: &'a Node, path: &mut Vec<std::borrow::Cow<'a, str>>) -
 mod tests {
     use super::*;
 
-    fn content(text: &str) -> Content {
+    fn content(text: &str) -> Content<'static> {
         read("x.json".into(), text.as_bytes().to_vec()).content
     }
 

@@ -105,7 +105,7 @@ pub fn is_template(root: &Node) -> bool {
 }
 
 /// Read `bytes` as a YAML file named `name`: a ROS template, or skipped.
-pub fn read_yaml(name: String, bytes: Vec<u8>) -> PolicyFile {
+pub fn read_yaml(name: String, bytes: Vec<u8>) -> PolicyFile<'static> {
     let source = match super::source_of(name, bytes) {
         Ok(source) => source,
         Err(not_utf8) if not_utf8.lossy.contains(MARK) => return not_utf8.unparsed(),
@@ -175,7 +175,7 @@ fn ambiguous_booleans(text: &str, documents: &[Document], spans: &[Span]) -> Vec
 }
 
 /// A JSON file whose tree is a ROS template (the recognition hook of `policy_file`).
-pub fn read_json_template(text: &str, root: &Node, findings: &mut Vec<Finding>) -> Content {
+pub fn read_json_template<'a>(text: &str, root: &Node<'a>, findings: &mut Vec<Finding>) -> Content<'a> {
     read_template(text, root, Syntax::Json, findings)
 }
 
@@ -202,16 +202,16 @@ enum Syntax {
     Yaml,
 }
 
-struct Reader<'t> {
+struct Reader<'t, 'a> {
     text: &'t str,
     syntax: Syntax,
-    documents: Vec<Document>,
+    documents: Vec<Document<'a>>,
     findings: Vec<Finding>,
     /// Whether the template has a RAM resource that may hold a document.
     has_ram_resource: bool,
 }
 
-fn read_template(text: &str, root: &Node, syntax: Syntax, findings: &mut Vec<Finding>) -> Content {
+fn read_template<'a>(text: &str, root: &Node<'a>, syntax: Syntax, findings: &mut Vec<Finding>) -> Content<'a> {
     let mut reader = Reader {
         text,
         syntax,
@@ -242,8 +242,8 @@ fn read_template(text: &str, root: &Node, syntax: Syntax, findings: &mut Vec<Fin
     Content::Documents(reader.documents)
 }
 
-impl Reader<'_> {
-    fn resource(&mut self, logical_id: &str, node: &Node) {
+impl<'a> Reader<'_, 'a> {
+    fn resource(&mut self, logical_id: &str, node: &Node<'a>) {
         let members = node.as_object().unwrap_or_default();
         // Every `Type` is read: a resource that writes it twice is reported as a duplicate, and
         // what it may be is checked either way.
@@ -263,7 +263,7 @@ impl Reader<'_> {
                     continue;
                 }
                 for property in properties.value.as_object().unwrap_or_default() {
-                    if document_properties.contains(&property.key.as_str()) {
+                    if document_properties.contains(&property.key.as_ref()) {
                         let path = format!("{address}.Properties.{}", property.key);
                         self.document(&property.value, &address, &path);
                     } else if *inline_policies && property.key == "Policies" {
@@ -275,7 +275,7 @@ impl Reader<'_> {
     }
 
     /// `Policies`: a list of `{PolicyName, PolicyDocument, ...}`.
-    fn policies(&mut self, node: &Node, address: &str) {
+    fn policies(&mut self, node: &Node<'a>, address: &str) {
         if let Some((span, what)) = function(node) {
             self.findings
                 .push(terraform_unknown_value::finding_for(Tool::Ros, span, &what, 0));
@@ -301,7 +301,7 @@ impl Reader<'_> {
     }
 
     /// A document property's value: a map (as ROS takes it), or a string holding JSON.
-    fn document(&mut self, node: &Node, address: &str, path: &str) {
+    fn document(&mut self, node: &Node<'a>, address: &str, path: &str) {
         if let Some((span, what)) = function(node) {
             // The whole document is only known to ROS: nothing of it can be linted.
             let mut unknown = Vec::new();
@@ -384,7 +384,7 @@ impl Reader<'_> {
         let [member] = node.as_object()? else {
             return None;
         };
-        match member.key.as_str() {
+        match member.key.as_ref() {
             // `{"Fn::Sub": "text"}` or `{"Fn::Sub": ["text", {variables}]}`.
             "Fn::Sub" => {
                 let text = match &member.value.value {
@@ -406,7 +406,7 @@ impl Reader<'_> {
                         parts.push(json::Part::Text(separator.to_string(), delimiter.span));
                     }
                     match &item.value {
-                        Value::String(s) => parts.push(json::Part::Text(s.clone(), item.span)),
+                        Value::String(s) => parts.push(json::Part::Text(s.to_string(), item.span)),
                         _ => {
                             let (_, what) = function(item)?;
                             match self.function_value(item) {
@@ -481,7 +481,7 @@ impl Reader<'_> {
     }
 
     /// A document written as a string of JSON: parsed where it stands, every span in the file.
-    fn parse_string(&mut self, node: &Node, value: &str) -> Option<Node> {
+    fn parse_string(&mut self, node: &Node, value: &str) -> Option<Node<'static>> {
         let placed = match self.syntax {
             Syntax::Json => json::decode_string_token(self.text, node.span).map(|d| {
                 let offsets: Vec<usize> = (0..=d.text.len()).map(|i| d.file_offset(i)).collect();
@@ -511,7 +511,8 @@ impl Reader<'_> {
                 if self.syntax == Syntax::Yaml {
                     self.findings.extend(self.invisible(&root));
                 }
-                Some(root)
+                // The string's text is the template's, but decoded: the tree owns its strings.
+                Some(root.into_owned())
             }
             Err(mut error) => {
                 error.span = Span::new(to_file(error.span.start), to_file(error.span.end));
@@ -535,7 +536,7 @@ impl Reader<'_> {
 }
 
 /// A string of parts: a template when one is unknown, the text itself when none is.
-fn template_or_string(parts: Vec<json::Part>) -> Value {
+fn template_or_string(parts: Vec<json::Part>) -> Value<'static> {
     if parts.iter().any(|p| matches!(p, json::Part::Unknown(..))) {
         return Value::Template(json::Template { parts });
     }
@@ -597,7 +598,7 @@ fn place_lines(text: &str, span: Span, value: &str) -> Option<Vec<(usize, usize)
 
 /// Invisible characters in the strings and keys of a YAML document: each is checked as a JSON
 /// string token of its own, and the finding placed on the scalar.
-fn yaml_invisible<'a>(text: &str, node: &'a Node, path: &mut Vec<PathStep<'a>>, out: &mut Vec<Finding>) {
+fn yaml_invisible<'a>(text: &str, node: &'a Node<'a>, path: &mut Vec<PathStep<'a>>, out: &mut Vec<Finding>) {
     match &node.value {
         Value::String(value) => yaml_invisible_in(text, value, node.span, path, out),
         Value::Object(members) => {
@@ -631,7 +632,7 @@ fn yaml_invisible_in(text: &str, value: &str, span: Span, path: &[PathStep<'_>],
         let token = serde_json::to_string(value).unwrap_or_default();
         let string = Node {
             span: Span::new(0, token.len()),
-            value: Value::String(value.to_string()),
+            value: Value::String(value.into()),
         };
         // A scalar written as its value (no escape, one line) has its characters in place.
         let raw = text.get(span.start..span.end).unwrap_or_default();

@@ -62,7 +62,7 @@ fn terraform_regions(text: &str) -> Vec<(String, Span)> {
     for structure in body.iter() {
         match structure {
             Structure::Attribute(attribute) => {
-                out.push((attribute.key.as_str().to_string(), span(attribute.span())));
+                out.push((attribute.key.as_ref().to_string(), span(attribute.span())));
             }
             Structure::Block(block) => {
                 let address = super::terraform::block_address(block);
@@ -74,7 +74,7 @@ fn terraform_regions(text: &str) -> Vec<(String, Span)> {
                 match per_attribute {
                     Some(prefix) => {
                         for attribute in block.body.iter().filter_map(Structure::as_attribute) {
-                            out.push((format!("{prefix}.{}", attribute.key.as_str()), span(attribute.span())));
+                            out.push((format!("{prefix}.{}", attribute.key.as_ref()), span(attribute.span())));
                         }
                     }
                     None => out.push((address, span(block.span()))),
@@ -89,7 +89,7 @@ fn terraform_regions(text: &str) -> Vec<(String, Span)> {
 /// (a `terraform-unknown-value` or another finding in its region instead).
 #[derive(Debug)]
 pub struct Held<'f> {
-    pub documents: Vec<&'f Document>,
+    pub documents: Vec<&'f Document<'f>>,
     regions: Vec<(String, Span)>,
     findings: &'f [Finding],
 }
@@ -98,7 +98,7 @@ pub struct Held<'f> {
 #[derive(Debug)]
 pub struct Selected<'f> {
     pub address: String,
-    pub documents: Vec<&'f Document>,
+    pub documents: Vec<&'f Document<'f>>,
     /// The reading findings that belong to it, and those that belong to no address (about the
     /// whole file).
     pub findings: Vec<Finding>,
@@ -107,7 +107,7 @@ pub struct Selected<'f> {
 }
 
 impl<'f> Held<'f> {
-    pub fn new(file: &'f PolicyFile, regions: Vec<(String, Span)>) -> Self {
+    pub fn new(file: &'f PolicyFile<'f>, regions: Vec<(String, Span)>) -> Self {
         let documents = match &file.content {
             Content::Documents(documents) => documents.iter().collect(),
             _ => Vec::new(),
@@ -176,7 +176,7 @@ impl<'f> Held<'f> {
 
     /// The share of `address` (one of [`Self::addresses`]).
     pub fn select(&self, address: &str) -> Selected<'f> {
-        let documents: Vec<&'f Document> = self
+        let documents: Vec<&'f Document<'f>> = self
             .documents
             .iter()
             .copied()

@@ -79,7 +79,7 @@ pub(crate) fn resource_policy_kind(kind: &str, attribute: &str) -> Option<&'stat
 pub(crate) const CLOUD_SSO_ACCESS_CONFIGURATION: &str = "alicloud_cloud_sso_access_configuration";
 
 /// Read `bytes` as a Terraform file named `name`.
-pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
+pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile<'static> {
     read_with_references(name, bytes).0
 }
 
@@ -87,7 +87,7 @@ pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
 /// `templatefile("x.json.tpl", ...)` (literal paths relative to the file's folder, checked to
 /// stay inside it and to be regular files): the lint driver lints each once, as a file of its
 /// own.
-pub fn read_with_references(name: String, bytes: Vec<u8>) -> (PolicyFile, Vec<PathBuf>) {
+pub fn read_with_references(name: String, bytes: Vec<u8>) -> (PolicyFile<'static>, Vec<PathBuf>) {
     let mut references = Vec::new();
     let file = read_file(name, bytes, &mut references);
     (file, references)
@@ -117,7 +117,7 @@ fn placeholder(text: &str, expr: &Expression) -> Option<heredoc::Heredoc> {
     heredoc::at(text, span.start)
 }
 
-fn read_file(name: String, bytes: Vec<u8>, references: &mut Vec<PathBuf>) -> PolicyFile {
+fn read_file(name: String, bytes: Vec<u8>, references: &mut Vec<PathBuf>) -> PolicyFile<'static> {
     read_file_parsed_by(name, bytes, references, parse_body)
 }
 
@@ -127,7 +127,7 @@ fn read_file_parsed_by(
     bytes: Vec<u8>,
     references: &mut Vec<PathBuf>,
     parse: fn(&str) -> Result<Body, hcl_edit::parser::Error>,
-) -> PolicyFile {
+) -> PolicyFile<'static> {
     let source = match super::source_of(name, bytes) {
         Ok(source) => source,
         Err(not_utf8) => return not_utf8.unparsed(),
@@ -224,13 +224,13 @@ pub(crate) fn accept(
 /// element at the place of its first block. Shared by the `.tf` and `.tf.json` readers.
 pub(crate) fn rendered_statement(
     span: Span,
-    elements: [Option<Member>; 3],
-    principals: Vec<(String, Span, Vec<Node>, Span)>,
-    conditions: Vec<(String, Span, Vec<Member>)>,
-) -> Node {
-    let mut members: Vec<Member> = elements.into_iter().flatten().collect();
-    let object = |key: &str, span: Span, entries: Vec<Member>| Member {
-        key: key.into(),
+    elements: [Option<Member<'static>>; 3],
+    principals: Vec<(String, Span, Vec<Node<'static>>, Span)>,
+    conditions: Vec<(String, Span, Vec<Member<'static>>)>,
+) -> Node<'static> {
+    let mut members: Vec<Member<'static>> = elements.into_iter().flatten().collect();
+    let object = |key: std::borrow::Cow<'static, str>, span: Span, entries: Vec<Member<'static>>| Member {
+        key,
         key_span: span,
         value: Node {
             span,
@@ -241,7 +241,7 @@ pub(crate) fn rendered_statement(
         let entries = principals
             .into_iter()
             .map(|(entity, entity_span, identifiers, list_span)| Member {
-                key: entity,
+                key: entity.into(),
                 key_span: entity_span,
                 value: Node {
                     span: list_span,
@@ -249,14 +249,14 @@ pub(crate) fn rendered_statement(
                 },
             })
             .collect();
-        members.push(object("Principal", first, entries));
+        members.push(object("Principal".into(), first, entries));
     }
     if let Some(first) = conditions.first().map(|c| c.1) {
         let operators = conditions
             .into_iter()
-            .map(|(operator, operator_span, entries)| object(&operator, operator_span, entries))
+            .map(|(operator, operator_span, entries)| object(operator.into(), operator_span, entries))
             .collect();
-        members.push(object("Condition", first, operators));
+        members.push(object("Condition".into(), first, operators));
     }
     Node {
         span,
@@ -304,7 +304,7 @@ fn hcl_error(text: &str, message: &str, at: Span) -> Finding {
             .last()
             .map_or(again_span, |(i, _)| Span::new(i, i + name.len()));
         let member = |key_span: Span| Member {
-            key: name.clone(),
+            key: name.clone().into(),
             key_span,
             value: Node {
                 span: key_span,
@@ -333,7 +333,7 @@ struct Reader<'t> {
     text: &'t str,
     /// The file's name, as it was read (its folder is where `file("x.json")` looks).
     name: &'t str,
-    documents: Vec<Document>,
+    documents: Vec<Document<'static>>,
     findings: Vec<Finding>,
     /// Document attributes that name a `local` (`policy_document = local.policy_json`): the
     /// index of their finding, and the local's address. A local written in the file is linted
@@ -347,7 +347,7 @@ struct Reader<'t> {
 pub(crate) enum Read {
     /// Fully known: the tree, and findings made while reading it (a key given twice in an HCL
     /// object, an invisible character).
-    Known(Node, Vec<Finding>),
+    Known(Node<'static>, Vec<Finding>),
     /// Known text that is not JSON.
     NotJson(json::SyntaxError, bool),
     /// It holds parts only Terraform knows: the first one's span and description, how many,
@@ -609,7 +609,7 @@ impl Reader<'_> {
             Ok(mut root) => {
                 let findings = invisible_character::scan(slice, &root, &to_file);
                 root.remap(&to_file);
-                Read::Known(root, findings)
+                Read::Known(root.into_owned(), findings)
             }
             Err(mut error) => {
                 error.span = Span::new(to_file(error.span.start), to_file(error.span.end));
@@ -624,7 +624,7 @@ impl Reader<'_> {
             Ok(mut root) => {
                 let findings = invisible_character::scan(&decoded.text, &root, &to_file);
                 root.remap(&to_file);
-                Read::Known(root, findings)
+                Read::Known(root.into_owned(), findings)
             }
             Err(mut error) => {
                 error.span = Span::new(to_file(error.span.start), to_file(error.span.end));
@@ -730,7 +730,7 @@ fn decoded_pieces(text: &str, expr: &Expression) -> (Vec<TextPiece>, usize) {
 
 /// A string with interpolations or directives, as a JSON string value: a [`json::Template`]
 /// of its decoded literal pieces and its unknown parts (`None` when it has none).
-fn template_value(text: &str, expr: &Expression) -> Option<Value> {
+fn template_value(text: &str, expr: &Expression) -> Option<Value<'static>> {
     template_of(decoded_pieces(text, expr).0)
 }
 
@@ -743,7 +743,7 @@ pub(crate) enum TextPiece {
 
 /// The pieces of a string as a JSON string value: a [`json::Template`] (`None` when no piece
 /// is unknown).
-pub(crate) fn template_of(pieces: Vec<TextPiece>) -> Option<Value> {
+pub(crate) fn template_of(pieces: Vec<TextPiece>) -> Option<Value<'static>> {
     if !pieces.iter().any(|p| matches!(p, TextPiece::Unknown(..))) {
         return None;
     }
@@ -819,7 +819,7 @@ pub(crate) fn parse_pieces(pieces: &[TextPiece], end: usize, whole: Span) -> Rea
     }
     let to_file = |offset: usize| decoded.file_offset(offset);
     let mut root = match json::parse(&decoded.text) {
-        Ok(root) => root,
+        Ok(root) => root.into_owned(),
         // Known text (a template file without interpolations) that is not JSON.
         Err(mut error) if unknown_count == 0 => {
             error.span = Span::new(to_file(error.span.start), to_file(error.span.end));
@@ -931,9 +931,10 @@ fn fill_holes(
 /// The literal text of a JSON string between two unknown parts, decoded.
 fn json_text_part(text: &str, range: std::ops::Range<usize>) -> Option<json::Part> {
     let raw = text.get(range.clone())?;
-    let decoded = json::parse(&format!("\"{raw}\"")).ok()?;
+    let token = format!("\"{raw}\"");
+    let decoded = json::parse(&token).ok()?;
     match decoded.value {
-        Value::String(s) => Some(json::Part::Text(s, Span::new(range.start, range.end))),
+        Value::String(s) => Some(json::Part::Text(s.into_owned(), Span::new(range.start, range.end))),
         _ => None,
     }
 }
@@ -1141,7 +1142,7 @@ struct Build<'t> {
 }
 
 impl Build<'_> {
-    fn node(&mut self, expr: &Expression, depth: usize) -> Node {
+    fn node(&mut self, expr: &Expression, depth: usize) -> Node<'static> {
         let span = span_of(expr);
         let value = if depth > json::MAX_DEPTH {
             self.unreadable.push((span, "a value nested too deep".into()));
@@ -1151,11 +1152,13 @@ impl Build<'_> {
                 Expression::Parenthesis(inner) => return self.node(inner.inner(), depth),
                 Expression::Null(_) => Value::Null,
                 Expression::Bool(b) => Value::Bool(*b.value()),
-                Expression::Number(_) => Value::Number(self.text.get(span.start..span.end).unwrap_or("0").to_string()),
-                Expression::String(s) => Value::String(s.value().clone()),
+                Expression::Number(_) => {
+                    Value::Number(self.text.get(span.start..span.end).unwrap_or("0").to_string().into())
+                }
+                Expression::String(s) => Value::String(s.value().clone().into()),
                 Expression::StringTemplate(_) | Expression::HeredocTemplate(_) => {
                     match template_text(self.text, expr) {
-                        Ok(decoded) => Value::String(decoded.text),
+                        Ok(decoded) => Value::String(decoded.text.into()),
                         Err(_) => match template_value(self.text, expr) {
                             Some(template) => {
                                 if let Value::Template(t) = &template {
@@ -1211,7 +1214,7 @@ impl Build<'_> {
                         let value_node = self.node(value.expr(), depth + 1);
                         self.pointer.pop();
                         members.push(Member {
-                            key: name,
+                            key: name.into(),
                             key_span,
                             value: value_node,
                         });
@@ -1249,7 +1252,7 @@ fn is_statement_block(structure: &Structure) -> bool {
 /// `alicloud_ram_policy` (`AssemblePolicyDocument` in `service_alicloud_ram_v2.go`): `effect`,
 /// `action`, `resource` only, `effect` without a default, lists always rendered as arrays.
 impl Build<'_> {
-    fn policy_document(&mut self, block: &Block) -> Node {
+    fn policy_document(&mut self, block: &Block) -> Node<'static> {
         let block_span = span_of_block(block);
         let ident_span = span_of_ident(&block.ident);
         let mut version = None;
@@ -1306,7 +1309,7 @@ impl Build<'_> {
         }
     }
 
-    fn statement(&mut self, block: &Block) -> Node {
+    fn statement(&mut self, block: &Block) -> Node<'static> {
         let block_span = span_of_block(block);
         let ident_span = span_of_ident(&block.ident);
         let mut effect = None;
@@ -1385,7 +1388,7 @@ impl Build<'_> {
                 let entries = entries
                     .into_iter()
                     .map(|(variable, variable_span, values)| Member {
-                        key: variable,
+                        key: variable.into(),
                         key_span: variable_span,
                         value: values,
                     })
@@ -1397,7 +1400,7 @@ impl Build<'_> {
     }
 
     /// A member whose value is the HCL attribute's value.
-    fn member(&mut self, key: &str, key_span: Span, expr: &Expression) -> Member {
+    fn member(&mut self, key: &'static str, key_span: Span, expr: &Expression) -> Member<'static> {
         Member {
             key: key.into(),
             key_span,
@@ -1407,7 +1410,7 @@ impl Build<'_> {
 
     /// A list attribute as the provider renders it: one item as a string, more as an array
     /// (its items strings: Terraform converts numbers and booleans in a list of strings).
-    fn one_or_all(&mut self, key: &str, key_span: Span, expr: &Expression) -> Member {
+    fn one_or_all(&mut self, key: &'static str, key_span: Span, expr: &Expression) -> Member<'static> {
         let mut node = self.node(expr, 0);
         if let Value::Array(items) = &mut node.value {
             for item in items.iter_mut() {
@@ -1445,7 +1448,7 @@ impl Build<'_> {
         let mut node = self.node(&attribute.value, 0);
         as_terraform_string(&mut node);
         match node.value {
-            Value::String(s) => Some((s, node.span)),
+            Value::String(s) => Some((s.into_owned(), node.span)),
             // It becomes a key of the document: where it stands is unknown.
             Value::Unknown(_) | Value::Template(_) => {
                 let what = node.unknown_what().unwrap_or_default().to_string();
@@ -1456,7 +1459,7 @@ impl Build<'_> {
         }
     }
 
-    fn string_list_attribute(&mut self, block: &Block, key: &str) -> Option<(Vec<Node>, Span)> {
+    fn string_list_attribute(&mut self, block: &Block, key: &str) -> Option<(Vec<Node<'static>>, Span)> {
         let Some(attribute) = block.body.get_attribute(key) else {
             self.unreadable.push((
                 span_of_block(block),
@@ -1493,13 +1496,13 @@ impl Build<'_> {
 }
 
 /// One `condition` block: its variable (and span) and its values.
-type ConditionEntry = (String, Span, Node);
+type ConditionEntry = (String, Span, Node<'static>);
 
 /// A number or boolean in a list of strings, as Terraform converts it.
 fn as_terraform_string(node: &mut Node) {
     match &node.value {
         Value::Number(n) => node.value = Value::String(n.clone()),
-        Value::Bool(b) => node.value = Value::String(b.to_string()),
+        Value::Bool(b) => node.value = Value::String(b.to_string().into()),
         _ => {}
     }
 }
@@ -1682,7 +1685,7 @@ pub fn module_calls(text: &str) -> Vec<(String, Option<String>, String)> {
 /// Read `bytes` as a Terraform template file (`templatefile("x.json.tpl", ...)`): JSON text
 /// whose `${...}` and `%{...}` are values only Terraform knows, linted for what is known as a
 /// heredoc is. Named on the command line, or reached through a `.tf` file.
-pub fn read_template_file(name: String, bytes: Vec<u8>) -> PolicyFile {
+pub fn read_template_file(name: String, bytes: Vec<u8>) -> PolicyFile<'static> {
     let source = match super::source_of(name, bytes) {
         Ok(source) => source,
         Err(not_utf8) => return not_utf8.unparsed(),

@@ -24,17 +24,17 @@ use crate::rules::{
 use crate::source::Span;
 
 /// Read `bytes` as a `.tf.json` file named `name`.
-pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile {
+pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile<'static> {
     read_as(name, bytes, false)
 }
 
 /// Read `bytes` as a `.tfvars.json` file: each top-level member is a variable's value, a
 /// document when it reads as one (named `var.NAME`).
-pub fn read_variables(name: String, bytes: Vec<u8>) -> PolicyFile {
+pub fn read_variables(name: String, bytes: Vec<u8>) -> PolicyFile<'static> {
     read_as(name, bytes, true)
 }
 
-fn read_as(name: String, bytes: Vec<u8>, variables: bool) -> PolicyFile {
+fn read_as(name: String, bytes: Vec<u8>, variables: bool) -> PolicyFile<'static> {
     let source = match super::source_of(name, bytes) {
         Ok(source) => source,
         Err(not_utf8) => return not_utf8.unparsed(),
@@ -104,7 +104,7 @@ fn read_as(name: String, bytes: Vec<u8>, variables: bool) -> PolicyFile {
 }
 
 /// The objects a block value stands for: an object, or each object of an array.
-fn blocks(node: &Node) -> Vec<&Node> {
+fn blocks<'n>(node: &'n Node<'n>) -> Vec<&'n Node<'n>> {
     match &node.value {
         Value::Object(_) => vec![node],
         Value::Array(items) => items.iter().filter(|i| i.as_object().is_some()).collect(),
@@ -113,42 +113,42 @@ fn blocks(node: &Node) -> Vec<&Node> {
 }
 
 /// The members of a block body, comments (`"//"`) left out.
-fn members(node: &Node) -> impl Iterator<Item = &Member> {
+fn members<'n>(node: &'n Node<'n>) -> impl Iterator<Item = &'n Member<'n>> {
     node.as_object().unwrap_or_default().iter().filter(|m| m.key != "//")
 }
 
 /// A block with one label: every (label, body).
-fn labelled(node: &Node) -> Vec<(&str, &Node)> {
+fn labelled<'n>(node: &'n Node<'n>) -> Vec<(&'n str, &'n Node<'n>)> {
     blocks(node)
         .into_iter()
         .flat_map(members)
-        .flat_map(|m| blocks(&m.value).into_iter().map(move |body| (m.key.as_str(), body)))
+        .flat_map(|m| blocks(&m.value).into_iter().map(move |body| (m.key.as_ref(), body)))
         .collect()
 }
 
 /// A block with two labels (`resource`, `data`): every (type, name, body).
-fn twice_labelled(node: &Node) -> Vec<(&str, &str, &Node)> {
+fn twice_labelled<'n>(node: &'n Node<'n>) -> Vec<(&'n str, &'n str, &'n Node<'n>)> {
     labelled(node)
         .into_iter()
         .flat_map(|(kind, inner)| members(inner).map(move |m| (kind, m)))
         .flat_map(|(kind, m)| {
             blocks(&m.value)
                 .into_iter()
-                .map(move |body| (kind, m.key.as_str(), body))
+                .map(move |body| (kind, m.key.as_ref(), body))
         })
         .collect()
 }
 
 struct Reader<'t> {
     text: &'t str,
-    documents: Vec<Document>,
+    documents: Vec<Document<'static>>,
     findings: Vec<Finding>,
 }
 
 impl Reader<'_> {
     fn file(&mut self, root: &Node) {
         for member in members(root) {
-            match member.key.as_str() {
+            match member.key.as_ref() {
                 "resource" => {
                     for (kind, name, body) in twice_labelled(&member.value) {
                         self.resource(kind, &format!("{kind}.{name}"), body);
@@ -225,7 +225,7 @@ impl Reader<'_> {
                 }
                 continue;
             }
-            let always = attributes.contains(&member.key.as_str());
+            let always = attributes.contains(&member.key.as_ref());
             self.candidate(&member.value, always, address.to_string());
         }
         if legacy && members(body).any(|m| m.key == "statement" || is_dynamic_statement(m)) {
@@ -302,7 +302,7 @@ impl Reader<'_> {
                     Ok(mut root) => {
                         let findings = invisible_character::scan(&text, &root, &to_file);
                         root.remap(&to_file);
-                        Read::Known(root, findings)
+                        Read::Known(root.into_owned(), findings)
                     }
                     Err(mut error) => {
                         error.span = Span::new(to_file(error.span.start), to_file(error.span.end));
@@ -325,7 +325,7 @@ impl Reader<'_> {
                     };
                 }
                 let findings = invisible_character::scan(self.text, node, &|offset| offset);
-                Read::Known(root, findings)
+                Read::Known(root.into_owned(), findings)
             }
         }
     }
@@ -474,9 +474,9 @@ fn string_pieces(value: &str, map: &dyn Fn(usize) -> usize) -> Vec<TextPiece> {
 }
 
 /// `$${` → `${` and `%%{` → `%{`, in place.
-fn unescape_in_place(s: &mut String) {
+fn unescape_in_place(s: &mut std::borrow::Cow<'_, str>) {
     if s.contains("$${") || s.contains("%%{") {
-        *s = s.replace("$${", "${").replace("%%{", "%{");
+        *s = s.replace("$${", "${").replace("%%{", "%{").into();
     }
 }
 
@@ -525,16 +525,11 @@ fn unknown_string(value: &str, span: Span, out: &mut Vec<(Span, String)>) {
 
 /// The strings of a tree as Terraform reads its templates: `$${` → `${`, `%%{` → `%{`.
 fn unescape_tree(node: &mut Node) {
-    let unescape = |s: &mut String| {
-        if s.contains("$${") || s.contains("%%{") {
-            *s = s.replace("$${", "${").replace("%%{", "%{");
-        }
-    };
     match &mut node.value {
-        Value::String(s) => unescape(s),
+        Value::String(s) => unescape_in_place(s),
         Value::Object(members) => {
             for member in members {
-                unescape(&mut member.key);
+                unescape_in_place(&mut member.key);
                 unescape_tree(&mut member.value);
             }
         }
@@ -570,11 +565,11 @@ const META_ARGUMENTS: &[&str] = &[
 ];
 
 impl Build {
-    fn policy_document(&mut self, body: &Node) -> Node {
+    fn policy_document(&mut self, body: &Node) -> Node<'static> {
         let mut version = None;
         let mut statements = Vec::new();
         for member in members(body) {
-            match member.key.as_str() {
+            match member.key.as_ref() {
                 "version" => version = Some(self.member("Version", member)),
                 "statement" => {
                     for statement in self.block_list(&member.value) {
@@ -614,7 +609,7 @@ impl Build {
 
     /// A nested block written as an object, or an array of objects; anything else is unknown
     /// (Terraform refuses it).
-    fn block_list<'n>(&mut self, node: &'n Node) -> Vec<&'n Node> {
+    fn block_list<'n>(&mut self, node: &'n Node<'n>) -> Vec<&'n Node<'n>> {
         match &node.value {
             Value::Object(_) => vec![node],
             Value::Array(items) => items
@@ -636,14 +631,14 @@ impl Build {
         }
     }
 
-    fn statement(&mut self, block: &Node) -> Node {
+    fn statement(&mut self, block: &Node) -> Node<'static> {
         let mut effect = None;
         let mut action = None;
         let mut resource = None;
-        let mut principals: Vec<(String, Span, Vec<Node>, Span)> = Vec::new();
-        let mut conditions: Vec<(String, Span, Vec<Member>)> = Vec::new();
+        let mut principals: Vec<(String, Span, Vec<Node<'static>>, Span)> = Vec::new();
+        let mut conditions: Vec<(String, Span, Vec<Member<'static>>)> = Vec::new();
         for member in members(block) {
-            match member.key.as_str() {
+            match member.key.as_ref() {
                 "effect" => effect = Some(self.member("Effect", member)),
                 "action" => action = Some(self.one_or_all("Action", member)),
                 "resource" => resource = Some(self.one_or_all("Resource", member)),
@@ -677,7 +672,7 @@ impl Build {
                             continue;
                         };
                         let entry = Member {
-                            key: variable,
+                            key: variable.into(),
                             key_span: variable_span,
                             value: values.value,
                         };
@@ -707,8 +702,8 @@ impl Build {
     }
 
     /// A member whose value is the attribute's, its strings checked for interpolations.
-    fn member(&mut self, key: &str, member: &Member) -> Member {
-        let mut value = member.value.clone();
+    fn member(&mut self, key: &'static str, member: &Member) -> Member<'static> {
+        let mut value = member.value.clone().into_owned();
         self.known(&mut value);
         Member {
             key: key.into(),
@@ -725,8 +720,8 @@ impl Build {
 
     /// A list attribute as the provider renders it: one item as a string (the deprecated blocks
     /// keep arrays), numbers and booleans as strings.
-    fn one_or_all(&mut self, key: &str, member: &Member) -> Member {
-        let mut node = member.value.clone();
+    fn one_or_all(&mut self, key: &'static str, member: &Member) -> Member<'static> {
+        let mut node = member.value.clone().into_owned();
         self.known(&mut node);
         if let Value::Array(items) = &mut node.value {
             items.iter_mut().for_each(as_terraform_string);
@@ -758,7 +753,7 @@ impl Build {
         self.known(&mut node);
         as_terraform_string(&mut node);
         match node.value {
-            Value::String(s) => Some((s, node.span)),
+            Value::String(s) => Some((s.into_owned(), node.span)),
             _ => {
                 self.unknown
                     .push((node.span, format!("`{key}` written as {}", node.type_name())));
@@ -767,12 +762,12 @@ impl Build {
         }
     }
 
-    fn string_list_attribute(&mut self, block: &Node, key: &str) -> Option<(Vec<Node>, Span)> {
+    fn string_list_attribute(&mut self, block: &Node, key: &str) -> Option<(Vec<Node<'static>>, Span)> {
         let Some(member) = members(block).find(|m| m.key == key) else {
             self.unknown.push((opening(block), format!("a block without `{key}`")));
             return None;
         };
-        let mut node = member.value.clone();
+        let mut node = member.value.clone().into_owned();
         self.known(&mut node);
         match node.value {
             Value::Array(mut items) => {
@@ -794,7 +789,7 @@ impl Build {
 fn as_terraform_string(node: &mut Node) {
     match &node.value {
         Value::Number(n) => node.value = Value::String(n.clone()),
-        Value::Bool(b) => node.value = Value::String(b.to_string()),
+        Value::Bool(b) => node.value = Value::String(b.to_string().into()),
         _ => {}
     }
 }

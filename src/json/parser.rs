@@ -7,6 +7,8 @@
 //! single quote). `tests/json_differential.rs` holds it to serde_json: the same texts accepted,
 //! the same values read.
 
+use std::borrow::Cow;
+
 use super::{Member, Node, SyntaxError, Value};
 use crate::source::Span;
 
@@ -41,7 +43,7 @@ fn plain_run_end(bytes: &[u8], mut at: usize) -> usize {
     at
 }
 
-pub(super) fn parse(text: &str) -> Result<Node, SyntaxError> {
+pub(super) fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
     let mut parser = Parser {
         text,
         bytes: text.as_bytes(),
@@ -77,11 +79,11 @@ struct Parser<'t> {
     /// moved into a vector of exactly its length once its container closes. Growing each
     /// container's own vector would leave up to three quarters of it empty (a one-member
     /// object holds room for four), twice the tree's size on API responses of small objects.
-    open_members: Vec<Member>,
-    open_items: Vec<Node>,
+    open_members: Vec<Member<'t>>,
+    open_items: Vec<Node<'t>>,
 }
 
-impl Parser<'_> {
+impl<'t> Parser<'t> {
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.at).copied()
     }
@@ -126,7 +128,7 @@ impl Parser<'_> {
         self.error(span, message)
     }
 
-    fn value(&mut self) -> Result<Node, SyntaxError> {
+    fn value(&mut self) -> Result<Node<'t>, SyntaxError> {
         match self.peek() {
             Some(b'{') => self.object(),
             Some(b'[') => self.array(),
@@ -145,7 +147,7 @@ impl Parser<'_> {
         }
     }
 
-    fn literal(&mut self, word: &str, value: Value) -> Result<Node, SyntaxError> {
+    fn literal(&mut self, word: &str, value: Value<'t>) -> Result<Node<'t>, SyntaxError> {
         let start = self.at;
         if !self.bytes.get(start..).unwrap_or_default().starts_with(word.as_bytes()) {
             return Err(self.unexpected("where a value should be"));
@@ -194,7 +196,7 @@ impl Parser<'_> {
         }
     }
 
-    fn object(&mut self) -> Result<Node, SyntaxError> {
+    fn object(&mut self) -> Result<Node<'t>, SyntaxError> {
         let start = self.enter()?;
         let first = self.open_members.len();
         if self.peek() == Some(b'}') {
@@ -226,7 +228,7 @@ impl Parser<'_> {
         })
     }
 
-    fn array(&mut self) -> Result<Node, SyntaxError> {
+    fn array(&mut self) -> Result<Node<'t>, SyntaxError> {
         let start = self.enter()?;
         let first = self.open_items.len();
         if self.peek() == Some(b']') {
@@ -249,7 +251,7 @@ impl Parser<'_> {
     }
 
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, kept as written.
-    fn number(&mut self) -> Result<Node, SyntaxError> {
+    fn number(&mut self) -> Result<Node<'t>, SyntaxError> {
         let start = self.at;
         if self.peek() == Some(b'-') {
             self.at += 1;
@@ -287,7 +289,7 @@ impl Parser<'_> {
         let written = self.text.get(start..self.at).unwrap_or_default();
         Ok(Node {
             span: Span::new(start, self.at),
-            value: Value::Number(written.to_string()),
+            value: Value::Number(Cow::Borrowed(written)),
         })
     }
 
@@ -314,7 +316,7 @@ impl Parser<'_> {
     }
 
     /// A string token: its decoded value and its span, quotes included.
-    fn string(&mut self) -> Result<(String, Span), SyntaxError> {
+    fn string(&mut self) -> Result<(Cow<'t, str>, Span), SyntaxError> {
         let start = self.at;
         self.at += 1;
         // Fast path: no escape, the value is the text between the quotes.
@@ -323,9 +325,10 @@ impl Parser<'_> {
             self.at = plain_run_end(self.bytes, self.at);
             match self.peek() {
                 Some(b'"') => {
-                    let value = self.text.get(body..self.at).unwrap_or_default().to_string();
+                    // Borrowed from the text: most strings of a document have no escape.
+                    let value = self.text.get(body..self.at).unwrap_or_default();
                     self.at += 1;
-                    return Ok((value, Span::new(start, self.at)));
+                    return Ok((Cow::Borrowed(value), Span::new(start, self.at)));
                 }
                 Some(b'\\') => break,
                 Some(0..=0x1f) => return Err(self.raw_control()),
@@ -348,7 +351,7 @@ impl Parser<'_> {
             value.push_str(self.text.get(run..self.at).unwrap_or_default());
             if self.peek() == Some(b'"') {
                 self.at += 1;
-                return Ok((value, Span::new(start, self.at)));
+                return Ok((Cow::Owned(value), Span::new(start, self.at)));
             }
             value.push(self.escape()?);
         }
@@ -506,6 +509,29 @@ mod tests {
         }
         let text = r#"{"a": [{"k": 1}, {"k": 2, "l": [3]}, []], "b": {"c": {"d": [1, 2, 3, 4, 5]}}}"#;
         check(&parse(text).unwrap_or_else(|e| unreachable!("{}", e.message)));
+    }
+
+    /// A string or key written without an escape is a slice of the text, not a copy; one with an
+    /// escape is decoded into a string of its own; numbers are slices too.
+    #[test]
+    fn strings_without_escapes_borrow_from_the_text() {
+        use std::borrow::Cow;
+        let text = r#"{"Action": "kvstore:Describe*", "S\u0069d": "a\u0041", "n": -1.5e3}"#;
+        let root = parse(text).unwrap_or_else(|e| unreachable!("{}", e.message));
+        let members = root.as_object().unwrap_or_default();
+        let [action, sid, number] = members else {
+            unreachable!("three members: {members:?}")
+        };
+        assert!(matches!(action.key, Cow::Borrowed("Action")));
+        assert!(matches!(
+            action.value.value,
+            Value::String(Cow::Borrowed("kvstore:Describe*"))
+        ));
+        assert!(matches!(&sid.key, Cow::Owned(key) if key == "Sid"));
+        assert!(matches!(&sid.value.value, Value::String(Cow::Owned(value)) if value == "aA"));
+        assert!(matches!(number.value.value, Value::Number(Cow::Borrowed("-1.5e3"))));
+        // Owned, the tree reads the same.
+        assert_eq!(root.clone().into_owned(), root);
     }
 
     fn message(text: &str) -> String {

@@ -275,24 +275,24 @@ impl<'a> Policy<'a> {
     }
 
     /// Build the model of a document root (an object; anything else gives no statements).
-    pub fn from_document(root: &'a Node) -> Self {
+    pub fn from_document(root: &'a Node<'a>) -> Self {
         Self::from_statement_nodes(&statement_nodes(root))
     }
 
     /// Build the model of a document whose place says what it is (`kind`: a Terraform
     /// `assume_role_policy_document` holds a trust policy whatever it says); `None`: by its
     /// content, as [`Policy::from_document`].
-    pub fn from_document_as(root: &'a Node, kind: Option<PolicyKind>) -> Self {
+    pub fn from_document_as(root: &'a Node<'a>, kind: Option<PolicyKind>) -> Self {
         Self::from_statement_nodes_as(&statement_nodes(root), kind)
     }
 
     /// Build the model from the document's [`statement_nodes`], for a caller that needs them too.
-    pub fn from_statement_nodes(nodes: &[(usize, &'a Node, Arc<str>)]) -> Self {
+    pub fn from_statement_nodes(nodes: &[(usize, &'a Node<'a>, Arc<str>)]) -> Self {
         Self::from_statement_nodes_as(nodes, None)
     }
 
     /// [`Policy::from_statement_nodes`], of the kind the document's place says when it says one.
-    pub fn from_statement_nodes_as(nodes: &[(usize, &'a Node, Arc<str>)], kind: Option<PolicyKind>) -> Self {
+    pub fn from_statement_nodes_as(nodes: &[(usize, &'a Node<'a>, Arc<str>)], kind: Option<PolicyKind>) -> Self {
         Self {
             kind: kind.unwrap_or_else(|| kind_of(nodes)),
             statements: nodes
@@ -309,7 +309,7 @@ impl<'a> Policy<'a> {
 /// objects are left out (`invalid-element-type` reports them), except a value only known when
 /// the document is rendered ([`Value::Unknown`]: a Terraform `for` expression, a `dynamic`
 /// block), which the model keeps as a statement that may say anything.
-pub fn statement_nodes(root: &Node) -> Vec<(usize, &Node, Arc<str>)> {
+pub fn statement_nodes<'a>(root: &'a Node<'a>) -> Vec<(usize, &'a Node<'a>, Arc<str>)> {
     match root.get("Statement").map(|m| &m.value) {
         Some(Node {
             value: Value::Array(items),
@@ -374,7 +374,7 @@ fn statement_pointer(index: usize) -> Arc<str> {
 fn kind_of(statements: &[(usize, &Node, Arc<str>)]) -> PolicyKind {
     let is_assume_role =
         |node: &Node| node.is_unknown() || node.as_str().is_some_and(|a| a.eq_ignore_ascii_case("sts:AssumeRole"));
-    fn actions(statement: &Node) -> Vec<&Node> {
+    fn actions<'a>(statement: &'a Node<'a>) -> Vec<&'a Node<'a>> {
         match statement.get("Action").map(|a| &a.value) {
             Some(Node {
                 value: Value::Array(items),
@@ -411,7 +411,7 @@ fn kind_of(statements: &[(usize, &Node, Arc<str>)]) -> PolicyKind {
     }
 }
 
-fn statement(node: &Node, index: usize, pointer: Arc<str>) -> Statement<'_> {
+fn statement<'a>(node: &'a Node<'a>, index: usize, pointer: Arc<str>) -> Statement<'a> {
     if let Value::Unknown(what) = &node.value {
         return unknown_statement(node, what, index, pointer);
     }
@@ -513,14 +513,14 @@ fn unknown_values(member: &crate::json::Member, pointer: &str, out: &mut Vec<Unk
     while let Some((value, at)) = stack.pop() {
         match &value.value {
             Value::Unknown(what) => out.push(UnknownValue {
-                element: member.key.clone(),
+                element: member.key.to_string(),
                 what: what.clone(),
                 span: value.span,
                 pointer: at,
                 template: None,
             }),
             Value::Template(template) => out.push(UnknownValue {
-                element: member.key.clone(),
+                element: member.key.to_string(),
                 what: template
                     .first_unknown()
                     .map_or_else(String::new, |(w, _)| w.to_string()),
@@ -576,7 +576,7 @@ fn unmodelled_elements(node: &Node, pointer: &str, unknown: &mut Vec<UnknownValu
     let mut out = Vec::new();
     let members = node.as_object().unwrap_or_default();
     for member in members {
-        let key = member.key.as_str();
+        let key = member.key.as_ref();
         let listed = matches!(key, "Action" | "NotAction" | "Resource" | "NotResource");
         // A list of plain strings holds nothing unknown: the common case is settled by the
         // check the model makes anyway.
@@ -605,10 +605,10 @@ fn unmodelled_elements(node: &Node, pointer: &str, unknown: &mut Vec<UnknownValu
 
 /// The keys an object has more than once: which value counts is ambiguous (readers disagree).
 /// Each member whose key an earlier member has, in order.
-fn repeated(members: &[crate::json::Member]) -> impl Iterator<Item = &str> {
+fn repeated<'a>(members: &'a [crate::json::Member<'a>]) -> impl Iterator<Item = &'a str> {
     let mut repeats = Vec::new();
     crate::json::repeats(members, &mut repeats);
-    repeats.into_iter().map(|d| d.again.key.as_str())
+    repeats.into_iter().map(|d| d.again.key.as_ref())
 }
 
 /// A string, or an array of strings only.
@@ -620,7 +620,12 @@ fn is_strings(node: &Node) -> bool {
     }
 }
 
-fn conditions<'a>(node: &'a Node, pointer: &str, unmodelled: &mut Vec<String>, unknowns: bool) -> Vec<Condition<'a>> {
+fn conditions<'a>(
+    node: &'a Node<'a>,
+    pointer: &str,
+    unmodelled: &mut Vec<String>,
+    unknowns: bool,
+) -> Vec<Condition<'a>> {
     let Some(operators) = node.as_object() else {
         unmodelled.push(match first_unknown(node).filter(|_| unknowns) {
             Some(what) => format!("`Condition` is {what}, {KNOWN_WHEN_RENDERED}"),
@@ -693,12 +698,12 @@ fn child(pointer: &str, token: &str) -> String {
 }
 
 /// A string, or the strings of an array (other elements are left out), with their pointers.
-pub fn strings<'a>(node: &'a Node, pointer: &str) -> Vec<Item<'a>> {
+pub fn strings<'a>(node: &'a Node<'a>, pointer: &str) -> Vec<Item<'a>> {
     strings_at(node, Pointer::new(pointer)).into_vec()
 }
 
 /// [`strings`], the pointer already made (and shared by the entries).
-fn strings_at(node: &Node, pointer: Pointer) -> Box<[Item<'_>]> {
+fn strings_at<'a>(node: &'a Node<'a>, pointer: Pointer) -> Box<[Item<'a>]> {
     match &node.value {
         Value::String(s) => Box::new([Item {
             value: s,

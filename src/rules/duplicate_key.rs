@@ -53,7 +53,7 @@ pub fn finding(duplicate: Duplicate<'_>, pointer: String) -> Finding {
 
 /// Depth first, keeping the path so that a pointer is only built for a finding. Recursion is
 /// bounded: the parser refuses documents nested deeper than `json::MAX_DEPTH`.
-fn visit<'a>(node: &'a Node, path: &mut Vec<PathStep<'a>>, sink: &mut Vec<Finding>) {
+fn visit<'a>(node: &'a Node<'a>, path: &mut Vec<PathStep<'a>>, sink: &mut Vec<Finding>) {
     match &node.value {
         Value::Object(members) => {
             let mut repeated = Vec::new();

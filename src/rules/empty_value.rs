@@ -45,7 +45,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     for (statement, pointer) in ctx.statement_nodes() {
         for member in statement.as_object().unwrap_or_default() {
             let at = || format!("{pointer}/{}", pointer_token(&member.key));
-            match member.key.as_str() {
+            match member.key.as_ref() {
                 "Action" | "NotAction" | "Resource" | "NotResource" => {
                     values(&member.value, &at, &member.key, true, sink);
                 }

@@ -35,7 +35,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             continue;
         };
         let text: std::borrow::Cow<'_, str> = match &effect.value {
-            crate::json::Value::String(text) => text.into(),
+            crate::json::Value::String(text) => text.as_ref().into(),
             // Whatever its unknown parts are, no `Allow` or `Deny` starts like this.
             crate::json::Value::Template(template) => {
                 let prefix = template.known_prefix();

@@ -128,7 +128,7 @@ pub fn scan(text: &str, root: &Node, to_file: &dyn Fn(usize) -> usize) -> Vec<Fi
 /// bounded: the parser refuses documents nested deeper than `json::MAX_DEPTH`.
 fn visit<'a>(
     text: &str,
-    node: &'a Node,
+    node: &'a Node<'a>,
     path: &mut Vec<PathStep<'a>>,
     to_file: &dyn Fn(usize) -> usize,
     sink: &mut Vec<Finding>,

@@ -20,13 +20,13 @@ use crate::settings::Settings;
 /// What a rule sees: one policy document, as a tree and as a model.
 #[derive(Debug)]
 pub struct Context<'a> {
-    pub root: &'a Node,
+    pub root: &'a Node<'a>,
     pub policy: &'a Policy<'a>,
     pub settings: &'a Settings,
     /// The file's path relative to the folder of `ramguard.toml` (organisation requirements
     /// match it).
     pub path: &'a str,
-    statements: Vec<(&'a Node, std::sync::Arc<str>)>,
+    statements: Vec<(&'a Node<'a>, std::sync::Arc<str>)>,
     /// Each model statement compiled for the evaluator, on first use: the rules that ask the
     /// evaluator about one action compile only the statements that may apply to it.
     compiled: Vec<std::cell::OnceCell<Vec<CompiledStatement>>>,
@@ -57,8 +57,8 @@ impl<'a> Context<'a> {
     /// `statements` are the document's [`crate::policy::statement_nodes`], which `policy` was
     /// built from: read once, used by both.
     pub fn new(
-        root: &'a Node,
-        statements: Vec<(usize, &'a Node, std::sync::Arc<str>)>,
+        root: &'a Node<'a>,
+        statements: Vec<(usize, &'a Node<'a>, std::sync::Arc<str>)>,
         policy: &'a Policy<'a>,
         settings: &'a Settings,
         path: &'a str,
@@ -226,7 +226,7 @@ impl<'a> Context<'a> {
     }
 
     /// The statement objects of the document with their pointers (a lone object too).
-    pub fn statement_nodes(&self) -> impl Iterator<Item = (&'a Node, &str)> {
+    pub fn statement_nodes(&self) -> impl Iterator<Item = (&'a Node<'a>, &str)> {
         self.statements.iter().map(|(node, pointer)| (*node, &**pointer))
     }
 }

@@ -91,7 +91,7 @@ mod tests {
     use super::*;
     use crate::eval::{CompiledPolicy, Context, Resource, Truth};
 
-    fn tree(text: &str) -> crate::json::Node {
+    fn tree(text: &str) -> crate::json::Node<'_> {
         crate::json::parse(text).unwrap_or_else(|e| unreachable!("{e:?}"))
     }
 

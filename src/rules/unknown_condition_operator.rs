@@ -41,7 +41,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             continue;
         };
         for operator in condition.value.as_object().unwrap_or_default() {
-            let name = operator.key.as_str();
+            let name = operator.key.as_ref();
             if Operator::parse(name).is_some() {
                 continue;
             }

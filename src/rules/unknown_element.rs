@@ -49,20 +49,20 @@ const PRINCIPAL_KEYS: [&str; 3] = ["RAM", "Service", "Federated"];
 
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     for member in ctx.root.as_object().unwrap_or_default() {
-        if !DOCUMENT_KEYS.contains(&member.key.as_str()) {
+        if !DOCUMENT_KEYS.contains(&member.key.as_ref()) {
             sink.push(unknown(member, "", "the document", &DOCUMENT_KEYS));
         }
     }
     for (statement, pointer) in ctx.statement_nodes() {
         for member in statement.as_object().unwrap_or_default() {
-            if !STATEMENT_KEYS.contains(&member.key.as_str()) {
+            if !STATEMENT_KEYS.contains(&member.key.as_ref()) {
                 sink.push(unknown(member, pointer, "a statement", &STATEMENT_KEYS));
             }
         }
         if let Some(principal) = statement.get("Principal") {
             let at = format!("{pointer}/Principal");
             for member in principal.value.as_object().unwrap_or_default() {
-                if !PRINCIPAL_KEYS.contains(&member.key.as_str()) {
+                if !PRINCIPAL_KEYS.contains(&member.key.as_ref()) {
                     sink.push(unknown(member, &at, "`Principal`", &PRINCIPAL_KEYS));
                 }
             }

@@ -34,7 +34,7 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     for (statement, pointer) in ctx.statement_nodes() {
         for member in statement.as_object().unwrap_or_default() {
-            let help = match member.key.as_str() {
+            let help = match member.key.as_ref() {
                 "Sid" => "remove it, or keep the note outside the document (a policy's description)",
                 "Resource" if ctx.policy.kind == PolicyKind::Trust => {
                     "a trust policy statement names a `Principal` and takes no `Resource`: remove it"

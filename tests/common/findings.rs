@@ -12,7 +12,7 @@ use ramguard::settings::Settings;
 use ramguard::source::SourceFile;
 
 /// `tests/fixtures/FOLDER/NAME`, read and linted, its findings sorted.
-pub fn lint_fixture(folder: &str, name: &str) -> (Arc<SourceFile>, Content, Vec<Finding>) {
+pub fn lint_fixture(folder: &str, name: &str) -> (Arc<SourceFile>, Content<'static>, Vec<Finding>) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(folder)
@@ -22,7 +22,7 @@ pub fn lint_fixture(folder: &str, name: &str) -> (Arc<SourceFile>, Content, Vec<
 }
 
 /// `bytes`, read as a file named `shown` and linted, its findings sorted.
-pub fn lint_bytes(shown: &str, bytes: Vec<u8>) -> (Arc<SourceFile>, Content, Vec<Finding>) {
+pub fn lint_bytes(shown: &str, bytes: Vec<u8>) -> (Arc<SourceFile>, Content<'static>, Vec<Finding>) {
     let file = inputs::read_policy_file(shown.to_string(), bytes);
     let mut findings = lint::lint_file(&file, &Settings::default(), shown).unwrap_or_default();
     lint::sort(&mut findings);

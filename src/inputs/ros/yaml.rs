@@ -72,14 +72,14 @@ const SHORT_FORMS: &[&str] = &[
 /// Parse `text` (a whole file, or what follows its byte-order mark: `base` is the offset of
 /// `text` in the file) into a tree whose spans are byte offsets of the file. An empty stream
 /// is `Null`.
-pub fn parse(text: &str, base: usize) -> Result<Node, YamlError> {
+pub fn parse(text: &str, base: usize) -> Result<Node<'static>, YamlError> {
     parse_noting_booleans(text, base).map(|(root, _)| root)
 }
 
 /// [`parse`], and the spans of the plain scalars that YAML 1.1 reads as booleans (`yes`, `no`,
 /// `on`, `off`, `y`, `n`, in any of their cases) where YAML 1.2 reads strings: which one a tool
 /// applies is its own choice.
-pub fn parse_noting_booleans(text: &str, base: usize) -> Result<(Node, Vec<Span>), YamlError> {
+pub fn parse_noting_booleans(text: &str, base: usize) -> Result<(Node<'static>, Vec<Span>), YamlError> {
     let mut offsets = Offsets::new(text, base);
     let mut builder = Builder {
         stack: Vec::new(),
@@ -120,12 +120,12 @@ fn one_char_end(text: &str, at: usize) -> usize {
 enum Frame {
     Sequence {
         span: Span,
-        items: Vec<Node>,
+        items: Vec<Node<'static>>,
         function: Option<(String, Span)>,
     },
     Mapping {
         span: Span,
-        members: Vec<Member>,
+        members: Vec<Member<'static>>,
         key: Option<(String, Span)>,
         function: Option<(String, Span)>,
     },
@@ -133,7 +133,7 @@ enum Frame {
 
 struct Builder {
     stack: Vec<Frame>,
-    root: Option<Node>,
+    root: Option<Node<'static>>,
     documents: usize,
     yaml11_booleans: Vec<Span>,
 }
@@ -196,7 +196,7 @@ impl Builder {
                     match plain(&value) {
                         Plain::Null => Value::Null,
                         Plain::Bool(b) => Value::Bool(b),
-                        Plain::Number => Value::Number(value.into_owned()),
+                        Plain::Number => Value::Number(value.into_owned().into()),
                         Plain::NotJsonNumber => {
                             return Err(refuse(
                                 span,
@@ -209,11 +209,11 @@ impl Builder {
                             if is_yaml11_boolean(&value) {
                                 self.yaml11_booleans.push(span);
                             }
-                            Value::String(value.into_owned())
+                            Value::String(value.into_owned().into())
                         }
                     }
                 } else {
-                    Value::String(value.into_owned())
+                    Value::String(value.into_owned().into())
                 };
                 let function = self.function(tag.as_deref(), span)?;
                 let node = Node { span, value: scalar };
@@ -328,13 +328,13 @@ impl Builder {
         ))
     }
 
-    fn push(&mut self, node: Node) -> Result<(), YamlError> {
+    fn push(&mut self, node: Node<'static>) -> Result<(), YamlError> {
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Sequence { items, .. }) => items.push(node),
             Some(Frame::Mapping { members, key, .. }) => match key.take() {
                 Some((key, key_span)) => members.push(Member {
-                    key,
+                    key: key.into(),
                     key_span,
                     value: node,
                 }),
@@ -360,7 +360,7 @@ fn wrap(node: Node, function: Option<(String, Span)>) -> Node {
         Some((name, key_span)) => Node {
             span: Span::new(key_span.start, node.span.end.max(key_span.end)),
             value: Value::Object(vec![Member {
-                key: name,
+                key: name.into(),
                 key_span,
                 value: node,
             }]),
@@ -491,7 +491,7 @@ impl<'t> Offsets<'t> {
 mod tests {
     use super::*;
 
-    fn tree(text: &str) -> Node {
+    fn tree(text: &str) -> Node<'static> {
         parse(text, 0).unwrap_or_else(|e| unreachable!("{e:?}"))
     }
 
@@ -595,14 +595,14 @@ mod tests {
             root.get("b")
                 .and_then(|m| m.value.as_object())
                 .and_then(|m| m.first())
-                .map(|m| m.key.as_str()),
+                .map(|m| m.key.as_ref()),
             Some("Ref")
         );
         assert_eq!(
             root.get("c")
                 .and_then(|m| m.value.as_object())
                 .and_then(|m| m.first())
-                .map(|m| m.key.as_str()),
+                .map(|m| m.key.as_ref()),
             Some("Fn::Join")
         );
     }
