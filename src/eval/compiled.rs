@@ -94,10 +94,13 @@ impl CompiledStatement {
                 .map(|a| a.items.iter().map(|a| Pattern::ignoring_case(a.value)).collect())
                 .unwrap_or_default(),
             not_resource: statement.not_resource,
+            // From a slice, the shared list is allocated once at its length: a flattened
+            // `Option` has no exact length, and was collected into a vector and then copied.
             resources: statement
                 .resources
+                .as_deref()
+                .unwrap_or_default()
                 .iter()
-                .flatten()
                 .map(|r| ResourcePattern::new(r.value))
                 .collect(),
             conditions: statement
