@@ -13,7 +13,7 @@ use std::fmt;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use crate::json::{Node, Template, Value, pointer_token};
+use crate::json::{Member, Node, Template, Value, pointer_token};
 use crate::source::Span;
 
 pub use condition::{Operator, OperatorBase, SetQualifier};
@@ -411,11 +411,48 @@ fn kind_of(statements: &[(usize, &Node, Arc<str>)]) -> PolicyKind {
     }
 }
 
+/// The first member of each element of a statement the model reads, found in one pass over its
+/// members (each was a search of its own, for every statement of every document).
+struct Elements<'n> {
+    effect: Option<&'n Member<'n>>,
+    /// The first `Action` or `NotAction`.
+    actions: Option<&'n Member<'n>>,
+    /// The first `Resource` or `NotResource`.
+    resources: Option<&'n Member<'n>>,
+    condition: Option<&'n Member<'n>>,
+    principal: Option<&'n Member<'n>>,
+}
+
+impl<'n> Elements<'n> {
+    fn of(node: &'n Node<'n>) -> Self {
+        let mut elements = Self {
+            effect: None,
+            actions: None,
+            resources: None,
+            condition: None,
+            principal: None,
+        };
+        for member in node.as_object().unwrap_or_default() {
+            let slot = match member.key.as_ref() {
+                "Effect" => &mut elements.effect,
+                "Action" | "NotAction" => &mut elements.actions,
+                "Resource" | "NotResource" => &mut elements.resources,
+                "Condition" => &mut elements.condition,
+                "Principal" => &mut elements.principal,
+                _ => continue,
+            };
+            slot.get_or_insert(member);
+        }
+        elements
+    }
+}
+
 fn statement<'a>(node: &'a Node<'a>, index: usize, pointer: Arc<str>) -> Statement<'a> {
     if let Value::Unknown(what) = &node.value {
         return unknown_statement(node, what, index, pointer);
     }
-    let effect = node.get("Effect").and_then(|m| {
+    let elements = Elements::of(node);
+    let effect = elements.effect.and_then(|m| {
         let effect = match m.value.as_str()? {
             "Allow" => Effect::Allow,
             "Deny" => Effect::Deny,
@@ -425,19 +462,12 @@ fn statement<'a>(node: &'a Node<'a>, index: usize, pointer: Arc<str>) -> Stateme
     });
     // The statement's pointer is the base of its lists' entries' pointers.
     let list = |key: &str| Pointer::list(&pointer, key);
-    let actions = node.as_object().and_then(|members| {
-        members
-            .iter()
-            .find(|m| m.key == "Action" || m.key == "NotAction")
-            .map(|m| ActionList {
-                negated: m.key == "NotAction",
-                key_span: m.key_span,
-                items: strings_at(&m.value, list(&m.key)),
-            })
+    let actions = elements.actions.map(|m| ActionList {
+        negated: m.key == "NotAction",
+        key_span: m.key_span,
+        items: strings_at(&m.value, list(&m.key)),
     });
-    let resource_member = node
-        .as_object()
-        .and_then(|members| members.iter().find(|m| m.key == "Resource" || m.key == "NotResource"));
+    let resource_member = elements.resources;
     let resources = resource_member
         .filter(|m| {
             matches!(
@@ -452,8 +482,8 @@ fn statement<'a>(node: &'a Node<'a>, index: usize, pointer: Arc<str>) -> Stateme
     let unmodelled = unmodelled_elements(node, &pointer, &mut unknown);
     let condition_unknowns = unknown.iter().any(|u: &UnknownValue| u.element == "Condition");
     let mut unmodelled_conditions = Vec::new();
-    let conditions = node
-        .get("Condition")
+    let conditions = elements
+        .condition
         .map(|m| {
             conditions(
                 &m.value,
@@ -471,7 +501,7 @@ fn statement<'a>(node: &'a Node<'a>, index: usize, pointer: Arc<str>) -> Stateme
         resources,
         not_resource: resource_member.is_some_and(|m| m.key == "NotResource"),
         conditions: conditions.into(),
-        principal: node.get("Principal").map(|m| m.value.span),
+        principal: elements.principal.map(|m| m.value.span),
         unknown: unknown.into(),
         pointer,
         unmodelled: unmodelled.into(),
@@ -558,26 +588,26 @@ fn first_unknown(node: &Node) -> Option<String> {
     crate::json::unknowns(node).first().map(|(_, what)| what.to_string())
 }
 
-/// The elements a statement of a permission policy may have and the evaluator reads (`Sid`
-/// is a label: it changes nothing).
-const MODELLED_ELEMENTS: [&str; 7] = [
-    "Effect",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-    "Sid",
-];
-
 /// What of a statement's elements the model does not capture (the conditions' own parts are
 /// checked as they are read).
 fn unmodelled_elements(node: &Node, pointer: &str, unknown: &mut Vec<UnknownValue>) -> Vec<String> {
     let mut out = Vec::new();
     let members = node.as_object().unwrap_or_default();
+    // Which of `Action`, `NotAction`, `Resource`, `NotResource` the statement has.
+    let mut lists = [false; 4];
     for member in members {
         let key = member.key.as_ref();
-        let listed = matches!(key, "Action" | "NotAction" | "Resource" | "NotResource");
+        let list = match key {
+            "Action" => Some(0),
+            "NotAction" => Some(1),
+            "Resource" => Some(2),
+            "NotResource" => Some(3),
+            _ => None,
+        };
+        if let Some(has) = list.and_then(|at| lists.get_mut(at)) {
+            *has = true;
+        }
+        let listed = list.is_some();
         // A list of plain strings holds nothing unknown: the common case is settled by the
         // check the model makes anyway.
         let strings = listed && is_strings(&member.value);
@@ -586,7 +616,9 @@ fn unmodelled_elements(node: &Node, pointer: &str, unknown: &mut Vec<UnknownValu
             unknown_values(member, pointer, unknown);
         }
         let first = unknown.get(before).filter(|_| key != "Sid" && key != "Condition");
-        if !MODELLED_ELEMENTS.contains(&key) {
+        // The elements the evaluator reads besides the lists (`Sid` is a label: it changes
+        // nothing).
+        if !listed && !matches!(key, "Effect" | "Condition" | "Sid") {
             out.push(format!("`{key}` is an element the evaluator does not model"));
         } else if let Some(first) = first {
             out.push(format!("`{key}` holds {}, {KNOWN_WHEN_RENDERED}", first.what));
@@ -594,8 +626,11 @@ fn unmodelled_elements(node: &Node, pointer: &str, unknown: &mut Vec<UnknownValu
             out.push(format!("`{key}` holds something other than strings"));
         }
     }
-    for (one, other) in [("Action", "NotAction"), ("Resource", "NotResource")] {
-        if node.get(one).is_some() && node.get(other).is_some() {
+    for (one, other, both) in [
+        ("Action", "NotAction", lists.get(..2)),
+        ("Resource", "NotResource", lists.get(2..)),
+    ] {
+        if both == Some(&[true, true]) {
             out.push(format!("the statement has both `{one}` and `{other}`"));
         }
     }
