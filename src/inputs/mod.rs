@@ -177,51 +177,40 @@ pub fn kind_of(kind: std::fs::FileType) -> &'static str {
 
 /// Read a file `lint` was given, by its name: Terraform (`.tf`), Terraform's JSON syntax
 /// (`.tf.json`), YAML (`.yaml`, `.yml`: a ROS template, or skipped), or JSON (a policy, an API
-/// response, or a ROS template, told by its content).
+/// response, or a ROS template, told by its content). The file owns its strings: see
+/// [`with_policy_file`] for a reader that keeps the file only while it reads it.
 pub fn read_policy_file(name: String, bytes: Vec<u8>) -> policy_file::PolicyFile<'static> {
-    read_policy_file_with_references(name, bytes).0
+    with_policy_file(name, bytes, |file, _| file.into_owned())
 }
 
-/// [`read_policy_file`], and the files its documents name (a Terraform file's
-/// `file("x.json")`, `templatefile("x.json.tpl", ...)`: see [`terraform::read_with_references`]).
-/// A `.tpl` file is a Terraform template ([`terraform::read_template_file`]).
-pub fn read_policy_file_with_references(
-    name: String,
-    bytes: Vec<u8>,
-) -> (policy_file::PolicyFile<'static>, Vec<std::path::PathBuf>) {
-    if name.ends_with(".tpl") {
-        return (terraform::read_template_file(name, bytes), Vec::new());
-    }
-    if kind_of_name(&name) == FileKind::Terraform {
-        return terraform::read_with_references(name, bytes);
-    }
-    let file = match kind_of_name(&name) {
-        FileKind::Terraform => terraform::read(name, bytes),
-        FileKind::TerraformJson => terraform_json::read(name, bytes),
-        FileKind::TerraformVariablesJson => terraform_json::read_variables(name, bytes),
-        FileKind::Yaml => ros::read_yaml(name, bytes),
-        FileKind::Json => policy_file::read(name, bytes),
-    };
-    (file, Vec::new())
-}
-
-/// Read a file as [`read_policy_file_with_references`] does and hand it to `f`, a JSON file's
-/// tree borrowing its strings from the file's text ([`policy_file::read_source`]), which lives
-/// until `f` returns: `lint` and the commands that compile a policy keep a file only as long as
-/// they read it, and copy none of its strings.
+/// Read a file as [`read_policy_file`] does, with the files its documents name (a Terraform
+/// file's `file("x.json")`, `templatefile("x.json.tpl", ...)`: see
+/// [`terraform::read_with_references`]), and hand both to `f`. A `.tpl` file is a Terraform
+/// template ([`terraform::read_template_file`]). A JSON file's tree borrows its strings from the
+/// file's text ([`policy_file::read_source`]), which lives until `f` returns: `lint` and the
+/// commands that compile a policy keep a file only as long as they read it, and copy none of its
+/// strings.
 pub fn with_policy_file<R>(
     name: String,
     bytes: Vec<u8>,
     f: impl FnOnce(policy_file::PolicyFile<'_>, Vec<std::path::PathBuf>) -> R,
 ) -> R {
-    if !name.ends_with(".tpl") && kind_of_name(&name) == FileKind::Json {
-        return match policy_file::source(name, bytes) {
+    if name.ends_with(".tpl") {
+        return f(terraform::read_template_file(name, bytes), Vec::new());
+    }
+    match kind_of_name(&name) {
+        FileKind::Terraform => {
+            let (file, references) = terraform::read_with_references(name, bytes);
+            f(file, references)
+        }
+        FileKind::TerraformJson => f(terraform_json::read(name, bytes), Vec::new()),
+        FileKind::TerraformVariablesJson => f(terraform_json::read_variables(name, bytes), Vec::new()),
+        FileKind::Yaml => f(ros::read_yaml(name, bytes), Vec::new()),
+        FileKind::Json => match policy_file::source(name, bytes) {
             Ok(source) => f(policy_file::read_source(&source), Vec::new()),
             Err(unparsed) => f(unparsed, Vec::new()),
-        };
+        },
     }
-    let (file, references) = read_policy_file_with_references(name, bytes);
-    f(file, references)
 }
 
 /// Whether a file found in a walk is one `lint` reads: `*.json` (`*.tf.json` included), `*.tf`,
