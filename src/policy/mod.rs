@@ -52,6 +52,7 @@ enum Tail {
 }
 
 /// The lists of a statement whose entries point through the statement's base ([`Tail::Element`]).
+/// Each element stands before its negation: `unmodelled_elements` reads them as pairs.
 const LIST_ELEMENTS: [&str; 4] = ["Action", "NotAction", "Resource", "NotResource"];
 
 impl Pointer {
@@ -593,18 +594,12 @@ fn first_unknown(node: &Node) -> Option<String> {
 fn unmodelled_elements(node: &Node, pointer: &str, unknown: &mut Vec<UnknownValue>) -> Vec<String> {
     let mut out = Vec::new();
     let members = node.as_object().unwrap_or_default();
-    // Which of `Action`, `NotAction`, `Resource`, `NotResource` the statement has.
-    let mut lists = [false; 4];
+    // Which of the lists ([`LIST_ELEMENTS`]) the statement has.
+    let mut has = [false; LIST_ELEMENTS.len()];
     for member in members {
         let key = member.key.as_ref();
-        let list = match key {
-            "Action" => Some(0),
-            "NotAction" => Some(1),
-            "Resource" => Some(2),
-            "NotResource" => Some(3),
-            _ => None,
-        };
-        if let Some(has) = list.and_then(|at| lists.get_mut(at)) {
+        let list = LIST_ELEMENTS.iter().position(|&name| name == key);
+        if let Some(has) = list.and_then(|at| has.get_mut(at)) {
             *has = true;
         }
         let listed = list.is_some();
@@ -626,11 +621,9 @@ fn unmodelled_elements(node: &Node, pointer: &str, unknown: &mut Vec<UnknownValu
             out.push(format!("`{key}` holds something other than strings"));
         }
     }
-    for (one, other, both) in [
-        ("Action", "NotAction", lists.get(..2)),
-        ("Resource", "NotResource", lists.get(2..)),
-    ] {
-        if both == Some(&[true, true]) {
+    // The lists come in pairs, an element and its negation.
+    for (pair, both) in LIST_ELEMENTS.chunks(2).zip(has.chunks(2)) {
+        if let ([one, other], [true, true]) = (pair, both) {
             out.push(format!("the statement has both `{one}` and `{other}`"));
         }
     }
