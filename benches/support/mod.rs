@@ -64,15 +64,20 @@ pub fn lint_side_by_side<const N: usize>(dirs: [&std::path::Path; N], runs: usiz
 /// The median of `runs` timings of `f`.
 #[allow(dead_code, reason = "not every bench times this way")]
 pub fn median(runs: usize, mut f: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
+    let times: Vec<Duration> = (0..runs)
         .map(|_| {
             let start = Instant::now();
             f();
             start.elapsed()
         })
         .collect();
+    median_of(times)
+}
+
+/// The middle of `times` (the later of the two middles of an even count).
+fn median_of(mut times: Vec<Duration>) -> Duration {
     times.sort();
-    times.get(runs / 2).copied().unwrap_or_default()
+    times.get(times.len() / 2).copied().unwrap_or_default()
 }
 
 /// The CPU time (user + system, every thread) this process has used so far, from
@@ -132,9 +137,7 @@ pub fn side_by_side<const N: usize>(runs: usize, mut jobs: [&mut dyn FnMut(); N]
     }
     let runs_u32 = u32::try_from(runs.max(1)).unwrap_or(1);
     std::array::from_fn(|i| {
-        let mut times = walls.get(i).cloned().unwrap_or_default();
-        times.sort();
-        let median = times.get(times.len() / 2).copied().unwrap_or_default();
+        let median = median_of(walls.get(i).cloned().unwrap_or_default());
         (median, cpu.get(i).copied().flatten().map(|total| total / runs_u32))
     })
 }
