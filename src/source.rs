@@ -250,9 +250,8 @@ pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 mod tests {
     use super::*;
 
-    /// Every newline found eight bytes at a time, and nothing else: next to every byte value
-    /// (bytes one off `\n`, and `\n` with its high bit set, are where a borrow or carry would
-    /// show), at every place in a word, in texts whose length is not a multiple of eight.
+    /// A line starts at the text's start and after every `\n`, and nowhere else (`\r\n`, text
+    /// past ASCII and an empty last line included), as std's own search finds them.
     #[test]
     fn every_line_starts_after_a_newline() {
         for text in ["", "\n", "a", "a\n", "\n\n", "{\n  \"é\": 1\r\n}\n", &"x\n".repeat(40)] {
