@@ -19,7 +19,7 @@
 //! { "Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*" }
 //! ```
 
-use super::{Context, Finding, Rule, Severity, split_action};
+use super::{Context, Finding, Rule, Severity};
 use crate::catalog::Lookup;
 
 pub static RULE: Rule = Rule {
@@ -31,18 +31,18 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
-    for (_, _, item, catalogued) in ctx.catalogued_action_items() {
+    for (_, _, item, entry) in ctx.action_entries() {
         // The common case first, settled by the lookup already made: nothing in another case.
-        if catalogued.service_in_lowercase && !matches!(catalogued.lookup, Lookup::OtherCase(_)) {
+        if entry.service_in_lowercase && !matches!(entry.lookup, Lookup::OtherCase(_)) {
             continue;
         }
-        let (service, name) = split_action(item.value);
-        if !catalogued.knows_service || !item.value.contains(':') || super::has_wildcard(service) {
+        let (service, name) = (entry.service, entry.name);
+        if !entry.knows_service || !entry.has_colon || entry.service_wildcard {
             continue;
         }
-        let canonical = match catalogued.lookup {
+        let canonical = match entry.lookup {
             Lookup::OtherCase(action) => format!("{}:{}", service.to_ascii_lowercase(), action.name),
-            Lookup::Known(_) | Lookup::NotCatalogued if !catalogued.service_in_lowercase => {
+            Lookup::Known(_) | Lookup::NotCatalogued if !entry.service_in_lowercase => {
                 format!("{}:{name}", service.to_ascii_lowercase())
             }
             _ => continue,

@@ -30,9 +30,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
-    for (_, _, item) in ctx.action_items() {
-        if item.value.is_empty() {
-            continue; // `empty-value`
+    for (_, _, item, entry) in ctx.action_entries() {
+        // The common form, settled by the pass over the entry's bytes already made.
+        if entry.plain_form || item.value.is_empty() {
+            continue; // an empty one is `empty-value`'s
         }
         if let Err(problem) = check_form(item.value) {
             sink.push(
@@ -49,62 +50,25 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     }
 }
 
-/// The bytes of an action name: letters, digits, `-`, `_`, `.` and the wildcards (a table, for
-/// it is asked of every byte of every action).
-const ALLOWED: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < 256 {
-        let c = byte as u8;
-        table[byte] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'*' | b'?');
-        byte += 1;
-    }
-    table
-};
-
-/// [`ALLOWED`] for the one pass of the common case: bit 0 where a byte may stand in an action
-/// (the colon too), bit 1 on the colon. Summed and and-ed over the bytes without a branch.
-const CLASS: [u8; 256] = {
-    let mut table = [0; 256];
-    let mut byte = 0;
-    while byte < 256 {
-        table[byte] = if byte == b':' as usize {
-            0b11
-        } else if ALLOWED[byte] {
-            0b01
-        } else {
-            0
-        };
-        byte += 1;
-    }
-    table
-};
-
 /// `*`, or `service:Name` where both parts are non-empty and made of letters, digits, `-`, `_`,
 /// `.` and the wildcards.
 pub fn check_form(action: &str) -> Result<(), &'static str> {
-    if action == "*" {
+    if action == "*" || super::action_entries::shape(action).is_plain_form(action.len()) {
         return Ok(());
     }
-    // The common case in one pass over the bytes, without a branch: allowed characters around
-    // one colon that is neither first nor last. Anything else is told apart below, in the order
-    // of the messages.
-    let (mut every, mut colons) = (1u8, 0usize);
-    for &b in action.as_bytes() {
-        let class = CLASS.get(usize::from(b)).copied().unwrap_or(0);
-        every &= class;
-        colons += usize::from(class >> 1);
-    }
-    if every == 1 && colons == 1 && !action.starts_with(':') && !action.ends_with(':') {
-        return Ok(());
-    }
+    // Anything else is told apart, in the order of the messages.
     form_problem(action)
 }
 
 /// What [`check_form`] answers, each rule of the form checked on its own (and in the order of
 /// the messages): the common case's single pass must agree with it.
 fn form_problem(action: &str) -> Result<(), &'static str> {
-    let allowed = |c: u8| ALLOWED.get(usize::from(c)).copied().unwrap_or(false);
+    let allowed = |c: u8| {
+        super::action_entries::ALLOWED
+            .get(usize::from(c))
+            .copied()
+            .unwrap_or(false)
+    };
     let Some((service, name)) = action.split_once(':') else {
         return Err("it has no service code");
     };

@@ -4,10 +4,12 @@
 //! Codes are assigned once and never reused: RG0xx for the grammar of a document, RG1xx for
 //! the catalogue of services and actions, RG2xx for security, RG9xx for the configuration.
 
+pub mod action_entries;
 mod finding;
 pub mod reach;
 mod registry;
 
+pub use action_entries::ActionEntry;
 pub use finding::{Finding, Severity};
 pub use registry::{ALL, Rule, by_name_or_code};
 
@@ -34,23 +36,9 @@ pub struct Context<'a> {
     /// Per model statement, whether it names [`DELETE_INSTANCE`] and [`MODIFY_INSTANCE_ATTRIBUTE`]
     /// ([`reach::names_action`]): the security rules ask it of both, again and again.
     names_kvstore: std::cell::OnceCell<Vec<[bool; 2]>>,
-    catalogued: std::cell::OnceCell<Vec<Catalogued<'a>>>,
-}
-
-/// How many service codes of a document [`Context::catalogued_action_items`] remembers.
-const SERVICES_REMEMBERED: usize = 16;
-
-/// What the catalogue says of one action entry (split with [`split_action`]): looked up once
-/// per document for the rules that ask (`unknown-service`, `unknown-action`,
-/// `action-case-mismatch`), instead of once per rule.
-#[derive(Debug, Clone, Copy)]
-pub struct Catalogued<'c> {
-    /// `Catalog::knows_service` of the service part.
-    pub knows_service: bool,
-    /// `Catalog::lookup` of the service and name parts.
-    pub lookup: crate::catalog::Lookup<'c>,
-    /// Whether the service part has no ASCII capital (`action-case-mismatch` asks).
-    pub service_in_lowercase: bool,
+    /// Every action entry of the document ([`action_entries`]), in the order of
+    /// [`Context::action_items`], and where each model statement's entries start among them.
+    entries: std::cell::OnceCell<(Vec<ActionEntry<'a>>, Vec<usize>)>,
 }
 
 impl<'a> Context<'a> {
@@ -78,7 +66,7 @@ impl<'a> Context<'a> {
             compiled: policy.statements.iter().map(|_| std::cell::OnceCell::new()).collect(),
             candidates: std::cell::OnceCell::new(),
             names_kvstore: std::cell::OnceCell::new(),
-            catalogued: std::cell::OnceCell::new(),
+            entries: std::cell::OnceCell::new(),
         }
     }
 
@@ -123,7 +111,16 @@ impl<'a> Context<'a> {
             self.policy
                 .statements
                 .iter()
-                .map(|s| [reach::names_action(s, &delete), reach::names_action(s, &modify)])
+                .enumerate()
+                .map(|(at, s)| {
+                    // A statement none of whose entries may be of kvstore names neither action
+                    // (or both, by `NotAction`): most are settled without matching an entry.
+                    if !self.entries_at(at).iter().any(|e| e.may_be_of("kvstore")) {
+                        let negated = s.actions.as_ref().is_some_and(|a| a.negated);
+                        return [negated; 2];
+                    }
+                    [reach::names_action(s, &delete), reach::names_action(s, &modify)]
+                })
                 .collect()
         });
         self.position(statement)
@@ -178,41 +175,34 @@ impl<'a> Context<'a> {
             .flat_map(|(s, a)| a.items.iter().map(move |item| (s, a, item)))
     }
 
-    /// [`Context::action_items`], each with what the catalogue says of it (looked up once).
-    pub fn catalogued_action_items(
+    /// The document's action entries and where each statement's start, worked out once.
+    fn entries(&self) -> &(Vec<ActionEntry<'a>>, Vec<usize>) {
+        self.entries
+            .get_or_init(|| action_entries::entries(&self.policy.statements, &self.settings.catalog))
+    }
+
+    /// [`Context::action_items`], each with what the rules ask of it ([`ActionEntry`]).
+    pub fn action_entries(
         &self,
-    ) -> impl Iterator<Item = (&'a Statement<'a>, &'a ActionList<'a>, &'a Item<'a>, Catalogued<'a>)> + '_ {
-        let catalog: &'a crate::catalog::Catalog = &self.settings.catalog;
-        let catalogued = self.catalogued.get_or_init(|| {
-            // Room for exactly one entry each: collected from a flattened iterator, the vector
-            // would double past the count (a 20 MB policy's 264,000 entries took 12.6 MB, not 6.3).
-            let mut out = Vec::with_capacity(self.action_items().count());
-            // A document names a few services many times: the first few codes are looked up
-            // once each (a bounded list, so that a document of many codes stays linear).
-            let mut services: Vec<(&str, crate::catalog::ServiceEntry<'_>)> = Vec::with_capacity(SERVICES_REMEMBERED);
-            out.extend(self.action_items().map(|(_, _, item)| {
-                let (service, name) = split_action(item.value);
-                let entry = match services.iter().find(|(code, _)| *code == service) {
-                    Some(&(_, entry)) => entry,
-                    None => {
-                        let entry = catalog.service(service);
-                        if services.len() < SERVICES_REMEMBERED {
-                            services.push((service, entry));
-                        }
-                        entry
-                    }
-                };
-                Catalogued {
-                    knows_service: entry.known,
-                    lookup: entry.lookup(name),
-                    service_in_lowercase: !service.bytes().any(|b| b.is_ascii_uppercase()),
-                }
-            }));
-            out
-        });
+    ) -> impl Iterator<Item = (&'a Statement<'a>, &'a ActionList<'a>, &'a Item<'a>, ActionEntry<'a>)> + '_ {
         self.action_items()
-            .zip(catalogued.iter().copied())
-            .map(|((statement, actions, item), catalogued)| (statement, actions, item, catalogued))
+            .zip(self.entries().0.iter().copied())
+            .map(|((statement, actions, item), entry)| (statement, actions, item, entry))
+    }
+
+    /// The [`ActionEntry`] of each entry of a model statement's `Action` / `NotAction`, in order.
+    pub fn entries_of(&self, statement: &Statement) -> &[ActionEntry<'a>] {
+        self.position(statement).map_or(&[], |at| self.entries_at(at))
+    }
+
+    /// [`Context::entries_of`] the model statement at `at`.
+    fn entries_at(&self, at: usize) -> &[ActionEntry<'a>] {
+        let (entries, starts) = self.entries();
+        starts
+            .get(at)
+            .zip(starts.get(at + 1))
+            .and_then(|(&start, &end)| entries.get(start..end))
+            .unwrap_or_default()
     }
 
     /// Whether the pairwise rules should skip this document ([`PAIRWISE_STATEMENT_LIMIT`]).
@@ -270,13 +260,6 @@ pub const PROBE_INSTANCE: &str = "acs:kvstore:zz-ramguard-probe:0000000000000000
 /// every action of every document, in several rules.
 pub fn has_wildcard(text: &str) -> bool {
     memchr::memchr2(b'*', b'?', text.as_bytes()).is_some()
-}
-
-/// Whether an action entry may stand for an action of `service` (cheaply, on the text: the
-/// service part is `service`, or a wildcard). Rules use it to skip compiling what cannot matter.
-pub fn may_be_of_service(action: &str, service: &str) -> bool {
-    let (prefix, _) = split_action(action);
-    prefix.eq_ignore_ascii_case(service) || has_wildcard(prefix)
 }
 
 /// `Allow` of `*` on `*`: `full-admin` reports it, and the other security rules say no more.

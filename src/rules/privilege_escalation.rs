@@ -135,7 +135,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         {
             continue;
         }
-        if !actions.negated && !actions.items.iter().any(|i| super::may_be_of_service(i.value, "ram")) {
+        if !actions.negated && !ctx.entries_of(statement).iter().any(|e| e.may_be_of("ram")) {
             continue; // no RAM action: the common case, decided on the text
         }
         let Some(compiled) = ctx.compiled_of(statement) else {

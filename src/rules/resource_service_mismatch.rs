@@ -25,7 +25,7 @@
 //! { "Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "acs:kvstore:*:*:instance/*" }
 //! ```
 
-use super::{Context, Finding, Rule, Severity, effect_label, split_action};
+use super::{Context, Finding, Rule, Severity, effect_label};
 use crate::eval::pattern::matches_ignoring_case;
 
 pub static RULE: Rule = Rule {
@@ -58,7 +58,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         }
         // The one service of every action, if there is one and it has no wildcard.
         // Compared ignoring case, without a lowercase copy of each.
-        let mut services = actions.items.iter().map(|i| split_action(i.value).0);
+        let mut services = ctx.entries_of(statement).iter().map(|e| e.service);
         let Some(first) = services.next() else { continue };
         if !SELF_CONTAINED.iter().any(|s| s.eq_ignore_ascii_case(first))
             || !services.all(|s| s.eq_ignore_ascii_case(first))

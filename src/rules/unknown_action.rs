@@ -22,7 +22,7 @@
 
 use std::collections::HashMap;
 
-use super::{Context, Finding, Rule, Severity, effect_label, split_action};
+use super::{Context, Finding, Rule, Severity, effect_label};
 use crate::catalog::Lookup;
 use crate::policy::Effect;
 use crate::suggest::did_you_mean;
@@ -39,11 +39,11 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     let catalog = &ctx.settings.catalog;
     // One "did you mean" search per distinct misspelling: a generated policy repeats one often.
     let mut suggestions: HashMap<(&str, &str), Option<&str>> = HashMap::new();
-    for (statement, actions, item, catalogued) in ctx.catalogued_action_items() {
-        if catalogued.lookup != Lookup::Unknown || super::has_wildcard(item.value) || !item.value.contains(':') {
+    for (statement, actions, item, entry) in ctx.action_entries() {
+        if entry.lookup != Lookup::Unknown || entry.wildcard || !entry.has_colon {
             continue;
         }
-        let (service, name) = split_action(item.value);
+        let (service, name) = (entry.service, entry.name);
         let consequence = match (statement.effect.map(|(e, _)| e), actions.negated) {
             (_, true) => "excluding it excludes nothing".to_string(),
             (Some(Effect::Deny), false) => "this `Deny` protects nothing".to_string(),

@@ -28,7 +28,7 @@
 //! { "Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*" }
 //! ```
 
-use super::{Context, Finding, Rule, Severity, effect_label, split_action};
+use super::{Context, Finding, Rule, Severity, effect_label};
 use crate::policy::Effect;
 use crate::suggest::did_you_mean;
 
@@ -42,17 +42,16 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     let catalog = &ctx.settings.catalog;
-    for (statement, actions, item, catalogued) in ctx.catalogued_action_items() {
+    for (statement, actions, item, entry) in ctx.action_entries() {
         // A known service first: the common case, settled by the lookup already made.
-        if catalogued.knows_service {
+        if entry.knows_service {
             continue;
         }
-        let (service, _) = split_action(item.value);
-        if item.value == "*" || service.is_empty() || super::has_wildcard(service) || !item.value.contains(':') {
+        let (service, name) = (entry.service, entry.name);
+        if item.value == "*" || service.is_empty() || entry.service_wildcard || !entry.has_colon {
             continue;
         }
         let (effect_span, effect_text) = effect_label(statement);
-        let name = split_action(item.value).1;
         let finding = match catalog.alias(service) {
             // A known near miss: ramguard knows the code that was meant, so it knows this one
             // matches nothing.

@@ -62,18 +62,17 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         {
             continue;
         }
-        if !actions
-            .items
-            .iter()
-            .any(|i| super::has_wildcard(i.value) && super::may_be_of_service(i.value, "kvstore"))
-        {
+        let entries = ctx.entries_of(statement);
+        if !entries.iter().any(|e| e.wildcard && e.may_be_of("kvstore")) {
             continue; // decided on the text, without compiling the document
         }
         // The wildcard is found on the text; the statement is compiled only when there is one.
         let wildcard = actions
             .items
             .iter()
-            .find(|item| super::has_wildcard(item.value) && matches_ignoring_case(item.value, &lowercase_delete));
+            .zip(entries)
+            .find(|(item, entry)| entry.wildcard && matches_ignoring_case(item.value, &lowercase_delete))
+            .map(|(item, _)| item);
         let Some(wildcard) = wildcard else {
             continue;
         };

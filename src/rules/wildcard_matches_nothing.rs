@@ -19,7 +19,7 @@
 //! { "Effect": "Allow", "Action": "kvstore:Describe*", "Resource": "*" }
 //! ```
 
-use super::{Context, Finding, Rule, Severity, split_action};
+use super::{Context, Finding, Rule, Severity};
 use crate::eval::pattern::Pattern;
 
 pub static RULE: Rule = Rule {
@@ -32,12 +32,12 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     let catalog = &ctx.settings.catalog;
-    for (_, _, item) in ctx.action_items() {
-        if !super::has_wildcard(item.value) || !item.value.contains(':') {
+    for (_, _, item, entry) in ctx.action_entries() {
+        if !entry.wildcard || !entry.has_colon {
             continue;
         }
-        let (service, name) = split_action(item.value);
-        let problem = if super::has_wildcard(service) {
+        let (service, name) = (entry.service, entry.name);
+        let problem = if entry.service_wildcard {
             let pattern = Pattern::ignoring_case(service);
             if catalog.services().any(|s| pattern.matches(s)) {
                 continue;

@@ -1,0 +1,219 @@
+//! What the rules ask of each entry of a document's `Action` / `NotAction` lists, worked out once
+//! per document ([`super::Context::action_entries`]): its service part and name, whether it has
+//! wildcards, whether its form is the common `service:Name`, and what the catalogue says of it.
+//!
+//! Nine rules ask these questions of every entry of every document; each split it, searched it
+//! for wildcards or looked it up on its own. Here one pass over the entry's bytes answers all
+//! but the lookup, and the lookup is made once.
+
+use crate::catalog::{Catalog, Lookup, ServiceEntry};
+use crate::policy::{Item, Statement};
+
+/// The bytes of an action name: letters, digits, `-`, `_`, `.` and the wildcards (a table, for
+/// it is asked of every byte of every action).
+pub(super) const ALLOWED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let c = byte as u8;
+        table[byte] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'*' | b'?');
+        byte += 1;
+    }
+    table
+};
+
+/// A byte's classes, for the one pass of [`shape`]: bit 0 where it may stand in an action (the
+/// colon too), bit 1 on the colon, bit 2 on a wildcard, bit 3 on an ASCII capital.
+const CLASS: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let c = byte as u8;
+        let mut class = 0;
+        if ALLOWED[byte] || c == b':' {
+            class |= 0b0001;
+        }
+        if c == b':' {
+            class |= 0b0010;
+        }
+        if c == b'*' || c == b'?' {
+            class |= 0b0100;
+        }
+        if c.is_ascii_uppercase() {
+            class |= 0b1000;
+        }
+        table[byte] = class;
+        byte += 1;
+    }
+    table
+};
+
+/// An entry's text, read in one pass over its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// Where its first colon is.
+    pub colon: Option<usize>,
+    /// How many colons it has.
+    pub colons: usize,
+    /// Whether every byte may stand in an action (the colons too).
+    pub allowed: bool,
+    /// Whether it has a `*` or `?`, anywhere, and before its first colon (everywhere when it has
+    /// no colon: [`super::split_action`] makes the whole entry its service part then).
+    pub wildcard: bool,
+    pub service_wildcard: bool,
+    /// Whether an ASCII capital stands before its first colon (anywhere, without one).
+    pub service_capital: bool,
+}
+
+impl Shape {
+    /// `service:Name`: allowed bytes around one colon that is neither first nor last (the form
+    /// `invalid-action` settles without telling problems apart).
+    pub fn is_plain_form(&self, len: usize) -> bool {
+        self.allowed && self.colons == 1 && self.colon.is_some_and(|at| at != 0 && at + 1 != len)
+    }
+}
+
+/// [`Shape`] of `text`: one pass, in two loops (to the first colon, then past it), each
+/// and-ing and or-ing the bytes' classes without a branch.
+pub fn shape(text: &str) -> Shape {
+    let bytes = text.as_bytes();
+    let class_of = |b: &u8| CLASS.get(usize::from(*b)).copied().unwrap_or(0);
+    let (mut every, mut service) = (1u8, 0u8);
+    // The service part: the bytes before the first colon.
+    let mut at = 0;
+    while let Some(class) = bytes.get(at).map(class_of) {
+        if class & 0b0010 != 0 {
+            break;
+        }
+        every &= class;
+        service |= class;
+        at += 1;
+    }
+    let (mut rest, mut colons) = (0u8, 0usize);
+    for class in bytes.get(at..).unwrap_or_default().iter().map(class_of) {
+        every &= class;
+        rest |= class;
+        colons += usize::from((class >> 1) & 1);
+    }
+    Shape {
+        colon: (at < bytes.len()).then_some(at),
+        colons,
+        allowed: every & 0b0001 != 0,
+        wildcard: (service | rest) & 0b0100 != 0,
+        service_wildcard: service & 0b0100 != 0,
+        service_capital: service & 0b1000 != 0,
+    }
+}
+
+/// What the rules ask of one entry of `Action` / `NotAction`.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionEntry<'a> {
+    /// [`super::split_action`] of the entry: the parts around its first colon (the whole entry
+    /// twice, without one).
+    pub service: &'a str,
+    pub name: &'a str,
+    /// Whether the entry has a colon.
+    pub has_colon: bool,
+    /// Whether the entry has a wildcard (`*` or `?`), and whether its service part has one.
+    pub wildcard: bool,
+    pub service_wildcard: bool,
+    /// Whether its form is the common `service:Name` ([`Shape::is_plain_form`]): `invalid-action`
+    /// checks the others.
+    pub plain_form: bool,
+    /// `Catalog::knows_service` of the service part.
+    pub knows_service: bool,
+    /// `Catalog::lookup` of the service and name parts.
+    pub lookup: Lookup<'a>,
+    /// Whether the service part has no ASCII capital (`action-case-mismatch` asks).
+    pub service_in_lowercase: bool,
+}
+
+impl ActionEntry<'_> {
+    /// Whether the entry may stand for an action of `service` (its service part is `service`,
+    /// ignoring case, or has a wildcard): rules use it to skip what cannot matter.
+    pub fn may_be_of(&self, service: &str) -> bool {
+        self.service.eq_ignore_ascii_case(service) || self.service_wildcard
+    }
+}
+
+/// How many service codes of a document [`entries`] remembers.
+const SERVICES_REMEMBERED: usize = 16;
+
+/// The action entries of `statements`, in order, each with what the catalogue says of it; and
+/// where each statement's entries start among them (one more: where the last ends).
+pub(super) fn entries<'a>(statements: &'a [Statement<'a>], catalog: &'a Catalog) -> (Vec<ActionEntry<'a>>, Vec<usize>) {
+    let lists = || {
+        statements
+            .iter()
+            .map(|s| s.actions.as_ref().map_or(&[][..], |a| &a.items[..]))
+    };
+    let mut starts = Vec::with_capacity(statements.len() + 1);
+    // Room for exactly one entry each (a 20 MB policy has 264,000).
+    let mut out = Vec::with_capacity(lists().map(<[Item]>::len).sum());
+    // A document names a few services many times: the first few codes are looked up once each
+    // (a bounded list, so that a document of many codes stays linear).
+    let mut services: Vec<(&str, ServiceEntry<'_>)> = Vec::with_capacity(SERVICES_REMEMBERED);
+    // Plain loops: a flattened iterator of the statements' lists cost more than the work.
+    for items in lists() {
+        starts.push(out.len());
+        for item in items {
+            let text = item.value;
+            let shape = shape(text);
+            let (service, name) = match shape.colon {
+                Some(at) => (
+                    text.get(..at).unwrap_or_default(),
+                    text.get(at + 1..).unwrap_or_default(),
+                ),
+                None => (text, text),
+            };
+            let entry = match services.iter().find(|(code, _)| *code == service) {
+                Some(&(_, entry)) => entry,
+                None => {
+                    let entry = catalog.service(service);
+                    if services.len() < SERVICES_REMEMBERED {
+                        services.push((service, entry));
+                    }
+                    entry
+                }
+            };
+            out.push(ActionEntry {
+                service,
+                name,
+                has_colon: shape.colon.is_some(),
+                wildcard: shape.wildcard,
+                service_wildcard: shape.service_wildcard,
+                plain_form: shape.is_plain_form(text.len()),
+                knows_service: entry.known,
+                lookup: entry.lookup(name),
+                service_in_lowercase: !shape.service_capital,
+            });
+        }
+    }
+    starts.push(out.len());
+    (out, starts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one pass answers as the questions asked one by one.
+    #[test]
+    fn the_shape_is_what_each_question_answers() {
+        for text in crate::concatenations(&["a", "B", ":", "*", "?", " ", "\u{e9}", "/"], 5) {
+            let got = shape(&text);
+            let (service, _) = super::super::split_action(&text);
+            let want = Shape {
+                colon: text.find(':'),
+                colons: text.matches(':').count(),
+                allowed: text
+                    .bytes()
+                    .all(|b| b == b':' || ALLOWED.get(usize::from(b)) == Some(&true)),
+                wildcard: super::super::has_wildcard(&text),
+                service_wildcard: super::super::has_wildcard(service),
+                service_capital: service.bytes().any(|b| b.is_ascii_uppercase()),
+            };
+            assert_eq!(got, want, "{text:?}");
+        }
+    }
+}
