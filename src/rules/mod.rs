@@ -108,18 +108,28 @@ impl<'a> Context<'a> {
                 DELETE_INSTANCE.to_ascii_lowercase(),
                 MODIFY_INSTANCE_ATTRIBUTE.to_ascii_lowercase(),
             );
+            // What `reach::names_action` answers, read off each entry: one that cannot be of
+            // kvstore names neither action, and one without a wildcard is compared whole; only a
+            // wildcard is matched.
+            let names = |item: &Item, entry: &ActionEntry, lowercased: &str| {
+                entry.may_be_of("kvstore")
+                    && if entry.wildcard {
+                        crate::eval::pattern::matches_ignoring_case(item.value, lowercased)
+                    } else {
+                        item.value.eq_ignore_ascii_case(lowercased)
+                    }
+            };
             self.policy
                 .statements
                 .iter()
                 .enumerate()
                 .map(|(at, s)| {
-                    // A statement none of whose entries may be of kvstore names neither action
-                    // (or both, by `NotAction`): most are settled without matching an entry.
-                    if !self.entries_at(at).iter().any(|e| e.may_be_of("kvstore")) {
-                        let negated = s.actions.as_ref().is_some_and(|a| a.negated);
-                        return [negated; 2];
-                    }
-                    [reach::names_action(s, &delete), reach::names_action(s, &modify)]
+                    let Some(actions) = &s.actions else {
+                        return [false; 2];
+                    };
+                    let entries = || actions.items.iter().zip(self.entries_at(at));
+                    [&delete, &modify]
+                        .map(|action| entries().any(|(item, e)| names(item, e, action)) != actions.negated)
                 })
                 .collect()
         });
@@ -327,3 +337,41 @@ pub mod unsupported_element;
 pub mod unused_ignore;
 pub mod wildcard_grants_delete;
 pub mod wildcard_matches_nothing;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table of the two actions the security rules ask about answers as
+    /// [`reach::names_action`], whatever the entries: named whole, in another case, by
+    /// wildcards in the name or the service, by `NotAction`, of another service, or malformed.
+    #[test]
+    fn the_names_table_answers_as_the_model() {
+        let text = r#"{"Version": "1", "Statement": [
+            {"Effect": "Allow", "Action": "kvstore:DeleteInstance", "Resource": "*"},
+            {"Effect": "Allow", "Action": ["KVSTORE:deleteinstance", "ecs:*"], "Resource": "*"},
+            {"Effect": "Allow", "Action": ["kvstore:Delete*", "kvstore:Modify?nstanceAttribute"], "Resource": "*"},
+            {"Effect": "Allow", "Action": ["kv*:DeleteInstance", "*"], "Resource": "*"},
+            {"Effect": "Deny", "NotAction": "ecs:StopInstance", "Resource": "*"},
+            {"Effect": "Deny", "NotAction": ["kvstore:DeleteInstance", "kvstore"], "Resource": "*"},
+            {"Effect": "Allow", "Action": ["kvstore:DeleteInstances", "kvstore: DeleteInstance", "DeleteInstance", ""], "Resource": "*"},
+            {"Effect": "Allow", "Action": "kvstore:ModifyInstanceAttribute", "Resource": "*"},
+            {"Effect": "Allow", "Resource": "*"}
+        ]}"#;
+        let root = crate::json::parse(text).unwrap_or_else(|e| unreachable!("{e:?}"));
+        let nodes = crate::policy::statement_nodes(&root);
+        let policy = Policy::from_statement_nodes(&nodes);
+        let settings = Settings::default();
+        let ctx = Context::new(&root, nodes.clone(), &policy, &settings, "p.json");
+        for statement in &policy.statements {
+            for action in [DELETE_INSTANCE, MODIFY_INSTANCE_ATTRIBUTE] {
+                assert_eq!(
+                    ctx.names_action(statement, action),
+                    reach::names_action(statement, &action.to_ascii_lowercase()),
+                    "statement {}, {action}",
+                    statement.index
+                );
+            }
+        }
+    }
+}
