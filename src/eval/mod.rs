@@ -362,6 +362,20 @@ impl<'s> ActionQuery<'s> {
         }
     }
 
+    /// [`ActionQuery::new`] of statements the caller has already picked as ones that may apply
+    /// to `action` (the rules pick them on the model: by `rules::reach::may_apply_to`, or as
+    /// the statements that name it), so that none is matched against the action again. The
+    /// claim is checked where debug assertions are on (the tests).
+    pub fn of_applicable(statements: Vec<&'s compiled::CompiledStatement>, action: &str) -> Self {
+        debug_assert!(
+            statements
+                .iter()
+                .all(|s| s.may_apply_to_action(&action.to_ascii_lowercase())),
+            "a statement picked as applicable to `{action}` cannot apply to it"
+        );
+        Self { statements }
+    }
+
     /// [`allowed_by`] of the action on `resource`.
     pub fn allowed(&self, resource: &Resource, context: &Context) -> Truth {
         self.allowed_as(resource, context)

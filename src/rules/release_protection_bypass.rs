@@ -75,8 +75,8 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             .flat_map(|s| ctx.compiled_forms(s))
             .collect()
     };
-    let delete = ActionQuery::new(about(DELETE_INSTANCE), DELETE_INSTANCE);
-    let modify = ActionQuery::new(about(MODIFY_INSTANCE_ATTRIBUTE), MODIFY_INSTANCE_ATTRIBUTE);
+    let delete = ActionQuery::of_applicable(about(DELETE_INSTANCE), DELETE_INSTANCE);
+    let modify = ActionQuery::of_applicable(about(MODIFY_INSTANCE_ATTRIBUTE), MODIFY_INSTANCE_ATTRIBUTE);
     let both = ctx.instance_candidates().iter().find(|resource| {
         delete.allowed_as::<BareTruth>(resource, &nobody) != BareTruth::No
             && modify.allowed_as::<BareTruth>(resource, &nobody) != BareTruth::No

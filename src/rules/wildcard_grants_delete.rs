@@ -98,7 +98,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
                 return false;
             }
             // Only the statements that may apply to the release can deny it.
-            let delete = ActionQuery::new(ctx.compiled_for(DELETE_INSTANCE), DELETE_INSTANCE);
+            let delete = ActionQuery::of_applicable(ctx.compiled_for(DELETE_INSTANCE), DELETE_INSTANCE);
             candidates
                 .iter()
                 .all(|resource| delete.allowed_as::<BareTruth>(resource, &nobody) == BareTruth::No)
