@@ -53,8 +53,8 @@ const CLASS: [u8; 256] = {
 pub struct Shape {
     /// Where its first colon is.
     pub colon: Option<usize>,
-    /// How many colons it has.
-    pub colons: usize,
+    /// Whether another colon follows the first.
+    pub more_colons: bool,
     /// Whether every byte may stand in an action (the colons too).
     pub allowed: bool,
     /// Whether it has a `*` or `?`, anywhere, and before its first colon (everywhere when it has
@@ -69,12 +69,13 @@ impl Shape {
     /// `service:Name`: allowed bytes around one colon that is neither first nor last (the form
     /// `invalid-action` settles without telling problems apart).
     pub fn is_plain_form(&self, len: usize) -> bool {
-        self.allowed && self.colons == 1 && self.colon.is_some_and(|at| at != 0 && at + 1 != len)
+        self.allowed && !self.more_colons && self.colon.is_some_and(|at| at != 0 && at + 1 != len)
     }
 }
 
 /// [`Shape`] of `text`: one pass, in two loops (to the first colon, then past it), each
-/// and-ing and or-ing the bytes' classes without a branch.
+/// and-ing and or-ing the bytes' classes without a branch (a second colon is a class bit of the
+/// rest, not a count).
 pub fn shape(text: &str) -> Shape {
     let bytes = text.as_bytes();
     let class_of = |b: &u8| CLASS.get(usize::from(*b)).copied().unwrap_or(0);
@@ -89,15 +90,14 @@ pub fn shape(text: &str) -> Shape {
         service |= class;
         at += 1;
     }
-    let (mut rest, mut colons) = (0u8, 0usize);
-    for class in bytes.get(at..).unwrap_or_default().iter().map(class_of) {
+    let mut rest = 0u8;
+    for class in bytes.get(at + 1..).unwrap_or_default().iter().map(class_of) {
         every &= class;
         rest |= class;
-        colons += usize::from((class >> 1) & 1);
     }
     Shape {
         colon: (at < bytes.len()).then_some(at),
-        colons,
+        more_colons: rest & 0b0010 != 0,
         allowed: every & 0b0001 != 0,
         wildcard: (service | rest) & 0b0100 != 0,
         service_wildcard: service & 0b0100 != 0,
@@ -205,7 +205,7 @@ mod tests {
             let (service, _) = super::super::split_action(&text);
             let want = Shape {
                 colon: text.find(':'),
-                colons: text.matches(':').count(),
+                more_colons: text.matches(':').count() > 1,
                 allowed: text
                     .bytes()
                     .all(|b| b == b':' || ALLOWED.get(usize::from(b)) == Some(&true)),
