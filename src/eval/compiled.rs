@@ -33,14 +33,28 @@ impl CompiledPolicy {
     pub fn statements_of<'s, 'a: 's>(
         statements: impl ExactSizeIterator<Item = &'s Statement<'a>>,
     ) -> Vec<CompiledStatement> {
+        Self::statements_compiled(statements, ActionsCompiled::Now)
+    }
+
+    /// [`CompiledPolicy::statements_of`], the action patterns compiled `when` says.
+    pub fn statements_compiled<'s, 'a: 's>(
+        statements: impl ExactSizeIterator<Item = &'s Statement<'a>>,
+        when: ActionsCompiled,
+    ) -> Vec<CompiledStatement> {
         let mut out = Vec::with_capacity(statements.len());
         for statement in statements {
             match statement.effect {
-                Some((effect, span)) => out.push(CompiledStatement::new(statement, effect, span, Vec::new())),
+                Some((effect, span)) => out.push(CompiledStatement::new(statement, effect, span, Vec::new(), when)),
                 None => {
                     let why = vec!["the statement has no `Effect` of `Allow` or `Deny`".to_string()];
                     for effect in [Effect::Allow, Effect::Deny] {
-                        out.push(CompiledStatement::new(statement, effect, statement.span, why.clone()));
+                        out.push(CompiledStatement::new(
+                            statement,
+                            effect,
+                            statement.span,
+                            why.clone(),
+                            when,
+                        ));
                     }
                 }
             }
@@ -58,7 +72,7 @@ pub struct CompiledStatement {
     pub not_action: bool,
     /// Shared, as are resources and conditions: a statement is cloned into the layers of a
     /// narrower question (`diff`'s requests) at the cost of a few counts.
-    pub actions: Arc<[Pattern]>,
+    pub actions: ActionPatterns,
     /// Whether `resources` are `NotResource`'s: the statement is about every other resource.
     pub not_resource: bool,
     pub resources: Arc<[ResourcePattern]>,
@@ -74,7 +88,13 @@ pub struct CompiledStatement {
 }
 
 impl CompiledStatement {
-    fn new(statement: &Statement, effect: Effect, effect_span: Span, mut unmodelled: Vec<String>) -> Self {
+    fn new(
+        statement: &Statement,
+        effect: Effect,
+        effect_span: Span,
+        mut unmodelled: Vec<String>,
+        when: ActionsCompiled,
+    ) -> Self {
         let actions_known = unmodelled.is_empty() && statement.actions_are_known();
         unmodelled.extend(statement.unmodelled.iter().cloned());
         if statement.actions.is_none() {
@@ -90,9 +110,7 @@ impl CompiledStatement {
             span: statement.span,
             effect_span,
             not_action: actions.is_some_and(|a| a.negated),
-            actions: actions
-                .map(|a| a.items.iter().map(|a| Pattern::ignoring_case(a.value)).collect())
-                .unwrap_or_default(),
+            actions: ActionPatterns::new(actions.map_or(&[][..], |a| &a.items[..]).iter().map(|a| a.value), when),
             not_resource: statement.not_resource,
             // From a slice, the shared list is allocated once at its length: a flattened
             // `Option` has no exact length, and was collected into a vector and then copied.
@@ -246,6 +264,72 @@ impl CompiledStatement {
             truth if truth.bare() == BareTruth::No => truth,
             resource => resource.and(self.conditions_truth_as(context)),
         }
+    }
+}
+
+/// When a compiled statement compiles its action patterns: now (a policy compiled to decide
+/// requests matches every statement's actions), or on first use (the security rules pick the
+/// statements an action may apply to on the model, `ActionQuery::of_applicable`, and most
+/// statements they compile are never matched against an action).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionsCompiled {
+    Now,
+    OnFirstUse,
+}
+
+/// A statement's action entries as patterns, compiled when [`ActionsCompiled`] says.
+#[derive(Debug, Clone, Default)]
+pub struct ActionPatterns {
+    /// The patterns, when compiled at once.
+    compiled: Arc<[Pattern]>,
+    /// The entries as written and their patterns once compiled, when compiled on first use
+    /// (`None`, one word and no check of a cell, for a policy compiled to decide requests).
+    deferred: Option<Box<Deferred>>,
+}
+
+/// The entries of an [`ActionPatterns`] compiled on first use.
+#[derive(Debug, Clone)]
+struct Deferred {
+    texts: Box<[Box<str>]>,
+    compiled: std::sync::OnceLock<Arc<[Pattern]>>,
+}
+
+impl ActionPatterns {
+    pub fn new<'t>(texts: impl ExactSizeIterator<Item = &'t str>, when: ActionsCompiled) -> Self {
+        match when {
+            ActionsCompiled::Now => Self {
+                compiled: texts.map(Pattern::ignoring_case).collect(),
+                deferred: None,
+            },
+            ActionsCompiled::OnFirstUse => Self {
+                compiled: Arc::default(),
+                deferred: Some(Box::new(Deferred {
+                    texts: texts.map(Box::from).collect(),
+                    compiled: std::sync::OnceLock::new(),
+                })),
+            },
+        }
+    }
+
+    /// The patterns, ignoring case as RAM matches actions.
+    #[inline]
+    pub fn patterns(&self) -> &[Pattern] {
+        match &self.deferred {
+            None => &self.compiled,
+            Some(deferred) => deferred
+                .compiled
+                .get_or_init(|| deferred.texts.iter().map(|t| Pattern::ignoring_case(t)).collect()),
+        }
+    }
+}
+
+/// The patterns ([`ActionPatterns::patterns`]), read as the list they are.
+impl std::ops::Deref for ActionPatterns {
+    type Target = [Pattern];
+
+    #[inline]
+    fn deref(&self) -> &[Pattern] {
+        self.patterns()
     }
 }
 

@@ -335,7 +335,7 @@ fn unknown_policy(source: Arc<SourceFile>, unknown: &Finding, name: &str) -> Com
         span: unknown.span,
         effect_span: unknown.span,
         not_action: false,
-        actions: Arc::new([]),
+        actions: crate::eval::compiled::ActionPatterns::default(),
         not_resource: false,
         resources: Arc::new([]),
         conditions: Arc::new([]),

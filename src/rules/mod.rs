@@ -173,7 +173,12 @@ impl<'a> Context<'a> {
         let Some(cell) = self.compiled.get(at) else {
             return &[];
         };
-        cell.get_or_init(|| CompiledPolicy::statements_of(self.policy.statements.get(at).into_iter()))
+        cell.get_or_init(|| {
+            CompiledPolicy::statements_compiled(
+                self.policy.statements.get(at).into_iter(),
+                crate::eval::compiled::ActionsCompiled::OnFirstUse,
+            )
+        })
     }
 
     /// Every entry of `Action` / `NotAction`, with its statement and list.

@@ -86,9 +86,12 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         ctx.policy.statements.iter().find(|s| {
             s.is_allow()
                 && ctx.may_apply_to(s, action)
-                && ctx
-                    .compiled_of(s)
-                    .is_some_and(|c| c.applies_as::<BareTruth>(action, resource, &nobody) != BareTruth::No)
+                && ctx.compiled_of(s).is_some_and(|c| {
+                    // `may_apply_to` settled the action on the model: what is left is the
+                    // resource and the conditions (debug builds check the claim).
+                    debug_assert!(c.may_apply_to_action(&action.to_ascii_lowercase()));
+                    c.applies_past_action::<BareTruth>(resource, &nobody) != BareTruth::No
+                })
         })
     };
     let (Some(delete), Some(modify)) = (granting(DELETE_INSTANCE), granting(MODIFY_INSTANCE_ATTRIBUTE)) else {
