@@ -36,7 +36,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         if entry.service_in_lowercase && !matches!(entry.lookup, Lookup::OtherCase(_)) {
             continue;
         }
-        let (service, name) = (entry.service, entry.name);
+        let (service, name) = entry.split(item.value);
         if !entry.knows_service || !entry.has_colon || entry.service_wildcard {
             continue;
         }

@@ -112,7 +112,7 @@ impl<'a> Context<'a> {
             // kvstore names neither action, and one without a wildcard is compared whole; only a
             // wildcard is matched.
             let names = |item: &Item, entry: &ActionEntry, lowercased: &str| {
-                entry.may_be_of("kvstore")
+                entry.may_be_kvstore
                     && if entry.wildcard {
                         crate::eval::pattern::matches_ignoring_case(item.value, lowercased)
                     } else {

@@ -135,7 +135,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         {
             continue;
         }
-        if !actions.negated && !ctx.entries_of(statement).iter().any(|e| e.may_be_of("ram")) {
+        if !actions.negated && !ctx.entries_of(statement).iter().any(|e| e.may_be_ram) {
             continue; // no RAM action: the common case, decided on the text
         }
         let Some(compiled) = ctx.compiled_of(statement) else {

@@ -50,7 +50,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         !matches!(s.effect, Some((crate::policy::Effect::Deny, _)))
             && s.actions
                 .as_ref()
-                .is_some_and(|a| a.negated || ctx.entries_of(s).iter().any(|e| e.may_be_of("kvstore")))
+                .is_some_and(|a| a.negated || ctx.entries_of(s).iter().any(|e| e.may_be_kvstore))
     });
     if !may_grant_kvstore {
         return;

@@ -58,7 +58,11 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         }
         // The one service of every action, if there is one and it has no wildcard.
         // Compared ignoring case, without a lowercase copy of each.
-        let mut services = ctx.entries_of(statement).iter().map(|e| e.service);
+        let mut services = actions
+            .items
+            .iter()
+            .zip(ctx.entries_of(statement))
+            .map(|(item, entry)| entry.split(item.value).0);
         let Some(first) = services.next() else { continue };
         if !SELF_CONTAINED.iter().any(|s| s.eq_ignore_ascii_case(first))
             || !services.all(|s| s.eq_ignore_ascii_case(first))

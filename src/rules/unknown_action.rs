@@ -43,7 +43,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         if entry.lookup != Lookup::Unknown || entry.wildcard || !entry.has_colon {
             continue;
         }
-        let (service, name) = (entry.service, entry.name);
+        let (service, name) = entry.split(item.value);
         let consequence = match (statement.effect.map(|(e, _)| e), actions.negated) {
             (_, true) => "excluding it excludes nothing".to_string(),
             (Some(Effect::Deny), false) => "this `Deny` protects nothing".to_string(),

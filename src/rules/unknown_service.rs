@@ -47,7 +47,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         if entry.knows_service {
             continue;
         }
-        let (service, name) = (entry.service, entry.name);
+        let (service, name) = entry.split(item.value);
         if item.value == "*" || service.is_empty() || entry.service_wildcard || !entry.has_colon {
             continue;
         }

@@ -63,7 +63,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             continue;
         }
         let entries = ctx.entries_of(statement);
-        if !entries.iter().any(|e| e.wildcard && e.may_be_of("kvstore")) {
+        if !entries.iter().any(|e| e.wildcard && e.may_be_kvstore) {
             continue; // decided on the text, without compiling the document
         }
         // The wildcard is found on the text; the statement is compiled only when there is one.

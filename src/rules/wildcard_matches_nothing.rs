@@ -36,7 +36,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         if !entry.wildcard || !entry.has_colon {
             continue;
         }
-        let (service, name) = (entry.service, entry.name);
+        let (service, name) = entry.split(item.value);
         let problem = if entry.service_wildcard {
             let pattern = Pattern::ignoring_case(service);
             if catalog.services().any(|s| pattern.matches(s)) {
