@@ -22,8 +22,14 @@ pub(super) const ALLOWED: [bool; 256] = {
     table
 };
 
-/// A byte's classes, for the one pass of [`shape`]: bit 0 where it may stand in an action (the
-/// colon too), bit 1 on the colon, bit 2 on a wildcard, bit 3 on an ASCII capital.
+/// The classes of a byte, bits of [`CLASS`]: one that may stand in an action (the colon too),
+/// the colon, a wildcard, an ASCII capital.
+const MAY_STAND: u8 = 0b0001;
+const COLON: u8 = 0b0010;
+const WILDCARD: u8 = 0b0100;
+const CAPITAL: u8 = 0b1000;
+
+/// Each byte's classes, for the one pass of [`shape`].
 const CLASS: [u8; 256] = {
     let mut table = [0; 256];
     let mut byte = 0;
@@ -31,16 +37,16 @@ const CLASS: [u8; 256] = {
         let c = byte as u8;
         let mut class = 0;
         if ALLOWED[byte] || c == b':' {
-            class |= 0b0001;
+            class |= MAY_STAND;
         }
         if c == b':' {
-            class |= 0b0010;
+            class |= COLON;
         }
         if c == b'*' || c == b'?' {
-            class |= 0b0100;
+            class |= WILDCARD;
         }
         if c.is_ascii_uppercase() {
-            class |= 0b1000;
+            class |= CAPITAL;
         }
         table[byte] = class;
         byte += 1;
@@ -79,11 +85,11 @@ impl Shape {
 pub fn shape(text: &str) -> Shape {
     let bytes = text.as_bytes();
     let class_of = |b: &u8| CLASS.get(usize::from(*b)).copied().unwrap_or(0);
-    let (mut every, mut service) = (1u8, 0u8);
+    let (mut every, mut service) = (MAY_STAND, 0u8);
     // The service part: the bytes before the first colon.
     let mut at = 0;
     while let Some(class) = bytes.get(at).map(class_of) {
-        if class & 0b0010 != 0 {
+        if class & COLON != 0 {
             break;
         }
         every &= class;
@@ -97,11 +103,11 @@ pub fn shape(text: &str) -> Shape {
     }
     Shape {
         colon: (at < bytes.len()).then_some(at),
-        more_colons: rest & 0b0010 != 0,
-        allowed: every & 0b0001 != 0,
-        wildcard: (service | rest) & 0b0100 != 0,
-        service_wildcard: service & 0b0100 != 0,
-        service_capital: service & 0b1000 != 0,
+        more_colons: rest & COLON != 0,
+        allowed: every & MAY_STAND != 0,
+        wildcard: (service | rest) & WILDCARD != 0,
+        service_wildcard: service & WILDCARD != 0,
+        service_capital: service & CAPITAL != 0,
     }
 }
 
