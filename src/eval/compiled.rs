@@ -278,45 +278,45 @@ pub enum ActionsCompiled {
 }
 
 /// A statement's action entries as patterns, compiled when [`ActionsCompiled`] says.
-#[derive(Debug, Clone, Default)]
-pub struct ActionPatterns {
-    /// The patterns, when compiled at once.
-    compiled: Arc<[Pattern]>,
-    /// The entries as written and their patterns once compiled, when compiled on first use
-    /// (`None`, one word and no check of a cell, for a policy compiled to decide requests).
-    deferred: Option<Box<Deferred>>,
+#[derive(Debug, Clone)]
+pub enum ActionPatterns {
+    /// Compiled at once (a policy compiled to decide requests: one check of the variant a match).
+    Now(Arc<[Pattern]>),
+    /// The entries as written, and their patterns once compiled (boxed: most statements the
+    /// rules compile never need them, and the variant stays two words).
+    OnFirstUse(Box<Deferred>),
 }
 
-/// The entries of an [`ActionPatterns`] compiled on first use.
+/// The entries of [`ActionPatterns::OnFirstUse`].
 #[derive(Debug, Clone)]
-struct Deferred {
+pub struct Deferred {
     texts: Box<[Box<str>]>,
     compiled: std::sync::OnceLock<Arc<[Pattern]>>,
+}
+
+impl Default for ActionPatterns {
+    fn default() -> Self {
+        Self::Now(Arc::default())
+    }
 }
 
 impl ActionPatterns {
     pub fn new<'t>(texts: impl ExactSizeIterator<Item = &'t str>, when: ActionsCompiled) -> Self {
         match when {
-            ActionsCompiled::Now => Self {
-                compiled: texts.map(Pattern::ignoring_case).collect(),
-                deferred: None,
-            },
-            ActionsCompiled::OnFirstUse => Self {
-                compiled: Arc::default(),
-                deferred: Some(Box::new(Deferred {
-                    texts: texts.map(Box::from).collect(),
-                    compiled: std::sync::OnceLock::new(),
-                })),
-            },
+            ActionsCompiled::Now => Self::Now(texts.map(Pattern::ignoring_case).collect()),
+            ActionsCompiled::OnFirstUse => Self::OnFirstUse(Box::new(Deferred {
+                texts: texts.map(Box::from).collect(),
+                compiled: std::sync::OnceLock::new(),
+            })),
         }
     }
 
     /// The patterns, ignoring case as RAM matches actions.
     #[inline]
     pub fn patterns(&self) -> &[Pattern] {
-        match &self.deferred {
-            None => &self.compiled,
-            Some(deferred) => deferred
+        match self {
+            Self::Now(patterns) => patterns,
+            Self::OnFirstUse(deferred) => deferred
                 .compiled
                 .get_or_init(|| deferred.texts.iter().map(|t| Pattern::ignoring_case(t)).collect()),
         }
@@ -394,7 +394,7 @@ pub struct ResourcePattern {
     /// The patterns ignoring case and the parts, compiled on first use: only a pattern or
     /// request with a capital, and a request with an unknown account, need them. Boxed, so
     /// that a resource pattern that never needs them stays small (112 bytes, where the
-    /// parts inline made 530 to write, move and drop for each resource of each statement).
+    /// parts inline made 528 to write, move and drop for each resource of each statement).
     folded: std::sync::OnceLock<Box<Pattern>>,
     parts: std::sync::OnceLock<Option<Box<Parts>>>,
     folded_parts: std::sync::OnceLock<Option<Box<Parts>>>,
