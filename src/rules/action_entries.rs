@@ -141,11 +141,7 @@ impl ActionEntry<'_> {
     /// [`super::split_action`] of the entry, whose `text` (the item's value) is given back: the
     /// parts around its first colon, or the whole entry twice.
     pub fn split<'t>(&self, text: &'t str) -> (&'t str, &'t str) {
-        let at = self.colon as usize;
-        match (self.has_colon, text.get(..at), text.get(at + 1..)) {
-            (true, Some(service), Some(name)) => (service, name),
-            _ => (text, text),
-        }
+        super::split_at_colon(text, self.has_colon.then_some(self.colon as usize))
     }
 }
 
@@ -173,13 +169,7 @@ pub(super) fn entries<'a>(statements: &'a [Statement<'a>], catalog: &'a Catalog)
         for item in items {
             let text = item.value;
             let shape = shape(text);
-            let (service, name) = match shape.colon {
-                Some(at) => (
-                    text.get(..at).unwrap_or_default(),
-                    text.get(at + 1..).unwrap_or_default(),
-                ),
-                None => (text, text),
-            };
+            let (service, name) = super::split_at_colon(text, shape.colon);
             let (entry, [kvstore, ram]) = match services.iter().find(|(code, _, _)| *code == service) {
                 Some(&(_, entry, codes)) => (entry, codes),
                 None => {

@@ -240,13 +240,14 @@ impl<'a> Context<'a> {
 pub fn split_action(action: &str) -> (&str, &str) {
     // A vector search of bytes rather than `split_once`'s searcher: it runs for every action of
     // every document, in several rules.
-    match memchr::memchr(b':', action.as_bytes()) {
-        Some(colon) => (
-            action.get(..colon).unwrap_or_default(),
-            action.get(colon + 1..).unwrap_or_default(),
-        ),
-        None => (action, action),
-    }
+    split_at_colon(action, memchr::memchr(b':', action.as_bytes()))
+}
+
+/// [`split_action`] of an entry whose first colon is known to be at `colon` (`None`: it has none).
+fn split_at_colon(action: &str, colon: Option<usize>) -> (&str, &str) {
+    colon
+        .and_then(|at| Some((action.get(..at)?, action.get(at + 1..)?)))
+        .unwrap_or((action, action))
 }
 
 /// The second label of a security finding: the `Effect` that makes the value matter.
