@@ -401,10 +401,10 @@ impl Config {
                 .any(|ignore| ignore.rules.as_ref().is_some_and(|rules| rules.contains(&rule)))
         };
         Settings {
-            rules_not_run: rules::ALL
+            rules_run: rules::ALL
                 .iter()
-                .filter(|rule| self.severity(rule, rule.severity).is_none() && !named_by_an_ignore(rule))
-                .map(|rule| rule.code)
+                .copied()
+                .filter(|rule| self.severity(rule, rule.severity).is_some() || named_by_an_ignore(rule))
                 .collect(),
             ..self.settings.clone()
         }

@@ -275,7 +275,7 @@ pub fn lint_document_as(
     let policy = Policy::from_statement_nodes_as(&statements, kind);
     let ctx = Context::new(root, statements, &policy, settings, path);
     let mut findings = Vec::new();
-    for rule in rules::ALL.iter().filter(|rule| settings.runs(rule)) {
+    for rule in settings.rules_run.iter() {
         (rule.check)(&ctx, &mut findings);
     }
     findings

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::catalog::Catalog;
+use crate::rules::{self, Rule};
 
 /// RAM's limit for a custom policy document, in characters of the minified document.
 pub const DEFAULT_POLICY_SIZE_LIMIT: usize = 6_144;
@@ -20,16 +21,11 @@ pub struct Settings {
     pub policy_size_limit: usize,
     pub catalog: Arc<Catalog>,
     pub requirements: Vec<Requirement>,
-    /// The codes of rules not run: every finding of theirs would be dropped (see
-    /// `Config::lint_settings`). Empty, as every command but `lint` has it: all rules run.
-    pub rules_not_run: Vec<&'static str>,
-}
-
-impl Settings {
-    /// Whether `rule` runs.
-    pub fn runs(&self, rule: &crate::rules::Rule) -> bool {
-        !self.rules_not_run.contains(&rule.code)
-    }
+    /// The rules run, in the order of `rules::ALL`: a rule left out would have every finding
+    /// dropped (see `Config::lint_settings`). Every command but `lint` runs them all. Resolved
+    /// once here: asking of each rule, for every document, whether it is in a list of codes
+    /// cost a fifth of a `--select`ed lint.
+    pub rules_run: Arc<[&'static Rule]>,
 }
 
 impl Default for Settings {
@@ -38,7 +34,7 @@ impl Default for Settings {
             policy_size_limit: DEFAULT_POLICY_SIZE_LIMIT,
             catalog: Catalog::shared(),
             requirements: Vec::new(),
-            rules_not_run: Vec::new(),
+            rules_run: rules::ALL.into(),
         }
     }
 }
