@@ -52,8 +52,9 @@ impl LintReport {
     }
 }
 
-/// What became of one file: linted (its report and how many documents it held), or skipped.
-type FileOutcome = Result<(FileReport, usize), SkippedFile>;
+/// What became of one file: linted (its report, `None` when it is clean, and how many
+/// documents it held), or skipped.
+type FileOutcome = Result<(Option<FileReport>, usize), SkippedFile>;
 
 /// A path that could not be linted: the run exits 2.
 #[derive(Debug)]
@@ -131,7 +132,7 @@ pub fn lint_paths(
                 Content::Documents(documents) => documents.len(),
                 _ => 0,
             };
-            let findings = findings
+            let findings: Vec<Finding> = findings
                 .into_iter()
                 .filter_map(|finding| {
                     if let Some((i, _)) = ignores.iter().find(|(_, ig)| Config::ignore_covers(ig, finding.rule)) {
@@ -142,16 +143,14 @@ pub fn lint_paths(
                     Some(finding.severity(severity))
                 })
                 .collect();
-            Ok((
-                Ok((
-                    FileReport {
-                        source: file.source,
-                        findings,
-                    },
-                    documents,
-                )),
-                references,
-            ))
+            // A clean file's text is let go at once: a run over thousands of files holds only
+            // the ones it has something to say about (holding every text until all were linted
+            // cost a page fault every two files).
+            let report = (!findings.is_empty()).then(|| FileReport {
+                source: file.source,
+                findings,
+            });
+            Ok((Ok((report, documents)), references))
         })
     };
     // One file (a pre-commit hook's usual call) is linted on this thread: starting the pool's
@@ -188,11 +187,7 @@ pub fn lint_paths(
             Ok(Ok((file, documents))) => {
                 report.linted += 1;
                 report.documents += documents;
-                // A clean file's text is not kept: a run over thousands of files holds only
-                // the ones it has something to say about.
-                if !file.findings.is_empty() {
-                    report.files.push(file);
-                }
+                report.files.extend(file);
             }
             Ok(Err(skipped)) => {
                 report.skipped += 1;
