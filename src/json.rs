@@ -377,19 +377,59 @@ pub fn parse_past_bom(text: &str) -> (Result<Node<'_>, SyntaxError>, bool) {
 
 pub use parser::MAX_DEPTH;
 
-/// A JSON string token decoded, with the file offset of every decoded byte.
+/// A JSON string token decoded, with where in the file each decoded byte came from.
 #[derive(Debug)]
 pub struct DecodedString {
     pub text: String,
-    /// `offsets[i]` is where the escape or character that produced decoded byte `i` starts in
-    /// the file; one more entry maps the end of the text to the closing quote.
-    offsets: Vec<usize>,
+    /// The decoded text in pieces, in order: runs written without escapes, each where it
+    /// starts in the text and in the file, and one character per escape. A piece a run of
+    /// plain bytes, not an entry a byte: an encoded document is a tenth escapes, and an offset
+    /// for each decoded byte took eight bytes of memory each and most of the decoding's time.
+    pieces: Vec<Piece>,
+    /// For each [`BLOCK`] bytes of the decoded text, the last piece that starts at or before
+    /// the block's start: a place is found from there in a few steps (a binary search of the
+    /// pieces, for every span of a decoded document, cost more than the decoding).
+    blocks: Vec<usize>,
+    /// Where the closing quote is: the file offset of the decoded text's end.
+    end: usize,
+}
+
+/// The bytes of decoded text a [`DecodedString::blocks`] entry stands for.
+const BLOCK: usize = 32;
+
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    /// Where it starts in the decoded text, and in the file.
+    decoded: usize,
+    file: usize,
+    /// Whether it is the character of an escape (every byte of it comes from the backslash).
+    escape: bool,
 }
 
 impl DecodedString {
-    /// The file offset of a byte offset in the decoded text.
+    /// The file offset of a byte offset in the decoded text: where the escape or character
+    /// that produced it starts (the text's end and past it: the closing quote).
     pub fn file_offset(&self, decoded: usize) -> usize {
-        self.offsets.get(decoded).or(self.offsets.last()).copied().unwrap_or(0)
+        if decoded >= self.text.len() {
+            return self.end;
+        }
+        // The last piece that starts at or before `decoded`: there is one, the first starts at 0.
+        let mut at = self.blocks.get(decoded / BLOCK).copied().unwrap_or_default();
+        while self.pieces.get(at + 1).is_some_and(|p| p.decoded <= decoded) {
+            at += 1;
+        }
+        let Some(piece) = self.pieces.get(at) else {
+            return self.end;
+        };
+        if piece.escape {
+            return piece.file;
+        }
+        // In a run, a byte inside a character is placed at the character's start.
+        let mut char_start = decoded;
+        while !self.text.is_char_boundary(char_start) {
+            char_start -= 1;
+        }
+        piece.file + (char_start - piece.decoded)
     }
 
     /// Parse the decoded text as JSON and move every span into the file.
@@ -414,54 +454,84 @@ impl DecodedString {
 pub fn decode_string_token(file_text: &str, span: Span) -> Option<DecodedString> {
     let token = file_text.get(span.start..span.end)?;
     let inner = token.strip_prefix('"')?.strip_suffix('"')?;
+    let bytes = inner.as_bytes();
     let base = span.start + 1;
     let mut text = String::with_capacity(inner.len());
-    let mut offsets = Vec::with_capacity(inner.len() + 1);
-    let mut chars = inner.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        let decoded = if c == '\\' {
-            match chars.next()?.1 {
-                '"' => '"',
-                '\\' => '\\',
-                '/' => '/',
-                'b' => '\u{8}',
-                'f' => '\u{c}',
-                'n' => '\n',
-                'r' => '\r',
-                't' => '\t',
-                'u' => {
-                    let high = read_hex4(&mut chars)?;
-                    if (0xD800..0xDC00).contains(&high) {
-                        // A surrogate pair: `\uD83D\uDE00`.
-                        let (_, backslash) = chars.next()?;
-                        let (_, u) = chars.next()?;
-                        if backslash != '\\' || u != 'u' {
-                            return None;
-                        }
-                        let low = read_hex4(&mut chars)?;
-                        char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low.checked_sub(0xDC00)?))?
-                    } else {
-                        char::from_u32(high)?
-                    }
-                }
-                _ => return None,
-            }
-        } else {
-            c
-        };
-        offsets.extend(std::iter::repeat_n(base + at, decoded.len_utf8()));
+    let mut pieces = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        // A run of plain text, copied whole, to the next backslash.
+        let run_end = memchr::memchr(b'\\', bytes.get(at..)?).map_or(bytes.len(), |i| at + i);
+        if run_end > at {
+            pieces.push(Piece {
+                decoded: text.len(),
+                file: base + at,
+                escape: false,
+            });
+            text.push_str(inner.get(at..run_end)?);
+        }
+        if run_end == bytes.len() {
+            break;
+        }
+        let (decoded, length) = unescape(bytes.get(run_end..)?)?;
+        pieces.push(Piece {
+            decoded: text.len(),
+            file: base + run_end,
+            escape: true,
+        });
         text.push(decoded);
+        at = run_end + length;
     }
-    offsets.push(span.end - 1);
-    Some(DecodedString { text, offsets })
+    let mut blocks = Vec::with_capacity(text.len() / BLOCK + 1);
+    let mut piece = 0;
+    for block_start in (0..text.len()).step_by(BLOCK) {
+        while pieces.get(piece + 1).is_some_and(|p: &Piece| p.decoded <= block_start) {
+            piece += 1;
+        }
+        blocks.push(piece);
+    }
+    Some(DecodedString {
+        text,
+        pieces,
+        blocks,
+        end: span.end - 1,
+    })
 }
 
-fn read_hex4(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>) -> Option<u32> {
-    let mut value = 0;
-    for _ in 0..4 {
-        value = value * 16 + chars.next()?.1.to_digit(16)?;
-    }
-    Some(value)
+/// The character of the escape `escape` starts with (its backslash first), and how many bytes
+/// the escape takes.
+fn unescape(escape: &[u8]) -> Option<(char, usize)> {
+    let simple = match *escape.get(1)? {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        b'u' => {
+            let high = read_hex4(escape.get(2..6)?)?;
+            if !(0xD800..0xDC00).contains(&high) {
+                return Some((char::from_u32(high)?, 6));
+            }
+            // A surrogate pair: `\uD83D\uDE00`.
+            if escape.get(6..8)? != b"\\u" {
+                return None;
+            }
+            let low = read_hex4(escape.get(8..12)?)?;
+            let pair = char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low.checked_sub(0xDC00)?))?;
+            return Some((pair, 12));
+        }
+        _ => return None,
+    };
+    Some((simple, 2))
+}
+
+fn read_hex4(digits: &[u8]) -> Option<u32> {
+    digits
+        .iter()
+        .try_fold(0, |value, &d| Some(value * 16 + char::from(d).to_digit(16)?))
 }
 
 /// A step of the path from a document's root to a value, kept while walking the tree so that
@@ -628,6 +698,51 @@ mod tests {
     fn duplicate_keys_are_kept() {
         let node = parse(r#"{"a": 1, "a": 2}"#).unwrap_or_else(|e| unreachable!("{e:?}"));
         assert_eq!(node.as_object().map(<[Member]>::len), Some(2));
+    }
+
+    /// The decoder gives serde_json's text, and places every decoded byte where the escape or
+    /// character that produced it starts (the text's end and past it: the closing quote), as
+    /// a table of one offset a decoded byte says.
+    #[test]
+    fn a_decoded_string_places_each_byte_where_it_was_written() {
+        let pieces = [
+            "a",
+            "\u{e9}",
+            "\u{1f600}",
+            r"\n",
+            r#"\""#,
+            r"\\",
+            r"\u00e9",
+            r"\ud83d\ude00",
+            r"\/",
+        ];
+        for inner in crate::concatenations(&pieces, 4) {
+            let file = format!(r#"{{"k": "{inner}"}}"#);
+            let token = Span::new(6, file.len() - 1);
+            let decoded = decode_string_token(&file, token).unwrap_or_else(|| unreachable!("{inner}"));
+            let want: String = serde_json::from_str(&format!("\"{inner}\"")).unwrap_or_else(|e| unreachable!("{e}"));
+            assert_eq!(decoded.text, want, "{inner}");
+            // The table, written the plain way: each written character or escape, its bytes.
+            let mut table = Vec::new();
+            let mut at = 0;
+            while at < inner.len() {
+                let rest = &inner[at..];
+                let written = match rest.strip_prefix(r"\u").map(|hex| &hex[..4]) {
+                    Some(hex) if u32::from_str_radix(hex, 16).is_ok_and(|c| (0xD800..0xDC00).contains(&c)) => 12,
+                    Some(_) => 6,
+                    None if rest.starts_with('\\') => 2,
+                    None => rest.chars().next().map_or(1, char::len_utf8),
+                };
+                let produced: String =
+                    serde_json::from_str(&format!("\"{}\"", &rest[..written])).unwrap_or_else(|e| unreachable!("{e}"));
+                table.extend(std::iter::repeat_n(token.start + 1 + at, produced.len()));
+                at += written;
+            }
+            for offset in 0..decoded.text.len() + 2 {
+                let expected = table.get(offset).copied().unwrap_or(token.end - 1);
+                assert_eq!(decoded.file_offset(offset), expected, "{inner}, offset {offset}");
+            }
+        }
     }
 
     #[test]
