@@ -36,9 +36,12 @@ pub static RULE: Rule = Rule {
 
 /// Whether `covering` matches every string `covered` matches: the covered pattern's wildcards
 /// become a character no policy writes, which only a `*` of the covering pattern can take.
-fn covers(covering: &Pattern, covering_text: &str, covered: &str) -> bool {
-    if !super::has_wildcard(covered) {
-        return covering.matches(covered); // the common case, without a copy
+/// `wildcard`: whether `covered` has one (the caller knows it of actions, read once a document).
+fn covers(covering: &Pattern, covering_text: &str, covered: &str, wildcard: bool) -> bool {
+    if !wildcard {
+        // The common case, without a copy. Not looking for capitals: an action comes in
+        // lowercase, and a resource's pattern is case-sensitive (`matches` would not look).
+        return covering.matches_lowercased(covered);
     }
     if covering_text.contains('?') {
         return false;
@@ -100,17 +103,20 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             }
             ends.push(lowered.len());
         }
+        let entries = ctx.entries_of(allow);
         let lowercase = || {
             std::iter::once(0)
                 .chain(ends.iter().copied())
                 .zip(ends.iter().copied())
                 .map(|(start, end)| lowered.get(start..end).unwrap_or_default())
+                .zip(entries.iter().map(|e| e.wildcard))
         };
         let shadowing = denies.iter().find(|(_, action_patterns, resource_patterns)| {
-            lowercase().all(|a| action_patterns.iter().any(|(p, t)| covers(p, t, a)))
-                && resources
-                    .iter()
-                    .all(|r| resource_patterns.iter().any(|(p, t)| covers(p, t, r.value)))
+            lowercase().all(|(a, wildcard)| action_patterns.iter().any(|(p, t)| covers(p, t, a, wildcard)))
+                && resources.iter().all(|r| {
+                    let wildcard = super::has_wildcard(r.value);
+                    resource_patterns.iter().any(|(p, t)| covers(p, t, r.value, wildcard))
+                })
         });
         let shadowing = shadowing.map(|(deny, _, _)| *deny);
         let Some(deny) = shadowing else { continue };
@@ -129,5 +135,42 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             .pointer(format!("{}/Effect", allow.pointer))
             .help("delete the `Allow`, or narrow the `Deny` to what it is meant to forbid"),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Which `Allow`s of a document with `deny_actions` denied on `*` are reported.
+    fn shadowed(allow_actions: &[&str], deny_actions: &[&str]) -> Vec<usize> {
+        let document = serde_json::json!({"Version": "1", "Statement": [
+            {"Effect": "Allow", "Action": allow_actions, "Resource": "acs:kvstore:*:*:instance/r-1"},
+            {"Effect": "Deny", "Action": deny_actions, "Resource": "*"},
+        ]})
+        .to_string();
+        let root = crate::json::parse(&document).unwrap_or_else(|e| unreachable!("{e:?}"));
+        let settings = crate::settings::Settings::default();
+        crate::lint::lint_document(&root, &settings, "p.json")
+            .iter()
+            .filter(|f| f.rule.code == super::RULE.code)
+            .map(|f| f.span.start)
+            .collect()
+    }
+
+    /// An `Allow`'s wildcard is covered only by a `*` that takes everything it stands for: not
+    /// by a `?`, nor by the same letters; whatever the case of either.
+    #[test]
+    fn a_wildcard_is_covered_only_by_a_wider_star() {
+        for (allow, deny, reported) in [
+            ("kvstore:Describe*", "kvstore:*", true),
+            ("KVSTORE:describe*", "kvstore:DESCRIBE*", true),
+            ("kvstore:DescribeInstances", "kvstore:Describe*", true),
+            ("kvstore:Describe*", "kvstore:Describe?", false),
+            ("kvstore:Describe?", "kvstore:Describe?", false),
+            ("kvstore:Describe*", "kvstore:DescribeInstances", false),
+            ("kvstore:Describe?nstances", "kvstore:Describe*", true),
+        ] {
+            let found = shadowed(&[allow, "kvstore:DescribeBackups"], &[deny, "kvstore:DescribeBackups"]);
+            assert_eq!(!found.is_empty(), reported, "{allow} under {deny}");
+        }
     }
 }
