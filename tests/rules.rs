@@ -65,7 +65,7 @@ fn every_rule_fires_on_its_fixture_and_not_on_its_counter_example() {
             fired.iter().map(|f| f.rule.name).collect::<Vec<_>>()
         );
         let (_, silent) = lint_fixture(&dir.join("silent.json"), &settings);
-        let names: Vec<_> = silent.iter().map(|f| (f.rule.name, f.message.as_str())).collect();
+        let names: Vec<_> = silent.iter().map(|f| (f.rule.name, &*f.message)).collect();
         assert!(
             names.is_empty(),
             "{}'s counter-example is not clean: {names:?}",

@@ -128,7 +128,7 @@ fn hostile_terraform_is_a_finding_not_a_crash() {
 #[test]
 fn the_attribute_says_whether_a_document_is_a_trust_policy() {
     let (_, _, findings) = fixture("slots.tf");
-    let found: Vec<(&str, &str)> = findings.iter().map(|f| (f.rule.name, f.message.as_str())).collect();
+    let found: Vec<(&str, &str)> = findings.iter().map(|f| (f.rule.name, &*f.message)).collect();
     assert!(
         found.contains(&("missing-element", "statement 1 has no `Principal`")),
         "{found:?}"

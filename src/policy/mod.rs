@@ -104,28 +104,58 @@ impl Pointer {
     }
 }
 
-impl fmt::Display for Pointer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Pointer {
+    /// Write the pointer's text to `out`, without the formatting machinery: a finding is made
+    /// with one, and a run makes thousands.
+    fn write_to(&self, out: &mut String) {
         match self.tail {
-            Tail::None => f.write_str(&self.base)?,
+            Tail::None => out.push_str(&self.base),
             // Every token of a pointer is escaped (`/` written `~1`): the last `/` starts the last.
-            Tail::Parent => f.write_str(self.base.rsplit_once('/').map_or("", |(parent, _)| parent))?,
+            Tail::Parent => out.push_str(self.base.rsplit_once('/').map_or("", |(parent, _)| parent)),
             Tail::Element(at) => {
-                let name = LIST_ELEMENTS.get(usize::from(at)).copied().unwrap_or_default();
-                write!(f, "{}/{name}", self.base)?;
+                out.push_str(&self.base);
+                out.push('/');
+                out.push_str(LIST_ELEMENTS.get(usize::from(at)).copied().unwrap_or_default());
             }
         }
-        match self.index {
-            Some(i) => write!(f, "/{}", i.get() - 1),
-            None => Ok(()),
+        if let Some(i) = self.index {
+            out.push('/');
+            out.push_str(decimal(i.get() as usize - 1, &mut [0; 20]));
         }
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&String::from(self))
     }
 }
 
 impl From<&Pointer> for String {
     fn from(pointer: &Pointer) -> Self {
-        pointer.to_string()
+        // Room for the base, a list's name and an index.
+        let mut out = String::with_capacity(pointer.base.len() + 24);
+        pointer.write_to(&mut out);
+        out
     }
+}
+
+/// `n` in decimal digits, written at the end of `buffer` (room for the largest `usize`).
+fn decimal(n: usize, buffer: &mut [u8; 20]) -> &str {
+    let mut start = buffer.len();
+    let mut rest = n;
+    // The digits last first, from the end.
+    loop {
+        start -= 1;
+        if let Some(digit) = buffer.get_mut(start) {
+            *digit = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(buffer.get(start..).unwrap_or_default()).unwrap_or_default()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -341,25 +371,16 @@ pub fn statement_nodes<'a>(root: &'a Node<'a>) -> Vec<(usize, &'a Node<'a>, Arc<
 /// `/Statement/{index}`, written on the stack and allocated once at its size (it is made for
 /// every statement of every document: `format!` and the copy into an `Arc` cost more).
 fn statement_pointer(index: usize) -> Arc<str> {
-    const PREFIX: &[u8] = b"/Statement/";
+    const PREFIX: &str = "/Statement/";
     // The prefix, then room for the twenty digits of the largest `usize`.
     let mut text = *b"/Statement/--------------------";
-    let mut start = text.len();
-    let mut rest = index;
-    // The digits last first, from the end; then the prefix moved up to meet them.
-    loop {
-        start -= 1;
-        if let Some(digit) = text.get_mut(start) {
-            *digit = b'0' + (rest % 10) as u8;
-        }
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
+    let mut buffer = [0; 20];
+    let digits = decimal(index, &mut buffer).as_bytes();
+    let end = PREFIX.len() + digits.len();
+    if let Some(place) = text.get_mut(PREFIX.len()..end) {
+        place.copy_from_slice(digits);
     }
-    let from = start - PREFIX.len();
-    text.copy_within(..PREFIX.len(), from);
-    Arc::from(std::str::from_utf8(text.get(from..).unwrap_or_default()).unwrap_or_default())
+    Arc::from(std::str::from_utf8(text.get(..end).unwrap_or_default()).unwrap_or_default())
 }
 
 /// A trust policy is told apart by a statement with `Principal` that allows `sts:AssumeRole`,

@@ -159,17 +159,17 @@ pub fn render_finding(out: &mut String, source: &SourceFile, finding: &Finding, 
         Severity::Info => miette::Severity::Advice,
     };
     let snippet = Snippet {
-        title: finding.message.clone(),
+        title: finding.message.to_string(),
         code: Some(match &finding.document {
             Some(document) => format!("{}({}) in {document}", finding.rule.name, finding.rule.code),
             None => format!("{}({})", finding.rule.name, finding.rule.code),
         }),
         severity,
         source: Some(source),
-        labels: std::iter::once((finding.span, finding.label.clone()))
-            .chain(finding.related.iter().cloned())
+        labels: std::iter::once((finding.span, finding.label.to_string()))
+            .chain(finding.related.iter().map(|(span, label)| (*span, label.to_string())))
             .collect(),
-        help: finding.help.clone(),
+        help: finding.help.as_deref().map(str::to_string),
     };
     snippet.render(out, style);
 }

@@ -108,7 +108,7 @@ fn values(node: &Node, pointer: &dyn Fn() -> String, what: &str, strings_too: bo
     }
 }
 
-fn empty(node: &Node, pointer: &str, what: &str, help: &str) -> Finding {
+fn empty(node: &Node, pointer: &str, what: &str, help: &'static str) -> Finding {
     Finding::new(&RULE, node.span, format!("{what} is empty"))
         .label("empty")
         .pointer(pointer)

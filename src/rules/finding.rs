@@ -1,5 +1,7 @@
 //! A finding is data until the very end: the reporters turn it into text.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use super::Rule;
@@ -23,21 +25,25 @@ impl Severity {
     }
 }
 
+/// A finding's text: most are fixed (`&'static str`), kept without a copy; the others are
+/// written for the finding (`String`).
+pub type Text = Cow<'static, str>;
+
 #[derive(Debug, Clone)]
 pub struct Finding {
     pub rule: &'static Rule,
     pub severity: Severity,
     /// One line, lowercase, no final period, user input in backticks.
-    pub message: String,
+    pub message: Text,
     /// The offending value.
     pub span: Span,
-    pub label: String,
+    pub label: Text,
     /// The JSON pointer of the offending value in the policy document.
     pub pointer: String,
     /// Other places that explain the finding (the `"Effect": "Allow"` that makes a wildcard
     /// dangerous, the first of two duplicate keys).
-    pub related: Vec<(Span, String)>,
-    pub help: Option<String>,
+    pub related: Vec<(Span, Text)>,
+    pub help: Option<Text>,
     /// The name of the document the finding is in, when its file names its documents (a
     /// Terraform address: `module.ops.alicloud_ram_policy.p`; a ROS logical ID). Set by the
     /// linter, not by rules.
@@ -45,13 +51,13 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(rule: &'static Rule, span: Span, message: impl Into<String>) -> Self {
+    pub fn new(rule: &'static Rule, span: Span, message: impl Into<Text>) -> Self {
         Self {
             rule,
             severity: rule.severity,
             message: message.into(),
             span,
-            label: String::new(),
+            label: Text::Borrowed(""),
             pointer: String::new(),
             related: Vec::new(),
             help: None,
@@ -60,7 +66,7 @@ impl Finding {
     }
 
     #[must_use]
-    pub fn label(mut self, label: impl Into<String>) -> Self {
+    pub fn label(mut self, label: impl Into<Text>) -> Self {
         self.label = label.into();
         self
     }
@@ -72,13 +78,13 @@ impl Finding {
     }
 
     #[must_use]
-    pub fn related(mut self, span: crate::source::Span, label: impl Into<String>) -> Self {
+    pub fn related(mut self, span: crate::source::Span, label: impl Into<Text>) -> Self {
         self.related.push((span, label.into()));
         self
     }
 
     #[must_use]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub fn help(mut self, help: impl Into<Text>) -> Self {
         self.help = Some(help.into());
         self
     }

@@ -306,7 +306,7 @@ mod tests {
             .collect();
         assert_eq!(spans, [r"\u200b", "\u{200b}"]);
         assert_eq!(
-            findings.first().map(|f| f.message.as_str()),
+            findings.first().map(|f| &*f.message),
             Some(r"a zero-width space (`\u{200b}`) in `r-bp1\u{200b}x*`")
         );
         assert_eq!(findings.first().map(|f| f.pointer.as_str()), Some("/Resource"));

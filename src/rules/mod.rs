@@ -9,15 +9,27 @@ mod finding;
 pub mod reach;
 mod registry;
 
-pub use action_entries::ActionEntry;
-pub use finding::{Finding, Severity};
-pub use registry::{ALL, Rule, by_name_or_code};
-
 use crate::eval::compiled::CompiledStatement;
 use crate::eval::{CompiledPolicy, Resource};
 use crate::json::Node;
 use crate::policy::{ActionList, Item, Policy, Statement};
 use crate::settings::Settings;
+pub use action_entries::ActionEntry;
+pub use finding::{Finding, Severity, Text};
+pub use registry::{ALL, Rule, by_name_or_code};
+
+/// The texts of [`DELETE_INSTANCE`] and [`MODIFY_INSTANCE_ATTRIBUTE`], for the rules' fixed
+/// messages, written with `concat!` once and not formatted for every finding.
+macro_rules! delete_instance {
+    () => {
+        "kvstore:DeleteInstance"
+    };
+}
+macro_rules! modify_instance_attribute {
+    () => {
+        "kvstore:ModifyInstanceAttribute"
+    };
+}
 
 /// What a rule sees: one policy document, as a tree and as a model.
 #[derive(Debug)]
@@ -250,13 +262,15 @@ fn split_at_colon(action: &str, colon: Option<usize>) -> (&str, &str) {
         .unwrap_or((action, action))
 }
 
-/// The second label of a security finding: the `Effect` that makes the value matter.
-pub fn effect_label(statement: &Statement) -> (crate::source::Span, String) {
-    let effect = statement.effect.map_or("", |(e, _)| e.as_str());
-    (
-        statement.effect_span(),
-        format!("because of this `\"Effect\": \"{effect}\"`"),
-    )
+/// The second label of a security finding: the `Effect` that makes the value matter (a fixed
+/// text: thousands of findings have one).
+pub fn effect_label(statement: &Statement) -> (crate::source::Span, &'static str) {
+    let text = match statement.effect {
+        Some((crate::policy::Effect::Allow, _)) => "because of this `\"Effect\": \"Allow\"`",
+        Some((crate::policy::Effect::Deny, _)) => "because of this `\"Effect\": \"Deny\"`",
+        None => "because of this `\"Effect\": \"\"`",
+    };
+    (statement.effect_span(), text)
 }
 
 /// Rules that compare statements pairwise (`shadowed-statement`, `release-protection-bypass`,
@@ -266,9 +280,9 @@ pub fn effect_label(statement: &Statement) -> (crate::source::Span, String) {
 pub const PAIRWISE_STATEMENT_LIMIT: usize = 1_000;
 
 /// `kvstore:DeleteInstance`: releasing an instance, the action ramguard guards.
-pub const DELETE_INSTANCE: &str = "kvstore:DeleteInstance";
+pub const DELETE_INSTANCE: &str = delete_instance!();
 /// `kvstore:ModifyInstanceAttribute`: among other things, switches release protection off.
-pub const MODIFY_INSTANCE_ATTRIBUTE: &str = "kvstore:ModifyInstanceAttribute";
+pub const MODIFY_INSTANCE_ATTRIBUTE: &str = modify_instance_attribute!();
 /// An instance no policy names: a statement that covers it covers every instance.
 pub const PROBE_INSTANCE: &str = "acs:kvstore:zz-ramguard-probe:0000000000000000:instance/r-ramguardprobe";
 

@@ -27,7 +27,7 @@
 //! ```
 //! in the teardown role, and `kvstore:ModifyInstanceAttribute` in the owners' policy.
 
-use super::{Context, DELETE_INSTANCE, Finding, MODIFY_INSTANCE_ATTRIBUTE, Rule, Severity, effect_label, reach};
+use super::{Context, DELETE_INSTANCE, Finding, MODIFY_INSTANCE_ATTRIBUTE, Rule, Severity, Text, reach};
 use crate::eval::compiled::CompiledStatement;
 use crate::eval::{ActionQuery, BareTruth, Context as RequestContext};
 
@@ -100,7 +100,6 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
     if super::is_full_admin(delete) {
         return; // `full-admin` says it all
     }
-    let (effect_span, _) = effect_label(delete);
     // What the evaluator could not know and the finding assumed at its worst: a value only
     // known when the document is rendered, in the granting statements or in one that may deny.
     let assumed = [delete, modify]
@@ -112,19 +111,31 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
                 .filter(|s| !matches!(s.effect, Some((crate::policy::Effect::Allow, _)))),
         )
         .find_map(|s| s.unknown.first())
-        .map_or_else(String::new, |u| format!(" (assuming {} lets it)", u.what));
-    let mut finding = Finding::new(
-        &RULE,
-        effect_span,
-        format!("this policy allows both `{MODIFY_INSTANCE_ATTRIBUTE}` and `{DELETE_INSTANCE}`: its holder can switch release protection off, then release the instance{assumed}"),
-    )
-    .label(format!("allows `{DELETE_INSTANCE}`"))
-    .pointer(format!("{}/Effect", delete.pointer))
-    .help(format!(
-        "keep `{MODIFY_INSTANCE_ATTRIBUTE}` out of the policy that may delete (or deny it here), so that releasing a protected instance takes two principals"
-    ));
+        .map(|u| u.what.as_str());
+    const MESSAGE: &str = concat!(
+        "this policy allows both `",
+        modify_instance_attribute!(),
+        "` and `",
+        delete_instance!(),
+        "`: its holder can switch release protection off, then release the instance"
+    );
+    let message: Text = match assumed {
+        None => MESSAGE.into(),
+        Some(what) => format!("{MESSAGE} (assuming {what} lets it)").into(),
+    };
+    let mut finding = Finding::new(&RULE, delete.effect_span(), message)
+        .label(concat!("allows `", delete_instance!(), "`"))
+        .pointer([&*delete.pointer, "/Effect"].concat())
+        .help(concat!(
+            "keep `",
+            modify_instance_attribute!(),
+            "` out of the policy that may delete (or deny it here), so that releasing a protected instance takes two principals"
+        ));
     if modify.index != delete.index {
-        finding = finding.related(modify.effect_span(), format!("allows `{MODIFY_INSTANCE_ATTRIBUTE}`"));
+        finding = finding.related(
+            modify.effect_span(),
+            concat!("allows `", modify_instance_attribute!(), "`"),
+        );
     }
     sink.push(finding);
 }

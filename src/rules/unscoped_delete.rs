@@ -31,7 +31,7 @@
 //!   "Condition": { "StringEquals": { "acs:ResourceTag/lifecycle": "ephemeral" }, "Bool": { "acs:MFAPresent": "true" } } }
 //! ```
 
-use super::{Context, DELETE_INSTANCE, Finding, Rule, Severity, effect_label};
+use super::{Context, DELETE_INSTANCE, Finding, Rule, Severity, Text, effect_label};
 use crate::eval::pattern::Pattern;
 use crate::policy::Effect;
 
@@ -157,22 +157,28 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         }
         let (message, label) = if statement.not_resource {
             (
-                format!(
-                    "`{DELETE_INSTANCE}` is allowed on every instance but those `NotResource` lists, with no condition"
-                ),
+                Text::from(concat!(
+                    "`",
+                    delete_instance!(),
+                    "` is allowed on every instance but those `NotResource` lists, with no condition"
+                )),
                 "the only exceptions",
             )
         } else if let Some(unknown) = assumed {
             (
-                format!(
+                Text::from(format!(
                     "`{DELETE_INSTANCE}` is allowed on every instance {}, with no condition",
                     unknown.assumed("*")
-                ),
+                )),
                 "may be every instance",
             )
         } else {
             (
-                format!("`{DELETE_INSTANCE}` is allowed on every instance, with no condition"),
+                Text::from(concat!(
+                    "`",
+                    delete_instance!(),
+                    "` is allowed on every instance, with no condition"
+                )),
                 "every instance",
             )
         };

@@ -108,13 +108,19 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         }
         let (effect_span, effect_text) = effect_label(statement);
         sink.push(
-            Finding::new(&RULE, wildcard.span, format!("`{}` grants `{DELETE_INSTANCE}`", wildcard.value))
-                .label(format!("this wildcard includes `{DELETE_INSTANCE}`"))
-                .related(effect_span, effect_text)
-                .pointer(&wildcard.pointer)
-                .help(format!(
-                    "list the actions this principal needs, or add `{{\"Effect\": \"Deny\", \"Action\": \"{DELETE_INSTANCE}\", \"Resource\": \"*\"}}` to the policy"
-                )),
+            Finding::new(
+                &RULE,
+                wildcard.span,
+                format!("`{}` grants `{DELETE_INSTANCE}`", wildcard.value),
+            )
+            .label(concat!("this wildcard includes `", delete_instance!(), "`"))
+            .related(effect_span, effect_text)
+            .pointer(&wildcard.pointer)
+            .help(concat!(
+                "list the actions this principal needs, or add `{\"Effect\": \"Deny\", \"Action\": \"",
+                delete_instance!(),
+                "\", \"Resource\": \"*\"}` to the policy"
+            )),
         );
     }
 }
