@@ -14,6 +14,7 @@
 //! assert!(findings[0].message.contains("protects nothing"));
 //! ```
 
+pub mod ascii;
 pub mod catalog;
 pub mod cli;
 pub mod cloud;

@@ -250,7 +250,7 @@ impl Catalog {
     /// another case is `action-case-mismatch`'s business).
     pub fn knows_service(&self, code: &str) -> bool {
         self.services.contains(code)
-            || (code.bytes().any(|b| b.is_ascii_uppercase()) && self.services.contains(&code.to_ascii_lowercase()))
+            || (crate::ascii::has_uppercase(code) && self.services.contains(&code.to_ascii_lowercase()))
     }
 
     pub fn services(&self) -> impl Iterator<Item = &str> {
@@ -270,7 +270,7 @@ impl Catalog {
     /// The actions of a catalogued service, its code written in any case (the catalogue keeps
     /// codes in lowercase).
     fn service_actions(&self, code: &str) -> Option<&ServiceActions> {
-        if code.bytes().any(|b| b.is_ascii_uppercase()) {
+        if crate::ascii::has_uppercase(code) {
             self.actions.get(&code.to_ascii_lowercase())
         } else {
             self.actions.get(code)

@@ -141,7 +141,7 @@ impl CompiledStatement {
     }
 
     pub fn action_matches(&self, action: &str) -> bool {
-        if action.bytes().any(|b| b.is_ascii_uppercase()) {
+        if crate::ascii::has_uppercase(action) {
             return self.action_matches_lowercased(&action.to_ascii_lowercase());
         }
         self.action_matches_lowercased(action)
@@ -181,7 +181,7 @@ impl CompiledStatement {
         let exact: L = self.resource_truth_in(resource, Case::Exact);
         let case_may_matter = match (self.effect, exact.bare()) {
             (Effect::Deny, BareTruth::No) | (Effect::Allow, BareTruth::Yes) => {
-                self.resources.iter().any(|p| p.has_uppercase) || resource.arn.bytes().any(|b| b.is_ascii_uppercase())
+                self.resources.iter().any(|p| p.has_uppercase) || crate::ascii::has_uppercase(&resource.arn)
             }
             _ => false,
         };
@@ -404,7 +404,7 @@ impl ResourcePattern {
     fn new(text: &str) -> Self {
         Self {
             whole: Pattern::new(text),
-            has_uppercase: text.bytes().any(|b| b.is_ascii_uppercase()),
+            has_uppercase: crate::ascii::has_uppercase(text),
             folded: std::sync::OnceLock::new(),
             parts: std::sync::OnceLock::new(),
             folded_parts: std::sync::OnceLock::new(),

@@ -151,7 +151,7 @@ impl Pattern {
     }
 
     pub fn matches(&self, text: &str) -> bool {
-        if self.ignore_case && text.bytes().any(|b| b.is_ascii_uppercase()) {
+        if self.ignore_case && crate::ascii::has_uppercase(text) {
             return self.matches_folded(&text.to_ascii_lowercase());
         }
         self.matches_folded(text)

@@ -96,7 +96,7 @@ pub fn check_form(resource: &str) -> Result<(), &'static str> {
     // Bytes where the text is ASCII (nearly always): `\t`..`\r` and the space are what
     // `char::is_whitespace` calls white space there.
     let white = if resource.is_ascii() {
-        resource.bytes().any(|b| matches!(b, b'\t'..=b'\r' | b' '))
+        crate::ascii::has_whitespace(resource)
     } else {
         resource.chars().any(char::is_whitespace)
     };
@@ -107,7 +107,9 @@ pub fn check_form(resource: &str) -> Result<(), &'static str> {
         return Err("an ARN starts with `acs:`");
     };
     // Service, region and account end at the first three colons; the relative ID is the rest.
-    let mut colons = memchr::memchr_iter(b':', rest.as_bytes());
+    // A plain loop: the three colons come early (`kvstore:*:*:`), and a vector search was
+    // started three times over for each.
+    let mut colons = rest.bytes().enumerate().filter(|&(_, b)| b == b':').map(|(at, _)| at);
     let (Some(service_end), Some(_), Some(account_end)) = (colons.next(), colons.next(), colons.next()) else {
         return Err("an ARN has five parts separated by `:`");
     };

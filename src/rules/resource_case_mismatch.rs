@@ -119,7 +119,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         for item in statement.resources.iter().flatten() {
             // Lowercasing changes nothing in a value without an uppercase letter (the common
             // case): no need to build its canonical form.
-            if !item.value.bytes().any(|b| b.is_ascii_uppercase()) {
+            if !crate::ascii::has_uppercase(item.value) {
                 continue;
             }
             let Some(canonical) = canonical(item.value).filter(|c| *c != item.value) else {
