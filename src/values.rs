@@ -63,9 +63,11 @@ impl Instant {
             )
         };
         let b = text.as_bytes();
+        // At most nine digits: the value fits, and is read without `str::parse`'s generality.
         let digits = |from: usize, len: usize| -> Option<i64> {
-            let part = text.get(from..from + len)?;
-            part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
+            text.get(from..from + len)?.bytes().try_fold(0, |value, c| {
+                c.is_ascii_digit().then(|| value * 10 + i64::from(c - b'0'))
+            })
         };
         let sep = |at: usize, c: u8| b.get(at) == Some(&c);
         if !(sep(4, b'-') && sep(7, b'-') && (sep(10, b'T') || sep(10, b't')) && sep(13, b':') && sep(16, b':')) {
