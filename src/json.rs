@@ -377,59 +377,19 @@ pub fn parse_past_bom(text: &str) -> (Result<Node<'_>, SyntaxError>, bool) {
 
 pub use parser::MAX_DEPTH;
 
-/// A JSON string token decoded, with where in the file each decoded byte came from.
+/// A JSON string token decoded, with the file offset of every decoded byte.
 #[derive(Debug)]
 pub struct DecodedString {
     pub text: String,
-    /// The decoded text in pieces, in order: runs written without escapes, each where it
-    /// starts in the text and in the file, and one character per escape. A piece a run of
-    /// plain bytes, not an entry a byte: an encoded document is a tenth escapes, and an offset
-    /// for each decoded byte took eight bytes of memory each and most of the decoding's time.
-    pieces: Vec<Piece>,
-    /// For each [`BLOCK`] bytes of the decoded text, the last piece that starts at or before
-    /// the block's start: a place is found from there in a few steps (a binary search of the
-    /// pieces, for every span of a decoded document, cost more than the decoding).
-    blocks: Vec<usize>,
-    /// Where the closing quote is: the file offset of the decoded text's end.
-    end: usize,
-}
-
-/// The bytes of decoded text a [`DecodedString::blocks`] entry stands for.
-const BLOCK: usize = 32;
-
-#[derive(Debug, Clone, Copy)]
-struct Piece {
-    /// Where it starts in the decoded text, and in the file.
-    decoded: usize,
-    file: usize,
-    /// Whether it is the character of an escape (every byte of it comes from the backslash).
-    escape: bool,
+    /// `offsets[i]` is where the escape or character that produced decoded byte `i` starts in
+    /// the file; one more entry maps the end of the text to the closing quote.
+    offsets: Vec<usize>,
 }
 
 impl DecodedString {
-    /// The file offset of a byte offset in the decoded text: where the escape or character
-    /// that produced it starts (the text's end and past it: the closing quote).
+    /// The file offset of a byte offset in the decoded text.
     pub fn file_offset(&self, decoded: usize) -> usize {
-        if decoded >= self.text.len() {
-            return self.end;
-        }
-        // The last piece that starts at or before `decoded`: there is one, the first starts at 0.
-        let mut at = self.blocks.get(decoded / BLOCK).copied().unwrap_or_default();
-        while self.pieces.get(at + 1).is_some_and(|p| p.decoded <= decoded) {
-            at += 1;
-        }
-        let Some(piece) = self.pieces.get(at) else {
-            return self.end;
-        };
-        if piece.escape {
-            return piece.file;
-        }
-        // In a run, a byte inside a character is placed at the character's start.
-        let mut char_start = decoded;
-        while !self.text.is_char_boundary(char_start) {
-            char_start -= 1;
-        }
-        piece.file + (char_start - piece.decoded)
+        self.offsets.get(decoded).or(self.offsets.last()).copied().unwrap_or(0)
     }
 
     /// Parse the decoded text as JSON and move every span into the file.
@@ -457,75 +417,52 @@ pub fn decode_string_token(file_text: &str, span: Span) -> Option<DecodedString>
     let bytes = inner.as_bytes();
     let base = span.start + 1;
     let mut text = String::with_capacity(inner.len());
-    let mut pieces = Vec::new();
+    let mut offsets = Vec::with_capacity(inner.len() + 1);
     let mut at = 0;
     while at < bytes.len() {
-        // A run of plain text, copied whole, to the next backslash.
+        // A run of plain text to the next backslash, copied whole, its offsets a range (a
+        // character at a time only past ASCII: each of its bytes is placed at its start). Each
+        // character on its own took most of the time of reading an API response.
         let run_end = memchr::memchr(b'\\', bytes.get(at..)?).map_or(bytes.len(), |i| at + i);
-        if run_end > at {
-            pieces.push(Piece {
-                decoded: text.len(),
-                file: base + at,
-                escape: false,
-            });
-            text.push_str(inner.get(at..run_end)?);
+        let run = inner.get(at..run_end)?;
+        if run.is_ascii() {
+            offsets.extend(base + at..base + run_end);
+        } else {
+            for (i, c) in run.char_indices() {
+                offsets.extend(std::iter::repeat_n(base + at + i, c.len_utf8()));
+            }
         }
+        text.push_str(run);
         if run_end == bytes.len() {
             break;
         }
         let (decoded, length) = unescape(bytes.get(run_end..)?)?;
-        pieces.push(Piece {
-            decoded: text.len(),
-            file: base + run_end,
-            escape: true,
-        });
+        offsets.extend(std::iter::repeat_n(base + run_end, decoded.len_utf8()));
         text.push(decoded);
         at = run_end + length;
     }
-    let mut blocks = Vec::with_capacity(text.len() / BLOCK + 1);
-    let mut piece = 0;
-    for block_start in (0..text.len()).step_by(BLOCK) {
-        while pieces.get(piece + 1).is_some_and(|p: &Piece| p.decoded <= block_start) {
-            piece += 1;
-        }
-        blocks.push(piece);
-    }
-    Some(DecodedString {
-        text,
-        pieces,
-        blocks,
-        end: span.end - 1,
-    })
+    offsets.push(span.end - 1);
+    Some(DecodedString { text, offsets })
 }
 
 /// The character of the escape `escape` starts with (its backslash first), and how many bytes
 /// the escape takes.
 fn unescape(escape: &[u8]) -> Option<(char, usize)> {
-    let simple = match *escape.get(1)? {
-        b'"' => '"',
-        b'\\' => '\\',
-        b'/' => '/',
-        b'b' => '\u{8}',
-        b'f' => '\u{c}',
-        b'n' => '\n',
-        b'r' => '\r',
-        b't' => '\t',
-        b'u' => {
-            let high = read_hex4(escape.get(2..6)?)?;
-            if !(0xD800..0xDC00).contains(&high) {
-                return Some((char::from_u32(high)?, 6));
-            }
-            // A surrogate pair: `\uD83D\uDE00`.
-            if escape.get(6..8)? != b"\\u" {
-                return None;
-            }
-            let low = read_hex4(escape.get(8..12)?)?;
-            let pair = char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low.checked_sub(0xDC00)?))?;
-            return Some((pair, 12));
-        }
-        _ => return None,
-    };
-    Some((simple, 2))
+    let kind = *escape.get(1)?;
+    if kind != b'u' {
+        return Some((parser::simple_escape(kind)?, 2));
+    }
+    let high = read_hex4(escape.get(2..6)?)?;
+    if !(0xD800..0xDC00).contains(&high) {
+        return Some((char::from_u32(high)?, 6));
+    }
+    // A surrogate pair: `\uD83D\uDE00`.
+    if escape.get(6..8)? != b"\\u" {
+        return None;
+    }
+    let low = read_hex4(escape.get(8..12)?)?;
+    let pair = char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low.checked_sub(0xDC00)?))?;
+    Some((pair, 12))
 }
 
 fn read_hex4(digits: &[u8]) -> Option<u32> {

@@ -43,6 +43,22 @@ fn plain_run_end(bytes: &[u8], mut at: usize) -> usize {
     at
 }
 
+/// The character of a two-byte escape, by its second byte (`n` for `\\n`); `None` for `u` and
+/// for what JSON has no escape for.
+pub(super) fn simple_escape(kind: u8) -> Option<char> {
+    Some(match kind {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        _ => return None,
+    })
+}
+
 pub(super) fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
     let mut parser = Parser {
         text,
@@ -386,24 +402,14 @@ impl<'t> Parser<'t> {
             ));
         }
         self.at += 1;
-        let simple = match kind {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            b'u' => return self.unicode_escape(start),
-            _ => {
-                return Err(self.error(
-                    Span::new(start, self.char_end(start + 1)),
-                    "invalid escape: JSON has `\\\"`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, `\\r`, `\\t` and `\\uXXXX`",
-                ));
-            }
-        };
-        Ok(simple)
+        match simple_escape(kind) {
+            Some(simple) => Ok(simple),
+            None if kind == b'u' => self.unicode_escape(start),
+            None => Err(self.error(
+                Span::new(start, self.char_end(start + 1)),
+                "invalid escape: JSON has `\\\"`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, `\\r`, `\\t` and `\\uXXXX`",
+            )),
+        }
     }
 
     /// `\uXXXX`, or a surrogate pair `\uD83D\uDE00`; a lone surrogate is no character.
