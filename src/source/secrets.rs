@@ -29,12 +29,45 @@ const SECRET_WORDS: [&str; 8] = [
 
 /// Whether the value of a key of this name must never be shown.
 pub fn is_secret_key(key: &str) -> bool {
+    // The scan asks it of every string and bare word of a file that a snippet shows: an ASCII
+    // name (nearly all) is folded on the stack and searched once, where each allocation and
+    // eight substring searches made the scan most of the time of printing a finding.
+    let mut buffer = [0u8; 64];
+    if key.is_ascii() && key.len() <= buffer.len() {
+        let mut len = 0;
+        for byte in key.bytes().filter(u8::is_ascii_alphanumeric) {
+            if let Some(slot) = buffer.get_mut(len) {
+                *slot = byte.to_ascii_lowercase();
+                len += 1;
+            }
+        }
+        return has_secret_word(buffer.get(..len).unwrap_or_default());
+    }
     let folded: String = key
         .chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect();
-    SECRET_WORDS.iter().any(|word| folded.contains(word))
+    has_secret_word(folded.as_bytes())
+}
+
+/// Whether one of [`SECRET_WORDS`] is in `folded`: each place is compared only where a word
+/// starts with its byte.
+fn has_secret_word(folded: &[u8]) -> bool {
+    const STARTS: [bool; 256] = {
+        let mut starts = [false; 256];
+        let mut at = 0;
+        while at < SECRET_WORDS.len() {
+            starts[SECRET_WORDS[at].as_bytes()[0] as usize] = true;
+            at += 1;
+        }
+        starts
+    };
+    (0..folded.len()).any(|at| {
+        let rest = folded.get(at..).unwrap_or_default();
+        rest.first().is_some_and(|&b| STARTS.get(usize::from(b)) == Some(&true))
+            && SECRET_WORDS.iter().any(|word| rest.starts_with(word.as_bytes()))
+    })
 }
 
 /// The byte ranges of every secret value in `text`, sorted and disjoint, each within one line:
@@ -204,6 +237,31 @@ mod tests {
             .iter()
             .map(|s| text.get(s.start..s.end).unwrap_or("?"))
             .collect()
+    }
+
+    /// The search on the stack answers as folding the key into a string and searching it for
+    /// each word, whatever the key: words in any case, cut by separators, beside others, past
+    /// ASCII, longer than the buffer.
+    #[test]
+    fn a_secret_word_is_found_as_by_searching_the_folded_key() {
+        let reference = |key: &str| {
+            let folded: String = key
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect();
+            SECRET_WORDS.iter().any(|word| folded.contains(word))
+        };
+        let pieces = [
+            "Pass", "word", "wd", "_", "-", "Sec", "ret", "TOK", "en", "private", "Key", "api", "\u{c9}", "Cred", "x",
+            "1",
+        ];
+        let mut keys = crate::concatenations(&pieces, 3);
+        keys.extend(SECRET_WORDS.iter().map(|w| format!("{}{w}", "a".repeat(60))));
+        keys.push("p".repeat(70) + "assword");
+        for key in keys {
+            assert_eq!(is_secret_key(&key), reference(&key), "{key}");
+        }
     }
 
     #[test]
