@@ -105,29 +105,30 @@ impl Pointer {
 }
 
 impl Pointer {
-    /// Write the pointer's text to `out`, without the formatting machinery: a finding is made
-    /// with one, and a run makes thousands.
-    fn write_to(&self, out: &mut String) {
+    /// Write the pointer's text to `out` piece by piece, without formatting arguments: a
+    /// finding is made with one, and a run makes thousands.
+    fn write_to(&self, out: &mut impl fmt::Write) -> fmt::Result {
         match self.tail {
-            Tail::None => out.push_str(&self.base),
+            Tail::None => out.write_str(&self.base)?,
             // Every token of a pointer is escaped (`/` written `~1`): the last `/` starts the last.
-            Tail::Parent => out.push_str(self.base.rsplit_once('/').map_or("", |(parent, _)| parent)),
+            Tail::Parent => out.write_str(self.base.rsplit_once('/').map_or("", |(parent, _)| parent))?,
             Tail::Element(at) => {
-                out.push_str(&self.base);
-                out.push('/');
-                out.push_str(LIST_ELEMENTS.get(usize::from(at)).copied().unwrap_or_default());
+                out.write_str(&self.base)?;
+                out.write_char('/')?;
+                out.write_str(LIST_ELEMENTS.get(usize::from(at)).copied().unwrap_or_default())?;
             }
         }
         if let Some(i) = self.index {
-            out.push('/');
-            out.push_str(decimal(i.get() as usize - 1, &mut [0; 20]));
+            out.write_char('/')?;
+            out.write_str(decimal(i.get() as usize - 1, &mut [0; 20]))?;
         }
+        Ok(())
     }
 }
 
 impl fmt::Display for Pointer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&String::from(self))
+        self.write_to(f)
     }
 }
 
@@ -135,7 +136,8 @@ impl From<&Pointer> for String {
     fn from(pointer: &Pointer) -> Self {
         // Room for the base, a list's name and an index.
         let mut out = String::with_capacity(pointer.base.len() + 24);
-        pointer.write_to(&mut out);
+        // Writing to a `String` does not fail.
+        pointer.write_to(&mut out).unwrap_or_default();
         out
     }
 }
