@@ -299,6 +299,17 @@ proptest! {
                 }
                 let query = ActionQuery::new(&compiled.statements, action);
                 prop_assert_eq!(query.allowed_as::<BareTruth>(&resource, &ctx), query.allowed(&resource, &ctx).bare());
+                // The query stops at a certain `Deny`: its answer is the one every statement,
+                // asked, gives.
+                let (mut deny, mut allow) = (eval::Truth::No, eval::Truth::No);
+                for statement in &compiled.statements {
+                    let truth = statement.applies(action, &resource, &ctx);
+                    match statement.effect {
+                        ramguard::policy::Effect::Deny => deny = deny.or(truth),
+                        ramguard::policy::Effect::Allow => allow = allow.or(truth),
+                    }
+                }
+                prop_assert_eq!(query.allowed(&resource, &ctx), deny.negate().and(allow));
             }
         }
     }
