@@ -398,11 +398,17 @@ fn collect(paths: &[PathBuf]) -> Collected {
     }
     // Sorted by path; a file both named and walked counts as named.
     // Paths compare component by component: each is turned into its sort key once, not at
-    // every comparison (parsing components dominated the sort of a large walk).
-    collected
-        .files
-        .sort_by_cached_key(|target| (path_order(&target.path), !target.named));
-    collected.files.dedup_by(|later, earlier| later.path == earlier.path);
+    // every comparison (parsing components dominated the sort of a large walk), and repeats
+    // are found by their keys, equal exactly when the paths are (comparing the paths parsed
+    // their components again: 3 M instructions for the bench's 5,000 files, before any file
+    // is linted).
+    let mut keyed: Vec<(Vec<u8>, bool, Target)> = std::mem::take(&mut collected.files)
+        .into_iter()
+        .map(|target| (path_order(&target.path), !target.named, target))
+        .collect();
+    keyed.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    keyed.dedup_by(|later, earlier| later.0 == earlier.0);
+    collected.files = keyed.into_iter().map(|(_, _, target)| target).collect();
     collected
 }
 
@@ -462,8 +468,15 @@ mod tests {
         .collect();
         let mut by_path = paths.clone();
         by_path.sort();
-        let mut by_key = paths;
+        let mut by_key = paths.clone();
         by_key.sort_by_cached_key(|p| path_order(p));
         assert_eq!(by_key, by_path);
+        // Repeats are found by their keys: equal exactly when the paths are (`a//b`, `a/b/`
+        // and `a/./b` are `a/b`; `./a` is not `a`).
+        for a in &paths {
+            for b in &paths {
+                assert_eq!(path_order(a) == path_order(b), a == b, "{a:?} {b:?}");
+            }
+        }
     }
 }
