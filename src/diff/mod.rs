@@ -870,7 +870,6 @@ fn resource_truths(
     texts.sort_unstable();
     texts.dedup();
     let patterns: Vec<Pattern> = texts.iter().map(|t| Pattern::new(t)).collect();
-    let uppercase = |text: &str| text.bytes().any(|b| b.is_ascii_uppercase());
     // Each statement's patterns, by index in `texts`; `None` where case may matter.
     let indices: Vec<Option<Vec<usize>>> = statements
         .iter()
@@ -878,7 +877,7 @@ fn resource_truths(
             s.resources
                 .iter()
                 .map(|r| {
-                    (!uppercase(r.text()))
+                    (!crate::ascii::has_uppercase(r.text()))
                         .then(|| texts.binary_search(&r.text()).ok())
                         .flatten()
                 })
@@ -896,7 +895,7 @@ fn resource_truths(
                     Truth::undecidable("unread")
                 } else {
                     match indices {
-                        Some(indices) if !uppercase(arn) => {
+                        Some(indices) if !crate::ascii::has_uppercase(arn) => {
                             let matched = indices.iter().any(|&at| matches.get(at).copied().unwrap_or(false));
                             Truth::from_bool(matched != statement.not_resource)
                         }

@@ -81,10 +81,7 @@ fn capital_in_known_start(prefix: &str) -> Option<&str> {
     let rest = prefix.strip_prefix("acs:")?;
     let mut parts: Vec<&str> = rest.split(':').collect();
     parts.pop(); // the last part may go on in an unknown one
-    parts
-        .into_iter()
-        .take(2)
-        .find(|part| part.bytes().any(|b| b.is_ascii_uppercase()))
+    parts.into_iter().take(2).find(|part| crate::ascii::has_uppercase(part))
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
