@@ -87,15 +87,17 @@ pub fn lint_paths(
     let used: Vec<std::sync::atomic::AtomicBool> = config.ignores.iter().map(|_| Default::default()).collect();
     let settings = config.lint_settings();
     let limit = crate::inputs::input_size_limit();
+    let reads_paths = !config.ignores.is_empty() || !settings.requirements.is_empty();
     // Each file's outcome, and the files its Terraform documents name (`file("x.json")`).
     let lint_target = |Target { path, named }: &Target| -> Result<(FileOutcome, Vec<PathBuf>), PathError> {
         let (name, bytes) = read(path, &limit)?;
-        let absolute = config::absolute(cwd, path);
-        let relative = config.relative(&absolute);
-        let ignores: Vec<_> = if options.no_ignore {
-            Vec::new()
-        } else {
-            config.ignores_for(relative).collect()
+        // The path as `ramguard.toml` sees it, relative to its folder: only its ignores and
+        // requirements read it (without them, making it cost more than reading a small file).
+        let absolute = reads_paths.then(|| config::absolute(cwd, path));
+        let relative = absolute.as_deref().map(|absolute| config.relative(absolute));
+        let ignores: Vec<_> = match relative {
+            Some(relative) if !options.no_ignore => config.ignores_for(relative).collect(),
+            _ => Vec::new(),
         };
         let skipped = |reason: String| SkippedFile {
             path: path.display().to_string(),
@@ -125,7 +127,8 @@ pub fn lint_paths(
                 Content::NotPolicy(why) => return Ok((Err(skipped(why.describe().into())), references)),
                 _ => {}
             }
-            let Some(findings) = lint_file(&file, &settings, &relative.to_string_lossy()) else {
+            let relative = relative.map(Path::to_string_lossy).unwrap_or_default();
+            let Some(findings) = lint_file(&file, &settings, &relative) else {
                 return Ok((Err(skipped("not a policy".into())), references));
             };
             let documents = match &file.content {
@@ -282,9 +285,14 @@ pub fn sort(findings: &mut [Finding]) {
 }
 
 fn read(path: &Path, limit: &Result<u64, String>) -> Result<(String, Vec<u8>), PathError> {
-    let read = limit
-        .clone()
-        .and_then(|limit| crate::inputs::read_input_within(path, limit));
+    // Every path but `-` was seen to be a regular file by `collect`.
+    let read = limit.clone().and_then(|limit| {
+        if path == Path::new("-") {
+            crate::inputs::read_input_within(path, limit)
+        } else {
+            crate::inputs::read_regular_file_within(path, limit)
+        }
+    });
     read.map_err(|message| PathError {
         path: path.display().to_string(),
         message,
