@@ -505,15 +505,21 @@ pub fn strings_are_printable_ascii(text: &str) -> bool {
 
 /// RFC 6901: escape one reference token of a JSON pointer.
 pub fn pointer_token(key: &str) -> std::borrow::Cow<'_, str> {
-    // Found by a vector search, copied in runs between them (a condition key such as
-    // `acs:ResourceTag/env` is escaped for every statement that names it).
-    let mut marks = memchr::memchr2_iter(b'~', b'/', key.as_bytes()).peekable();
-    if marks.peek().is_none() {
+    if memchr::memchr2(b'~', b'/', key.as_bytes()).is_none() {
         return key.into();
     }
     let mut out = String::with_capacity(key.len() + 4);
+    push_pointer_token(&mut out, key);
+    out.into()
+}
+
+/// [`pointer_token`]`(key)` written at the end of `out`: a pointer grown in one buffer (the
+/// model makes one for every condition key of every statement).
+pub fn push_pointer_token(out: &mut String, key: &str) {
+    // Found by a vector search, copied in runs between them (a condition key such as
+    // `acs:ResourceTag/env` is escaped for every statement that names it).
     let mut copied = 0;
-    for at in marks {
+    for at in memchr::memchr2_iter(b'~', b'/', key.as_bytes()) {
         out.push_str(key.get(copied..at).unwrap_or_default());
         out.push_str(if key.as_bytes().get(at) == Some(&b'~') {
             "~0"
@@ -523,7 +529,6 @@ pub fn pointer_token(key: &str) -> std::borrow::Cow<'_, str> {
         copied = at + 1;
     }
     out.push_str(key.get(copied..).unwrap_or_default());
-    out.into()
 }
 
 #[cfg(test)]

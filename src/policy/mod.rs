@@ -13,7 +13,7 @@ use std::fmt;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use crate::json::{Member, Node, Template, Value, pointer_token};
+use crate::json::{Member, Node, Template, Value, pointer_token, push_pointer_token};
 use crate::source::Span;
 
 pub use condition::{Operator, OperatorBase, SetQualifier};
@@ -508,14 +508,7 @@ fn statement<'a>(node: &'a Node<'a>, index: usize, pointer: Arc<str>) -> Stateme
     let mut unmodelled_conditions = Vec::new();
     let conditions = elements
         .condition
-        .map(|m| {
-            conditions(
-                &m.value,
-                &child(&pointer, "Condition"),
-                &mut unmodelled_conditions,
-                condition_unknowns,
-            )
-        })
+        .map(|m| conditions(&m.value, &pointer, &mut unmodelled_conditions, condition_unknowns))
         .unwrap_or_default();
     Statement {
         index,
@@ -671,9 +664,10 @@ fn is_strings(node: &Node) -> bool {
     }
 }
 
+/// The conditions of the statement at `statement` (its pointer), from its `Condition`.
 fn conditions<'a>(
     node: &'a Node<'a>,
-    pointer: &str,
+    statement: &str,
     unmodelled: &mut Vec<String>,
     unknowns: bool,
 ) -> Vec<Condition<'a>> {
@@ -693,8 +687,17 @@ fn conditions<'a>(
             .sum(),
     );
     unmodelled.extend(repeated(operators).map(|op| format!("the condition operator `{op}` appears twice")));
+    // Each key's pointer is written in this one buffer, then copied once into its own: the
+    // operator's pointer, then the key's token after it.
+    let mut pointer = String::with_capacity(statement.len() + 64);
+    pointer.push_str(statement);
+    pointer.push_str("/Condition/");
+    let operators_at = pointer.len();
     for op in operators {
-        let op_pointer = child(pointer, &pointer_token(&op.key));
+        pointer.truncate(operators_at);
+        push_pointer_token(&mut pointer, &op.key);
+        pointer.push('/');
+        let keys_at = pointer.len();
         let Some(keys) = op.value.as_object() else {
             unmodelled.push(match first_unknown(&op.value).filter(|_| unknowns) {
                 Some(what) => format!(
@@ -708,7 +711,9 @@ fn conditions<'a>(
         unmodelled
             .extend(repeated(keys).map(|key| format!("the condition key `{key}` appears twice under `{}`", op.key)));
         for key in keys {
-            let key_pointer = Pointer::new(child(&op_pointer, &pointer_token(&key.key)));
+            pointer.truncate(keys_at);
+            push_pointer_token(&mut pointer, &key.key);
+            let key_pointer = Pointer::new(pointer.as_str());
             // The evaluator leaves a condition unevaluated when its values are among these
             // (`eval::compiled::ambiguity`): the model keeps known strings only.
             if let Some(what) = unknowns.then(|| first_unknown(&key.value)).flatten() {
@@ -832,7 +837,8 @@ mod tests {
         assert_eq!(pointers, ["/Statement/0/Action/0", "/Statement/0/Action/2"]);
         let root = crate::json::parse(
             r#"{"Statement": {"NotAction": "x", "NotResource": ["r", "s"],
-                "Condition": {"StringEquals": {"acs:ResourceTag/a~b": ["v", "w"], "k": "u"}}}}"#,
+                "Condition": {"StringEquals": {"acs:ResourceTag/a~b": ["v", "w"], "k": "u"},
+                    "Odd/Operator~": {"k": "u"}}}}"#,
         )
         .unwrap_or_else(|e| unreachable!("{e:?}"));
         let policy = Policy::from_document(&root);
@@ -862,6 +868,9 @@ mod tests {
                 "/Statement/Condition/StringEquals",
                 "/Statement/Condition/StringEquals/k",
                 "/Statement/Condition/StringEquals/k",
+                "/Statement/Condition/Odd~1Operator~0",
+                "/Statement/Condition/Odd~1Operator~0/k",
+                "/Statement/Condition/Odd~1Operator~0/k",
             ]
         );
         // An index past what four bytes hold is written out whole.
