@@ -285,7 +285,8 @@ pub fn sort(findings: &mut [Finding]) {
 }
 
 fn read(path: &Path, limit: &Result<u64, String>) -> Result<(String, Vec<u8>), PathError> {
-    // Every path but `-` was seen to be a regular file by `collect`.
+    // Every path but `-` was seen to be a regular file: by `collect`, or by the Terraform reader
+    // (a file that a `.tf` file names with `file()`).
     let read = limit.clone().and_then(|limit| {
         if path == Path::new("-") {
             crate::inputs::read_input_within(path, limit)

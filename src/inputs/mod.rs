@@ -123,7 +123,8 @@ pub fn read_input_within(path: &Path, limit: u64) -> Result<(String, Vec<u8>), S
 }
 
 /// [`read_input_within`] for a path that the caller has just seen to be a regular file (`lint`'s
-/// walk, or its own check of a named path), never `-`: the file is opened first, without
+/// walk, its check of a named path, the Terraform reader's of a file that `file()` names), never
+/// `-`: the file is opened first, without
 /// blocking, and checked through the open file. This spares a second lookup of the path (the
 /// kernel's path walk of a `stat` was 3-4 % of a lint's CPU time; the floor of issue 13 opens,
 /// then asks the open file, as this does), and what is read is what was checked.
