@@ -206,7 +206,7 @@ pub fn evaluate(data: &[u8]) {
 /// number beyond f64's range).
 pub fn json(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let ours = ramguard::json::parse(text);
+    let ours = ramguard::json::parse_tree(text);
     let reference = serde_json::from_str::<serde_json::Value>(text);
     match (&ours, &reference) {
         (Ok(_), Err(e)) => assert!(
@@ -215,5 +215,22 @@ pub fn json(data: &[u8]) {
         ),
         (Err(e), Ok(_)) => unreachable!("ramguard refuses what serde_json accepts: {}", e.message),
         _ => {}
+    }
+    // `duplicate-key` skips a document the reader says repeats no key: the reader must be right.
+    if let Ok(tree) = &ours {
+        assert_eq!(tree.repeats_a_key, repeats_a_key(&tree.root), "whether a key repeats");
+    }
+}
+
+/// Whether some object of the tree has a key twice, by a walk of its own.
+fn repeats_a_key(node: &ramguard::json::Node) -> bool {
+    use ramguard::json::Value;
+    match &node.value {
+        Value::Object(members) => {
+            let mut seen = std::collections::HashSet::new();
+            members.iter().any(|m| !seen.insert(m.key.as_ref())) || members.iter().any(|m| repeats_a_key(&m.value))
+        }
+        Value::Array(items) => items.iter().any(repeats_a_key),
+        _ => false,
     }
 }

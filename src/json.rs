@@ -326,6 +326,14 @@ pub fn duplicates<'n>(root: &'n Node<'n>) -> Vec<Duplicate<'n>> {
     out
 }
 
+/// Whether one object has a key twice: [`repeats`] is not empty.
+pub fn has_repeated_key(members: &[Member<'_>]) -> bool {
+    // Nothing is collected unless a key repeats (an empty vector allocates nothing).
+    let mut repeated = Vec::new();
+    repeats(members, &mut repeated);
+    !repeated.is_empty()
+}
+
 /// The repeated keys of one object. Small objects (all of a real policy's) are scanned
 /// directly; large ones through a map, so that a hostile 100,000-key object stays linear.
 pub fn repeats<'a>(members: &'a [Member<'a>], out: &mut Vec<Duplicate<'a>>) {
@@ -361,17 +369,43 @@ pub struct SyntaxError {
 
 /// Parse `text` strictly (RFC 8259), in one pass. Spans are byte offsets into `text`.
 pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
-    parser::parse(text)
+    parse_tree(text).map(|tree| tree.root)
+}
+
+/// A parsed text, and what the parser saw of it on the way.
+#[derive(Debug)]
+pub struct Tree<'a> {
+    pub root: Node<'a>,
+    /// Whether an object anywhere in it has a key twice ([`repeats`] of some object is not
+    /// empty): when not, `duplicate-key` has nothing to look for.
+    pub repeats_a_key: bool,
+}
+
+/// [`parse`], and whether any object of the text has a key twice.
+pub fn parse_tree(text: &str) -> Result<Tree<'_>, SyntaxError> {
+    parser::parse(text).map(|(root, repeats_a_key)| Tree { root, repeats_a_key })
 }
 
 /// Parse a file's text that may start with a UTF-8 byte-order mark: the mark is read past, with
 /// every offset kept in place (three spaces stand where its three bytes were). The flag says
 /// whether there was one, for those who report it.
 pub fn parse_past_bom(text: &str) -> (Result<Node<'_>, SyntaxError>, bool) {
+    let (tree, bom) = parse_tree_past_bom(text);
+    (tree.map(|tree| tree.root), bom)
+}
+
+/// [`parse_past_bom`], the tree with what the parser saw of it.
+pub fn parse_tree_past_bom(text: &str) -> (Result<Tree<'_>, SyntaxError>, bool) {
     match text.strip_prefix('\u{feff}') {
         // The tree is made to own its strings: the padded text is gone once it is read.
-        Some(rest) => (parse(&format!("   {rest}")).map(Node::into_owned), true),
-        None => (parse(text), false),
+        Some(rest) => {
+            let tree = parse_tree(&format!("   {rest}")).map(|tree| Tree {
+                root: tree.root.into_owned(),
+                repeats_a_key: tree.repeats_a_key,
+            });
+            (tree, true)
+        }
+        None => (parse_tree(text), false),
     }
 }
 

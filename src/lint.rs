@@ -242,7 +242,13 @@ pub fn lint_file(file: &policy_file::PolicyFile, settings: &Settings, path: &str
         Content::Unparsed => {}
         Content::Documents(documents) => {
             for document in documents {
-                let mut found = lint_document_as(&document.root, document.kind_hint(), settings, path);
+                let mut found = lint_tree(
+                    &document.root,
+                    document.kind_hint(),
+                    document.no_repeated_key,
+                    settings,
+                    path,
+                );
                 if let Some(address) = document.address() {
                     let address: std::sync::Arc<str> = address.into();
                     for finding in &mut found {
@@ -269,9 +275,22 @@ pub fn lint_document_as(
     settings: &Settings,
     path: &str,
 ) -> Vec<Finding> {
+    lint_tree(root, kind, false, settings, path)
+}
+
+/// [`lint_document_as`], told whether the document is known to have no object with a key
+/// twice (a [`policy_file::Document`] says so when its reader checked).
+fn lint_tree(
+    root: &crate::json::Node,
+    kind: Option<crate::policy::PolicyKind>,
+    no_repeated_key: bool,
+    settings: &Settings,
+    path: &str,
+) -> Vec<Finding> {
     let statements = crate::policy::statement_nodes(root);
     let policy = Policy::from_statement_nodes_as(&statements, kind);
-    let ctx = Context::new(root, statements, &policy, settings, path);
+    let mut ctx = Context::new(root, statements, &policy, settings, path);
+    ctx.no_repeated_key = no_repeated_key;
     let mut findings = Vec::new();
     for rule in settings.rules_run.iter() {
         (rule.check)(&ctx, &mut findings);

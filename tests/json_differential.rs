@@ -126,8 +126,43 @@ fn damaged() -> impl Strategy<Value = String> {
     })
 }
 
+/// A document whose keys come from a small set, so that objects often repeat one; some objects
+/// have more than sixteen members (the reader looks for repeats there through a map).
+fn repetitive() -> impl Strategy<Value = String> {
+    Just("0".to_string()).prop_recursive(4, 64, 20, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..3).prop_map(|items| format!("[{}]", items.join(","))),
+            proptest::collection::vec(("[a-t]", inner), 0..20).prop_map(|members| {
+                let members: Vec<String> = members.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+                format!("{{{}}}", members.join(","))
+            }),
+        ]
+    })
+}
+
+/// Whether some object of the tree has a key twice, by a walk that shares nothing with the
+/// reader's own check.
+fn repeats_a_key(node: &Node) -> bool {
+    match &node.value {
+        Value::Object(members) => {
+            let mut seen = std::collections::HashSet::new();
+            members.iter().any(|m| !seen.insert(m.key.as_ref())) || members.iter().any(|m| repeats_a_key(&m.value))
+        }
+        Value::Array(items) => items.iter().any(repeats_a_key),
+        _ => false,
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
+
+    /// The reader says a text repeats a key exactly when one of its objects does: `duplicate-key`
+    /// skips the documents it says do not.
+    #[test]
+    fn the_reader_says_whether_a_key_repeats(text in repetitive()) {
+        let tree = json::parse_tree(&text).map_err(|e| TestCaseError::fail(e.message))?;
+        prop_assert_eq!(tree.repeats_a_key, repeats_a_key(&tree.root), "{}", text);
+    }
 
     #[test]
     fn same_verdict_and_value_as_serde_json(text in damaged()) {

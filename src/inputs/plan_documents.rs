@@ -538,6 +538,7 @@ impl<'t> Reader<'t> {
                     // The decoded text is gone once the document is read.
                     root: root.into_owned(),
                     origin: Origin::Address(address.to_string()),
+                    no_repeated_key: false,
                 });
             }
             Err(mut error) => {

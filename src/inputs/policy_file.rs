@@ -54,6 +54,9 @@ impl Document<'_> {
 pub struct Document<'a> {
     pub root: Node<'a>,
     pub origin: Origin,
+    /// Known to have no object with a key twice: the JSON reader saw each object as it read
+    /// the file, and `duplicate-key` need not look again. `false` when not known.
+    pub no_repeated_key: bool,
 }
 
 /// Why a file that parsed as JSON was not read as a policy.
@@ -140,14 +143,14 @@ pub fn source(name: String, bytes: Vec<u8>) -> Result<Arc<SourceFile>, PolicyFil
 pub fn read_source(source: &Arc<SourceFile>) -> PolicyFile<'_> {
     let mut findings = Vec::new();
     // A byte-order mark is reported, then read past.
-    let (parsed, bom) = json::parse_past_bom(&source.text);
+    let (parsed, bom) = json::parse_tree_past_bom(&source.text);
     // Terraform JSON (a plan, a state) is read apart: its RAM documents, the rest of its text
     // (secrets included) never shown.
     match &parsed {
         Err(error) if plan_documents::looks_like_terraform_text(&source.text) => {
             return plan_documents::broken(source, error);
         }
-        Ok(root) if plan_documents::is_terraform_json(root) => return plan_documents::read(source, root),
+        Ok(tree) if plan_documents::is_terraform_json(&tree.root) => return plan_documents::read(source, &tree.root),
         _ => {}
     }
     let content = match parsed {
@@ -155,7 +158,7 @@ pub fn read_source(source: &Arc<SourceFile>) -> PolicyFile<'_> {
             findings.push(invalid_json::syntax(&error));
             Content::Unparsed
         }
-        Ok(root) => recognise(&source.text, root, &mut findings),
+        Ok(tree) => recognise(&source.text, tree.root, !tree.repeats_a_key, &mut findings),
     };
     if bom && !matches!(content, Content::NotPolicy(_)) {
         findings.insert(0, invalid_json::byte_order_mark());
@@ -179,6 +182,7 @@ impl PolicyFile<'_> {
                         .map(|d| Document {
                             root: d.root.into_owned(),
                             origin: d.origin,
+                            no_repeated_key: d.no_repeated_key,
                         })
                         .collect(),
                 ),
@@ -191,7 +195,8 @@ impl PolicyFile<'_> {
     }
 }
 
-fn recognise<'a>(text: &str, root: Node<'a>, findings: &mut Vec<Finding>) -> Content<'a> {
+/// `no_repeated_key`: the parser saw no object of the text with a key twice.
+fn recognise<'a>(text: &str, root: Node<'a>, no_repeated_key: bool, findings: &mut Vec<Finding>) -> Content<'a> {
     if super::ros::is_template(&root) {
         return super::ros::read_json_template(text, &root, findings);
     }
@@ -231,6 +236,7 @@ fn recognise<'a>(text: &str, root: Node<'a>, findings: &mut Vec<Finding>) -> Con
         return Content::Documents(vec![Document {
             root,
             origin: Origin::Bare,
+            no_repeated_key,
         }]);
     }
     let documents = read_responses(text, &root, findings);
@@ -338,7 +344,11 @@ fn read_responses<'a>(text: &str, root: &Node<'a>, findings: &mut Vec<Finding>) 
         for (node, pointer) in at {
             let origin = Origin::Response { api, pointer };
             if let Some(root) = read_carried(text, node, &origin, findings) {
-                documents.push(Document { root, origin });
+                documents.push(Document {
+                    root,
+                    origin,
+                    no_repeated_key: false,
+                });
             }
         }
     }

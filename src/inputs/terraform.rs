@@ -193,6 +193,7 @@ pub(crate) fn accept(
                 documents.push(Document {
                     root,
                     origin: Origin::Address(address),
+                    no_repeated_key: false,
                 });
             }
             false
@@ -536,6 +537,7 @@ impl Reader<'_> {
             self.documents.push(Document {
                 root,
                 origin: Origin::Address(address),
+                no_repeated_key: false,
             });
         }
     }
@@ -1738,6 +1740,7 @@ pub fn read_template_file(name: String, bytes: Vec<u8>) -> PolicyFile<'static> {
                 content: Content::Documents(vec![Document {
                     root,
                     origin: Origin::Bare,
+                    no_repeated_key: false,
                 }]),
                 findings,
             }

@@ -394,6 +394,7 @@ impl Reader<'_> {
             self.documents.push(Document {
                 root,
                 origin: Origin::Address(address),
+                no_repeated_key: false,
             });
         }
     }

@@ -59,7 +59,8 @@ pub(super) fn simple_escape(kind: u8) -> Option<char> {
     })
 }
 
-pub(super) fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
+/// The tree of `text`, and whether any of its objects has a key twice.
+pub(super) fn parse(text: &str) -> Result<(Node<'_>, bool), SyntaxError> {
     let mut parser = Parser {
         text,
         bytes: text.as_bytes(),
@@ -70,6 +71,7 @@ pub(super) fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
         // four or five reallocations each.
         open_members: Vec::with_capacity(16),
         open_items: Vec::with_capacity(16),
+        repeats_a_key: false,
     };
     parser.skip_whitespace();
     if parser.at == parser.bytes.len() {
@@ -83,7 +85,7 @@ pub(super) fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
     if parser.at < parser.bytes.len() {
         return Err(parser.unexpected("after the document's end"));
     }
-    Ok(root)
+    Ok((root, parser.repeats_a_key))
 }
 
 struct Parser<'t> {
@@ -97,6 +99,9 @@ struct Parser<'t> {
     /// object holds room for four), twice the tree's size on API responses of small objects.
     open_members: Vec<Member<'t>>,
     open_items: Vec<Node<'t>>,
+    /// Whether an object read so far has a key twice: each object is checked as it closes,
+    /// while its members are at hand, so that a document without one is not walked again.
+    repeats_a_key: bool,
 }
 
 impl<'t> Parser<'t> {
@@ -237,7 +242,10 @@ impl<'t> Parser<'t> {
             }
         }
         self.depth -= 1;
-        let members = self.open_members.drain(first..).collect();
+        let members: Vec<Member<'t>> = self.open_members.drain(first..).collect();
+        if !self.repeats_a_key {
+            self.repeats_a_key = super::has_repeated_key(&members);
+        }
         Ok(Node {
             span: Span::new(start, self.at),
             value: Value::Object(members),
@@ -458,7 +466,8 @@ impl<'t> Parser<'t> {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse, plain_run_end};
+    use super::plain_run_end;
+    use crate::json::parse;
     use crate::json::{Node, Value};
 
     /// The eight-byte scan stops exactly where a byte at a time would, or leaves the last

@@ -33,6 +33,11 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
+    // The JSON reader checks each object as it reads it: a document it found none in is not
+    // walked again (other readers, and other callers, leave this `false`).
+    if ctx.no_repeated_key {
+        return;
+    }
     visit(ctx.root, &mut Vec::new(), sink);
 }
 

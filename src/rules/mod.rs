@@ -40,6 +40,9 @@ pub struct Context<'a> {
     /// The file's path relative to the folder of `ramguard.toml` (organisation requirements
     /// match it).
     pub path: &'a str,
+    /// The document is known to have no object with a key twice (its reader checked):
+    /// `duplicate-key` does not walk it. `false` unless a reader said so.
+    pub no_repeated_key: bool,
     statements: Vec<(&'a Node<'a>, std::sync::Arc<str>)>,
     /// Each model statement compiled for the evaluator, on first use: the rules that ask the
     /// evaluator about one action compile only the statements that may apply to it.
@@ -68,6 +71,7 @@ impl<'a> Context<'a> {
             policy,
             settings,
             path,
+            no_repeated_key: false,
             // A statement known only when the document is rendered is in the model, not here:
             // the rules that read the tree read objects.
             statements: statements
