@@ -110,24 +110,16 @@ pub fn read_input_within(path: &Path, limit: u64) -> Result<(String, Vec<u8>), S
     }
     let shown = path.display();
     let metadata = std::fs::metadata(path).map_err(|e| format!("{shown}: {e}"))?;
-    if !metadata.is_file() {
-        return Err(format!(
-            "{shown}: is {}, not a regular file",
-            kind_of(metadata.file_type())
-        ));
-    }
-    if metadata.len() > limit {
-        return Err(too_large(&shown.to_string(), limit));
-    }
+    refuse_unless_regular(&shown, &metadata, limit)?;
     read_regular_file_within(path, limit)
 }
 
 /// [`read_input_within`] for a path that the caller has just seen to be a regular file (`lint`'s
 /// walk, its check of a named path, the Terraform reader's of a file that `file()` names), never
-/// `-`: the file is opened first, without
-/// blocking, and checked through the open file. This spares a second lookup of the path (the
-/// kernel's path walk of a `stat` was 3-4 % of a lint's CPU time; the floor of issue 13 opens,
-/// then asks the open file, as this does), and what is read is what was checked.
+/// `-`: the file is opened first, without blocking, and checked through the open file. This
+/// spares a second lookup of the path (the kernel's path walk of a `stat` was 3-4 % of a lint's
+/// CPU time; the floor of issue 13 opens, then asks the open file, as this does), and what is
+/// read is what was checked.
 pub fn read_regular_file_within(path: &Path, limit: u64) -> Result<(String, Vec<u8>), String> {
     let shown = path.display();
     let mut options = std::fs::OpenOptions::new();
@@ -138,6 +130,18 @@ pub fn read_regular_file_within(path: &Path, limit: u64) -> Result<(String, Vec<
     std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK | libc::O_NOCTTY);
     let file = options.open(path).map_err(|e| format!("{shown}: {e}"))?;
     let metadata = file.metadata().map_err(|e| format!("{shown}: {e}"))?;
+    refuse_unless_regular(&shown, &metadata, limit)?;
+    let bytes = read_capped(file, limit, metadata.len()).map_err(|e| format!("{shown}: {e}"))?;
+    let name = path.to_string_lossy();
+    Ok((name.strip_prefix("./").unwrap_or(&name).to_string(), bytes))
+}
+
+/// Refuse what is not a regular file, or is larger than `limit`: the message says which.
+fn refuse_unless_regular(
+    shown: &std::path::Display<'_>,
+    metadata: &std::fs::Metadata,
+    limit: u64,
+) -> Result<(), String> {
     if !metadata.is_file() {
         return Err(format!(
             "{shown}: is {}, not a regular file",
@@ -147,9 +151,7 @@ pub fn read_regular_file_within(path: &Path, limit: u64) -> Result<(String, Vec<
     if metadata.len() > limit {
         return Err(too_large(&shown.to_string(), limit));
     }
-    let bytes = read_capped(file, limit, metadata.len()).map_err(|e| format!("{shown}: {e}"))?;
-    let name = path.to_string_lossy();
-    Ok((name.strip_prefix("./").unwrap_or(&name).to_string(), bytes))
+    Ok(())
 }
 
 /// Read at most `limit` bytes; one byte more means the input is too large (a file may grow
