@@ -381,6 +381,18 @@ pub struct Tree<'a> {
     pub repeats_a_key: bool,
 }
 
+impl Tree<'_> {
+    /// Every repeated key in the tree, as [`duplicates`] finds them; the tree is not searched
+    /// when the parser saw none.
+    pub fn duplicates(&self) -> Vec<Duplicate<'_>> {
+        if self.repeats_a_key {
+            duplicates(&self.root)
+        } else {
+            Vec::new()
+        }
+    }
+}
+
 /// [`parse`], and whether any object of the text has a key twice.
 pub fn parse_tree(text: &str) -> Result<Tree<'_>, SyntaxError> {
     parser::parse(text).map(|(root, repeats_a_key)| Tree { root, repeats_a_key })

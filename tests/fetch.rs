@@ -542,6 +542,29 @@ fn from_refuses_a_manifest_with_a_path_out_of_its_folder() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a file name of the audit"));
 }
 
+#[test]
+fn from_refuses_a_manifest_with_a_repeated_key() {
+    // Which `instance_id` counts would be a guess: the audit is refused, not replayed.
+    let dir = scratch("from-repeat");
+    std::fs::write(
+        dir.join("manifest.json"),
+        r#"{"format": "ramguard-fetch/1",
+            "statements": {"instance_id": "r-bp1zxszhcgatnx0001", "instance_id": "r-bp1zxszhcgatnx0002",
+                           "region": null, "context": [],
+                           "no_control_policies": true, "no_session_policy": true,
+                           "control_policies": [], "session_policy": null},
+            "calls": []}"#,
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ramguard"))
+        .args(["preflight", "--from", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("the key `instance_id` appears twice"), "{stderr}");
+}
+
 // --- `--region` (issue 11, section 2) ----------------------------------------------------------
 
 fn region_run(extra: &[&str]) -> (i32, Value, String) {

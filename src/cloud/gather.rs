@@ -154,17 +154,20 @@ fn fetch(api: &dyn Api, call: Call) -> Result<Result<Response, Option<String>>, 
         ))
     };
     let text = String::from_utf8(bytes).map_err(|_| not_understood("not UTF-8".into()))?;
-    let root = json::parse(&text).map_err(|e| not_understood(format!("not JSON ({})", e.message)))?;
-    if let Some(duplicate) = json::duplicates(&root).first() {
+    let tree = json::parse_tree(&text).map_err(|e| not_understood(format!("not JSON ({})", e.message)))?;
+    if let Some(duplicate) = tree.duplicates().first() {
         return Err(not_understood(format!(
             "the key `{}` appears twice",
             duplicate.again.key
         )));
     }
-    if root.as_object().is_none() {
-        return Err(not_understood(format!("a JSON {}, not an object", root.type_name())));
+    if tree.root.as_object().is_none() {
+        return Err(not_understood(format!(
+            "a JSON {}, not an object",
+            tree.root.type_name()
+        )));
     }
-    let root = root.into_owned();
+    let root = tree.root.into_owned();
     Ok(Ok(Response { call, root }))
 }
 

@@ -146,10 +146,11 @@ impl Replay {
         let shown = path.display().to_string();
         let bad = |what: &str| format!("{shown}: {what}; not a manifest written by `ramguard preflight --save`");
         let text = std::fs::read_to_string(&path).map_err(|e| format!("--from: {shown}: {e}"))?;
-        let root = json::parse(&text).map_err(|e| format!("{shown}: invalid JSON: {}", e.message))?;
-        if let Some(duplicate) = json::duplicates(&root).first() {
+        let tree = json::parse_tree(&text).map_err(|e| format!("{shown}: invalid JSON: {}", e.message))?;
+        if let Some(duplicate) = tree.duplicates().first() {
             return Err(bad(&format!("the key `{}` appears twice", duplicate.again.key)));
         }
+        let root = tree.root;
         if root.get("format").and_then(|m| m.value.as_str()) != Some(FORMAT) {
             return Err(bad(&format!("`format` is not `{FORMAT}`")));
         }

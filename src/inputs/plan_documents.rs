@@ -33,7 +33,7 @@ use std::collections::HashSet;
 
 use super::policy_file::{Content, Document, NotPolicy, Origin, PolicyFile};
 use super::terraform::DOCUMENT_ATTRIBUTES;
-use crate::json::{self, Node, SyntaxError, Value};
+use crate::json::{self, Node, SyntaxError, Tree, Value};
 use crate::rules::{Finding, duplicate_key, invalid_json, invisible_character, terraform_unknown_value};
 use crate::source::{SourceFile, Span};
 
@@ -88,11 +88,11 @@ pub fn looks_like_terraform_text(text: &str) -> bool {
     shown || raw_state
 }
 
-/// Read Terraform JSON (`root`, parsed from `source`): its documents, and findings, with the
+/// Read Terraform JSON (`tree`, parsed from `source`): its documents, and findings, with the
 /// source blanked but for the documents.
-pub fn read(source: &SourceFile, root: &Node) -> PolicyFile<'static> {
+pub fn read(source: &SourceFile, tree: &Tree) -> PolicyFile<'static> {
     let mut reader = Reader::new(&source.text);
-    let outcome = reader.terraform(root);
+    let outcome = reader.terraform(tree);
     let content = match outcome {
         Err(malformed) => {
             reader.findings.push(
@@ -140,14 +140,14 @@ pub fn broken(source: &SourceFile, error: &SyntaxError) -> PolicyFile<'static> {
 /// `text`, by address: for `--policy FILE#ADDRESS`, which tells a document's findings and its
 /// unknown value from the others'. Empty when the text is not Terraform JSON.
 pub fn regions(text: &str) -> Vec<(String, Span)> {
-    let Ok(root) = json::parse_past_bom(text).0 else {
+    let Ok(tree) = json::parse_tree_past_bom(text).0 else {
         return Vec::new();
     };
-    if !is_terraform_json(&root) {
+    if !is_terraform_json(&tree.root) {
         return Vec::new();
     }
     let mut reader = Reader::new(text);
-    let _ = reader.terraform(&root);
+    let _ = reader.terraform(&tree);
     reader.regions
 }
 
@@ -230,10 +230,11 @@ impl<'t> Reader<'t> {
         }
     }
 
-    fn terraform(&mut self, root: &Node) -> Read<()> {
+    fn terraform(&mut self, tree: &Tree) -> Read<()> {
+        let root = &tree.root;
         // A key repeated anywhere: which value counts would be this reader's guess (Terraform
         // never writes one). Said as an error, at the key; the rest is still read.
-        for duplicate in json::duplicates(root) {
+        for duplicate in tree.duplicates() {
             self.shown.push(duplicate.first.key_span);
             self.shown.push(duplicate.again.key_span);
             self.findings

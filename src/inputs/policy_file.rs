@@ -150,7 +150,7 @@ pub fn read_source(source: &Arc<SourceFile>) -> PolicyFile<'_> {
         Err(error) if plan_documents::looks_like_terraform_text(&source.text) => {
             return plan_documents::broken(source, error);
         }
-        Ok(tree) if plan_documents::is_terraform_json(&tree.root) => return plan_documents::read(source, &tree.root),
+        Ok(tree) if plan_documents::is_terraform_json(&tree.root) => return plan_documents::read(source, tree),
         _ => {}
     }
     let content = match parsed {
