@@ -110,6 +110,19 @@ fn main() {
             "  of which the process alone (`--version`): {:>7.1} ms (start, command line, catalogue, exit)",
             ms(start_only)
         );
+        // What a terminal or a CI log is shown: the corpus through the binary in the default
+        // format (every finding drawn with its snippet), beside `--format json`.
+        let [(human, _), (json, _)] = support::side_by_side(
+            5,
+            [&mut || run(&["lint".as_ref(), dir.as_os_str()]), &mut || {
+                run(&["lint".as_ref(), "--format".as_ref(), "json".as_ref(), dir.as_os_str()])
+            }],
+        );
+        println!(
+            "the corpus through the binary, default format: {:>6.1} ms (`--format json`: {:.1} ms)",
+            ms(human),
+            ms(json)
+        );
         peak_memory(&binary, &dir);
         support::preflight_peak_memory(&binary, dir.parent().unwrap_or(&dir));
     } else {
