@@ -287,11 +287,39 @@ pub enum ActionPatterns {
     OnFirstUse(Box<Deferred>),
 }
 
-/// The entries of [`ActionPatterns::OnFirstUse`].
+/// The entries of [`ActionPatterns::OnFirstUse`], written one after another (`ends[i]` is where
+/// entry `i` ends): two allocations for the list, where a box for each entry made most of the
+/// allocations of compiling a statement for the rules.
 #[derive(Debug, Clone)]
 pub struct Deferred {
-    texts: Box<[Box<str>]>,
+    joined: Box<str>,
+    ends: Box<[usize]>,
     compiled: std::sync::OnceLock<Arc<[Pattern]>>,
+}
+
+impl Deferred {
+    fn new<'t>(texts: impl ExactSizeIterator<Item = &'t str> + Clone) -> Self {
+        let mut joined = String::with_capacity(texts.clone().map(str::len).sum());
+        let ends = texts
+            .map(|text| {
+                joined.push_str(text);
+                joined.len()
+            })
+            .collect();
+        Self {
+            joined: joined.into_boxed_str(),
+            ends,
+            compiled: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The entries, in order.
+    fn texts(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(self.ends.iter().copied())
+            .map(|(start, end)| self.joined.get(start..end).unwrap_or_default())
+    }
 }
 
 impl Default for ActionPatterns {
@@ -301,13 +329,10 @@ impl Default for ActionPatterns {
 }
 
 impl ActionPatterns {
-    pub fn new<'t>(texts: impl ExactSizeIterator<Item = &'t str>, when: ActionsCompiled) -> Self {
+    pub fn new<'t>(texts: impl ExactSizeIterator<Item = &'t str> + Clone, when: ActionsCompiled) -> Self {
         match when {
             ActionsCompiled::Now => Self::Now(texts.map(Pattern::ignoring_case).collect()),
-            ActionsCompiled::OnFirstUse => Self::OnFirstUse(Box::new(Deferred {
-                texts: texts.map(Box::from).collect(),
-                compiled: std::sync::OnceLock::new(),
-            })),
+            ActionsCompiled::OnFirstUse => Self::OnFirstUse(Box::new(Deferred::new(texts))),
         }
     }
 
@@ -318,7 +343,7 @@ impl ActionPatterns {
             Self::Now(patterns) => patterns,
             Self::OnFirstUse(deferred) => deferred
                 .compiled
-                .get_or_init(|| deferred.texts.iter().map(|t| Pattern::ignoring_case(t)).collect()),
+                .get_or_init(|| deferred.texts().map(Pattern::ignoring_case).collect()),
         }
     }
 }
