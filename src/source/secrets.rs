@@ -45,8 +45,8 @@ pub fn is_secret_key(key: &str) -> bool {
         }
         return false;
     }
-    // Past ASCII, as the definition says: a letter or digit of another script is kept (and
-    // parts no word), and lowercasing may make ASCII of it (the Kelvin sign is a `k`).
+    // Past ASCII, as the definition says: a letter or digit of another script is kept, so it
+    // breaks a word it stands in, and lowercasing may make ASCII of it (the Kelvin sign is a `k`).
     for c in key.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase) {
         state = u8::try_from(c)
             .ok()
