@@ -522,46 +522,43 @@ fn save_refuses_a_folder_that_is_not_empty() {
     assert!(run.stderr.contains("not empty"), "{}", run.stderr);
 }
 
-#[test]
-fn from_refuses_a_manifest_with_a_path_out_of_its_folder() {
-    let dir = scratch("from-escape");
-    std::fs::write(
-        dir.join("manifest.json"),
-        r#"{"format": "ramguard-fetch/1",
-            "statements": {"instance_id": "r-bp1zxszhcgatnx0001", "region": null, "context": [],
-                           "no_control_policies": true, "no_session_policy": true,
-                           "control_policies": [], "session_policy": null},
-            "calls": [{"command": ["sts", "GetCallerIdentity"], "response": "../../etc/passwd"}]}"#,
-    )
-    .unwrap();
+/// `preflight --from` an audit folder holding only `manifest`: refused (exit 2); what it said.
+fn replay_refused(name: &str, manifest: &str) -> String {
+    let dir = scratch(name);
+    std::fs::write(dir.join("manifest.json"), manifest).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_ramguard"))
         .args(["preflight", "--from", dir.to_str().unwrap()])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not a file name of the audit"));
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn from_refuses_a_manifest_with_a_path_out_of_its_folder() {
+    let stderr = replay_refused(
+        "from-escape",
+        r#"{"format": "ramguard-fetch/1",
+            "statements": {"instance_id": "r-bp1zxszhcgatnx0001", "region": null, "context": [],
+                           "no_control_policies": true, "no_session_policy": true,
+                           "control_policies": [], "session_policy": null},
+            "calls": [{"command": ["sts", "GetCallerIdentity"], "response": "../../etc/passwd"}]}"#,
+    );
+    assert!(stderr.contains("not a file name of the audit"), "{stderr}");
 }
 
 #[test]
 fn from_refuses_a_manifest_with_a_repeated_key() {
     // Which `instance_id` counts would be a guess: the audit is refused, not replayed.
-    let dir = scratch("from-repeat");
-    std::fs::write(
-        dir.join("manifest.json"),
+    let stderr = replay_refused(
+        "from-repeat",
         r#"{"format": "ramguard-fetch/1",
             "statements": {"instance_id": "r-bp1zxszhcgatnx0001", "instance_id": "r-bp1zxszhcgatnx0002",
                            "region": null, "context": [],
                            "no_control_policies": true, "no_session_policy": true,
                            "control_policies": [], "session_policy": null},
             "calls": []}"#,
-    )
-    .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_ramguard"))
-        .args(["preflight", "--from", dir.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    );
     assert!(stderr.contains("the key `instance_id` appears twice"), "{stderr}");
 }
 
