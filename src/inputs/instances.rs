@@ -192,20 +192,15 @@ const EMPTY_STATE_KEYS: [&str; 3] = ["format_version", "terraform_version", "che
 /// Python and Terraform take the last), neither the APIs nor Terraform ever write one, and a
 /// repeat on the way to a value ramguard uses would decide its verdict.
 pub fn read(root: &Node) -> Result<Vec<Instance>, ShapeError> {
-    read_tree(root, true)
+    read_tree(root, &crate::json::duplicates(root))
 }
 
-/// [`read`], told whether the tree may repeat a key: the JSON reader says when none of its
-/// objects does, and the tree is then not searched again.
-fn read_tree(root: &Node, may_repeat_a_key: bool) -> Result<Vec<Instance>, ShapeError> {
+/// [`read`], the tree's repeated keys already found (by [`crate::json::Tree::duplicates`], which
+/// does not search a tree the JSON reader saw none in).
+fn read_tree<'n>(root: &'n Node<'n>, repeats: &[crate::json::Duplicate<'n>]) -> Result<Vec<Instance>, ShapeError> {
     if root.as_object().is_none() {
         return Err(error(root, format!("expected {FORMS}, found {}", root.type_name())));
     }
-    let repeats = if may_repeat_a_key {
-        crate::json::duplicates(root)
-    } else {
-        Vec::new()
-    };
     if let Some(repeat) = repeats.first() {
         return Err(ShapeError {
             message: format!(
@@ -905,7 +900,7 @@ pub fn load(path: &std::path::Path) -> Result<Vec<Instance>, String> {
     let tree = crate::json::parse_tree_past_bom(&text)
         .0
         .map_err(|e| format!("{}: invalid JSON: {}", at(e.span), e.message))?;
-    let mut instances = read_tree(&tree.root, tree.repeats_a_key).map_err(|e| {
+    let mut instances = read_tree(&tree.root, &tree.duplicates()).map_err(|e| {
         let first = e.first.map_or_else(String::new, |span| {
             let (line, column) = line_col(span.start);
             format!(" (first at line {line}, column {column})")
