@@ -198,7 +198,7 @@ impl PolicyFile<'_> {
 /// `no_repeated_key`: the parser saw no object of the text with a key twice.
 fn recognise<'a>(text: &str, root: Node<'a>, no_repeated_key: bool, findings: &mut Vec<Finding>) -> Content<'a> {
     if super::ros::is_template(&root) {
-        return super::ros::read_json_template(text, &root, findings);
+        return super::ros::read_json_template(text, &root, !no_repeated_key, findings);
     }
     let Some(members) = root.as_object() else {
         return match root
@@ -239,7 +239,7 @@ fn recognise<'a>(text: &str, root: Node<'a>, no_repeated_key: bool, findings: &m
             no_repeated_key,
         }]);
     }
-    let documents = read_responses(text, &root, findings);
+    let documents = read_responses(text, &root, !no_repeated_key, findings);
     if !documents.is_empty() {
         return Content::Documents(documents);
     }
@@ -283,7 +283,14 @@ const RESPONSES: &[(&str, &[Step])] = &[
 
 /// Every document a known response shape carries. A key repeated in an object on the way is a
 /// `duplicate-key` finding, and every value it holds is read: JSON leaves open which one counts.
-fn read_responses<'a>(text: &str, root: &Node<'a>, findings: &mut Vec<Finding>) -> Vec<Document<'a>> {
+/// `may_repeat_a_key`: false when the JSON reader saw no object of the text with a key twice
+/// (the wrapper's objects are then not searched again).
+fn read_responses<'a>(
+    text: &str,
+    root: &Node<'a>,
+    may_repeat_a_key: bool,
+    findings: &mut Vec<Finding>,
+) -> Vec<Document<'a>> {
     let mut documents = Vec::new();
     // `GetPolicy` documents `Policy.PolicyDocument` as deprecated: when the current
     // `DefaultPolicyVersion.PolicyDocument` is there, the old field is not read.
@@ -335,7 +342,8 @@ fn read_responses<'a>(text: &str, root: &Node<'a>, findings: &mut Vec<Finding>) 
             continue;
         }
         for (node, pointer) in through {
-            if let Some(members) = node.as_object()
+            if may_repeat_a_key
+                && let Some(members) = node.as_object()
                 && reported.insert(node.span)
             {
                 report_duplicates(members, &pointer, findings);

@@ -134,7 +134,7 @@ pub fn read_yaml(name: String, bytes: Vec<u8>) -> PolicyFile<'static> {
         }
         Ok((root, _)) if !is_template(&root) => Content::NotPolicy(NotPolicy::NotRosTemplate),
         Ok((root, yaml11_booleans)) => {
-            let content = read_template(text, &root, Syntax::Yaml, &mut findings);
+            let content = read_template(text, &root, Syntax::Yaml, true, &mut findings);
             if let Content::Documents(documents) = &content {
                 findings.extend(ambiguous_booleans(text, documents, &yaml11_booleans));
             }
@@ -174,9 +174,15 @@ fn ambiguous_booleans(text: &str, documents: &[Document], spans: &[Span]) -> Vec
         .collect()
 }
 
-/// A JSON file whose tree is a ROS template (the recognition hook of `policy_file`).
-pub fn read_json_template<'a>(text: &str, root: &Node<'a>, findings: &mut Vec<Finding>) -> Content<'a> {
-    read_template(text, root, Syntax::Json, findings)
+/// A JSON file whose tree is a ROS template (the recognition hook of `policy_file`);
+/// `may_repeat_a_key` is false when the JSON reader saw no object of it with a key twice.
+pub fn read_json_template<'a>(
+    text: &str,
+    root: &Node<'a>,
+    may_repeat_a_key: bool,
+    findings: &mut Vec<Finding>,
+) -> Content<'a> {
+    read_template(text, root, Syntax::Json, may_repeat_a_key, findings)
 }
 
 /// The finding for YAML that could not be read.
@@ -211,7 +217,13 @@ struct Reader<'t, 'a> {
     has_ram_resource: bool,
 }
 
-fn read_template<'a>(text: &str, root: &Node<'a>, syntax: Syntax, findings: &mut Vec<Finding>) -> Content<'a> {
+fn read_template<'a>(
+    text: &str,
+    root: &Node<'a>,
+    syntax: Syntax,
+    may_repeat_a_key: bool,
+    findings: &mut Vec<Finding>,
+) -> Content<'a> {
     let mut reader = Reader {
         text,
         syntax,
@@ -234,10 +246,11 @@ fn read_template<'a>(text: &str, root: &Node<'a>, syntax: Syntax, findings: &mut
     }
     // A key written twice anywhere in the template is as ambiguous as in a document: every one
     // outside the documents is reported here (those inside are the rule's, when it lints them).
-    let linted: Vec<Span> = reader.documents.iter().map(|d| d.root.span).collect();
-    let mut outside = Vec::new();
-    super::outside_duplicates(root, &linted, &mut Vec::new(), &mut outside);
-    findings.extend(outside);
+    // A template the JSON reader saw no repeat in is not walked again.
+    if may_repeat_a_key {
+        let linted: Vec<Span> = reader.documents.iter().map(|d| d.root.span).collect();
+        super::outside_duplicates(root, &linted, &mut Vec::new(), findings);
+    }
     findings.append(&mut reader.findings);
     Content::Documents(reader.documents)
 }

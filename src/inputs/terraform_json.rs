@@ -40,13 +40,13 @@ fn read_as(name: String, bytes: Vec<u8>, variables: bool) -> PolicyFile<'static>
         Err(not_utf8) => return not_utf8.unparsed(),
     };
     let text: &str = &source.text;
-    let (parsed, bom) = json::parse_past_bom(text);
+    let (parsed, bom) = json::parse_tree_past_bom(text);
     let mut findings = Vec::new();
     if bom {
         findings.push(invalid_json::byte_order_mark());
     }
-    let root = match parsed {
-        Ok(root) => root,
+    let (root, may_repeat_a_key) = match parsed {
+        Ok(tree) => (tree.root, tree.repeats_a_key),
         Err(error) => {
             findings.push(invalid_json::syntax(&error));
             return PolicyFile {
@@ -91,8 +91,11 @@ fn read_as(name: String, bytes: Vec<u8>, variables: bool) -> PolicyFile<'static>
     } else {
         // A key written twice is refused by Terraform; every one outside the documents is
         // reported here (those inside are the rule's).
-        let linted: Vec<Span> = reader.documents.iter().map(|d| d.root.span).collect();
-        super::outside_duplicates(&root, &linted, &mut Vec::new(), &mut findings);
+        // A file the JSON reader saw no repeat in is not walked again.
+        if may_repeat_a_key {
+            let linted: Vec<Span> = reader.documents.iter().map(|d| d.root.span).collect();
+            super::outside_duplicates(&root, &linted, &mut Vec::new(), &mut findings);
+        }
         findings.append(&mut reader.findings);
         Content::Documents(reader.documents)
     };
