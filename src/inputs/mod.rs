@@ -161,11 +161,25 @@ fn refuse_unless_regular(
 fn read_capped(reader: impl Read, limit: u64, expected: u64) -> Result<Vec<u8>, String> {
     // One byte more, where the read that finds the end lands.
     let room = usize::try_from(expected.min(limit)).map_or(0, |n| n.saturating_add(1));
-    let mut bytes = Vec::with_capacity(room);
-    reader
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
+    let mut reader = reader.take(limit.saturating_add(1));
+    let mut bytes = vec![0; room];
+    // A first read asking one byte more than the expected size: when it returns exactly that
+    // size, the end was reached (a file that grew since its size was read gives more, and is
+    // read on; fewer is read on too). `read_to_end` would ask again to see the end: a second
+    // system call for each of the thousands of files a lint reads (6 ms of the bench corpus's
+    // 35 ms of reading, about 3 % of its lint's CPU time). The room is zeroed first: reading
+    // into memory never written takes `unsafe`, which this crate forbids.
+    let first = loop {
+        match reader.read(&mut bytes) {
+            Ok(n) => break n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e.to_string()),
+        }
+    };
+    bytes.truncate(first);
+    if u64::try_from(first).ok() != Some(expected) {
+        reader.read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+    }
     if u64::try_from(bytes.len()).map_or(true, |len| len > limit) {
         return Err(too_large_message(limit));
     }
@@ -385,6 +399,49 @@ mod tests {
             );
         }
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A reader that hands out at most `step` bytes a call, and counts its calls.
+    struct Trickle<'a> {
+        rest: &'a [u8],
+        step: usize,
+        calls: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.calls += 1;
+            let n = buf.len().min(self.step).min(self.rest.len());
+            let (now, later) = self.rest.split_at(n);
+            buf.get_mut(..n).unwrap_or_default().copy_from_slice(now);
+            self.rest = later;
+            Ok(n)
+        }
+    }
+
+    /// A file of the size it said is read in one call; one that grew, shrank, or is handed out
+    /// in pieces is read to its end, nothing lost.
+    #[test]
+    fn a_file_of_the_size_it_said_is_read_in_one_call() {
+        let text = b"{\"Version\": \"1\"}";
+        for (expected, step) in [
+            (text.len(), usize::MAX),
+            (text.len() - 1, usize::MAX),
+            (text.len() + 1, usize::MAX),
+            (text.len(), 3),
+            (0, usize::MAX),
+        ] {
+            let mut reader = Trickle {
+                rest: text,
+                step,
+                calls: 0,
+            };
+            let bytes = read_capped(&mut reader, 1 << 20, expected as u64);
+            assert_eq!(bytes.as_deref(), Ok(&text[..]), "{expected} {step}");
+            // The end is seen by a call that reads nothing, unless the size said where it is.
+            let one_call = expected == text.len() && step == usize::MAX;
+            assert_eq!(reader.calls == 1, one_call, "{expected} {step}: {} calls", reader.calls);
+        }
     }
 
     #[test]
