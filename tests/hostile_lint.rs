@@ -285,6 +285,34 @@ fn lint_text(name: &str, text: &str) -> (String, i32, Value) {
     (path, code, report)
 }
 
+/// A `Deny` that writes `Resource` twice is not read as its first: which one counts is
+/// ambiguous, so it is not taken to cover every instance (the model is told by the reader
+/// whether a document repeats a key, and then searches it). Written once, it is.
+#[test]
+fn a_deny_with_a_repeated_key_is_not_read_as_its_first_value() {
+    let policy = |deny_resources: &str| {
+        format!(
+            r#"{{"Version": "1", "Statement": [
+                {{"Effect": "Allow", "Action": "kvstore:DeleteInstance", "Resource": "*"}},
+                {{"Effect": "Deny", "Action": "kvstore:DeleteInstance", {deny_resources}}}]}}"#
+        )
+    };
+    let (_, code, report) = lint_text(
+        "repeated-resource",
+        &policy(r#""Resource": "*", "Resource": "acs:kvstore:*:*:instance/r-bp1""#),
+    );
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(names(&report), ["unscoped-delete", "duplicate-key"], "{report}");
+    let (_, code, report) = lint_text("one-resource", &policy(r#""Resource": "*""#));
+    assert_eq!((code, names(&report)), (0, vec!["shadowed-statement"]), "{report}");
+    // Nor is an `Allow` that writes `Action` twice said to be shadowed by its first.
+    let text = r#"{"Version": "1", "Statement": [
+        {"Effect": "Allow", "Action": "kvstore:DeleteInstance", "Action": "kvstore:CreateInstance", "Resource": "*"},
+        {"Effect": "Deny", "Action": "kvstore:DeleteInstance", "Resource": "*"}]}"#;
+    let (_, code, report) = lint_text("repeated-action", text);
+    assert_eq!((code, names(&report)), (1, vec!["duplicate-key"]), "{report}");
+}
+
 #[test]
 fn an_invisible_character_is_an_error_at_its_exact_place() {
     // Written as an escape, raw, and a bidirectional control: each found, each shown escaped.

@@ -7,7 +7,9 @@
 //! `Deny` (a `Deny` pattern with `?` is not trusted to cover a `*`). Statements with
 //! `NotResource` are left out, on either side: what they cover is not a list of patterns.
 //!
-//! Statements with values only Terraform knows are left out too, on either side.
+//! Statements with values only Terraform knows are left out too, on either side, and so are
+//! statements the model does not read whole (a key written twice, `Action` beside `NotAction`:
+//! which value RAM reads is not known, and the finding would be a guess).
 //!
 //! ## Why is this bad?
 //! It is dead weight at best; more often the two statements disagree about what the policy is
@@ -59,7 +61,12 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         .policy
         .statements
         .iter()
-        .filter(|s| matches!(s.effect, Some((Effect::Deny, _))) && s.conditions.is_empty() && s.unknown.is_empty())
+        .filter(|s| {
+            matches!(s.effect, Some((Effect::Deny, _)))
+                && s.conditions.is_empty()
+                && s.unknown.is_empty()
+                && s.unmodelled.is_empty()
+        })
         .filter_map(|s| {
             let actions = s.actions.as_ref().filter(|a| !a.negated)?;
             let resources = s.resources.as_ref().filter(|_| !s.not_resource)?;
@@ -80,7 +87,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
         .policy
         .statements
         .iter()
-        .filter(|s| s.is_allow() && s.unknown.is_empty())
+        .filter(|s| s.is_allow() && s.unknown.is_empty() && s.unmodelled.is_empty())
     {
         let (Some(actions), Some(resources)) = (
             allow.actions.as_ref().filter(|a| !a.negated),
