@@ -288,7 +288,11 @@ fn lint_tree(
     path: &str,
 ) -> Vec<Finding> {
     let statements = crate::policy::statement_nodes(root);
-    let policy = Policy::from_statement_nodes_as(&statements, kind);
+    let policy = if no_repeated_key {
+        Policy::from_statement_nodes_without_repeats(&statements, kind)
+    } else {
+        Policy::from_statement_nodes_as(&statements, kind)
+    };
     let mut ctx = Context::new(root, statements, &policy, settings, path);
     ctx.no_repeated_key = no_repeated_key;
     let mut findings = Vec::new();

@@ -326,13 +326,46 @@ impl<'a> Policy<'a> {
 
     /// [`Policy::from_statement_nodes`], of the kind the document's place says when it says one.
     pub fn from_statement_nodes_as(nodes: &[(usize, &'a Node<'a>, Arc<str>)], kind: Option<PolicyKind>) -> Self {
+        Self::build(nodes, kind, Repeats::Search)
+    }
+
+    /// [`Policy::from_statement_nodes_as`] for a document in which its reader found no object
+    /// with a key twice ([`crate::json::Tree::repeats_a_key`]): its objects are not searched
+    /// again (a search of every statement, operator and key object of every document linted).
+    pub fn from_statement_nodes_without_repeats(
+        nodes: &[(usize, &'a Node<'a>, Arc<str>)],
+        kind: Option<PolicyKind>,
+    ) -> Self {
+        Self::build(nodes, kind, Repeats::NoneFound)
+    }
+
+    fn build(nodes: &[(usize, &'a Node<'a>, Arc<str>)], kind: Option<PolicyKind>, repeats: Repeats) -> Self {
         Self {
             kind: kind.unwrap_or_else(|| kind_of(nodes)),
             statements: nodes
                 .iter()
-                .map(|(index, node, pointer)| statement(node, *index, pointer.clone()))
+                .map(|(index, node, pointer)| statement(node, *index, pointer.clone(), repeats))
                 .collect(),
         }
+    }
+}
+
+/// Whether the model searches a statement's objects for a key written twice (which it records
+/// as unmodelled), or the document's reader found none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Repeats {
+    Search,
+    NoneFound,
+}
+
+impl Repeats {
+    /// The keys `members` has more than once (none, when the reader found none).
+    fn of<'a>(self, members: &'a [Member<'a>]) -> impl Iterator<Item = &'a str> {
+        let mut repeats = Vec::new();
+        if self == Self::Search {
+            crate::json::repeats(members, &mut repeats);
+        }
+        repeats.into_iter().map(|d| d.again.key.as_ref())
     }
 }
 
@@ -488,7 +521,7 @@ impl<'n> Elements<'n> {
     }
 }
 
-fn statement<'a>(node: &'a Node<'a>, index: usize, pointer: Arc<str>) -> Statement<'a> {
+fn statement<'a>(node: &'a Node<'a>, index: usize, pointer: Arc<str>, repeats: Repeats) -> Statement<'a> {
     if let Value::Unknown(what) = &node.value {
         return unknown_statement(node, what, index, pointer);
     }
@@ -520,12 +553,20 @@ fn statement<'a>(node: &'a Node<'a>, index: usize, pointer: Arc<str>) -> Stateme
     // The values only known when the document is rendered (never, in a JSON file), found while
     // checking what the model reads: a list of plain strings is not searched twice.
     let mut unknown = Vec::new();
-    let unmodelled = unmodelled_elements(node, &pointer, &mut unknown);
+    let unmodelled = unmodelled_elements(node, &pointer, &mut unknown, repeats);
     let condition_unknowns = unknown.iter().any(|u: &UnknownValue| u.element == "Condition");
     let mut unmodelled_conditions = Vec::new();
     let conditions = elements
         .condition
-        .map(|m| conditions(&m.value, &pointer, &mut unmodelled_conditions, condition_unknowns))
+        .map(|m| {
+            conditions(
+                &m.value,
+                &pointer,
+                &mut unmodelled_conditions,
+                condition_unknowns,
+                repeats,
+            )
+        })
         .unwrap_or_default();
     Statement {
         index,
@@ -624,7 +665,7 @@ fn first_unknown(node: &Node) -> Option<String> {
 
 /// What of a statement's elements the model does not capture (the conditions' own parts are
 /// checked as they are read).
-fn unmodelled_elements(node: &Node, pointer: &str, unknown: &mut Vec<UnknownValue>) -> Vec<String> {
+fn unmodelled_elements(node: &Node, pointer: &str, unknown: &mut Vec<UnknownValue>, repeats: Repeats) -> Vec<String> {
     let mut out = Vec::new();
     let members = node.as_object().unwrap_or_default();
     // Which of the lists ([`LIST_ELEMENTS`]) the statement has.
@@ -660,16 +701,13 @@ fn unmodelled_elements(node: &Node, pointer: &str, unknown: &mut Vec<UnknownValu
             out.push(format!("the statement has both `{one}` and `{other}`"));
         }
     }
-    out.extend(repeated(members).map(|key| format!("`{key}` appears twice in the statement")));
+    // Which value of a key written twice counts is ambiguous (readers disagree).
+    out.extend(
+        repeats
+            .of(members)
+            .map(|key| format!("`{key}` appears twice in the statement")),
+    );
     out
-}
-
-/// The keys an object has more than once: which value counts is ambiguous (readers disagree).
-/// Each member whose key an earlier member has, in order.
-fn repeated<'a>(members: &'a [crate::json::Member<'a>]) -> impl Iterator<Item = &'a str> {
-    let mut repeats = Vec::new();
-    crate::json::repeats(members, &mut repeats);
-    repeats.into_iter().map(|d| d.again.key.as_ref())
 }
 
 /// A string, or an array of strings only.
@@ -687,6 +725,7 @@ fn conditions<'a>(
     statement: &str,
     unmodelled: &mut Vec<String>,
     unknowns: bool,
+    repeats: Repeats,
 ) -> Vec<Condition<'a>> {
     let Some(operators) = node.as_object() else {
         unmodelled.push(match first_unknown(node).filter(|_| unknowns) {
@@ -703,7 +742,11 @@ fn conditions<'a>(
             .map(|op| op.value.as_object().map_or(0, <[crate::json::Member]>::len))
             .sum(),
     );
-    unmodelled.extend(repeated(operators).map(|op| format!("the condition operator `{op}` appears twice")));
+    unmodelled.extend(
+        repeats
+            .of(operators)
+            .map(|op| format!("the condition operator `{op}` appears twice")),
+    );
     // Each key's pointer is written in this one buffer, then copied once into its own: the
     // operator's pointer, then the key's token after it.
     let mut pointer = String::with_capacity(statement.len() + 64);
@@ -725,8 +768,11 @@ fn conditions<'a>(
             });
             continue;
         };
-        unmodelled
-            .extend(repeated(keys).map(|key| format!("the condition key `{key}` appears twice under `{}`", op.key)));
+        unmodelled.extend(
+            repeats
+                .of(keys)
+                .map(|key| format!("the condition key `{key}` appears twice under `{}`", op.key)),
+        );
         for key in keys {
             pointer.truncate(keys_at);
             push_pointer_token(&mut pointer, &key.key);
