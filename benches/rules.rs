@@ -45,19 +45,28 @@ fn main() {
         .map(|(name, bytes)| policy_file::source(name, bytes).unwrap())
         .collect();
     let files: Vec<_> = sources.iter().map(policy_file::read_source).collect();
-    let documents: Vec<(&Node, Option<PolicyKind>)> = files
+    // With whether the reader saw a repeated key: `lint` builds the model and runs the rules
+    // without searching again for one when it saw none.
+    let documents: Vec<(&Node, Option<PolicyKind>, bool)> = files
         .iter()
         .filter_map(|file| match &file.content {
             Content::Documents(documents) => Some(documents),
             _ => None,
         })
         .flatten()
-        .map(|document| (&document.root, document.kind_hint()))
+        .map(|document| (&document.root, document.kind_hint(), document.no_repeated_key))
         .collect();
+    let model_of = |nodes: &[_], kind, no_repeated_key| {
+        if no_repeated_key {
+            Policy::from_statement_nodes_without_repeats(nodes, kind)
+        } else {
+            Policy::from_statement_nodes_as(nodes, kind)
+        }
+    };
     let model = support::median(RUNS, || {
-        for &(root, kind) in &documents {
+        for &(root, kind, no_repeated_key) in &documents {
             let nodes = ramguard::policy::statement_nodes(root);
-            std::hint::black_box(Policy::from_statement_nodes_as(&nodes, kind));
+            std::hint::black_box(model_of(&nodes, kind, no_repeated_key));
         }
     });
 
@@ -67,10 +76,11 @@ fn main() {
     let mut runs: Vec<Vec<Duration>> = Vec::new();
     for _ in 0..RUNS {
         let mut spent = vec![Duration::ZERO; rules::ALL.len()];
-        for &(root, kind) in &documents {
+        for &(root, kind, no_repeated_key) in &documents {
             let nodes = ramguard::policy::statement_nodes(root);
-            let policy = Policy::from_statement_nodes_as(&nodes, kind);
-            let ctx = Context::new(root, nodes, &policy, &settings, "bench.json");
+            let policy = model_of(&nodes, kind, no_repeated_key);
+            let mut ctx = Context::new(root, nodes, &policy, &settings, "bench.json");
+            ctx.no_repeated_key = no_repeated_key;
             let mut findings = Vec::new();
             for (rule, spent) in rules::ALL.iter().zip(&mut spent) {
                 let started = Instant::now();
