@@ -56,17 +56,10 @@ fn main() {
         .flatten()
         .map(|document| (&document.root, document.kind_hint(), document.no_repeated_key))
         .collect();
-    let model_of = |nodes: &[_], kind, no_repeated_key| {
-        if no_repeated_key {
-            Policy::from_statement_nodes_without_repeats(nodes, kind)
-        } else {
-            Policy::from_statement_nodes_as(nodes, kind)
-        }
-    };
     let model = support::median(RUNS, || {
         for &(root, kind, no_repeated_key) in &documents {
             let nodes = ramguard::policy::statement_nodes(root);
-            std::hint::black_box(model_of(&nodes, kind, no_repeated_key));
+            std::hint::black_box(Policy::from_read_statement_nodes(&nodes, kind, no_repeated_key));
         }
     });
 
@@ -78,7 +71,7 @@ fn main() {
         let mut spent = vec![Duration::ZERO; rules::ALL.len()];
         for &(root, kind, no_repeated_key) in &documents {
             let nodes = ramguard::policy::statement_nodes(root);
-            let policy = model_of(&nodes, kind, no_repeated_key);
+            let policy = Policy::from_read_statement_nodes(&nodes, kind, no_repeated_key);
             let mut ctx = Context::new(root, nodes, &policy, &settings, "bench.json");
             ctx.no_repeated_key = no_repeated_key;
             let mut findings = Vec::new();

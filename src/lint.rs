@@ -288,11 +288,7 @@ fn lint_tree(
     path: &str,
 ) -> Vec<Finding> {
     let statements = crate::policy::statement_nodes(root);
-    let policy = if no_repeated_key {
-        Policy::from_statement_nodes_without_repeats(&statements, kind)
-    } else {
-        Policy::from_statement_nodes_as(&statements, kind)
-    };
+    let policy = Policy::from_read_statement_nodes(&statements, kind, no_repeated_key);
     let mut ctx = Context::new(root, statements, &policy, settings, path);
     ctx.no_repeated_key = no_repeated_key;
     let mut findings = Vec::new();

@@ -329,14 +329,21 @@ impl<'a> Policy<'a> {
         Self::build(nodes, kind, Repeats::Search)
     }
 
-    /// [`Policy::from_statement_nodes_as`] for a document in which its reader found no object
-    /// with a key twice ([`crate::json::Tree::repeats_a_key`]): its objects are not searched
-    /// again (a search of every statement, operator and key object of every document linted).
-    pub fn from_statement_nodes_without_repeats(
+    /// [`Policy::from_statement_nodes_as`], told what the document's reader found:
+    /// `no_repeated_key` when no object of it has a key twice ([`crate::json::Tree::repeats_a_key`]
+    /// false), and its objects are then not searched again (a search of every statement,
+    /// operator and key object of every document linted).
+    pub fn from_read_statement_nodes(
         nodes: &[(usize, &'a Node<'a>, Arc<str>)],
         kind: Option<PolicyKind>,
+        no_repeated_key: bool,
     ) -> Self {
-        Self::build(nodes, kind, Repeats::NoneFound)
+        let repeats = if no_repeated_key {
+            Repeats::NoneFound
+        } else {
+            Repeats::Search
+        };
+        Self::build(nodes, kind, repeats)
     }
 
     fn build(nodes: &[(usize, &'a Node<'a>, Arc<str>)], kind: Option<PolicyKind>, repeats: Repeats) -> Self {
