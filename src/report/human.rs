@@ -10,7 +10,7 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, So
 
 use super::escape;
 use super::excerpt::{self, Excerpt};
-use crate::lint::LintReport;
+use crate::lint::{FileReport, LintReport};
 use crate::rules::{Finding, Severity};
 use crate::source::SourceFile;
 
@@ -184,19 +184,21 @@ pub fn render_finding(out: &mut String, source: &SourceFile, finding: &Finding, 
 /// Every finding, then one summary line.
 pub fn render(report: &LintReport, style: Style) -> String {
     use rayon::prelude::*;
+    let draw = |file: &FileReport| {
+        let mut out = String::new();
+        for finding in &file.findings {
+            render_finding(&mut out, &file.source, finding, style);
+        }
+        out
+    };
     // Drawing a finding costs more than finding it: files are drawn on every core, and joined
-    // in their order.
-    let drawn: Vec<String> = report
-        .files
-        .par_iter()
-        .map(|file| {
-            let mut out = String::new();
-            for finding in &file.findings {
-                render_finding(&mut out, &file.source, finding, style);
-            }
-            out
-        })
-        .collect();
+    // in their order. One file (a pre-commit hook's usual call) is drawn on this thread:
+    // starting the pool's threads would cost more than the file.
+    let drawn: Vec<String> = if report.files.len() < 2 {
+        report.files.iter().map(draw).collect()
+    } else {
+        report.files.par_iter().map(draw).collect()
+    };
     let mut out = drawn.concat();
     let summary = super::json::Summary::of(report);
     // Documents and files both: a Terraform file or a plan holds several documents, and a
