@@ -299,6 +299,21 @@ fn is_terraform_extension(extension: &std::ffi::OsStr) -> bool {
     extension.eq_ignore_ascii_case("tf") || extension.eq_ignore_ascii_case("tfvars")
 }
 
+/// The duplicate keys of a template's wrapper: [`outside_duplicates`] of `root` around the
+/// `documents` read from it. `may_repeat_a_key`: false when the JSON reader saw no object of the
+/// text with a key twice, and the wrapper is not walked again.
+pub(crate) fn wrapper_duplicates(
+    root: &crate::json::Node,
+    documents: &[policy_file::Document],
+    may_repeat_a_key: bool,
+    out: &mut Vec<crate::rules::Finding>,
+) {
+    if may_repeat_a_key {
+        let linted: Vec<crate::source::Span> = documents.iter().map(|d| d.root.span).collect();
+        outside_duplicates(root, &linted, &mut Vec::new(), out);
+    }
+}
+
 /// The duplicate keys of `node` outside the spans of `linted` documents, with their pointers:
 /// a template's wrapper (ROS, `.tf.json`) is refused with a key written twice, as the tool
 /// refuses it; inside a document the `duplicate-key` rule reports it.

@@ -158,7 +158,7 @@ pub fn read_source(source: &Arc<SourceFile>) -> PolicyFile<'_> {
             findings.push(invalid_json::syntax(&error));
             Content::Unparsed
         }
-        Ok(tree) => recognise(&source.text, tree.root, !tree.repeats_a_key, &mut findings),
+        Ok(tree) => recognise(&source.text, tree.root, tree.repeats_a_key, &mut findings),
     };
     if bom && !matches!(content, Content::NotPolicy(_)) {
         findings.insert(0, invalid_json::byte_order_mark());
@@ -195,10 +195,11 @@ impl PolicyFile<'_> {
     }
 }
 
-/// `no_repeated_key`: the parser saw no object of the text with a key twice.
-fn recognise<'a>(text: &str, root: Node<'a>, no_repeated_key: bool, findings: &mut Vec<Finding>) -> Content<'a> {
+/// `may_repeat_a_key`: false when the JSON reader saw no object of the text with a key twice
+/// ([`crate::json::Tree::repeats_a_key`]), as each reader below takes it.
+fn recognise<'a>(text: &str, root: Node<'a>, may_repeat_a_key: bool, findings: &mut Vec<Finding>) -> Content<'a> {
     if super::ros::is_template(&root) {
-        return super::ros::read_json_template(text, &root, !no_repeated_key, findings);
+        return super::ros::read_json_template(text, &root, may_repeat_a_key, findings);
     }
     let Some(members) = root.as_object() else {
         return match root
@@ -236,10 +237,10 @@ fn recognise<'a>(text: &str, root: Node<'a>, no_repeated_key: bool, findings: &m
         return Content::Documents(vec![Document {
             root,
             origin: Origin::Bare,
-            no_repeated_key,
+            no_repeated_key: !may_repeat_a_key,
         }]);
     }
-    let documents = read_responses(text, &root, !no_repeated_key, findings);
+    let documents = read_responses(text, &root, may_repeat_a_key, findings);
     if !documents.is_empty() {
         return Content::Documents(documents);
     }

@@ -246,11 +246,7 @@ fn read_template<'a>(
     }
     // A key written twice anywhere in the template is as ambiguous as in a document: every one
     // outside the documents is reported here (those inside are the rule's, when it lints them).
-    // A template the JSON reader saw no repeat in is not walked again.
-    if may_repeat_a_key {
-        let linted: Vec<Span> = reader.documents.iter().map(|d| d.root.span).collect();
-        super::outside_duplicates(root, &linted, &mut Vec::new(), findings);
-    }
+    super::wrapper_duplicates(root, &reader.documents, may_repeat_a_key, findings);
     findings.append(&mut reader.findings);
     Content::Documents(reader.documents)
 }

@@ -91,11 +91,7 @@ fn read_as(name: String, bytes: Vec<u8>, variables: bool) -> PolicyFile<'static>
     } else {
         // A key written twice is refused by Terraform; every one outside the documents is
         // reported here (those inside are the rule's).
-        // A file the JSON reader saw no repeat in is not walked again.
-        if may_repeat_a_key {
-            let linted: Vec<Span> = reader.documents.iter().map(|d| d.root.span).collect();
-            super::outside_duplicates(&root, &linted, &mut Vec::new(), &mut findings);
-        }
+        super::wrapper_duplicates(&root, &reader.documents, may_repeat_a_key, &mut findings);
         findings.append(&mut reader.findings);
         Content::Documents(reader.documents)
     };
