@@ -242,13 +242,7 @@ pub fn lint_file(file: &policy_file::PolicyFile, settings: &Settings, path: &str
         Content::Unparsed => {}
         Content::Documents(documents) => {
             for document in documents {
-                let mut found = lint_tree(
-                    &document.root,
-                    document.kind_hint(),
-                    document.no_repeated_key,
-                    settings,
-                    path,
-                );
+                let mut found = lint_read_document(document, settings, path);
                 if let Some(address) = document.address() {
                     let address: std::sync::Arc<str> = address.into();
                     for finding in &mut found {
@@ -262,35 +256,45 @@ pub fn lint_file(file: &policy_file::PolicyFile, settings: &Settings, path: &str
     Some(findings)
 }
 
-/// Run every rule over one document.
+/// Run every rule over one document of a read file, told what its reader knows of it.
+pub fn lint_read_document(document: &policy_file::Document, settings: &Settings, path: &str) -> Vec<Finding> {
+    lint_tree(&document.root, Reading::of(document), settings, path)
+}
+
+/// Run every rule over one document, given alone (its reader's knowledge is not at hand).
 pub fn lint_document(root: &crate::json::Node, settings: &Settings, path: &str) -> Vec<Finding> {
-    lint_document_as(root, None, settings, path)
+    lint_tree(root, Reading::default(), settings, path)
 }
 
-/// Run every rule over one document, of the kind its place says (a Terraform trust-policy
-/// attribute) when it says one.
-pub fn lint_document_as(
-    root: &crate::json::Node,
+/// What the reader of a document knows of it beyond its tree (nothing, for a tree given
+/// alone).
+#[derive(Debug, Default, Clone, Copy)]
+struct Reading {
+    /// The kind its place says ([`policy_file::Document::kind_hint`]).
     kind: Option<crate::policy::PolicyKind>,
-    settings: &Settings,
-    path: &str,
-) -> Vec<Finding> {
-    lint_tree(root, kind, false, settings, path)
-}
-
-/// [`lint_document_as`], told whether the document is known to have no object with a key
-/// twice (a [`policy_file::Document`] says so when its reader checked).
-fn lint_tree(
-    root: &crate::json::Node,
-    kind: Option<crate::policy::PolicyKind>,
+    /// Known to have no object with a key twice ([`policy_file::Document::no_repeated_key`]).
     no_repeated_key: bool,
-    settings: &Settings,
-    path: &str,
-) -> Vec<Finding> {
+    /// Handed to RAM by ROS ([`policy_file::Document::through_ros`]).
+    through_ros: bool,
+}
+
+impl Reading {
+    fn of(document: &policy_file::Document) -> Self {
+        Self {
+            kind: document.kind_hint(),
+            no_repeated_key: document.no_repeated_key,
+            through_ros: document.through_ros(),
+        }
+    }
+}
+
+/// Run every rule over one document, told what its reader knows of it.
+fn lint_tree(root: &crate::json::Node, reading: Reading, settings: &Settings, path: &str) -> Vec<Finding> {
     let statements = crate::policy::statement_nodes(root);
-    let policy = Policy::from_read_statement_nodes(&statements, kind, no_repeated_key);
+    let policy = Policy::from_read_statement_nodes(&statements, reading.kind, reading.no_repeated_key);
     let mut ctx = Context::new(root, statements, &policy, settings, path);
-    ctx.no_repeated_key = no_repeated_key;
+    ctx.no_repeated_key = reading.no_repeated_key;
+    ctx.through_ros = reading.through_ros;
     let mut findings = Vec::new();
     for rule in settings.rules_run.iter() {
         (rule.check)(&ctx, &mut findings);

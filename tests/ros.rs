@@ -380,3 +380,36 @@ fn the_hook_takes_yaml_and_passes_yaml_that_is_not_a_template() {
     ]);
     assert_eq!(code, 1, "{stdout}{stderr}");
 }
+
+/// `Version: 1`, a number, is RAM's error where the author hands the document to RAM (a bare
+/// file, Terraform's JSON syntax), and a warning where ROS does: ROS reads `Version` as a
+/// String property and likely sends `"1"` (Alibaba's own stack-group role templates write the
+/// trust policy's `Version: 1` unquoted). Either way it is said.
+#[test]
+fn a_number_version_is_an_error_unless_ros_hands_the_document_over() {
+    let trust = r#"{"Version": 1, "Statement": [{"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"RAM": ["acs:ram::1234567890123456:root"]}}]}"#;
+    let ros_yaml = "ROSTemplateFormatVersion: '2015-09-01'\nResources:\n  ExecutionRole:\n    Type: ALIYUN::RAM::Role\n    Properties:\n      RoleName: execution\n      AssumeRolePolicyDocument:\n        Version: 1\n        Statement:\n          - Action: sts:AssumeRole\n            Effect: Allow\n            Principal:\n              RAM:\n                - acs:ram::1234567890123456:root\n";
+    let ros_json = format!(
+        r#"{{"ROSTemplateFormatVersion": "2015-09-01", "Resources": {{"ExecutionRole": {{"Type": "ALIYUN::RAM::Role", "Properties": {{"RoleName": "execution", "AssumeRolePolicyDocument": {trust}}}}}}}}}"#
+    );
+    let tf_json = format!(
+        r#"{{"resource": {{"alicloud_ram_role": {{"execution": {{"name": "execution", "assume_role_policy_document": {trust:?}}}}}}}}}"#
+    );
+    for (name, text, expected) in [
+        ("trust.json", trust.to_string(), Severity::Error),
+        ("role.tf.json", tf_json, Severity::Error),
+        ("role.yaml", ros_yaml.to_string(), Severity::Warning),
+        ("role.json", ros_json, Severity::Warning),
+    ] {
+        let (source, _, findings) = read(name, text.into_bytes());
+        let versions: Vec<&Finding> = findings.iter().filter(|f| f.rule.name == "invalid-version").collect();
+        let rendered = render(&source, &findings);
+        assert_eq!(versions.len(), 1, "{name}: {rendered}");
+        assert_eq!(versions[0].severity, expected, "{name}: {rendered}");
+        assert_eq!(
+            source.text.get(versions[0].span.start..versions[0].span.end),
+            Some("1"),
+            "{name}"
+        );
+    }
+}

@@ -278,12 +278,7 @@ fn selected_at<'f>(
     let selected = held.select(address);
     let mut findings = selected.findings.clone();
     if let [document] = selected.documents.as_slice() {
-        findings.extend(lint::lint_document_as(
-            &document.root,
-            document.kind_hint(),
-            settings,
-            name,
-        ));
+        findings.extend(lint::lint_read_document(document, settings, name));
     }
     refuse_errors(file, findings, config)?;
     Ok((address.clone(), selected))

@@ -20,11 +20,15 @@ pub enum Origin {
     Bare,
     /// The file is a RAM API response; the document is the value at `pointer` (of the response).
     Response { api: &'static str, pointer: String },
-    /// The document is a value of a Terraform (or ROS) file, named as the tool names it:
+    /// The document is a value of a Terraform file, named as Terraform names it:
     /// `alicloud_ram_policy.teardown`, `data.alicloud_ram_policy_document.assume`,
     /// `local.policy_json`, `module.ops.alicloud_ram_policy.p` in a plan. Not unique: a
     /// resource can hold two documents, and a file can write one name twice.
     Address(String),
+    /// The document is a property of a resource of a ROS template, named `Resources.<LogicalId>`
+    /// (an inline policy `Resources.<LogicalId>.Policies[i]`). ROS reads it by the resource
+    /// type's property schema before RAM sees it ([`Document::through_ros`]).
+    RosResource(String),
 }
 
 impl Document<'_> {
@@ -43,9 +47,16 @@ impl Document<'_> {
     /// The document's name inside its file, when the file names it (Terraform, ROS).
     pub fn address(&self) -> Option<&str> {
         match &self.origin {
-            Origin::Address(address) => Some(address),
+            Origin::Address(address) | Origin::RosResource(address) => Some(address),
             Origin::Bare | Origin::Response { .. } => None,
         }
+    }
+
+    /// Whether ROS, not the author, hands the document to RAM: its schema types a policy
+    /// document's `Version` as a String, and ROS is expected (not verified) to send a number
+    /// written there as a string, as Alibaba's own templates assume (`invalid-version`).
+    pub fn through_ros(&self) -> bool {
+        matches!(self.origin, Origin::RosResource(_))
     }
 }
 
@@ -409,7 +420,7 @@ fn read_carried<'a>(text: &str, node: &Node<'a>, origin: &Origin, findings: &mut
         _ => {
             let path = match origin {
                 Origin::Response { pointer, .. } => pointer.trim_start_matches('/').replace('/', "."),
-                Origin::Bare | Origin::Address(_) => String::new(),
+                Origin::Bare | Origin::Address(_) | Origin::RosResource(_) => String::new(),
             };
             findings.push(invalid_element_type::not_a_document(node, &path));
             None

@@ -361,7 +361,7 @@ impl<'a> Reader<'_, 'a> {
         };
         self.documents.push(Document {
             root,
-            origin: Origin::Address(address.to_string()),
+            origin: Origin::RosResource(address.to_string()),
             no_repeated_key: false,
         });
     }

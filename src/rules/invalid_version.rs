@@ -5,6 +5,16 @@
 //! `"2012-10-17"`, an empty string. A `Version` only Terraform knows (`var.version`) is not
 //! reported: it may be `"1"`.
 //!
+//! In a ROS template the number `1` is a warning, not an error: ROS reads a policy document by
+//! its resource type's schema, which types `Version` as a String, before RAM sees it, and is
+//! expected to send the number as the string `"1"`. That is not verified: ROS's documentation
+//! says nothing of converting, but Alibaba's own templates write `Version: 1` in trust
+//! policies (`aliyun/ros-templates`, the stack-group roles), and the engine ROS's templates
+//! resemble, OpenStack Heat, turns a number given for a String property into a string. Quote it
+//! (`Version: '1'`, as most of Alibaba's templates do) so that nothing depends on it.
+//! `simulate` and `preflight` refuse the document all the same, as they refuse every finding of
+//! an error rule.
+//!
 //! ## Why is this bad?
 //! RAM's policy language has exactly one version, written as the string `"1"`. Anything else is
 //! refused, and `"2012-10-17"` is the tell-tale of a policy copied from AWS IAM whose actions and
@@ -49,6 +59,20 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             format!("`Version` is `\"{s}\"`"),
             "write `\"Version\": \"1\"`".to_string(),
         ),
+        Value::Number(n) if n == "1" && ctx.through_ros => {
+            sink.push(
+                Finding::new(
+                    &RULE,
+                    version.span,
+                    "`Version` is the number 1, which ROS likely sends to RAM as the string `\"1\"`",
+                )
+                .severity(Severity::Warning)
+                .label("RAM takes only the string `\"1\"`")
+                .pointer("/Version")
+                .help("quote it (`Version: '1'` in YAML, `\"Version\": \"1\"` in JSON), so that nothing depends on ROS converting it"),
+            );
+            return;
+        }
         Value::Number(n) if n == "1" => (
             "`Version` is the number 1, not the string `\"1\"`".to_string(),
             "write `\"Version\": \"1\"`, with quotes".to_string(),
