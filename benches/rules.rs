@@ -15,10 +15,10 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use ramguard::inputs::policy_file::{self, Content};
-use ramguard::json::Node;
-use ramguard::policy::{Policy, PolicyKind};
-use ramguard::rules::{self, Context};
+use ramguard::inputs::policy_file::{self, Content, Document};
+use ramguard::lint;
+use ramguard::policy::Policy;
+use ramguard::rules;
 use ramguard::settings::Settings;
 
 use support::corpus::FILES;
@@ -45,21 +45,23 @@ fn main() {
         .map(|(name, bytes)| policy_file::source(name, bytes).unwrap())
         .collect();
     let files: Vec<_> = sources.iter().map(policy_file::read_source).collect();
-    // With whether the reader saw a repeated key: `lint` builds the model and runs the rules
-    // without searching again for one when it saw none.
-    let documents: Vec<(&Node, Option<PolicyKind>, bool)> = files
+    let documents: Vec<&Document> = files
         .iter()
         .filter_map(|file| match &file.content {
             Content::Documents(documents) => Some(documents),
             _ => None,
         })
         .flatten()
-        .map(|document| (&document.root, document.kind_hint(), document.no_repeated_key))
         .collect();
+    // With what the reader knows (whether it saw a repeated key), as `lint` builds it.
     let model = support::median(RUNS, || {
-        for &(root, kind, no_repeated_key) in &documents {
-            let nodes = ramguard::policy::statement_nodes(root);
-            std::hint::black_box(Policy::from_read_statement_nodes(&nodes, kind, no_repeated_key));
+        for document in &documents {
+            let nodes = ramguard::policy::statement_nodes(&document.root);
+            std::hint::black_box(Policy::from_read_statement_nodes(
+                &nodes,
+                document.kind_hint(),
+                document.no_repeated_key,
+            ));
         }
     });
 
@@ -69,18 +71,16 @@ fn main() {
     let mut runs: Vec<Vec<Duration>> = Vec::new();
     for _ in 0..RUNS {
         let mut spent = vec![Duration::ZERO; rules::ALL.len()];
-        for &(root, kind, no_repeated_key) in &documents {
-            let nodes = ramguard::policy::statement_nodes(root);
-            let policy = Policy::from_read_statement_nodes(&nodes, kind, no_repeated_key);
-            let mut ctx = Context::new(root, nodes, &policy, &settings, "bench.json");
-            ctx.no_repeated_key = no_repeated_key;
-            let mut findings = Vec::new();
-            for (rule, spent) in rules::ALL.iter().zip(&mut spent) {
-                let started = Instant::now();
-                (rule.check)(&ctx, &mut findings);
-                *spent += started.elapsed();
-            }
-            std::hint::black_box(findings);
+        for document in &documents {
+            lint::in_context(document, &settings, "bench.json", |ctx| {
+                let mut findings = Vec::new();
+                for (rule, spent) in rules::ALL.iter().zip(&mut spent) {
+                    let started = Instant::now();
+                    (rule.check)(ctx, &mut findings);
+                    *spent += started.elapsed();
+                }
+                std::hint::black_box(findings);
+            });
         }
         runs.push(spent);
     }

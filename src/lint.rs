@@ -290,16 +290,39 @@ impl Reading {
 
 /// Run every rule over one document, told what its reader knows of it.
 fn lint_tree(root: &crate::json::Node, reading: Reading, settings: &Settings, path: &str) -> Vec<Finding> {
+    in_context_of(root, reading, settings, path, |ctx| {
+        let mut findings = Vec::new();
+        for rule in settings.rules_run.iter() {
+            (rule.check)(ctx, &mut findings);
+        }
+        findings
+    })
+}
+
+/// `f` given what the rules see of one document of a read file (its tree, its model, what its
+/// reader knows), built as `lint` builds it: the rules bench times each rule in it.
+pub fn in_context<T>(
+    document: &policy_file::Document,
+    settings: &Settings,
+    path: &str,
+    f: impl FnOnce(&Context) -> T,
+) -> T {
+    in_context_of(&document.root, Reading::of(document), settings, path, f)
+}
+
+fn in_context_of<T>(
+    root: &crate::json::Node,
+    reading: Reading,
+    settings: &Settings,
+    path: &str,
+    f: impl FnOnce(&Context) -> T,
+) -> T {
     let statements = crate::policy::statement_nodes(root);
     let policy = Policy::from_read_statement_nodes(&statements, reading.kind, reading.no_repeated_key);
     let mut ctx = Context::new(root, statements, &policy, settings, path);
     ctx.no_repeated_key = reading.no_repeated_key;
     ctx.through_ros = reading.through_ros;
-    let mut findings = Vec::new();
-    for rule in settings.rules_run.iter() {
-        (rule.check)(&ctx, &mut findings);
-    }
-    findings
+    f(&ctx)
 }
 
 /// By position, then code.
