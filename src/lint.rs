@@ -274,8 +274,8 @@ struct Reading {
     kind: Option<crate::policy::PolicyKind>,
     /// Known to have no object with a key twice ([`policy_file::Document::no_repeated_key`]).
     no_repeated_key: bool,
-    /// Handed to RAM by ROS ([`policy_file::Document::through_ros`]).
-    through_ros: bool,
+    /// Read by ROS's schema before RAM sees it ([`policy_file::Document::typed_by_ros`]).
+    typed_by_ros: bool,
 }
 
 impl Reading {
@@ -283,7 +283,7 @@ impl Reading {
         Self {
             kind: document.kind_hint(),
             no_repeated_key: document.no_repeated_key,
-            through_ros: document.through_ros(),
+            typed_by_ros: document.typed_by_ros(),
         }
     }
 }
@@ -321,7 +321,7 @@ fn in_context_of<T>(
     let policy = Policy::from_read_statement_nodes(&statements, reading.kind, reading.no_repeated_key);
     let mut ctx = Context::new(root, statements, &policy, settings, path);
     ctx.no_repeated_key = reading.no_repeated_key;
-    ctx.through_ros = reading.through_ros;
+    ctx.typed_by_ros = reading.typed_by_ros;
     f(&ctx)
 }
 

@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use ramguard::inputs::policy_file::Content;
+use ramguard::inputs::policy_file::{Content, NotPolicy};
 use ramguard::rules::{Finding, Severity};
 
 fn documents(content: &Content) -> Vec<String> {
@@ -382,9 +382,11 @@ fn the_hook_takes_yaml_and_passes_yaml_that_is_not_a_template() {
 }
 
 /// `Version: 1`, a number, is RAM's error where the author hands the document to RAM (a bare
-/// file, Terraform's JSON syntax), and a warning where ROS does: ROS reads `Version` as a
-/// String property and likely sends `"1"` (Alibaba's own stack-group role templates write the
-/// trust policy's `Version: 1` unquoted). Either way it is said.
+/// file, Terraform's JSON syntax, JSON text in a template), and a warning where ROS reads the
+/// document by its schema (a map in a RAM resource): ROS reads `Version` as a String property
+/// and likely sends `"1"` (Alibaba's own stack-group role templates write the trust policy's
+/// `Version: 1` unquoted). A control policy's document is a String property: sent as written.
+/// Either way it is said.
 #[test]
 fn a_number_version_is_an_error_unless_ros_hands_the_document_over() {
     let trust = r#"{"Version": 1, "Statement": [{"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"RAM": ["acs:ram::1234567890123456:root"]}}]}"#;
@@ -395,11 +397,17 @@ fn a_number_version_is_an_error_unless_ros_hands_the_document_over() {
     let tf_json = format!(
         r#"{{"resource": {{"alicloud_ram_role": {{"execution": {{"name": "execution", "assume_role_policy_document": {trust:?}}}}}}}}}"#
     );
+    let ros_text = format!(
+        r#"{{"ROSTemplateFormatVersion": "2015-09-01", "Resources": {{"ExecutionRole": {{"Type": "ALIYUN::RAM::Role", "Properties": {{"RoleName": "execution", "AssumeRolePolicyDocument": {trust:?}}}}}}}}}"#
+    );
+    let control_map = "ROSTemplateFormatVersion: '2015-09-01'\nResources:\n  NoRelease:\n    Type: ALIYUN::ResourceManager::ControlPolicy\n    Properties:\n      ControlPolicyName: no-release\n      PolicyType: ControlPolicy\n      PolicyDocument:\n        Version: 1\n        Statement:\n          - Effect: Deny\n            Action: kvstore:DeleteInstance\n            Resource: '*'\n";
     for (name, text, expected) in [
         ("trust.json", trust.to_string(), Severity::Error),
         ("role.tf.json", tf_json, Severity::Error),
         ("role.yaml", ros_yaml.to_string(), Severity::Warning),
         ("role.json", ros_json, Severity::Warning),
+        ("role-text.json", ros_text, Severity::Error),
+        ("control.yaml", control_map.to_string(), Severity::Error),
     ] {
         let (source, _, findings) = read(name, text.into_bytes());
         let versions: Vec<&Finding> = findings.iter().filter(|f| f.rule.name == "invalid-version").collect();
@@ -412,4 +420,37 @@ fn a_number_version_is_an_error_unless_ros_hands_the_document_over() {
             "{name}"
         );
     }
+}
+
+/// ROS's mark does not hide what stands beside it: a JSON file with `ROSTemplateFormatVersion`
+/// and no RAM resource is read for what else it is (a policy document, an API response), and
+/// skipped only when it is nothing else.
+#[test]
+fn the_ros_mark_does_not_hide_a_document_beside_it() {
+    let beside = r#"{"ROSTemplateFormatVersion": "2015-09-01", "Version": "1", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
+    let response = r#"{"ROSTemplateFormatVersion": "2015-09-01", "RequestId": "X", "PolicyVersion": {"VersionId": "v1", "IsDefaultVersion": true, "PolicyDocument": "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"kvstore:DeleteInstance\", \"Resource\": \"*\"}]}"}}"#;
+    for (name, text, rules) in [
+        ("beside.json", beside, &["unknown-element", "full-admin"][..]),
+        ("response.json", response, &["invalid-version"][..]),
+    ] {
+        let (source, content, findings) = read(name, text.as_bytes().to_vec());
+        let rendered = render(&source, &findings);
+        assert!(
+            matches!(content, Content::Documents(ref d) if d.len() == 1),
+            "{name}: {rendered}"
+        );
+        for rule in rules {
+            assert!(
+                findings.iter().any(|f| f.rule.name == *rule),
+                "{name}: {rule} in {rendered}"
+            );
+        }
+    }
+    // The mark alone is a template without a RAM resource, skipped as one.
+    let (_, content, findings) = read("empty.json", br#"{"ROSTemplateFormatVersion": "2015-09-01"}"#.to_vec());
+    assert!(
+        matches!(content, Content::NotPolicy(NotPolicy::RosWithoutRam)),
+        "{content:?}"
+    );
+    assert!(findings.is_empty());
 }

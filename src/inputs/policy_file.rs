@@ -26,9 +26,10 @@ pub enum Origin {
     /// resource can hold two documents, and a file can write one name twice.
     Address(String),
     /// The document is a property of a resource of a ROS template, named `Resources.<LogicalId>`
-    /// (an inline policy `Resources.<LogicalId>.Policies[i]`). ROS reads it by the resource
-    /// type's property schema before RAM sees it ([`Document::through_ros`]).
-    RosResource(String),
+    /// (an inline policy `Resources.<LogicalId>.Policies[i]`). `typed`: written as a map where
+    /// ROS's schema types it as one, which ROS reads by that schema before RAM sees it
+    /// ([`Document::typed_by_ros`]); JSON text, or a control policy's, is sent as written.
+    RosResource { address: String, typed: bool },
 }
 
 impl Document<'_> {
@@ -47,16 +48,16 @@ impl Document<'_> {
     /// The document's name inside its file, when the file names it (Terraform, ROS).
     pub fn address(&self) -> Option<&str> {
         match &self.origin {
-            Origin::Address(address) | Origin::RosResource(address) => Some(address),
+            Origin::Address(address) | Origin::RosResource { address, .. } => Some(address),
             Origin::Bare | Origin::Response { .. } => None,
         }
     }
 
-    /// Whether ROS, not the author, hands the document to RAM: its schema types a policy
-    /// document's `Version` as a String, and ROS is expected (not verified) to send a number
-    /// written there as a string, as Alibaba's own templates assume (`invalid-version`).
-    pub fn through_ros(&self) -> bool {
-        matches!(self.origin, Origin::RosResource(_))
+    /// Whether ROS reads the document by its schema before RAM sees it: a map in a RAM
+    /// resource, whose schema types `Version` as a String. ROS is expected (not verified) to send
+    /// a number written there as a string, as Alibaba's own templates assume (`invalid-version`).
+    pub fn typed_by_ros(&self) -> bool {
+        matches!(self.origin, Origin::RosResource { typed: true, .. })
     }
 }
 
@@ -209,9 +210,30 @@ impl PolicyFile<'_> {
 /// `may_repeat_a_key`: false when the JSON reader saw no object of the text with a key twice
 /// ([`crate::json::Tree::repeats_a_key`]), as each reader below takes it.
 fn recognise<'a>(text: &str, root: Node<'a>, may_repeat_a_key: bool, findings: &mut Vec<Finding>) -> Content<'a> {
-    if super::ros::is_template(&root) {
-        return super::ros::read_json_template(text, &root, may_repeat_a_key, findings);
+    if !super::ros::is_template(&root) {
+        return recognise_not_template(text, root, may_repeat_a_key, findings);
     }
+    match super::ros::read_json_template(text, &root, may_repeat_a_key, findings) {
+        // A template without a RAM resource is read for what else it may be: ROS's mark beside
+        // a policy document's `Statement`, or in an API response, must not make it pass unread.
+        Content::NotPolicy(NotPolicy::RosWithoutRam) => {
+            match recognise_not_template(text, root, may_repeat_a_key, findings) {
+                Content::NotPolicy(NotPolicy::NoPolicyMark) => Content::NotPolicy(NotPolicy::RosWithoutRam),
+                content => content,
+            }
+        }
+        content => content,
+    }
+}
+
+/// [`recognise`] of what is not read as a ROS template: a document, an API response, or a file
+/// that only looks like one.
+fn recognise_not_template<'a>(
+    text: &str,
+    root: Node<'a>,
+    may_repeat_a_key: bool,
+    findings: &mut Vec<Finding>,
+) -> Content<'a> {
     let Some(members) = root.as_object() else {
         return match root
             .as_array()
@@ -420,7 +442,7 @@ fn read_carried<'a>(text: &str, node: &Node<'a>, origin: &Origin, findings: &mut
         _ => {
             let path = match origin {
                 Origin::Response { pointer, .. } => pointer.trim_start_matches('/').replace('/', "."),
-                Origin::Bare | Origin::Address(_) | Origin::RosResource(_) => String::new(),
+                Origin::Bare | Origin::Address(_) | Origin::RosResource { .. } => String::new(),
             };
             findings.push(invalid_element_type::not_a_document(node, &path));
             None

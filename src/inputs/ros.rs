@@ -33,26 +33,59 @@ use crate::source::{SourceFile, Span};
 /// The key that makes a file a ROS template.
 pub const MARK: &str = "ROSTemplateFormatVersion";
 
-/// The RAM resource types of ROS that hold policy documents: the properties that are a
-/// document, and whether `Policies[].PolicyDocument` holds inline ones. Checked against ROS's
-/// resource reference (`ALIYUN::RAM::ManagedPolicy`, `::Role`, `::User`, `::Group`; see the
-/// README).
-pub const RAM_RESOURCES: &[(&str, &[&str], bool)] = &[
+/// A resource type of ROS that holds policy documents.
+#[derive(Debug)]
+struct RamResource {
+    kind: &'static str,
+    /// The properties that are a document.
+    documents: &'static [&'static str],
+    /// Whether `Policies[].PolicyDocument` holds inline ones.
+    inline_policies: bool,
+    /// Whether ROS's schema types its documents as Maps (`Version` a String, which ROS likely
+    /// converts a number to: `invalid-version`); a document written as JSON text in them is
+    /// sent as written all the same.
+    typed_maps: bool,
+}
+
+/// The RAM resource types of ROS that hold policy documents. Checked against ROS's resource
+/// reference (`ALIYUN::RAM::ManagedPolicy`, `::Role`, `::User`, `::Group`; see the README).
+const RAM_RESOURCES: &[RamResource] = &[
     // ROS sends `PolicyDocumentUnchecked` instead of `PolicyDocument` when both are set: both
     // are linted, since either may be the one sent.
-    (
-        "ALIYUN::RAM::ManagedPolicy",
-        &["PolicyDocument", "PolicyDocumentUnchecked"],
-        false,
-    ),
+    RamResource {
+        kind: "ALIYUN::RAM::ManagedPolicy",
+        documents: &["PolicyDocument", "PolicyDocumentUnchecked"],
+        inline_policies: false,
+        typed_maps: true,
+    },
     // A trust policy.
-    ("ALIYUN::RAM::Role", &["AssumeRolePolicyDocument"], true),
-    ("ALIYUN::RAM::User", &[], true),
-    ("ALIYUN::RAM::Group", &[], true),
+    RamResource {
+        kind: "ALIYUN::RAM::Role",
+        documents: &["AssumeRolePolicyDocument"],
+        inline_policies: true,
+        typed_maps: true,
+    },
+    RamResource {
+        kind: "ALIYUN::RAM::User",
+        documents: &[],
+        inline_policies: true,
+        typed_maps: true,
+    },
+    RamResource {
+        kind: "ALIYUN::RAM::Group",
+        documents: &[],
+        inline_policies: true,
+        typed_maps: true,
+    },
     // A control policy of Resource Directory, as JSON text (ROS's resource reference,
     // "ALIYUN::ResourceManager::ControlPolicy": `PolicyDocument`, a String of up to 2,048
     // characters), as Terraform's `alicloud_resource_manager_control_policy` is read.
-    ("ALIYUN::ResourceManager::ControlPolicy", &["PolicyDocument"], false),
+    RamResource {
+        kind: "ALIYUN::ResourceManager::ControlPolicy",
+        documents: &["PolicyDocument"],
+        inline_policies: false,
+        typed_maps: false,
+    },
 ];
 
 /// ROS resource types that attach a policy to a principal or a folder.
@@ -260,8 +293,8 @@ impl<'a> Reader<'_, 'a> {
             .iter()
             .filter(|m| m.key == "Type")
             .filter_map(|m| m.value.as_str())
-            .filter_map(|kind| RAM_RESOURCES.iter().find(|(k, ..)| *k == kind));
-        for (_, document_properties, inline_policies) in kinds {
+            .filter_map(|kind| RAM_RESOURCES.iter().find(|resource| resource.kind == kind));
+        for resource in kinds {
             self.has_ram_resource = true;
             let address = format!("Resources.{logical_id}");
             for properties in members.iter().filter(|m| m.key == "Properties") {
@@ -272,11 +305,11 @@ impl<'a> Reader<'_, 'a> {
                     continue;
                 }
                 for property in properties.value.as_object().unwrap_or_default() {
-                    if document_properties.contains(&property.key.as_ref()) {
+                    if resource.documents.contains(&property.key.as_ref()) {
                         let path = format!("{address}.Properties.{}", property.key);
-                        self.document(&property.value, &address, &path);
-                    } else if *inline_policies && property.key == "Policies" {
-                        self.policies(&property.value, &address);
+                        self.document(&property.value, &address, &path, resource.typed_maps);
+                    } else if resource.inline_policies && property.key == "Policies" {
+                        self.policies(&property.value, &address, resource.typed_maps);
                     }
                 }
             }
@@ -284,7 +317,7 @@ impl<'a> Reader<'_, 'a> {
     }
 
     /// `Policies`: a list of `{PolicyName, PolicyDocument, ...}`.
-    fn policies(&mut self, node: &Node<'a>, address: &str) {
+    fn policies(&mut self, node: &Node<'a>, address: &str, typed_maps: bool) {
         if let Some((span, what)) = function(node) {
             self.findings
                 .push(terraform_unknown_value::finding_for(Tool::Ros, span, &what, 0));
@@ -304,13 +337,14 @@ impl<'a> Reader<'_, 'a> {
                 .filter(|m| m.key == "PolicyDocument")
             {
                 let path = format!("{address}.PolicyDocument");
-                self.document(&member.value, &address, &path);
+                self.document(&member.value, &address, &path, typed_maps);
             }
         }
     }
 
     /// A document property's value: a map (as ROS takes it), or a string holding JSON.
-    fn document(&mut self, node: &Node<'a>, address: &str, path: &str) {
+    /// `typed_maps`: the property is a Map of ROS's schema ([`RamResource::typed_maps`]).
+    fn document(&mut self, node: &Node<'a>, address: &str, path: &str, typed_maps: bool) {
         if let Some((span, what)) = function(node) {
             // The whole document is only known to ROS: nothing of it can be linted.
             let mut unknown = Vec::new();
@@ -361,7 +395,11 @@ impl<'a> Reader<'_, 'a> {
         };
         self.documents.push(Document {
             root,
-            origin: Origin::RosResource(address.to_string()),
+            origin: Origin::RosResource {
+                address: address.to_string(),
+                // A map ROS's schema reads; JSON text is sent as written.
+                typed: typed_maps && node.as_object().is_some(),
+            },
             no_repeated_key: false,
         });
     }

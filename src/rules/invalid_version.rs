@@ -5,9 +5,12 @@
 //! `"2012-10-17"`, an empty string. A `Version` only Terraform knows (`var.version`) is not
 //! reported: it may be `"1"`.
 //!
-//! In a ROS template the number `1` is a warning, not an error: ROS reads a policy document by
-//! its resource type's schema, which types `Version` as a String, before RAM sees it, and is
-//! expected to send the number as the string `"1"`. That is not verified: ROS's documentation
+//! In a ROS template the number `1` of a document written as a map in a RAM resource
+//! (`ALIYUN::RAM::ManagedPolicy`, `Role`, `User`, `Group`) is a warning, not an error: ROS reads
+//! such a document by the resource type's schema, which types `Version` as a String, before RAM
+//! sees it, and is expected to send the number as the string `"1"`. A document written as JSON
+//! text, or a control policy's (a String property), is sent as written: an error there, as
+//! everywhere else. That is not verified: ROS's documentation
 //! says nothing of converting, but Alibaba's own templates write `Version: 1` in trust
 //! policies (`aliyun/ros-templates`, the stack-group roles), and the engine ROS's templates
 //! resemble, OpenStack Heat, turns a number given for a String property into a string. Quote it
@@ -59,7 +62,7 @@ fn check(ctx: &Context<'_>, sink: &mut Vec<Finding>) {
             format!("`Version` is `\"{s}\"`"),
             "write `\"Version\": \"1\"`".to_string(),
         ),
-        Value::Number(n) if n == "1" && ctx.through_ros => {
+        Value::Number(n) if n == "1" && ctx.typed_by_ros => {
             sink.push(
                 Finding::new(
                     &RULE,

@@ -43,9 +43,9 @@ pub struct Context<'a> {
     /// The document is known to have no object with a key twice (its reader checked):
     /// `duplicate-key` does not walk it. `false` unless a reader said so.
     pub no_repeated_key: bool,
-    /// The document is a ROS template's ([`crate::inputs::policy_file::Document::through_ros`]):
-    /// ROS reads it by its property schema before RAM does. `false` unless a reader said so.
-    pub through_ros: bool,
+    /// ROS reads the document by its schema before RAM does
+    /// ([`crate::inputs::policy_file::Document::typed_by_ros`]). `false` unless a reader said so.
+    pub typed_by_ros: bool,
     statements: Vec<(&'a Node<'a>, std::sync::Arc<str>)>,
     /// Each model statement compiled for the evaluator, on first use: the rules that ask the
     /// evaluator about one action compile only the statements that may apply to it.
@@ -75,7 +75,7 @@ impl<'a> Context<'a> {
             settings,
             path,
             no_repeated_key: false,
-            through_ros: false,
+            typed_by_ros: false,
             // A statement known only when the document is rendered is in the model, not here:
             // the rules that read the tree read objects.
             statements: statements
