@@ -446,6 +446,19 @@ fn the_ros_mark_does_not_hide_a_document_beside_it() {
             );
         }
     }
+    // Beside a RAM resource, the template is read, and the policy's elements beside the mark are
+    // an error: neither ROS nor RAM reads them.
+    let both = r#"{"ROSTemplateFormatVersion": "2015-09-01", "Resources": {"P": {"Type": "ALIYUN::RAM::ManagedPolicy", "Properties": {"PolicyDocument": {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "ecs:DescribeInstances", "Resource": "*"}]}}}}, "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
+    let (source, content, findings) = read("both.json", both.as_bytes().to_vec());
+    let rendered = render(&source, &findings);
+    assert!(
+        matches!(content, Content::Documents(ref d) if d.len() == 1),
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains("1:244-1:255 RG020 unrecognised-document error: `Statement` stands beside"),
+        "{rendered}"
+    );
     // The mark alone is a template without a RAM resource, skipped as one.
     let (_, content, findings) = read("empty.json", br#"{"ROSTemplateFormatVersion": "2015-09-01"}"#.to_vec());
     assert!(

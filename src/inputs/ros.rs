@@ -24,10 +24,10 @@ pub mod yaml;
 
 use std::sync::Arc;
 
-use super::policy_file::{Content, Document, NotPolicy, Origin, PolicyFile};
+use super::policy_file::{Content, Document, NotPolicy, Origin, PolicyFile, Unrecognised};
 use crate::json::{self, Node, PathStep, Value};
 use crate::rules::terraform_unknown_value::{self, Tool};
-use crate::rules::{Finding, invalid_element_type, invalid_json, invisible_character};
+use crate::rules::{Finding, Severity, invalid_element_type, invalid_json, invisible_character, unrecognised_document};
 use crate::source::{SourceFile, Span};
 
 /// The key that makes a file a ROS template.
@@ -280,6 +280,26 @@ fn read_template<'a>(
     // A key written twice anywhere in the template is as ambiguous as in a document: every one
     // outside the documents is reported here (those inside are the rule's, when it lints them).
     super::wrapper_duplicates(root, &reader.documents, may_repeat_a_key, findings);
+    // A policy document's elements beside the mark: ROS has no such section, and a document no
+    // `Resources`. Whichever tool reads the file, its author meant something it is not (without
+    // a RAM resource, the file is read as the document it may be: see `policy_file`).
+    for element in root
+        .as_object()
+        .unwrap_or_default()
+        .iter()
+        .filter(|m| m.key == "Version" || m.key == "Statement")
+    {
+        findings.push(unrecognised_document::finding(&Unrecognised {
+            span: element.key_span,
+            message: format!(
+                "`{}` stands beside `{MARK}`: a ROS template has no such section, and ROS reads none of it",
+                element.key
+            ),
+            help: "move the policy into a resource's `PolicyDocument` (`ALIYUN::RAM::ManagedPolicy`), or into a file of its own"
+                .into(),
+            severity: Severity::Error,
+        }));
+    }
     findings.append(&mut reader.findings);
     Content::Documents(reader.documents)
 }
