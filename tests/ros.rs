@@ -352,6 +352,31 @@ fn yaml_11_booleans_in_a_document_are_ambiguous() {
     assert!(!rendered.contains("`on`"), "{rendered}");
 }
 
+/// `095` is the string `"095"` to YAML 1.1 and the number 95 to YAML 1.2, a number JSON cannot
+/// write. Alibaba's own templates (`aliyun/ros-templates`, eight of them) tag ECS resources
+/// `Value: 095`: outside a document it is no policy's business, and the template's documents are
+/// linted; in a document it is an error, and the value is unknown (never guessed).
+#[test]
+fn yaml_numbers_json_cannot_write_are_errors_only_in_a_document() {
+    let template = |value: &str| {
+        format!(
+            "ROSTemplateFormatVersion: '2015-09-01'\nResources:\n  Sg:\n    Type: ALIYUN::ECS::SecurityGroup\n    Properties:\n      Tags:\n      - Key: best_practice\n        Value: 095\n  P:\n    Type: ALIYUN::RAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '1'\n        Statement:\n          - Effect: Allow\n            Action: ecs:DescribeInstances\n            Resource: {value}\n"
+        )
+    };
+    let (source, content, findings) = read("template.yaml", template("'*'").into_bytes());
+    assert_eq!(documents(&content), ["Resources.P"]);
+    assert!(findings.is_empty(), "{}", render(&source, &findings));
+
+    let (source, content, findings) = read("template.yaml", template("0x2A").into_bytes());
+    assert_eq!(documents(&content), ["Resources.P"]);
+    let rendered = render(&source, &findings);
+    assert!(
+        rendered.contains("17:23-17:27 RG001 invalid-json error: `0x2A` is a YAML number JSON cannot write"),
+        "{rendered}"
+    );
+    assert!(!rendered.contains("`095`"), "{rendered}");
+}
+
 /// The hook hands YAML files over; pre-commit names every staged one, and YAML that is not a
 /// ROS template passes, while a broken template fails.
 #[test]

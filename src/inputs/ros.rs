@@ -157,7 +157,7 @@ pub fn read_yaml(name: String, bytes: Vec<u8>) -> PolicyFile<'static> {
         None => (text, 0),
     };
     let mut findings = Vec::new();
-    let content = match yaml::parse_noting_booleans(body, base) {
+    let content = match yaml::parse_noting_ambiguities(body, base) {
         // Broken YAML is only reported in a file that says it is a template: a repository's
         // other YAML (CI workflows, compose files with anchors) is none of ramguard's business.
         Err(_) if !text.contains(MARK) => Content::NotPolicy(NotPolicy::NotRosTemplate),
@@ -166,10 +166,10 @@ pub fn read_yaml(name: String, bytes: Vec<u8>) -> PolicyFile<'static> {
             Content::Unparsed
         }
         Ok((root, _)) if !is_template(&root) => Content::NotPolicy(NotPolicy::NotRosTemplate),
-        Ok((root, yaml11_booleans)) => {
+        Ok((root, ambiguous)) => {
             let content = read_template(text, &root, Syntax::Yaml, true, &mut findings);
             if let Content::Documents(documents) = &content {
-                findings.extend(ambiguous_booleans(text, documents, &yaml11_booleans));
+                findings.extend(ambiguous_scalars(text, documents, &ambiguous));
             }
             content
         }
@@ -181,28 +181,40 @@ pub fn read_yaml(name: String, bytes: Vec<u8>) -> PolicyFile<'static> {
     }
 }
 
-/// A plain `yes`, `no`, `on`, `off`, `y` or `n` in a document: a boolean to a YAML 1.1 loader,
-/// a string to YAML 1.2 (which ramguard reads). ROS does not say which it applies, so the
-/// document's meaning is open: reported, for the author to write what is meant.
-fn ambiguous_booleans(text: &str, documents: &[Document], spans: &[Span]) -> Vec<Finding> {
-    spans
+/// The plain scalars of a document whose meaning depends on the YAML version ROS applies, which
+/// it does not say ([`yaml::Ambiguity`]): reported, for the author to write what is meant. Those
+/// outside every document (an ECS tag's `Value: 095` in Alibaba's own templates) are no policy's
+/// business.
+fn ambiguous_scalars(text: &str, documents: &[Document], notes: &[(Span, yaml::Ambiguity)]) -> Vec<Finding> {
+    notes
         .iter()
-        .filter(|span| {
+        .filter(|(span, _)| {
             documents
                 .iter()
                 .any(|d| d.root.span.start <= span.start && span.end <= d.root.span.end)
         })
-        .map(|span| {
+        .map(|&(span, ambiguity)| {
             let written = text.get(span.start..span.end).unwrap_or_default();
-            Finding::new(
-                &invalid_element_type::RULE,
-                *span,
-                format!("`{written}` is a boolean in YAML 1.1 and a string in YAML 1.2: its type is ambiguous"),
-            )
-            .label("quote it or write `true`/`false`")
-            .help(format!(
-                "write `'{written}'` for the string, or `true`/`false` for a boolean; ramguard read it as the string"
-            ))
+            match ambiguity {
+                yaml::Ambiguity::Yaml11Boolean => Finding::new(
+                    &invalid_element_type::RULE,
+                    span,
+                    format!("`{written}` is a boolean in YAML 1.1 and a string in YAML 1.2: its type is ambiguous"),
+                )
+                .label("quote it or write `true`/`false`")
+                .help(format!(
+                    "write `'{written}'` for the string, or `true`/`false` for a boolean; ramguard read it as the string"
+                )),
+                yaml::Ambiguity::NotJsonNumber => Finding::new(
+                    &invalid_json::RULE,
+                    span,
+                    format!("`{written}` is a YAML number JSON cannot write: YAML 1.1 and 1.2 may read it differently"),
+                )
+                .label("quote it or write it as JSON does")
+                .help(format!(
+                    "write `'{written}'` for the string, or the number as JSON writes it; ramguard read it as a value only ROS knows"
+                )),
+            }
         })
         .collect()
 }
@@ -400,12 +412,17 @@ impl<'a> Reader<'_, 'a> {
                 None => return,
             },
             Value::Null => return,
-            _ => {
+            other => {
+                // An unknown here is a YAML number JSON cannot write (functions were read above).
+                let is = match other {
+                    Value::Unknown(what) => what.as_str(),
+                    _ => node.type_name(),
+                };
                 self.findings.push(
                     Finding::new(
                         &invalid_element_type::RULE,
                         node.span,
-                        format!("`{path}` is {}, not a policy document", node.type_name()),
+                        format!("`{path}` is {is}, not a policy document"),
                     )
                     .label("expected a map")
                     .help("ROS takes a policy document as a map: `{Version: '1', Statement: [...]}`"),

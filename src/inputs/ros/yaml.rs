@@ -5,10 +5,16 @@
 //! event); the tree is built here, so that what JSON cannot say is refused where it stands
 //! rather than guessed: anchors and aliases (an alias would also let a small file expand to an
 //! enormous tree), merge keys (`<<`), tags other than ROS's short forms of its functions (`!Ref`,
-//! `!Sub`, ...), keys that are not strings, numbers JSON cannot write (`0x1F`, `.inf`), more
-//! than one document, nesting past [`json::MAX_DEPTH`]. Plain scalars are read by YAML 1.2's
-//! core schema (`true`, `null`, `1` are not strings). A key written twice is kept twice, as the
-//! JSON reader keeps it, for `duplicate-key` to report.
+//! `!Sub`, ...), keys that are not strings, more than one document, nesting past
+//! [`json::MAX_DEPTH`]. Plain scalars are read by YAML 1.2's core schema (`true`, `null`, `1` are
+//! not strings). A key written twice is kept twice, as the JSON reader keeps it, for
+//! `duplicate-key` to report.
+//!
+//! A value that YAML's versions read differently is noted, not refused: a number JSON cannot
+//! write (`0x1F`, `.inf`, `095` — a string to YAML 1.1, 95 to YAML 1.2) is a value only ROS
+//! knows ([`Value::Unknown`]), and YAML 1.1's booleans (`yes`, `off`) are strings. Alibaba's own
+//! templates write such values outside their policies (an ECS tag's `Value: 095`): the ROS
+//! reader reports those that stand in a policy document, and only those.
 //!
 //! A ROS short form is read as the function it stands for: `!Sub x` is `{"Fn::Sub": x}` and
 //! `!Ref x` is `{"Ref": x}`, the tag's span as the key's.
@@ -69,23 +75,34 @@ const SHORT_FORMS: &[&str] = &[
     "Sub",
 ];
 
+/// A plain scalar that YAML 1.1 and YAML 1.2 read differently: which one a tool applies is its
+/// own choice, so what it means is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ambiguity {
+    /// `yes`, `no`, `on`, `off`, `y`, `n`, in any of their cases: a boolean to YAML 1.1, a
+    /// string to YAML 1.2 (read as the string).
+    Yaml11Boolean,
+    /// A number of YAML 1.2's core schema that JSON cannot write (`0x1F`, `+1`, `.inf`, `095`,
+    /// which YAML 1.1 reads as a string): read as [`Value::Unknown`].
+    NotJsonNumber,
+}
+
 /// Parse `text` (a whole file, or what follows its byte-order mark: `base` is the offset of
 /// `text` in the file) into a tree whose spans are byte offsets of the file. An empty stream
 /// is `Null`.
 pub fn parse(text: &str, base: usize) -> Result<Node<'static>, YamlError> {
-    parse_noting_booleans(text, base).map(|(root, _)| root)
+    parse_noting_ambiguities(text, base).map(|(root, _)| root)
 }
 
-/// [`parse`], and the spans of the plain scalars that YAML 1.1 reads as booleans (`yes`, `no`,
-/// `on`, `off`, `y`, `n`, in any of their cases) where YAML 1.2 reads strings: which one a tool
-/// applies is its own choice.
-pub fn parse_noting_booleans(text: &str, base: usize) -> Result<(Node<'static>, Vec<Span>), YamlError> {
+/// [`parse`], and the span of every plain scalar whose meaning depends on the YAML version
+/// ([`Ambiguity`]), in the order written.
+pub fn parse_noting_ambiguities(text: &str, base: usize) -> Result<(Node<'static>, Vec<(Span, Ambiguity)>), YamlError> {
     let mut offsets = Offsets::new(text, base);
     let mut builder = Builder {
         stack: Vec::new(),
         root: None,
         documents: 0,
-        yaml11_booleans: Vec::new(),
+        ambiguous: Vec::new(),
     };
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|error| {
@@ -107,7 +124,7 @@ pub fn parse_noting_booleans(text: &str, base: usize) -> Result<(Node<'static>, 
         span: Span::new(base, base),
         value: Value::Null,
     });
-    Ok((root, builder.yaml11_booleans))
+    Ok((root, builder.ambiguous))
 }
 
 fn one_char_end(text: &str, at: usize) -> usize {
@@ -135,7 +152,7 @@ struct Builder {
     stack: Vec<Frame>,
     root: Option<Node<'static>>,
     documents: usize,
-    yaml11_booleans: Vec<Span>,
+    ambiguous: Vec<(Span, Ambiguity)>,
 }
 
 fn refuse(span: Span, message: impl Into<String>) -> YamlError {
@@ -198,16 +215,12 @@ impl Builder {
                         Plain::Bool(b) => Value::Bool(b),
                         Plain::Number => Value::Number(value.into_owned().into()),
                         Plain::NotJsonNumber => {
-                            return Err(refuse(
-                                span,
-                                format!(
-                                    "`{value}` is a YAML number JSON cannot write: write it as JSON does, or quote it"
-                                ),
-                            ));
+                            self.ambiguous.push((span, Ambiguity::NotJsonNumber));
+                            Value::Unknown(format!("the YAML number `{value}`"))
                         }
                         Plain::String => {
                             if is_yaml11_boolean(&value) {
-                                self.yaml11_booleans.push(span);
+                                self.ambiguous.push((span, Ambiguity::Yaml11Boolean));
                             }
                             Value::String(value.into_owned().into())
                         }
@@ -550,9 +563,21 @@ mod tests {
                 "a string"
             ]
         );
+        // Numbers JSON cannot write: noted, and read as unknown.
         for bad in ["a: 0x1F", "a: .inf", "a: +1", "a: 007", "a: 1.", "a: .5", "a: 0o7"] {
-            assert!(!refused(bad).syntax, "{bad}");
+            let (root, notes) = parse_noting_ambiguities(bad, 0).unwrap_or_else(|e| unreachable!("{e:?}"));
+            let a = root.get("a").unwrap_or_else(|| unreachable!());
+            assert!(matches!(a.value.value, Value::Unknown(_)), "{bad}");
+            assert_eq!(notes, [(Span::new(3, bad.len()), Ambiguity::NotJsonNumber)], "{bad}");
         }
+        let (_, notes) = parse_noting_ambiguities(
+            "a: yes
+b: 1
+",
+            0,
+        )
+        .unwrap_or_else(|e| unreachable!("{e:?}"));
+        assert_eq!(notes, [(Span::new(3, 6), Ambiguity::Yaml11Boolean)]);
     }
 
     #[test]
