@@ -174,7 +174,7 @@ fn lint_walks_yaml_and_terraform_json_and_says_why_it_skipped() {
     assert_eq!(code, 1, "{stderr}");
     let out: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let summary = &out["summary"];
-    assert_eq!(summary["files"], 21, "{summary}");
+    assert_eq!(summary["files"], 22, "{summary}");
     assert_eq!(summary["skipped"], 3, "{summary}");
     let at = |file: &str| {
         out["diagnostics"]
@@ -491,4 +491,58 @@ fn the_ros_mark_does_not_hide_a_document_beside_it() {
         "{content:?}"
     );
     assert!(findings.is_empty());
+}
+
+/// A `Ref`, `Fn::GetAtt` or `${Name}` in a RAM resource that names nothing the template defines
+/// is an error where it is written (a document whose value nobody meant must never give `go`);
+/// pseudo parameters, an `Fn::Sub`'s own variables and `${!Literal}` are names, and a dangling
+/// name outside the RAM resources (Alibaba's own templates have them) is not judged.
+#[test]
+fn a_name_the_template_does_not_define_is_an_error_in_a_ram_resource() {
+    let (source, content, findings) = fixture("ros", "undefined_reference.yaml");
+    assert_eq!(documents(&content), ["Resources.Teardown"]);
+    let undefined: Vec<String> = findings
+        .iter()
+        .filter(|f| f.rule.name == "undefined-reference")
+        .map(|f| {
+            assert_eq!(f.severity, Severity::Error);
+            let written = &source.text[f.span.start..f.span.end];
+            format!("{written} | {}", f.help.as_deref().unwrap_or_default())
+        })
+        .collect();
+    assert_eq!(
+        undefined,
+        [
+            "!GetAtt Ghost.UserName | define `Ghost` under `Parameters` (or `Resources`, `Locals`), or name one that is",
+            "!Ref InstanceArns | did you mean `InstanceArn`? Or define `InstanceArns` under `Parameters`",
+            "${Suffix} | define `Suffix` under `Parameters` (or `Resources`, `Locals`), or name one that is",
+        ],
+        "{}",
+        render(&source, &findings)
+    );
+
+    // A `Transform` may define names: nothing is judged.
+    let transformed = source.text.replacen(
+        "Parameters:",
+        "Transform: Aliyun::Serverless-2018-04-03\nParameters:",
+        1,
+    );
+    let (source, _, findings) = read("transformed.yaml", transformed.into_bytes());
+    assert!(
+        findings.iter().all(|f| f.rule.name != "undefined-reference"),
+        "{}",
+        render(&source, &findings)
+    );
+
+    let (code, _, stderr) = common::run(&[
+        "preflight",
+        "--instance",
+        "tests/fixtures/instances/describe-instance-attribute.json",
+        "--policy",
+        "tests/fixtures/ros/undefined_reference.yaml",
+        "--account-id",
+        "1234567890123456",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("undefined-reference"), "{stderr}");
 }

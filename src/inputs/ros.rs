@@ -27,7 +27,10 @@ use std::sync::Arc;
 use super::policy_file::{Content, Document, NotPolicy, Origin, PolicyFile, Unrecognised};
 use crate::json::{self, Node, PathStep, Value};
 use crate::rules::terraform_unknown_value::{self, Tool};
-use crate::rules::{Finding, Severity, invalid_element_type, invalid_json, invisible_character, unrecognised_document};
+use crate::rules::{
+    Finding, Severity, invalid_element_type, invalid_json, invisible_character, undefined_reference,
+    unrecognised_document,
+};
 use crate::source::{SourceFile, Span};
 
 /// The key that makes a file a ROS template.
@@ -292,6 +295,14 @@ fn read_template<'a>(
     // A key written twice anywhere in the template is as ambiguous as in a document: every one
     // outside the documents is reported here (those inside are the rule's, when it lints them).
     super::wrapper_duplicates(root, &reader.documents, may_repeat_a_key, findings);
+    // A name that nothing defines, in what a RAM resource is given: its documents cannot be
+    // what their author meant. (Elsewhere in a template it is not ramguard's business: Alibaba's
+    // own templates name undefined parameters in their console metadata and `Conditions`.)
+    if let Some(defined) = defined_names(root) {
+        for properties in ram_resources(root).flat_map(|r| r.iter().filter(|m| m.key == "Properties")) {
+            undefined_references(text, &properties.value, &defined, 0, findings);
+        }
+    }
     // A policy document's elements beside the mark: ROS has no such section, and a document no
     // `Resources`. Whichever tool reads the file, its author meant something it is not (without
     // a RAM resource, the file is read as the document it may be: see `policy_file`).
@@ -618,6 +629,136 @@ impl<'a> Reader<'_, 'a> {
             }
         }
     }
+}
+
+/// The members of every resource of the template whose `Type` is a RAM resource of
+/// [`RAM_RESOURCES`].
+fn ram_resources<'r, 'a>(root: &'r Node<'a>) -> impl Iterator<Item = &'r [json::Member<'a>]> {
+    root.as_object()
+        .unwrap_or_default()
+        .iter()
+        .filter(|m| m.key == "Resources")
+        .flat_map(|resources| resources.value.as_object().unwrap_or_default())
+        .filter_map(|resource| resource.value.as_object())
+        .filter(|members| {
+            members
+                .iter()
+                .filter(|m| m.key == "Type")
+                .filter_map(|m| m.value.as_str())
+                .any(|kind| RAM_RESOURCES.iter().any(|resource| resource.kind == kind))
+        })
+}
+
+/// The names a template defines for its functions to name: its parameters, resources and
+/// locals. `None` when they cannot be told: a `Transform` (which may define names), or a
+/// section that is not a map.
+fn defined_names<'n>(root: &'n Node) -> Option<Vec<&'n str>> {
+    let mut names = Vec::new();
+    for member in root.as_object()? {
+        match member.key.as_ref() {
+            "Transform" => return None,
+            "Parameters" | "Resources" | "Locals" => match &member.value.value {
+                Value::Null => {}
+                Value::Object(members) => names.extend(members.iter().map(|m| m.key.as_ref())),
+                _ => return None,
+            },
+            _ => {}
+        }
+    }
+    Some(names)
+}
+
+/// Every `Ref`, `Fn::GetAtt` and `${Name}` of an `Fn::Sub` in `node` (a function being an
+/// object of that one key) whose name is not `defined` ([`undefined_reference`]). ROS's pseudo
+/// parameters (`ALIYUN::...`) are not judged.
+fn undefined_references(text: &str, node: &Node, defined: &[&str], depth: usize, out: &mut Vec<Finding>) {
+    if depth > json::MAX_DEPTH {
+        return;
+    }
+    let mut check = |name: &str, written: &str, span: Span, local: &[&str]| {
+        if name.is_empty() || name.starts_with("ALIYUN::") || defined.contains(&name) || local.contains(&name) {
+            return;
+        }
+        let near = crate::suggest::did_you_mean(name, defined.iter().copied());
+        out.push(undefined_reference::finding(span, written, name, near));
+    };
+    match &node.value {
+        Value::Object(members) => {
+            if let [function] = members.as_slice() {
+                let argument = &function.value;
+                match function.key.as_ref() {
+                    "Ref" => {
+                        if let Some(name) = argument.as_str() {
+                            check(name, &format!("Ref: {name}"), argument.span, &[]);
+                        }
+                    }
+                    // `[Name, Attribute]`, or the short form's `Name.Attribute`.
+                    "Fn::GetAtt" => {
+                        let (name, span) = match &argument.value {
+                            Value::String(s) => (s.split('.').next(), argument.span),
+                            Value::Array(items) => match items.first() {
+                                Some(first) => (first.as_str(), first.span),
+                                None => (None, argument.span),
+                            },
+                            _ => (None, argument.span),
+                        };
+                        if let Some(name) = name {
+                            check(name, &format!("Fn::GetAtt: {name}"), span, &[]);
+                        }
+                    }
+                    // `"text"` or `["text", {variables}]`.
+                    "Fn::Sub" => {
+                        let (string, variables) = match &argument.value {
+                            Value::Array(items) => (items.first(), items.get(1).and_then(|v| v.as_object())),
+                            _ => (Some(argument), None),
+                        };
+                        let local: Vec<&str> = variables.unwrap_or_default().iter().map(|m| m.key.as_ref()).collect();
+                        if let Some(string) = string.filter(|s| s.as_str().is_some()) {
+                            for name in substituted_names(string.as_str().unwrap_or_default()) {
+                                let written = format!("${{{name}}}");
+                                // Placed on the name where the file writes it as it is.
+                                let span = text
+                                    .get(string.span.start..string.span.end)
+                                    .and_then(|raw| raw.find(&written))
+                                    .map_or(string.span, |at| {
+                                        Span::new(string.span.start + at, string.span.start + at + written.len())
+                                    });
+                                let name = name.split('.').next().unwrap_or_default();
+                                check(name, &written, span, &local);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            for member in members {
+                undefined_references(text, &member.value, defined, depth + 1, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                undefined_references(text, item, defined, depth + 1, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What each `${...}` of an `Fn::Sub` string names, in order: not `${!Literal}` (ROS's escape),
+/// nor one written with white space (which may not be a reference at all).
+fn substituted_names(value: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = value;
+    while let Some(open) = rest.find("${") {
+        let after = &rest[open + 2..];
+        let Some(close) = after.find('}') else { break };
+        let inner = &after[..close];
+        if !inner.starts_with('!') && !inner.is_empty() && !inner.contains(char::is_whitespace) {
+            names.push(inner);
+        }
+        rest = &after[close + 1..];
+    }
+    names
 }
 
 /// A string of parts: a template when one is unknown, the text itself when none is.

@@ -354,6 +354,7 @@ pub mod resource_service_mismatch;
 pub mod shadowed_statement;
 pub mod terraform_unknown_value;
 pub mod trust_policy_action;
+pub mod undefined_reference;
 pub mod unknown_action;
 pub mod unknown_condition_key;
 pub mod unknown_condition_operator;

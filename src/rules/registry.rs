@@ -72,6 +72,7 @@ pub static ALL: &[&Rule] = &[
     &unrecognised_document::RULE,
     &terraform_unknown_value::RULE,
     &trust_policy_action::RULE,
+    &undefined_reference::RULE,
     &unknown_service::RULE,
     &unknown_action::RULE,
     &action_case_mismatch::RULE,
