@@ -74,7 +74,7 @@ fn lint_walks_terraform_files_and_counts_their_documents() {
     assert_eq!(code, 1, "{stderr}");
     let out: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let summary = &out["summary"];
-    assert_eq!(summary["files"], 11, "{summary}");
+    assert_eq!(summary["files"], 12, "{summary}");
     assert_eq!(summary["skipped"], 1, "{summary}");
     // `documents` counts the documents of every form (the JSON reporter prints it once the
     // summary field lands; the count is the library's).
@@ -136,5 +136,67 @@ fn the_attribute_says_whether_a_document_is_a_trust_policy() {
     assert!(
         found.contains(&("principal-in-permission-policy", "`Principal` in a permission policy")),
         "{found:?}"
+    );
+}
+
+/// Terraform ends a heredoc at the first line that is its marker once trimmed of white space
+/// (Unicode's); ramguard's HCL parser (hcl-edit) at a line that starts with the marker after
+/// spaces and tabs (`EOT # note`). Where they differ the two read different files — a document
+/// Terraform applies would not be the one linted — so the file is refused, never passed.
+#[test]
+fn a_heredoc_terraform_ends_elsewhere_refuses_the_file() {
+    let (source, content, findings) = fixture("heredoc_end_differs.tf");
+    assert!(matches!(content, Content::Unparsed), "{content:?}");
+    let rendered = render(&source, &findings);
+    assert!(
+        rendered.contains(
+            "5:1-5:61 RG001 invalid-json error: Terraform and ramguard's HCL parser end this heredoc on different lines"
+        ),
+        "{rendered}"
+    );
+    let (code, out, err) = common::run(&[
+        "simulate",
+        "--policy",
+        "tests/fixtures/terraform/heredoc_end_differs.tf",
+        "--action",
+        "kvstore:DeleteInstance",
+        "--resource",
+        "*",
+    ]);
+    assert_eq!(code, 2, "{out}{err}");
+
+    // A form feed before the marker ends it for Terraform only: the statement after is its.
+    let text = "resource \"alicloud_ram_policy\" \"p\" {\n  description = <<EOT\n\u{c}EOT\n  policy_document = \"{}\"\nEOT\n}\n";
+    let (_, content, findings) = common::findings::lint_bytes("smuggled.tf", text.as_bytes().to_vec());
+    assert!(matches!(content, Content::Unparsed), "{content:?}");
+    assert!(findings.iter().any(|f| f.severity == Severity::Error));
+}
+
+/// Terraform reads past a byte-order mark: so does ramguard, at the same positions.
+#[test]
+fn a_byte_order_mark_is_read_past() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/terraform/locals_heredoc.tf"),
+    )
+    .unwrap();
+    let (plain_source, plain_content, plain) = fixture("locals_heredoc.tf");
+    let (marked_source, marked_content, marked) = common::findings::lint_bytes(
+        "tests/fixtures/terraform/locals_heredoc.tf",
+        format!("\u{feff}{text}").into_bytes(),
+    );
+    assert_eq!(documents(&marked_content), documents(&plain_content));
+    assert!(!plain.is_empty());
+    // Three bytes later, on the same lines and columns but the first line's.
+    let shifted: Vec<(usize, usize, &str)> = plain
+        .iter()
+        .map(|f| (f.span.start + 3, f.span.end + 3, f.rule.name))
+        .collect();
+    let read: Vec<(usize, usize, &str)> = marked.iter().map(|f| (f.span.start, f.span.end, f.rule.name)).collect();
+    assert_eq!(
+        read,
+        shifted,
+        "{}\n{}",
+        render(&plain_source, &plain),
+        render(&marked_source, &marked)
     );
 }

@@ -133,7 +133,17 @@ fn read_file_parsed_by(
         Err(not_utf8) => return not_utf8.unparsed(),
     };
     let text: &str = &source.text;
-    let body = match parse(text) {
+    if let Some(differ) = heredoc::ends_differently(text) {
+        return PolicyFile {
+            source: source.clone(),
+            content: Content::Unparsed,
+            findings: vec![heredoc_ends_differ(text, &differ)],
+        };
+    }
+    // Terraform reads past a byte-order mark; hcl-edit does not. Three spaces stand in its three
+    // bytes, so that every span is still the file's.
+    let unmarked = text.strip_prefix('\u{feff}').map(|rest| format!("   {rest}"));
+    let body = match parse(unmarked.as_deref().unwrap_or(text)) {
         Ok(body) => body,
         Err(error) => {
             // Terraform refuses the whole file too; a file nobody can read is never a pass.
@@ -328,6 +338,41 @@ fn hcl_error(text: &str, message: &str, at: Span) -> Finding {
     )
     .label("here")
     .help("Terraform refuses the file too (`terraform validate`); no document in it was linted")
+}
+
+/// The finding for a heredoc that Terraform and ramguard's HCL parser end on different lines
+/// ([`heredoc::ends_differently`]): at the line where only one of them ends it.
+fn heredoc_ends_differ(text: &str, differ: &heredoc::EndsDiffer) -> Finding {
+    let line_of = |span: Span| text.get(..span.start).unwrap_or_default().matches('\n').count() + 1;
+    let (span, label) = match (differ.terraform, differ.hcl_edit) {
+        (Some(terraform), hcl_edit) if hcl_edit.is_none_or(|h| terraform.start < h.start) => (
+            terraform,
+            "Terraform ends the heredoc here, ramguard's HCL parser does not",
+        ),
+        (_, Some(hcl_edit)) => (
+            hcl_edit,
+            "ramguard's HCL parser ends the heredoc here, Terraform does not",
+        ),
+        _ => (differ.opening, "opened here"),
+    };
+    let marker = text
+        .get(differ.opening.start..differ.opening.end)
+        .unwrap_or_default()
+        .trim_start_matches(['<', '-'])
+        .trim_end();
+    Finding::new(
+        &invalid_json::RULE,
+        span,
+        format!(
+            "Terraform and ramguard's HCL parser end this heredoc on different lines (line {}): they would read different files",
+            line_of(span)
+        ),
+    )
+    .label(label)
+    .related(differ.opening, "the heredoc opens here")
+    .help(format!(
+        "write the closing `{marker}` alone on its line, with nothing but spaces or tabs around it; no document in this file was linted"
+    ))
 }
 
 struct Reader<'t> {

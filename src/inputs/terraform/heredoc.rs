@@ -37,25 +37,8 @@ pub(super) struct Heredoc {
 /// identifier and a line ending; its text up to the first line that holds, after optional
 /// spaces, the identifier and no more of one.
 pub(super) fn at(text: &str, start: usize) -> Option<Heredoc> {
-    let rest = text.get(start..)?.strip_prefix("<<")?;
-    let (flush, rest) = match rest.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, rest),
-    };
-    let name_len = rest
-        .char_indices()
-        .find(|&(i, c)| !(is_id_continue(c) && (i > 0 || c.is_alphabetic() || c == '_')))
-        .map_or(rest.len(), |(i, _)| i);
-    let name = rest.get(..name_len).filter(|n| !n.is_empty())?;
-    let after_name = rest.get(name_len..)?;
-    let newline = if after_name.starts_with("\r\n") {
-        2
-    } else if after_name.starts_with('\n') {
-        1
-    } else {
-        return None;
-    };
-    let body_start = text.len() - after_name.len() + newline;
+    let (name, body_start) = opening(text, start)?;
+    let flush = text.get(start + 2..).is_some_and(|rest| rest.starts_with('-'));
     // The closing line: the first line (the first one of the text included) that holds only
     // optional spaces and the identifier, followed by something that does not continue it.
     let mut line_start = body_start;
@@ -73,6 +56,83 @@ pub(super) fn at(text: &str, start: usize) -> Option<Heredoc> {
             });
         }
         line_start += line.find('\n')? + 1;
+    }
+}
+
+/// A heredoc that Terraform and hcl-edit end on different lines: where it opens, and the lines
+/// where each ends it (`None`: never).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct EndsDiffer {
+    pub(super) opening: Span,
+    pub(super) hcl_edit: Option<Span>,
+    pub(super) terraform: Option<Span>,
+}
+
+/// The first heredoc of `text` that Terraform ends on another line than hcl-edit does, which
+/// would make the two read different files (a document Terraform applies is not the one linted).
+/// Terraform (hclsyntax's scanner) ends a heredoc at the first line that, trimmed of white space
+/// as Go's `bytes.TrimSpace` trims it (Unicode's, as `str::trim`), is its identifier; hcl-edit
+/// ([`at`]) at the first line that holds, after spaces and tabs, the identifier followed by
+/// anything that does not continue it: `EOT # end` ends it only for hcl-edit, `\u{c}EOT` (a form
+/// feed first) or a no-break space before `EOT` only for Terraform.
+pub(super) fn ends_differently(text: &str) -> Option<EndsDiffer> {
+    let mut from = 0;
+    while let Some(found) = text.get(from..).and_then(|rest| rest.find("<<")) {
+        let start = from + found;
+        from = start + 2;
+        let Some((name, body_start)) = opening(text, start) else {
+            continue;
+        };
+        let hcl_edit = at(text, start);
+        let terraform = line_at(text, body_start, |line| line.trim() == name);
+        let hcl_edit_line = hcl_edit.as_ref().and_then(|h| line_at(text, h.body.end, |_| true));
+        if hcl_edit_line != terraform {
+            return Some(EndsDiffer {
+                opening: Span::new(start, body_start),
+                hcl_edit: hcl_edit_line,
+                terraform,
+            });
+        }
+        if let Some(heredoc) = hcl_edit {
+            from = heredoc.span.end;
+        }
+    }
+    None
+}
+
+/// The identifier of the heredoc that opens at `start` (`<<` or `<<-`, an identifier, a line
+/// ending) and where its text starts.
+fn opening(text: &str, start: usize) -> Option<(&str, usize)> {
+    let rest = text.get(start..)?.strip_prefix("<<")?;
+    let rest = rest.strip_prefix('-').unwrap_or(rest);
+    let name_len = rest
+        .char_indices()
+        .find(|&(i, c)| !(is_id_continue(c) && (i > 0 || c.is_alphabetic() || c == '_')))
+        .map_or(rest.len(), |(i, _)| i);
+    let name = rest.get(..name_len).filter(|n| !n.is_empty())?;
+    let after_name = rest.get(name_len..)?;
+    let newline = match after_name {
+        _ if after_name.starts_with("\r\n") => 2,
+        _ if after_name.starts_with('\n') => 1,
+        _ => return None,
+    };
+    Some((name, text.len() - after_name.len() + newline))
+}
+
+/// The first line from `from` (a line's start) that `ends` accepts, without its line ending.
+fn line_at(text: &str, from: usize, ends: impl Fn(&str) -> bool) -> Option<Span> {
+    let mut line_start = from;
+    loop {
+        let rest = text.get(line_start..)?;
+        let line_len = rest.find('\n').unwrap_or(rest.len());
+        let line = rest.get(..line_len)?;
+        if ends(line) {
+            return Some(Span::new(line_start, line_start + line.trim_end_matches('\r').len()));
+        }
+        if line_len == rest.len() {
+            return None;
+        }
+        line_start += line_len + 1;
     }
 }
 
@@ -203,6 +263,40 @@ mod tests {
         let (copy, starts) = blanked(nested).unwrap_or_else(|| unreachable!());
         let parsed = hcl_edit::parser::parse_body(&copy);
         assert!(parsed.is_err() || parsed.is_ok_and(|b| !stand_as_attribute_values(&b, &starts)));
+    }
+
+    /// Where Terraform's scanner and hcl-edit agree on a heredoc's end, nothing is said; where
+    /// they do not, the lines each ends it on.
+    #[test]
+    fn heredocs_that_terraform_ends_elsewhere_are_found() {
+        for agreed in [
+            "x = <<EOT\n{}\nEOT\n",
+            "x = <<-EOT\n  {}\n    EOT  \n",
+            "x = <<EOT\r\n{}\r\nEOT\r\n",
+            "x = <<EOT\n{}\nEOT",
+            "x = <<EOT\nEOTX\n EOT-\nEOT\n",
+            // A shell heredoc inside, and one in a comment that never ends.
+            "x = <<-EOT\n  cat <<EOF\n  a\n  EOF\nEOT\n# <<EOF\n",
+            "x = \"a << b\"\n",
+            "x = <<EOT\n{}\nEOT\u{2003}\n",
+        ] {
+            assert_eq!(ends_differently(agreed), None, "{agreed:?}");
+        }
+        for (differs, terraform, hcl_edit) in [
+            ("x = <<EOT\n{}\nEOT # end\nEOT\n", Some("EOT"), Some("EOT # end")),
+            ("x = <<EOT\n{}\nEOT)\n", None, Some("EOT)")),
+            ("x = <<EOT\n\u{c}EOT\ny\nEOT\n", Some("\u{c}EOT"), Some("EOT")),
+            ("x = <<EOT\n\u{a0}EOT\ny\nEOT\n", Some("\u{a0}EOT"), Some("EOT")),
+            ("x = <<EOT\n{}\n\u{2003}EOT\n", Some("\u{2003}EOT"), None),
+        ] {
+            let found = ends_differently(differs).unwrap_or_else(|| unreachable!("{differs:?}"));
+            let line = |span: Option<Span>| span.and_then(|s| differs.get(s.start..s.end));
+            assert_eq!(
+                (line(found.terraform), line(found.hcl_edit)),
+                (terraform, hcl_edit),
+                "{differs:?}"
+            );
+        }
     }
 
     fn blanked_count(text: &str) -> usize {
