@@ -546,3 +546,25 @@ fn a_name_the_template_does_not_define_is_an_error_in_a_ram_resource() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("undefined-reference"), "{stderr}");
 }
+
+/// In Terraform's JSON syntax a document attribute is a string: Terraform refuses an object
+/// there ("string required"), so the file is an error (the document is still linted), never a
+/// policy `simulate` could call allowed.
+#[test]
+fn a_tf_json_document_attribute_written_as_an_object_is_an_error() {
+    let text = r#"{"resource": {"alicloud_ram_policy": {"p": {"policy_name": "p", "policy_document": {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "ecs:DescribeInstances", "Resource": "*"}]}}}}}"#;
+    let (source, content, findings) = read("main.tf.json", text.as_bytes().to_vec());
+    assert_eq!(documents(&content), ["alicloud_ram_policy.p"]);
+    let rendered = render(&source, &findings);
+    assert!(
+        rendered.contains(
+            "1:84-1:188 RG003 invalid-element-type error: the document of `alicloud_ram_policy.p` is an object"
+        ),
+        "{rendered}"
+    );
+    // As a local, an object is what `jsonencode(local.p)` renders: a document, no error.
+    let local = r#"{"locals": {"p": {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "ecs:DescribeInstances", "Resource": "*"}]}}}"#;
+    let (source, content, findings) = read("main.tf.json", local.as_bytes().to_vec());
+    assert_eq!(documents(&content), ["local.p"]);
+    assert!(findings.is_empty(), "{}", render(&source, &findings));
+}

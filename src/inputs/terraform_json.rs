@@ -242,7 +242,18 @@ impl Reader<'_> {
     fn candidate(&mut self, node: &Node, always: bool, address: String) {
         match &node.value {
             Value::String(_) => {}
-            Value::Object(_) if always || terraform::is_document(node) => {}
+            // A document attribute is a string: Terraform refuses an object there ("string
+            // required"), though its author's document is plain to see, and linted.
+            Value::Object(_) if always => self.findings.push(
+                Finding::new(
+                    &invalid_element_type::RULE,
+                    node.span,
+                    format!("the document of `{address}` is an object: Terraform takes a string of JSON here, and refuses the file"),
+                )
+                .label("an object where Terraform requires a string")
+                .help("write it as `\"${jsonencode({...})}\"`, or as the JSON text in a string"),
+            ),
+            Value::Object(_) if terraform::is_document(node) => {}
             // An object that is not a document is searched, never copied.
             Value::Object(members) => {
                 for member in members.iter().filter(|m| m.key != "//") {
