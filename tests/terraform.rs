@@ -200,3 +200,63 @@ fn a_byte_order_mark_is_read_past() {
         render(&marked_source, &marked)
     );
 }
+
+/// `alicloud_ram_role`'s deprecated `ram_users` and `services` are a trust policy: the provider
+/// assembles one statement allowing `sts:AssumeRole` to them (`AssembleRolePolicyDocument`).
+/// Unread, a new account added to `ram_users` passed `lint` and `diff` as nothing.
+#[test]
+fn a_role_s_ram_users_and_services_are_its_trust_policy() {
+    let text = "resource \"alicloud_ram_role\" \"ops\" {\n  role_name = \"ops\"\n  services  = [\"ecs.aliyuncs.com\"]\n  ram_users = [\"acs:ram::999999999999999:root\", var.extra]\n}\nresource \"alicloud_ram_role\" \"svc\" {\n  role_name = \"svc\"\n  services  = [\"fc.aliyuncs.com\"]\n  ram_users = []\n  version   = \"1\"\n}\n";
+    let (source, content, findings) = common::findings::lint_bytes("roles.tf", text.as_bytes().to_vec());
+    let Content::Documents(read) = &content else {
+        panic!("{content:?}")
+    };
+    let written: Vec<(Option<&str>, String)> = read
+        .iter()
+        .map(|d| (d.address(), ramguard::json::written_without_layout(&d.root)))
+        .collect();
+    assert_eq!(
+        written,
+        [
+            (
+                Some("alicloud_ram_role.ops"),
+                r#"{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"RAM":["acs:ram::999999999999999:root",<the reference `var.extra`>],"Service":["ecs.aliyuncs.com"]}}],"Version":"1"}"#.to_string()
+            ),
+            (
+                Some("alicloud_ram_role.svc"),
+                r#"{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Service":["fc.aliyuncs.com"]}}],"Version":"1"}"#.to_string()
+            ),
+        ]
+    );
+    assert!(
+        read.iter()
+            .all(|d| d.kind_hint() == Some(ramguard::policy::PolicyKind::Trust))
+    );
+    // The unknown is said, once; nothing else.
+    let rendered = render(&source, &findings);
+    assert_eq!(findings.len(), 1, "{rendered}");
+    assert!(rendered.contains("RG021"), "{rendered}");
+
+    // Adding an account to `ram_users` is never "no change".
+    let dir = std::env::temp_dir().join(format!("ramguard-role-users-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let role = |users: &str| {
+        format!("resource \"alicloud_ram_role\" \"ops\" {{\n  role_name = \"ops\"\n  ram_users = [{users}]\n}}\n")
+    };
+    let (old, new) = (dir.join("old.tf"), dir.join("new.tf"));
+    std::fs::write(&old, role("\"acs:ram::111111111111111:root\"")).unwrap();
+    std::fs::write(
+        &new,
+        role("\"acs:ram::111111111111111:root\", \"acs:ram::999999999999999:root\""),
+    )
+    .unwrap();
+    let (code, out, err) = common::run(&[
+        "diff",
+        "--fail-on-new-access",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+    ]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_ne!(code, 0, "{out}{err}");
+    assert!(out.contains("alicloud_ram_role.ops"), "{out}");
+}

@@ -78,6 +78,10 @@ pub(crate) fn resource_policy_kind(kind: &str, attribute: &str) -> Option<&'stat
 /// (`permission_policy_type = "Inline"`, `permission_policy_document`).
 pub(crate) const CLOUD_SSO_ACCESS_CONFIGURATION: &str = "alicloud_cloud_sso_access_configuration";
 
+/// `alicloud_ram_role`'s deprecated attributes from which the provider assembles the role's
+/// trust policy, and the principal each names.
+const ROLE_PRINCIPAL_ATTRIBUTES: [(&str, &str); 2] = [("ram_users", "RAM"), ("services", "Service")];
+
 /// Read `bytes` as a Terraform file named `name`.
 pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile<'static> {
     read_with_references(name, bytes).0
@@ -464,6 +468,13 @@ impl Reader<'_> {
                     if kind == Some("alicloud_ram_policy") && block.body.iter().any(is_statement_block) {
                         self.policy_document_blocks(block, true, address.clone());
                     }
+                    if kind == Some("alicloud_ram_role")
+                        && ROLE_PRINCIPAL_ATTRIBUTES
+                            .iter()
+                            .any(|(key, _)| block.body.get_attribute(key).is_some())
+                    {
+                        self.assembled_trust_policy(block, address.clone());
+                    }
                     self.body(&block.body, kind, Some(&address));
                 }
             }
@@ -585,6 +596,34 @@ impl Reader<'_> {
                 no_repeated_key: false,
             });
         }
+    }
+
+    /// The trust policy the provider assembles from `alicloud_ram_role`'s deprecated `ram_users`
+    /// and `services` ([`Build::role_trust_policy`]): read beside any document attribute of the
+    /// role, so that a role that writes both names two documents (which `FILE#ADDRESS` refuses
+    /// to choose between) rather than hiding one.
+    fn assembled_trust_policy(&mut self, block: &Block, address: String) {
+        let mut build = Build {
+            text: self.text,
+            unknown: Vec::new(),
+            unreadable: Vec::new(),
+            pointer: Vec::new(),
+            legacy: false,
+        };
+        let root = build.role_trust_policy(block);
+        if let Some((span, what)) = build.unreadable.first() {
+            let more = build.unreadable.len() + build.unknown.len() - 1;
+            self.findings.push(terraform_unknown_value::finding(*span, what, more));
+            return;
+        }
+        self.findings
+            .extend(invisible_character::scan(self.text, &root, &|offset| offset));
+        self.findings.extend(partly_unknown(&root));
+        self.documents.push(Document {
+            root,
+            origin: Origin::Address(address),
+            no_repeated_key: false,
+        });
     }
 
     fn read(&self, expr: &Expression) -> Read {
@@ -1353,6 +1392,82 @@ impl Build<'_> {
         Node {
             span: block_span,
             value: Value::Object(members),
+        }
+    }
+
+    /// The trust policy the provider assembles from `alicloud_ram_role`'s deprecated `ram_users`
+    /// and `services` (`AssembleRolePolicyDocument` in `service_alicloud_ram_v2.go`): one
+    /// statement allowing `sts:AssumeRole` to the `RAM` and `Service` principals as written, and
+    /// `version` (default `"1"`). An empty list is left out (the provider sends it empty, which
+    /// grants nothing); `Effect` and `Action` stand at the block's `resource` keyword.
+    fn role_trust_policy(&mut self, block: &Block) -> Node<'static> {
+        let block_span = span_of_block(block);
+        let ident_span = span_of_ident(&block.ident);
+        let fixed = |key: &'static str, value: &'static str| Member {
+            key: key.into(),
+            key_span: ident_span,
+            value: Node {
+                span: ident_span,
+                value: Value::String(value.into()),
+            },
+        };
+        let mut principals = Vec::new();
+        for (attribute, entity) in ROLE_PRINCIPAL_ATTRIBUTES {
+            let Some(attribute) = block.body.get_attribute(attribute) else {
+                continue;
+            };
+            let key_span = span_of_ident(&attribute.key);
+            let node = self.node(&attribute.value, 0);
+            let items = match node.value {
+                Value::Array(mut items) => {
+                    items.iter_mut().for_each(as_terraform_string);
+                    items
+                }
+                // A list only Terraform knows: one unknown item, which stands for any number.
+                Value::Unknown(_) => vec![node.clone()],
+                _ => {
+                    self.unreadable.push((
+                        node.span,
+                        format!(
+                            "`{}` written as {}, not a list",
+                            attribute.key.as_str(),
+                            node.type_name()
+                        ),
+                    ));
+                    continue;
+                }
+            };
+            if !items.is_empty() {
+                principals.push(((*entity).to_string(), key_span, items, node.span));
+            }
+        }
+        let statement = rendered_statement(
+            block_span,
+            [
+                Some(fixed("Effect", "Allow")),
+                Some(fixed("Action", "sts:AssumeRole")),
+                None,
+            ],
+            principals,
+            Vec::new(),
+        );
+        let version = match block.body.get_attribute("version") {
+            Some(a) => self.member("Version", span_of_ident(&a.key), &a.value),
+            None => fixed("Version", "1"),
+        };
+        Node {
+            span: block_span,
+            value: Value::Object(vec![
+                Member {
+                    key: "Statement".into(),
+                    key_span: ident_span,
+                    value: Node {
+                        span: block_span,
+                        value: Value::Array(vec![statement]),
+                    },
+                },
+                version,
+            ]),
         }
     }
 
