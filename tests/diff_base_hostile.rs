@@ -274,3 +274,32 @@ fn a_changed_attachment_is_said() {
     let (code, out, err) = repo.run_with(&[], &["diff", "--base", "HEAD", "--fail-on-new-access"]);
     assert_eq!(code, 0, "{out}{err}");
 }
+
+/// Terraform merges an override file into the module's other files: removing one that narrowed
+/// `kvstore:*` grants it again, though the change alone reads "removed". Said, and uncertain;
+/// `simulate` refuses a file of such a module (what applies is not its text).
+#[test]
+fn an_override_file_is_said_and_its_module_not_evaluated_file_by_file() {
+    let repo = Repo::new("override");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/terraform-override");
+    for name in ["main.tf", "main_override.tf"] {
+        repo.write(name, &std::fs::read_to_string(root.join(name)).unwrap());
+    }
+    repo.commit_all();
+    repo.git(&["rm", "--quiet", "main_override.tf"]);
+    let (code, out, err) = repo.run_with(&[], &["diff", "--base", "HEAD", "--fail-on-new-access"]);
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(out.contains("`main_override.tf` is a Terraform override file"), "{out}");
+
+    let (code, out, err) = common::run(&[
+        "simulate",
+        "--policy",
+        "tests/fixtures/terraform-override/main.tf",
+        "--action",
+        "kvstore:DeleteInstance",
+        "--resource",
+        "*",
+    ]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("override file"), "{err}");
+}

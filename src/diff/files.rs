@@ -146,6 +146,7 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
         [change.old.as_ref(), change.new.as_ref()].map(|v| v.map(multiplicities_by_address).unwrap_or_default());
     let values_differ = differing_values(change.old.as_ref(), change.new.as_ref());
     notes.extend(attachments_differ(change.old.as_ref(), change.new.as_ref()));
+    notes.extend(override_file(&change.file));
     let pairs = documents::pair(old_documents, new_documents);
     if pairs.is_empty() && notes.is_empty() {
         return outcome;
@@ -277,6 +278,20 @@ fn attachments_of(version: &Version) -> BTreeMap<String, String> {
     root.filter(crate::inputs::ros::is_template)
         .map(|root| crate::inputs::ros::policy_attachments(&root))
         .unwrap_or_default()
+}
+
+/// The note for a Terraform override file (`override.tf`, `*_override.tf`, and their `.tf.json`
+/// forms): Terraform merges it into the blocks of the same name in the module's other files,
+/// which `diff` compares file by file. Its removal puts back what it overrode (a `kvstore:*`
+/// that it narrowed), which would pass as only "removed".
+fn override_file(file: &str) -> Option<String> {
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file).to_ascii_lowercase();
+    let stem = name.strip_suffix(".tf").or_else(|| name.strip_suffix(".tf.json"))?;
+    (stem == "override" || stem.ends_with("_override")).then(|| {
+        format!(
+            "`{file}` is a Terraform override file: Terraform merges it into the blocks it names in the module's other files, which are compared file by file; what the module applies is not compared (diff the plans: `terraform show -json`)"
+        )
+    })
 }
 
 /// The note for a file whose attachments of policies differ between OLD and NEW: `diff`

@@ -56,6 +56,12 @@ pub enum LoadError {
         path: String,
         address: String,
     },
+    /// A Terraform file of a module with override files, which Terraform merges into the
+    /// module's blocks: what the file says is not what Terraform applies.
+    Overridden {
+        path: String,
+        by: String,
+    },
     /// The policy has error-severity findings (rendered to the user as `lint` renders them).
     Refused(FileReport),
 }
@@ -98,6 +104,9 @@ impl LoadError {
             Self::SeveralAtAddress { path, address } => format!(
                 "{path}: `{address}` holds two policy documents that differ (a name written twice, or `policy_document` and its deprecated `document` disagree): which is sent is not for ramguard to guess"
             ),
+            Self::Overridden { path, by } => format!(
+                "{path}: its module has the override file `{by}`, which Terraform merges into the blocks it names: what applies is not this file's text; evaluate the plan (`terraform show -json`)"
+            ),
             Self::Refused(report) => format!(
                 "{}: refusing to evaluate a policy that `ramguard lint` finds broken or ambiguous ({} above)",
                 report.source.name,
@@ -134,11 +143,39 @@ pub fn load(path: &Path, config: &Config) -> Result<CompiledPolicy, LoadError> {
         path: name.clone(),
         message,
     })?;
+    if let Some(by) = override_file_beside(&file_path) {
+        return Err(LoadError::Overridden { path: name, by });
+    }
     let regions = selection::regions(&display, &bytes);
     let shown = file_path.display().to_string();
     super::with_policy_file(display, bytes, |file, _| {
         select(&shown, &file, regions, address.as_deref(), config)
     })
+}
+
+/// For a `.tf` or `.tf.json` file, an override file of its module (`override.tf`,
+/// `*_override.tf`, and their `.tf.json` forms in its folder, itself included), by path.
+fn override_file_beside(path: &Path) -> Option<String> {
+    let is_terraform = |name: &str| name.ends_with(".tf") || name.ends_with(".tf.json");
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    if !is_terraform(&name) {
+        return None;
+    }
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut found: Vec<String> = std::fs::read_dir(folder)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let name = entry.file_name().to_str()?.to_ascii_lowercase();
+            let stem = name.strip_suffix(".tf.json").or_else(|| name.strip_suffix(".tf"))?;
+            (stem == "override" || stem.ends_with("_override")).then(|| entry.path().display().to_string())
+        })
+        .collect();
+    found.sort();
+    found.into_iter().next()
 }
 
 /// Lint and compile a policy file already read: a file named on the command line, or a
