@@ -618,3 +618,59 @@ fn one_address_with_two_different_documents_is_refused() {
         )
     );
 }
+
+/// Terraform writes `resource_changes` and `planned_values` from one plan: a plan whose two say
+/// different documents for one address was edited, and which applies is anyone's guess. The
+/// reader took `resource_changes`; it now refuses the file.
+#[test]
+fn a_plan_whose_sections_disagree_is_an_error() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("plan.json"));
+    let mut plan: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let resources = plan["planned_values"]["root_module"]["resources"]
+        .as_array_mut()
+        .unwrap();
+    let ops = resources
+        .iter_mut()
+        .find(|r| r["address"] == "alicloud_ram_policy.ops")
+        .unwrap();
+    let document = ops["values"]["policy_document"].as_str().unwrap().to_string();
+    let dir = std::env::temp_dir().join(format!("ramguard-plan-sections-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |plan: &Value, name: &str| {
+        let file = dir.join(name);
+        std::fs::write(&file, serde_json::to_string(plan).unwrap()).unwrap();
+        file.display().to_string()
+    };
+    // The same text: read as before.
+    let same = write(&plan, "same.json");
+    ops_document(&mut plan, &format!(" {document}"));
+    let other = write(&plan, "other.json");
+    let (same_code, same_report) = lint_json(&[&same]);
+    let (code, report) = lint_json(&[&other]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(!same_report.to_string().contains("disagree"), "{same_report}");
+    assert!(same_code <= 1);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(report["summary"]["errors"], 1, "{report}");
+    assert_eq!(report["summary"]["documents"], 0, "{report}");
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    assert!(
+        diagnostics.iter().any(|d| d["name"] == "invalid-json"
+            && d["message"].as_str().unwrap().contains(
+                "`planned_values` and `resource_changes` disagree on `alicloud_ram_policy.ops`'s `policy_document`"
+            )),
+        "{report}"
+    );
+}
+
+/// Set the `policy_document` of `alicloud_ram_policy.ops` in a plan's `planned_values`.
+fn ops_document(plan: &mut Value, document: &str) {
+    let resources = plan["planned_values"]["root_module"]["resources"]
+        .as_array_mut()
+        .unwrap();
+    let ops = resources
+        .iter_mut()
+        .find(|r| r["address"] == "alicloud_ram_policy.ops")
+        .unwrap();
+    ops["values"]["policy_document"] = Value::String(document.to_string());
+}

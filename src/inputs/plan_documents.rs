@@ -10,7 +10,8 @@
 //!   (and its `child_modules`, at any depth) that `resource_changes` did not list, where an
 //!   attribute left out is unknown (Terraform omits unknown values there); then the
 //!   `alicloud_ram_policy_document` data sources read while planning, which stand in
-//!   `prior_state` only. Every address is read once, from the first of these that has it.
+//!   `prior_state` only. Every address is read once, from the first of these that has it; a
+//!   resource of `planned_values` that `resource_changes` listed must hold the same documents.
 //! - a state: `values.root_module` (`terraform show -json` of a state), or
 //!   `resources[].instances[].attributes` (a raw `terraform.tfstate`, format version 4).
 //!
@@ -29,7 +30,7 @@
 //! is missing or of the wrong type, an unknown change action or `format_version` major version,
 //! is an error finding; fields Terraform adds in newer versions are read past.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::policy_file::{Content, Document, NotPolicy, Origin, PolicyFile};
 use super::terraform::DOCUMENT_ATTRIBUTES;
@@ -216,6 +217,9 @@ struct Reader<'t> {
     regions: Vec<(String, Span)>,
     /// Addresses already read: each is read once, from the first place that has it.
     read: HashSet<String>,
+    /// What `resource_changes` says a kept resource's document attributes hold after the plan
+    /// (`None`: nothing), by address and attribute, for `planned_values` to agree with.
+    after: HashMap<(String, &'static str), Option<String>>,
 }
 
 impl<'t> Reader<'t> {
@@ -227,6 +231,7 @@ impl<'t> Reader<'t> {
             shown: Vec::new(),
             regions: Vec::new(),
             read: HashSet::new(),
+            after: HashMap::new(),
         }
     }
 
@@ -360,6 +365,16 @@ impl<'t> Reader<'t> {
                 },
             };
             let was = before.and_then(|b| b.get(name)).and_then(|m| m.value.as_str());
+            match attribute {
+                Attribute::Known(node) => {
+                    self.after
+                        .insert((address.to_string(), name), node.as_str().map(str::to_string));
+                }
+                Attribute::Empty => {
+                    self.after.insert((address.to_string(), name), None);
+                }
+                Attribute::Unknown(_) => {}
+            }
             held.push((attribute, was));
         }
         // Created or replaced: a new object, planned from the configuration.
@@ -389,7 +404,13 @@ impl<'t> Reader<'t> {
                 .ok_or_else(|| malformed(resource, format!("a `{kind}` resource without a string `address`")))?;
             let address = address_node.as_str().unwrap_or_default();
             // Destroyed by the plan (a state lists deposed objects apart).
-            if member(resource, "deposed_key").is_some() || !self.read.insert(address.to_string()) {
+            if member(resource, "deposed_key").is_some() {
+                continue;
+            }
+            if !self.read.insert(address.to_string()) {
+                if from == From::Planned {
+                    self.agrees_with_changes(resource, address, attributes)?;
+                }
                 continue;
             }
             self.regions.push((address.to_string(), resource.span));
@@ -411,6 +432,31 @@ impl<'t> Reader<'t> {
         }
         for child in optional_array(module, "child_modules")? {
             self.module(child, from)?;
+        }
+        Ok(())
+    }
+
+    /// A resource of `planned_values` that `resource_changes` listed: each document attribute
+    /// it knows must hold what the change's `after` holds. Terraform writes both from one plan;
+    /// where they differ the file was edited, and which one applies is anyone's guess.
+    fn agrees_with_changes(&self, resource: &Node, address: &str, attributes: &[&'static str]) -> Read<()> {
+        let Some(values) = member(resource, "values") else {
+            return Ok(());
+        };
+        for name in attributes {
+            let (Some(planned), Some(after)) = (values.get(name), self.after.get(&(address.to_string(), *name))) else {
+                continue;
+            };
+            let planned_text = planned.value.as_str().filter(|s| !s.is_empty());
+            let after_text = after.as_deref().filter(|s| !s.is_empty());
+            if planned_text != after_text {
+                return Err(malformed(
+                    &planned.value,
+                    format!(
+                        "`planned_values` and `resource_changes` disagree on `{address}`'s `{name}`: Terraform writes both from one plan, so this one was edited, and which applies is anyone's guess"
+                    ),
+                ));
+            }
         }
         Ok(())
     }
