@@ -568,3 +568,40 @@ fn a_tf_json_document_attribute_written_as_an_object_is_an_error() {
     assert_eq!(documents(&content), ["local.p"]);
     assert!(findings.is_empty(), "{}", render(&source, &findings));
 }
+
+/// Terraform takes a `.tfvars.json` file's values and a `variable` block's `default` literally,
+/// not as templates: `"$${x}"` is those five characters and `"${x}"` no reference (`terraform
+/// console`). Read as templates, a `Deny` on `$${x}` was one on `${x}`.
+#[test]
+fn tfvars_json_values_and_variable_defaults_are_literal() {
+    let document = r#"{\"Version\": \"1\", \"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"kvstore:DeleteInstance\", \"Resource\": \"*\", \"Condition\": {\"StringNotEquals\": {\"acs:UserAgent\": [\"$${x}\", \"${y}\"]}}}]}"#;
+    let condition = |content: &Content| -> Vec<String> {
+        let Content::Documents(read) = content else {
+            panic!("{content:?}")
+        };
+        read.iter()
+            .map(|d| {
+                let written = ramguard::json::written_without_layout(&d.root);
+                let at = written.find("\"acs:UserAgent\"").unwrap();
+                written[at..].chars().take_while(|c| *c != ']').collect()
+            })
+            .collect()
+    };
+    let literal = r#""acs:UserAgent":["$${x}","${y}""#;
+    let (source, content, findings) = read(
+        "terraform.tfvars.json",
+        format!(r#"{{"p": "{document}"}}"#).into_bytes(),
+    );
+    assert_eq!(condition(&content), [literal]);
+    assert!(findings.is_empty(), "{}", render(&source, &findings));
+    let variable = format!(r#"{{"variable": {{"p": {{"default": "{document}"}}}}}}"#);
+    let (_, content, _) = read("main.tf.json", variable.into_bytes());
+    assert_eq!(condition(&content), [literal]);
+    // Anywhere else in `.tf.json` the string is a template: `$${` is `${`, `${y}` unknown.
+    let local = format!(r#"{{"locals": {{"p": "{document}"}}}}"#);
+    let (_, content, _) = read("main.tf.json", local.into_bytes());
+    assert_eq!(
+        condition(&content),
+        [r#""acs:UserAgent":["${x}",<the interpolation `${y}`>"#]
+    );
+}

@@ -78,6 +78,7 @@ fn read_as(name: String, bytes: Vec<u8>, variables: bool) -> PolicyFile<'static>
         text,
         documents: Vec::new(),
         findings: Vec::new(),
+        literal: variables,
     };
     if variables {
         for member in members(&root) {
@@ -142,6 +143,9 @@ struct Reader<'t> {
     text: &'t str,
     documents: Vec<Document<'static>>,
     findings: Vec<Finding>,
+    /// Reading values Terraform takes literally, not as templates: a `.tfvars.json` file's and a
+    /// `variable` block's `default` (`"$${x}"` is those five characters, `"${x}"` no reference).
+    literal: bool,
 }
 
 impl Reader<'_> {
@@ -173,7 +177,9 @@ impl Reader<'_> {
                 "variable" => {
                     for (name, body) in labelled(&member.value) {
                         for default in members(body).filter(|m| m.key == "default") {
+                            self.literal = true;
                             self.candidate(&default.value, false, format!("var.{name}"));
+                            self.literal = false;
                         }
                     }
                 }
@@ -300,6 +306,19 @@ impl Reader<'_> {
                     );
                 };
                 let map = |offset: usize| decoded.file_offset(offset);
+                if self.literal {
+                    return match json::parse(&decoded.text) {
+                        Ok(mut root) => {
+                            let findings = invisible_character::scan(&decoded.text, &root, &map);
+                            root.remap(&map);
+                            Read::Known(root.into_owned(), findings)
+                        }
+                        Err(mut error) => {
+                            error.span = Span::new(map(error.span.start), map(error.span.end));
+                            Read::NotJson(error, terraform::mentions_statement(&decoded.text))
+                        }
+                    };
+                }
                 if !interpolations(value).is_empty() {
                     // JSON text with unknown parts: parsed around them, as a `.tf` heredoc is.
                     let pieces = string_pieces(value, &map);
@@ -325,7 +344,9 @@ impl Reader<'_> {
                 // known (where a computed key's value stands is unknown).
                 let mut root = node.clone();
                 let mut unreadable = Vec::new();
-                self.templates(&mut root, &mut unreadable, 0);
+                if !self.literal {
+                    self.templates(&mut root, &mut unreadable, 0);
+                }
                 if let Some((span, what)) = unreadable.first() {
                     return Read::Unknown {
                         span: *span,
