@@ -260,3 +260,40 @@ fn a_role_s_ram_users_and_services_are_its_trust_policy() {
     assert_ne!(code, 0, "{out}{err}");
     assert!(out.contains("alicloud_ram_role.ops"), "{out}");
 }
+
+/// Two `condition` blocks of one operator and variable: the provider appends the values of the
+/// second to the first's when each has several (its `MarshalJSON`), and overwrites (or panics)
+/// when one has a single value, in an order it does not promise. Merged in the first case; a
+/// `duplicate-key` error in the second (it was an error in both).
+#[test]
+fn repeated_condition_blocks_render_as_the_provider_renders_them() {
+    let data = |first: &str, second: &str| {
+        format!(
+            "data \"alicloud_ram_policy_document\" \"d\" {{\n  statement {{\n    action   = [\"kvstore:DescribeInstances\"]\n    resource = [\"*\"]\n    condition {{\n      operator = \"IpAddress\"\n      variable = \"acs:SourceIp\"\n      values   = [{first}]\n    }}\n    condition {{\n      operator = \"IpAddress\"\n      variable = \"acs:SourceIp\"\n      values   = [{second}]\n    }}\n  }}\n}}\n"
+        )
+    };
+    let text = data(
+        "\"10.0.0.0/8\", \"172.16.0.0/12\"",
+        "\"192.168.0.0/16\", \"127.0.0.0/8\"",
+    );
+    let (source, content, findings) = common::findings::lint_bytes("data.tf", text.into_bytes());
+    let Content::Documents(read) = &content else {
+        panic!("{content:?}")
+    };
+    let written = ramguard::json::written_without_layout(&read[0].root);
+    assert!(
+        written.contains(r#""Condition":{"IpAddress":{"acs:SourceIp":["10.0.0.0/8","172.16.0.0/12","192.168.0.0/16","127.0.0.0/8"]}}"#),
+        "{written}"
+    );
+    assert!(findings.is_empty(), "{}", render(&source, &findings));
+
+    let text = data("\"10.0.0.0/8\"", "\"192.168.0.0/16\", \"127.0.0.0/8\"");
+    let (source, _, findings) = common::findings::lint_bytes("data.tf", text.into_bytes());
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.rule.name == "duplicate-key" && f.severity == Severity::Error),
+        "{}",
+        render(&source, &findings)
+    );
+}

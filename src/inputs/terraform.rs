@@ -1519,7 +1519,25 @@ impl Build<'_> {
                         continue;
                     };
                     match conditions.iter_mut().find(|(o, ..)| *o == operator) {
-                        Some((_, _, entries)) => entries.push((variable, variable_span, values.value)),
+                        // Two blocks of one operator and variable, each with several values: the
+                        // provider appends the second's to the first's (its `MarshalJSON`; their
+                        // order is its set's, which matching does not heed). With one value, it
+                        // overwrites in that order (or panics): left twice, for `duplicate-key`.
+                        Some((_, _, entries)) => match entries.iter_mut().find(|(v, ..)| *v == variable) {
+                            Some((
+                                _,
+                                _,
+                                Node {
+                                    value: Value::Array(first),
+                                    ..
+                                },
+                            )) if matches!(values.value.value, Value::Array(_)) => {
+                                if let Value::Array(more) = values.value.value {
+                                    first.extend(more);
+                                }
+                            }
+                            _ => entries.push((variable, variable_span, values.value)),
+                        },
                         None => {
                             conditions.push((operator, operator_span, vec![(variable, variable_span, values.value)]))
                         }
