@@ -271,10 +271,9 @@ fn documents_that_cannot_be_told_apart_are_refused() {
     repo.write("versions.json", &fixture("several-versions.json"));
     let (code, out, err) = repo.run(&["diff", "--base", "HEAD"]);
     assert_eq!(code, 2, "{out}{err}");
+    // A resource declared twice is refused by the lint of the file (Terraform refuses it too).
     assert!(
-        err.contains(
-            "main.tf: two documents are named `alicloud_ram_policy.ops`: which to compare with which cannot be told"
-        ),
+        err.contains("the resource `alicloud_ram_policy.ops` is declared twice in this file"),
         "{err}"
     );
     assert!(
@@ -282,6 +281,18 @@ fn documents_that_cannot_be_told_apart_are_refused() {
         "{err}"
     );
     assert!(!out.contains("main.tf ->"), "never guessed: {out}");
+
+    // One resource holding two documents (`policy_document` and its deprecated `document`).
+    repo.write("main.tf", &fixture("both-attributes.tf"));
+    repo.write("versions.json", &fixture("describe.json"));
+    let (code, out, err) = repo.run(&["diff", "--base", "HEAD"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains(
+            "main.tf: two documents are named `alicloud_ram_policy.ops`: which to compare with which cannot be told"
+        ),
+        "{err}"
+    );
 }
 
 #[test]

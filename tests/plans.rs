@@ -674,3 +674,37 @@ fn ops_document(plan: &mut Value, document: &str) {
         .unwrap();
     ops["values"]["policy_document"] = Value::String(document.to_string());
 }
+
+/// Terraform lists each object once in `resource_changes` (a deposed one apart): a plan that
+/// lists one address twice was edited, and is an error.
+#[test]
+fn an_address_listed_twice_in_resource_changes_is_an_error() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("plan.json"));
+    let mut plan: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let changes = plan["resource_changes"].as_array_mut().unwrap();
+    let ops = changes
+        .iter()
+        .find(|c| c["address"] == "alicloud_ram_policy.ops")
+        .unwrap()
+        .clone();
+    changes.push(ops);
+    let dir = std::env::temp_dir().join(format!("ramguard-plan-twice-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("plan.json");
+    std::fs::write(&file, serde_json::to_string(&plan).unwrap()).unwrap();
+    let (code, report) = lint_json(&[file.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(code, 1, "{report}");
+    assert!(
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["name"] == "invalid-json"
+                && d["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("`alicloud_ram_policy.ops` is listed twice in `resource_changes`")),
+        "{report}"
+    );
+}

@@ -297,3 +297,26 @@ fn repeated_condition_blocks_render_as_the_provider_renders_them() {
         render(&source, &findings)
     );
 }
+
+/// A resource, data source or local value declared twice in one file: Terraform refuses the
+/// configuration, and which document it would apply is no one's to say — a `duplicate-key`
+/// error at the second, never a clean pass (both documents were linted, exit 0).
+#[test]
+fn a_block_or_local_declared_twice_is_an_error() {
+    let policy = "resource \"alicloud_ram_policy\" \"p\" {\n  policy_document = \"{\\\"Version\\\":\\\"1\\\",\\\"Statement\\\":[{\\\"Effect\\\":\\\"Allow\\\",\\\"Action\\\":\\\"ecs:DescribeInstances\\\",\\\"Resource\\\":\\\"*\\\"}]}\"\n}\n";
+    let locals = "locals {\n  a = 1\n}\nlocals {\n  a = 2\n}\n";
+    let text = format!(
+        "{policy}{policy}{locals}data \"alicloud_ram_policy_document\" \"p\" {{\n  statement {{\n    action = [\"ecs:DescribeInstances\"]\n  }}\n}}\n"
+    );
+    let (source, _, findings) = common::findings::lint_bytes("twice.tf", text.into_bytes());
+    let rendered = render(&source, &findings);
+    let twice: Vec<&str> = rendered.lines().filter(|l| l.contains("RG002")).collect();
+    assert_eq!(
+        twice,
+        [
+            "4:1-4:9 RG002 duplicate-key error: the resource `alicloud_ram_policy.p` is declared twice in this file: Terraform refuses the configuration [resource]",
+            "11:3-11:4 RG002 duplicate-key error: the local value `local.a` is declared twice in this file: Terraform refuses the configuration [a]",
+        ],
+        "{rendered}"
+    );
+}

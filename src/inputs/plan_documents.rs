@@ -321,7 +321,14 @@ impl<'t> Reader<'t> {
         if member(change, "deposed").is_some() {
             return Ok(());
         }
-        self.read.insert(address.to_string());
+        if !self.read.insert(address.to_string()) {
+            return Err(malformed(
+                change,
+                format!(
+                    "`{address}` is listed twice in `resource_changes`: Terraform lists each object once (a deposed one apart), so this plan was edited, and which change applies is anyone's guess"
+                ),
+            ));
+        }
         self.regions.push((address.to_string(), change.span));
         // Deleted or forgotten: no document after the change.
         if !names

@@ -174,6 +174,7 @@ fn read_file_parsed_by(
         references: Vec::new(),
     };
     reader.body(&body, None, None);
+    reader.findings.extend(declared_twice(&body));
     reader.name_linted_locals();
     references.append(&mut reader.references);
     let content = if reader.documents.is_empty() && reader.findings.is_empty() {
@@ -342,6 +343,53 @@ fn hcl_error(text: &str, message: &str, at: Span) -> Finding {
     )
     .label("here")
     .help("Terraform refuses the file too (`terraform validate`); no document in it was linted")
+}
+
+/// Every resource or data source the file declares again, and every local value it defines
+/// again: Terraform refuses the configuration ("Duplicate resource configuration", "Duplicate
+/// local value definition"), and which of the two documents it would have applied is no one's
+/// to say. Each is a `duplicate-key` error at the second, the first beside it.
+fn declared_twice(body: &Body) -> Vec<Finding> {
+    let mut seen: std::collections::HashMap<String, Span> = std::collections::HashMap::new();
+    let mut findings = Vec::new();
+    let mut declare = |name: String, span: Span, what: &str| match seen.get(&name) {
+        Some(first) => findings.push(
+            Finding::new(
+                &duplicate_key::RULE,
+                span,
+                format!("{what} `{name}` is declared twice in this file: Terraform refuses the configuration"),
+            )
+            .label("declared again here")
+            .related(*first, "first declared here")
+            .help("remove one of the two, or give it another name"),
+        ),
+        None => {
+            seen.insert(name, span);
+        }
+    };
+    for block in body.blocks() {
+        match block.ident.as_str() {
+            "resource" | "data" if block.labels.len() == 2 => {
+                let what = if block.ident.as_str() == "data" {
+                    "the data source"
+                } else {
+                    "the resource"
+                };
+                declare(block_address(block), span_of_ident(&block.ident), what);
+            }
+            "locals" => {
+                for attribute in block.body.attributes() {
+                    declare(
+                        format!("local.{}", attribute.key.as_str()),
+                        span_of_ident(&attribute.key),
+                        "the local value",
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    findings
 }
 
 /// The finding for a heredoc that Terraform and ramguard's HCL parser end on different lines
