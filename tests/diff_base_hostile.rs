@@ -303,3 +303,24 @@ fn an_override_file_is_said_and_its_module_not_evaluated_file_by_file() {
     assert_eq!(code, 2, "{out}{err}");
     assert!(err.contains("override file"), "{err}");
 }
+
+/// A provider's `assume_role { policy }` is a session policy: it narrows what the role may do.
+/// Removing it grants more, though it reads as access removed: said, and uncertain (exit 0).
+#[test]
+fn a_session_policy_removed_is_never_only_access_removed() {
+    let repo = Repo::new("session");
+    let provider = |policy: &str| {
+        format!(
+            "provider \"alicloud\" {{\n  region = \"cn-hangzhou\"\n  assume_role {{\n    role_arn = \"acs:ram::1234567890123456:role/ops\"\n{policy}  }}\n}}\n"
+        )
+    };
+    repo.write(
+        "providers.tf",
+        &provider("    policy   = jsonencode({ Version = \"1\", Statement = [{ Effect = \"Allow\", Action = \"kvstore:Describe*\", Resource = \"*\" }] })\n"),
+    );
+    repo.commit_all();
+    repo.write("providers.tf", &provider(""));
+    let (code, out, err) = repo.run_with(&[], &["diff", "--base", "HEAD", "--fail-on-new-access"]);
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(out.contains("this is a session policy"), "{out}");
+}

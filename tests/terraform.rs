@@ -320,3 +320,39 @@ fn a_block_or_local_declared_twice_is_an_error() {
         "{rendered}"
     );
 }
+
+/// A ROS template in `alicloud_ros_stack.template_body` that holds RAM resources: their documents
+/// are not linted inside a Terraform file, which is said (a warning), and `diff` says a changed
+/// one is not compared (it passed as nothing: `lint` skipped the file, `diff` exited 0).
+#[test]
+fn a_ros_template_embedded_in_terraform_is_said() {
+    let stack = |action: &str| {
+        format!(
+            "resource \"alicloud_ros_stack\" \"s\" {{\n  stack_name    = \"s\"\n  template_body = jsonencode({{\n    ROSTemplateFormatVersion = \"2015-09-01\"\n    Resources = {{\n      P = {{\n        Type = \"ALIYUN::RAM::ManagedPolicy\"\n        Properties = {{\n          PolicyName     = \"p\"\n          PolicyDocument = {{ Version = \"1\", Statement = [{{ Effect = \"Allow\", Action = \"{action}\", Resource = \"*\" }}] }}\n        }}\n      }}\n    }}\n  }})\n}}\n"
+        )
+    };
+    let (source, _, findings) =
+        common::findings::lint_bytes("stack.tf", stack("kvstore:DescribeInstances").into_bytes());
+    let rendered = render(&source, &findings);
+    assert!(
+        rendered.contains("3:19-14:5 RG020 unrecognised-document warning: this ROS template holds RAM resources"),
+        "{rendered}"
+    );
+    let dir = std::env::temp_dir().join(format!("ramguard-ros-stack-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (old, new) = (dir.join("old.tf"), dir.join("new.tf"));
+    std::fs::write(&old, stack("kvstore:DescribeInstances")).unwrap();
+    std::fs::write(&new, stack("*")).unwrap();
+    let (code, out, err) = common::run(&[
+        "diff",
+        "--fail-on-new-access",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+    ]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(
+        out.contains("the ROS templates `alicloud_ros_stack.s.template_body` differ"),
+        "{out}"
+    );
+}

@@ -194,6 +194,13 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
             .unwrap_or_else(|| documents::nothing(new_name.as_deref().unwrap_or(&change.file)));
         let mut diff = super::diff(&old, &new, catalog);
         diff.limits.extend(notes.iter().cloned());
+        // A provider's `assume_role { policy }` is a session policy: it narrows what the role
+        // may do, so what it no longer allows is new access, not lost access.
+        if pair.address.as_deref().is_some_and(|a| a.starts_with("provider.")) {
+            diff.limits.insert(
+                "this is a session policy (the provider's `assume_role { policy }`): it narrows what the role may do, so removing or widening it grants more, which a comparison of grants does not tell; review it by hand".to_string(),
+            );
+        }
         if status == "modified" {
             diff.limits.extend(unknowns_differ(&pair.address, &unknowns));
         }
@@ -294,26 +301,32 @@ fn override_file(file: &str) -> Option<String> {
     })
 }
 
-/// The note for a file whose attachments of policies differ between OLD and NEW: `diff`
-/// compares documents, not who holds them, and detaching a guard (or attaching `*`) would pass
-/// as no change.
-fn attachments_differ(old: Option<&Version>, new: Option<&Version>) -> Option<String> {
+/// The notes for a file whose attachments of policies differ between OLD and NEW (`diff`
+/// compares documents, not who holds them: detaching a guard, or attaching `*`, would pass as
+/// no change), and whose embedded ROS templates (`template_body`, whose RAM resources are not
+/// read in a Terraform file) differ.
+fn attachments_differ(old: Option<&Version>, new: Option<&Version>) -> Vec<String> {
     let [old, new] = [old, new].map(|v| v.map(attachments_of).unwrap_or_default());
-    let differing: Vec<String> = old
+    let (templates, attachments): (BTreeSet<&String>, BTreeSet<&String>) = old
         .keys()
         .chain(new.keys())
         .filter(|key| old.get(*key) != new.get(*key))
-        .map(|key| format!("`{key}`"))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    if differing.is_empty() {
-        return None;
+        .partition(|key| key.ends_with(".template_body"));
+    let listed = |keys: BTreeSet<&String>| keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+    let mut notes = Vec::new();
+    if !attachments.is_empty() {
+        notes.push(format!(
+            "the policy attachments {} differ between OLD and NEW: who holds a policy is not compared, only what the documents say; review it by hand",
+            listed(attachments)
+        ));
     }
-    Some(format!(
-        "the policy attachments {} differ between OLD and NEW: who holds a policy is not compared, only what the documents say; review it by hand",
-        differing.join(", ")
-    ))
+    if !templates.is_empty() {
+        notes.push(format!(
+            "the ROS templates {} differ between OLD and NEW: the RAM resources in them are not compared inside a Terraform file; keep each template in a file of its own and diff that",
+            listed(templates)
+        ));
+    }
+    notes
 }
 
 /// The variables, locals and module calls of a `.tf` file whose value differs between OLD and

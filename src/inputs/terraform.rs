@@ -78,6 +78,13 @@ pub(crate) fn resource_policy_kind(kind: &str, attribute: &str) -> Option<&'stat
 /// (`permission_policy_type = "Inline"`, `permission_policy_document`).
 pub(crate) const CLOUD_SSO_ACCESS_CONFIGURATION: &str = "alicloud_cloud_sso_access_configuration";
 
+/// The resources that hand a ROS template to ROS in their `template_body`.
+pub(crate) const ROS_TEMPLATE_RESOURCES: [&str; 3] = [
+    "alicloud_ros_stack",
+    "alicloud_ros_stack_group",
+    "alicloud_ros_template",
+];
+
 /// `alicloud_ram_role`'s deprecated attributes from which the provider assembles the role's
 /// trust policy, and the principal each names.
 const ROLE_PRINCIPAL_ATTRIBUTES: [(&str, &str); 2] = [("ram_users", "RAM"), ("services", "Service")];
@@ -472,6 +479,17 @@ impl Reader<'_> {
                             value_span(self.text, &attribute.value),
                             what,
                         ));
+                        continue;
+                    }
+                    if key == "template_body" && resource.is_some_and(|kind| ROS_TEMPLATE_RESOURCES.contains(&kind)) {
+                        let span = value_span(self.text, &attribute.value);
+                        if self
+                            .text
+                            .get(span.start..span.end)
+                            .is_some_and(|t| t.contains("ALIYUN::RAM::"))
+                        {
+                            self.findings.push(unrecognised_document::embedded_ros_template(span));
+                        }
                         continue;
                     }
                     let always = resource.is_some_and(|kind| {
@@ -1874,6 +1892,16 @@ pub fn policy_attachments(text: &str) -> std::collections::BTreeMap<String, Stri
     };
     body.blocks()
         .filter_map(|block| match (block.ident.as_str(), block.labels.as_slice()) {
+            // A ROS template's RAM resources are not compared where they are embedded.
+            ("resource", [kind, name]) if ROS_TEMPLATE_RESOURCES.contains(&kind.as_str()) => {
+                let body = block.body.get_attribute("template_body")?;
+                let span = span_of(&body.value);
+                let written = text.get(span.start..span.end).unwrap_or_default();
+                Some((
+                    format!("{}.{}.template_body", kind.as_str(), name.as_str()),
+                    written.split_whitespace().collect::<Vec<_>>().join(" "),
+                ))
+            }
             ("resource", [kind, name]) if kind.as_str().ends_with("_policy_attachment") => {
                 let span = span_of_block(block);
                 let written = text.get(span.start..span.end).unwrap_or_default();

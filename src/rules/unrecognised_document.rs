@@ -16,6 +16,9 @@
 //! `alicloud_oss_bucket_policy.policy`, `alicloud_kms_key.policy`, `alicloud_kms_secret.policy`,
 //! `alicloud_log_project.policy`, `alicloud_max_compute_role.policy`, the `policy_document` of
 //! `alicloud_privatelink_vpc_endpoint` and `alicloud_vpc_gateway_endpoint`), whatever it holds.
+//! A ROS template embedded in a Terraform resource's `template_body` (`alicloud_ros_stack`,
+//! `_stack_group`, `alicloud_ros_template`) that holds RAM resources is reported as a warning:
+//! its documents are not linted there (a template in a file of its own is).
 //!
 //! ## Why is this bad?
 //! A file that nobody checked must not pass as a clean one: with `--deny-warnings`, a policy
@@ -63,6 +66,19 @@ pub fn resource_policy(span: Span, kind: &str) -> Finding {
     .severity(Severity::Info)
     .label("not read as a policy")
     .help("lint its grants with the service's own tools; ramguard reads RAM identity (permission), control, session and trust policies")
+}
+
+/// A ROS template in a Terraform resource's `template_body` that holds RAM resources: their
+/// documents are not linted where they stand, said as a warning (a policy nobody checked is
+/// never a clean pass under `--deny-warnings`).
+pub fn embedded_ros_template(span: Span) -> Finding {
+    Finding::new(
+        &RULE,
+        span,
+        "this ROS template holds RAM resources, whose policy documents are not linted inside a Terraform file",
+    )
+    .label("not read as a policy")
+    .help("keep the template in a file of its own (`template_body = file(\"stack.yaml\")`, or `template_url`) and lint that file")
 }
 
 /// An item of a list of versions that carries no document.
