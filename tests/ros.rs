@@ -70,7 +70,7 @@ fn ros_templates_are_linted_at_exact_positions() {
         ("anchors.yaml", &[][..]),
         ("merge_key.yaml", &[][..]),
         ("tag.yaml", &[][..]),
-        ("non_string_key.yaml", &[][..]),
+        ("non_string_key.yaml", &["Resources.P"][..]),
         ("duplicate_keys.yaml", &["Resources.P"][..]),
         ("string_document.yaml", &["Resources.P"][..]),
         ("invalid.yaml", &[][..]),
@@ -521,6 +521,42 @@ fn a_name_the_template_does_not_define_is_an_error_in_a_ram_resource() {
         render(&source, &findings)
     );
 
+    // A function whose argument is no name, a pseudo parameter ROS does not have, a section
+    // that is not a map: each an error, where the value was only unknown (preflight said `go`).
+    for (parameters, name) in [
+        ("{}", "{Ref: [Nope]}"),
+        ("{}", "{Ref: ''}"),
+        ("{}", "{Ref: 5}"),
+        ("{}", "!Ref ALIYUN::Bogus"),
+        ("{}", "!GetAtt .Arn"),
+        ("{}", "{'Fn::GetAtt': []}"),
+        ("{}", "!Sub 'a${}b'"),
+        ("{}", "!Sub ['${X}', {X: x}, extra]"),
+        ("{}", "!Sub '${Nope} and ${Nope}'"),
+        ("[]", "p"),
+        ("x", "p"),
+    ] {
+        let text = format!(
+            "ROSTemplateFormatVersion: '2015-09-01'\nParameters: {parameters}\nResources:\n  P:\n    Type: ALIYUN::RAM::ManagedPolicy\n    Properties:\n      PolicyName: {name}\n      PolicyDocument: {{Version: '1', Statement: [{{Effect: Allow, Action: 'ecs:Describe*', Resource: '*'}}]}}\n"
+        );
+        let (source, _, findings) = read("malformed.yaml", text.into_bytes());
+        let undefined: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.rule.name == "undefined-reference")
+            .collect();
+        assert!(
+            !undefined.is_empty() && undefined.iter().all(|f| f.severity == Severity::Error),
+            "{name}:\n{}",
+            render(&source, &findings)
+        );
+        // A name written twice is found twice, each where it stands.
+        if name.contains("and ${Nope}") {
+            let starts: Vec<usize> = undefined.iter().map(|f| f.span.start).collect();
+            assert_eq!(starts.len(), 2);
+            assert_ne!(starts[0], starts[1], "{}", render(&source, &findings));
+        }
+    }
+
     // A `Transform` may define names: nothing is judged.
     let transformed = source.text.replacen(
         "Parameters:",
@@ -604,4 +640,43 @@ fn tfvars_json_values_and_variable_defaults_are_literal() {
         condition(&content),
         [r#""acs:UserAgent":["${x}",<the interpolation `${y}`>"#]
     );
+}
+
+/// YAML 1.1 (PyYAML, which ROS likely applies) reads `1_000`, `16:40` and `2019-08-12` as a
+/// number or a date, YAML 1.2 as strings: in a document the value is ambiguous — an error, and
+/// unknown (a `Deny` on `1_000` was read as the string, and `preflight` said `go` for a tag of
+/// `1000`). A key that is not a string is an error in a document, and nothing elsewhere (a
+/// `Mappings` key `1:` refused the whole template).
+#[test]
+fn yaml_11_numbers_dates_and_keys_that_are_not_strings_are_errors_only_in_a_document() {
+    let template = |value: &str, key: &str| {
+        format!(
+            "ROSTemplateFormatVersion: '2015-09-01'\nMappings:\n  Sizes:\n    1: {{Name: small}}\nResources:\n  P:\n    Type: ALIYUN::RAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '1'\n        Statement:\n          - Effect: Deny\n            Action: kvstore:DeleteInstance\n            Resource: '*'\n            Condition: {{StringEquals: {{{key}: {value}}}}}\n"
+        )
+    };
+    let (source, _, findings) = read("t.yaml", template("'1000'", "'acs:ResourceTag/env'").into_bytes());
+    assert!(findings.is_empty(), "{}", render(&source, &findings));
+    for (value, key, expected) in [
+        (
+            "1_000",
+            "'acs:ResourceTag/env'",
+            "`1_000` is a number or date in YAML 1.1",
+        ),
+        (
+            "2019-08-12",
+            "'acs:ResourceTag/env'",
+            "`2019-08-12` is a number or date in YAML 1.1",
+        ),
+        ("'1000'", "1", "the key `1` is not a string"),
+    ] {
+        let (source, _, findings) = read("t.yaml", template(value, key).into_bytes());
+        let rendered = render(&source, &findings);
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.severity == Severity::Error && f.message.contains(expected)),
+            "{rendered}"
+        );
+        assert!(!rendered.contains("`1` is not a string") || key == "1", "{rendered}");
+    }
 }

@@ -22,6 +22,7 @@
 
 pub mod yaml;
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::policy_file::{Content, Document, NotPolicy, Origin, PolicyFile, Unrecognised};
@@ -208,6 +209,22 @@ fn ambiguous_scalars(text: &str, documents: &[Document], notes: &[(Span, yaml::A
                 .help(format!(
                     "write `'{written}'` for the string, or `true`/`false` for a boolean; ramguard read it as the string"
                 )),
+                yaml::Ambiguity::Yaml11NumberOrDate => Finding::new(
+                    &invalid_element_type::RULE,
+                    span,
+                    format!("`{written}` is a number or date in YAML 1.1 and a string in YAML 1.2: its type is ambiguous"),
+                )
+                .label("quote it")
+                .help(format!(
+                    "write `'{written}'` for the string; ramguard read it as a value only ROS knows"
+                )),
+                yaml::Ambiguity::NotStringKey => Finding::new(
+                    &invalid_element_type::RULE,
+                    span,
+                    format!("the key `{written}` is not a string in YAML: JSON's keys are strings"),
+                )
+                .label("quote it")
+                .help(format!("write `'{written}':`")),
                 yaml::Ambiguity::NotJsonNumber => Finding::new(
                     &invalid_json::RULE,
                     span,
@@ -298,10 +315,14 @@ fn read_template<'a>(
     // A name that nothing defines, in what a RAM resource is given: its documents cannot be
     // what their author meant. (Elsewhere in a template it is not ramguard's business: Alibaba's
     // own templates name undefined parameters in their console metadata and `Conditions`.)
-    if let Some(defined) = defined_names(root) {
-        for properties in ram_resources(root).flat_map(|r| r.iter().filter(|m| m.key == "Properties")) {
-            undefined_references(text, &properties.value, &defined, 0, findings);
+    match defined_names(root) {
+        Ok(Some(defined)) => {
+            for properties in ram_resources(root).flat_map(|r| r.iter().filter(|m| m.key == "Properties")) {
+                undefined_references(text, &properties.value, &defined, 0, findings);
+            }
         }
+        Ok(None) => {}
+        Err(section) => findings.push(undefined_reference::not_a_map(section.value.span, &section.key)),
     }
     // A policy document's elements beside the mark: ROS has no such section, and a document no
     // `Resources`. Whichever tool reads the file, its author meant something it is not (without
@@ -649,83 +670,106 @@ fn ram_resources<'r, 'a>(root: &'r Node<'a>) -> impl Iterator<Item = &'r [json::
         })
 }
 
+/// ROS's pseudo parameters, as its documentation lists them ("Pseudo parameters"): any other
+/// `ALIYUN::` name is no parameter.
+const PSEUDO_PARAMETERS: [&str; 8] = [
+    "ALIYUN::StackName",
+    "ALIYUN::StackId",
+    "ALIYUN::Region",
+    "ALIYUN::AccountId",
+    "ALIYUN::TenantId",
+    "ALIYUN::ResourceGroupId",
+    "ALIYUN::NoValue",
+    "ALIYUN::Index",
+];
+
 /// The names a template defines for its functions to name: its parameters, resources and
-/// locals. `None` when they cannot be told: a `Transform` (which may define names), or a
-/// section that is not a map.
-fn defined_names<'n>(root: &'n Node) -> Option<Vec<&'n str>> {
-    let mut names = Vec::new();
-    for member in root.as_object()? {
+/// locals, and ROS's pseudo parameters. `Ok(None)` when they cannot be told (a `Transform` may
+/// define names); `Err` with the section that is neither a map nor empty (ROS refuses such a
+/// template).
+fn defined_names<'n>(root: &'n Node) -> Result<Option<BTreeSet<&'n str>>, &'n json::Member<'n>> {
+    let mut names: BTreeSet<&str> = PSEUDO_PARAMETERS.into_iter().collect();
+    for member in root.as_object().unwrap_or_default() {
         match member.key.as_ref() {
-            "Transform" => return None,
+            "Transform" => return Ok(None),
             "Parameters" | "Resources" | "Locals" => match &member.value.value {
                 Value::Null => {}
                 Value::Object(members) => names.extend(members.iter().map(|m| m.key.as_ref())),
-                _ => return None,
+                _ => return Err(member),
             },
             _ => {}
         }
     }
-    Some(names)
+    Ok(Some(names))
 }
 
 /// Every `Ref`, `Fn::GetAtt` and `${Name}` of an `Fn::Sub` in `node` (a function being an
-/// object of that one key) whose name is not `defined` ([`undefined_reference`]). ROS's pseudo
-/// parameters (`ALIYUN::...`) are not judged.
-fn undefined_references(text: &str, node: &Node, defined: &[&str], depth: usize, out: &mut Vec<Finding>) {
+/// object of that one key) whose name is not `defined`, or that names nothing at all (`Ref: 5`,
+/// `Fn::GetAtt: []`, `${}`) ([`undefined_reference`]).
+fn undefined_references(text: &str, node: &Node, defined: &BTreeSet<&str>, depth: usize, out: &mut Vec<Finding>) {
     if depth > json::MAX_DEPTH {
         return;
     }
-    let mut check = |name: &str, written: &str, span: Span, local: &[&str]| {
-        if name.is_empty() || name.starts_with("ALIYUN::") || defined.contains(&name) || local.contains(&name) {
-            return;
+    let mut check = |name: Option<&str>, written: &str, span: Span, local: &[&str]| match name {
+        Some(name) if defined.contains(name) || local.contains(&name) => {}
+        Some(name) if !name.is_empty() => {
+            // A typo is near in length: the edit distance runs on those candidates only.
+            let near = crate::suggest::did_you_mean(
+                name,
+                defined.iter().copied().filter(|d| d.len().abs_diff(name.len()) <= 3),
+            );
+            out.push(undefined_reference::finding(span, written, name, near));
         }
-        let near = crate::suggest::did_you_mean(name, defined.iter().copied());
-        out.push(undefined_reference::finding(span, written, name, near));
+        _ => out.push(undefined_reference::no_name(span, written)),
     };
     match &node.value {
         Value::Object(members) => {
             if let [function] = members.as_slice() {
                 let argument = &function.value;
                 match function.key.as_ref() {
-                    "Ref" => {
-                        if let Some(name) = argument.as_str() {
-                            check(name, &format!("Ref: {name}"), argument.span, &[]);
-                        }
-                    }
+                    "Ref" => check(argument.as_str(), "Ref", argument.span, &[]),
                     // `[Name, Attribute]`, or the short form's `Name.Attribute`.
                     "Fn::GetAtt" => {
                         let (name, span) = match &argument.value {
                             Value::String(s) => (s.split('.').next(), argument.span),
                             Value::Array(items) => match items.first() {
-                                Some(first) => (first.as_str(), first.span),
+                                Some(first) => (first.as_str().map(|s| s.split('.').next().unwrap_or(s)), first.span),
                                 None => (None, argument.span),
                             },
                             _ => (None, argument.span),
                         };
-                        if let Some(name) = name {
-                            check(name, &format!("Fn::GetAtt: {name}"), span, &[]);
-                        }
+                        check(name, "Fn::GetAtt", span, &[]);
                     }
                     // `"text"` or `["text", {variables}]`.
                     "Fn::Sub" => {
                         let (string, variables) = match &argument.value {
-                            Value::Array(items) => (items.first(), items.get(1).and_then(|v| v.as_object())),
+                            Value::Array(items) if items.len() <= 2 => {
+                                (items.first(), items.get(1).and_then(|v| v.as_object()))
+                            }
+                            Value::Array(_) => (None, None),
                             _ => (Some(argument), None),
                         };
                         let local: Vec<&str> = variables.unwrap_or_default().iter().map(|m| m.key.as_ref()).collect();
-                        if let Some(string) = string.filter(|s| s.as_str().is_some()) {
-                            for name in substituted_names(string.as_str().unwrap_or_default()) {
-                                let written = format!("${{{name}}}");
-                                // Placed on the name where the file writes it as it is.
-                                let span = text
-                                    .get(string.span.start..string.span.end)
-                                    .and_then(|raw| raw.find(&written))
-                                    .map_or(string.span, |at| {
-                                        Span::new(string.span.start + at, string.span.start + at + written.len())
-                                    });
-                                let name = name.split('.').next().unwrap_or_default();
-                                check(name, &written, span, &local);
+                        match string.and_then(|s| s.as_str().map(|value| (s, value))) {
+                            Some((string, value)) => {
+                                // Each `${Name}` placed where the file writes it (in order, so
+                                // that a name written twice is found twice).
+                                let raw = text.get(string.span.start..string.span.end).unwrap_or_default();
+                                let mut cursor = 0;
+                                for name in substituted_names(value) {
+                                    let written = format!("${{{name}}}");
+                                    let span = match raw.get(cursor..).and_then(|r| r.find(&written)) {
+                                        Some(at) => {
+                                            cursor += at + written.len();
+                                            let start = string.span.start + cursor - written.len();
+                                            Span::new(start, start + written.len())
+                                        }
+                                        None => string.span,
+                                    };
+                                    check(name.split('.').next(), &written, span, &local);
+                                }
                             }
+                            None => check(None, "Fn::Sub", argument.span, &[]),
                         }
                     }
                     _ => {}
@@ -744,8 +788,9 @@ fn undefined_references(text: &str, node: &Node, defined: &[&str], depth: usize,
     }
 }
 
-/// What each `${...}` of an `Fn::Sub` string names, in order: not `${!Literal}` (ROS's escape),
-/// nor one written with white space (which may not be a reference at all).
+/// What each `${...}` of an `Fn::Sub` string names, in order (`""` for `${}`): not
+/// `${!Literal}` (ROS's escape), nor one written with white space (which may not be a
+/// reference at all).
 fn substituted_names(value: &str) -> Vec<&str> {
     let mut names = Vec::new();
     let mut rest = value;
@@ -753,7 +798,7 @@ fn substituted_names(value: &str) -> Vec<&str> {
         let after = &rest[open + 2..];
         let Some(close) = after.find('}') else { break };
         let inner = &after[..close];
-        if !inner.starts_with('!') && !inner.is_empty() && !inner.contains(char::is_whitespace) {
+        if !inner.starts_with('!') && !inner.contains(char::is_whitespace) {
             names.push(inner);
         }
         rest = &after[close + 1..];

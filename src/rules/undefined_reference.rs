@@ -4,10 +4,13 @@
 //! Reports every `Ref` (`!Ref`), `Fn::GetAtt` (`!GetAtt`) and `${Name}` of an `Fn::Sub`
 //! (`!Sub`) in the `Properties` of a ROS template's RAM resource (`ALIYUN::RAM::ManagedPolicy`,
 //! `Role`, `User`, `Group`, and control policies) whose name is none of the template's
-//! `Parameters`, `Resources` or `Locals`, nor a variable of that `Fn::Sub`'s own map. ROS's
-//! pseudo parameters (`ALIYUN::Region`, `ALIYUN::AccountId`, ...: every name that starts
-//! `ALIYUN::`) are not judged, nor is a template with a `Transform` (which may define names) or
-//! whose sections are not maps, nor a `${...}` written with white space in it.
+//! `Parameters`, `Resources` or `Locals`, nor a variable of that `Fn::Sub`'s own map, nor one of
+//! the eight pseudo parameters ROS's documentation lists (`ALIYUN::StackName`, `StackId`,
+//! `Region`, `AccountId`, `TenantId`, `ResourceGroupId`, `NoValue`, `Index`; checked
+//! 2026-11-28: `ALIYUN::Bogus` is no name). A template with a `Transform` (which may define
+//! names) is not judged, nor a `${...}` written with white space in it. A function whose
+//! argument is not a name (`Ref: 5`, `Fn::GetAtt: []`, `${}`) is reported too, and so is a
+//! `Parameters`, `Resources` or `Locals` section that is not a map.
 //!
 //! Elsewhere in a template a dangling name is not reported: Alibaba's own templates
 //! (`aliyun/ros-templates`) name undefined parameters in their console metadata
@@ -64,4 +67,27 @@ pub fn finding(span: Span, written: &str, name: &str, near: Option<&str>) -> Fin
     )
     .label("no parameter, resource or local of this name")
     .help(help)
+}
+
+/// `written` (`Ref`, `Fn::GetAtt`, `Fn::Sub`, `${}`) names nothing: its argument is not a name.
+pub fn no_name(span: Span, written: &str) -> Finding {
+    Finding::new(
+        &RULE,
+        span,
+        format!("`{written}` names nothing: its argument is not a name (ROS likely refuses the template)"),
+    )
+    .label("not a name")
+    .help("`Ref` takes a name as a string, `Fn::GetAtt` `[Name, Attribute]`, `Fn::Sub` a string or `[string, {variables}]` whose `${Name}` are names")
+}
+
+/// A template section that names things (`Parameters`, `Resources`, `Locals`) is not a map:
+/// nothing it defines can be told, and ROS refuses the template.
+pub fn not_a_map(span: Span, section: &str) -> Finding {
+    Finding::new(
+        &RULE,
+        span,
+        format!("`{section}` is not a map: ROS refuses the template, and what its functions name cannot be told"),
+    )
+    .label("expected a map of names")
+    .help(format!("write `{section}` as a map (`Name: {{...}}`)"))
 }

@@ -85,6 +85,11 @@ pub enum Ambiguity {
     /// A number of YAML 1.2's core schema that JSON cannot write (`0x1F`, `+1`, `.inf`, `095`,
     /// which YAML 1.1 reads as a string): read as [`Value::Unknown`].
     NotJsonNumber,
+    /// A string to YAML 1.2 that YAML 1.1 reads as a number or a date (PyYAML's resolvers:
+    /// `1_000`, `0b1010`, `16:40`, `2019-08-12`): read as [`Value::Unknown`].
+    Yaml11NumberOrDate,
+    /// A mapping key that is not a string to YAML 1.2 (`1`, `true`, `null`): kept as written.
+    NotStringKey,
 }
 
 /// Parse `text` (a whole file, or what follows its byte-order mark: `base` is the offset of
@@ -198,10 +203,7 @@ impl Builder {
                             ));
                         }
                         if !matches!(plain(&value), Plain::String) {
-                            return Err(refuse(
-                                span,
-                                format!("the mapping key `{value}` is not a string: quote it"),
-                            ));
+                            self.ambiguous.push((span, Ambiguity::NotStringKey));
                         }
                     }
                     if let Some(Frame::Mapping { key, .. }) = self.stack.last_mut() {
@@ -217,6 +219,10 @@ impl Builder {
                         Plain::NotJsonNumber => {
                             self.ambiguous.push((span, Ambiguity::NotJsonNumber));
                             Value::Unknown(format!("the YAML number `{value}`"))
+                        }
+                        Plain::String if is_yaml11_number_or_date(&value) => {
+                            self.ambiguous.push((span, Ambiguity::Yaml11NumberOrDate));
+                            Value::Unknown(format!("the YAML 1.1 number or date `{value}`"))
                         }
                         Plain::String => {
                             if is_yaml11_boolean(&value) {
@@ -418,6 +424,27 @@ fn is_yaml11_boolean(text: &str) -> bool {
     )
 }
 
+/// Whether YAML 1.1 reads a plain scalar as an integer, a float or a timestamp, by PyYAML's
+/// implicit resolvers (`resolver.py`), which a Python service such as ROS likely applies.
+fn is_yaml11_number_or_date(text: &str) -> bool {
+    static YAML11: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(concat!(
+            // int
+            r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+",
+            r"|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+",
+            // float
+            r"|[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?",
+            r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+            // timestamp
+            r"|[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]",
+            r"|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9]",
+            r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$",
+        ))
+        .unwrap_or_else(|e| unreachable!("a fixed pattern: {e}"))
+    });
+    text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) && YAML11.is_match(text)
+}
+
 /// YAML 1.2 core schema: `[-+]?[0-9]+`, `0o[0-7]+`, `0x[0-9a-fA-F]+`,
 /// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`, `[-+]?\.(inf|Inf|INF)`,
 /// `\.(nan|NaN|NAN)`.
@@ -570,14 +597,26 @@ mod tests {
             assert!(matches!(a.value.value, Value::Unknown(_)), "{bad}");
             assert_eq!(notes, [(Span::new(3, bad.len()), Ambiguity::NotJsonNumber)], "{bad}");
         }
-        let (_, notes) = parse_noting_ambiguities(
-            "a: yes
-b: 1
-",
-            0,
-        )
-        .unwrap_or_else(|e| unreachable!("{e:?}"));
+        let (_, notes) = parse_noting_ambiguities("a: yes\nb: 1\n", 0).unwrap_or_else(|e| unreachable!("{e:?}"));
         assert_eq!(notes, [(Span::new(3, 6), Ambiguity::Yaml11Boolean)]);
+        // Strings to YAML 1.2 that YAML 1.1 (PyYAML) reads as numbers or dates; keys that are
+        // not strings, kept as written.
+        let text = "a: 1_000\nb: 16:40\nc: 0b101\nd: 2019-08-12\ne: 2019-08-12T11:00:00+08:00\nf: 1.2.3\ng: 10.0.0.0/8\n1: x\n";
+        let (root, notes) = parse_noting_ambiguities(text, 0).unwrap_or_else(|e| unreachable!("{e:?}"));
+        let noted: Vec<(&str, Ambiguity)> = notes.iter().map(|(span, a)| (written(text, *span), *a)).collect();
+        assert_eq!(
+            noted,
+            [
+                ("1_000", Ambiguity::Yaml11NumberOrDate),
+                ("16:40", Ambiguity::Yaml11NumberOrDate),
+                ("0b101", Ambiguity::Yaml11NumberOrDate),
+                ("2019-08-12", Ambiguity::Yaml11NumberOrDate),
+                ("2019-08-12T11:00:00+08:00", Ambiguity::Yaml11NumberOrDate),
+                ("1", Ambiguity::NotStringKey),
+            ]
+        );
+        assert!(matches!(root.get("a").map(|m| &m.value.value), Some(Value::Unknown(_))));
+        assert!(root.get("1").is_some());
     }
 
     #[test]
@@ -588,7 +627,6 @@ b: 1
             ("a: {b: 1}\nc:\n  <<: {d: 1}\n", "<<"),
             ("a: !!str 1\n", "!!str 1"),
             ("a: !Foo 1\n", "!Foo 1"),
-            ("1: a\n", "1"),
             ("? [a]\n: b\n", "["),
             ("a: 1\n---\nb: 2\n", "---"),
         ] {

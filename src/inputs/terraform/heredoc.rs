@@ -93,9 +93,8 @@ pub(super) fn ends_differently(text: &str) -> Option<EndsDiffer> {
                 terraform,
             });
         }
-        if let Some(heredoc) = hcl_edit {
-            from = heredoc.span.end;
-        }
+        // The next `<<` is looked at wherever it stands, in this heredoc's text too: a `<<X` in
+        // a comment, read as a heredoc here, must not hide the one after it.
     }
     None
 }
@@ -107,7 +106,13 @@ fn opening(text: &str, start: usize) -> Option<(&str, usize)> {
     let rest = rest.strip_prefix('-').unwrap_or(rest);
     let name_len = rest
         .char_indices()
-        .find(|&(i, c)| !(is_id_continue(c) && (i > 0 || c.is_alphabetic() || c == '_')))
+        .find(|&(i, c)| {
+            !(if i == 0 {
+                hcl_primitives::ident::is_id_start(c)
+            } else {
+                is_id_continue(c)
+            })
+        })
         .map_or(rest.len(), |(i, _)| i);
     let name = rest.get(..name_len).filter(|n| !n.is_empty())?;
     let after_name = rest.get(name_len..)?;
@@ -136,9 +141,10 @@ fn line_at(text: &str, from: usize, ends: impl Fn(&str) -> bool) -> Option<Span>
     }
 }
 
-/// HCL's identifier characters after the first (Unicode ID_Continue and `-`).
+/// HCL's identifier characters after the first (Unicode ID_Continue and `-`), as hcl-edit reads
+/// them (a combining mark continues an identifier).
 fn is_id_continue(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '-'
+    hcl_primitives::ident::is_id_continue(c)
 }
 
 /// The file's text with each heredoc that holds a policy as literal text blanked to a
@@ -288,6 +294,18 @@ mod tests {
             ("x = <<EOT\n\u{c}EOT\ny\nEOT\n", Some("\u{c}EOT"), Some("EOT")),
             ("x = <<EOT\n\u{a0}EOT\ny\nEOT\n", Some("\u{a0}EOT"), Some("EOT")),
             ("x = <<EOT\n{}\n\u{2003}EOT\n", Some("\u{2003}EOT"), None),
+            // A `<<X` in a comment, ended inside the heredoc after it, hides nothing.
+            (
+                "# <<X\nd = <<EOT\nX\n\u{c}EOT\np = 1\nEOT\n",
+                Some("\u{c}EOT"),
+                Some("EOT"),
+            ),
+            // A marker with a combining mark is one identifier, as hcl-edit reads it.
+            (
+                "d = <<Xe\u{301}\n\u{c}Xe\u{301}\np = 1\nXe\u{301}\n",
+                Some("\u{c}Xe\u{301}"),
+                Some("Xe\u{301}"),
+            ),
         ] {
             let found = ends_differently(differs).unwrap_or_else(|| unreachable!("{differs:?}"));
             let line = |span: Option<Span>| span.and_then(|s| differs.get(s.start..s.end));
