@@ -663,6 +663,63 @@ fn a_plan_whose_sections_disagree_is_an_error() {
     );
 }
 
+/// A plan whose `resource_changes` deletes an address that `planned_values` still gives a
+/// document, or whose `planned_values` lists one address twice, was edited too.
+#[test]
+fn a_deleted_or_doubled_address_in_planned_values_is_an_error() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("plan.json"));
+    let plan: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let planned_ops = plan["planned_values"]["root_module"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["address"] == "alicloud_ram_policy.ops")
+        .unwrap()
+        .clone();
+    // `alicloud_ram_policy.old` is deleted by the plan: given a document in `planned_values`.
+    let mut deleted = plan.clone();
+    let mut old = planned_ops.clone();
+    old["address"] = "alicloud_ram_policy.old".into();
+    old["name"] = "old".into();
+    deleted["planned_values"]["root_module"]["resources"]
+        .as_array_mut()
+        .unwrap()
+        .push(old);
+    let mut doubled = plan.clone();
+    doubled["planned_values"]["root_module"]["resources"]
+        .as_array_mut()
+        .unwrap()
+        .push(planned_ops);
+    let dir = std::env::temp_dir().join(format!("ramguard-plan-edited-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, edited, expected) in [
+        (
+            "deleted.json",
+            deleted,
+            "disagree on `alicloud_ram_policy.old`'s `policy_document`",
+        ),
+        (
+            "doubled.json",
+            doubled,
+            "`alicloud_ram_policy.ops` is listed twice in `planned_values`",
+        ),
+    ] {
+        let file = dir.join(name);
+        std::fs::write(&file, serde_json::to_string(&edited).unwrap()).unwrap();
+        let (code, report) = lint_json(&[file.to_str().unwrap()]);
+        assert_eq!(code, 1, "{name}: {report}");
+        assert!(
+            report["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["name"] == "invalid-json" && d["message"].as_str().unwrap().contains(expected)),
+            "{name}: {report}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// Set the `policy_document` of `alicloud_ram_policy.ops` in a plan's `planned_values`.
 fn ops_document(plan: &mut Value, document: &str) {
     let resources = plan["planned_values"]["root_module"]["resources"]

@@ -217,9 +217,11 @@ struct Reader<'t> {
     regions: Vec<(String, Span)>,
     /// Addresses already read: each is read once, from the first place that has it.
     read: HashSet<String>,
-    /// What `resource_changes` says a kept resource's document attributes hold after the plan
-    /// (`None`: nothing), by address and attribute, for `planned_values` to agree with.
+    /// What `resource_changes` says a resource's document attributes hold after the plan
+    /// (`None`: nothing, or deleted), by address and attribute, for `planned_values` to agree with.
     after: HashMap<(String, &'static str), Option<String>>,
+    /// The addresses `planned_values` lists, each once in a plan Terraform wrote.
+    planned: HashSet<String>,
 }
 
 impl<'t> Reader<'t> {
@@ -232,6 +234,7 @@ impl<'t> Reader<'t> {
             regions: Vec::new(),
             read: HashSet::new(),
             after: HashMap::new(),
+            planned: HashSet::new(),
         }
     }
 
@@ -330,11 +333,14 @@ impl<'t> Reader<'t> {
             ));
         }
         self.regions.push((address.to_string(), change.span));
-        // Deleted or forgotten: no document after the change.
+        // Deleted or forgotten: no document after the change (nor in `planned_values`).
         if !names
             .iter()
             .any(|a| matches!(*a, "create" | "update" | "no-op" | "read"))
         {
+            for name in attributes {
+                self.after.insert((address.to_string(), name), None);
+            }
             return Ok(());
         }
         let after = member(body, "after");
@@ -413,6 +419,14 @@ impl<'t> Reader<'t> {
             // Destroyed by the plan (a state lists deposed objects apart).
             if member(resource, "deposed_key").is_some() {
                 continue;
+            }
+            if from == From::Planned && !self.planned.insert(address.to_string()) {
+                return Err(malformed(
+                    address_node,
+                    format!(
+                        "`{address}` is listed twice in `planned_values`: Terraform lists each object once, so this plan was edited, and which applies is anyone's guess"
+                    ),
+                ));
             }
             if !self.read.insert(address.to_string()) {
                 if from == From::Planned {
