@@ -626,14 +626,10 @@ fn one_address_with_two_different_documents_is_refused() {
 fn a_plan_whose_sections_disagree_is_an_error() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("plan.json"));
     let mut plan: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let resources = plan["planned_values"]["root_module"]["resources"]
-        .as_array_mut()
-        .unwrap();
-    let ops = resources
-        .iter_mut()
-        .find(|r| r["address"] == "alicloud_ram_policy.ops")
-        .unwrap();
-    let document = ops["values"]["policy_document"].as_str().unwrap().to_string();
+    let document = planned_ops(&mut plan)["values"]["policy_document"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let dir = std::env::temp_dir().join(format!("ramguard-plan-sections-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let write = |plan: &Value, name: &str| {
@@ -643,7 +639,7 @@ fn a_plan_whose_sections_disagree_is_an_error() {
     };
     // The same text: read as before.
     let same = write(&plan, "same.json");
-    ops_document(&mut plan, &format!(" {document}"));
+    planned_ops(&mut plan)["values"]["policy_document"] = Value::String(format!(" {document}"));
     let other = write(&plan, "other.json");
     let (same_code, same_report) = lint_json(&[&same]);
     let (code, report) = lint_json(&[&other]);
@@ -668,14 +664,8 @@ fn a_plan_whose_sections_disagree_is_an_error() {
 #[test]
 fn a_deleted_or_doubled_address_in_planned_values_is_an_error() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("plan.json"));
-    let plan: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let planned_ops = plan["planned_values"]["root_module"]["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["address"] == "alicloud_ram_policy.ops")
-        .unwrap()
-        .clone();
+    let mut plan: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let planned_ops = planned_ops(&mut plan).clone();
     // `alicloud_ram_policy.old` is deleted by the plan: given a document in `planned_values`.
     let mut deleted = plan.clone();
     let mut old = planned_ops.clone();
@@ -720,16 +710,14 @@ fn a_deleted_or_doubled_address_in_planned_values_is_an_error() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// Set the `policy_document` of `alicloud_ram_policy.ops` in a plan's `planned_values`.
-fn ops_document(plan: &mut Value, document: &str) {
-    let resources = plan["planned_values"]["root_module"]["resources"]
+/// `alicloud_ram_policy.ops` in a plan's `planned_values`.
+fn planned_ops(plan: &mut Value) -> &mut Value {
+    plan["planned_values"]["root_module"]["resources"]
         .as_array_mut()
-        .unwrap();
-    let ops = resources
+        .unwrap()
         .iter_mut()
         .find(|r| r["address"] == "alicloud_ram_policy.ops")
-        .unwrap();
-    ops["values"]["policy_document"] = Value::String(document.to_string());
+        .unwrap()
 }
 
 /// Terraform lists each object once in `resource_changes` (a deposed one apart): a plan that

@@ -642,26 +642,32 @@ impl Reader<'_> {
             legacy,
         };
         let root = build.policy_document(block);
+        // The provider renders nothing without a `statement` block.
+        let renders = root
+            .get("Statement")
+            .and_then(|m| m.value.as_array())
+            .is_some_and(|s| !s.is_empty());
+        if renders || !build.unreadable.is_empty() {
+            self.built(&build, root, address);
+        }
+    }
+
+    /// A document a [`Build`] rendered: said unknown when it cannot be read as a whole, and
+    /// otherwise taken, its invisible characters and unknown values said.
+    fn built(&mut self, build: &Build, root: Node<'static>, address: String) {
         if let Some((span, what)) = build.unreadable.first() {
             let more = build.unreadable.len() + build.unknown.len() - 1;
             self.findings.push(terraform_unknown_value::finding(*span, what, more));
             return;
         }
-        // The provider renders nothing without a `statement` block.
-        if root
-            .get("Statement")
-            .and_then(|m| m.value.as_array())
-            .is_some_and(|s| !s.is_empty())
-        {
-            self.findings
-                .extend(invisible_character::scan(self.text, &root, &|offset| offset));
-            self.findings.extend(partly_unknown(&root));
-            self.documents.push(Document {
-                root,
-                origin: Origin::Address(address),
-                no_repeated_key: false,
-            });
-        }
+        self.findings
+            .extend(invisible_character::scan(self.text, &root, &|offset| offset));
+        self.findings.extend(partly_unknown(&root));
+        self.documents.push(Document {
+            root,
+            origin: Origin::Address(address),
+            no_repeated_key: false,
+        });
     }
 
     /// The trust policy the provider assembles from `alicloud_ram_role`'s deprecated `ram_users`
@@ -677,19 +683,7 @@ impl Reader<'_> {
             legacy: false,
         };
         let root = build.role_trust_policy(block);
-        if let Some((span, what)) = build.unreadable.first() {
-            let more = build.unreadable.len() + build.unknown.len() - 1;
-            self.findings.push(terraform_unknown_value::finding(*span, what, more));
-            return;
-        }
-        self.findings
-            .extend(invisible_character::scan(self.text, &root, &|offset| offset));
-        self.findings.extend(partly_unknown(&root));
-        self.documents.push(Document {
-            root,
-            origin: Origin::Address(address),
-            no_repeated_key: false,
-        });
+        self.built(&build, root, address);
     }
 
     fn read(&self, expr: &Expression) -> Read {
