@@ -77,26 +77,53 @@ pub(super) struct EndsDiffer {
 /// feed first) or a no-break space before `EOT` only for Terraform.
 pub(super) fn ends_differently(text: &str) -> Option<EndsDiffer> {
     let mut from = 0;
-    while let Some(found) = text.get(from..).and_then(|rest| rest.find("<<")) {
+    // Every `<<` is looked at wherever it stands, in a heredoc's text too: a `<<X` in a comment,
+    // read as a heredoc here, must not hide the one after it.
+    while let Some(found) = memchr::memmem::find(text.as_bytes().get(from..)?, b"<<") {
         let start = from + found;
         from = start + 2;
         let Some((name, body_start)) = opening(text, start) else {
             continue;
         };
-        let hcl_edit = at(text, start);
-        let terraform = line_at(text, body_start, |line| line.trim() == name);
-        let hcl_edit_line = hcl_edit.as_ref().and_then(|h| line_at(text, h.body.end, |_| true));
-        if hcl_edit_line != terraform {
-            return Some(EndsDiffer {
-                opening: Span::new(start, body_start),
-                hcl_edit: hcl_edit_line,
-                terraform,
-            });
+        let terraform_ends = |line: &str| line.trim() == name;
+        // One pass over its lines, to the first that either reader ends it on (the common case:
+        // both, on the same line); past it, the other's end is looked for.
+        let Some((line, hcl_edit, terraform)) = line_at(text, body_start, |line| {
+            hcl_edit_ends(line, name) || terraform_ends(line)
+        })
+        .map(|line| {
+            let written = text.get(line.start..line.end).unwrap_or_default();
+            (line, hcl_edit_ends(written, name), terraform_ends(written))
+        }) else {
+            continue;
+        };
+        if hcl_edit == terraform {
+            continue;
         }
-        // The next `<<` is looked at wherever it stands, in this heredoc's text too: a `<<X` in
-        // a comment, read as a heredoc here, must not hide the one after it.
+        let after = text
+            .get(line.end..)
+            .and_then(|rest| rest.find('\n'))
+            .map(|at| line.end + at + 1);
+        let later = |ends: &dyn Fn(&str) -> bool| after.and_then(|from| line_at(text, from, ends));
+        return Some(EndsDiffer {
+            opening: Span::new(start, body_start),
+            hcl_edit: if hcl_edit {
+                Some(line)
+            } else {
+                later(&|l| hcl_edit_ends(l, name))
+            },
+            terraform: if terraform { Some(line) } else { later(&terraform_ends) },
+        });
     }
     None
+}
+
+/// Whether hcl-edit ends a heredoc named `name` on `line`: after spaces and tabs, the name and
+/// nothing that continues it ([`at`]'s rule).
+fn hcl_edit_ends(line: &str, name: &str) -> bool {
+    line.trim_start_matches([' ', '\t'])
+        .strip_prefix(name)
+        .is_some_and(|after| !after.chars().next().is_some_and(is_id_continue))
 }
 
 /// The identifier of the heredoc that opens at `start` (`<<` or `<<-`, an identifier, a line
