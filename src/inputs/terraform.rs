@@ -634,13 +634,7 @@ impl Reader<'_> {
     /// of `alicloud_ram_policy`): the document the provider renders from its blocks, each value
     /// at its HCL attribute.
     fn policy_document_blocks(&mut self, block: &Block, legacy: bool, address: String) {
-        let mut build = Build {
-            text: self.text,
-            unknown: Vec::new(),
-            unreadable: Vec::new(),
-            pointer: Vec::new(),
-            legacy,
-        };
+        let mut build = Build::new(self.text, legacy);
         let root = build.policy_document(block);
         // The provider renders nothing without a `statement` block.
         let renders = root
@@ -675,13 +669,7 @@ impl Reader<'_> {
     /// role, so that a role that writes both names two documents (which `FILE#ADDRESS` refuses
     /// to choose between) rather than hiding one.
     fn assembled_trust_policy(&mut self, block: &Block, address: String) {
-        let mut build = Build {
-            text: self.text,
-            unknown: Vec::new(),
-            unreadable: Vec::new(),
-            pointer: Vec::new(),
-            legacy: false,
-        };
+        let mut build = Build::new(self.text, false);
         let root = build.role_trust_policy(block);
         self.built(&build, root, address);
     }
@@ -706,13 +694,7 @@ impl Reader<'_> {
                 let Some(arg) = call.args.iter().next() else {
                     return self.unknown(expr, 1, false);
                 };
-                let mut build = Build {
-                    text: self.text,
-                    unknown: Vec::new(),
-                    unreadable: Vec::new(),
-                    pointer: Vec::new(),
-                    legacy: false,
-                };
+                let mut build = Build::new(self.text, false);
                 let root = build.node(arg, 0);
                 // A document that is not an object as written (`jsonencode(var.p)`), or with a
                 // part whose place in it is unknown (a computed key): nothing of it is linted.
@@ -1397,7 +1379,17 @@ fn is_statement_block(structure: &Structure) -> bool {
 /// does not have) is unknown, never guessed. The deprecated `statement` blocks of
 /// `alicloud_ram_policy` (`AssemblePolicyDocument` in `service_alicloud_ram_v2.go`): `effect`,
 /// `action`, `resource` only, `effect` without a default, lists always rendered as arrays.
-impl Build<'_> {
+impl<'t> Build<'t> {
+    fn new(text: &'t str, legacy: bool) -> Self {
+        Self {
+            text,
+            unknown: Vec::new(),
+            unreadable: Vec::new(),
+            pointer: Vec::new(),
+            legacy,
+        }
+    }
+
     fn policy_document(&mut self, block: &Block) -> Node<'static> {
         let block_span = span_of_block(block);
         let ident_span = span_of_ident(&block.ident);

@@ -306,26 +306,18 @@ impl Reader<'_> {
                     );
                 };
                 let map = |offset: usize| decoded.file_offset(offset);
-                if self.literal {
-                    return match json::parse(&decoded.text) {
-                        Ok(mut root) => {
-                            let findings = invisible_character::scan(&decoded.text, &root, &map);
-                            root.remap(&map);
-                            Read::Known(root.into_owned(), findings)
-                        }
-                        Err(mut error) => {
-                            error.span = Span::new(map(error.span.start), map(error.span.end));
-                            Read::NotJson(error, terraform::mentions_statement(&decoded.text))
-                        }
-                    };
-                }
-                if !interpolations(value).is_empty() {
+                if !self.literal && !interpolations(value).is_empty() {
                     // JSON text with unknown parts: parsed around them, as a `.tf` heredoc is.
                     let pieces = string_pieces(value, &map);
                     return terraform::parse_pieces(&pieces, map(value.len()), node.span);
                 }
-                // `$${` and `%%{` stand for `${` and `%{`: dropped with their offsets kept.
-                let (text, offsets) = unescape_templates(value, &map);
+                // `$${` and `%%{` stand for `${` and `%{` (where the value is a template): dropped
+                // with their offsets kept.
+                let (text, offsets) = if self.literal {
+                    (value.to_string(), (0..=value.len()).map(&map).collect())
+                } else {
+                    unescape_templates(value, &map)
+                };
                 let to_file = |offset: usize| offsets.get(offset).or(offsets.last()).copied().unwrap_or(0);
                 match json::parse(&text) {
                     Ok(mut root) => {
