@@ -238,25 +238,14 @@ fn a_role_s_ram_users_and_services_are_its_trust_policy() {
     assert!(rendered.contains("RG021"), "{rendered}");
 
     // Adding an account to `ram_users` is never "no change".
-    let dir = std::env::temp_dir().join(format!("ramguard-role-users-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
     let role = |users: &str| {
         format!("resource \"alicloud_ram_role\" \"ops\" {{\n  role_name = \"ops\"\n  ram_users = [{users}]\n}}\n")
     };
-    let (old, new) = (dir.join("old.tf"), dir.join("new.tf"));
-    std::fs::write(&old, role("\"acs:ram::111111111111111:root\"")).unwrap();
-    std::fs::write(
-        &new,
-        role("\"acs:ram::111111111111111:root\", \"acs:ram::999999999999999:root\""),
-    )
-    .unwrap();
-    let (code, out, err) = common::run(&[
-        "diff",
-        "--fail-on-new-access",
-        old.to_str().unwrap(),
-        new.to_str().unwrap(),
-    ]);
-    std::fs::remove_dir_all(&dir).ok();
+    let (code, out, err) = diff_files(
+        "role-users",
+        &role("\"acs:ram::111111111111111:root\""),
+        &role("\"acs:ram::111111111111111:root\", \"acs:ram::999999999999999:root\""),
+    );
     assert_ne!(code, 0, "{out}{err}");
     assert!(out.contains("alicloud_ram_role.ops"), "{out}");
 }
@@ -338,21 +327,28 @@ fn a_ros_template_embedded_in_terraform_is_said() {
         rendered.contains("3:19-14:5 RG020 unrecognised-document warning: this ROS template holds RAM resources"),
         "{rendered}"
     );
-    let dir = std::env::temp_dir().join(format!("ramguard-ros-stack-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let (old, new) = (dir.join("old.tf"), dir.join("new.tf"));
-    std::fs::write(&old, stack("kvstore:DescribeInstances")).unwrap();
-    std::fs::write(&new, stack("*")).unwrap();
-    let (code, out, err) = common::run(&[
-        "diff",
-        "--fail-on-new-access",
-        old.to_str().unwrap(),
-        new.to_str().unwrap(),
-    ]);
-    std::fs::remove_dir_all(&dir).ok();
+    let (code, out, err) = diff_files("ros-stack", &stack("kvstore:DescribeInstances"), &stack("*"));
     assert_eq!(code, 3, "{out}{err}");
     assert!(
         out.contains("the ROS templates `alicloud_ros_stack.s.template_body` differ"),
         "{out}"
     );
+}
+
+/// `diff --fail-on-new-access OLD NEW` of two `.tf` texts, written to a fresh folder (`name`
+/// tells the tests apart): exit code, stdout, stderr.
+fn diff_files(name: &str, old: &str, new: &str) -> (i32, String, String) {
+    let dir = std::env::temp_dir().join(format!("ramguard-diff-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (old_path, new_path) = (dir.join("old.tf"), dir.join("new.tf"));
+    std::fs::write(&old_path, old).unwrap();
+    std::fs::write(&new_path, new).unwrap();
+    let out = common::run(&[
+        "diff",
+        "--fail-on-new-access",
+        old_path.to_str().unwrap(),
+        new_path.to_str().unwrap(),
+    ]);
+    std::fs::remove_dir_all(&dir).ok();
+    out
 }
