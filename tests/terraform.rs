@@ -250,6 +250,100 @@ fn a_role_s_ram_users_and_services_are_its_trust_policy() {
     assert!(out.contains("alicloud_ram_role.ops"), "{out}");
 }
 
+/// The same in Terraform's JSON syntax: `ram_users` and `services` were not read there, and
+/// adding an account to `ram_users` passed `diff --fail-on-new-access` (exit 0).
+#[test]
+fn a_role_s_ram_users_and_services_are_its_trust_policy_in_terraform_json() {
+    let text = r#"{"resource": {"alicloud_ram_role": {
+  "ops": {"role_name": "ops", "services": ["ecs.aliyuncs.com"], "ram_users": ["acs:ram::999999999999999:root"]},
+  "svc": {"role_name": "svc", "ram_users": [], "services": ["fc.aliyuncs.com"], "version": "1"},
+  "late": {"role_name": "late", "ram_users": "${var.users}"}
+}}}"#;
+    let (source, content, findings) = common::findings::lint_bytes("roles.tf.json", text.as_bytes().to_vec());
+    let Content::Documents(read) = &content else {
+        panic!("{content:?}")
+    };
+    let written: Vec<(Option<&str>, String)> = read
+        .iter()
+        .map(|d| (d.address(), ramguard::json::written_without_layout(&d.root)))
+        .collect();
+    assert_eq!(
+        written,
+        [
+            (
+                Some("alicloud_ram_role.ops"),
+                r#"{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"RAM":["acs:ram::999999999999999:root"],"Service":["ecs.aliyuncs.com"]}}],"Version":"1"}"#.to_string()
+            ),
+            (
+                Some("alicloud_ram_role.svc"),
+                r#"{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Service":["fc.aliyuncs.com"]}}],"Version":"1"}"#.to_string()
+            ),
+        ]
+    );
+    assert!(
+        read.iter()
+            .all(|d| d.kind_hint() == Some(ramguard::policy::PolicyKind::Trust))
+    );
+    // The unknown list is said, once, as the interpolation it is; nothing else.
+    let rendered = render(&source, &findings);
+    assert_eq!(findings.len(), 1, "{rendered}");
+    assert!(
+        rendered.contains("RG021") && rendered.contains("${var.users}") && !rendered.contains("more unknown"),
+        "{rendered}"
+    );
+
+    let role = |users: &str| {
+        format!(r#"{{"resource": {{"alicloud_ram_role": {{"ops": {{"role_name": "ops", "ram_users": [{users}]}}}}}}}}"#)
+    };
+    let (code, out, err) = diff_files_as(
+        "role-users-json",
+        "tf.json",
+        &role("\"acs:ram::111111111111111:root\""),
+        &role("\"acs:ram::111111111111111:root\", \"acs:ram::999999999999999:root\""),
+    );
+    assert_ne!(code, 0, "{out}{err}");
+    assert!(out.contains("alicloud_ram_role.ops"), "{out}");
+}
+
+/// `--policy FILE.tf.json#ADDRESS` with a document only Terraform knows elsewhere in the file:
+/// its unknown was taken for every address's (`.tf.json` had no regions), and `simulate`
+/// refused the known one as "two policy documents that differ".
+#[test]
+fn an_address_of_terraform_json_is_told_from_the_file_s_other_unknowns() {
+    let dir = std::env::temp_dir().join(format!("ramguard-tf-json-address-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("main.tf.json");
+    std::fs::write(
+        &path,
+        r#"{"resource": {"alicloud_ram_policy": {
+  "ops": {"policy_name": "ops", "policy_document": "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"kvstore:DeleteInstance\",\"Resource\":\"*\"}]}"},
+  "late": {"policy_name": "late", "policy_document": "${var.doc}"}
+}}}"#,
+    )
+    .unwrap();
+    let simulate = |address: &str| {
+        common::run(&[
+            "simulate",
+            "--policy",
+            &format!("{}#{address}", path.display()),
+            "--action",
+            "kvstore:DeleteInstance",
+            "--resource",
+            "acs:kvstore:cn-hangzhou:1234567890123456:instance/r-1",
+        ])
+    };
+    let (code, out, err) = simulate("alicloud_ram_policy.ops");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.starts_with("allowed"), "{out}{err}");
+    let (code, out, err) = simulate("alicloud_ram_policy.late");
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(
+        out.starts_with("conditional") && out.contains("${var.doc}"),
+        "{out}{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// Two `condition` blocks of one operator and variable: the provider appends the values of the
 /// second to the first's when each has several (its `MarshalJSON`), and overwrites (or panics)
 /// when one has a single value, in an order it does not promise. Merged in the first case; a
@@ -310,6 +404,29 @@ fn a_block_or_local_declared_twice_is_an_error() {
     );
 }
 
+/// The same in Terraform's JSON syntax, where a name may also hold an array of bodies (a block
+/// each): both were linted, exit 0. A name written twice as a key of one object is the reader's
+/// own `duplicate-key`, said once.
+#[test]
+fn a_block_or_local_declared_twice_in_terraform_json_is_an_error() {
+    let body = r#"{"policy_document": "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ecs:DescribeInstances\",\"Resource\":\"*\"}]}"}"#;
+    let text = format!(
+        "{{\n\"resource\": {{\"alicloud_ram_policy\": {{\"p\": [\n{body},\n{body}]}}}},\n\"data\": [{{\"alicloud_ram_policy_document\": {{\"d\": {{\"statement\": [{{\"action\": [\"ecs:DescribeInstances\"]}}]}}}}}},\n {{\"alicloud_ram_policy_document\": {{\"d\": {{}}}}}}],\n\"locals\": {{\"a\": 1,\n\"a\": 2}},\n\"output\": {{\"a\": {{\"value\": 1}}, \"b\": {{\"value\": 1}}}}\n}}\n"
+    );
+    let (source, _, findings) = common::findings::lint_bytes("twice.tf.json", text.into_bytes());
+    let rendered = render(&source, &findings);
+    let twice: Vec<&str> = rendered.lines().filter(|l| l.contains("RG002")).collect();
+    assert_eq!(
+        twice,
+        [
+            "4:1-4:2 RG002 duplicate-key error: the resource `alicloud_ram_policy.p` is declared twice in this file: Terraform refuses the configuration [{]",
+            "6:36-6:39 RG002 duplicate-key error: the data source `data.alicloud_ram_policy_document.d` is declared twice in this file: Terraform refuses the configuration [\"d\"]",
+            "8:1-8:4 RG002 duplicate-key error: `a` appears twice in one object [\"a\"]",
+        ],
+        "{rendered}"
+    );
+}
+
 /// A ROS template in `alicloud_ros_stack.template_body` that holds RAM resources: their documents
 /// are not linted inside a Terraform file, which is said (a warning), and `diff` says a changed
 /// one is not compared (it passed as nothing: `lint` skipped the file, `diff` exited 0).
@@ -338,9 +455,17 @@ fn a_ros_template_embedded_in_terraform_is_said() {
 /// `diff --fail-on-new-access OLD NEW` of two `.tf` texts, written to a fresh folder (`name`
 /// tells the tests apart): exit code, stdout, stderr.
 fn diff_files(name: &str, old: &str, new: &str) -> (i32, String, String) {
+    diff_files_as(name, "tf", old, new)
+}
+
+/// [`diff_files`] with files of the `extension` given (`tf.json`).
+fn diff_files_as(name: &str, extension: &str, old: &str, new: &str) -> (i32, String, String) {
     let dir = std::env::temp_dir().join(format!("ramguard-diff-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let (old_path, new_path) = (dir.join("old.tf"), dir.join("new.tf"));
+    let (old_path, new_path) = (
+        dir.join(format!("old.{extension}")),
+        dir.join(format!("new.{extension}")),
+    );
     std::fs::write(&old_path, old).unwrap();
     std::fs::write(&new_path, new).unwrap();
     let out = common::run(&[

@@ -37,16 +37,20 @@ pub fn split_address(path: &Path) -> (PathBuf, Option<String>) {
 }
 
 /// The region of the file each address stands in: for a `.tf` file (by its name), its blocks;
-/// for Terraform JSON, its resources; nothing for other files.
+/// for a `.tf.json` or `.tfvars.json` file, its blocks and values; for Terraform JSON (a plan, a
+/// state), its resources; nothing for other files.
 pub fn regions(name: &str, bytes: &[u8]) -> Vec<(String, Span)> {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return Vec::new();
     };
+    let lower = name.to_ascii_lowercase();
     if Path::new(name)
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("tf"))
     {
         terraform_regions(text)
+    } else if lower.ends_with(".tf.json") || lower.ends_with(".tfvars.json") {
+        super::terraform_json::regions(text, lower.ends_with(".tfvars.json"))
     } else {
         super::plan_documents::regions(text)
     }

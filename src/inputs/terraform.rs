@@ -87,7 +87,7 @@ pub(crate) const ROS_TEMPLATE_RESOURCES: [&str; 3] = [
 
 /// `alicloud_ram_role`'s deprecated attributes from which the provider assembles the role's
 /// trust policy, and the principal each names.
-const ROLE_PRINCIPAL_ATTRIBUTES: [(&str, &str); 2] = [("ram_users", "RAM"), ("services", "Service")];
+pub(super) const ROLE_PRINCIPAL_ATTRIBUTES: [(&str, &str); 2] = [("ram_users", "RAM"), ("services", "Service")];
 
 /// Read `bytes` as a Terraform file named `name`.
 pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile<'static> {
@@ -357,23 +357,7 @@ fn hcl_error(text: &str, message: &str, at: Span) -> Finding {
 /// local value definition"), and which of the two documents it would have applied is no one's
 /// to say. Each is a `duplicate-key` error at the second, the first beside it.
 fn declared_twice(body: &Body) -> Vec<Finding> {
-    let mut seen: std::collections::HashMap<String, Span> = std::collections::HashMap::new();
-    let mut findings = Vec::new();
-    let mut declare = |name: String, span: Span, what: &str| match seen.get(&name) {
-        Some(first) => findings.push(
-            Finding::new(
-                &duplicate_key::RULE,
-                span,
-                format!("{what} `{name}` is declared twice in this file: Terraform refuses the configuration"),
-            )
-            .label("declared again here")
-            .related(*first, "first declared here")
-            .help("remove one of the two, or give it another name"),
-        ),
-        None => {
-            seen.insert(name, span);
-        }
-    };
+    let mut declarations = Declarations::default();
     for block in body.blocks() {
         match block.ident.as_str() {
             "resource" | "data" if block.labels.len() == 2 => {
@@ -382,11 +366,11 @@ fn declared_twice(body: &Body) -> Vec<Finding> {
                 } else {
                     "the resource"
                 };
-                declare(block_address(block), span_of_ident(&block.ident), what);
+                declarations.declare(block_address(block), span_of_ident(&block.ident), what);
             }
             "locals" => {
                 for attribute in block.body.attributes() {
-                    declare(
+                    declarations.declare(
                         format!("local.{}", attribute.key.as_str()),
                         span_of_ident(&attribute.key),
                         "the local value",
@@ -396,7 +380,36 @@ fn declared_twice(body: &Body) -> Vec<Finding> {
             _ => {}
         }
     }
-    findings
+    declarations.findings
+}
+
+/// The names a Terraform file declares (`alicloud_ram_policy.p`, `data.x.y`, `local.a`), in
+/// either syntax: a name declared again is a `duplicate-key` error at the second.
+#[derive(Default)]
+pub(super) struct Declarations {
+    seen: std::collections::HashMap<String, Span>,
+    pub findings: Vec<Finding>,
+}
+
+impl Declarations {
+    /// `what` names the kind of thing declared: "the resource", "the local value".
+    pub fn declare(&mut self, name: String, span: Span, what: &str) {
+        match self.seen.get(&name) {
+            Some(first) => self.findings.push(
+                Finding::new(
+                    &duplicate_key::RULE,
+                    span,
+                    format!("{what} `{name}` is declared twice in this file: Terraform refuses the configuration"),
+                )
+                .label("declared again here")
+                .related(*first, "first declared here")
+                .help("remove one of the two, or give it another name"),
+            ),
+            None => {
+                self.seen.insert(name, span);
+            }
+        }
+    }
 }
 
 /// The finding for a heredoc that Terraform and ramguard's HCL parser end on different lines

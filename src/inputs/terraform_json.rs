@@ -80,19 +80,27 @@ fn read_as(name: String, bytes: Vec<u8>, variables: bool) -> PolicyFile<'static>
         findings: Vec::new(),
         literal: variables,
     };
+    let mut declared_twice = Vec::new();
     if variables {
         for member in members(&root) {
             reader.candidate(&member.value, false, format!("var.{}", member.key));
         }
     } else {
-        reader.file(&root);
+        declared_twice = reader.file(&root);
     }
-    let content = if reader.documents.is_empty() && reader.findings.is_empty() && findings.is_empty() {
+    let content = if reader.documents.is_empty()
+        && reader.findings.is_empty()
+        && findings.is_empty()
+        && declared_twice.is_empty()
+    {
         Content::NotPolicy(NotPolicy::NoPolicyMark)
     } else {
         // A key written twice is refused by Terraform; every one outside the documents is
         // reported here (those inside are the rule's).
         super::wrapper_duplicates(&root, &reader.documents, may_repeat_a_key, &mut findings);
+        // A name written twice as a key of one object is that finding already.
+        declared_twice.retain(|d| !findings.iter().any(|f| f.rule.name == d.rule.name && f.span == d.span));
+        findings.append(&mut declared_twice);
         findings.append(&mut reader.findings);
         Content::Documents(reader.documents)
     };
@@ -101,6 +109,54 @@ fn read_as(name: String, bytes: Vec<u8>, variables: bool) -> PolicyFile<'static>
         content,
         findings,
     }
+}
+
+/// Where each address of a `.tf.json` file (or, `variables`, a `.tfvars.json` file) stands, as
+/// [`read`] names its documents: a resource's or data source's body, a local's, variable's,
+/// output's or module argument's member, a top-level key's value. For `--policy FILE#ADDRESS`,
+/// which tells a document's unknown value from the others'. Empty when the text is not JSON.
+pub fn regions(text: &str, variables: bool) -> Vec<(String, Span)> {
+    let Ok(tree) = json::parse_tree_past_bom(text).0 else {
+        return Vec::new();
+    };
+    let whole = |member: &Member| Span::new(member.key_span.start, member.value.span.end);
+    let mut out = Vec::new();
+    for member in members(&tree.root) {
+        if variables {
+            out.push((format!("var.{}", member.key), whole(member)));
+            continue;
+        }
+        match member.key.as_ref() {
+            "resource" | "data" => {
+                let prefix = if member.key == "data" { "data." } else { "" };
+                for (kind, name, _, body) in twice_labelled(&member.value) {
+                    out.push((format!("{prefix}{kind}.{name}"), body.span));
+                }
+            }
+            "locals" => {
+                for body in blocks(&member.value) {
+                    out.extend(members(body).map(|local| (format!("local.{}", local.key), whole(local))));
+                }
+            }
+            "variable" | "output" => {
+                for (name, body) in labelled(&member.value) {
+                    out.push((
+                        format!("{}.{name}", if member.key == "variable" { "var" } else { "output" }),
+                        body.span,
+                    ));
+                }
+            }
+            "module" => {
+                for (name, body) in labelled(&member.value) {
+                    out.extend(
+                        members(body).map(|argument| (format!("module.{name}.{}", argument.key), whole(argument))),
+                    );
+                }
+            }
+            other => out.push((other.to_string(), member.value.span)),
+        }
+    }
+    out
 }
 
 /// The objects a block value stands for: an object, or each object of an array.
@@ -126,15 +182,19 @@ fn labelled<'n>(node: &'n Node<'n>) -> Vec<(&'n str, &'n Node<'n>)> {
         .collect()
 }
 
-/// A block with two labels (`resource`, `data`): every (type, name, body).
-fn twice_labelled<'n>(node: &'n Node<'n>) -> Vec<(&'n str, &'n str, &'n Node<'n>)> {
+/// A block with two labels (`resource`, `data`): every (type, name, where the name is declared,
+/// body). The name's key is where it is declared, or the body's opening brace when the name
+/// holds an array of bodies (each a block of its own).
+fn twice_labelled<'n>(node: &'n Node<'n>) -> Vec<(&'n str, &'n str, Span, &'n Node<'n>)> {
     labelled(node)
         .into_iter()
         .flat_map(|(kind, inner)| members(inner).map(move |m| (kind, m)))
         .flat_map(|(kind, m)| {
-            blocks(&m.value)
-                .into_iter()
-                .map(move |body| (kind, m.key.as_ref(), body))
+            let in_array = m.value.as_array().is_some();
+            blocks(&m.value).into_iter().map(move |body| {
+                let declared = if in_array { opening(body) } else { m.key_span };
+                (kind, m.key.as_ref(), declared, body)
+            })
         })
         .collect()
 }
@@ -149,17 +209,25 @@ struct Reader<'t> {
 }
 
 impl Reader<'_> {
-    fn file(&mut self, root: &Node) {
+    fn file(&mut self, root: &Node) -> Vec<Finding> {
+        // Terraform refuses a resource, data source or local declared twice, whether as two
+        // blocks, as an array of two bodies under one name, or as one key written twice (the
+        // reader's own `duplicate-key` at that key, said once: see `read_as`). Returns those
+        // declared twice.
+        let mut declarations = terraform::Declarations::default();
         for member in members(root) {
             match member.key.as_ref() {
                 "resource" => {
-                    for (kind, name, body) in twice_labelled(&member.value) {
-                        self.resource(kind, &format!("{kind}.{name}"), body);
+                    for (kind, name, declared, body) in twice_labelled(&member.value) {
+                        let address = format!("{kind}.{name}");
+                        declarations.declare(address.clone(), declared, "the resource");
+                        self.resource(kind, &address, body);
                     }
                 }
                 "data" => {
-                    for (kind, name, body) in twice_labelled(&member.value) {
+                    for (kind, name, declared, body) in twice_labelled(&member.value) {
                         let address = format!("data.{kind}.{name}");
+                        declarations.declare(address.clone(), declared, "the data source");
                         if kind == "alicloud_ram_policy_document" {
                             self.policy_document(body, false, address);
                         } else {
@@ -170,7 +238,9 @@ impl Reader<'_> {
                 "locals" => {
                     for body in blocks(&member.value) {
                         for local in members(body) {
-                            self.candidate(&local.value, false, format!("local.{}", local.key));
+                            let address = format!("local.{}", local.key);
+                            declarations.declare(address.clone(), local.key_span, "the local value");
+                            self.candidate(&local.value, false, address);
                         }
                     }
                 }
@@ -200,6 +270,7 @@ impl Reader<'_> {
                 other => self.anywhere(&member.value, other),
             }
         }
+        declarations.findings
     }
 
     /// A resource body: its document attributes always, the deprecated `statement` blocks of
@@ -235,6 +306,15 @@ impl Reader<'_> {
         }
         if legacy && members(body).any(|m| m.key == "statement" || is_dynamic_statement(m)) {
             self.policy_document(body, true, address.to_string());
+        }
+        if kind == "alicloud_ram_role"
+            && members(body).any(|m| {
+                terraform::ROLE_PRINCIPAL_ATTRIBUTES
+                    .iter()
+                    .any(|(key, _)| m.key == *key)
+            })
+        {
+            self.assembled_trust_policy(body, address.to_string());
         }
     }
 
@@ -402,24 +482,43 @@ impl Reader<'_> {
             legacy,
         };
         let root = build.policy_document(body);
+        if root
+            .get("Statement")
+            .and_then(|m| m.value.as_array())
+            .is_some_and(|s| !s.is_empty())
+            || !build.unknown.is_empty()
+        {
+            self.built(&build, root, address);
+        }
+    }
+
+    /// The trust policy the provider assembles from `alicloud_ram_role`'s deprecated `ram_users`
+    /// and `services` (as `terraform.rs` reads it from a `.tf` file): read beside any document
+    /// attribute of the role, so that a role that writes both names two documents.
+    fn assembled_trust_policy(&mut self, body: &Node, address: String) {
+        let mut build = Build {
+            unknown: Vec::new(),
+            legacy: false,
+        };
+        let root = build.role_trust_policy(body);
+        self.built(&build, root, address);
+    }
+
+    /// A document the provider renders: linted, or only said to be unknown when any part of it
+    /// is (a reference, a `dynamic` block).
+    fn built(&mut self, build: &Build, root: Node<'static>, address: String) {
         if let Some((span, what)) = build.unknown.first() {
             self.findings
                 .push(terraform_unknown_value::finding(*span, what, build.unknown.len() - 1));
             return;
         }
-        if root
-            .get("Statement")
-            .and_then(|m| m.value.as_array())
-            .is_some_and(|s| !s.is_empty())
-        {
-            self.findings
-                .extend(invisible_character::scan(self.text, &root, &|offset| offset));
-            self.documents.push(Document {
-                root,
-                origin: Origin::Address(address),
-                no_repeated_key: false,
-            });
-        }
+        self.findings
+            .extend(invisible_character::scan(self.text, &root, &|offset| offset));
+        self.documents.push(Document {
+            root,
+            origin: Origin::Address(address),
+            no_repeated_key: false,
+        });
     }
 }
 
@@ -628,6 +727,70 @@ impl Build {
         Node {
             span: body.span,
             value: Value::Object(members),
+        }
+    }
+
+    /// `.tf`'s `Build::role_trust_policy` for a role's JSON body: one statement allowing
+    /// `sts:AssumeRole` to the `RAM` and `Service` principals as written (an empty list left
+    /// out), and `version` (default `"1"`); `Effect` and `Action` stand at the body's brace.
+    fn role_trust_policy(&mut self, body: &Node) -> Node<'static> {
+        let at = opening(body);
+        let fixed = |key: &'static str, value: &'static str| Member {
+            key: key.into(),
+            key_span: at,
+            value: Node {
+                span: at,
+                value: Value::String(value.into()),
+            },
+        };
+        let mut principals = Vec::new();
+        for (attribute, entity) in terraform::ROLE_PRINCIPAL_ATTRIBUTES {
+            let Some(member) = members(body).find(|m| m.key == attribute) else {
+                continue;
+            };
+            let mut node = member.value.clone().into_owned();
+            let unknown_before = self.unknown.len();
+            self.known(&mut node);
+            match node.value {
+                Value::Array(mut items) => {
+                    items.iter_mut().for_each(as_terraform_string);
+                    if !items.is_empty() {
+                        principals.push((entity.to_string(), member.key_span, items, node.span));
+                    }
+                }
+                // `"${var.users}"`: a list only Terraform knows, said as the interpolation.
+                _ if self.unknown.len() > unknown_before => {}
+                _ => self.unknown.push((
+                    node.span,
+                    format!("`{}` written as {}, not a list", member.key, node.type_name()),
+                )),
+            }
+        }
+        let statement = terraform::rendered_statement(
+            body.span,
+            [
+                Some(fixed("Effect", "Allow")),
+                Some(fixed("Action", "sts:AssumeRole")),
+                None,
+            ],
+            principals,
+            Vec::new(),
+        );
+        let statements = Member {
+            key: "Statement".into(),
+            key_span: at,
+            value: Node {
+                span: body.span,
+                value: Value::Array(vec![statement]),
+            },
+        };
+        let version = match members(body).find(|m| m.key == "version") {
+            Some(member) => self.member("Version", member),
+            None => fixed("Version", "1"),
+        };
+        Node {
+            span: body.span,
+            value: Value::Object(vec![statements, version]),
         }
     }
 
