@@ -454,6 +454,74 @@ fn a_ros_template_embedded_in_terraform_is_said() {
 
 /// `diff --fail-on-new-access OLD NEW` of two `.tf` texts, written to a fresh folder (`name`
 /// tells the tests apart): exit code, stdout, stderr.
+/// The same in Terraform's JSON syntax, with a policy attachment beside it: `.tf.json` files had
+/// no attachments, so that detaching a guard and widening the embedded template to `*` passed
+/// `diff --fail-on-new-access` (exit 0), and `lint` skipped the file.
+#[test]
+fn a_ros_template_and_an_attachment_in_terraform_json_are_said() {
+    let file = |attachment: bool, action: &str| {
+        let guard = r#""alicloud_ram_user_policy_attachment": {"guard": {"policy_name": "deny-delete", "policy_type": "Custom", "user_name": "ops"}},"#;
+        format!(
+            r#"{{"resource": {{{}
+ "alicloud_ros_stack": {{"s": {{"stack_name": "s", "template_body": "{{\"ROSTemplateFormatVersion\":\"2015-09-01\",\"Resources\":{{\"P\":{{\"Type\":\"ALIYUN::RAM::ManagedPolicy\",\"Properties\":{{\"PolicyName\":\"p\",\"PolicyDocument\":{{\"Version\":\"1\",\"Statement\":[{{\"Effect\":\"Allow\",\"Action\":\"{action}\",\"Resource\":\"*\"}}]}}}}}}}}}}"}}}}}}}}"#,
+            if attachment { guard } else { "" }
+        )
+    };
+    let (source, _, findings) =
+        common::findings::lint_bytes("stack.tf.json", file(true, "ecs:DescribeInstances").into_bytes());
+    let rendered = render(&source, &findings);
+    assert!(
+        rendered.contains("2:67-2:350 RG020 unrecognised-document warning: this ROS template holds RAM resources"),
+        "{rendered}"
+    );
+    for (old, new, note) in [
+        (
+            file(true, "ecs:DescribeInstances"),
+            file(true, "*"),
+            "the ROS templates `alicloud_ros_stack.s.template_body` differ",
+        ),
+        (
+            file(true, "ecs:DescribeInstances"),
+            file(false, "ecs:DescribeInstances"),
+            "the policy attachments `alicloud_ram_user_policy_attachment.guard` differ",
+        ),
+    ] {
+        let (code, out, err) = diff_files_as("ros-stack-json", "tf.json", &old, &new);
+        assert_eq!(code, 3, "{out}{err}");
+        assert!(out.contains(note), "{out}");
+    }
+}
+
+/// A guard given `"count": 0` and a local a document reads, in Terraform's JSON syntax: neither
+/// was said for `.tf.json` files, and the change passed `diff --fail-on-new-access` (exit 0).
+#[test]
+fn count_and_locals_of_terraform_json_are_said_by_diff() {
+    let file = |count: &str, arn: &str| {
+        format!(
+            r#"{{"resource": {{"alicloud_ram_policy": {{"guard": {{{count}"policy_name": "guard", "policy_document": "{{\"Version\":\"1\",\"Statement\":[{{\"Effect\":\"Deny\",\"Action\":\"kvstore:DeleteInstance\",\"Resource\":\"*\"}}]}}"}},
+ "ops": {{"policy_name": "ops", "policy_document": "{{\"Version\":\"1\",\"Statement\":[{{\"Effect\":\"Allow\",\"Action\":\"kvstore:*\",\"Resource\":\"${{local.arn}}\"}}]}}"}}}}}},
+ "locals": {{"arn": "{arn}"}}}}"#
+        )
+    };
+    let dev = "acs:kvstore:*:*:instance/r-dev";
+    for (old, new, note) in [
+        (
+            file("", dev),
+            file(r#""count": 0, "#, dev),
+            "`alicloud_ram_policy.guard`'s `count` / `for_each` differ between OLD and NEW (none in OLD, `count = 0` in NEW)",
+        ),
+        (
+            file("", dev),
+            file("", "acs:kvstore:*:*:instance/*"),
+            "`local.arn` of the file differ between OLD and NEW",
+        ),
+    ] {
+        let (code, out, err) = diff_files_as("count-json", "tf.json", &old, &new);
+        assert_eq!(code, 3, "{out}{err}");
+        assert!(out.contains(note), "{out}");
+    }
+}
+
 fn diff_files(name: &str, old: &str, new: &str) -> (i32, String, String) {
     diff_files_as(name, "tf", old, new)
 }

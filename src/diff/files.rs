@@ -265,7 +265,8 @@ fn unknowns_by_address(version: &Version) -> BTreeMap<Option<String>, Vec<String
 }
 
 /// What a Terraform file or ROS template attaches ([`crate::inputs::terraform::policy_attachments`],
-/// [`crate::inputs::ros::policy_attachments`]). Empty for files of other kinds.
+/// [`crate::inputs::terraform_json::policy_attachments`], [`crate::inputs::ros::policy_attachments`]).
+/// Empty for files of other kinds.
 fn attachments_of(version: &Version) -> BTreeMap<String, String> {
     let lower = version.name.to_ascii_lowercase();
     let Ok(text) = std::str::from_utf8(&version.bytes) else {
@@ -274,6 +275,9 @@ fn attachments_of(version: &Version) -> BTreeMap<String, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if lower.ends_with(".tf") {
         return crate::inputs::terraform::policy_attachments(text);
+    }
+    if lower.ends_with(".tf.json") {
+        return crate::inputs::terraform_json::policy_attachments(text);
     }
     let root = if lower.ends_with(".yaml") || lower.ends_with(".yml") {
         crate::inputs::ros::yaml::parse(text, 0).ok()
@@ -329,14 +333,19 @@ fn attachments_differ(old: Option<&Version>, new: Option<&Version>) -> Vec<Strin
     notes
 }
 
-/// The variables, locals and module calls of a `.tf` file whose value differs between OLD and
-/// NEW (layout aside). Empty for files of other kinds.
+/// The variables, locals and module calls of a `.tf` or `.tf.json` file whose value differs
+/// between OLD and NEW (layout aside). Empty for files of other kinds.
 fn differing_values(old: Option<&Version>, new: Option<&Version>) -> BTreeSet<String> {
     let values = |version: Option<&Version>| -> BTreeMap<String, String> {
         version
-            .filter(|v| v.name.to_ascii_lowercase().ends_with(".tf"))
-            .and_then(|v| std::str::from_utf8(&v.bytes).ok())
-            .map(crate::inputs::terraform::named_values)
+            .and_then(|v| terraform_text(v))
+            .map(|(text, json)| {
+                if json {
+                    crate::inputs::terraform_json::named_values(text)
+                } else {
+                    crate::inputs::terraform::named_values(text)
+                }
+            })
             .unwrap_or_default()
             .into_iter()
             .map(|(name, value)| (name, value.split_whitespace().collect::<Vec<_>>().join(" ")))
@@ -350,15 +359,24 @@ fn differing_values(old: Option<&Version>, new: Option<&Version>) -> BTreeSet<St
         .collect()
 }
 
-/// For each resource or data block of a `.tf` side with `count` or `for_each`, by address, the
-/// meta-arguments as written. Empty for a file of another kind.
+/// For each resource or data block of a `.tf` or `.tf.json` side with `count` or `for_each`, by
+/// address, the meta-arguments as written. Empty for a file of another kind.
 fn multiplicities_by_address(version: &Version) -> BTreeMap<String, String> {
-    if !version.name.to_ascii_lowercase().ends_with(".tf") {
-        return BTreeMap::new();
+    match terraform_text(version) {
+        Some((text, true)) => crate::inputs::terraform_json::multiplicities(text),
+        Some((text, false)) => crate::inputs::terraform::multiplicities(text),
+        None => BTreeMap::new(),
     }
-    std::str::from_utf8(&version.bytes)
-        .map(crate::inputs::terraform::multiplicities)
-        .unwrap_or_default()
+}
+
+/// The text of a Terraform file (`.tf`, or `.tf.json`: the flag), and nothing for other files.
+fn terraform_text(version: &Version) -> Option<(&str, bool)> {
+    let lower = version.name.to_ascii_lowercase();
+    let json = lower.ends_with(".tf.json");
+    if !json && !lower.ends_with(".tf") {
+        return None;
+    }
+    std::str::from_utf8(&version.bytes).ok().map(|text| (text, json))
 }
 
 /// The note for a document whose resource's `count` or `for_each` is not the same on both

@@ -159,6 +159,89 @@ pub fn regions(text: &str, variables: bool) -> Vec<(String, Span)> {
     out
 }
 
+/// `.tf`'s `policy_attachments` for a `.tf.json` file's text: each resource that attaches a
+/// policy (`*_policy_attachment`), and each ROS template in a `template_body`, by address, as
+/// written with its layout collapsed. `diff` compares documents, and says when these change.
+pub fn policy_attachments(text: &str) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    let Ok(tree) = json::parse_tree_past_bom(text).0 else {
+        return out;
+    };
+    let collapsed = |span: Span| {
+        let written = text.get(span.start..span.end).unwrap_or_default();
+        written.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    for member in members(&tree.root).filter(|m| m.key == "resource") {
+        for (kind, name, _, body) in twice_labelled(&member.value) {
+            if terraform::ROS_TEMPLATE_RESOURCES.contains(&kind) {
+                for template in members(body).filter(|m| m.key == "template_body") {
+                    out.insert(format!("{kind}.{name}.template_body"), collapsed(template.value.span));
+                }
+            } else if kind.ends_with("_policy_attachment") {
+                out.insert(format!("{kind}.{name}"), collapsed(body.span));
+            }
+        }
+    }
+    out
+}
+
+/// `.tf`'s `multiplicities` for a `.tf.json` file's text: for each resource or data source with
+/// `count` or `for_each`, by address, the meta-arguments as written.
+pub fn multiplicities(text: &str) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    let Ok(tree) = json::parse_tree_past_bom(text).0 else {
+        return out;
+    };
+    for member in members(&tree.root) {
+        let prefix = match member.key.as_ref() {
+            "resource" => "",
+            "data" => "data.",
+            _ => continue,
+        };
+        for (kind, name, _, body) in twice_labelled(&member.value) {
+            let meta: Vec<String> = members(body)
+                .filter(|m| matches!(m.key.as_ref(), "count" | "for_each"))
+                .map(|m| {
+                    let written = text.get(m.value.span.start..m.value.span.end).unwrap_or_default();
+                    format!("{} = {written}", m.key)
+                })
+                .collect();
+            if !meta.is_empty() {
+                out.insert(format!("{prefix}{kind}.{name}"), meta.join(", "));
+            }
+        }
+    }
+    out
+}
+
+/// `.tf`'s `named_values` for a `.tf.json` file's text: each variable and module call (its
+/// body) and each local (its value), by name (`var.x`, `module.x`, `local.x`), as written.
+pub fn named_values(text: &str) -> Vec<(String, String)> {
+    let Ok(tree) = json::parse_tree_past_bom(text).0 else {
+        return Vec::new();
+    };
+    let written = |span: Span| text.get(span.start..span.end).unwrap_or_default().to_string();
+    let mut values = Vec::new();
+    for member in members(&tree.root) {
+        match member.key.as_ref() {
+            "variable" | "module" => {
+                let prefix = if member.key == "variable" { "var" } else { "module" };
+                for (name, body) in labelled(&member.value) {
+                    values.push((format!("{prefix}.{name}"), written(body.span)));
+                }
+            }
+            "locals" => {
+                for body in blocks(&member.value) {
+                    values
+                        .extend(members(body).map(|local| (format!("local.{}", local.key), written(local.value.span))));
+                }
+            }
+            _ => {}
+        }
+    }
+    values
+}
+
 /// The objects a block value stands for: an object, or each object of an array.
 fn blocks<'n>(node: &'n Node<'n>) -> Vec<&'n Node<'n>> {
     match &node.value {
@@ -288,6 +371,17 @@ impl Reader<'_> {
             if let Some(what) = terraform::resource_policy_kind(kind, &member.key) {
                 self.findings
                     .push(unrecognised_document::resource_policy(member.value.span, what));
+                continue;
+            }
+            if member.key == "template_body" && terraform::ROS_TEMPLATE_RESOURCES.contains(&kind) {
+                let span = member.value.span;
+                if self
+                    .text
+                    .get(span.start..span.end)
+                    .is_some_and(|t| t.contains("ALIYUN::RAM::"))
+                {
+                    self.findings.push(unrecognised_document::embedded_ros_template(span));
+                }
                 continue;
             }
             if kind == terraform::CLOUD_SSO_ACCESS_CONFIGURATION && member.key == "permission_policies" {
