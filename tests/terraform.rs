@@ -381,6 +381,59 @@ fn repeated_condition_blocks_render_as_the_provider_renders_them() {
     );
 }
 
+/// The same rendering in Terraform's JSON syntax (which pushed both, a false `duplicate-key`),
+/// and a repeated block whose `values` only Terraform knows (`var.x`: whether the provider
+/// appends or overwrites is unknown): the unknown list, never a false `duplicate-key`.
+#[test]
+fn repeated_condition_blocks_with_unknown_or_json_values_are_no_false_error() {
+    let json = |first: &str| {
+        format!(
+            r#"{{"data": {{"alicloud_ram_policy_document": {{"d": {{"statement": [{{"action": ["kvstore:DescribeInstances"], "resource": ["*"],
+  "condition": [{{"operator": "IpAddress", "variable": "acs:SourceIp", "values": [{first}]}},
+                {{"operator": "IpAddress", "variable": "acs:SourceIp", "values": ["192.168.0.0/16", "127.0.0.0/8"]}}]}}]}}}}}}}}"#
+        )
+    };
+    let (source, content, findings) =
+        common::findings::lint_bytes("data.tf.json", json("\"10.0.0.0/8\", \"172.16.0.0/12\"").into_bytes());
+    let Content::Documents(read) = &content else {
+        panic!("{content:?}")
+    };
+    let written = ramguard::json::written_without_layout(&read[0].root);
+    assert!(
+        written.contains(r#""Condition":{"IpAddress":{"acs:SourceIp":["10.0.0.0/8","172.16.0.0/12","192.168.0.0/16","127.0.0.0/8"]}}"#),
+        "{written}"
+    );
+    assert!(findings.is_empty(), "{}", render(&source, &findings));
+    // One value: the provider overwrites, in an order it does not promise.
+    let (source, _, findings) = common::findings::lint_bytes("data.tf.json", json("\"10.0.0.0/8\"").into_bytes());
+    assert!(
+        findings.iter().any(|f| f.rule.name == "duplicate-key"),
+        "{}",
+        render(&source, &findings)
+    );
+
+    for (first, second) in [
+        ("var.x", "[\"10.0.0.0/8\", \"192.168.0.0/16\"]"),
+        ("[\"10.0.0.0/8\", \"192.168.0.0/16\"]", "var.x"),
+    ] {
+        let text = format!(
+            "data \"alicloud_ram_policy_document\" \"d\" {{\n  statement {{\n    action   = [\"kvstore:DescribeInstances\"]\n    resource = [\"*\"]\n    condition {{\n      operator = \"IpAddress\"\n      variable = \"acs:SourceIp\"\n      values   = {first}\n    }}\n    condition {{\n      operator = \"IpAddress\"\n      variable = \"acs:SourceIp\"\n      values   = {second}\n    }}\n  }}\n}}\n"
+        );
+        let (source, content, findings) = common::findings::lint_bytes("data.tf", text.into_bytes());
+        let rendered = render(&source, &findings);
+        assert!(!findings.iter().any(|f| f.rule.name == "duplicate-key"), "{rendered}");
+        assert!(rendered.contains("RG021") && rendered.contains("var.x"), "{rendered}");
+        let Content::Documents(read) = &content else {
+            panic!("{content:?}")
+        };
+        let written = ramguard::json::written_without_layout(&read[0].root);
+        assert!(
+            written.contains(r#""Condition":{"IpAddress":{"acs:SourceIp":<the reference `var.x`>}}"#),
+            "{written}"
+        );
+    }
+}
+
 /// A resource, data source or local value declared twice in one file: Terraform refuses the
 /// configuration, and which document it would apply is no one's to say — a `duplicate-key`
 /// error at the second, never a clean pass (both documents were linted, exit 0).

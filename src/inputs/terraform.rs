@@ -287,6 +287,42 @@ pub(crate) fn rendered_statement(
     }
 }
 
+/// Adds a `condition` block's values for its variable (`entry`) to its operator's `entries`, as
+/// the provider renders repeated blocks: a second block of one operator and variable, each with
+/// several values, appends its values to the first's (its `MarshalJSON`; their order is its
+/// set's, which matching does not heed); with one value it overwrites in that order (or
+/// panics): left twice, for `duplicate-key`. Where either list is only Terraform's to know
+/// (`values = var.x`, or an item that may stand for several), whether it appends or overwrites
+/// is unknown, and so is what it renders: the unknown list alone, never a false `duplicate-key`.
+pub(crate) fn add_condition_entry(entries: &mut Vec<Member<'static>>, entry: Member<'static>) {
+    let Some(first) = entries.iter_mut().find(|m| m.key == entry.key) else {
+        entries.push(entry);
+        return;
+    };
+    let unknown = |node: &Node| match &node.value {
+        Value::Unknown(_) => true,
+        Value::Array(items) => items.iter().any(|i| matches!(i.value, Value::Unknown(_))),
+        _ => false,
+    };
+    if unknown(&first.value) {
+        return;
+    }
+    if unknown(&entry.value) {
+        first.value = entry.value;
+        return;
+    }
+    match (&mut first.value.value, entry.value.value) {
+        (Value::Array(values), Value::Array(more)) => values.extend(more),
+        (_, value) => entries.push(Member {
+            value: Node {
+                span: entry.value.span,
+                value,
+            },
+            ..entry
+        }),
+    }
+}
+
 /// The name Terraform gives a top-level block: `alicloud_ram_policy.p` for a resource,
 /// `data.alicloud_ram_policy_document.d`, `var.v` (its default), `output.o`, `module.m`;
 /// `locals` for a `locals` block, whose attributes are named `local.NAME`.
@@ -1543,7 +1579,7 @@ impl<'t> Build<'t> {
         let mut action = None;
         let mut resource = None;
         let mut principals: Vec<(String, Span, Vec<Node>, Span)> = Vec::new();
-        let mut conditions: Vec<(String, Span, Vec<ConditionEntry>)> = Vec::new();
+        let mut conditions: Vec<(String, Span, Vec<Member<'static>>)> = Vec::new();
         for structure in block.body.iter() {
             match structure {
                 Structure::Attribute(a) => {
@@ -1583,29 +1619,14 @@ impl<'t> Build<'t> {
                         }
                         continue;
                     };
+                    let entry = Member {
+                        key: variable.into(),
+                        key_span: variable_span,
+                        value: values.value,
+                    };
                     match conditions.iter_mut().find(|(o, ..)| *o == operator) {
-                        // Two blocks of one operator and variable, each with several values: the
-                        // provider appends the second's to the first's (its `MarshalJSON`; their
-                        // order is its set's, which matching does not heed). With one value, it
-                        // overwrites in that order (or panics): left twice, for `duplicate-key`.
-                        Some((_, _, entries)) => match entries.iter_mut().find(|(v, ..)| *v == variable) {
-                            Some((
-                                _,
-                                _,
-                                Node {
-                                    value: Value::Array(first),
-                                    ..
-                                },
-                            )) if matches!(values.value.value, Value::Array(_)) => {
-                                if let Value::Array(more) = values.value.value {
-                                    first.extend(more);
-                                }
-                            }
-                            _ => entries.push((variable, variable_span, values.value)),
-                        },
-                        None => {
-                            conditions.push((operator, operator_span, vec![(variable, variable_span, values.value)]))
-                        }
+                        Some((_, _, entries)) => add_condition_entry(entries, entry),
+                        None => conditions.push((operator, operator_span, vec![entry])),
                     }
                 }
                 other => self.unknown_structure(other),
@@ -1627,20 +1648,6 @@ impl<'t> Build<'t> {
         };
         // `action` is required by the provider's schema: without it the rules report the
         // missing `Action`, which Terraform refuses too.
-        let conditions = conditions
-            .into_iter()
-            .map(|(operator, operator_span, entries)| {
-                let entries = entries
-                    .into_iter()
-                    .map(|(variable, variable_span, values)| Member {
-                        key: variable.into(),
-                        key_span: variable_span,
-                        value: values,
-                    })
-                    .collect();
-                (operator, operator_span, entries)
-            })
-            .collect();
         rendered_statement(block_span, [effect, action, resource], principals, conditions)
     }
 
@@ -1741,8 +1748,6 @@ impl<'t> Build<'t> {
 }
 
 /// One `condition` block: its variable (and span) and its values.
-type ConditionEntry = (String, Span, Node<'static>);
-
 /// A number or boolean in a list of strings, as Terraform converts it.
 fn as_terraform_string(node: &mut Node) {
     match &node.value {

@@ -958,7 +958,7 @@ impl Build {
                             value: values.value,
                         };
                         match conditions.iter_mut().find(|(o, ..)| *o == operator) {
-                            Some((_, _, entries)) => entries.push(entry),
+                            Some((_, _, entries)) => super::terraform::add_condition_entry(entries, entry),
                             None => conditions.push((operator, operator_span, vec![entry])),
                         }
                     }
