@@ -304,6 +304,27 @@ fn a_detached_guard_is_not_a_clean_pass() {
     );
 }
 
+/// A group given `AdministratorAccess` by its `PolicyAttachments`, a user added to it (ROS's
+/// `UserToGroupAddition`, Terraform's `alicloud_ram_group_membership`): no document changes,
+/// the access does (each passed `--fail-on-new-access`, exit 0).
+#[test]
+fn a_policy_attached_by_property_or_a_new_group_member_is_not_a_clean_pass() {
+    let value = noted("group-old.yaml", "group-new.yaml");
+    assert!(
+        value
+            .to_string()
+            .contains("the policy attachments `Resources.G.Properties.PolicyAttachments`, `Resources.U` differ"),
+        "{value}"
+    );
+    let value = noted("membership-old.tf", "membership-new.tf");
+    assert!(
+        value
+            .to_string()
+            .contains("the policy attachments `alicloud_ram_group_membership.m` differ"),
+        "{value}"
+    );
+}
+
 /// A witness that needs a key absent is replayed with `--absent`: the old side beside an
 /// `Allow` of everything stays conditional, the new side is allowed, as `may_lift` says.
 #[test]

@@ -99,10 +99,22 @@ const ATTACHMENT_RESOURCES: &[&str] = &[
     "ALIYUN::RAM::AttachPolicyToRole",
     "ALIYUN::ResourceManager::ControlPolicyAttachment",
     "ALIYUN::ResourceManager::PolicyAttachment",
+    // Adds users to a group: the group's policies reach them.
+    "ALIYUN::RAM::UserToGroupAddition",
 ];
 
-/// What a ROS template attaches, by where it says it: each attachment resource's `Properties`,
-/// and a `ManagedPolicy`'s `Users`, `Groups` and `Roles`, written without layout. `diff`
+/// The properties of a RAM user, group or role that attach policies to it (`PolicyAttachments`:
+/// system and custom policies by name) or put a user in groups (`Groups`).
+const ATTACHING_PROPERTIES: &[(&str, &[&str])] = &[
+    ("ALIYUN::RAM::User", &["PolicyAttachments", "Groups"]),
+    ("ALIYUN::RAM::Group", &["PolicyAttachments"]),
+    ("ALIYUN::RAM::Role", &["PolicyAttachments"]),
+    ("ALIYUN::RAM::ManagedPolicy", &["Users", "Groups", "Roles"]),
+];
+
+/// What a ROS template attaches, by where it says it: each attachment resource's `Properties`
+/// (group memberships included), a `ManagedPolicy`'s `Users`, `Groups` and `Roles`, and the
+/// `PolicyAttachments` (and a user's `Groups`) of users, groups and roles, written without layout. `diff`
 /// compares documents, and says when these change.
 pub fn policy_attachments(root: &Node) -> std::collections::BTreeMap<String, String> {
     let mut out = std::collections::BTreeMap::new();
@@ -122,8 +134,8 @@ pub fn policy_attachments(root: &Node) -> std::collections::BTreeMap<String, Str
                 format!("Resources.{}", resource.key),
                 properties.map(json::written_without_layout).unwrap_or_default(),
             );
-        } else if kind == "ALIYUN::RAM::ManagedPolicy" {
-            for key in ["Users", "Groups", "Roles"] {
+        } else if let Some((_, keys)) = ATTACHING_PROPERTIES.iter().find(|(k, _)| *k == kind) {
+            for key in *keys {
                 if let Some(member) = properties.and_then(|p| p.get(key)) {
                     out.insert(
                         format!("Resources.{}.Properties.{key}", resource.key),

@@ -85,6 +85,18 @@ pub(crate) const ROS_TEMPLATE_RESOURCES: [&str; 3] = [
     "alicloud_ros_template",
 ];
 
+/// Whether a resource type gives policies to principals without holding a document: an
+/// attachment of a policy (`alicloud_ram_user_policy_attachment`, any `*_policy_attachment`),
+/// a group's members (whom its policies reach), or a role attached to ECS instances (whose
+/// processes take its permissions). `diff` says when these change.
+pub(crate) fn attaches_policies(kind: &str) -> bool {
+    kind.ends_with("_policy_attachment")
+        || matches!(
+            kind,
+            "alicloud_ram_group_membership" | "alicloud_ram_user_group_attachment" | "alicloud_ram_role_attachment"
+        )
+}
+
 /// `alicloud_ram_role`'s deprecated attributes from which the provider assembles the role's
 /// trust policy, and the principal each names.
 pub(super) const ROLE_PRINCIPAL_ATTRIBUTES: [(&str, &str); 2] = [("ram_users", "RAM"), ("services", "Service")];
@@ -1887,9 +1899,9 @@ pub fn multiplicities(text: &str) -> std::collections::BTreeMap<String, String> 
 }
 
 /// Each block of a Terraform file's text that attaches a policy (`alicloud_ram_user_policy_attachment`,
-/// `alicloud_resource_manager_control_policy_attachment`, any `*_policy_attachment` resource),
-/// by address, as written with its layout collapsed: `diff` compares documents, and says when
-/// these change.
+/// `alicloud_resource_manager_control_policy_attachment`, any `*_policy_attachment` resource; a
+/// group membership: [`attaches_policies`]), by address, as written with its layout collapsed:
+/// `diff` compares documents, and says when these change.
 pub fn policy_attachments(text: &str) -> std::collections::BTreeMap<String, String> {
     let Ok(body) = hcl_edit::parser::parse_body(text).or_else(|_| parse_body(text)) else {
         return std::collections::BTreeMap::new();
@@ -1906,7 +1918,7 @@ pub fn policy_attachments(text: &str) -> std::collections::BTreeMap<String, Stri
                     written.split_whitespace().collect::<Vec<_>>().join(" "),
                 ))
             }
-            ("resource", [kind, name]) if kind.as_str().ends_with("_policy_attachment") => {
+            ("resource", [kind, name]) if attaches_policies(kind.as_str()) => {
                 let span = span_of_block(block);
                 let written = text.get(span.start..span.end).unwrap_or_default();
                 Some((

@@ -160,8 +160,9 @@ pub fn regions(text: &str, variables: bool) -> Vec<(String, Span)> {
 }
 
 /// `.tf`'s `policy_attachments` for a `.tf.json` file's text: each resource that attaches a
-/// policy (`*_policy_attachment`), and each ROS template in a `template_body`, by address, as
-/// written with its layout collapsed. `diff` compares documents, and says when these change.
+/// policy (`*_policy_attachment`, a group membership: `terraform::attaches_policies`), and each
+/// ROS template in a `template_body`, by address, as written with its layout collapsed. `diff`
+/// compares documents, and says when these change.
 pub fn policy_attachments(text: &str) -> std::collections::BTreeMap<String, String> {
     let mut out = std::collections::BTreeMap::new();
     let Ok(tree) = json::parse_tree_past_bom(text).0 else {
@@ -177,7 +178,7 @@ pub fn policy_attachments(text: &str) -> std::collections::BTreeMap<String, Stri
                 for template in members(body).filter(|m| m.key == "template_body") {
                     out.insert(format!("{kind}.{name}.template_body"), collapsed(template.value.span));
                 }
-            } else if kind.ends_with("_policy_attachment") {
+            } else if terraform::attaches_policies(kind) {
                 out.insert(format!("{kind}.{name}"), collapsed(body.span));
             }
         }
