@@ -575,6 +575,43 @@ fn count_and_locals_of_terraform_json_are_said_by_diff() {
     }
 }
 
+/// A `{` inside a string of an interpolation (`${"{{"}`) in Terraform's JSON syntax: ramguard
+/// counted braces and read the `Deny` after it as part of the interpolation, so `simulate`
+/// answered `allowed` (exit 0) where Terraform sends the `Deny`. Interpolations end where HCL's
+/// template grammar ends them; a template Terraform refuses refuses the file.
+#[test]
+fn an_interpolation_ends_where_terraform_ends_it_in_terraform_json() {
+    let dir = std::env::temp_dir().join(format!("ramguard-tf-json-brace-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let statements = r#"[{"Effect":"Allow","Action":"kvstore:*","Resource":"*"},{"Effect":"Allow","Action":"kvstore:DescribeInstances","Resource":"acs:kvstore:*:*:instance/${"{{"}"},{"Effect":"Deny","Action":"kvstore:DeleteInstance","Resource":"*"},{"Effect":"Allow","Action":"kvstore:DescribeInstances","Resource":"acs:kvstore:*:*:instance/}}"}]"#;
+    let document = format!(r#"{{"Version":"1","Statement":{statements}}}"#);
+    let file = serde_json::json!({"resource": {"alicloud_ram_policy": {"p": {"policy_name": "p", "policy_document": document}}}});
+    let path = dir.join("brace.tf.json");
+    std::fs::write(&path, file.to_string()).unwrap();
+    let (code, out, err) = common::run(&[
+        "simulate",
+        "--policy",
+        path.to_str().unwrap(),
+        "--action",
+        "kvstore:DeleteInstance",
+        "--resource",
+        "acs:kvstore:cn-hangzhou:1234567890123456:instance/r-bp1",
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.starts_with("explicit deny"), "{out}{err}");
+
+    let unclosed = serde_json::json!({"resource": {"alicloud_ram_policy": {"p": {"policy_name": "p", "description": "${unclosed", "policy_document": document.replace("${\"{{\"}", "")}}}});
+    let (source, content, findings) =
+        common::findings::lint_bytes("unclosed.tf.json", unclosed.to_string().into_bytes());
+    let rendered = render(&source, &findings);
+    assert!(matches!(content, Content::Unparsed), "{content:?}");
+    assert!(
+        rendered.contains("RG001 invalid-json error: Terraform cannot read this string as a template"),
+        "{rendered}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 fn diff_files(name: &str, old: &str, new: &str) -> (i32, String, String) {
     diff_files_as(name, "tf", old, new)
 }

@@ -22,6 +22,8 @@ use crate::rules::{
     Finding, invalid_element_type, invalid_json, invisible_character, terraform_unknown_value, unrecognised_document,
 };
 use crate::source::Span;
+use hcl_edit::Span as _;
+use hcl_edit::template::Element;
 
 /// Read `bytes` as a `.tf.json` file named `name`.
 pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile<'static> {
@@ -73,6 +75,17 @@ fn read_as(name: String, bytes: Vec<u8>, variables: bool) -> PolicyFile<'static>
             content: Content::Unparsed,
             findings,
         };
+    }
+    if !variables {
+        let refused = refused_templates(&root);
+        if !refused.is_empty() {
+            findings.extend(refused);
+            return PolicyFile {
+                source: source.clone(),
+                content: Content::Unparsed,
+                findings,
+            };
+        }
     }
     let mut reader = Reader {
         text,
@@ -622,40 +635,67 @@ fn is_dynamic_statement(member: &Member) -> bool {
 }
 
 /// The byte ranges of the interpolations `${...}` and directives `%{...}` of a template (after
-/// JSON decoding), `$${` and `%%{` being escapes. A range runs to the matching `}`, or to the
-/// end of the text.
+/// JSON decoding), as Terraform's HCL reads them: hcl-edit's template grammar, so that a `}`
+/// or `{` inside a string of the expression (`${"{{"}`) neither ends nor extends it — counting
+/// braces once read a `Deny` after such a string as part of the interpolation, and `simulate`
+/// answered `allowed`. A template Terraform refuses (an unclosed `${`) is refused with its file
+/// ([`refused_templates`]); here it runs to the end.
 fn interpolations(text: &str) -> Vec<(usize, usize)> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i + 1 < bytes.len() {
-        let here = bytes.get(i).copied();
-        let next = bytes.get(i + 1).copied();
-        if matches!(here, Some(b'$' | b'%')) && next == here && bytes.get(i + 2) == Some(&b'{') {
-            i += 3;
-            continue;
+    if !text.contains("${") && !text.contains("%{") {
+        return Vec::new();
+    }
+    let Ok(template) = hcl_edit::parser::parse_template(text) else {
+        let start = text
+            .match_indices("${")
+            .chain(text.match_indices("%{"))
+            .map(|(at, _)| at)
+            .min()
+            .unwrap_or(0);
+        return vec![(start, text.len())];
+    };
+    template
+        .iter()
+        .filter(|element| !matches!(element, Element::Literal(_)))
+        .filter_map(|element| element.span().map(|r| (r.start, r.end)))
+        .collect()
+}
+
+/// Every string of a `.tf.json` file's blocks that Terraform would read as a template and
+/// cannot (an unclosed `${`, an expression HCL does not parse): Terraform refuses the file, and
+/// so does ramguard (an `invalid-json` error each). Variable blocks are left out: their
+/// defaults are literal, their descriptions no templates.
+fn refused_templates(root: &Node) -> Vec<Finding> {
+    fn refused(text: &str, span: Span) -> Option<Finding> {
+        let refused = (text.contains("${") || text.contains("%{")) && hcl_edit::parser::parse_template(text).is_err();
+        refused.then(|| {
+            Finding::new(
+                &invalid_json::RULE,
+                span,
+                "Terraform cannot read this string as a template (an unclosed `${` or `%{`, or an expression it does not parse), and refuses the file",
+            )
+            .label("not a Terraform template")
+            .help("write `$${` for a literal `${` (`%%{` for `%{`), or close the interpolation; no document in the file was linted")
+        })
+    }
+    fn walk(node: &Node, out: &mut Vec<Finding>, depth: usize) {
+        if depth > json::MAX_DEPTH {
+            return;
         }
-        if matches!(here, Some(b'$' | b'%')) && next == Some(b'{') {
-            let mut depth = 0usize;
-            let mut end = bytes.len();
-            for (j, b) in bytes.iter().enumerate().skip(i + 1) {
-                match b {
-                    b'{' => depth += 1,
-                    b'}' => {
-                        depth = depth.saturating_sub(1);
-                        if depth == 0 {
-                            end = j + 1;
-                            break;
-                        }
-                    }
-                    _ => {}
+        match &node.value {
+            Value::String(text) => out.extend(refused(text, node.span)),
+            Value::Object(members) => {
+                for member in members.iter().filter(|m| m.key != "//") {
+                    out.extend(refused(&member.key, member.key_span));
+                    walk(&member.value, out, depth + 1);
                 }
             }
-            out.push((i, end));
-            i = end;
-            continue;
+            Value::Array(items) => items.iter().for_each(|item| walk(item, out, depth + 1)),
+            _ => {}
         }
-        i += 1;
+    }
+    let mut out = Vec::new();
+    for member in members(root).filter(|m| m.key != "variable") {
+        walk(&member.value, &mut out, 0);
     }
     out
 }
@@ -1088,9 +1128,15 @@ mod tests {
     fn interpolations_and_their_escapes() {
         assert_eq!(interpolations("a${b}c"), [(1, 5)]);
         assert_eq!(interpolations("a$${b}c%%{d}"), []);
-        assert_eq!(interpolations("%{ if x }${y}"), [(0, 9), (9, 13)]);
+        // A directive is one range from `%{ if }` to `%{ endif }`: what it holds is conditional.
+        assert_eq!(interpolations("%{ if x }a%{ endif }${y}"), [(0, 20), (20, 24)]);
         assert_eq!(interpolations("${ {a = 1} }"), [(0, 12)]);
+        // A brace inside a string of the expression neither ends nor extends it.
+        assert_eq!(interpolations(r#"x${"{{"}y}"#), [(1, 8)]);
+        assert_eq!(interpolations(r#"${"}"}z"#), [(0, 6)]);
+        // Templates Terraform refuses (the file is refused): to the end.
         assert_eq!(interpolations("${unclosed"), [(0, 10)]);
+        assert_eq!(interpolations("a%{ if x }${y}"), [(1, 14)]);
         let (text, offsets) = unescape_templates("x$${y}", &|o| o + 10);
         assert_eq!(text, "x${y}");
         assert_eq!(offsets, [10, 12, 13, 14, 15, 16]);
