@@ -111,7 +111,12 @@ fn terraform_json_is_linted_at_exact_positions() {
         // What is known of a document with interpolations is linted.
         (
             "interpolations.tf.json",
-            &["alicloud_ram_policy.in_resource", "alicloud_ram_policy.directive", "local.object", "local.value"][..],
+            &[
+                "alicloud_ram_policy.in_resource",
+                "alicloud_ram_policy.directive",
+                "local.object",
+                "local.value",
+            ][..],
         ),
         ("duplicate.tf.json", &["alicloud_ram_policy.p"][..]),
         ("broken_json.tf.json", &[][..]),

@@ -612,6 +612,44 @@ fn an_interpolation_ends_where_terraform_ends_it_in_terraform_json() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// Block values in Terraform's JSON syntax that ramguard does not read were passed over in
+/// silence (`lint` exit 0, `diff` "0 new"): a body written as an array of objects (Terraform
+/// merges them into one block), an item that is not an object (Terraform refuses it). Each is
+/// an `invalid-element-type` error. And a Cloud SSO policy whose type only Terraform knows may be
+/// `Inline`: its document is linted, as in `.tf`.
+#[test]
+fn block_values_ramguard_does_not_read_in_terraform_json_are_errors() {
+    let document = r#""{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"kvstore:*\",\"Resource\":\"arn:aws:x\"}]}""#;
+    for (text, expected) in [
+        (
+            format!(
+                r#"{{"resource": {{"alicloud_ram_policy": {{"p": [[{{"policy_name": "p"}}, {{"policy_document": {document}}}]]}}}}}}"#
+            ),
+            "RG003 invalid-element-type error: a block written as an array of objects: Terraform merges them into one block, which ramguard does not read",
+        ),
+        (
+            r#"{"locals": ["a"]}"#.to_string(),
+            "RG003 invalid-element-type error: a block written as a string: Terraform takes an object here, and refuses the file",
+        ),
+        (
+            format!(
+                r#"{{"resource": {{"alicloud_cloud_sso_access_configuration": {{"c": {{"permission_policies": [[{{"permission_policy_type": "Inline", "permission_policy_document": {document}}}]]}}}}}}}}"#
+            ),
+            "RG003 invalid-element-type error: a block written as an array of objects",
+        ),
+        (
+            format!(
+                r#"{{"resource": {{"alicloud_cloud_sso_access_configuration": {{"c": {{"permission_policies": {{"permission_policy_type": "${{var.kind}}", "permission_policy_document": {document}}}}}}}}}}}"#
+            ),
+            "RG011 invalid-resource error: `arn:aws:x` is not a resource",
+        ),
+    ] {
+        let (source, _, findings) = common::findings::lint_bytes("blocks.tf.json", text.clone().into_bytes());
+        let rendered = render(&source, &findings);
+        assert!(rendered.contains(expected), "{text}\n{rendered}");
+    }
+}
+
 fn diff_files(name: &str, old: &str, new: &str) -> (i32, String, String) {
     diff_files_as(name, "tf", old, new)
 }

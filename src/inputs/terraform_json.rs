@@ -256,6 +256,50 @@ pub fn named_values(text: &str) -> Vec<(String, String)> {
     values
 }
 
+/// Every part of a block value (`labels` levels of labels, then a body) that [`blocks`] does not
+/// read: an item of an array that is an array (Terraform merges the objects of an array in a
+/// body's place into one body) or neither (Terraform refuses it), or a value neither an object
+/// nor an array. Each is an `invalid-element-type` error: the documents inside were not read,
+/// and must not pass as absent.
+fn misshapen_blocks(node: &Node, labels: usize, out: &mut Vec<Finding>) {
+    let refuse = |node: &Node, message: String| {
+        Finding::new(&invalid_element_type::RULE, node.span, message)
+            .label("not read by ramguard")
+            .help("write each block as one JSON object (several blocks as an array of objects); nothing in this one was linted")
+    };
+    match &node.value {
+        Value::Object(_) if labels == 0 => {}
+        Value::Object(_) => {
+            for member in members(node) {
+                misshapen_blocks(&member.value, labels - 1, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                match &item.value {
+                    Value::Object(_) => misshapen_blocks(item, labels, out),
+                    Value::Array(_) => out.push(refuse(
+                        item,
+                        "a block written as an array of objects: Terraform merges them into one block, which ramguard does not read".into(),
+                    )),
+                    _ => out.push(refuse(
+                        item,
+                        format!("a block written as {}: Terraform takes an object here, and refuses the file", item.type_name()),
+                    )),
+                }
+            }
+        }
+        Value::Null => {}
+        _ => out.push(refuse(
+            node,
+            format!(
+                "a block written as {}: Terraform takes an object here, and refuses the file",
+                node.type_name()
+            ),
+        )),
+    }
+}
+
 /// The objects a block value stands for: an object, or each object of an array.
 fn blocks<'n>(node: &'n Node<'n>) -> Vec<&'n Node<'n>> {
     match &node.value {
@@ -313,6 +357,15 @@ impl Reader<'_> {
         // declared twice.
         let mut declarations = terraform::Declarations::default();
         for member in members(root) {
+            let labels = match member.key.as_ref() {
+                "resource" | "data" => Some(2),
+                "variable" | "output" | "module" => Some(1),
+                "locals" => Some(0),
+                _ => None,
+            };
+            if let Some(labels) = labels {
+                misshapen_blocks(&member.value, labels, &mut self.findings);
+            }
             match member.key.as_ref() {
                 "resource" => {
                     for (kind, name, declared, body) in twice_labelled(&member.value) {
@@ -399,10 +452,15 @@ impl Reader<'_> {
                 continue;
             }
             if kind == terraform::CLOUD_SSO_ACCESS_CONFIGURATION && member.key == "permission_policies" {
+                misshapen_blocks(&member.value, 0, &mut self.findings);
                 for policy in blocks(&member.value) {
-                    let inline = policy
-                        .get("permission_policy_type")
-                        .is_none_or(|t| t.value.as_str().is_none_or(|t| t == "Inline"));
+                    // Inline unless its type is a literal other than `Inline`: a type only
+                    // Terraform knows (`${var.kind}`) may be `Inline`, as in `.tf`.
+                    let inline = policy.get("permission_policy_type").is_none_or(|t| {
+                        t.value
+                            .as_str()
+                            .is_none_or(|t| t == "Inline" || !interpolations(t).is_empty())
+                    });
                     if let (true, Some(document)) = (inline, policy.get("permission_policy_document")) {
                         self.candidate(&document.value, true, address.to_string());
                     }
