@@ -442,7 +442,7 @@ fn a_block_or_local_declared_twice_is_an_error() {
     let policy = "resource \"alicloud_ram_policy\" \"p\" {\n  policy_document = \"{\\\"Version\\\":\\\"1\\\",\\\"Statement\\\":[{\\\"Effect\\\":\\\"Allow\\\",\\\"Action\\\":\\\"ecs:DescribeInstances\\\",\\\"Resource\\\":\\\"*\\\"}]}\"\n}\n";
     let locals = "locals {\n  a = 1\n}\nlocals {\n  a = 2\n}\n";
     let text = format!(
-        "{policy}{policy}{locals}data \"alicloud_ram_policy_document\" \"p\" {{\n  statement {{\n    action = [\"ecs:DescribeInstances\"]\n  }}\n}}\n"
+        "{policy}{policy}{locals}data \"alicloud_ram_policy_document\" \"p\" {{\n  statement {{\n    action = [\"ecs:DescribeInstances\"]\n  }}\n}}\nvariable \"v\" {{}}\nvariable \"v\" {{}}\nmodule \"m\" {{}}\nmodule \"m\" {{}}\n"
     );
     let (source, _, findings) = common::findings::lint_bytes("twice.tf", text.into_bytes());
     let rendered = render(&source, &findings);
@@ -452,6 +452,8 @@ fn a_block_or_local_declared_twice_is_an_error() {
         [
             "4:1-4:9 RG002 duplicate-key error: the resource `alicloud_ram_policy.p` is declared twice in this file: Terraform refuses the configuration [resource]",
             "11:3-11:4 RG002 duplicate-key error: the local value `local.a` is declared twice in this file: Terraform refuses the configuration [a]",
+            "19:1-19:9 RG002 duplicate-key error: the variable `var.v` is declared twice in this file: Terraform refuses the configuration [variable]",
+            "21:1-21:7 RG002 duplicate-key error: the module call `module.m` is declared twice in this file: Terraform refuses the configuration [module]",
         ],
         "{rendered}"
     );
@@ -464,7 +466,7 @@ fn a_block_or_local_declared_twice_is_an_error() {
 fn a_block_or_local_declared_twice_in_terraform_json_is_an_error() {
     let body = r#"{"policy_document": "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ecs:DescribeInstances\",\"Resource\":\"*\"}]}"}"#;
     let text = format!(
-        "{{\n\"resource\": {{\"alicloud_ram_policy\": {{\"p\": [\n{body},\n{body}]}}}},\n\"data\": [{{\"alicloud_ram_policy_document\": {{\"d\": {{\"statement\": [{{\"action\": [\"ecs:DescribeInstances\"]}}]}}}}}},\n {{\"alicloud_ram_policy_document\": {{\"d\": {{}}}}}}],\n\"locals\": {{\"a\": 1,\n\"a\": 2}},\n\"output\": {{\"a\": {{\"value\": 1}}, \"b\": {{\"value\": 1}}}}\n}}\n"
+        "{{\n\"resource\": {{\"alicloud_ram_policy\": {{\"p\": [\n{body},\n{body}]}}}},\n\"data\": [{{\"alicloud_ram_policy_document\": {{\"d\": {{\"statement\": [{{\"action\": [\"ecs:DescribeInstances\"]}}]}}}}}},\n {{\"alicloud_ram_policy_document\": {{\"d\": {{}}}}}}],\n\"locals\": {{\"a\": 1,\n\"a\": 2}},\n\"output\": {{\"a\": {{\"value\": 1}}, \"b\": {{\"value\": 1}}}},\n\"variable\": {{\"v\": [{{}}, {{}}]}}\n}}\n"
     );
     let (source, _, findings) = common::findings::lint_bytes("twice.tf.json", text.into_bytes());
     let rendered = render(&source, &findings);
@@ -475,6 +477,7 @@ fn a_block_or_local_declared_twice_in_terraform_json_is_an_error() {
             "4:1-4:2 RG002 duplicate-key error: the resource `alicloud_ram_policy.p` is declared twice in this file: Terraform refuses the configuration [{]",
             "6:36-6:39 RG002 duplicate-key error: the data source `data.alicloud_ram_policy_document.d` is declared twice in this file: Terraform refuses the configuration [\"d\"]",
             "8:1-8:4 RG002 duplicate-key error: `a` appears twice in one object [\"a\"]",
+            "10:24-10:25 RG002 duplicate-key error: the variable `var.v` is declared twice in this file: Terraform refuses the configuration [{]",
         ],
         "{rendered}"
     );

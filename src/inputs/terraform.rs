@@ -400,9 +400,9 @@ fn hcl_error(text: &str, message: &str, at: Span) -> Finding {
     .help("Terraform refuses the file too (`terraform validate`); no document in it was linted")
 }
 
-/// Every resource or data source the file declares again, and every local value it defines
-/// again: Terraform refuses the configuration ("Duplicate resource configuration", "Duplicate
-/// local value definition"), and which of the two documents it would have applied is no one's
+/// Every resource, data source, variable, output or module call the file declares again, and
+/// every local value it defines again: Terraform refuses the configuration ("Duplicate resource
+/// configuration", "Duplicate variable declaration", "Duplicate local value definition", ...), and which of the two documents it would have applied is no one's
 /// to say. Each is a `duplicate-key` error at the second, the first beside it.
 fn declared_twice(body: &Body) -> Vec<Finding> {
     let mut declarations = Declarations::default();
@@ -415,6 +415,15 @@ fn declared_twice(body: &Body) -> Vec<Finding> {
                     "the resource"
                 };
                 declarations.declare(block_address(block), span_of_ident(&block.ident), what);
+            }
+            "variable" | "output" | "module" if block.labels.len() == 1 => {
+                let (prefix, what) = match block.ident.as_str() {
+                    "variable" => ("var", "the variable"),
+                    "output" => ("output", "the output"),
+                    _ => ("module", "the module call"),
+                };
+                let name = block.labels.first().map(|l| l.as_str()).unwrap_or_default();
+                declarations.declare(format!("{prefix}.{name}"), span_of_ident(&block.ident), what);
             }
             "locals" => {
                 for attribute in block.body.attributes() {

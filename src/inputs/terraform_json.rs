@@ -152,7 +152,7 @@ pub fn regions(text: &str, variables: bool) -> Vec<(String, Span)> {
                 }
             }
             "variable" | "output" => {
-                for (name, body) in labelled(&member.value) {
+                for (name, _, body) in labelled(&member.value) {
                     out.push((
                         format!("{}.{name}", if member.key == "variable" { "var" } else { "output" }),
                         body.span,
@@ -160,7 +160,7 @@ pub fn regions(text: &str, variables: bool) -> Vec<(String, Span)> {
                 }
             }
             "module" => {
-                for (name, body) in labelled(&member.value) {
+                for (name, _, body) in labelled(&member.value) {
                     out.extend(
                         members(body).map(|argument| (format!("module.{name}.{}", argument.key), whole(argument))),
                     );
@@ -240,7 +240,7 @@ pub fn named_values(text: &str) -> Vec<(String, String)> {
         match member.key.as_ref() {
             "variable" | "module" => {
                 let prefix = if member.key == "variable" { "var" } else { "module" };
-                for (name, body) in labelled(&member.value) {
+                for (name, _, body) in labelled(&member.value) {
                     values.push((format!("{prefix}.{name}"), written(body.span)));
                 }
             }
@@ -314,28 +314,32 @@ fn members<'n>(node: &'n Node<'n>) -> impl Iterator<Item = &'n Member<'n>> {
     node.as_object().unwrap_or_default().iter().filter(|m| m.key != "//")
 }
 
-/// A block with one label: every (label, body).
-fn labelled<'n>(node: &'n Node<'n>) -> Vec<(&'n str, &'n Node<'n>)> {
+/// A block with one label: every (label, where it is declared, body). The label's key is where
+/// it is declared, or the body's opening brace when the label holds an array of bodies (each a
+/// block of its own).
+fn labelled<'n>(node: &'n Node<'n>) -> Vec<(&'n str, Span, &'n Node<'n>)> {
     blocks(node)
         .into_iter()
         .flat_map(members)
-        .flat_map(|m| blocks(&m.value).into_iter().map(move |body| (m.key.as_ref(), body)))
+        .flat_map(|m| {
+            let in_array = m.value.as_array().is_some();
+            blocks(&m.value).into_iter().map(move |body| {
+                let declared = if in_array { opening(body) } else { m.key_span };
+                (m.key.as_ref(), declared, body)
+            })
+        })
         .collect()
 }
 
 /// A block with two labels (`resource`, `data`): every (type, name, where the name is declared,
-/// body). The name's key is where it is declared, or the body's opening brace when the name
-/// holds an array of bodies (each a block of its own).
+/// body), as [`labelled`] gives them.
 fn twice_labelled<'n>(node: &'n Node<'n>) -> Vec<(&'n str, &'n str, Span, &'n Node<'n>)> {
     labelled(node)
         .into_iter()
-        .flat_map(|(kind, inner)| members(inner).map(move |m| (kind, m)))
-        .flat_map(|(kind, m)| {
-            let in_array = m.value.as_array().is_some();
-            blocks(&m.value).into_iter().map(move |body| {
-                let declared = if in_array { opening(body) } else { m.key_span };
-                (kind, m.key.as_ref(), declared, body)
-            })
+        .flat_map(|(kind, _, inner)| {
+            labelled(inner)
+                .into_iter()
+                .map(move |(name, declared, body)| (kind, name, declared, body))
         })
         .collect()
 }
@@ -395,7 +399,8 @@ impl Reader<'_> {
                     }
                 }
                 "variable" => {
-                    for (name, body) in labelled(&member.value) {
+                    for (name, declared, body) in labelled(&member.value) {
+                        declarations.declare(format!("var.{name}"), declared, "the variable");
                         for default in members(body).filter(|m| m.key == "default") {
                             self.literal = true;
                             self.candidate(&default.value, false, format!("var.{name}"));
@@ -404,14 +409,16 @@ impl Reader<'_> {
                     }
                 }
                 "output" => {
-                    for (name, body) in labelled(&member.value) {
+                    for (name, declared, body) in labelled(&member.value) {
+                        declarations.declare(format!("output.{name}"), declared, "the output");
                         for value in members(body).filter(|m| m.key == "value") {
                             self.candidate(&value.value, false, format!("output.{name}"));
                         }
                     }
                 }
                 "module" => {
-                    for (name, body) in labelled(&member.value) {
+                    for (name, declared, body) in labelled(&member.value) {
+                        declarations.declare(format!("module.{name}"), declared, "the module call");
                         for argument in members(body) {
                             self.candidate(&argument.value, false, format!("module.{name}.{}", argument.key));
                         }
