@@ -653,6 +653,30 @@ fn block_values_ramguard_does_not_read_in_terraform_json_are_errors() {
     }
 }
 
+/// Two values only Terraform knows whose descriptions (cut at 60 characters) read alike were
+/// compared alike: `${local.<long name>_staging_only}` widened to `..._and_production` passed
+/// `diff --fail-on-new-access` (exit 0). They are compared as written.
+#[test]
+fn unknowns_are_compared_as_written_not_as_described() {
+    let policy = |local: &str| {
+        format!(
+            "resource \"alicloud_ram_policy\" \"p\" {{\n  policy_name     = \"p\"\n  policy_document = \"{{\\\"Version\\\":\\\"1\\\",\\\"Statement\\\":[{{\\\"Effect\\\":\\\"Allow\\\",\\\"Action\\\":\\\"kvstore:DeleteInstance\\\",\\\"Resource\\\":\\\"${{local.{local}}}\\\"}}]}}\"\n}}\n"
+        )
+    };
+    let long = "instance_arns_of_the_teardown_job_in_the_staging_account";
+    let (code, out, err) = diff_files(
+        "long-unknowns",
+        &policy(&format!("{long}_only")),
+        &policy(&format!("{long}_and_every_production_one")),
+    );
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(
+        out.contains("the values only Terraform knows differ between OLD and NEW"),
+        "{out}"
+    );
+    assert!(out.contains("_and_every_production_one}` in NEW"), "{out}");
+}
+
 fn diff_files(name: &str, old: &str, new: &str) -> (i32, String, String) {
     diff_files_as(name, "tf", old, new)
 }

@@ -237,9 +237,9 @@ pub fn compare_file(change: FileChange, config: &Config, catalog: &Catalog, chec
 }
 
 /// For each document of a Terraform side (by address) that holds values only Terraform knows,
-/// what they are as written (`` the reference `var.arns` ``), in document order. Empty for a file
+/// what they are ([`Unknown`]), in document order. Empty for a file
 /// of another kind (their readers make no unknown).
-fn unknowns_by_address(version: &Version) -> BTreeMap<Option<String>, Vec<String>> {
+fn unknowns_by_address(version: &Version) -> BTreeMap<Option<String>, Vec<Unknown>> {
     let lower = version.name.to_ascii_lowercase();
     let terraform = [".tf", ".tfvars", ".tf.json", ".tfvars.json", ".tpl"]
         .iter()
@@ -255,13 +255,32 @@ fn unknowns_by_address(version: &Version) -> BTreeMap<Option<String>, Vec<String
         .iter()
         .filter(|d| d.root.holds_unknown())
         .map(|d| {
-            let whats = crate::json::unknowns(&d.root)
+            let unknowns = crate::json::unknowns(&d.root)
                 .into_iter()
-                .map(|(_, what)| what.to_string())
+                .map(|(span, what)| Unknown {
+                    written: file
+                        .source
+                        .text
+                        .get(span.start..span.end)
+                        .unwrap_or_default()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    what: what.to_string(),
+                })
                 .collect();
-            (d.address().map(str::to_string), whats)
+            (d.address().map(str::to_string), unknowns)
         })
         .collect()
+}
+
+/// A value only Terraform knows, as written (layout collapsed: what two sides are compared by)
+/// and as described for a message (`` the reference `var.arns` ``, cut short: two long names
+/// that begin alike are described alike, and once compared alike).
+#[derive(Debug, PartialEq)]
+struct Unknown {
+    written: String,
+    what: String,
 }
 
 /// What a Terraform file or ROS template attaches ([`crate::inputs::terraform::policy_attachments`],
@@ -404,15 +423,30 @@ fn multiplicity_differs(address: &Option<String>, multiplicities: &[BTreeMap<Str
 /// The note for a document whose values only Terraform knows are not the same on both sides
 /// (`Resource = var.dev_arns`, now `var.prod_arns`): the evaluator takes each for any value, so
 /// two of them compare alike and the change would pass unseen.
-fn unknowns_differ(address: &Option<String>, unknowns: &[BTreeMap<Option<String>, Vec<String>>; 2]) -> Option<String> {
+fn unknowns_differ(address: &Option<String>, unknowns: &[BTreeMap<Option<String>, Vec<Unknown>>; 2]) -> Option<String> {
     let [old, new] = unknowns
         .each_ref()
         .map(|side| side.get(address).map(Vec::as_slice).unwrap_or_default());
-    if old == new {
+    let written = |side: &[Unknown]| side.iter().map(|u| u.written.clone()).collect::<Vec<_>>();
+    if written(old) == written(new) {
         return None;
     }
-    let at = old.iter().zip(new).take_while(|(a, b)| a == b).count();
-    let shown = |side: &[String]| side.get(at).map_or_else(|| "nothing".to_string(), String::clone);
+    let at = old.iter().zip(new).take_while(|(a, b)| a.written == b.written).count();
+    // Described as the messages describe them, or as written where the two descriptions read
+    // alike (long names cut short).
+    let alike = old.get(at).zip(new.get(at)).is_some_and(|(a, b)| a.what == b.what);
+    let shown = |side: &[Unknown]| {
+        side.get(at).map_or_else(
+            || "nothing".to_string(),
+            |u| {
+                if alike {
+                    format!("`{}`", u.written)
+                } else {
+                    u.what.clone()
+                }
+            },
+        )
+    };
     Some(format!(
         "the values only Terraform knows differ between OLD and NEW ({} in OLD, {} in NEW): each stands for any value, so what they grant is not compared; review it by hand",
         shown(old),
