@@ -677,6 +677,34 @@ fn unknowns_are_compared_as_written_not_as_described() {
     assert!(out.contains("_and_every_production_one}` in NEW"), "{out}");
 }
 
+/// Two variables files named on the command line: a changed value feeds documents elsewhere,
+/// as `--base` says; `actions = ["kvstore:Describe*"]` widened to `["kvstore:*"]` passed
+/// `diff --fail-on-new-access` (exit 0).
+#[test]
+fn a_changed_variables_file_named_twice_is_said() {
+    for (extension, old, new) in [
+        (
+            "tfvars",
+            "actions = [\"kvstore:Describe*\"]\n",
+            "actions = [\"kvstore:*\"]\n",
+        ),
+        (
+            "tfvars.json",
+            r#"{"actions": ["kvstore:Describe*"]}"#,
+            r#"{"actions": ["kvstore:*"]}"#,
+        ),
+    ] {
+        let (code, out, err) = diff_files_as("tfvars", extension, old, new);
+        assert_eq!(code, 3, "{out}{err}");
+        assert!(
+            out.contains("changed: the values of Terraform variables are not known to diff"),
+            "{out}"
+        );
+        let (code, out, err) = diff_files_as("tfvars-same", extension, old, old);
+        assert_eq!(code, 0, "{out}{err}");
+    }
+}
+
 fn diff_files(name: &str, old: &str, new: &str) -> (i32, String, String) {
     diff_files_as(name, "tf", old, new)
 }

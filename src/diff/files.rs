@@ -474,6 +474,9 @@ pub fn two_files(old: &Path, new: &Path, config: &Config, checks: &Checks) -> Re
     let (new, new_address) = crate::inputs::selection::split_address(new);
     let old = read(&old)?;
     let new = read(&new)?;
+    // A variables file feeds documents elsewhere, as in a `--base` run: a change is said.
+    let variables = (is_variables_file(&old.name) || is_variables_file(&new.name)) && old.bytes != new.bytes;
+    let said_as = variables.then(|| (old.name.clone(), new.name.clone()));
     let change = FileChange {
         picked: [old_address, new_address],
         file: new.name.clone(),
@@ -484,7 +487,21 @@ pub fn two_files(old: &Path, new: &Path, config: &Config, checks: &Checks) -> Re
         named: true,
         notes: Vec::new(),
     };
-    Ok(compare_file(change, config, &config.settings.catalog, checks))
+    let mut outcome = compare_file(change, config, &config.settings.catalog, checks);
+    if let Some((old_name, new_name)) = said_as {
+        let feeds = Feeds {
+            read_by: None,
+            variables: true,
+            values: Vec::new(),
+        };
+        let note = feeds.note(&new_name, true).unwrap_or_default();
+        let mut report = said(&new_name, Some(old_name), Some(new_name.clone()), note);
+        let (failed, uncertain) = checks.check(&mut report, None);
+        outcome.documents.push(report);
+        outcome.failed.extend(failed);
+        outcome.uncertain |= uncertain;
+    }
+    Ok(outcome)
 }
 
 /// `diff --base REV [PATH]...`.
