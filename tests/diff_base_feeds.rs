@@ -317,3 +317,40 @@ fn a_module_call_or_a_variable_it_passes_feeds_the_modules_documents() {
     assert_eq!(code, 3, "{out}{err}");
     assert!(out.contains("main.tf changes the value of `module.kv`"), "{out}");
 }
+
+/// The same two feeds in Terraform's JSON syntax (hostile repos `g1`–`g3` of a later test): a
+/// `templatefile()` target read from a `.tf.json` string, and a `.tf.json` variable default a
+/// document uses (its own file in `.tf` or `.tf.json`). Each passed, `0 new`, exit 0.
+#[test]
+fn feeds_written_in_terraform_json_are_followed() {
+    let repo = Repo::new("json-feeds");
+    repo.write(
+        "main.tf.json",
+        r#"{"resource": {"alicloud_ram_policy": {
+  "p": {"policy_name": "p", "policy_document": "${templatefile(\"q.json.tpl\", {})}"},
+  "v": {"policy_name": "v", "policy_document": "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"${var.act}\",\"Resource\":\"*\"}]}"}
+}}}"#,
+    );
+    repo.write("q.json.tpl", &allow(DESCRIBE));
+    let variables = |action: &str| format!(r#"{{"variable": {{"act": {{"default": "{action}"}}}}}}"#);
+    repo.write("vars.tf.json", &variables(DESCRIBE));
+    repo.commit_all();
+
+    repo.write("q.json.tpl", &allow(DELETE));
+    let (code, value) = repo.json(&["diff", "--base", "HEAD", "--fail-on-new-access"]);
+    assert_eq!(code, 1, "{value}");
+    assert_eq!(documents(&value)[0].0, "q.json.tpl", "{value}");
+    repo.write("q.json.tpl", &allow(DESCRIBE));
+
+    repo.write("vars.tf.json", &variables("kvstore:*"));
+    let (code, value) = repo.json(&["diff", "--base", "HEAD", "--fail-on-new-access"]);
+    assert_eq!(code, 3, "{value}");
+    let shown = documents(&value);
+    assert!(
+        shown.iter().any(|d| d
+            .4
+            .iter()
+            .any(|l| l.contains("vars.tf.json changes the value of `var.act`"))),
+        "{value}"
+    );
+}

@@ -569,10 +569,10 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
             });
         }
     }
-    // The changed files a `.tf` file reads with `file()` / `templatefile()`: lint reads each
-    // as a file of its own, whatever its extension, and so does this comparison.
-    // And the changed `.tf` files whose variables or locals feed documents of their folder.
-    // The repository's `.tf` files are read only when a change may need them.
+    // The changed files a `.tf` (or `.tf.json`) file reads with `file()` / `templatefile()`:
+    // lint reads each as a file of its own, whatever its extension, and so does this comparison.
+    // And the changed `.tf` and `.tf.json` files whose variables or locals feed documents of
+    // their folder. The repository's Terraform files are read only when a change may need them.
     let followed: BTreeSet<&str> = changes
         .iter()
         .map(|c| c.path.as_str())
@@ -581,7 +581,10 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
     let changed_tf: BTreeSet<&str> = changes
         .iter()
         .map(|c| c.path.as_str())
-        .filter(|p| p.to_ascii_lowercase().ends_with(".tf"))
+        .filter(|p| {
+            let lower = p.to_ascii_lowercase();
+            lower.ends_with(".tf") || lower.ends_with(".tf.json")
+        })
         .collect();
     let (read_by, values) = if followed.is_empty() && changed_tf.is_empty() {
         (BTreeMap::new(), BTreeMap::new())
@@ -935,6 +938,31 @@ impl TerraformSource {
         folder_of(&self.path)
     }
 
+    fn is_json(&self) -> bool {
+        self.path.to_ascii_lowercase().ends_with(".tf.json")
+    }
+
+    /// Its variables, locals and module calls, as written ([`crate::inputs::terraform::named_values`]).
+    fn named_values(&self) -> Vec<(String, String)> {
+        let Ok(text) = std::str::from_utf8(&self.bytes) else {
+            return Vec::new();
+        };
+        if self.is_json() {
+            crate::inputs::terraform_json::named_values(text)
+        } else {
+            crate::inputs::terraform::named_values(text)
+        }
+    }
+
+    /// The files it names through `file()` / `templatefile()` with a literal path.
+    fn named_files(&self, text: &str) -> Vec<(String, String)> {
+        if self.is_json() {
+            crate::inputs::terraform_json::named_files(text)
+        } else {
+            crate::inputs::terraform::named_files(text)
+        }
+    }
+
     fn mentions(&self, text: &str) -> bool {
         !text.is_empty() && self.bytes.windows(text.len()).any(|w| w == text.as_bytes())
     }
@@ -944,7 +972,7 @@ fn folder_of(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(folder, _)| folder)
 }
 
-/// Every `.tf` file of the repository at `commit`, then now (the work tree: tracked, or
+/// Every `.tf` and `.tf.json` file of the repository at `commit`, then now (the work tree: tracked, or
 /// untracked and not ignored; the index with `staged`).
 fn terraform_sources(
     repo: &Repo,
@@ -953,7 +981,10 @@ fn terraform_sources(
     staged: bool,
     cwd_in_root: &str,
 ) -> Result<Vec<TerraformSource>, String> {
-    let is_tf = |path: &str| path.to_ascii_lowercase().ends_with(".tf");
+    let is_tf = |path: &str| {
+        let lower = path.to_ascii_lowercase();
+        lower.ends_with(".tf") || lower.ends_with(".tf.json")
+    };
     let mut sources = Vec::new();
     for at_rev in [true, false] {
         if !at_rev && !staged {
@@ -1017,7 +1048,7 @@ fn read_by_terraform(sources: &[TerraformSource], candidates: &BTreeSet<&str>) -
         let Ok(text) = std::str::from_utf8(&source.bytes) else {
             continue;
         };
-        for (function, written) in crate::inputs::terraform::named_files(text) {
+        for (function, written) in source.named_files(text) {
             let Some(target) = resolve(source.folder(), &written) else {
                 continue;
             };
@@ -1033,7 +1064,7 @@ fn read_by_terraform(sources: &[TerraformSource], candidates: &BTreeSet<&str>) -
     found
 }
 
-/// For each changed `.tf` file, the variables (`var.NAME`), locals (`local.NAME`) and module
+/// For each changed `.tf` or `.tf.json` file, the variables (`var.NAME`), locals (`local.NAME`) and module
 /// calls (`module.NAME`) whose value differs between REV and now, that are not documents of
 /// their own (compared as such) and that documents of the same folder use ([`Usage`]): those
 /// documents may change with them, unseen.
@@ -1050,8 +1081,7 @@ fn values_changed(sources: &[TerraformSource], changed: &BTreeSet<&str>) -> BTre
             sides
                 .iter()
                 .filter(|s| s.at_rev == at_rev)
-                .filter_map(|s| std::str::from_utf8(&s.bytes).ok())
-                .flat_map(crate::inputs::terraform::named_values)
+                .flat_map(|s| s.named_values())
                 // Layout is no change (`terraform fmt` aligning the `=`).
                 .map(|(name, value)| (name, value.split_whitespace().collect::<Vec<_>>().join(" ")))
                 .collect()
@@ -1125,7 +1155,7 @@ impl Usage<'_> {
             for span in spans {
                 used.extend(references(text.get(span.start..span.end).unwrap_or_default()));
             }
-            for (name, value) in crate::inputs::terraform::named_values(text) {
+            for (name, value) in source.named_values() {
                 if name.starts_with("local.") {
                     locals.entry(name).or_default().extend(references(&value));
                 }

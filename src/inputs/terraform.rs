@@ -1822,32 +1822,48 @@ fn literal_path(text: &str, expr: &Expression) -> Option<String> {
 /// whatever its extension and whether or not it exists. Empty for a text that does not parse.
 /// `diff --base` follows a changed file back to the `.tf` files it feeds with it.
 pub fn named_files(text: &str) -> Vec<(String, String)> {
-    struct Calls<'t> {
-        text: &'t str,
-        named: Vec<(String, String)>,
-    }
-    impl hcl_edit::visit::Visit for Calls<'_> {
-        fn visit_func_call(&mut self, call: &hcl_edit::expr::FuncCall) {
-            let function = call.name.name.as_str();
-            if call.name.namespace.is_empty()
-                && matches!(function, "file" | "templatefile")
-                && let Some(path) = call.args.iter().next().and_then(|arg| literal_path(self.text, arg))
-            {
-                self.named.push((function.to_string(), path));
-            }
-            hcl_edit::visit::visit_func_call(self, call);
-        }
-    }
     // Unblanked first: a call inside a heredoc's interpolation counts too.
     let Ok(body) = hcl_edit::parser::parse_body(text).or_else(|_| parse_body(text)) else {
         return Vec::new();
     };
-    let mut calls = Calls {
+    let mut calls = FileCalls {
         text,
         named: Vec::new(),
     };
     hcl_edit::visit::Visit::visit_body(&mut calls, &body);
     calls.named
+}
+
+/// [`named_files`] of one template's text (a string of a `.tf.json` file, JSON-decoded).
+pub fn named_files_in_template(text: &str) -> Vec<(String, String)> {
+    let Ok(template) = hcl_edit::parser::parse_template(text) else {
+        return Vec::new();
+    };
+    let mut calls = FileCalls {
+        text,
+        named: Vec::new(),
+    };
+    hcl_edit::visit::Visit::visit_template(&mut calls, &template);
+    calls.named
+}
+
+/// The `file` / `templatefile` calls with a literal path of what it visits.
+struct FileCalls<'t> {
+    text: &'t str,
+    named: Vec<(String, String)>,
+}
+
+impl hcl_edit::visit::Visit for FileCalls<'_> {
+    fn visit_func_call(&mut self, call: &hcl_edit::expr::FuncCall) {
+        let function = call.name.name.as_str();
+        if call.name.namespace.is_empty()
+            && matches!(function, "file" | "templatefile")
+            && let Some(path) = call.args.iter().next().and_then(|arg| literal_path(self.text, arg))
+        {
+            self.named.push((function.to_string(), path));
+        }
+        hcl_edit::visit::visit_func_call(self, call);
+    }
 }
 
 /// The values a Terraform file's text defines for others to use: each `variable` block

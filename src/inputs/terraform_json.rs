@@ -199,6 +199,26 @@ pub fn policy_attachments(text: &str) -> std::collections::BTreeMap<String, Stri
     out
 }
 
+/// `.tf`'s `named_files` for a `.tf.json` file's text: the `file("...")` and
+/// `templatefile("...", ...)` calls with a literal path in its strings' interpolations.
+pub fn named_files(text: &str) -> Vec<(String, String)> {
+    fn walk(node: &Node, out: &mut Vec<(String, String)>, depth: usize) {
+        match &node.value {
+            Value::String(text) if text.contains("${") => out.extend(terraform::named_files_in_template(text)),
+            Value::Object(members) if depth < json::MAX_DEPTH => {
+                members.iter().for_each(|m| walk(&m.value, out, depth + 1));
+            }
+            Value::Array(items) if depth < json::MAX_DEPTH => items.iter().for_each(|i| walk(i, out, depth + 1)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(tree) = json::parse_tree_past_bom(text).0 {
+        walk(&tree.root, &mut out, 0);
+    }
+    out
+}
+
 /// `.tf`'s `multiplicities` for a `.tf.json` file's text: for each resource or data source with
 /// `count` or `for_each`, by address, the meta-arguments as written.
 pub fn multiplicities(text: &str) -> std::collections::BTreeMap<String, String> {
