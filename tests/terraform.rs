@@ -631,6 +631,12 @@ fn block_values_ramguard_does_not_read_in_terraform_json_are_errors() {
             "RG003 invalid-element-type error: a block written as an array of objects: Terraform merges them into one block, which ramguard does not read",
         ),
         (
+            format!(
+                r#"{{"//": "a comment", "resource": {{"alicloud_ram_policy": {{"//": {{"policy_document": {document}}}}}}}}}"#
+            ),
+            "RG003 invalid-element-type error: `//` where a block's label stands",
+        ),
+        (
             r#"{"locals": ["a"]}"#.to_string(),
             "RG003 invalid-element-type error: a block written as a string: Terraform takes an object here, and refuses the file",
         ),

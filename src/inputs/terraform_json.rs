@@ -289,8 +289,22 @@ fn misshapen_blocks(node: &Node, labels: usize, out: &mut Vec<Finding>) {
     };
     match &node.value {
         Value::Object(_) if labels == 0 => {}
-        Value::Object(_) => {
-            for member in members(node) {
+        Value::Object(label_members) => {
+            for member in label_members {
+                // `"//"` is a comment in a body only (HCL's `JustAttributes`); where a label
+                // stands it is the label, which no name may be.
+                if member.key == "//" {
+                    out.push(
+                        Finding::new(
+                            &invalid_element_type::RULE,
+                            member.key_span,
+                            "`//` where a block's label stands: a comment only in a block's body, here it is the block's name, which Terraform refuses",
+                        )
+                        .label("not a comment here")
+                        .help("move the comment into the block's body; nothing under this key was linted"),
+                    );
+                    continue;
+                }
                 misshapen_blocks(&member.value, labels - 1, out);
             }
         }
