@@ -711,6 +711,34 @@ fn a_changed_variables_file_named_twice_is_said() {
     }
 }
 
+/// An embedded ROS template whose RAM type is written with escaped colons
+/// (`ALIYUN\u003a\u003aRAM`, the same type to ROS) was not said: `lint --deny-warnings` passed.
+#[test]
+fn an_embedded_ros_template_with_escaped_colons_is_said() {
+    let template = r#"{\"ROSTemplateFormatVersion\":\"2015-09-01\",\"Resources\":{\"P\":{\"Type\":\"ALIYUN\\u003a\\u003aRAM\\u003a\\u003aManagedPolicy\"}}}"#;
+    for (name, text) in [
+        (
+            "stack.tf.json",
+            format!(
+                r#"{{"resource": {{"alicloud_ros_stack": {{"s": {{"stack_name": "s", "template_body": "{template}"}}}}}}}}"#
+            ),
+        ),
+        (
+            "stack.tf",
+            format!(
+                "resource \"alicloud_ros_stack\" \"s\" {{\n  stack_name    = \"s\"\n  template_body = \"{template}\"\n}}\n"
+            ),
+        ),
+    ] {
+        let (source, _, findings) = common::findings::lint_bytes(name, text.clone().into_bytes());
+        let rendered = render(&source, &findings);
+        assert!(
+            rendered.contains("RG020 unrecognised-document warning: this ROS template holds RAM resources"),
+            "{text}\n{rendered}"
+        );
+    }
+}
+
 fn diff_files(name: &str, old: &str, new: &str) -> (i32, String, String) {
     diff_files_as(name, "tf", old, new)
 }

@@ -85,6 +85,43 @@ pub(crate) const ROS_TEMPLATE_RESOURCES: [&str; 3] = [
     "alicloud_ros_template",
 ];
 
+/// Whether a ROS template's text, as a Terraform file writes it, holds a RAM resource
+/// (`ALIYUN::RAM::`), its characters written plain or as `\uXXXX` escapes at any depth of
+/// strings (HCL's, then the template's JSON): `ALIYUN\u003a\u003aRAM` is the same type to ROS.
+pub(crate) fn names_ram_resources(written: &str) -> bool {
+    const TYPE: &str = "ALIYUN::RAM::";
+    if written.contains(TYPE) {
+        return true;
+    }
+    if !written.contains("\\u") {
+        return false;
+    }
+    // Every backslash dropped, then every `uXXXX` read as its character: enough to find the
+    // type, whatever else it makes of the text.
+    let unslashed: String = written.chars().filter(|&c| c != '\\').collect();
+    let mut plain = String::with_capacity(unslashed.len());
+    let mut rest = unslashed.as_str();
+    while let Some(at) = rest.find('u') {
+        plain.push_str(rest.get(..at).unwrap_or_default());
+        let escaped = rest
+            .get(at + 1..at + 5)
+            .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+            .and_then(char::from_u32);
+        match escaped {
+            Some(c) => {
+                plain.push(c);
+                rest = rest.get(at + 5..).unwrap_or_default();
+            }
+            None => {
+                plain.push('u');
+                rest = rest.get(at + 1..).unwrap_or_default();
+            }
+        }
+    }
+    plain.push_str(rest);
+    plain.contains(TYPE)
+}
+
 /// Whether a resource type gives policies to principals without holding a document: an
 /// attachment of a policy (`alicloud_ram_user_policy_attachment`, any `*_policy_attachment`),
 /// a group's members (whom its policies reach), or a role attached to ECS instances (whose
@@ -553,11 +590,7 @@ impl Reader<'_> {
                     }
                     if key == "template_body" && resource.is_some_and(|kind| ROS_TEMPLATE_RESOURCES.contains(&kind)) {
                         let span = value_span(self.text, &attribute.value);
-                        if self
-                            .text
-                            .get(span.start..span.end)
-                            .is_some_and(|t| t.contains("ALIYUN::RAM::"))
-                        {
+                        if self.text.get(span.start..span.end).is_some_and(names_ram_resources) {
                             self.findings.push(unrecognised_document::embedded_ros_template(span));
                         }
                         continue;

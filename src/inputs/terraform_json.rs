@@ -486,7 +486,7 @@ impl Reader<'_> {
                 if self
                     .text
                     .get(span.start..span.end)
-                    .is_some_and(|t| t.contains("ALIYUN::RAM::"))
+                    .is_some_and(terraform::names_ram_resources)
                 {
                     self.findings.push(unrecognised_document::embedded_ros_template(span));
                 }
