@@ -739,6 +739,67 @@ fn an_embedded_ros_template_with_escaped_colons_is_said() {
     }
 }
 
+/// A value of the wrong type in a document the provider renders (`action = "kvstore:*"` where
+/// the schema takes a list, `entity = ["RAM"]` where it takes a string): Terraform refuses the
+/// configuration. It was an info that the value was unknown (exit 0), or, for a principal's or
+/// condition's string, dropped in silence; now an `invalid-element-type` error. A value only
+/// Terraform knows stays that info, never an error.
+#[test]
+fn a_value_of_the_wrong_type_in_a_rendered_document_is_an_error() {
+    let tf = |action: &str, entity: &str| {
+        format!(
+            "data \"alicloud_ram_policy_document\" \"d\" {{\n  statement {{\n    action   = {action}\n    resource = [\"*\"]\n    principal {{\n      entity      = {entity}\n      identifiers = [\"1\"]\n    }}\n  }}\n}}\n"
+        )
+    };
+    let json = |action: &str, entity: &str| {
+        format!(
+            r#"{{"data": {{"alicloud_ram_policy_document": {{"d": {{"statement": [{{"action": {action}, "resource": ["*"], "principal": {{"entity": {entity}, "identifiers": ["1"]}}}}]}}}}}}}}"#
+        )
+    };
+    for (name, text, expected) in [
+        (
+            "d.tf",
+            tf("\"kvstore:*\"", "\"RAM\""),
+            Some("`action` is written as a string, not a list"),
+        ),
+        (
+            "d.tf",
+            tf("[\"kvstore:*\"]", "[\"RAM\"]"),
+            Some("`entity` is written as an array, not a string"),
+        ),
+        ("d.tf", tf("var.actions", "\"RAM\""), None),
+        (
+            "d.tf.json",
+            json("\"kvstore:*\"", "\"RAM\""),
+            Some("`action` is written as a string, not a list"),
+        ),
+        (
+            "d.tf.json",
+            json("[\"kvstore:*\"]", "[\"RAM\"]"),
+            Some("`entity` is written as an array, not a string"),
+        ),
+        ("d.tf.json", json("\"${var.actions}\"", "\"RAM\""), None),
+    ] {
+        let (source, _, findings) = common::findings::lint_bytes(name, text.clone().into_bytes());
+        let rendered = render(&source, &findings);
+        match expected {
+            Some(message) => assert!(
+                rendered.contains(&format!(
+                    "RG003 invalid-element-type error: {message}: Terraform refuses the configuration"
+                )),
+                "{text}\n{rendered}"
+            ),
+            None => {
+                assert!(
+                    !findings.iter().any(|f| f.severity == Severity::Error),
+                    "{text}\n{rendered}"
+                );
+                assert!(rendered.contains("RG021"), "{text}\n{rendered}");
+            }
+        }
+    }
+}
+
 fn diff_files(name: &str, old: &str, new: &str) -> (i32, String, String) {
     diff_files_as(name, "tf", old, new)
 }

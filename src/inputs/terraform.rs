@@ -85,6 +85,29 @@ pub(crate) const ROS_TEMPLATE_RESOURCES: [&str; 3] = [
     "alicloud_ros_template",
 ];
 
+/// What a value of the wrong type in a rendered document is: Terraform refuses a string (or
+/// a number, an object) where the provider's schema takes a list.
+pub(crate) fn not_a_list(key: &str, node: &Node) -> String {
+    format!("`{key}` is written as {}, not a list", node.type_name())
+}
+
+/// The findings for what Terraform refuses in a document the provider renders (a value of the
+/// wrong type): `invalid-element-type` errors, where it was an info that the value was unknown.
+pub(crate) fn refused(refused: &[(Span, String)]) -> Vec<Finding> {
+    refused
+        .iter()
+        .map(|(span, what)| {
+            Finding::new(
+                &crate::rules::invalid_element_type::RULE,
+                *span,
+                format!("{what}: Terraform refuses the configuration, and the document was not linted"),
+            )
+            .label("the wrong type")
+            .help("write the type the provider's schema takes (a list of strings: `[\"...\"]`)")
+        })
+        .collect()
+}
+
 /// Whether a ROS template's text, as a Terraform file writes it, holds a RAM resource
 /// (`ALIYUN::RAM::`), its characters written plain or as `\uXXXX` escapes at any depth of
 /// strings (HCL's, then the template's JSON): `ALIYUN\u003a\u003aRAM` is the same type to ROS.
@@ -752,6 +775,10 @@ impl Reader<'_> {
     /// A document a [`Build`] rendered: said unknown when it cannot be read as a whole, and
     /// otherwise taken, its invisible characters and unknown values said.
     fn built(&mut self, build: &Build, root: Node<'static>, address: String) {
+        if !build.refused.is_empty() {
+            self.findings.extend(refused(&build.refused));
+            return;
+        }
         if let Some((span, what)) = build.unreadable.first() {
             let more = build.unreadable.len() + build.unknown.len() - 1;
             self.findings.push(terraform_unknown_value::finding(*span, what, more));
@@ -1366,6 +1393,9 @@ struct Build<'t> {
     /// What makes the document unreadable as a whole (a computed key, a block the data source
     /// does not have, a value nested too deep): it is then not linted at all.
     unreadable: Vec<(Span, String)>,
+    /// What Terraform refuses (a list where a string is required, a string where a list is):
+    /// the document is then not linted, and each is an error.
+    refused: Vec<(Span, String)>,
     pointer: Vec<String>,
     /// Building the deprecated `statement` blocks of `alicloud_ram_policy`, which the provider
     /// renders its own way (see [`Build::policy_document`]).
@@ -1488,6 +1518,7 @@ impl<'t> Build<'t> {
             text,
             unknown: Vec::new(),
             unreadable: Vec::new(),
+            refused: Vec::new(),
             pointer: Vec::new(),
             legacy,
         }
@@ -1581,14 +1612,8 @@ impl<'t> Build<'t> {
                 // A list only Terraform knows: one unknown item, which stands for any number.
                 Value::Unknown(_) => vec![node.clone()],
                 _ => {
-                    self.unreadable.push((
-                        node.span,
-                        format!(
-                            "`{}` written as {}, not a list",
-                            attribute.key.as_str(),
-                            node.type_name()
-                        ),
-                    ));
+                    self.refused
+                        .push((node.span, not_a_list(attribute.key.as_str(), &node)));
                     continue;
                 }
             };
@@ -1730,11 +1755,9 @@ impl<'t> Build<'t> {
                 node = item;
             }
         } else if !matches!(node.value, Value::Null | Value::Unknown(_)) {
-            // Terraform refuses anything but a list here: not ramguard's error to report.
-            self.unreadable.push((
-                node.span,
-                format!("`{key}` written as {}, not a list", node.type_name()),
-            ));
+            // The attribute as written (`action`), not as rendered (`Action`).
+            self.refused
+                .push((node.span, not_a_list(&key.to_ascii_lowercase(), &node)));
         }
         Member {
             key: key.into(),
@@ -1761,7 +1784,13 @@ impl<'t> Build<'t> {
                 self.unreadable.push((node.span, what));
                 None
             }
-            _ => None,
+            _ => {
+                self.refused.push((
+                    node.span,
+                    format!("`{key}` is written as {}, not a string", node.type_name()),
+                ));
+                None
+            }
         }
     }
 
@@ -1784,7 +1813,10 @@ impl<'t> Build<'t> {
                 let span = node.span;
                 Some((vec![node], span))
             }
-            _ => None,
+            _ => {
+                self.refused.push((node.span, not_a_list(key, &node)));
+                None
+            }
         }
     }
 

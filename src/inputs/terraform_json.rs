@@ -686,6 +686,7 @@ impl Reader<'_> {
     fn policy_document(&mut self, body: &Node, legacy: bool, address: String) {
         let mut build = Build {
             unknown: Vec::new(),
+            refused: Vec::new(),
             legacy,
         };
         let root = build.policy_document(body);
@@ -694,6 +695,7 @@ impl Reader<'_> {
             .and_then(|m| m.value.as_array())
             .is_some_and(|s| !s.is_empty())
             || !build.unknown.is_empty()
+            || !build.refused.is_empty()
         {
             self.built(&build, root, address);
         }
@@ -705,6 +707,7 @@ impl Reader<'_> {
     fn assembled_trust_policy(&mut self, body: &Node, address: String) {
         let mut build = Build {
             unknown: Vec::new(),
+            refused: Vec::new(),
             legacy: false,
         };
         let root = build.role_trust_policy(body);
@@ -714,6 +717,10 @@ impl Reader<'_> {
     /// A document the provider renders: linted, or only said to be unknown when any part of it
     /// is (a reference, a `dynamic` block).
     fn built(&mut self, build: &Build, root: Node<'static>, address: String) {
+        if !build.refused.is_empty() {
+            self.findings.extend(terraform::refused(&build.refused));
+            return;
+        }
         if let Some((span, what)) = build.unknown.first() {
             self.findings
                 .push(terraform_unknown_value::finding(*span, what, build.unknown.len() - 1));
@@ -908,6 +915,8 @@ fn short(raw: &str) -> String {
 /// Builds the provider's rendering of `alicloud_ram_policy_document` from its JSON body.
 struct Build {
     unknown: Vec<(Span, String)>,
+    /// What Terraform refuses (a value of the wrong type): each an error, nothing linted.
+    refused: Vec<(Span, String)>,
     legacy: bool,
 }
 
@@ -994,10 +1003,9 @@ impl Build {
                 }
                 // `"${var.users}"`: a list only Terraform knows, said as the interpolation.
                 _ if self.unknown.len() > unknown_before => {}
-                _ => self.unknown.push((
-                    node.span,
-                    format!("`{}` written as {}, not a list", member.key, node.type_name()),
-                )),
+                _ => self
+                    .refused
+                    .push((node.span, terraform::not_a_list(&member.key, &node))),
             }
         }
         let statement = terraform::rendered_statement(
@@ -1143,6 +1151,7 @@ impl Build {
     /// keep arrays), numbers and booleans as strings.
     fn one_or_all(&mut self, key: &'static str, member: &Member) -> Member<'static> {
         let mut node = member.value.clone().into_owned();
+        let unknown_before = self.unknown.len();
         self.known(&mut node);
         if let Value::Array(items) = &mut node.value {
             items.iter_mut().for_each(as_terraform_string);
@@ -1152,11 +1161,10 @@ impl Build {
             {
                 node = item;
             }
-        } else if !matches!(node.value, Value::Null) {
-            self.unknown.push((
-                node.span,
-                format!("`{}` written as {}, not a list", member.key, node.type_name()),
-            ));
+        } else if !matches!(node.value, Value::Null) && self.unknown.len() == unknown_before {
+            // `"${var.actions}"` is a list only Terraform knows; anything else is refused.
+            self.refused
+                .push((node.span, terraform::not_a_list(&member.key, &node)));
         }
         Member {
             key: key.into(),
@@ -1171,13 +1179,17 @@ impl Build {
             return None;
         };
         let mut node = member.value.clone();
+        let unknown_before = self.unknown.len();
         self.known(&mut node);
         as_terraform_string(&mut node);
         match node.value {
             Value::String(s) => Some((s.into_owned(), node.span)),
+            _ if self.unknown.len() > unknown_before => None,
             _ => {
-                self.unknown
-                    .push((node.span, format!("`{key}` written as {}", node.type_name())));
+                self.refused.push((
+                    node.span,
+                    format!("`{key}` is written as {}, not a string", node.type_name()),
+                ));
                 None
             }
         }
@@ -1189,17 +1201,16 @@ impl Build {
             return None;
         };
         let mut node = member.value.clone().into_owned();
+        let unknown_before = self.unknown.len();
         self.known(&mut node);
         match node.value {
             Value::Array(mut items) => {
                 items.iter_mut().for_each(as_terraform_string);
                 Some((items, node.span))
             }
+            _ if self.unknown.len() > unknown_before => None,
             _ => {
-                self.unknown.push((
-                    node.span,
-                    format!("`{key}` written as {}, not a list", node.type_name()),
-                ));
+                self.refused.push((node.span, terraform::not_a_list(key, &node)));
                 None
             }
         }
