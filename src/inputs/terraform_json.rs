@@ -991,21 +991,8 @@ impl Build {
             let Some(member) = members(body).find(|m| m.key == attribute) else {
                 continue;
             };
-            let mut node = member.value.clone().into_owned();
-            let unknown_before = self.unknown.len();
-            self.known(&mut node);
-            match node.value {
-                Value::Array(mut items) => {
-                    items.iter_mut().for_each(as_terraform_string);
-                    if !items.is_empty() {
-                        principals.push((entity.to_string(), member.key_span, items, node.span));
-                    }
-                }
-                // `"${var.users}"`: a list only Terraform knows, said as the interpolation.
-                _ if self.unknown.len() > unknown_before => {}
-                _ => self
-                    .refused
-                    .push((node.span, terraform::not_a_list(&member.key, &node))),
+            if let Some((items, span)) = self.string_list(member).filter(|(items, _)| !items.is_empty()) {
+                principals.push((entity.to_string(), member.key_span, items, span));
             }
         }
         let statement = terraform::rendered_statement(
@@ -1200,6 +1187,13 @@ impl Build {
             self.unknown.push((opening(block), format!("a block without `{key}`")));
             return None;
         };
+        self.string_list(member)
+    }
+
+    /// A member's value as a list of strings (numbers and booleans converted, as Terraform
+    /// does), and its span; nothing when only Terraform knows it (`"${var.users}"`: said as the
+    /// interpolation) or it is not a list (refused).
+    fn string_list(&mut self, member: &Member) -> Option<(Vec<Node<'static>>, Span)> {
         let mut node = member.value.clone().into_owned();
         let unknown_before = self.unknown.len();
         self.known(&mut node);
@@ -1210,7 +1204,8 @@ impl Build {
             }
             _ if self.unknown.len() > unknown_before => None,
             _ => {
-                self.refused.push((node.span, terraform::not_a_list(key, &node)));
+                self.refused
+                    .push((node.span, terraform::not_a_list(&member.key, &node)));
                 None
             }
         }
