@@ -800,6 +800,41 @@ fn a_value_of_the_wrong_type_in_a_rendered_document_is_an_error() {
     }
 }
 
+/// Valid Terraform JSON that ramguard refused (a hostile test ran each through Terraform 1.11):
+/// a block type or nested block written twice (HCL's JSON keeps every repeat: two `"locals"`,
+/// two `"statement"`), a number for `version` (converted to the string the schema takes), a
+/// string Terraform takes literally (an output's `description`, a backend's `path`) that is no
+/// template. None is an error; an argument ramguard reads, set twice, still is.
+#[test]
+fn valid_terraform_json_ramguard_refused_is_no_error() {
+    let document = r#""{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"oss:GetObject\"],\"Resource\":[\"*\"]}]}""#;
+    let valid = [
+        format!(r#"{{"resource": {{"alicloud_ram_policy": {{"p": {{"policy_document": {document}}}}}}}, "locals": {{"a": 1}}, "locals": {{"b": 2}}, "resource": {{"alicloud_ram_policy": {{"q": {{"policy_document": {document}}}}}}}}}"#),
+        r#"{"variable": {"b": {"default": "b"}}, "data": {"alicloud_ram_policy_document": {"d": {"statement": {"action": ["oss:GetObject"], "resource": ["acs:oss:*:*:${var.b}/*"]}, "statement": {"action": ["oss:ListObjects"], "resource": ["*"]}}}}}"#.to_string(),
+        r#"{"data": {"alicloud_ram_policy_document": {"d": {"version": 1, "statement": [{"action": ["oss:GetObject"], "resource": ["*"]}]}}}}"#.to_string(),
+        format!(r#"{{"terraform": {{"backend": {{"local": {{"path": "state-${{x.tfstate"}}}}}}, "resource": {{"alicloud_ram_policy": {{"p": {{"policy_document": {document}}}}}}}, "output": {{"o": {{"value": 1, "description": "a %{{name}} placeholder"}}}}}}"#),
+    ];
+    for text in valid {
+        let (source, content, findings) = common::findings::lint_bytes("valid.tf.json", text.clone().into_bytes());
+        let rendered = render(&source, &findings);
+        assert!(
+            !findings.iter().any(|f| f.severity == Severity::Error),
+            "{text}\n{rendered}"
+        );
+        let _ = content;
+    }
+    let (source, content, findings) = common::findings::lint_bytes(
+        "twice.tf.json",
+        format!(r#"{{"resource": {{"alicloud_ram_policy": {{"p": {{"policy_document": {document}, "policy_document": {document}}}}}}}}}"#).into_bytes(),
+    );
+    let rendered = render(&source, &findings);
+    assert!(
+        rendered.contains("RG002 duplicate-key error: `policy_document` appears twice"),
+        "{rendered}"
+    );
+    assert_eq!(documents(&content), 2, "{rendered}");
+}
+
 fn diff_files(name: &str, old: &str, new: &str) -> (i32, String, String) {
     diff_files_as(name, "tf", old, new)
 }

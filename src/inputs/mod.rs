@@ -308,9 +308,21 @@ pub(crate) fn wrapper_duplicates(
     may_repeat_a_key: bool,
     out: &mut Vec<crate::rules::Finding>,
 ) {
+    wrapper_duplicates_of(root, documents, may_repeat_a_key, &|_: &crate::json::Member| true, out);
+}
+
+/// [`wrapper_duplicates`] of the members `refused` says a key written again is refused for
+/// (HCL's JSON keeps every repeat of a block type or label, and refuses an argument set twice).
+pub(crate) fn wrapper_duplicates_of(
+    root: &crate::json::Node,
+    documents: &[policy_file::Document],
+    may_repeat_a_key: bool,
+    refused: &dyn Fn(&crate::json::Member) -> bool,
+    out: &mut Vec<crate::rules::Finding>,
+) {
     if may_repeat_a_key {
         let linted: Vec<crate::source::Span> = documents.iter().map(|d| d.root.span).collect();
-        outside_duplicates(root, &linted, &mut Vec::new(), out);
+        outside_duplicates(root, &linted, refused, &mut Vec::new(), out);
     }
 }
 
@@ -320,6 +332,7 @@ pub(crate) fn wrapper_duplicates(
 pub(crate) fn outside_duplicates<'a>(
     node: &'a crate::json::Node,
     linted: &[crate::source::Span],
+    refused: &dyn Fn(&crate::json::Member) -> bool,
     path: &mut Vec<crate::json::PathStep<'a>>,
     out: &mut Vec<crate::rules::Finding>,
 ) {
@@ -332,21 +345,21 @@ pub(crate) fn outside_duplicates<'a>(
         Value::Object(members) => {
             let mut repeated = Vec::new();
             json::repeats(members, &mut repeated);
-            for duplicate in repeated {
+            for duplicate in repeated.into_iter().filter(|d| refused(d.again)) {
                 path.push(PathStep::Key(&duplicate.again.key));
                 out.push(duplicate_key::finding(duplicate, json::pointer_of(path)));
                 path.pop();
             }
             for member in members {
                 path.push(PathStep::Key(&member.key));
-                outside_duplicates(&member.value, linted, path, out);
+                outside_duplicates(&member.value, linted, refused, path, out);
                 path.pop();
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 path.push(PathStep::Index(i));
-                outside_duplicates(item, linted, path, out);
+                outside_duplicates(item, linted, refused, path, out);
                 path.pop();
             }
         }

@@ -1532,7 +1532,7 @@ impl<'t> Build<'t> {
         for structure in block.body.iter() {
             match structure {
                 Structure::Attribute(a) if a.key.as_str() == "version" => {
-                    version = Some(self.member("Version", span_of_ident(&a.key), &a.value));
+                    version = Some(self.version(a));
                 }
                 // Terraform's meta-arguments and the provider's own: not part of the document.
                 Structure::Attribute(a)
@@ -1632,7 +1632,7 @@ impl<'t> Build<'t> {
             Vec::new(),
         );
         let version = match block.body.get_attribute("version") {
-            Some(a) => self.member("Version", span_of_ident(&a.key), &a.value),
+            Some(a) => self.version(a),
             None => fixed("Version", "1"),
         };
         Node {
@@ -1728,6 +1728,14 @@ impl<'t> Build<'t> {
         // `action` is required by the provider's schema: without it the rules report the
         // missing `Action`, which Terraform refuses too.
         rendered_statement(block_span, [effect, action, resource], principals, conditions)
+    }
+
+    /// `version`, a string in the provider's schema: a number written there (`1`) is converted,
+    /// as Terraform converts it, before the provider renders it.
+    fn version(&mut self, attribute: &hcl_edit::structure::Attribute) -> Member<'static> {
+        let mut version = self.member("Version", span_of_ident(&attribute.key), &attribute.value);
+        as_terraform_string(&mut version.value);
+        version
     }
 
     /// A member whose value is the HCL attribute's value.

@@ -59,16 +59,20 @@ fn read_as(name: String, bytes: Vec<u8>, variables: bool) -> PolicyFile<'static>
         }
     };
     if root.as_object().is_none() {
+        // HCL merges an array of objects at the top into one body: Terraform takes it, ramguard
+        // does not read it (fail closed, and said so).
+        let message = if root
+            .as_array()
+            .is_some_and(|items| items.iter().all(|i| i.as_object().is_some()))
+        {
+            "a Terraform JSON file written as an array of objects: Terraform merges them into one body, which ramguard does not read".to_string()
+        } else {
+            format!("a Terraform JSON file is an object, not {}", root.type_name())
+        };
         findings.push(
-            Finding::new(
-                &invalid_element_type::RULE,
-                root.span,
-                format!("a Terraform JSON file is an object, not {}", root.type_name()),
-            )
-            .label("here")
-            .help(
-                "Terraform refuses the file too; its top-level keys are block types: `resource`, `data`, `locals`, ...",
-            ),
+            Finding::new(&invalid_element_type::RULE, root.span, message)
+                .label("here")
+                .help("write the file as one object, whose keys are block types: `resource`, `data`, `locals`, ..."),
         );
         return PolicyFile {
             source: source.clone(),
@@ -110,7 +114,16 @@ fn read_as(name: String, bytes: Vec<u8>, variables: bool) -> PolicyFile<'static>
     } else {
         // A key written twice is refused by Terraform; every one outside the documents is
         // reported here (those inside are the rule's).
-        super::wrapper_duplicates(&root, &reader.documents, may_repeat_a_key, &mut findings);
+        // The top level's keys are block types, which may repeat.
+        for member in members(&root) {
+            super::wrapper_duplicates_of(
+                &member.value,
+                &reader.documents,
+                may_repeat_a_key,
+                &is_repeated_argument,
+                &mut findings,
+            );
+        }
         // A name written twice as a key of one object is that finding already.
         declared_twice.retain(|d| !findings.iter().any(|f| f.rule.name == d.rule.name && f.span == d.span));
         findings.append(&mut declared_twice);
@@ -122,6 +135,49 @@ fn read_as(name: String, bytes: Vec<u8>, variables: bool) -> PolicyFile<'static>
         content,
         findings,
     }
+}
+
+/// Whether a key written again in a `.tf.json` file's wrapper (`again`, its second member) is
+/// refused: an argument, which HCL refuses set twice ("Duplicate argument") — one whose value
+/// cannot be a block (neither an object nor an array of objects), or one ramguard reads (a
+/// document attribute, a role's principals, a statement's `effect`, ...), of which it would read
+/// both. Block types, labels and nested blocks may repeat: HCL's JSON keeps every one ("must
+/// support duplicate definitions of the same property name", its spec), each a block of its
+/// own — two `"resource"` keys, two `"statement"` blocks; a name declared twice is
+/// [`terraform::Declarations`]'s.
+fn is_repeated_argument(again: &Member) -> bool {
+    let block_shaped = match &again.value.value {
+        Value::Object(_) => true,
+        Value::Array(items) => items.iter().all(|i| i.as_object().is_some()),
+        _ => false,
+    };
+    !block_shaped || is_read_argument(&again.key)
+}
+
+/// An argument ramguard reads in a resource, data source, variable, output or statement.
+fn is_read_argument(key: &str) -> bool {
+    const ARGUMENTS: &[&str] = &[
+        "template_body",
+        "version",
+        "default",
+        "value",
+        "effect",
+        "action",
+        "resource",
+        "operator",
+        "values",
+        "entity",
+        "identifiers",
+        "permission_policy_type",
+        "permission_policy_document",
+        "count",
+        "for_each",
+    ];
+    ARGUMENTS.contains(&key)
+        || terraform::ROLE_PRINCIPAL_ATTRIBUTES.iter().any(|(k, _)| *k == key)
+        || DOCUMENT_ATTRIBUTES
+            .iter()
+            .any(|(_, attributes)| attributes.contains(&key))
 }
 
 /// Where each address of a `.tf.json` file (or, `variables`, a `.tfvars.json` file) stands, as
@@ -766,10 +822,9 @@ fn interpolations(text: &str) -> Vec<(usize, usize)> {
         .collect()
 }
 
-/// Every string of a `.tf.json` file's blocks that Terraform would read as a template and
-/// cannot (an unclosed `${`, an expression HCL does not parse): Terraform refuses the file, and
-/// so does ramguard (an `invalid-json` error each). Variable blocks are left out: their
-/// defaults are literal, their descriptions no templates.
+/// Every string of a `.tf.json` file that Terraform would read as a template, and ramguard
+/// reads, and that does not parse as one (an unclosed `${`, an expression HCL does not parse):
+/// Terraform refuses the file, and so does ramguard (an `invalid-json` error each).
 fn refused_templates(root: &Node) -> Vec<Finding> {
     fn refused(text: &str, span: Span) -> Option<Finding> {
         let refused = (text.contains("${") || text.contains("%{")) && hcl_edit::parser::parse_template(text).is_err();
@@ -799,9 +854,51 @@ fn refused_templates(root: &Node) -> Vec<Finding> {
             _ => {}
         }
     }
+    // Where Terraform evaluates strings as templates and ramguard reads them: resource and data
+    // bodies (their meta-arguments aside), locals, outputs' values, module arguments, providers.
+    // Elsewhere a string may be taken literally (a variable's `default`, an output's
+    // `description`, a backend's `path`, a module's `source`: HCL returns it verbatim when read
+    // without an evaluation context), and is no reason to refuse the file.
+    const LITERAL_OR_NOT_READ: &[&str] = &[
+        "depends_on",
+        "provider",
+        "lifecycle",
+        "provisioner",
+        "connection",
+        "source",
+        "version",
+        "providers",
+    ];
     let mut out = Vec::new();
-    for member in members(root).filter(|m| m.key != "variable") {
-        walk(&member.value, &mut out, 0);
+    let walk_body = |body: &Node, out: &mut Vec<Finding>| {
+        for member in members(body).filter(|m| !LITERAL_OR_NOT_READ.contains(&m.key.as_ref())) {
+            out.extend(refused(&member.key, member.key_span));
+            walk(&member.value, out, 0);
+        }
+    };
+    for member in members(root) {
+        match member.key.as_ref() {
+            "resource" | "data" => {
+                for (_, _, _, body) in twice_labelled(&member.value) {
+                    walk_body(body, &mut out);
+                }
+            }
+            "locals" => blocks(&member.value)
+                .into_iter()
+                .for_each(|body| walk_body(body, &mut out)),
+            "module" => labelled(&member.value)
+                .into_iter()
+                .for_each(|(_, _, body)| walk_body(body, &mut out)),
+            "output" => {
+                for (_, _, body) in labelled(&member.value) {
+                    for value in members(body).filter(|m| m.key == "value") {
+                        walk(&value.value, &mut out, 0);
+                    }
+                }
+            }
+            "provider" => walk(&member.value, &mut out, 0),
+            _ => {}
+        }
     }
     out
 }
@@ -936,7 +1033,7 @@ impl Build {
         let mut statements = Vec::new();
         for member in members(body) {
             match member.key.as_ref() {
-                "version" => version = Some(self.member("Version", member)),
+                "version" => version = Some(self.version(member)),
                 "statement" => {
                     for statement in self.block_list(&member.value) {
                         statements.push(self.statement(statement));
@@ -1014,7 +1111,7 @@ impl Build {
             },
         };
         let version = match members(body).find(|m| m.key == "version") {
-            Some(member) => self.member("Version", member),
+            Some(member) => self.version(member),
             None => fixed("Version", "1"),
         };
         Node {
@@ -1115,6 +1212,14 @@ impl Build {
             }),
         };
         super::terraform::rendered_statement(block.span, [effect, action, resource], principals, conditions)
+    }
+
+    /// `version`, a string in the provider's schema: a number written there (`1`) is converted,
+    /// as Terraform converts it, before the provider renders it.
+    fn version(&mut self, member: &Member) -> Member<'static> {
+        let mut version = self.member("Version", member);
+        as_terraform_string(&mut version.value);
+        version
     }
 
     /// A member whose value is the attribute's, its strings checked for interpolations.
