@@ -292,11 +292,8 @@ fn attachments_of(version: &Version) -> BTreeMap<String, String> {
         return BTreeMap::new();
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if lower.ends_with(".tf") {
-        return crate::inputs::terraform::policy_attachments(text);
-    }
-    if lower.ends_with(".tf.json") {
-        return crate::inputs::terraform_json::policy_attachments(text);
+    if let Some(syntax) = Syntax::of(&version.name) {
+        return syntax.policy_attachments(text);
     }
     let root = if lower.ends_with(".yaml") || lower.ends_with(".yml") {
         crate::inputs::ros::yaml::parse(text, 0).ok()
@@ -357,14 +354,8 @@ fn attachments_differ(old: Option<&Version>, new: Option<&Version>) -> Vec<Strin
 fn differing_values(old: Option<&Version>, new: Option<&Version>) -> BTreeSet<String> {
     let values = |version: Option<&Version>| -> BTreeMap<String, String> {
         version
-            .and_then(|v| terraform_text(v))
-            .map(|(text, json)| {
-                if json {
-                    crate::inputs::terraform_json::named_values(text)
-                } else {
-                    crate::inputs::terraform::named_values(text)
-                }
-            })
+            .and_then(terraform_text)
+            .map(|(text, syntax)| syntax.named_values(text))
             .unwrap_or_default()
             .into_iter()
             .map(|(name, value)| (name, value.split_whitespace().collect::<Vec<_>>().join(" ")))
@@ -381,21 +372,66 @@ fn differing_values(old: Option<&Version>, new: Option<&Version>) -> BTreeSet<St
 /// For each resource or data block of a `.tf` or `.tf.json` side with `count` or `for_each`, by
 /// address, the meta-arguments as written. Empty for a file of another kind.
 fn multiplicities_by_address(version: &Version) -> BTreeMap<String, String> {
-    match terraform_text(version) {
-        Some((text, true)) => crate::inputs::terraform_json::multiplicities(text),
-        Some((text, false)) => crate::inputs::terraform::multiplicities(text),
-        None => BTreeMap::new(),
-    }
+    terraform_text(version)
+        .map(|(text, syntax)| syntax.multiplicities(text))
+        .unwrap_or_default()
 }
 
-/// The text of a Terraform file (`.tf`, or `.tf.json`: the flag), and nothing for other files.
-fn terraform_text(version: &Version) -> Option<(&str, bool)> {
-    let lower = version.name.to_ascii_lowercase();
-    let json = lower.ends_with(".tf.json");
-    if !json && !lower.ends_with(".tf") {
-        return None;
+/// The text of a Terraform file and its syntax, and nothing for other files.
+fn terraform_text(version: &Version) -> Option<(&str, Syntax)> {
+    let syntax = Syntax::of(&version.name)?;
+    std::str::from_utf8(&version.bytes).ok().map(|text| (text, syntax))
+}
+
+/// The two syntaxes of a Terraform file, by its name: what `diff` reads of each beside its
+/// documents is read by the reader of that syntax.
+#[derive(Debug, Clone, Copy)]
+enum Syntax {
+    /// `.tf`
+    Hcl,
+    /// `.tf.json`
+    Json,
+}
+
+impl Syntax {
+    fn of(name: &str) -> Option<Self> {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".tf.json") {
+            Some(Self::Json)
+        } else if lower.ends_with(".tf") {
+            Some(Self::Hcl)
+        } else {
+            None
+        }
     }
-    std::str::from_utf8(&version.bytes).ok().map(|text| (text, json))
+
+    fn policy_attachments(self, text: &str) -> BTreeMap<String, String> {
+        match self {
+            Self::Hcl => crate::inputs::terraform::policy_attachments(text),
+            Self::Json => crate::inputs::terraform_json::policy_attachments(text),
+        }
+    }
+
+    fn multiplicities(self, text: &str) -> BTreeMap<String, String> {
+        match self {
+            Self::Hcl => crate::inputs::terraform::multiplicities(text),
+            Self::Json => crate::inputs::terraform_json::multiplicities(text),
+        }
+    }
+
+    fn named_values(self, text: &str) -> Vec<(String, String)> {
+        match self {
+            Self::Hcl => crate::inputs::terraform::named_values(text),
+            Self::Json => crate::inputs::terraform_json::named_values(text),
+        }
+    }
+
+    fn named_files(self, text: &str) -> Vec<(String, String)> {
+        match self {
+            Self::Hcl => crate::inputs::terraform::named_files(text),
+            Self::Json => crate::inputs::terraform_json::named_files(text),
+        }
+    }
 }
 
 /// The note for a document whose resource's `count` or `for_each` is not the same on both
@@ -581,10 +617,7 @@ pub fn base(options: &Base<'_>, cwd: &Path, config: &Config, checks: &Checks) ->
     let changed_tf: BTreeSet<&str> = changes
         .iter()
         .map(|c| c.path.as_str())
-        .filter(|p| {
-            let lower = p.to_ascii_lowercase();
-            lower.ends_with(".tf") || lower.ends_with(".tf.json")
-        })
+        .filter(|p| Syntax::of(p).is_some())
         .collect();
     let (read_by, values) = if followed.is_empty() && changed_tf.is_empty() {
         (BTreeMap::new(), BTreeMap::new())
@@ -938,29 +971,20 @@ impl TerraformSource {
         folder_of(&self.path)
     }
 
-    fn is_json(&self) -> bool {
-        self.path.to_ascii_lowercase().ends_with(".tf.json")
-    }
-
     /// Its variables, locals and module calls, as written ([`crate::inputs::terraform::named_values`]).
     fn named_values(&self) -> Vec<(String, String)> {
-        let Ok(text) = std::str::from_utf8(&self.bytes) else {
-            return Vec::new();
-        };
-        if self.is_json() {
-            crate::inputs::terraform_json::named_values(text)
-        } else {
-            crate::inputs::terraform::named_values(text)
+        let syntax = Syntax::of(&self.path);
+        match (syntax, std::str::from_utf8(&self.bytes)) {
+            (Some(syntax), Ok(text)) => syntax.named_values(text),
+            _ => Vec::new(),
         }
     }
 
     /// The files it names through `file()` / `templatefile()` with a literal path.
     fn named_files(&self, text: &str) -> Vec<(String, String)> {
-        if self.is_json() {
-            crate::inputs::terraform_json::named_files(text)
-        } else {
-            crate::inputs::terraform::named_files(text)
-        }
+        Syntax::of(&self.path)
+            .map(|syntax| syntax.named_files(text))
+            .unwrap_or_default()
     }
 
     fn mentions(&self, text: &str) -> bool {
@@ -981,10 +1005,7 @@ fn terraform_sources(
     staged: bool,
     cwd_in_root: &str,
 ) -> Result<Vec<TerraformSource>, String> {
-    let is_tf = |path: &str| {
-        let lower = path.to_ascii_lowercase();
-        lower.ends_with(".tf") || lower.ends_with(".tf.json")
-    };
+    let is_tf = |path: &str| Syntax::of(path).is_some();
     let mut sources = Vec::new();
     for at_rev in [true, false] {
         if !at_rev && !staged {
