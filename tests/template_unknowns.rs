@@ -112,7 +112,8 @@ fn lint_folder(path: &str) -> ramguard::lint::LintReport {
     .unwrap_or_else(|e| panic!("{e:?}"))
 }
 
-/// One line per finding of a report: the file (from `files/` on), position, rule, message.
+/// One line per finding of a report: the file (from `files/` or `files-json/` on), position,
+/// rule, message.
 fn render_report(report: &ramguard::lint::LintReport) -> String {
     let mut out = String::new();
     for file in &report.files {
@@ -120,6 +121,7 @@ fn render_report(report: &ramguard::lint::LintReport) -> String {
             .source
             .name
             .rsplit_once("files/")
+            .or_else(|| file.source.name.rsplit_once("files-json/"))
             .map_or(file.source.name.as_str(), |(_, n)| n);
         for line in render(&file.source, &file.findings).lines() {
             writeln!(out, "{name}: {line}").unwrap();
@@ -133,13 +135,26 @@ fn render_report(report: &ramguard::lint::LintReport) -> String {
 /// or not; a path that leaves the folder or names nothing stays unknown, and is said so.
 #[test]
 fn files_named_by_file_and_templatefile_are_linted_once() {
-    let folder = "tests/fixtures/template-unknowns/files";
-    for path in [folder.to_string(), format!("{folder}/main.tf")] {
+    // The same documents in Terraform's JSON syntax, each call the whole of a string.
+    for (folder, main, snapshot) in [
+        ("tests/fixtures/template-unknowns/files", "main.tf", "files"),
+        (
+            "tests/fixtures/template-unknowns/files-json",
+            "main.tf.json",
+            "files-json",
+        ),
+    ] {
+        files_named_in(folder, main, snapshot);
+    }
+}
+
+fn files_named_in(folder: &str, main: &str, snapshot: &str) {
+    for path in [folder.to_string(), format!("{folder}/{main}")] {
         let report = lint_folder(&path);
         let rendered = render_report(&report);
         let names: Vec<&str> = report.files.iter().map(|f| f.source.name.as_str()).collect();
         // `a.json` (found by the walk and named twice) is reported once; the template too.
-        for (file, count) in [("policies/a.json", 1), ("policies/b.json.tpl", 1), ("main.tf", 1)] {
+        for (file, count) in [("policies/a.json", 1), ("policies/b.json.tpl", 1), (main, 1)] {
             assert_eq!(
                 names.iter().filter(|n| n.ends_with(file)).count(),
                 count,
@@ -158,25 +173,29 @@ fn files_named_by_file_and_templatefile_are_linted_once() {
         assert_eq!(codes("policies/a.json"), ["RG007"], "{path}:\n{rendered}");
         // The template is linted for what is known: `allow`, and RG021 for its unknowns.
         assert_eq!(codes("policies/b.json.tpl"), ["RG007", "RG021"], "{path}:\n{rendered}");
-        // In `main.tf`, only infos: three documents linted in their own file, two unknown.
-        let main = findings("main.tf");
-        assert!(main.iter().all(|f| f.severity == Severity::Info), "{path}:\n{rendered}");
+        // In the Terraform file, only infos: three documents linted in their own file, two unknown.
+        let in_main = findings(main);
+        assert!(
+            in_main.iter().all(|f| f.severity == Severity::Info),
+            "{path}:\n{rendered}"
+        );
         assert_eq!(
-            main.iter()
+            in_main
+                .iter()
                 .filter(|f| f.message.contains("linted as a file of its own"))
                 .count(),
             3,
             "{path}:\n{rendered}"
         );
         assert!(
-            main.iter().any(|f| f.message.contains("leaves the folder")),
+            in_main.iter().any(|f| f.message.contains("leaves the folder")),
             "{path}:\n{rendered}"
         );
         assert!(
-            main.iter().any(|f| f.message.contains("does not exist")),
+            in_main.iter().any(|f| f.message.contains("does not exist")),
             "{path}:\n{rendered}"
         );
         assert_eq!(report.documents, 2, "{path}:\n{rendered}");
-        insta::assert_snapshot!("files", rendered);
+        insta::assert_snapshot!(snapshot, rendered);
     }
 }

@@ -228,7 +228,8 @@ pub fn read_policy_file(name: String, bytes: Vec<u8>) -> policy_file::PolicyFile
 
 /// Read a file as [`read_policy_file`] does, with the files its documents name (a Terraform
 /// file's `file("x.json")`, `templatefile("x.json.tpl", ...)`: see
-/// [`terraform::read_with_references`]), and hand both to `f`. A `.tpl` file is a Terraform
+/// [`terraform::read_with_references`] and [`terraform_json::read_with_references`]), and hand
+/// both to `f`. A `.tpl` file is a Terraform
 /// template ([`terraform::read_template_file`]). A JSON file's tree borrows its strings from the
 /// file's text ([`policy_file::read_source`]), which lives until `f` returns: `lint` and the
 /// commands that compile a policy keep a file only as long as they read it, and copy none of its
@@ -246,7 +247,10 @@ pub fn with_policy_file<R>(
             let (file, references) = terraform::read_with_references(name, bytes);
             f(file, references)
         }
-        FileKind::TerraformJson => f(terraform_json::read(name, bytes), Vec::new()),
+        FileKind::TerraformJson => {
+            let (file, references) = terraform_json::read_with_references(name, bytes);
+            f(file, references)
+        }
         FileKind::TerraformVariablesJson => f(terraform_json::read_variables(name, bytes), Vec::new()),
         FileKind::Yaml => f(ros::read_yaml(name, bytes), Vec::new()),
         FileKind::Json => match policy_file::source(name, bytes) {

@@ -695,53 +695,13 @@ impl Reader<'_> {
         }
     }
 
-    /// `file("x.json")` or `templatefile("x.json.tpl", {...})` with a literal path (or
-    /// `"${path.module}/x.json"`): the path as written when the file is there (it is then
-    /// recorded, to be linted as a file of its own), or what the call is and why it stays
-    /// unknown. `None` for anything else.
+    /// [`named_file`] of `expr`, the file's path recorded (to be linted as a file of its own).
     fn file_reference(&mut self, expr: &Expression) -> Option<Result<String, String>> {
-        let Expression::FuncCall(call) = expr else {
-            return None;
-        };
-        let function = call.name.name.as_str();
-        let (extension, arguments) = match function {
-            "file" => (".json", 1),
-            "templatefile" => (".tpl", 2),
-            _ => return None,
-        };
-        if !call.name.namespace.is_empty() || call.args.len() != arguments {
-            return None;
-        }
-        let written = literal_path(self.text, call.args.iter().next()?)?;
-        if !written.ends_with(extension) {
-            return None;
-        }
-        let span = span_of(expr);
-        let unknown = |why: &str| Err(format!("{}, {why}", describe(self.text, expr, span)));
-        if self.name == "<stdin>" {
-            return Some(unknown(
-                "whose folder is unknown (the file was read from standard input)",
-            ));
-        }
-        let relative = std::path::Path::new(&written);
-        if !relative
-            .components()
-            .all(|c| matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir))
-        {
-            return Some(unknown("whose path leaves the folder of this file"));
-        }
-        let path = std::path::Path::new(self.name)
-            .parent()
-            .unwrap_or(std::path::Path::new(""))
-            .join(relative);
-        match std::fs::symlink_metadata(&path) {
-            Ok(metadata) if metadata.is_file() => {
-                self.references.push(path);
-                Some(Ok(written))
-            }
-            Ok(_) => Some(unknown("whose path is not a regular file")),
-            Err(_) => Some(unknown("whose file does not exist")),
-        }
+        let named = named_file(self.name, self.text, expr)?;
+        Some(named.map(|(written, path)| {
+            self.references.push(path);
+            written
+        }))
     }
 
     /// A document attribute that is `local.NAME`, where `local.NAME` is a document of this file:
@@ -1886,6 +1846,53 @@ fn literal_path(text: &str, expr: &Expression) -> Option<String> {
                 .flatten()
         }
         _ => None,
+    }
+}
+
+/// `file("x.json")` or `templatefile("x.json.tpl", {...})` with a literal path (or
+/// `"${path.module}/x.json"`) in the Terraform file named `file_name`, whose `text` `expr`'s
+/// spans point into (a `.tf` file's, or a `.tf.json` string's template): the path as written
+/// and the file's path when the file is there (to be linted as a file of its own), or what the
+/// call is and why it stays unknown. `None` for anything else.
+pub(super) fn named_file(file_name: &str, text: &str, expr: &Expression) -> Option<Result<(String, PathBuf), String>> {
+    let Expression::FuncCall(call) = expr else {
+        return None;
+    };
+    let function = call.name.name.as_str();
+    let (extension, arguments) = match function {
+        "file" => (".json", 1),
+        "templatefile" => (".tpl", 2),
+        _ => return None,
+    };
+    if !call.name.namespace.is_empty() || call.args.len() != arguments {
+        return None;
+    }
+    let written = literal_path(text, call.args.iter().next()?)?;
+    if !written.ends_with(extension) {
+        return None;
+    }
+    let span = span_of(expr);
+    let unknown = |why: &str| Err(format!("{}, {why}", describe(text, expr, span)));
+    if file_name == "<stdin>" {
+        return Some(unknown(
+            "whose folder is unknown (the file was read from standard input)",
+        ));
+    }
+    let relative = std::path::Path::new(&written);
+    if !relative
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir))
+    {
+        return Some(unknown("whose path leaves the folder of this file"));
+    }
+    let path = std::path::Path::new(file_name)
+        .parent()
+        .unwrap_or(std::path::Path::new(""))
+        .join(relative);
+    match std::fs::symlink_metadata(&path) {
+        Ok(metadata) if metadata.is_file() => Some(Ok((written, path))),
+        Ok(_) => Some(unknown("whose path is not a regular file")),
+        Err(_) => Some(unknown("whose file does not exist")),
     }
 }
 

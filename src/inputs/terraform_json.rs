@@ -24,19 +24,29 @@ use crate::rules::{
 use crate::source::Span;
 use hcl_edit::Span as _;
 use hcl_edit::template::Element;
+use std::path::PathBuf;
 
 /// Read `bytes` as a `.tf.json` file named `name`.
 pub fn read(name: String, bytes: Vec<u8>) -> PolicyFile<'static> {
-    read_as(name, bytes, false)
+    read_with_references(name, bytes).0
+}
+
+/// [`read`], and the files its documents are (`"${file(\"x.json\")}"`,
+/// `"${templatefile(\"x.json.tpl\", {...})}"`), which `lint` lints as files of their own (as
+/// [`terraform::read_with_references`] does for a `.tf` file).
+pub fn read_with_references(name: String, bytes: Vec<u8>) -> (PolicyFile<'static>, Vec<PathBuf>) {
+    let mut references = Vec::new();
+    let file = read_as(name, bytes, false, &mut references);
+    (file, references)
 }
 
 /// Read `bytes` as a `.tfvars.json` file: each top-level member is a variable's value, a
 /// document when it reads as one (named `var.NAME`).
 pub fn read_variables(name: String, bytes: Vec<u8>) -> PolicyFile<'static> {
-    read_as(name, bytes, true)
+    read_as(name, bytes, true, &mut Vec::new())
 }
 
-fn read_as(name: String, bytes: Vec<u8>, variables: bool) -> PolicyFile<'static> {
+fn read_as(name: String, bytes: Vec<u8>, variables: bool, references: &mut Vec<PathBuf>) -> PolicyFile<'static> {
     let source = match super::source_of(name, bytes) {
         Ok(source) => source,
         Err(not_utf8) => return not_utf8.unparsed(),
@@ -92,8 +102,10 @@ fn read_as(name: String, bytes: Vec<u8>, variables: bool) -> PolicyFile<'static>
         }
     }
     let mut reader = Reader {
+        name: &source.name,
         text,
         documents: Vec::new(),
+        references: Vec::new(),
         findings: Vec::new(),
         literal: variables,
     };
@@ -105,6 +117,7 @@ fn read_as(name: String, bytes: Vec<u8>, variables: bool) -> PolicyFile<'static>
     } else {
         declared_twice = reader.file(&root);
     }
+    references.append(&mut reader.references);
     let content = if reader.documents.is_empty()
         && reader.findings.is_empty()
         && findings.is_empty()
@@ -435,8 +448,12 @@ fn twice_labelled<'n>(node: &'n Node<'n>) -> Vec<(&'n str, &'n str, Span, &'n No
 }
 
 struct Reader<'t> {
+    /// The file's name, by which the files it names with `file()` are found.
+    name: &'t str,
     text: &'t str,
     documents: Vec<Document<'static>>,
+    /// The files its documents are (`"${file(\"x.json\")}"`), to be linted as files of their own.
+    references: Vec<PathBuf>,
     findings: Vec<Finding>,
     /// Reading values Terraform takes literally, not as templates: a `.tfvars.json` file's and a
     /// `variable` block's `default` (`"$${x}"` is those five characters, `"${x}"` no reference).
@@ -590,7 +607,17 @@ impl Reader<'_> {
     /// arrays that are not are searched for documents inside.
     fn candidate(&mut self, node: &Node, always: bool, address: String) {
         match &node.value {
-            Value::String(_) => {}
+            Value::String(value) => {
+                if let Some(named) = self.file_reference(value) {
+                    if always {
+                        self.findings.push(match named {
+                            Ok(path) => terraform_unknown_value::linted_in_file(node.span, &path),
+                            Err(what) => terraform_unknown_value::finding(node.span, &what, 0),
+                        });
+                    }
+                    return;
+                }
+            }
             // A document attribute is a string: Terraform refuses an object there ("string
             // required"), though its author's document is plain to see, and linted.
             Value::Object(_) if always => self.findings.push(
@@ -633,6 +660,25 @@ impl Reader<'_> {
         }
         let read = self.read(node);
         terraform::accept(read, always, address, &mut self.documents, &mut self.findings);
+    }
+
+    /// A string that is one interpolation, `${file("x.json")}` or `${templatefile("x.json.tpl",
+    /// {...})}` with a literal path: read as in a `.tf` file ([`terraform::named_file`]), the
+    /// file recorded when it is there. `None` for anything else.
+    fn file_reference(&mut self, value: &str) -> Option<Result<String, String>> {
+        if self.literal || !value.contains("${") {
+            return None;
+        }
+        let template = hcl_edit::parser::parse_template(value).ok()?;
+        let mut elements = template.iter();
+        let (Some(Element::Interpolation(interpolation)), None) = (elements.next(), elements.next()) else {
+            return None;
+        };
+        let named = terraform::named_file(self.name, value, &interpolation.expr)?;
+        Some(named.map(|(written, path)| {
+            self.references.push(path);
+            written
+        }))
     }
 
     /// A string (a template holding JSON text) or an object (the value `jsonencode` renders).
