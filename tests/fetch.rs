@@ -222,6 +222,36 @@ fn a_deny_attached_at_the_resource_group_scope_is_found_on_the_second_page() {
     assert!(run.calls.iter().any(|c| c.contains(&"no-release".to_string())));
 }
 
+/// `ListPolicyAttachments` pages that do not add up to the count of the first (hostile test): a
+/// short page before the count, a full page that counts nothing, a page that repeats an
+/// attachment, a count that changes. Each hid the `Deny` of `rg-deny`'s second page and said
+/// `go` (a changed count, read as complete, said `no-go` for the wrong reason).
+#[test]
+fn resource_group_pages_that_do_not_add_up_make_the_permission_unknown() {
+    for (fixture, why) in [
+        ("rg-short", "lists 1 of the 3 attachments it counts"),
+        ("rg-full0", "lists 100 attachments and counts 0"),
+        ("rg-repeat", "lists an attachment twice"),
+        (
+            "rg-recount",
+            "counts 101 attachments on its first page and 100 on page 2",
+        ),
+    ] {
+        let run = preflight(
+            fixture,
+            &[fixture, "user"],
+            &[&FETCH[..], &["json", "--no-control-policies"]].concat(),
+        );
+        assert_eq!(run.code, 3, "{fixture}: {}{}", run.stdout, run.stderr);
+        let value = json(&run);
+        let message = check(&value, "permission")["message"].as_str().unwrap().to_string();
+        assert!(
+            message.contains(why) && message.contains("incomplete"),
+            "{fixture}: {message}"
+        );
+    }
+}
+
 #[test]
 fn a_refused_resource_group_listing_makes_the_permission_unknown() {
     let run = preflight(

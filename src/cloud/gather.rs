@@ -441,7 +441,12 @@ fn resource_group_policies(
     principals: &[(&str, String)],
 ) -> Result<Step<Vec<(String, String)>>, GatherError> {
     let mut found = Vec::new();
-    let mut seen = 0;
+    // The pages must add up to the count the first one gives, each attachment listed once: a
+    // short page before the count is reached, a count that changes, more attachments than
+    // counted or one listed twice (a pager that loops) leave the listing incomplete, and a
+    // `Deny` attached at the group's scope may be in what was not listed.
+    let mut listed = std::collections::HashSet::new();
+    let mut counted = None;
     for page in 1..=MAX_ATTACHMENT_PAGES {
         let call = Call::new("resourcemanager", "ListPolicyAttachments")
             .param("ResourceGroupId", ValueKind::ResourceGroupId, resource_group)?
@@ -458,11 +463,25 @@ fn resource_group_policies(
                 .map_err(|_| response.wrong(format!("`TotalCount` `{n}` is not a count")))?,
             _ => return Err(response.wrong("`TotalCount` is missing or not a number".into())),
         };
+        let incomplete = |why: String| {
+            Ok(Step::Unknown(format!(
+                "`resourcemanager ListPolicyAttachments` for `{resource_group}` {why}: its listing is incomplete"
+            )))
+        };
+        if *counted.get_or_insert(total) != total {
+            return incomplete(format!(
+                "counts {} attachments on its first page and {total} on page {page}",
+                counted.unwrap_or_default()
+            ));
+        }
         let items = match response.list("PolicyAttachments", "PolicyAttachment")? {
             Ok(items) => items,
             Err(why) => return Ok(Step::Unknown(why)),
         };
         for item in items {
+            if !listed.insert(json::written_without_layout(item)) {
+                return incomplete("lists an attachment twice (its pages repeat)".into());
+            }
             let what = format!("an attachment of `{}`", response.call);
             let kind = response.required(item, "PrincipalType")?;
             let principal = response.required(item, "PrincipalName")?;
@@ -478,9 +497,15 @@ fn resource_group_policies(
                 found.push(policy);
             }
         }
-        seen += items.len() as u64;
-        if items.is_empty() || seen >= total {
+        let seen = listed.len() as u64;
+        if seen > total {
+            return incomplete(format!("lists {seen} attachments and counts {total}"));
+        }
+        if seen == total {
             return Ok(Step::Done(found));
+        }
+        if (items.len() as u64) < ATTACHMENTS_PER_PAGE {
+            return incomplete(format!("lists {seen} of the {total} attachments it counts"));
         }
     }
     Ok(Step::Unknown(format!(
