@@ -235,7 +235,7 @@ pub struct PolicyArgs {
     /// The STS session policy: the result is its intersection with the identity policies
     #[arg(long = "session-policy", value_name = "FILE[#ADDRESS]")]
     pub session_policy: Option<PathBuf>,
-    /// A condition key of the request, `KEY=VALUE` (repeatable; a key given twice has two values)
+    /// A condition key of the request, `KEY=VALUE` (repeatable; a service key given twice has two values; a global or tag key, which a request carries once, is refused twice)
     #[arg(long = "context", value_name = "KEY=VALUE")]
     pub context: Vec<String>,
     /// A condition key the request does not carry (repeatable): a witness of `diff` or of a
@@ -248,14 +248,19 @@ impl PolicyArgs {
     /// The request's context: `--context` values and `--absent` keys (a key given both ways is
     /// refused: it cannot be both).
     pub fn request_context(&self) -> Result<crate::eval::Context, String> {
-        let mut context = crate::eval::Context::from_assignments(&self.context)?;
+        self.request_context_with(&self.context)
+    }
+
+    /// [`PolicyArgs::request_context`] with these `KEY=VALUE` assignments in place of
+    /// `--context`'s (a saved audit's and the command line's, together).
+    pub fn request_context_with(&self, assignments: &[String]) -> Result<crate::eval::Context, String> {
+        let mut context = crate::eval::Context::from_assignments(assignments)?;
         for key in &self.absent {
             let key = key.trim();
             if key.is_empty() {
                 return Err("`--absent` takes a condition key".to_string());
             }
-            if self
-                .context
+            if assignments
                 .iter()
                 .any(|a| a.split_once('=').is_some_and(|(k, _)| k.trim() == key))
             {

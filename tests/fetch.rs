@@ -539,6 +539,48 @@ fn save_then_from_reproduces_the_verdict_and_the_output_offline() {
     assert!(!manifest.contains("not authorized"));
 }
 
+/// The request's context with `--fetch` and `--from` (hostile test): `--absent` was dropped
+/// there, so a key given both a value and as absent was not refused; and the command line's
+/// `--context` was added to a saved audit's, so a second `acs:SourceIp` turned a saved `no-go`
+/// into `go`. Both are refused (exit 2), as `simulate` and `preflight --instance` refuse them.
+#[test]
+fn fetch_and_from_refuse_a_context_that_contradicts_itself() {
+    let dir = scratch("context-saved").join("audit");
+    let saved = preflight(
+        "context-saved",
+        &["user"],
+        &[
+            &FETCH[..],
+            &["json", "--no-control-policies", "--context", "acs:SourceIp=203.0.113.7"],
+            &["--save", dir.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    assert_ne!(saved.code, 2, "{}", saved.stderr);
+    let from = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_ramguard"))
+            .args([&["preflight", "--from", dir.to_str().unwrap()][..], extra].concat())
+            .env("PATH", "/nonexistent")
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let (code, stderr) = from(&["--context", "acs:SourceIp=10.1.1.1"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("carries one value"), "{stderr}");
+    let both = ["--absent", "acs:MFAPresent", "--context", "acs:MFAPresent=true"];
+    let (code, stderr) = from(&both);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("given both a value"), "{stderr}");
+    let fetched = preflight(
+        "context-fetch",
+        &["user"],
+        &[&FETCH[..], &["json", "--no-control-policies"], &both[..]].concat(),
+    );
+    assert_eq!(fetched.code, 2, "{}", fetched.stderr);
+    assert!(fetched.stderr.contains("given both a value"), "{}", fetched.stderr);
+}
+
 #[test]
 fn save_refuses_a_folder_that_is_not_empty() {
     let dir = scratch("save-full");
@@ -590,6 +632,80 @@ fn from_refuses_a_manifest_with_a_repeated_key() {
             "calls": []}"#,
     );
     assert!(stderr.contains("the key `instance_id` appears twice"), "{stderr}");
+}
+
+/// A manifest that answers one call twice (hostile test): whichever answer came last was read,
+/// so a refused listing followed by a response said `go`. Refused (exit 2).
+#[test]
+fn from_refuses_a_manifest_that_answers_a_call_twice() {
+    let stderr = replay_refused(
+        "from-twice",
+        r#"{"format": "ramguard-fetch/1",
+            "statements": {"instance_id": "r-bp1zxszhcgatnx0001", "region": null, "context": [],
+                           "no_control_policies": true, "no_session_policy": true,
+                           "control_policies": [], "session_policy": null},
+            "calls": [{"command": ["ram", "ListPoliciesForGroup", "--GroupName", "ops"], "refused": "NoPermission"},
+                      {"command": ["ram", "ListPoliciesForGroup", "--GroupName", "ops"], "response": "a.json"}]}"#,
+    );
+    assert!(stderr.contains("is answered twice"), "{stderr}");
+}
+
+/// A saved audit's files are read as any input is (hostile test): a manifest or a response that
+/// is a symbolic link (to `/dev/zero`: read until memory ran out) or a FIFO (waited for ever) is
+/// refused, exit 2, at once.
+#[cfg(unix)]
+#[test]
+fn from_reads_only_regular_files_of_its_folder() {
+    let dir = scratch("context-files").join("audit");
+    let saved = preflight(
+        "context-files",
+        &["user"],
+        &[
+            &FETCH[..],
+            &["json", "--no-control-policies", "--save", dir.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    assert_eq!(saved.code, 0, "{}", saved.stderr);
+    let from = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_ramguard"))
+            .args(["preflight", "--from", dir.to_str().unwrap()])
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    assert_eq!(from().0, Some(0));
+    // A response replaced by a link to a file of the right content is refused too: `--save`
+    // writes no links.
+    let response = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().contains("GetCallerIdentity"))
+        })
+        .unwrap();
+    let kept = dir.with_file_name("kept.json");
+    std::fs::rename(&response, &kept).unwrap();
+    std::os::unix::fs::symlink(&kept, &response).unwrap();
+    let (code, stderr) = from();
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+    std::fs::remove_file(&response).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &response).unwrap();
+    assert_eq!(from().0, Some(2));
+    std::fs::remove_file(&response).unwrap();
+    assert!(Command::new("mkfifo").arg(&response).status().unwrap().success());
+    assert_eq!(from().0, Some(2));
+    // The manifest likewise.
+    std::fs::remove_file(&response).unwrap();
+    std::fs::rename(&kept, &response).unwrap();
+    let manifest = dir.join("manifest.json");
+    std::fs::remove_file(&manifest).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &manifest).unwrap();
+    let (code, stderr) = from();
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("not a regular file"), "{stderr}");
 }
 
 // --- `--region` (issue 11, section 2) ----------------------------------------------------------

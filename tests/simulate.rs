@@ -345,3 +345,52 @@ fn a_document_only_terraform_knows_is_shown_once() {
         "the summary and one snippet: {stdout}"
     );
 }
+
+/// A key a request carries once, given twice (hostile test): refused (exit 2). Read as a set,
+/// `acs:SourceIp` given an address inside `10.0.0.0/8` beside one outside escaped the `Deny` on
+/// `NotIpAddress 10.0.0.0/8`, and `simulate` said `allowed`. A service key, whose arity is not
+/// known, still takes several values; so does `acs:TagKeys`.
+#[test]
+fn a_key_a_request_carries_once_is_refused_when_given_twice() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("simulate-context-once");
+    std::fs::create_dir_all(&dir).unwrap();
+    let policy = dir.join("policy.json");
+    std::fs::write(
+        &policy,
+        r#"{"Version": "1", "Statement": [
+            {"Effect": "Allow", "Action": "kvstore:DeleteInstance", "Resource": "*"},
+            {"Effect": "Deny", "Action": "*", "Resource": "*",
+             "Condition": {"NotIpAddress": {"acs:SourceIp": "10.0.0.0/8"}}}]}"#,
+    )
+    .unwrap();
+    let base = [
+        "--policy",
+        policy.to_str().unwrap(),
+        "--action",
+        "kvstore:DeleteInstance",
+        "--resource",
+        R1,
+    ];
+    let with = |context: &[&str]| {
+        let args: Vec<&str> = context.iter().flat_map(|c| ["--context", c]).collect();
+        simulate(&[&base[..], &args].concat())
+    };
+    assert_eq!(with(&["acs:SourceIp=10.1.1.1"]).0, 0);
+    assert_eq!(with(&["acs:SourceIp=203.0.113.7"]).0, 1);
+    for pair in [
+        ["acs:SourceIp=203.0.113.7", "acs:SourceIp=10.1.1.1"],
+        ["acs:MFAPresent=false", "acs:MFAPresent=true"],
+        ["acs:ResourceTag/env=prod", "acs:ResourceTag/env=dev"],
+    ] {
+        let (code, _, stderr) = with(&pair);
+        assert_eq!(code, 2, "{pair:?}: {stderr}");
+        assert!(stderr.contains("carries one value in a request"), "{pair:?}: {stderr}");
+    }
+    for pair in [
+        ["acs:TagKeys=env", "acs:TagKeys=owner"],
+        ["oss:Prefix=a/", "oss:Prefix=b/"],
+    ] {
+        let (code, _, stderr) = with(&[&["acs:SourceIp=10.1.1.1"][..], &pair[..]].concat());
+        assert_eq!(code, 0, "{pair:?}: {stderr}");
+    }
+}

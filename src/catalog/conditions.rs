@@ -68,6 +68,17 @@ pub enum KeyClass {
     Unknown,
 }
 
+/// Whether a request carries at most one value of `key`: every global key but `acs:TagKeys` (a
+/// request comes from one address, at one time, with one access key...), and a tag key (a
+/// resource or request has one value for each of its tag keys). A service key's arity is not
+/// known: it may carry several.
+pub fn takes_one_value(key: &str) -> bool {
+    GLOBAL_KEYS.iter().any(|(k, _)| *k == key && *k != "acs:TagKeys")
+        || GLOBAL_KEY_PREFIXES
+            .iter()
+            .any(|p| key.len() > p.len() && key.starts_with(p))
+}
+
 /// The value kind a global key takes, where ramguard knows it.
 pub fn value_kind(key: &str) -> Option<ValueKind> {
     GLOBAL_KEYS.iter().find(|(k, _)| *k == key).map(|&(_, kind)| kind)

@@ -105,6 +105,18 @@ impl Api for AliyunCli {
                 Err(e) => return Err(CallError::Failed(format!("waiting for `{call}`: {e}"))),
             }
         };
+        // A process the CLI started may hold its pipes open past its exit: the readers get the
+        // rest of the same deadline, not for ever (a background child of the CLI once kept
+        // `preflight` waiting with no end).
+        while !(reading.as_ref().is_none_or(|h| h.is_finished()) && stderr.is_finished()) {
+            if Instant::now() >= deadline {
+                return Err(CallError::Failed(format!(
+                    "`{call}` exited, but its output stayed open past {} s (a process it started holds it); not read",
+                    self.timeout.as_secs()
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
         let stdout = match (stdout, reading) {
             (Some(bytes), _) => bytes,
             (None, Some(handle)) => handle.join().map_err(|_| unread())?,
@@ -153,6 +165,21 @@ mod tests {
             cli(fake("slow", "sleep 30"), Duration::from_millis(300)).call(&Call::new("sts", "GetCallerIdentity"));
         assert!(
             matches!(&result, Err(CallError::Failed(m)) if m.contains("did not answer")),
+            "{result:?}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn a_cli_whose_child_holds_its_output_open_is_stopped_at_the_timeout() {
+        // The CLI answers and exits; a process it left behind keeps stdout open (hostile test:
+        // `preflight` waited with no end).
+        let started = Instant::now();
+        let script = "sleep 30 & echo '{}'";
+        let result =
+            cli(fake("lingering", script), Duration::from_millis(500)).call(&Call::new("sts", "GetCallerIdentity"));
+        assert!(
+            matches!(&result, Err(CallError::Failed(m)) if m.contains("stayed open")),
             "{result:?}"
         );
         assert!(started.elapsed() < Duration::from_secs(10));

@@ -145,7 +145,8 @@ impl Replay {
         let path = dir.join(MANIFEST);
         let shown = path.display().to_string();
         let bad = |what: &str| format!("{shown}: {what}; not a manifest written by `ramguard preflight --save`");
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("--from: {shown}: {e}"))?;
+        let text = String::from_utf8(read_saved(&path).map_err(|e| format!("--from: {e}"))?)
+            .map_err(|_| bad("it is not UTF-8"))?;
         let tree = json::parse_tree(&text).map_err(|e| format!("{shown}: invalid JSON: {}", e.message))?;
         if let Some(duplicate) = tree.duplicates().first() {
             return Err(bad(&format!("the key `{}` appears twice", duplicate.again.key)));
@@ -222,6 +223,10 @@ impl Replay {
                 (None, Some(_)) => Err(string(call, "refused")?),
                 _ => return Err(bad("a call has neither `response` nor `refused`, or both")),
             };
+            // Two answers to one call are two audits: whichever came last was read.
+            if answers.contains_key(&command) {
+                return Err(bad(&format!("`{}` is answered twice", command.join(" "))));
+            }
             answers.insert(command, answer);
         }
         Ok(Self {
@@ -240,8 +245,21 @@ impl Api for Replay {
                 self.dir.display()
             ))),
             Some(Err(code)) => Err(CallError::Refused { code: code.clone() }),
-            Some(Ok(name)) => std::fs::read(self.dir.join(name))
-                .map_err(|e| CallError::Failed(format!("{}: {e}", self.dir.join(name).display()))),
+            Some(Ok(name)) => read_saved(&self.dir.join(name)).map_err(CallError::Failed),
         }
     }
+}
+
+/// A file of a saved audit, read as strictly as any input: a regular file (not a symbolic link,
+/// which `--save` never writes, nor a FIFO or a device), up to the input cap. A link to
+/// `/dev/zero` was read until memory ran out, and a FIFO waited for ever.
+fn read_saved(path: &Path) -> Result<Vec<u8>, String> {
+    let shown = path.display();
+    let metadata = std::fs::symlink_metadata(path).map_err(|e| format!("{shown}: {e}"))?;
+    if !metadata.file_type().is_file() {
+        return Err(format!(
+            "{shown}: not a regular file (a saved audit holds only the files `--save` wrote)"
+        ));
+    }
+    crate::inputs::read_input(path).map(|(_, bytes)| bytes)
 }

@@ -236,7 +236,9 @@ fn key_spaces(
 
 /// The values the search gives `key`, from the conditions that compare it.
 fn key_space(key: &str, conditions: &[&CompiledCondition], inexact: &mut BTreeSet<String>) -> KeySpace {
-    let multi = conditions.iter().any(|c| c.operator.is_some_and(|o| o.set.is_some()));
+    // A key a request carries once is never a set, whatever the qualifiers that read it.
+    let multi = conditions.iter().any(|c| c.operator.is_some_and(|o| o.set.is_some()))
+        && !crate::catalog::conditions::takes_one_value(key);
     let mut kinds = BTreeSet::new();
     let mut globs = Vec::new();
     let mut seeds = Vec::new();

@@ -119,11 +119,19 @@ impl Context {
         }
     }
 
-    /// A context from `--context KEY=VALUE` assignments (a key given twice has two values).
+    /// A context from `--context KEY=VALUE` assignments (a key given twice has two values). A
+    /// second value of a key a request carries once ([`conditions::takes_one_value`]) is refused:
+    /// read as a set, `acs:SourceIp` given twice escaped a `NotIpAddress` `Deny` through the
+    /// address it holds.
     pub fn from_assignments(assignments: &[String]) -> Result<Self, String> {
         let mut context = Self::default();
         for assignment in assignments {
             let (key, value) = Self::parse_assignment(assignment)?;
+            if let (true, KeyState::Values([first, ..])) = (conditions::takes_one_value(&key), context.get(&key)) {
+                return Err(format!(
+                    "`{key}` carries one value in a request, and is given two: `{first}` and `{value}`"
+                ));
+            }
             context.insert(key, value);
         }
         Ok(context)
