@@ -394,3 +394,76 @@ fn a_key_a_request_carries_once_is_refused_when_given_twice() {
         assert_eq!(code, 0, "{pair:?}: {stderr}");
     }
 }
+
+/// A request value the condition's operator cannot read as its kind (hostile test): `" 5"` for
+/// `NumericLessThan`, a date without a zone, `yes` for `Bool`, a CIDR block or an IPv4 address
+/// written as IPv6 for `IpAddress`. What RAM does with one is not documented; read as not
+/// matching, it turned the `Deny` off and `simulate` said `allowed`. It is `conditional` now, and
+/// the value read as its kind still decides.
+#[test]
+fn a_request_value_the_operator_cannot_read_is_not_decided() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("simulate-unread-values");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (operator, key, constant, read, unread) in [
+        (
+            "NumericLessThan",
+            "ecs:Size",
+            "10",
+            "5",
+            &[" 5", "5.", "+5", "abc", ""][..],
+        ),
+        (
+            "DateLessThan",
+            "ecs:Until",
+            "2030-01-01T00:00:00Z",
+            "2029-12-31T00:00:00Z",
+            &["2029-12-31", "2029-12-31T00:00:00"][..],
+        ),
+        ("Bool", "ecs:Flag", "true", "true", &[" true", "1", "yes"][..]),
+        (
+            "IpAddress",
+            "ecs:Ip",
+            "10.0.0.0/8",
+            "10.1.1.1",
+            &["10.1.1.1/32", "10.1.1", "::ffff:10.1.1.1"][..],
+        ),
+        (
+            "IpAddress",
+            "acs:SourceIp",
+            "10.0.0.0/8",
+            "10.1.1.1",
+            &["::ffff:10.1.1.1"][..],
+        ),
+    ] {
+        let policy = dir.join(format!("{}.json", key.replace(':', "-")));
+        std::fs::write(
+            &policy,
+            format!(
+                r#"{{"Version": "1", "Statement": [
+                    {{"Effect": "Allow", "Action": "kvstore:DeleteInstance", "Resource": "*"}},
+                    {{"Effect": "Deny", "Action": "*", "Resource": "*",
+                     "Condition": {{"{operator}": {{"{key}": "{constant}"}}}}}}]}}"#
+            ),
+        )
+        .unwrap();
+        let run = |value: &str| {
+            let context = format!("{key}={value}");
+            simulate(&[
+                "--policy",
+                policy.to_str().unwrap(),
+                "--action",
+                "kvstore:DeleteInstance",
+                "--resource",
+                R1,
+                "--context",
+                &context,
+            ])
+        };
+        assert_eq!(run(read).0, 1, "{operator} {key}={read}");
+        for value in unread {
+            let (code, stdout, stderr) = run(value);
+            assert_eq!(code, 3, "{operator} {key}={value:?}: {stdout}{stderr}");
+            assert!(stdout.contains("what RAM does with it is not documented"), "{stdout}");
+        }
+    }
+}

@@ -620,6 +620,34 @@ impl CompiledCondition {
         compiled(values)
     }
 
+    /// Whether a request value is one the operator can compare: a number for a numeric
+    /// operator, a date for a date operator, `true`/`false` for `Bool`, one IP address (not an
+    /// IPv4 address written as IPv6, `::ffff:10.0.0.1`, which RAM may read either way) for an IP
+    /// operator; any string for the string operators.
+    fn reads(&self, value: &str) -> bool {
+        match &self.values {
+            Values::Numbers(_) => Decimal::parse(value).is_ok(),
+            Values::Dates(_) => Instant::parse(value).is_ok(),
+            Values::Bools(_) => parse_bool(&value.to_ascii_lowercase()).is_ok(),
+            Values::Ips(_) => value.parse::<std::net::IpAddr>().is_ok_and(|ip| match ip {
+                std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().is_none(),
+                std::net::IpAddr::V4(_) => true,
+            }),
+            Values::Unevaluable(_) | Values::Strings(_) | Values::Folded(_) | Values::Patterns(_) => true,
+        }
+    }
+
+    /// The kind of value [`CompiledCondition::reads`], for a message.
+    fn kind_name(&self) -> &'static str {
+        match &self.values {
+            Values::Numbers(_) => "a number",
+            Values::Dates(_) => "a date",
+            Values::Bools(_) => "`true` or `false`",
+            Values::Ips(_) => "an IPv4 or IPv6 address",
+            _ => "a string",
+        }
+    }
+
     /// Whether one request value matches in the operator's positive sense (`StringNotEquals`
     /// asks whether it equals one of the values, then negates).
     fn matches_positively(&self, operator: Operator, value: &str) -> bool {
@@ -689,6 +717,20 @@ impl CompiledCondition {
                 }
             }
             KeyState::Values(values) => {
+                // A value the operator cannot read as its kind (`" 5"` for `NumericLessThan`, a
+                // date without a zone): what RAM does with it is not documented. Read as not
+                // matching, a `Deny` on `ecs:Size` stopped applying to a value mistyped in
+                // `--context`, and `simulate` said `allowed`.
+                if let Some(value) = values.iter().find(|v| !self.reads(v)) {
+                    return L::undecidable_because(|| {
+                        format!(
+                            "the request's value `{value}` of `{}` is not {}, which `{}` compares it as: what RAM does with it is not documented",
+                            self.key,
+                            self.kind_name(),
+                            self.operator_text
+                        )
+                    });
+                }
                 let passes = |v: &String| self.matches_positively(operator, v) != negated;
                 L::from_bool(match operator.set {
                     Some(SetQualifier::ForAllValues) => values.iter().all(passes),
