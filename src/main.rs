@@ -432,6 +432,29 @@ fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure>
             "--resource `{resource}` is not a resource: write an ARN `acs:<service>:<region>:<account>:<relative-id>` without wildcards, or `*`"
         )));
     }
+    if let Some(c) = resource
+        .chars()
+        .find(|&c| rules::invisible_character::invisible(c).is_some())
+    {
+        return Err(Failure::Usage(format!(
+            "--resource `{}` holds the invisible character U+{:04X}: no resource is named so",
+            rules::invisible_character::escaped(resource),
+            u32::from(c)
+        )));
+    }
+    // An instance of kvstore is named by its ID: one of another shape (a trailing `/`, a
+    // full-width letter) names no instance, and matched no `Deny` that names the real one.
+    if let Some(id) = resource
+        .strip_prefix("acs:kvstore:")
+        .and_then(|rest| rest.splitn(3, ':').nth(2))
+        .and_then(|relative| relative.strip_prefix("instance/"))
+        && !ramguard::inputs::identifiers::is_instance_id(id)
+    {
+        return Err(Failure::Usage(format!(
+            "--resource `{resource}`: `{}` is not an instance ID (lowercase letters and digits, e.g. `r-bp1zxszhcgatnx0001`)",
+            rules::invisible_character::escaped(id)
+        )));
+    }
     if args.policies.policies.is_empty() {
         return Err(Failure::Usage(
             "give the caller's identity policies with --policy FILE".into(),

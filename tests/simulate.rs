@@ -467,3 +467,46 @@ fn a_request_value_the_operator_cannot_read_is_not_decided() {
         }
     }
 }
+
+/// `--resource` naming a kvstore instance by an ID of another shape, or holding an invisible
+/// character (hostile test): no resource is named so, and it matched no `Deny` that names the
+/// real instance, so `simulate` said `allowed`. Refused (exit 2).
+#[test]
+fn a_resource_no_instance_can_be_is_refused() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("simulate-resource-shape");
+    std::fs::create_dir_all(&dir).unwrap();
+    let policy = dir.join("policy.json");
+    std::fs::write(
+        &policy,
+        r#"{"Version": "1", "Statement": [
+            {"Effect": "Allow", "Action": "kvstore:DeleteInstance", "Resource": "*"},
+            {"Effect": "Deny", "Action": "kvstore:DeleteInstance",
+             "Resource": "acs:kvstore:*:*:instance/r-bp1zxszhcgatnx0001"}]}"#,
+    )
+    .unwrap();
+    let arn = |id: &str| format!("acs:kvstore:cn-hangzhou:1234567890123456:instance/{id}");
+    let run = |resource: &str| {
+        simulate(&[
+            "--policy",
+            policy.to_str().unwrap(),
+            "--action",
+            "kvstore:DeleteInstance",
+            "--resource",
+            resource,
+        ])
+    };
+    assert_eq!(run(&arn("r-bp1zxszhcgatnx0001")).0, 1);
+    assert_eq!(run(&arn("r-bp1zxszhcgatnx0002")).0, 0);
+    for id in [
+        "r-bp1zxszhcgatnx0001\u{200b}",
+        "\u{ff52}-bp1zxszhcgatnx0001",
+        "r-bp1zxszhcgatnx0001/",
+        "r-bp1zxszhcgatnx0001,",
+    ] {
+        let (code, _, stderr) = run(&arn(id));
+        assert_eq!(code, 2, "{id:?}: {stderr}");
+    }
+    let (code, _, stderr) = run("acs:oss:cn-hangzhou:1234567890123456:bucket/a\u{200b}");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("invisible character"), "{stderr}");
+}
