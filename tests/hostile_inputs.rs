@@ -1001,6 +1001,14 @@ fn a_document_of_two_forms_is_refused() {
             "the tag `env` is given twice",
         ),
         (
+            // Hostile test: one entry's status and another's release protection merged to `go`.
+            "instance-twice",
+            r#"{"Instances": {"DBInstanceAttribute": [
+                {"InstanceId": "r-bp1x", "RegionId": "cn-hangzhou", "InstanceStatus": "Normal", "ChargeType": "PostPaid"},
+                {"InstanceId": "r-bp1x", "InstanceReleaseProtection": false}]}}"#,
+            "the instance `r-bp1x` is described twice in one response",
+        ),
+        (
             "boolean-in-capitals",
             r#"{"InstanceId": "r-bp1x", "InstanceReleaseProtection": "FALSE"}"#,
             "`InstanceReleaseProtection` is `FALSE`, not true or false",

@@ -297,8 +297,24 @@ fn api_response(instances: &Node) -> Result<Vec<Instance>, ShapeError> {
     // Room for exactly the instances: collecting `Result`s would grow the vector by doubling,
     // up to twice the room of a large page's instances.
     let mut instances = Vec::with_capacity(items.len());
+    // One response that describes an instance twice is two answers: merging them field by field
+    // (as separate inputs are) let one entry's `InstanceReleaseProtection: false` complete
+    // another's status, and `preflight` said `go`.
+    let mut listed = std::collections::HashSet::with_capacity(items.len());
     for item in items {
-        instances.push(api_instance(item, *form)?);
+        let instance = api_instance(item, *form)?;
+        if let Some(id) = item.get("InstanceId").and_then(|m| m.value.as_str())
+            && !listed.insert(id)
+        {
+            return Err(error(
+                item,
+                format!(
+                    "the instance `{}` is described twice in one response: which entry counts would be a guess",
+                    shown(id)
+                ),
+            ));
+        }
+        instances.push(instance);
     }
     Ok(instances)
 }
