@@ -260,10 +260,10 @@ impl PolicyArgs {
             if key.is_empty() {
                 return Err("`--absent` takes a condition key".to_string());
             }
-            if assignments
-                .iter()
-                .any(|a| a.split_once('=').is_some_and(|(k, _)| k.trim() == key))
-            {
+            if assignments.iter().any(|a| {
+                a.split_once('=')
+                    .is_some_and(|(k, _)| k.trim().eq_ignore_ascii_case(key))
+            }) {
                 return Err(format!(
                     "`{key}` is given both a value (`--context`) and as absent (`--absent`)"
                 ));

@@ -442,18 +442,23 @@ fn run_simulate(global: &GlobalArgs, args: &SimulateArgs) -> Result<u8, Failure>
             u32::from(c)
         )));
     }
-    // An instance of kvstore is named by its ID: one of another shape (a trailing `/`, a
-    // full-width letter) names no instance, and matched no `Deny` that names the real one.
-    if let Some(id) = resource
-        .strip_prefix("acs:kvstore:")
-        .and_then(|rest| rest.splitn(3, ':').nth(2))
-        .and_then(|relative| relative.strip_prefix("instance/"))
-        && !ramguard::inputs::identifiers::is_instance_id(id)
-    {
-        return Err(Failure::Usage(format!(
-            "--resource `{resource}`: `{}` is not an instance ID (lowercase letters and digits, e.g. `r-bp1zxszhcgatnx0001`)",
-            rules::invisible_character::escaped(id)
-        )));
+    // A kvstore resource is an instance, `acs:kvstore:<region>:<account>:instance/<id>`: one
+    // of another shape (a full-width letter in its region or ID, 15 digits of account, a
+    // trailing `/`) names no instance, and matched no `Deny` that names the real one. Made-up
+    // IDs (`r-ci-1`) and other cases stay: they differ where a user sees it.
+    if let Some(rest) = resource.strip_prefix("acs:kvstore:") {
+        let mut parts = rest.splitn(3, ':');
+        let (region, account, relative) = (parts.next(), parts.next(), parts.next());
+        let id = relative.and_then(|r| r.strip_prefix("instance/"));
+        let shaped = region.is_some_and(ramguard::inputs::identifiers::is_region)
+            && account.is_some_and(ramguard::inputs::identifiers::is_account_id)
+            && id.is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+        if !shaped {
+            return Err(Failure::Usage(format!(
+                "--resource `{}` is not a kvstore instance: write `acs:kvstore:<region>:<account>:instance/<id>`, a region ID, 16 digits and an ID of ASCII letters, digits and `-` (e.g. `acs:kvstore:cn-hangzhou:1234567890123456:instance/r-bp1zxszhcgatnx0001`)",
+                rules::invisible_character::escaped(resource)
+            )));
+        }
     }
     if args.policies.policies.is_empty() {
         return Err(Failure::Usage(

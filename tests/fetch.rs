@@ -232,6 +232,9 @@ fn resource_group_pages_that_do_not_add_up_make_the_permission_unknown() {
         ("rg-short", "lists 1 of the 3 attachments it counts"),
         ("rg-full0", "lists 100 attachments and counts 0"),
         ("rg-repeat", "lists an attachment twice"),
+        // The same attachment, its keys reordered and `AttachDate` changed (second hostile test).
+        ("rg-repeat-reordered", "lists an attachment twice"),
+        ("rg-pagenumber", "answers page 1 when asked for page 2"),
         (
             "rg-recount",
             "counts 101 attachments on its first page and 100 on page 2",
@@ -568,6 +571,12 @@ fn fetch_and_from_refuse_a_context_that_contradicts_itself() {
     let (code, stderr) = from(&["--context", "acs:SourceIp=10.1.1.1"]);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("carries one value"), "{stderr}");
+    // What the audit states, stated again, is no second value; the key in another case is.
+    let (code, stderr) = from(&["--context", "acs:SourceIp=203.0.113.7"]);
+    assert_ne!(code, Some(2), "{stderr}");
+    let (code, stderr) = from(&["--context", "ACS:SourceIp=10.1.1.1"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("differ only in case"), "{stderr}");
     let both = ["--absent", "acs:MFAPresent", "--context", "acs:MFAPresent=true"];
     let (code, stderr) = from(&both);
     assert_eq!(code, Some(2), "{stderr}");
@@ -632,6 +641,25 @@ fn from_refuses_a_manifest_with_a_repeated_key() {
             "calls": []}"#,
     );
     assert!(stderr.contains("the key `instance_id` appears twice"), "{stderr}");
+}
+
+/// A manifest field `--save` never writes (second hostile test: `statements.absent` was read
+/// past in silence, and the audit said `go`): refused.
+#[test]
+fn from_refuses_a_manifest_with_a_field_it_does_not_know() {
+    let stderr = replay_refused(
+        "from-unknown-field",
+        r#"{"format": "ramguard-fetch/1",
+            "statements": {"instance_id": "r-bp1zxszhcgatnx0001", "region": null, "context": [],
+                           "absent": ["acs:SourceIp"],
+                           "no_control_policies": true, "no_session_policy": true,
+                           "control_policies": [], "session_policy": null},
+            "calls": []}"#,
+    );
+    assert!(
+        stderr.contains("`statements.absent` is not a field of a saved audit"),
+        "{stderr}"
+    );
 }
 
 /// A manifest that answers one call twice (hostile test): whichever answer came last was read,

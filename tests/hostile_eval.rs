@@ -580,3 +580,38 @@ proptest! {
         prop_assert_eq!(got, want, "{:?}", specs.iter().map(render).collect::<Vec<_>>());
     }
 }
+
+/// A `Deny` on a tag key that differs from the instance's only in case (`acs:ResourceTag/Env`
+/// beside the tag `env`, hostile test): whether RAM compares tag keys ignoring case is not
+/// documented, and the key was read as certainly absent: `go`. It is unknown now (`uncertain`);
+/// the key in the tag's own case still denies.
+#[test]
+fn a_tag_key_in_another_case_is_not_read_as_absent() {
+    let (code, report) = preflight(&["tests/fixtures/eval/tag-deny.json"], true);
+    assert_eq!(code, 1, "{report}");
+    let (code, report) = preflight(&["tests/fixtures/eval/tag-case-deny.json"], true);
+    assert_eq!(code, 3, "{report}");
+    assert_eq!(permission(&report)["status"], "unknown", "{report}");
+    // An instance tagged `env` and `Env` (second hostile test): which one RAM reads for
+    // `acs:ResourceTag/env` is not documented, and the exact one was taken: `go`.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile-eval-tags");
+    std::fs::create_dir_all(&dir).unwrap();
+    let instance = dir.join("instance.json");
+    let text = std::fs::read_to_string("tests/fixtures/eval/releasable-instance.json").unwrap();
+    let one = r#""Tags": { "Tag": [ { "Key": "env", "Value": "dev" } ] }"#;
+    assert!(text.contains(one));
+    let both = r#""Tags": { "Tag": [ { "Key": "env", "Value": "dev" }, { "Key": "Env", "Value": "prod" } ] }"#;
+    std::fs::write(&instance, text.replace(one, both)).unwrap();
+    let (code, stdout, stderr) = common::run(&[
+        "preflight",
+        "--format",
+        "json",
+        "--instance",
+        instance.to_str().unwrap(),
+        "--policy",
+        "tests/fixtures/eval/tag-deny.json",
+        "--account-id",
+        "1234567890123456",
+    ]);
+    assert_eq!(code, 3, "{stdout}{stderr}");
+}

@@ -386,6 +386,24 @@ fn a_key_a_request_carries_once_is_refused_when_given_twice() {
         assert_eq!(code, 2, "{pair:?}: {stderr}");
         assert!(stderr.contains("carries one value in a request"), "{pair:?}: {stderr}");
     }
+    // The key in another case, or with an invisible character, is no other key (second hostile
+    // test: each escaped the check above).
+    for pair in [
+        ["acs:SourceIp=10.1.1.1", "ACS:SourceIp=203.0.113.7"],
+        ["acs:SourceIp=10.1.1.1", "acs:sourceip=203.0.113.7"],
+        ["acs:SourceIp=10.1.1.1", "acs:SourceIp\u{200b}=203.0.113.7"],
+    ] {
+        let (code, _, stderr) = with(&pair);
+        assert_eq!(code, 2, "{pair:?}: {stderr}");
+    }
+    let (code, _, stderr) = simulate(
+        &[
+            &base[..],
+            &["--context", "acs:SourceIp=10.1.1.1", "--absent", "ACS:SourceIp"],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 2, "{stderr}");
     for pair in [
         ["acs:TagKeys=env", "acs:TagKeys=owner"],
         ["oss:Prefix=a/", "oss:Prefix=b/"],
@@ -505,6 +523,18 @@ fn a_resource_no_instance_can_be_is_refused() {
     ] {
         let (code, _, stderr) = run(&arn(id));
         assert_eq!(code, 2, "{id:?}: {stderr}");
+    }
+    // The region and the account likewise (second hostile test), and the resource type.
+    for resource in [
+        "acs:kvstore:\u{ff43}n-hangzhou:1234567890123456:instance/r-bp1zxszhcgatnx0001",
+        "acs:kvstore:cn_hangzhou:1234567890123456:instance/r-bp1zxszhcgatnx0001",
+        "acs:kvstore::1234567890123456:instance/r-bp1zxszhcgatnx0001",
+        "acs:kvstore:cn-hangzhou:123456789012345:instance/r-bp1zxszhcgatnx0001",
+        "acs:kvstore:cn-hangzhou:1234567890123456:instance",
+        "acs:kvstore:cn-hangzhou:1234567890123456:account/r-bp1zxszhcgatnx0001",
+    ] {
+        let (code, _, stderr) = run(resource);
+        assert_eq!(code, 2, "{resource:?}: {stderr}");
     }
     let (code, _, stderr) = run("acs:oss:cn-hangzhou:1234567890123456:bucket/a\u{200b}");
     assert_eq!(code, 2, "{stderr}");

@@ -468,6 +468,11 @@ fn resource_group_policies(
                 "`resourcemanager ListPolicyAttachments` for `{resource_group}` {why}: its listing is incomplete"
             )))
         };
+        if let Some(json::Value::Number(n)) = response.root.get("PageNumber").map(|m| &m.value.value)
+            && n.as_ref() != page.to_string()
+        {
+            return incomplete(format!("answers page {n} when asked for page {page}"));
+        }
         if *counted.get_or_insert(total) != total {
             return incomplete(format!(
                 "counts {} attachments on its first page and {total} on page {page}",
@@ -479,7 +484,18 @@ fn resource_group_policies(
             Err(why) => return Ok(Step::Unknown(why)),
         };
         for item in items {
-            if !listed.insert(json::written_without_layout(item)) {
+            // An attachment is its policy, principal and scope, whatever else the item says (a
+            // looping pager that reorders keys or changes `AttachDate` repeats it all the same).
+            let identity: Vec<Option<String>> = [
+                "PolicyName",
+                "PolicyType",
+                "PrincipalType",
+                "PrincipalName",
+                "ResourceGroupId",
+            ]
+            .map(|key| item.get(key).and_then(|m| m.value.as_str()).map(str::to_string))
+            .into();
+            if !listed.insert(identity) {
                 return incomplete("lists an attachment twice (its pages repeat)".into());
             }
             let what = format!("an attachment of `{}`", response.call);

@@ -266,7 +266,14 @@ pub fn run(
     // A saved audit brings what was stated when it was made; the command line may add to it.
     let in_folder = |name: &String| replay.as_ref().map_or_else(|| name.into(), |r| r.dir.join(name));
     let mut context = saved.context.clone();
-    context.extend(args.policies.context.iter().cloned());
+    // What the audit already states, stated again, is no second value.
+    context.extend(
+        args.policies
+            .context
+            .iter()
+            .filter(|a| !saved.context.contains(a))
+            .cloned(),
+    );
     let control = if !args.policies.control_policies.is_empty() {
         Stated::Files(args.policies.control_policies.clone())
     } else if !saved.control_policies.is_empty() {

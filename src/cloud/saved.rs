@@ -152,6 +152,18 @@ impl Replay {
             return Err(bad(&format!("the key `{}` appears twice", duplicate.again.key)));
         }
         let root = tree.root;
+        // A field `--save` never writes (`statements.absent`) says something this reader would
+        // drop in silence: the manifest is refused, not half read.
+        let unknown_field = |node: &Node, known: &[&str], at: &str| -> Result<(), String> {
+            match node
+                .as_object()
+                .and_then(|members| members.iter().find(|m| !known.contains(&m.key.as_ref())))
+            {
+                Some(member) => Err(bad(&format!("`{at}{}` is not a field of a saved audit", member.key))),
+                None => Ok(()),
+            }
+        };
+        unknown_field(&root, &["format", "statements", "calls"], "")?;
         if root.get("format").and_then(|m| m.value.as_str()) != Some(FORMAT) {
             return Err(bad(&format!("`format` is not `{FORMAT}`")));
         }
@@ -195,6 +207,19 @@ impl Replay {
                 )))
             }
         };
+        unknown_field(
+            statements,
+            &[
+                "instance_id",
+                "region",
+                "context",
+                "no_control_policies",
+                "no_session_policy",
+                "control_policies",
+                "session_policy",
+            ],
+            "statements.",
+        )?;
         let instance_id = string(statements, "instance_id")?.ok_or_else(|| bad("no `statements.instance_id`"))?;
         let statements = Statements {
             instance_id: super::validated(ValueKind::InstanceId, "the saved instance ID", &instance_id)
@@ -217,6 +242,7 @@ impl Replay {
             .and_then(|m| m.value.as_array())
             .ok_or_else(|| bad("`calls` is not an array"))?;
         for call in calls {
+            unknown_field(call, &["command", "response", "refused"], "calls[].")?;
             let command = strings(call, "command")?;
             let answer = match (call.get("response"), call.get("refused")) {
                 (Some(_), None) => Ok(file(string(call, "response")?.unwrap_or_default())?),

@@ -111,10 +111,17 @@ impl Context {
     }
 
     pub fn get(&self, key: &str) -> KeyState<'_> {
+        let complete = self.complete_prefixes.iter().any(|p| key.starts_with(p.as_str()));
+        // A key that differs only in case from one the request carries (`acs:ResourceTag/Env`
+        // beside the tag `env`, or beside both `env` and `Env`): whether RAM compares tag keys
+        // ignoring case is not documented, and a `Deny` on the one was read as not applying.
+        if complete && self.values.keys().any(|k| k != key && k.eq_ignore_ascii_case(key)) {
+            return KeyState::Unknown;
+        }
         match self.values.get(key) {
             Some(values) => KeyState::Values(values),
             None if self.absent.contains(key) => KeyState::Absent,
-            None if self.complete_prefixes.iter().any(|p| key.starts_with(p.as_str())) => KeyState::Absent,
+            None if complete => KeyState::Absent,
             None => KeyState::Unknown,
         }
     }
@@ -127,6 +134,18 @@ impl Context {
         let mut context = Self::default();
         for assignment in assignments {
             let (key, value) = Self::parse_assignment(assignment)?;
+            // Keys that differ only in case (`ACS:SourceIp` beside `acs:SourceIp`) are one key or
+            // two as RAM reads names, which is not documented: read as two, the second escaped
+            // the check below.
+            if let Some(other) = context
+                .values
+                .keys()
+                .find(|k| **k != key && k.eq_ignore_ascii_case(&key))
+            {
+                return Err(format!(
+                    "`{key}` and `{other}` differ only in case: give the key once, as the policy writes it"
+                ));
+            }
             if let (true, KeyState::Values([first, ..])) = (conditions::takes_one_value(&key), context.get(&key)) {
                 return Err(format!(
                     "`{key}` carries one value in a request, and is given two: `{first}` and `{value}`"
@@ -145,6 +164,16 @@ impl Context {
         let key = key.trim();
         if key.is_empty() {
             return Err(format!("`{text}` has no key before `=`"));
+        }
+        if let Some(c) = key
+            .chars()
+            .find(|&c| crate::rules::invisible_character::invisible(c).is_some())
+        {
+            return Err(format!(
+                "the key `{}` holds the invisible character U+{:04X}: no condition key is named so",
+                crate::rules::invisible_character::escaped(key),
+                u32::from(c)
+            ));
         }
         let checked = match conditions::value_kind(key) {
             Some(ValueKind::Ip) => value
