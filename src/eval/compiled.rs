@@ -611,28 +611,32 @@ impl CompiledCondition {
                     .map(|t| parse_bool(t).ok())
                     .collect::<Option<Vec<_>>>()
                     .map_or_else(|| unparsed("`true` or `false`"), Values::Bools),
+                // An IPv4 block written as IPv6 (`::ffff:10.0.0.0/104`) may hold an IPv4 request
+                // address or not, as RAM reads it (not documented): undecided, as the address
+                // written so is (read as IPv6 only, a `Deny` on it passed `10.1.1.1` by).
                 ValueKind::Ip => texts()
-                    .map(|t| IpBlock::parse(t).ok())
+                    .map(|t| IpBlock::parse(t).ok().filter(|block| !is_ipv4_mapped(block.addr)))
                     .collect::<Option<Vec<_>>>()
-                    .map_or_else(|| unparsed("an IP address or CIDR block"), Values::Ips),
+                    .map_or_else(
+                        || unparsed("an IP address or CIDR block (an IPv4 one written as IPv6 is not read)"),
+                        Values::Ips,
+                    ),
             },
         };
         compiled(values)
     }
 
     /// Whether a request value is one the operator can compare: a number for a numeric
-    /// operator, a date for a date operator, `true`/`false` for `Bool`, one IP address (not an
+    /// operator, a date for a date operator, `true`/`false` (in lower case) for `Bool`, one IP address (not an
     /// IPv4 address written as IPv6, `::ffff:10.0.0.1`, which RAM may read either way) for an IP
     /// operator; any string for the string operators.
     fn reads(&self, value: &str) -> bool {
         match &self.values {
             Values::Numbers(_) => Decimal::parse(value).is_ok(),
             Values::Dates(_) => Instant::parse(value).is_ok(),
-            Values::Bools(_) => parse_bool(&value.to_ascii_lowercase()).is_ok(),
-            Values::Ips(_) => value.parse::<std::net::IpAddr>().is_ok_and(|ip| match ip {
-                std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().is_none(),
-                std::net::IpAddr::V4(_) => true,
-            }),
+            // `TRUE` may be `true` to RAM or not (not documented), as `yes` is not.
+            Values::Bools(_) => parse_bool(value).is_ok(),
+            Values::Ips(_) => value.parse::<std::net::IpAddr>().is_ok_and(|ip| !is_ipv4_mapped(ip)),
             Values::Unevaluable(_) | Values::Strings(_) | Values::Folded(_) | Values::Patterns(_) => true,
         }
     }
@@ -741,4 +745,10 @@ impl CompiledCondition {
             }
         }
     }
+}
+
+/// Whether an address is an IPv4 one written as IPv6 (`::ffff:10.0.0.1`), which RAM may read as
+/// either.
+fn is_ipv4_mapped(addr: std::net::IpAddr) -> bool {
+    matches!(addr, std::net::IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some())
 }
