@@ -560,14 +560,7 @@ fn fetch_and_from_refuse_a_context_that_contradicts_itself() {
         .concat(),
     );
     assert_ne!(saved.code, 2, "{}", saved.stderr);
-    let from = |extra: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_ramguard"))
-            .args([&["preflight", "--from", dir.to_str().unwrap()][..], extra].concat())
-            .env("PATH", "/nonexistent")
-            .output()
-            .unwrap();
-        (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
-    };
+    let from = |extra: &[&str]| replay_from(&dir, extra);
     let (code, stderr) = from(&["--context", "acs:SourceIp=10.1.1.1"]);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("carries one value"), "{stderr}");
@@ -601,6 +594,17 @@ fn save_refuses_a_folder_that_is_not_empty() {
     );
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("not empty"), "{}", run.stderr);
+}
+
+/// `preflight --from dir` with `extra` arguments, no CLI on `PATH`: its exit code and what it
+/// said on standard error.
+fn replay_from(dir: &Path, extra: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ramguard"))
+        .args([&["preflight", "--from", dir.to_str().unwrap()][..], extra].concat())
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
 }
 
 /// `preflight --from` an audit folder holding only `manifest`: refused (exit 2); what it said.
@@ -695,13 +699,7 @@ fn from_reads_only_regular_files_of_its_folder() {
         .concat(),
     );
     assert_eq!(saved.code, 0, "{}", saved.stderr);
-    let from = || {
-        let out = Command::new(env!("CARGO_BIN_EXE_ramguard"))
-            .args(["preflight", "--from", dir.to_str().unwrap()])
-            .output()
-            .unwrap();
-        (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
-    };
+    let from = || replay_from(&dir, &[]);
     assert_eq!(from().0, Some(0));
     // A response replaced by a link to a file of the right content is refused too: `--save`
     // writes no links.

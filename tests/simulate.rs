@@ -17,6 +17,31 @@ fn simulate(args: &[&str]) -> (i32, String, String) {
 
 const R1: &str = "acs:kvstore:cn-hangzhou:1234567890123456:instance/r-bp1zxszhcgatnx0001";
 
+/// A policy of its own for one test: `text` written to `policy.json` in a scratch folder `name`.
+fn scratch_policy(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("simulate")
+        .join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("policy.json");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// `simulate` of `kvstore:DeleteInstance` under `policy`, on `resource`, with `extra` arguments.
+fn simulate_delete(policy: &std::path::Path, resource: &str, extra: &[&str]) -> (i32, String, String) {
+    let policy = policy.to_str().unwrap();
+    let base = [
+        "--policy",
+        policy,
+        "--action",
+        "kvstore:DeleteInstance",
+        "--resource",
+        resource,
+    ];
+    simulate(&[&base[..], extra].concat())
+}
+
 #[test]
 fn exit_codes_follow_the_decision() {
     let teardown = [
@@ -352,28 +377,16 @@ fn a_document_only_terraform_knows_is_shown_once() {
 /// known, still takes several values; so does `acs:TagKeys`.
 #[test]
 fn a_key_a_request_carries_once_is_refused_when_given_twice() {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("simulate-context-once");
-    std::fs::create_dir_all(&dir).unwrap();
-    let policy = dir.join("policy.json");
-    std::fs::write(
-        &policy,
+    let policy = scratch_policy(
+        "context-once",
         r#"{"Version": "1", "Statement": [
             {"Effect": "Allow", "Action": "kvstore:DeleteInstance", "Resource": "*"},
             {"Effect": "Deny", "Action": "*", "Resource": "*",
              "Condition": {"NotIpAddress": {"acs:SourceIp": "10.0.0.0/8"}}}]}"#,
-    )
-    .unwrap();
-    let base = [
-        "--policy",
-        policy.to_str().unwrap(),
-        "--action",
-        "kvstore:DeleteInstance",
-        "--resource",
-        R1,
-    ];
+    );
     let with = |context: &[&str]| {
         let args: Vec<&str> = context.iter().flat_map(|c| ["--context", c]).collect();
-        simulate(&[&base[..], &args].concat())
+        simulate_delete(&policy, R1, &args)
     };
     assert_eq!(with(&["acs:SourceIp=10.1.1.1"]).0, 0);
     assert_eq!(with(&["acs:SourceIp=203.0.113.7"]).0, 1);
@@ -396,12 +409,10 @@ fn a_key_a_request_carries_once_is_refused_when_given_twice() {
         let (code, _, stderr) = with(&pair);
         assert_eq!(code, 2, "{pair:?}: {stderr}");
     }
-    let (code, _, stderr) = simulate(
-        &[
-            &base[..],
-            &["--context", "acs:SourceIp=10.1.1.1", "--absent", "ACS:SourceIp"],
-        ]
-        .concat(),
+    let (code, _, stderr) = simulate_delete(
+        &policy,
+        R1,
+        &["--context", "acs:SourceIp=10.1.1.1", "--absent", "ACS:SourceIp"],
     );
     assert_eq!(code, 2, "{stderr}");
     for pair in [
@@ -420,8 +431,6 @@ fn a_key_a_request_carries_once_is_refused_when_given_twice() {
 /// the value read as its kind still decides.
 #[test]
 fn a_request_value_the_operator_cannot_read_is_not_decided() {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("simulate-unread-values");
-    std::fs::create_dir_all(&dir).unwrap();
     for (operator, key, constant, read, unread) in [
         (
             "NumericLessThan",
@@ -453,30 +462,16 @@ fn a_request_value_the_operator_cannot_read_is_not_decided() {
             &["::ffff:10.1.1.1"][..],
         ),
     ] {
-        let policy = dir.join(format!("{}.json", key.replace(':', "-")));
-        std::fs::write(
-            &policy,
-            format!(
+        let policy = scratch_policy(
+            &format!("unread-{}", key.replace(':', "-")),
+            &format!(
                 r#"{{"Version": "1", "Statement": [
                     {{"Effect": "Allow", "Action": "kvstore:DeleteInstance", "Resource": "*"}},
                     {{"Effect": "Deny", "Action": "*", "Resource": "*",
                      "Condition": {{"{operator}": {{"{key}": "{constant}"}}}}}}]}}"#
             ),
-        )
-        .unwrap();
-        let run = |value: &str| {
-            let context = format!("{key}={value}");
-            simulate(&[
-                "--policy",
-                policy.to_str().unwrap(),
-                "--action",
-                "kvstore:DeleteInstance",
-                "--resource",
-                R1,
-                "--context",
-                &context,
-            ])
-        };
+        );
+        let run = |value: &str| simulate_delete(&policy, R1, &["--context", &format!("{key}={value}")]);
         assert_eq!(run(read).0, 1, "{operator} {key}={read}");
         for value in unread {
             let (code, stdout, stderr) = run(value);
@@ -491,27 +486,14 @@ fn a_request_value_the_operator_cannot_read_is_not_decided() {
 /// (`allowed`). What RAM reads it as is not documented: the condition is undecided.
 #[test]
 fn an_ipv4_block_written_as_ipv6_is_not_decided() {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("simulate-mapped-block");
-    std::fs::create_dir_all(&dir).unwrap();
-    let policy = dir.join("policy.json");
-    std::fs::write(
-        &policy,
+    let policy = scratch_policy(
+        "mapped-block",
         r#"{"Version": "1", "Statement": [
             {"Effect": "Allow", "Action": "kvstore:DeleteInstance", "Resource": "*"},
             {"Effect": "Deny", "Action": "*", "Resource": "*",
              "Condition": {"IpAddress": {"acs:SourceIp": "::ffff:10.0.0.0/104"}}}]}"#,
-    )
-    .unwrap();
-    let (code, stdout, stderr) = simulate(&[
-        "--policy",
-        policy.to_str().unwrap(),
-        "--action",
-        "kvstore:DeleteInstance",
-        "--resource",
-        R1,
-        "--context",
-        "acs:SourceIp=10.1.1.1",
-    ]);
+    );
+    let (code, stdout, stderr) = simulate_delete(&policy, R1, &["--context", "acs:SourceIp=10.1.1.1"]);
     assert_eq!(code, 3, "{stdout}{stderr}");
 }
 
@@ -520,28 +502,15 @@ fn an_ipv4_block_written_as_ipv6_is_not_decided() {
 /// real instance, so `simulate` said `allowed`. Refused (exit 2).
 #[test]
 fn a_resource_no_instance_can_be_is_refused() {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("simulate-resource-shape");
-    std::fs::create_dir_all(&dir).unwrap();
-    let policy = dir.join("policy.json");
-    std::fs::write(
-        &policy,
+    let policy = scratch_policy(
+        "resource-shape",
         r#"{"Version": "1", "Statement": [
             {"Effect": "Allow", "Action": "kvstore:DeleteInstance", "Resource": "*"},
             {"Effect": "Deny", "Action": "kvstore:DeleteInstance",
              "Resource": "acs:kvstore:*:*:instance/r-bp1zxszhcgatnx0001"}]}"#,
-    )
-    .unwrap();
+    );
     let arn = |id: &str| format!("acs:kvstore:cn-hangzhou:1234567890123456:instance/{id}");
-    let run = |resource: &str| {
-        simulate(&[
-            "--policy",
-            policy.to_str().unwrap(),
-            "--action",
-            "kvstore:DeleteInstance",
-            "--resource",
-            resource,
-        ])
-    };
+    let run = |resource: &str| simulate_delete(&policy, resource, &[]);
     assert_eq!(run(&arn("r-bp1zxszhcgatnx0001")).0, 1);
     assert_eq!(run(&arn("r-bp1zxszhcgatnx0002")).0, 0);
     for id in [
