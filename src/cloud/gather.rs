@@ -473,10 +473,10 @@ fn resource_group_policies(
         {
             return incomplete(format!("answers page {n} when asked for page {page}"));
         }
-        if *counted.get_or_insert(total) != total {
+        let first_count = *counted.get_or_insert(total);
+        if first_count != total {
             return incomplete(format!(
-                "counts {} attachments on its first page and {total} on page {page}",
-                counted.unwrap_or_default()
+                "counts {first_count} attachments on its first page and {total} on page {page}"
             ));
         }
         let items = match response.list("PolicyAttachments", "PolicyAttachment")? {

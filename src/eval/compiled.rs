@@ -626,22 +626,7 @@ impl CompiledCondition {
         compiled(values)
     }
 
-    /// Whether a request value is one the operator can compare: a number for a numeric
-    /// operator, a date for a date operator, `true`/`false` (in lower case) for `Bool`, one IP address (not an
-    /// IPv4 address written as IPv6, `::ffff:10.0.0.1`, which RAM may read either way) for an IP
-    /// operator; any string for the string operators.
-    fn reads(&self, value: &str) -> bool {
-        match &self.values {
-            Values::Numbers(_) => Decimal::parse(value).is_ok(),
-            Values::Dates(_) => Instant::parse(value).is_ok(),
-            // `TRUE` may be `true` to RAM or not (not documented), as `yes` is not.
-            Values::Bools(_) => parse_bool(value).is_ok(),
-            Values::Ips(_) => value.parse::<std::net::IpAddr>().is_ok_and(|ip| !is_ipv4_mapped(ip)),
-            Values::Unevaluable(_) | Values::Strings(_) | Values::Folded(_) | Values::Patterns(_) => true,
-        }
-    }
-
-    /// The kind of value [`CompiledCondition::reads`], for a message.
+    /// The kind of value [`CompiledCondition::matches_positively`] reads, for a message.
     fn kind_name(&self) -> &'static str {
         match &self.values {
             Values::Numbers(_) => "a number",
@@ -653,11 +638,15 @@ impl CompiledCondition {
     }
 
     /// Whether one request value matches in the operator's positive sense (`StringNotEquals`
-    /// asks whether it equals one of the values, then negates).
-    fn matches_positively(&self, operator: Operator, value: &str) -> bool {
+    /// asks whether it equals one of the values, then negates); `None` for a value the operator
+    /// cannot read as its kind: not a number for a numeric operator, not a date for a date
+    /// operator, not `true`/`false` in lower case for `Bool` (`TRUE` may be `true` to RAM or not,
+    /// as `yes` is not), not one IP address for an IP operator (nor an IPv4 one written as IPv6,
+    /// `::ffff:10.0.0.1`, which RAM may read either way). Each value is parsed once.
+    fn matches_positively(&self, operator: Operator, value: &str) -> Option<bool> {
         use OperatorBase as O;
         let base = operator.base;
-        match &self.values {
+        Some(match &self.values {
             Values::Unevaluable(_) => false,
             Values::Strings(values) => values.iter().any(|v| v == value),
             Values::Folded(values) => {
@@ -665,11 +654,16 @@ impl CompiledCondition {
                 values.contains(&value)
             }
             Values::Patterns(patterns) => patterns.iter().any(|p| p.matches(value)),
-            Values::Bools(values) => parse_bool(&value.to_ascii_lowercase()).is_ok_and(|b| values.contains(&b)),
-            Values::Ips(blocks) => value
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| blocks.iter().any(|b| b.contains(ip))),
-            Values::Numbers(values) => Decimal::parse(value).is_ok_and(|v| {
+            Values::Bools(values) => values.contains(&parse_bool(value).ok()?),
+            Values::Ips(blocks) => {
+                let ip = value
+                    .parse::<std::net::IpAddr>()
+                    .ok()
+                    .filter(|ip| !is_ipv4_mapped(*ip))?;
+                blocks.iter().any(|b| b.contains(ip))
+            }
+            Values::Numbers(values) => {
+                let v = Decimal::parse(value).ok()?;
                 values.iter().any(|p| match base {
                     O::NumericLessThan => v < *p,
                     O::NumericLessThanEquals => v <= *p,
@@ -677,8 +671,9 @@ impl CompiledCondition {
                     O::NumericGreaterThanEquals => v >= *p,
                     _ => v == *p,
                 })
-            }),
-            Values::Dates(values) => Instant::parse(value).is_ok_and(|v| {
+            }
+            Values::Dates(values) => {
+                let v = Instant::parse(value).ok()?;
                 values.iter().any(|p| match base {
                     O::DateLessThan => v < *p,
                     O::DateLessThanEquals => v <= *p,
@@ -686,8 +681,8 @@ impl CompiledCondition {
                     O::DateGreaterThanEquals => v >= *p,
                     _ => v == *p,
                 })
-            }),
-        }
+            }
+        })
     }
 
     /// Whether the condition holds for the request. Several request values: without a set
@@ -724,23 +719,29 @@ impl CompiledCondition {
                 // A value the operator cannot read as its kind (`" 5"` for `NumericLessThan`, a
                 // date without a zone): what RAM does with it is not documented. Read as not
                 // matching, a `Deny` on `ecs:Size` stopped applying to a value mistyped in
-                // `--context`, and `simulate` said `allowed`.
-                if let Some(value) = values.iter().find(|v| !self.reads(v)) {
-                    return L::undecidable_because(|| {
-                        format!(
-                            "the request's value `{value}` of `{}` is not {}, which `{}` compares it as: what RAM does with it is not documented",
-                            self.key,
-                            self.kind_name(),
-                            self.operator_text
-                        )
-                    });
+                // `--context`, and `simulate` said `allowed`. Every value is read, so that one
+                // unreadable value leaves the condition undecided wherever it stands.
+                let (mut any, mut all) = (false, true);
+                for value in values {
+                    let Some(matched) = self.matches_positively(operator, value) else {
+                        return L::undecidable_because(|| {
+                            format!(
+                                "the request's value `{value}` of `{}` is not {}, which `{}` compares it as: what RAM does with it is not documented",
+                                self.key,
+                                self.kind_name(),
+                                self.operator_text
+                            )
+                        });
+                    };
+                    let passes = matched != negated;
+                    any |= passes;
+                    all &= passes;
                 }
-                let passes = |v: &String| self.matches_positively(operator, v) != negated;
                 L::from_bool(match operator.set {
-                    Some(SetQualifier::ForAllValues) => values.iter().all(passes),
-                    Some(SetQualifier::ForAnyValue) => values.iter().any(passes),
-                    None if negated => values.iter().all(passes),
-                    None => values.iter().any(passes),
+                    Some(SetQualifier::ForAllValues) => all,
+                    Some(SetQualifier::ForAnyValue) => any,
+                    None if negated => all,
+                    None => any,
                 })
             }
         }
